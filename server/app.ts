@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import fp from 'fastify-plugin';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TongkeConfig } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { AccountsService } from './accounts/service.js';
+import authentication from './accounts/plugin.js';
+import { Places } from './organisation/places.js';
+import { createTranslator } from './core/i18n.js';
+import { installErrorHandler } from './core/error-handler.js';
+import { ApiError } from './core/errors.js';
+import type { TongkeApp } from './core/app-types.js';
+import type { MediaHealth } from './ops/health.js';
+import opsRoutes from './ops/routes.js';
+import { FEATURE_ROUTES } from './features.js';
+
+export interface BuildAppOptions {
+  config: TongkeConfig;
+  /** An open database; by default the config's file is opened (and migrated). */
+  database?: DatabaseHandle;
+  media?: MediaHealth | null;
+  /** A pino logger to use; default: a new one at the config's level. `false` silences it (tests). */
+  logger?: FastifyBaseLogger | false;
+  /** Where the built client is; served when it exists. */
+  clientDir?: string;
+}
+
+/** Builds the whole HTTP app (not listening). Tests drive it with `app.inject()`. */
+export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
+  const { config } = options;
+  const app = Fastify({
+    ...(options.logger === false ? { logger: false } : options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    trustProxy: true,
+    bodyLimit: 5 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const database = options.database ?? openDatabase(config.dbPath);
+  const translate = createTranslator(config.locale);
+  await app.register(
+    fp(
+      async (instance) => {
+        instance.decorate('tongke', {
+          config,
+          database,
+          db: database.db,
+          places: new Places(database.db),
+          accounts: new AccountsService(database.db, config.sessionSecret),
+          media: options.media ?? null,
+          translate,
+        });
+      },
+      { name: 'tongke-context' },
+    ),
+  );
+  app.addHook('onClose', async () => {
+    if (!options.database) database.close();
+  });
+
+  installErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Tongke API', description: '同课 — shared live lessons and their usage evidence', version: '0.1.0' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tongke_session' } } },
+    },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new ApiError('rate_limited', { seconds: Math.ceil(context.ttl / 1000) }),
+  });
+  await app.register(authentication);
+  await app.register(opsRoutes);
+  for (const routes of FEATURE_ROUTES) await app.register(routes);
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerClient(app, options.clientDir ?? resolve('dist/client'));
+  return app;
+}
+
+/** Serves the built SPA; unknown non-API paths get index.html so client-side routes load directly. */
+function registerClient(app: TongkeApp, clientDir: string): void {
+  const hasClient = existsSync(join(clientDir, 'index.html'));
+  if (hasClient) void app.register(fastifyStatic, { root: clientDir, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (request.method !== 'GET' || !hasClient || path.startsWith('/api/') || path.startsWith('/socket.io')) {
+      throw new ApiError('not_found');
+    }
+    if (/\.[a-z0-9]+$/i.test(path)) throw new ApiError('not_found');
+    return reply.sendFile('index.html');
+  });
+}

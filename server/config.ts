@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { LOCALES } from '../shared/i18n/index.js';
+
+/**
+ * Tongke's configuration, read once at start: env variables override an optional JSON file
+ * (TONGKE_CONFIG) which overrides the defaults. Each setting names its env variable so that an
+ * error can say exactly which one is wrong. The README's configuration table lists the same.
+ */
+export const CONFIG_SETTINGS = {
+  host: { env: 'TONGKE_HOST', kind: 'string', default: '0.0.0.0', doc: 'HTTP listen address' },
+  port: { env: 'TONGKE_PORT', kind: 'port', default: 8080, doc: 'HTTP port (API, Socket.IO and the web app)' },
+  publicUrl: { env: 'TONGKE_PUBLIC_URL', kind: 'url', default: '', doc: 'URL users open; default http://localhost:<port>' },
+  dbPath: { env: 'TONGKE_DB_PATH', kind: 'string', default: './data/tongke.db', doc: 'SQLite database file' },
+  sessionSecret: {
+    env: 'TONGKE_SESSION_SECRET',
+    kind: 'secret',
+    default: '',
+    doc: 'Signs cookies and student links; generated and kept next to the database when unset',
+  },
+  mediaWorkers: { env: 'TONGKE_MEDIA_WORKERS', kind: 'count', default: availableParallelism(), doc: 'mediasoup workers (default: CPU cores)' },
+  rtcMinPort: { env: 'TONGKE_RTC_MIN_PORT', kind: 'port', default: 40000, doc: 'lowest WebRTC port' },
+  rtcMaxPort: { env: 'TONGKE_RTC_MAX_PORT', kind: 'port', default: 49999, doc: 'highest WebRTC port' },
+  rtcListenIp: { env: 'TONGKE_RTC_LISTEN_IP', kind: 'ip', default: '127.0.0.1', doc: 'IP mediasoup listens on (0.0.0.0 on a server)' },
+  rtcAnnouncedIp: { env: 'TONGKE_RTC_ANNOUNCED_IP', kind: 'string', default: '', doc: 'IP or host name clients reach media on, when behind NAT or listening on 0.0.0.0' },
+  logLevel: { env: 'TONGKE_LOG_LEVEL', kind: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
+  locale: { env: 'TONGKE_LOCALE', kind: 'locale', default: 'zh-CN', doc: 'default language: zh-CN or en' },
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const ConfigSchema = Type.Object({
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 0, maximum: 65535 }),
+  publicUrl: Type.String(),
+  dbPath: Type.String({ minLength: 1 }),
+  sessionSecret: Type.String(),
+  mediaWorkers: Type.Integer({ minimum: 1, maximum: 64 }),
+  rtcMinPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
+  rtcMaxPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
+  rtcListenIp: Type.String({ minLength: 1 }),
+  rtcAnnouncedIp: Type.String(),
+  logLevel: Type.Enum(LOG_LEVELS),
+  locale: Type.Enum(LOCALES),
+});
+export type TongkeConfig = Static<typeof ConfigSchema>;
+type SettingName = keyof typeof CONFIG_SETTINGS;
+
+const checkConfig = Compile(ConfigSchema);
+
+/** A configuration error that names the variable at fault. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`Invalid configuration ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseValue(name: SettingName, raw: unknown): unknown {
+  const setting = CONFIG_SETTINGS[name];
+  if (typeof raw !== 'string') return raw;
+  switch (setting.kind) {
+    case 'port':
+    case 'count': {
+      if (!/^\d+$/.test(raw.trim())) throw new ConfigError(setting.env, `"${raw}" is not a whole number`);
+      return Number(raw);
+    }
+    case 'url': {
+      if (raw === '') return raw;
+      try {
+        new URL(raw);
+      } catch {
+        throw new ConfigError(setting.env, `"${raw}" is not a URL`);
+      }
+      return raw.replace(/\/+$/, '');
+    }
+    default:
+      return raw;
+  }
+}
+
+/** Reads, checks and completes the configuration. Throws ConfigError naming the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<TongkeConfig> = {}): TongkeConfig {
+  let fileValues: Record<string, unknown> = {};
+  if (env.TONGKE_CONFIG) {
+    try {
+      fileValues = JSON.parse(readFileSync(env.TONGKE_CONFIG, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError('TONGKE_CONFIG', `cannot read ${env.TONGKE_CONFIG} as JSON (${(error as Error).message})`);
+    }
+  }
+  const values: Record<string, unknown> = {};
+  for (const name of Object.keys(CONFIG_SETTINGS) as SettingName[]) {
+    const raw = overrides[name] ?? env[CONFIG_SETTINGS[name].env] ?? fileValues[name] ?? CONFIG_SETTINGS[name].default;
+    values[name] = parseValue(name, raw);
+  }
+  if (!checkConfig.Check(values)) {
+    const [first] = checkConfig.Errors(values);
+    const name = (first?.instancePath.slice(1) ?? '') as SettingName;
+    const variable = CONFIG_SETTINGS[name]?.env ?? 'TONGKE_CONFIG';
+    throw new ConfigError(variable, `${JSON.stringify(values[name])} ${first?.message ?? 'is not valid'}`);
+  }
+  const config = values as TongkeConfig;
+  if (config.rtcMinPort > config.rtcMaxPort) throw new ConfigError('TONGKE_RTC_MIN_PORT', 'must not be above TONGKE_RTC_MAX_PORT');
+  if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
+  config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
+  if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
+  else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
+  return config;
+}
+
+/** The secret is generated on first run and kept beside the database (mode 0600), never hard-coded. */
+function loadOrCreateSecret(dbPath: string): string {
+  if (dbPath === ':memory:') return randomBytes(32).toString('base64url');
+  const file = join(dirname(dbPath), 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,34 @@
+import type { Locale } from '../../shared/i18n/index.js';
+import type { TongkeConfig } from '../config.js';
+import type { DatabaseHandle, TongkeDb } from '../db/client.js';
+import type { AccountsService } from '../accounts/service.js';
+import type { AuthenticatedPrincipal } from '../accounts/principal.js';
+import type { Places } from '../organisation/places.js';
+import type { MediaHealth } from '../ops/health.js';
+import type { Action, PolicyTarget } from '../policy/policy.js';
+
+/** What every feature plugin can reach on `app.tongke`. */
+export interface TongkeContext {
+  config: TongkeConfig;
+  database: DatabaseHandle;
+  db: TongkeDb;
+  places: Places;
+  accounts: AccountsService;
+  /** The media layer's health, when media workers run in this process. */
+  media: MediaHealth | null;
+  translate(locale: Locale, key: string, params?: Record<string, unknown>): string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tongke: TongkeContext;
+    /** The signed-in principal, or an `unauthenticated` error. */
+    requirePrincipal(request: FastifyRequest): AuthenticatedPrincipal;
+    /** The signed-in principal if the policy allows `action` on `target`, else `forbidden`. */
+    authorize(request: FastifyRequest, action: Action, target: PolicyTarget): AuthenticatedPrincipal;
+  }
+  interface FastifyRequest {
+    principal: AuthenticatedPrincipal | null;
+    locale: Locale;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './organisation.js';
+export * from './people.js';
+export * from './accounts.js';
+export * from './teaching.js';
+export * from './evidence.js';

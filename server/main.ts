@@ -1,0 +1,56 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './app.js';
+import { openDatabase } from './db/client.js';
+import { seedDemoIfEmpty } from './seed/demo.js';
+import { MediaWorkerPool } from '../media/index.js';
+
+/** Starts Tongke: config → database (migrated) → demo data if empty → media workers → HTTP + Socket.IO. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel });
+  const database = openDatabase(config.dbPath);
+  if (process.env.TONGKE_SEED_DEMO !== 'false') await seedDemoIfEmpty(database.db, logger);
+  const media = await MediaWorkerPool.create({
+    workerCount: config.mediaWorkers,
+    rtcMinPort: config.rtcMinPort,
+    rtcMaxPort: config.rtcMaxPort,
+    logger: logger.child({ component: 'media' }),
+  });
+  const app = await buildApp({ config, database, media, logger });
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+      media.close();
+      database.close();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ url: config.publicUrl }, 'Tongke is ready');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

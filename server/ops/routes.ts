@@ -1,0 +1,69 @@
+import { Type } from 'typebox';
+import { Registry, collectDefaultMetrics, Gauge, Histogram } from 'prom-client';
+import type { TongkeApp } from '../core/app-types.js';
+
+const HealthResponse = Type.Object({
+  status: Type.Enum(['ok', 'degraded']),
+  database: Type.Boolean(),
+  media: Type.Object({
+    enabled: Type.Boolean(),
+    alive: Type.Boolean(),
+    workers: Type.Array(Type.Object({ index: Type.Integer(), pid: Type.Integer(), alive: Type.Boolean(), routerCount: Type.Integer() })),
+  }),
+});
+
+/** Operations: `GET /healthz` (database and media workers) and `GET /metrics` (Prometheus). */
+export default async function opsRoutes(app: TongkeApp) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tongke_' });
+  const httpDuration = new Histogram({
+    name: 'tongke_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'tongke_media_workers_alive',
+    help: 'mediasoup workers alive in this process',
+    registers: [registry],
+    collect() {
+      this.set(app.tongke.media?.workers.filter((w) => w.alive).length ?? 0);
+    },
+  });
+  app.decorate('metricsRegistry', registry);
+
+  app.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { tags: ['ops'], response: { 200: HealthResponse, 503: HealthResponse } } }, async (_request, reply) => {
+    let database = false;
+    try {
+      database = app.tongke.database.sqlite.prepare('SELECT 1 AS one').get() !== undefined;
+    } catch (error) {
+      app.log.error({ err: error }, 'health check: database unavailable');
+    }
+    const media = app.tongke.media;
+    const mediaAlive = media ? media.alive : true;
+    const healthy = database && mediaAlive;
+    reply.status(healthy ? 200 : 503);
+    return {
+      status: healthy ? ('ok' as const) : ('degraded' as const),
+      database,
+      media: { enabled: media !== null, alive: mediaAlive, workers: media ? [...media.workers] : [] },
+    };
+  });
+
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Prometheus registry; features add their gauges here. */
+    metricsRegistry: Registry;
+  }
+}

@@ -1,0 +1,183 @@
+import type { Role } from '../../shared/roles.js';
+
+/*
+ * The one place that decides "can this principal do X to Y". Pure functions over the principal's role
+ * grants and the target's place in the organisation; routes and socket events load the target's facts and
+ * ask here. Nothing else in the server compares roles.
+ */
+
+/** A role bounded by a scope (exactly the column its kind names is set; none for system admins). */
+export interface RoleGrant {
+  role: Role;
+  regionId: number | null;
+  groupId: number | null;
+  schoolId: number | null;
+  classroomId: number | null;
+}
+
+/** Who is asking: a signed-in user with her grants. A student-link session is confined to one course. */
+export interface Principal {
+  userId: number;
+  grants: readonly RoleGrant[];
+  /** Set for a student-link session: nothing but this course is reachable. */
+  courseOnly: number | null;
+}
+
+/** Where something sits: its region, and (as far as it goes down) group, school and classroom. */
+export interface OrgPlace {
+  regionId: number;
+  groupId: number | null;
+  schoolId: number | null;
+  classroomId: number | null;
+}
+
+/** The facts about a course that decisions need. */
+export interface CourseFacts {
+  id: number;
+  /** The host school's place (and host classroom, if any). */
+  host: OrgPlace;
+  leadTeacherId: number;
+  receivers: ReadonlyArray<{ place: OrgPlace; assistantTeacherId: number | null }>;
+  studentIds: readonly number[];
+}
+
+export type PolicyTarget =
+  | { kind: 'system' }
+  | { kind: 'region'; place: OrgPlace }
+  | { kind: 'group'; place: OrgPlace }
+  | { kind: 'school'; place: OrgPlace }
+  | { kind: 'classroom'; place: OrgPlace }
+  /** A user account, by the places of its grants (a system admin's account has none). */
+  | { kind: 'user'; userId: number; places: readonly OrgPlace[]; topRole: Role | null }
+  | { kind: 'course'; course: CourseFacts };
+
+export const ACTIONS = [
+  'org.read',
+  'org.manage',
+  'classroom.pair',
+  'user.read',
+  'user.manage',
+  'term.manage',
+  'course.read',
+  'course.manage',
+  'course.teach',
+  'course.join',
+  'course.invite_student',
+  'reports.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Administrative rank: who may grant which roles (a role may be granted by an admin of equal or higher rank). */
+const RANK: Record<Role, number> = {
+  system_admin: 4,
+  region_admin: 3,
+  group_admin: 2,
+  school_admin: 1,
+  teacher: 0,
+  assistant_teacher: 0,
+  student: 0,
+  classroom_device: 0,
+};
+
+/** Does this grant's scope contain the place? */
+export function covers(grant: RoleGrant, place: OrgPlace): boolean {
+  switch (grant.role) {
+    case 'system_admin':
+      return true;
+    case 'region_admin':
+      return grant.regionId === place.regionId;
+    case 'group_admin':
+      return place.groupId !== null && grant.groupId === place.groupId;
+    case 'classroom_device':
+      return place.classroomId !== null && grant.classroomId === place.classroomId;
+    default:
+      return place.schoolId !== null && grant.schoolId === place.schoolId;
+  }
+}
+
+const isAdmin = (grant: RoleGrant): boolean => RANK[grant.role] > 0;
+const adminCovering = (principal: Principal, place: OrgPlace, minRank = 1): boolean =>
+  principal.grants.some((g) => RANK[g.role] >= minRank && isAdmin(g) && covers(g, place));
+const hasRole = (principal: Principal, role: Role): boolean => principal.grants.some((g) => g.role === role);
+
+function courseParticipant(principal: Principal, course: CourseFacts): boolean {
+  if (course.leadTeacherId === principal.userId) return true;
+  if (course.receivers.some((r) => r.assistantTeacherId === principal.userId)) return true;
+  if (hasRole(principal, 'student') && course.studentIds.includes(principal.userId)) return true;
+  const devicePlaces = [course.host, ...course.receivers.map((r) => r.place)].filter((p) => p.classroomId !== null);
+  return principal.grants.some((g) => g.role === 'classroom_device' && devicePlaces.some((p) => covers(g, p)));
+}
+
+function courseAdmin(principal: Principal, course: CourseFacts): boolean {
+  return adminCovering(principal, course.host);
+}
+
+function courseObserver(principal: Principal, course: CourseFacts): boolean {
+  return courseAdmin(principal, course) || course.receivers.some((r) => adminCovering(principal, r.place));
+}
+
+/** The decision. Deny unless a rule allows. */
+export function can(principal: Principal, action: Action, target: PolicyTarget): boolean {
+  if (principal.courseOnly !== null) {
+    return target.kind === 'course' && target.course.id === principal.courseOnly && (action === 'course.read' || action === 'course.join') && courseParticipant(principal, target.course);
+  }
+  switch (target.kind) {
+    case 'system':
+      return hasRole(principal, 'system_admin');
+    case 'region':
+      if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'term.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      return action === 'org.manage' && hasRole(principal, 'system_admin');
+    case 'group':
+      if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.group_admin);
+      return action === 'org.manage' && adminCovering(principal, target.place, RANK.region_admin);
+    case 'school':
+      if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place);
+      return action === 'org.manage' && adminCovering(principal, target.place, RANK.group_admin);
+    case 'classroom':
+      if (action === 'org.read' || action === 'org.manage' || action === 'classroom.pair' || action === 'reports.read') {
+        return adminCovering(principal, target.place);
+      }
+      return false;
+    case 'user':
+      return userDecision(principal, action, target);
+    case 'course':
+      return courseDecision(principal, action, target.course);
+  }
+}
+
+function userDecision(principal: Principal, action: Action, target: Extract<PolicyTarget, { kind: 'user' }>): boolean {
+  if (action === 'user.read' && target.userId === principal.userId) return true;
+  if (action !== 'user.read' && action !== 'user.manage') return false;
+  if (target.places.length === 0) return hasRole(principal, 'system_admin');
+  const coversPlace = (place: OrgPlace): boolean => adminCovering(principal, place);
+  if (action === 'user.read') return target.places.some(coversPlace);
+  // Managing an account needs authority over every place it holds a role in, and a rank at least its own.
+  const outranks = target.topRole === null || principal.grants.some((g) => isAdmin(g) && RANK[g.role] >= RANK[target.topRole!]);
+  return outranks && target.places.every(coversPlace);
+}
+
+function courseDecision(principal: Principal, action: Action, course: CourseFacts): boolean {
+  switch (action) {
+    case 'course.read':
+    case 'course.join':
+      return courseParticipant(principal, course) || courseObserver(principal, course);
+    case 'course.manage':
+      return courseAdmin(principal, course);
+    case 'course.teach':
+      return course.leadTeacherId === principal.userId;
+    case 'course.invite_student':
+      return course.leadTeacherId === principal.userId || courseAdmin(principal, course);
+    case 'reports.read':
+      return course.leadTeacherId === principal.userId || courseObserver(principal, course);
+    default:
+      return false;
+  }
+}
+
+/** May the principal hand out this grant? (creating users, adding roles) */
+export function canGrant(principal: Principal, grant: RoleGrant, place: OrgPlace | null): boolean {
+  if (principal.courseOnly !== null) return false;
+  if (grant.role === 'system_admin' || place === null) return hasRole(principal, 'system_admin');
+  return principal.grants.some((g) => isAdmin(g) && RANK[g.role] >= RANK[grant.role] && covers(g, place));
+}

@@ -1,0 +1,65 @@
+import { Type, type Static } from 'typebox';
+import { LOCALES } from '../i18n/index.js';
+import { ROLES } from '../roles.js';
+
+export const LoginBody = Type.Object(
+  {
+    username: Type.String({ minLength: 1, maxLength: 64 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+/** A role grant as the client sees it, with the names of its scope for display. */
+export const RoleGrantView = Type.Object({
+  id: Type.Integer(),
+  role: Type.Enum(ROLES),
+  regionId: Type.Union([Type.Integer(), Type.Null()]),
+  groupId: Type.Union([Type.Integer(), Type.Null()]),
+  schoolId: Type.Union([Type.Integer(), Type.Null()]),
+  classroomId: Type.Union([Type.Integer(), Type.Null()]),
+  scopeName: Type.String(),
+});
+export type RoleGrantView = Static<typeof RoleGrantView>;
+
+export const SESSION_KIND_VALUES = ['password', 'device', 'student_link'] as const;
+
+/** Who is signed in (GET /api/auth/me). */
+export const MeResponse = Type.Object({
+  user: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    displayName: Type.String(),
+    locale: Type.Union([Type.Enum(LOCALES), Type.Null()]),
+  }),
+  grants: Type.Array(RoleGrantView),
+  sessionKind: Type.Enum(SESSION_KIND_VALUES),
+  /** Student-link sessions reach only this course. */
+  courseOnly: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type MeResponse = Static<typeof MeResponse>;
+
+export const CsrfResponse = Type.Object({ token: Type.String() });
+
+/** A classroom device pairs with the code an admin was shown. */
+export const PairBody = Type.Object({ code: Type.String({ minLength: 6, maxLength: 12 }) }, { additionalProperties: false });
+export type PairBody = Static<typeof PairBody>;
+
+/** A home-bound student opens her signed link. */
+export const StudentLinkBody = Type.Object({ token: Type.String({ minLength: 10, maxLength: 1000 }) }, { additionalProperties: false });
+export type StudentLinkBody = Static<typeof StudentLinkBody>;
+
+export const LocaleBody = Type.Object({ locale: Type.Enum(LOCALES) }, { additionalProperties: false });
+export type LocaleBody = Static<typeof LocaleBody>;
+
+export const PairingCodeResponse = Type.Object({ code: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+export type PairingCodeResponse = Static<typeof PairingCodeResponse>;
+
+export const StudentLinkCreateBody = Type.Object(
+  { studentId: Type.Integer({ minimum: 1 }), validDays: Type.Integer({ minimum: 1, maximum: 180, default: 30 }) },
+  { additionalProperties: false },
+);
+export type StudentLinkCreateBody = Static<typeof StudentLinkCreateBody>;
+export const StudentLinkResponse = Type.Object({ url: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
+export type StudentLinkResponse = Static<typeof StudentLinkResponse>;

@@ -1,0 +1,47 @@
+/**
+ * Error codes of the wire contract. Every error the server returns (HTTP body or socket ack) carries one
+ * of these codes plus a message in the caller's language; the client may re-translate by code
+ * (i18n key `error.<code>`).
+ */
+export const ERROR_CODES = [
+  'bad_request',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'csrf_invalid',
+  'rate_limited',
+  'login_invalid',
+  'login_locked',
+  'account_inactive',
+  'pairing_code_invalid',
+  'link_invalid',
+  'link_expired',
+  'import_invalid',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Body of every failed HTTP response and of every failed socket ack. */
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** HTTP status that goes with each code. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  csrf_invalid: 403,
+  rate_limited: 429,
+  login_invalid: 401,
+  login_locked: 423,
+  account_inactive: 403,
+  pairing_code_invalid: 400,
+  link_invalid: 400,
+  link_expired: 410,
+  import_invalid: 400,
+  internal: 500,
+};
