@@ -1,0 +1,88 @@
+import { Type, type Static } from 'typebox';
+import { LOCALES } from '../i18n/index.js';
+import { ROLES } from '../roles.js';
+import { Name } from './common.js';
+import { RoleGrantView } from './auth.js';
+
+/** A role to grant: the scope column that the role's kind names must be set (ROLE_SCOPE_KIND). */
+export const RoleGrantInput = Type.Object(
+  {
+    role: Type.Enum(ROLES),
+    regionId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    groupId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    schoolId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    classroomId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type RoleGrantInput = Static<typeof RoleGrantInput>;
+
+export const StudentProfile = Type.Object({
+  schoolId: Type.Integer({ minimum: 1 }),
+  grade: Type.Integer({ minimum: 1, maximum: 9 }),
+  className: Type.String({ maxLength: 50 }),
+  homeDelivery: Type.Boolean(),
+});
+export type StudentProfile = Static<typeof StudentProfile>;
+
+export const User = Type.Object({
+  id: Type.Integer(),
+  username: Type.String(),
+  displayName: Type.String(),
+  active: Type.Boolean(),
+  locale: Type.Union([Type.Enum(LOCALES), Type.Null()]),
+  hasPassword: Type.Boolean(),
+  lockedUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  grants: Type.Array(RoleGrantView),
+  student: Type.Union([StudentProfile, Type.Null()]),
+});
+export type User = Static<typeof User>;
+
+const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
+const Password = Type.String({ minLength: 8, maxLength: 200 });
+
+export const UserCreate = Type.Object(
+  {
+    username: Username,
+    displayName: Name(64),
+    password: Type.Optional(Password),
+    grants: Type.Array(RoleGrantInput, { minItems: 1, maxItems: 10 }),
+    student: Type.Optional(StudentProfile),
+  },
+  { additionalProperties: false },
+);
+export type UserCreate = Static<typeof UserCreate>;
+
+export const UserUpdate = Type.Partial(
+  Type.Object({ displayName: Name(64), active: Type.Boolean(), password: Password, unlock: Type.Literal(true), student: StudentProfile }),
+  { additionalProperties: false },
+);
+export type UserUpdate = Static<typeof UserUpdate>;
+
+export const UserListQuery = Type.Object({
+  schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
+  role: Type.Optional(Type.Enum(ROLES)),
+  q: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+});
+export type UserListQuery = Static<typeof UserListQuery>;
+export const UserList = Type.Object({ total: Type.Integer(), users: Type.Array(User) });
+export type UserList = Static<typeof UserList>;
+
+/**
+ * CSV import of users/students into one school (POST /api/users/import). Columns (header row, UTF-8,
+ * optional BOM): username, display_name, role, password, grade, class_name, home_delivery.
+ * All rows are checked first; any error imports nothing. `dryRun` only checks.
+ */
+export const UserImportBody = Type.Object(
+  { schoolId: Type.Integer({ minimum: 1 }), csv: Type.String({ minLength: 1, maxLength: 2_000_000 }), dryRun: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export type UserImportBody = Static<typeof UserImportBody>;
+export const UserImportResult = Type.Object({
+  imported: Type.Integer(),
+  dryRun: Type.Boolean(),
+  errors: Type.Array(Type.Object({ line: Type.Integer(), column: Type.String(), message: Type.String() })),
+});
+export type UserImportResult = Static<typeof UserImportResult>;

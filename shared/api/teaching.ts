@@ -1,0 +1,109 @@
+import { Type, type Static } from 'typebox';
+import { LESSON_KINDS, SUBJECTS } from '../subjects.js';
+import { Name } from './common.js';
+
+const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const WallTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
+
+// ---- Terms ----
+export const Term = Type.Object({ id: Type.Integer(), regionId: Type.Integer(), name: Type.String(), startsOn: DateOnly, endsOn: DateOnly });
+export type Term = Static<typeof Term>;
+export const TermCreate = Type.Object({ regionId: Type.Integer({ minimum: 1 }), name: Name(), startsOn: DateOnly, endsOn: DateOnly }, { additionalProperties: false });
+export type TermCreate = Static<typeof TermCreate>;
+export const TermUpdate = Type.Partial(Type.Object({ name: Name(), startsOn: DateOnly, endsOn: DateOnly }), { additionalProperties: false });
+export type TermUpdate = Static<typeof TermUpdate>;
+
+// ---- Courses ----
+export const CourseReceiver = Type.Object({
+  classroomId: Type.Integer({ minimum: 1 }),
+  assistantTeacherId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  expectedStudents: Type.Integer({ minimum: 0, maximum: 200 }),
+});
+export type CourseReceiver = Static<typeof CourseReceiver>;
+
+export const Course = Type.Object({
+  id: Type.Integer(),
+  termId: Type.Integer(),
+  schoolId: Type.Integer(),
+  name: Type.String(),
+  subject: Type.Enum(SUBJECTS),
+  grade: Type.Integer(),
+  kind: Type.Enum(LESSON_KINDS),
+  leadTeacherId: Type.Integer(),
+  leadTeacherName: Type.String(),
+  hostClassroomId: Type.Union([Type.Integer(), Type.Null()]),
+  active: Type.Boolean(),
+  receivers: Type.Array(
+    Type.Object({
+      classroomId: Type.Integer(),
+      classroomName: Type.String(),
+      schoolId: Type.Integer(),
+      schoolName: Type.String(),
+      assistantTeacherId: Type.Union([Type.Integer(), Type.Null()]),
+      assistantTeacherName: Type.Union([Type.String(), Type.Null()]),
+      expectedStudents: Type.Integer(),
+    }),
+  ),
+  studentIds: Type.Array(Type.Integer()),
+});
+export type Course = Static<typeof Course>;
+
+const CourseFields = {
+  termId: Type.Integer({ minimum: 1 }),
+  schoolId: Type.Integer({ minimum: 1 }),
+  name: Name(),
+  subject: Type.Enum(SUBJECTS),
+  grade: Type.Integer({ minimum: 1, maximum: 9 }),
+  kind: Type.Enum(LESSON_KINDS),
+  leadTeacherId: Type.Integer({ minimum: 1 }),
+  hostClassroomId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  receivers: Type.Array(CourseReceiver, { maxItems: 50 }),
+  studentIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 }),
+};
+export const CourseCreate = Type.Object(CourseFields, { additionalProperties: false });
+export type CourseCreate = Static<typeof CourseCreate>;
+export const CourseUpdate = Type.Partial(Type.Object({ ...CourseFields, active: Type.Boolean() }), { additionalProperties: false });
+export type CourseUpdate = Static<typeof CourseUpdate>;
+export const CourseListQuery = Type.Object({
+  termId: Type.Optional(Type.Integer({ minimum: 1 })),
+  schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
+});
+
+// ---- Timetable ----
+/** A weekly slot; times are Asia/Shanghai wall clock. weekday 1 = Monday … 7 = Sunday. */
+export const TimetableSlot = Type.Object(
+  { weekday: Type.Integer({ minimum: 1, maximum: 7 }), period: Type.Integer({ minimum: 1, maximum: 12 }), startsAt: WallTime, endsAt: WallTime },
+  { additionalProperties: false },
+);
+export type TimetableSlot = Static<typeof TimetableSlot>;
+/** PUT /api/courses/:id/timetable replaces the slots and re-expands future scheduled lessons of the term. */
+export const TimetableBody = Type.Object({ slots: Type.Array(TimetableSlot, { maxItems: 40 }) }, { additionalProperties: false });
+export type TimetableBody = Static<typeof TimetableBody>;
+export const Timetable = Type.Object({ slots: Type.Array(Type.Intersect([Type.Object({ id: Type.Integer() }), TimetableSlot])) });
+
+// ---- Scheduled lessons, as a signed-in user sees them ----
+/** GET /api/me/lessons?from&to — the lessons of my courses in a time window (teacher, assistant, classroom, student). */
+export const MyLessonsQuery = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  to: Type.String({ format: 'date-time' }),
+});
+export type MyLessonsQuery = Static<typeof MyLessonsQuery>;
+export const ScheduledLessonView = Type.Object({
+  id: Type.Integer(),
+  courseId: Type.Integer(),
+  courseName: Type.String(),
+  subject: Type.Enum(SUBJECTS),
+  kind: Type.Enum(LESSON_KINDS),
+  grade: Type.Integer(),
+  leadTeacherName: Type.String(),
+  hostSchoolName: Type.String(),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  status: Type.Enum(['scheduled', 'cancelled']),
+  /** How I take part: teaching it, receiving it in a classroom, as a student, or watching as an admin. */
+  myPart: Type.Enum(['lead_teacher', 'assistant_teacher', 'receiving_classroom', 'student']),
+  receivingClassrooms: Type.Array(Type.Object({ classroomId: Type.Integer(), name: Type.String(), schoolName: Type.String() })),
+});
+export type ScheduledLessonView = Static<typeof ScheduledLessonView>;
+export const MyLessons = Type.Object({ lessons: Type.Array(ScheduledLessonView) });
+export type MyLessons = Static<typeof MyLessons>;
