@@ -29,6 +29,7 @@ export const CONFIG_SETTINGS = {
   rtcAnnouncedIp: { env: 'TONGKE_RTC_ANNOUNCED_IP', kind: 'string', default: '', doc: 'IP or host name clients reach media on, when behind NAT or listening on 0.0.0.0' },
   logLevel: { env: 'TONGKE_LOG_LEVEL', kind: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
   locale: { env: 'TONGKE_LOCALE', kind: 'locale', default: 'zh-CN', doc: 'default language: zh-CN or en' },
+  seedDemo: { env: 'TONGKE_SEED_DEMO', kind: 'boolean', default: true, doc: 'seed the demo county into an empty database at start' },
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -46,6 +47,7 @@ const ConfigSchema = Type.Object({
   rtcAnnouncedIp: Type.String(),
   logLevel: Type.Enum(LOG_LEVELS),
   locale: Type.Enum(LOCALES),
+  seedDemo: Type.Boolean(),
 });
 export type TongkeConfig = Static<typeof ConfigSchema>;
 type SettingName = keyof typeof CONFIG_SETTINGS;
@@ -77,6 +79,12 @@ function parseValue(name: SettingName, raw: unknown): unknown {
         throw new ConfigError(setting.env, `"${raw}" is not a URL`);
       }
       return raw.replace(/\/+$/, '');
+    }
+    case 'boolean': {
+      const value = raw.trim().toLowerCase();
+      if (['true', '1', 'yes'].includes(value)) return true;
+      if (['false', '0', 'no'].includes(value)) return false;
+      throw new ConfigError(setting.env, `"${raw}" is not true or false`);
     }
     default:
       return raw;

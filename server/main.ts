@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = pino({ level: config.logLevel });
   const database = openDatabase(config.dbPath);
-  if (process.env.TONGKE_SEED_DEMO !== 'false') await seedDemoIfEmpty(database.db, logger);
+  if (config.seedDemo) await seedDemoIfEmpty(database.db, logger);
   const media = await MediaWorkerPool.create({
     workerCount: config.mediaWorkers,
     rtcMinPort: config.rtcMinPort,

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+const tempDb = () => join(mkdtempSync(join(tmpdir(), 'tongke-config-')), 'tongke.db');
+
+describe('loadConfig', () => {
+  it('fills defaults and generates a secret kept beside the database', () => {
+    const dbPath = tempDb();
+    const config = loadConfig({ TONGKE_DB_PATH: dbPath });
+    expect(config.port).toBe(8080);
+    expect(config.publicUrl).toBe('http://localhost:8080');
+    expect(config.locale).toBe('zh-CN');
+    expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(join(dbPath, '..', 'session-secret'), 'utf8').trim()).toBe(config.sessionSecret);
+    // The same secret on the next start: sessions and student links survive a restart.
+    expect(loadConfig({ TONGKE_DB_PATH: dbPath }).sessionSecret).toBe(config.sessionSecret);
+  });
+
+  it.each([
+    ['TONGKE_PORT', 'eighty'],
+    ['TONGKE_PORT', '70000'],
+    ['TONGKE_LOG_LEVEL', 'loud'],
+    ['TONGKE_LOCALE', 'fr'],
+    ['TONGKE_MEDIA_WORKERS', '0'],
+    ['TONGKE_SEED_DEMO', 'maybe'],
+    ['TONGKE_PUBLIC_URL', 'not a url'],
+    ['TONGKE_SESSION_SECRET', 'short'],
+  ])('names %s when it is %s', (variable, value) => {
+    expect(() => loadConfig({ TONGKE_DB_PATH: tempDb(), [variable]: value })).toThrowError(new RegExp(variable));
+    try {
+      loadConfig({ TONGKE_DB_PATH: tempDb(), [variable]: value });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe(variable);
+    }
+  });
+
+  it('refuses a port range that is upside down', () => {
+    expect(() => loadConfig({ TONGKE_DB_PATH: tempDb(), TONGKE_RTC_MIN_PORT: '50000', TONGKE_RTC_MAX_PORT: '40000' })).toThrowError(/TONGKE_RTC_MIN_PORT/);
+  });
+});
