@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { Role } from '../../shared/roles.js';
+import { can, canGrant, type CourseFacts, type OrgPlace, type Principal, type RoleGrant } from './policy.js';
+
+const grant = (role: Role, scope: Partial<Omit<RoleGrant, 'role'>> = {}): RoleGrant => ({
+  role,
+  regionId: null,
+  groupId: null,
+  schoolId: null,
+  classroomId: null,
+  ...scope,
+});
+const principal = (userId: number, ...grants: RoleGrant[]): Principal => ({ userId, grants, courseOnly: null });
+
+// Region 1 has group 10 with lead school 100 (host classroom 1000) and teaching point 101 (classroom 1010);
+// school 102 is in region 1 but no group; region 2 has school 200.
+const place = (regionId: number, groupId: number | null, schoolId: number | null, classroomId: number | null = null): OrgPlace => ({
+  regionId,
+  groupId,
+  schoolId,
+  classroomId,
+});
+const leadSchool = place(1, 10, 100);
+const teachingPoint = place(1, 10, 101);
+const receivingRoom = place(1, 10, 101, 1010);
+const otherSchool = place(1, null, 102);
+const otherRegionSchool = place(2, null, 200);
+
+const course: CourseFacts = {
+  id: 7,
+  host: place(1, 10, 100, 1000),
+  leadTeacherId: 50,
+  receivers: [{ place: receivingRoom, assistantTeacherId: 60 }],
+  studentIds: [70],
+};
+
+const system = principal(1, grant('system_admin'));
+const county = principal(2, grant('region_admin', { regionId: 1 }));
+const otherCounty = principal(3, grant('region_admin', { regionId: 2 }));
+const groupAdmin = principal(4, grant('group_admin', { groupId: 10 }));
+const leadAdmin = principal(5, grant('school_admin', { schoolId: 100 }));
+const teacher = principal(50, grant('teacher', { schoolId: 100 }));
+const otherTeacher = principal(51, grant('teacher', { schoolId: 100 }));
+const assistant = principal(60, grant('assistant_teacher', { schoolId: 101 }));
+const student = principal(70, grant('student', { schoolId: 101 }));
+const device = principal(80, grant('classroom_device', { classroomId: 1010 }));
+const otherDevice = principal(81, grant('classroom_device', { classroomId: 9999 }));
+
+describe('policy: organisation', () => {
+  it('lets a region admin manage schools of her region only', () => {
+    expect(can(county, 'org.manage', { kind: 'school', place: teachingPoint })).toBe(true);
+    expect(can(county, 'org.manage', { kind: 'school', place: otherRegionSchool })).toBe(false);
+    expect(can(otherCounty, 'org.read', { kind: 'school', place: teachingPoint })).toBe(false);
+  });
+
+  it('lets a group admin see her group schools but not a school outside the group', () => {
+    expect(can(groupAdmin, 'org.read', { kind: 'school', place: teachingPoint })).toBe(true);
+    expect(can(groupAdmin, 'org.read', { kind: 'school', place: otherSchool })).toBe(false);
+    expect(can(groupAdmin, 'org.manage', { kind: 'group', place: place(1, 10, null) })).toBe(false);
+  });
+
+  it('keeps regions themselves for the system admin', () => {
+    expect(can(system, 'org.manage', { kind: 'region', place: place(1, null, null) })).toBe(true);
+    expect(can(county, 'org.manage', { kind: 'region', place: place(1, null, null) })).toBe(false);
+    expect(can(county, 'term.manage', { kind: 'region', place: place(1, null, null) })).toBe(true);
+  });
+
+  it('lets a school admin pair devices of her own school only', () => {
+    expect(can(leadAdmin, 'classroom.pair', { kind: 'classroom', place: place(1, 10, 100, 1000) })).toBe(true);
+    expect(can(leadAdmin, 'classroom.pair', { kind: 'classroom', place: receivingRoom })).toBe(false);
+    expect(can(teacher, 'classroom.pair', { kind: 'classroom', place: place(1, 10, 100, 1000) })).toBe(false);
+  });
+});
+
+describe('policy: courses', () => {
+  const target = { kind: 'course' as const, course };
+  it('lets the lead teacher teach her course and no other teacher', () => {
+    expect(can(teacher, 'course.teach', target)).toBe(true);
+    expect(can(otherTeacher, 'course.teach', target)).toBe(false);
+    expect(can(otherTeacher, 'course.read', target)).toBe(false);
+  });
+
+  it('lets receiving sites join: the assistant, the classroom device and the enrolled student', () => {
+    for (const p of [assistant, device, student]) expect(can(p, 'course.join', target)).toBe(true);
+    expect(can(otherDevice, 'course.join', target)).toBe(false);
+    expect(can(principal(71, grant('student', { schoolId: 101 })), 'course.join', target)).toBe(false);
+  });
+
+  it('confines a student-link session to its course and to reading and joining it', () => {
+    const linked: Principal = { ...student, courseOnly: 7 };
+    expect(can(linked, 'course.join', target)).toBe(true);
+    expect(can(linked, 'course.manage', target)).toBe(false);
+    expect(can({ ...student, courseOnly: 8 }, 'course.join', target)).toBe(false);
+    expect(can(linked, 'user.read', { kind: 'user', userId: 70, places: [], topRole: 'student' })).toBe(false);
+  });
+
+  it('lets admins over the host school manage the course, and admins over a receiver only observe', () => {
+    expect(can(leadAdmin, 'course.manage', target)).toBe(true);
+    const pointAdmin = principal(6, grant('school_admin', { schoolId: 101 }));
+    expect(can(pointAdmin, 'course.read', target)).toBe(true);
+    expect(can(pointAdmin, 'course.manage', target)).toBe(false);
+  });
+});
+
+describe('policy: people', () => {
+  it('lets a school admin manage her teachers but not a region admin who teaches there', () => {
+    const teacherTarget = { kind: 'user' as const, userId: 50, places: [leadSchool], topRole: 'teacher' as const };
+    expect(can(leadAdmin, 'user.manage', teacherTarget)).toBe(true);
+    const regionAdminTarget = { kind: 'user' as const, userId: 2, places: [place(1, null, null), leadSchool], topRole: 'region_admin' as const };
+    expect(can(leadAdmin, 'user.read', regionAdminTarget)).toBe(true);
+    expect(can(leadAdmin, 'user.manage', regionAdminTarget)).toBe(false);
+    expect(can(county, 'user.manage', regionAdminTarget)).toBe(true);
+  });
+
+  it('lets everyone read herself and nobody else without an admin grant', () => {
+    expect(can(teacher, 'user.read', { kind: 'user', userId: 50, places: [leadSchool], topRole: 'teacher' })).toBe(true);
+    expect(can(teacher, 'user.read', { kind: 'user', userId: 51, places: [leadSchool], topRole: 'teacher' })).toBe(false);
+  });
+
+  it('grants roles only at or below the granter rank and inside her scope', () => {
+    expect(canGrant(leadAdmin, grant('teacher', { schoolId: 100 }), leadSchool)).toBe(true);
+    expect(canGrant(leadAdmin, grant('teacher', { schoolId: 101 }), teachingPoint)).toBe(false);
+    expect(canGrant(leadAdmin, grant('group_admin', { groupId: 10 }), place(1, 10, null))).toBe(false);
+    expect(canGrant(groupAdmin, grant('school_admin', { schoolId: 101 }), teachingPoint)).toBe(true);
+    expect(canGrant(county, grant('system_admin'), null)).toBe(false);
+    expect(canGrant(system, grant('system_admin'), null)).toBe(true);
+  });
+});
