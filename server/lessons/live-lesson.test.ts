@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LiveLesson, mayConsume } from './live-lesson.js';
+import type { ParticipantIdentity } from './participant.js';
+
+const identity = (userId: number, kind: ParticipantIdentity['kind'], displayName = `user ${userId}`): ParticipantIdentity => ({
+  userId,
+  displayName,
+  kind,
+  classroomId: kind === 'receiving_classroom' ? userId * 10 : null,
+  schoolId: 1,
+  regionId: 1,
+  schoolName: '石桥村教学点',
+});
+
+describe('LiveLesson', () => {
+  let lesson: LiveLesson;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    lesson = new LiveLesson({ lessonSessionId: 1, courseId: 2, courseName: '音乐', startedAt: new Date(), reconnectGraceMs: 30_000 });
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps one participant per account across a reconnect within the grace period', () => {
+    const { participant: room } = lesson.join(identity(5, 'receiving_classroom'));
+    const left = vi.fn();
+    lesson.on('participant-left', left);
+    lesson.disconnected(room.id);
+    expect(room.view().connection).toBe('reconnecting');
+    vi.advanceTimersByTime(20_000);
+    const again = lesson.join(identity(5, 'receiving_classroom'));
+    expect(again).toEqual({ participant: room, resumed: true });
+    expect(room.view().connection).toBe('connected');
+    vi.advanceTimersByTime(60_000);
+    expect(left).not.toHaveBeenCalled();
+    expect(lesson.participants).toHaveLength(1);
+  });
+
+  it('counts a participant as left when the grace period runs out', () => {
+    const { participant: room } = lesson.join(identity(5, 'receiving_classroom'));
+    const left = vi.fn();
+    lesson.on('participant-left', left);
+    lesson.disconnected(room.id);
+    vi.advanceTimersByTime(30_001);
+    expect(left).toHaveBeenCalledWith(room, 'connection_lost');
+    expect(lesson.participants).toHaveLength(0);
+  });
+
+  it('orders the hand queue by time and clears a hand when its site goes on stage', () => {
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    const b = lesson.join(identity(6, 'receiving_classroom')).participant;
+    lesson.raiseHand(b.id, new Date('2026-11-30T01:00:00Z'));
+    lesson.raiseHand(a.id, new Date('2026-11-30T01:00:05Z'));
+    expect(lesson.handQueue().map((h) => h.participantId)).toEqual([b.id, a.id]);
+    lesson.setOnStage(b.id, true);
+    expect(lesson.handQueue().map((h) => h.participantId)).toEqual([a.id]);
+    expect(b.onStage).toBe(true);
+  });
+
+  it('lets sites see the teacher and the staged site, and the teacher see everyone', () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    const b = lesson.join(identity(6, 'receiving_classroom')).participant;
+    expect(mayConsume(a, teacher)).toBe(true);
+    expect(mayConsume(teacher, a)).toBe(true);
+    expect(mayConsume(b, a)).toBe(false);
+    lesson.setOnStage(a.id, true);
+    expect(mayConsume(b, a)).toBe(true);
+    expect(mayConsume(a, a)).toBe(false);
+  });
+
+  it('admits no new site to a locked lesson but lets a dropped site back in', () => {
+    lesson.join(identity(1, 'lead_teacher'));
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    lesson.setLocked(true);
+    expect(() => lesson.join(identity(6, 'receiving_classroom'))).toThrowError('forbidden');
+    lesson.disconnected(a.id);
+    expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(true);
+  });
+
+  it('refuses chat from sites while chat is off, but not from the teacher', () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    lesson.setChatEnabled(false);
+    expect(() => lesson.chat(a.id, '老师好')).toThrowError('forbidden');
+    expect(lesson.chat(teacher.id, '请安静').text).toBe('请安静');
+  });
+
+  it('counts each site once per quiz, marks correctness and hides results from sites until it closes', () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    const b = lesson.join(identity(6, 'receiving_classroom')).participant;
+    const poll = lesson.createPoll('哪个是四分音符？', ['♩', '♪', '𝅗𝅥'], false, [0]);
+    const answered = vi.fn();
+    lesson.on('poll-answered', answered);
+    lesson.answerPoll(a.id, poll.id, [0]);
+    lesson.answerPoll(b.id, poll.id, [1]);
+    expect(() => lesson.answerPoll(a.id, poll.id, [1])).toThrowError('conflict');
+    expect(answered.mock.calls.map((c) => c[2])).toEqual([true, false]);
+    expect(poll.viewFor(teacher.id, true).tally).toEqual([1, 1, 0]);
+    expect(poll.viewFor(a.id, false)).toMatchObject({ tally: null, correct: null, myAnswer: [0] });
+    lesson.closePoll(poll.id);
+    expect(poll.viewFor(a.id, false)).toMatchObject({ tally: [1, 1, 0], correct: [0] });
+    expect(() => lesson.answerPoll(teacher.id, poll.id, [0])).toThrowError('conflict');
+  });
+
+  it('refuses a single-choice answer with two choices and an out-of-range choice', () => {
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    const poll = lesson.createPoll('Q', ['x', 'y'], false, null);
+    expect(() => lesson.answerPoll(a.id, poll.id, [0, 1])).toThrowError('bad_request');
+    expect(() => lesson.answerPoll(a.id, poll.id, [2])).toThrowError('bad_request');
+    expect(poll.answers).toHaveLength(0);
+  });
+
+  it('ends for everyone once', () => {
+    lesson.join(identity(1, 'lead_teacher'));
+    lesson.join(identity(5, 'receiving_classroom'));
+    const left = vi.fn();
+    const ended = vi.fn();
+    lesson.on('participant-left', left);
+    lesson.on('ended', ended);
+    lesson.end();
+    lesson.end();
+    expect(left.mock.calls.map((c) => c[1])).toEqual(['lesson_ended', 'lesson_ended']);
+    expect(ended).toHaveBeenCalledTimes(1);
+    expect(() => lesson.join(identity(7, 'student'))).toThrowError('not_found');
+  });
+});

@@ -1,0 +1,269 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { ChatMessage, LessonSnapshot, MediaSource, ProducerView, QualityLevel } from '../../shared/lesson/model.js';
+import { ApiError } from '../core/errors.js';
+import { LessonParticipant, type ParticipantIdentity } from './participant.js';
+import { LessonPoll } from './polls.js';
+
+export type LeaveReason = 'left' | 'removed' | 'connection_lost' | 'lesson_ended';
+
+/** What a live lesson tells the gateway (to broadcast) and the evidence recorder (to record). */
+export interface LiveLessonEvents {
+  'participant-joined': [participant: LessonParticipant, resumed: boolean];
+  'participant-updated': [participant: LessonParticipant];
+  'participant-left': [participant: LessonParticipant, reason: LeaveReason];
+  /** Someone went on or off stage: who may consume whose media has changed. */
+  'stage-changed': [participant: LessonParticipant];
+  'hand-queue': [queue: Array<{ participantId: string; raisedAt: string }>];
+  'hand-raised': [participant: LessonParticipant];
+  'hand-lowered': [participant: LessonParticipant];
+  chat: [message: ChatMessage, participant: LessonParticipant];
+  'chat-enabled': [enabled: boolean];
+  'poll-updated': [poll: LessonPoll];
+  'poll-answered': [poll: LessonPoll, participant: LessonParticipant, correct: boolean | null];
+  locked: [locked: boolean];
+  ended: [endedAt: Date];
+}
+
+const CHAT_HISTORY = 50;
+
+export interface LiveLessonOptions {
+  lessonSessionId: number;
+  courseId: number;
+  courseName: string;
+  startedAt: Date;
+  /** How long a dropped participant stays "reconnecting" before she has left. */
+  reconnectGraceMs: number;
+}
+
+/**
+ * The state of one live lesson — who is in it, the hand queue, the stage, chat, polls, the lock — and the
+ * rules of taking part. It knows nothing of sockets or media: it decides and emits; the gateway broadcasts
+ * and the media layer follows.
+ */
+export class LiveLesson extends EventEmitter<LiveLessonEvents> {
+  readonly #participants = new Map<string, LessonParticipant>();
+  readonly #polls = new Map<string, LessonPoll>();
+  readonly #chat: ChatMessage[] = [];
+  #locked = false;
+  #chatEnabled = true;
+  #ended = false;
+
+  constructor(readonly options: LiveLessonOptions) {
+    super();
+  }
+
+  get lessonSessionId(): number {
+    return this.options.lessonSessionId;
+  }
+  get courseId(): number {
+    return this.options.courseId;
+  }
+  get ended(): boolean {
+    return this.#ended;
+  }
+  get locked(): boolean {
+    return this.#locked;
+  }
+  get participants(): LessonParticipant[] {
+    return [...this.#participants.values()];
+  }
+
+  participant(id: string): LessonParticipant {
+    const participant = this.#participants.get(id);
+    if (!participant) throw new ApiError('not_found');
+    return participant;
+  }
+
+  /**
+   * Joins a site. The same account joining again (a reconnect, a reload, a second tab) takes over its
+   * existing participant instead of adding a duplicate. A locked lesson admits only the lead teacher and
+   * sites already in it.
+   */
+  join(identity: ParticipantIdentity): { participant: LessonParticipant; resumed: boolean } {
+    if (this.#ended) throw new ApiError('not_found');
+    const existing = this.participants.find((p) => p.identity.userId === identity.userId);
+    if (existing) {
+      if (existing.graceTimer) clearTimeout(existing.graceTimer);
+      existing.graceTimer = null;
+      existing.connection = 'connected';
+      this.emit('participant-updated', existing);
+      return { participant: existing, resumed: true };
+    }
+    if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('forbidden');
+    const participant = new LessonParticipant(identity);
+    this.#participants.set(participant.id, participant);
+    this.emit('participant-joined', participant, false);
+    return { participant, resumed: false };
+  }
+
+  /** The link dropped: keep the participant as "reconnecting" for the grace period, then she has left. */
+  disconnected(participantId: string): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant || participant.connection === 'reconnecting') return;
+    participant.connection = 'reconnecting';
+    participant.graceTimer = setTimeout(() => this.leave(participantId, 'connection_lost'), this.options.reconnectGraceMs);
+    participant.graceTimer.unref();
+    this.emit('participant-updated', participant);
+  }
+
+  leave(participantId: string, reason: LeaveReason): void {
+    const participant = this.#participants.get(participantId);
+    if (!participant) return;
+    if (participant.graceTimer) clearTimeout(participant.graceTimer);
+    this.#participants.delete(participantId);
+    if (participant.handRaisedAt) this.#emitHandQueue();
+    this.emit('participant-left', participant, reason);
+  }
+
+  setMedia(participantId: string, source: MediaSource, on: boolean): void {
+    const participant = this.participant(participantId);
+    if (participant.media[source] === on) return;
+    participant.media[source] = on;
+    this.emit('participant-updated', participant);
+  }
+
+  setQuality(participantId: string, quality: QualityLevel): void {
+    const participant = this.participant(participantId);
+    if (participant.quality === quality) return;
+    participant.quality = quality;
+    this.emit('participant-updated', participant);
+  }
+
+  setAudioOnly(participantId: string, audioOnly: boolean): void {
+    const participant = this.participant(participantId);
+    participant.audioOnly = audioOnly;
+    this.emit('participant-updated', participant);
+  }
+
+  setHeadcount(participantId: string, count: number): void {
+    const participant = this.participant(participantId);
+    if (participant.kind !== 'receiving_classroom' && participant.kind !== 'assistant_teacher') throw new ApiError('forbidden');
+    participant.headcount = count;
+  }
+
+  raiseHand(participantId: string, now = new Date()): void {
+    const participant = this.participant(participantId);
+    if (participant.isLeadTeacher || participant.handRaisedAt) return;
+    participant.handRaisedAt = now;
+    this.emit('hand-raised', participant);
+    this.emit('participant-updated', participant);
+    this.#emitHandQueue();
+  }
+
+  lowerHand(participantId: string): void {
+    const participant = this.participant(participantId);
+    if (!participant.handRaisedAt) return;
+    participant.handRaisedAt = null;
+    this.emit('hand-lowered', participant);
+    this.emit('participant-updated', participant);
+    this.#emitHandQueue();
+  }
+
+  /** Invite to stage: two-way audio and video seen by all sites. Lowers the hand that asked for it. */
+  setOnStage(participantId: string, onStage: boolean): void {
+    const participant = this.participant(participantId);
+    if (participant.isLeadTeacher || participant.onStage === onStage) return;
+    participant.onStage = onStage;
+    if (onStage && participant.handRaisedAt) {
+      participant.handRaisedAt = null;
+      this.#emitHandQueue();
+    }
+    this.emit('stage-changed', participant);
+    this.emit('participant-updated', participant);
+  }
+
+  handQueue(): Array<{ participantId: string; raisedAt: string }> {
+    return this.participants
+      .filter((p) => p.handRaisedAt)
+      .sort((a, b) => a.handRaisedAt!.getTime() - b.handRaisedAt!.getTime())
+      .map((p) => ({ participantId: p.id, raisedAt: p.handRaisedAt!.toISOString() }));
+  }
+
+  setLocked(locked: boolean): void {
+    this.#locked = locked;
+    this.emit('locked', locked);
+  }
+
+  setChatEnabled(enabled: boolean): void {
+    this.#chatEnabled = enabled;
+    this.emit('chat-enabled', enabled);
+  }
+
+  /** A chat message; refused while the teacher has turned chat off (she can always write). */
+  chat(participantId: string, text: string, now = new Date()): ChatMessage {
+    const participant = this.participant(participantId);
+    if (!this.#chatEnabled && !participant.isLeadTeacher) throw new ApiError('forbidden');
+    const message = { id: randomUUID(), participantId, displayName: participant.identity.displayName, text: text.trim(), sentAt: now.toISOString() };
+    if (!message.text) throw new ApiError('bad_request');
+    this.#chat.push(message);
+    if (this.#chat.length > CHAT_HISTORY) this.#chat.shift();
+    this.emit('chat', message, participant);
+    return message;
+  }
+
+  createPoll(question: string, options: string[], multiple: boolean, correct: number[] | null): LessonPoll {
+    const poll = new LessonPoll(question, options, multiple, correct);
+    this.#polls.set(poll.id, poll);
+    this.emit('poll-updated', poll);
+    return poll;
+  }
+
+  answerPoll(participantId: string, pollId: string, choices: number[]): void {
+    const participant = this.participant(participantId);
+    const poll = this.poll(pollId);
+    const answer = poll.answer(participantId, choices);
+    this.emit('poll-answered', poll, participant, answer.correct);
+    this.emit('poll-updated', poll);
+  }
+
+  closePoll(pollId: string): void {
+    const poll = this.poll(pollId);
+    poll.close();
+    this.emit('poll-updated', poll);
+  }
+
+  poll(pollId: string): LessonPoll {
+    const poll = this.#polls.get(pollId);
+    if (!poll) throw new ApiError('not_found');
+    return poll;
+  }
+
+  /** Ends the lesson for everyone; safe to call twice. */
+  end(now = new Date()): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const participant of this.participants) this.leave(participant.id, 'lesson_ended');
+    this.emit('ended', now);
+  }
+
+  /** The whole lesson as one participant sees it. */
+  snapshotFor(viewer: LessonParticipant, producers: ProducerView[]): LessonSnapshot {
+    return {
+      lessonSessionId: this.options.lessonSessionId,
+      courseId: this.options.courseId,
+      courseName: this.options.courseName,
+      startedAt: this.options.startedAt.toISOString(),
+      locked: this.#locked,
+      chatEnabled: this.#chatEnabled,
+      participants: this.participants.map((p) => p.view()),
+      producers,
+      chat: [...this.#chat],
+      polls: [...this.#polls.values()].map((poll) => poll.viewFor(viewer.id, viewer.isLeadTeacher)),
+    };
+  }
+
+  #emitHandQueue(): void {
+    this.emit('hand-queue', this.handQueue());
+  }
+}
+
+/**
+ * Who may see and hear whom. The lead teacher and observers receive every site; every site receives the
+ * lead teacher and whoever is on stage; a site's own screen share follows the same rule.
+ */
+export function mayConsume(viewer: LessonParticipant, owner: LessonParticipant): boolean {
+  if (viewer.id === owner.id) return false;
+  if (viewer.isLeadTeacher || viewer.kind === 'observer') return true;
+  return owner.isLeadTeacher || owner.onStage;
+}

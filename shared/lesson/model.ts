@@ -1,0 +1,87 @@
+import { Type, type Static } from 'typebox';
+
+/*
+ * The live lesson as every site sees it: participants, their media, the hand queue, the stage, chat and
+ * polls. Sent whole on join (LessonSnapshot) and kept current by the events in protocol.ts.
+ */
+
+/** How a participant takes part. A receiving classroom is one participant for the whole room. */
+export const PARTICIPANT_KINDS = ['lead_teacher', 'receiving_classroom', 'student', 'assistant_teacher', 'observer'] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+
+export const MEDIA_SOURCES = ['camera', 'mic', 'screen'] as const;
+export type MediaSource = (typeof MEDIA_SOURCES)[number];
+
+export const QUALITY_LEVELS = ['good', 'fair', 'poor', 'unknown'] as const;
+export type QualityLevel = (typeof QUALITY_LEVELS)[number];
+
+export const ParticipantView = Type.Object({
+  /** Stable for the whole lesson, also across reconnects within the grace period. */
+  id: Type.String(),
+  userId: Type.Integer(),
+  displayName: Type.String(),
+  kind: Type.Enum(PARTICIPANT_KINDS),
+  classroomId: Type.Union([Type.Integer(), Type.Null()]),
+  schoolName: Type.Union([Type.String(), Type.Null()]),
+  /** `reconnecting` while the link is down and the grace period runs. */
+  connection: Type.Enum(['connected', 'reconnecting']),
+  micOn: Type.Boolean(),
+  cameraOn: Type.Boolean(),
+  screenOn: Type.Boolean(),
+  onStage: Type.Boolean(),
+  /** ISO instant the hand went up, or null. */
+  handRaisedAt: Type.Union([Type.String(), Type.Null()]),
+  audioOnly: Type.Boolean(),
+  quality: Type.Enum(QUALITY_LEVELS),
+});
+export type ParticipantView = Static<typeof ParticipantView>;
+
+export const ProducerView = Type.Object({
+  id: Type.String(),
+  participantId: Type.String(),
+  kind: Type.Enum(['audio', 'video']),
+  source: Type.Enum(MEDIA_SOURCES),
+  paused: Type.Boolean(),
+});
+export type ProducerView = Static<typeof ProducerView>;
+
+export const ChatMessage = Type.Object({
+  id: Type.String(),
+  participantId: Type.String(),
+  displayName: Type.String(),
+  text: Type.String(),
+  sentAt: Type.String(),
+});
+export type ChatMessage = Static<typeof ChatMessage>;
+
+export const PollView = Type.Object({
+  id: Type.String(),
+  question: Type.String(),
+  options: Type.Array(Type.String()),
+  multiple: Type.Boolean(),
+  /** A quiz has correct answers; they are shown to sites only after it closes. */
+  quiz: Type.Boolean(),
+  correct: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  open: Type.Boolean(),
+  /** Votes per option (lead teacher always; others after close). */
+  tally: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  answered: Type.Integer(),
+  /** My own answer, if I gave one. */
+  myAnswer: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+});
+export type PollView = Static<typeof PollView>;
+
+export const LessonSnapshot = Type.Object({
+  lessonSessionId: Type.Integer(),
+  courseId: Type.Integer(),
+  courseName: Type.String(),
+  startedAt: Type.String(),
+  locked: Type.Boolean(),
+  chatEnabled: Type.Boolean(),
+  participants: Type.Array(ParticipantView),
+  /** Producers this participant may consume (the server decides who sees whom). */
+  producers: Type.Array(ProducerView),
+  chat: Type.Array(ChatMessage),
+  polls: Type.Array(PollView),
+});
+export type LessonSnapshot = Static<typeof LessonSnapshot>;

@@ -1,0 +1,196 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import type { ErrorCode } from '../errors.js';
+import { ChatMessage, LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS } from './model.js';
+
+/*
+ * The Socket.IO contract of a live lesson. Every client→server message is a request with an ack
+ * `{ ok: true, data } | { ok: false, error: { code, message } }`; the server validates each payload against
+ * the schema here before anything else happens. Server→client messages are events without acks.
+ * The socket connects to namespace `/lesson` with the session cookie (or the device/student-link session
+ * cookie); the first request must be `lesson:join`.
+ */
+
+/** Loose shapes of mediasoup's parameter objects: the SFU validates them fully. */
+const MediaObject = (required: Record<string, TSchema>) => Type.Object(required, { additionalProperties: true });
+export const RtpCapabilities = MediaObject({ codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { maxItems: 100 }) });
+export const DtlsParameters = MediaObject({
+  fingerprints: Type.Array(Type.Object({ algorithm: Type.String(), value: Type.String() }), { minItems: 1, maxItems: 10 }),
+});
+export const RtpParameters = MediaObject({ codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) });
+const Id = Type.String({ minLength: 1, maxLength: 100 });
+const Strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
+
+export const TransportOptions = Type.Object({
+  id: Type.String(),
+  iceParameters: Type.Unknown(),
+  iceCandidates: Type.Unknown(),
+  dtlsParameters: Type.Unknown(),
+});
+
+export const ConsumerOptions = Type.Object({
+  id: Type.String(),
+  producerId: Type.String(),
+  participantId: Type.String(),
+  kind: Type.Enum(['audio', 'video']),
+  source: Type.Enum(MEDIA_SOURCES),
+  rtpParameters: Type.Unknown(),
+});
+
+export const IceServer = Type.Object({
+  urls: Type.Array(Type.String()),
+  username: Type.Optional(Type.String()),
+  credential: Type.Optional(Type.String()),
+});
+
+/** Client → server requests: payload schema and ack data schema of each. */
+export const LESSON_REQUESTS = {
+  /** Join the live lesson of a course (lead teacher, receiving classroom, student, assistant or admin observer). */
+  'lesson:join': {
+    payload: Strict({
+      courseId: Type.Integer({ minimum: 1 }),
+      /** From an earlier join: rejoin as the same participant within the grace period. */
+      resumeToken: Type.Optional(Type.String({ maxLength: 200 })),
+      rtpCapabilities: RtpCapabilities,
+    }),
+    data: Type.Object({
+      participantId: Type.String(),
+      resumeToken: Type.String(),
+      /** True when this join resumed an existing participant. */
+      resumed: Type.Boolean(),
+      routerRtpCapabilities: Type.Unknown(),
+      iceServers: Type.Array(IceServer),
+      snapshot: LessonSnapshot,
+    }),
+  },
+  /** Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". */
+  'lesson:start': {
+    payload: Strict({ courseId: Type.Integer({ minimum: 1 }), scheduledLessonId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    data: Type.Object({ lessonSessionId: Type.Integer() }),
+  },
+  /** Lead teacher: end the lesson for everyone. */
+  'lesson:end': { payload: Strict({}), data: Type.Object({}) },
+  'lesson:leave': { payload: Strict({}), data: Type.Object({}) },
+  'lesson:lock': { payload: Strict({ locked: Type.Boolean() }), data: Type.Object({}) },
+
+  'transport:create': {
+    payload: Strict({ direction: Type.Enum(['send', 'recv']) }),
+    data: TransportOptions,
+  },
+  'transport:connect': { payload: Strict({ transportId: Id, dtlsParameters: DtlsParameters }), data: Type.Object({}) },
+  'transport:restart-ice': { payload: Strict({ transportId: Id }), data: Type.Object({ iceParameters: Type.Unknown() }) },
+
+  'producer:create': {
+    payload: Strict({ transportId: Id, kind: Type.Enum(['audio', 'video']), source: Type.Enum(MEDIA_SOURCES), rtpParameters: RtpParameters }),
+    data: Type.Object({ producerId: Type.String() }),
+  },
+  'producer:close': { payload: Strict({ producerId: Id }), data: Type.Object({}) },
+  /** Mute/unmute one's own mic or camera (pauses the producer). */
+  'producer:pause': { payload: Strict({ producerId: Id }), data: Type.Object({}) },
+  'producer:resume': { payload: Strict({ producerId: Id }), data: Type.Object({}) },
+
+  /** Consume a producer listed in the snapshot or a `producer:new` event; the consumer starts paused. */
+  'consumer:create': { payload: Strict({ producerId: Id }), data: ConsumerOptions },
+  /** The client is ready to render: resume. */
+  'consumer:resume': { payload: Strict({ consumerId: Id }), data: Type.Object({}) },
+  /** The tile's size on screen (0×0 or hidden = pause); the server picks layers from it. */
+  'consumer:tile': {
+    payload: Strict({ consumerId: Id, width: Type.Integer({ minimum: 0, maximum: 10000 }), height: Type.Integer({ minimum: 0, maximum: 10000 }), visible: Type.Boolean() }),
+    data: Type.Object({}),
+  },
+  /** Receive audio only (a bad link), or video again. */
+  'media:audio-only': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
+
+  'hand:raise': { payload: Strict({}), data: Type.Object({}) },
+  /** Lower one's own hand, or (lead teacher) someone else's. */
+  'hand:lower': { payload: Strict({ participantId: Type.Optional(Id) }), data: Type.Object({}) },
+  'stage:invite': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+  'stage:return': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+  /** Lead teacher: mute one participant's mic, or everyone's but her own. */
+  'moderate:mute': { payload: Strict({ participantId: Type.Union([Id, Type.Literal('all')]) }), data: Type.Object({}) },
+  'moderate:stop-camera': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+  'moderate:remove': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+
+  'chat:send': { payload: Strict({ text: Type.String({ minLength: 1, maxLength: 500 }) }), data: Type.Object({ id: Type.String() }) },
+  'chat:set-enabled': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
+
+  'poll:create': {
+    payload: Strict({
+      question: Type.String({ minLength: 1, maxLength: 300 }),
+      options: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 8 }),
+      multiple: Type.Boolean(),
+      /** Indexes of the correct options: makes the poll a quiz. */
+      correct: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 7 }), { minItems: 1, maxItems: 8 })),
+    }),
+    data: Type.Object({ pollId: Type.String() }),
+  },
+  'poll:answer': {
+    payload: Strict({ pollId: Id, choices: Type.Array(Type.Integer({ minimum: 0, maximum: 7 }), { minItems: 1, maxItems: 8 }) }),
+    data: Type.Object({}),
+  },
+  'poll:close': { payload: Strict({ pollId: Id }), data: Type.Object({}) },
+
+  /** A site's link quality as the browser measures it, every few seconds. */
+  'quality:report': {
+    payload: Strict({
+      rttMs: Type.Optional(Type.Number({ minimum: 0, maximum: 60000 })),
+      packetLossPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      recvBitrate: Type.Optional(Type.Integer({ minimum: 0 })),
+      sendBitrate: Type.Optional(Type.Integer({ minimum: 0 })),
+    }),
+    data: Type.Object({}),
+  },
+  /** Assistant teacher / classroom: students present in the room. */
+  'classroom:headcount': { payload: Strict({ count: Type.Integer({ minimum: 0, maximum: 500 }) }), data: Type.Object({}) },
+} as const;
+
+export type LessonRequestName = keyof typeof LESSON_REQUESTS;
+export type LessonRequestPayload<K extends LessonRequestName> = Static<(typeof LESSON_REQUESTS)[K]['payload']>;
+export type LessonRequestData<K extends LessonRequestName> = Static<(typeof LESSON_REQUESTS)[K]['data']>;
+
+/** Every ack. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+
+/** Server → client events and their payloads. */
+export const LESSON_EVENTS = {
+  'participant:joined': ParticipantView,
+  /** Any change of a participant (mic, camera, stage, hand, connection, quality, audio-only). */
+  'participant:updated': ParticipantView,
+  'participant:left': Type.Object({ participantId: Type.String(), reason: Type.Enum(['left', 'removed', 'connection_lost', 'lesson_ended']) }),
+  /** A producer this participant may now consume. */
+  'producer:new': ProducerView,
+  'producer:closed': Type.Object({ producerId: Type.String() }),
+  'producer:paused': Type.Object({ producerId: Type.String(), paused: Type.Boolean() }),
+  /** The server closed one of my consumers (its producer went, or I may no longer see it). */
+  'consumer:closed': Type.Object({ consumerId: Type.String() }),
+  'consumer:score': Type.Object({ consumerId: Type.String(), score: Type.Integer(), producerScore: Type.Integer() }),
+  'consumer:layers': Type.Object({ consumerId: Type.String(), spatialLayer: Type.Union([Type.Integer(), Type.Null()]), temporalLayer: Type.Union([Type.Integer(), Type.Null()]) }),
+  /** My link is poor: the server has lowered layers and suggests audio only. */
+  'media:advice': Type.Object({ advice: Type.Enum(['lowered', 'audio_only_suggested', 'recovered']), quality: Type.Enum(QUALITY_LEVELS) }),
+  /** The media server restarted: rebuild transports and producers, then consume again. */
+  'media:rebuild': Type.Object({ routerRtpCapabilities: Type.Unknown() }),
+  'speaker:active': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
+  'hand:queue': Type.Object({ queue: Type.Array(Type.Object({ participantId: Type.String(), raisedAt: Type.String() })) }),
+  'chat:message': ChatMessage,
+  'chat:enabled': Type.Object({ enabled: Type.Boolean() }),
+  'poll:updated': PollView,
+  'lesson:locked': Type.Object({ locked: Type.Boolean() }),
+  /** The lead teacher muted my mic / stopped my camera. */
+  'moderation:applied': Type.Object({ action: Type.Enum(['muted', 'camera_stopped', 'removed']) }),
+  'lesson:ended': Type.Object({ lessonSessionId: Type.Integer(), endedAt: Type.String() }),
+} as const;
+
+export type LessonEventName = keyof typeof LESSON_EVENTS;
+export type LessonEventPayload<K extends LessonEventName> = Static<(typeof LESSON_EVENTS)[K]>;
+
+/** Socket.IO typing: `Server<LessonClientToServer, LessonServerToClient>` and the client's `Socket`. */
+export type LessonClientToServer = {
+  [K in LessonRequestName]: (payload: LessonRequestPayload<K>, ack: (result: Ack<LessonRequestData<K>>) => void) => void;
+};
+export type LessonServerToClient = {
+  [K in LessonEventName]: (payload: LessonEventPayload<K>) => void;
+};
+
+/** Namespace-wide events not tied to one lesson: which courses are live now (for home pages). */
+export const LIVE_EVENTS = {
+  'live:changed': Type.Object({ courseId: Type.Integer(), lessonSessionId: Type.Union([Type.Integer(), Type.Null()]) }),
+} as const;
