@@ -17,13 +17,19 @@ import { ApiError } from './core/errors.js';
 import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
 import opsRoutes from './ops/routes.js';
+import type { LessonMediaFactory } from './lessons/media-port.js';
+import { LessonsRepository } from './lessons/repository.js';
+import { LessonRegistry } from './lessons/registry.js';
+import { attachLessonGateway } from './lessons/gateway.js';
+import { lessonRoutes } from './lessons/routes.js';
 import { FEATURE_ROUTES } from './features.js';
 
 export interface BuildAppOptions {
   config: TongkeConfig;
   /** An open database; by default the config's file is opened (and migrated). */
   database?: DatabaseHandle;
-  media?: MediaHealth | null;
+  /** The media workers (health + lesson media); without them the live-lesson gateway is not attached. */
+  media?: (MediaHealth & LessonMediaFactory) | null;
   /** A pino logger to use; default: a new one at the config's level. `false` silences it (tests). */
   logger?: FastifyBaseLogger | false;
   /** Where the built client is; served when it exists. */
@@ -76,6 +82,12 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   await app.register(authentication);
   await app.register(opsRoutes);
   for (const routes of FEATURE_ROUTES) await app.register(routes);
+  if (options.media) {
+    const repo = new LessonsRepository(database.db);
+    const registry = new LessonRegistry(repo, options.media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
+    await app.register(lessonRoutes(registry));
+    attachLessonGateway(app, registry, repo);
+  }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerClient(app, options.clientDir ?? resolve('dist/client'));

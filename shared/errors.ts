@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'link_invalid',
   'link_expired',
   'import_invalid',
+  'lesson_not_live',
+  'lesson_locked',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -43,5 +45,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   link_invalid: 400,
   link_expired: 410,
   import_invalid: 400,
+  lesson_not_live: 409,
+  lesson_locked: 403,
   internal: 500,
 };

@@ -72,7 +72,7 @@ describe('LiveLesson', () => {
     lesson.join(identity(1, 'lead_teacher'));
     const a = lesson.join(identity(5, 'receiving_classroom')).participant;
     lesson.setLocked(true);
-    expect(() => lesson.join(identity(6, 'receiving_classroom'))).toThrowError('forbidden');
+    expect(() => lesson.join(identity(6, 'receiving_classroom'))).toThrowError('lesson_locked');
     lesson.disconnected(a.id);
     expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(true);
   });

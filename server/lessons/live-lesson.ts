@@ -90,7 +90,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       this.emit('participant-updated', existing);
       return { participant: existing, resumed: true };
     }
-    if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('forbidden');
+    if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('lesson_locked');
     const participant = new LessonParticipant(identity);
     this.#participants.set(participant.id, participant);
     this.emit('participant-joined', participant, false);

@@ -1,0 +1,150 @@
+import type { LessonRequestData, LessonRequestName, LessonRequestPayload } from '../../shared/lesson/protocol.js';
+import type { AuthenticatedPrincipal } from '../accounts/principal.js';
+import { ApiError } from '../core/errors.js';
+import type { LessonParticipant } from './participant.js';
+import type { RunningLesson, SiteChannel } from './running-lesson.js';
+
+/** What a handler gets: who asks, on which channel, and (once joined) her lesson and participant. */
+export interface HandlerContext {
+  principal: AuthenticatedPrincipal;
+  channel: SiteChannel;
+  joined: { running: RunningLesson; participant: LessonParticipant } | null;
+}
+export interface JoinedContext extends HandlerContext {
+  joined: NonNullable<HandlerContext['joined']>;
+}
+
+/**
+ * A request handler and who may call it: `open` before joining, `joined` for any participant, `moderator`
+ * for the lead teacher only. The gateway validates the payload and checks this before running it.
+ */
+export type LessonHandler<K extends LessonRequestName> =
+  | { access: 'open'; run(ctx: HandlerContext, payload: LessonRequestPayload<K>): Promise<LessonRequestData<K>> }
+  | { access: 'joined' | 'moderator'; run(ctx: JoinedContext, payload: LessonRequestPayload<K>): Promise<LessonRequestData<K>> };
+
+export type LessonHandlerTable = { [K in LessonRequestName]: LessonHandler<K> };
+
+const target = (ctx: JoinedContext, participantId: string): LessonParticipant => ctx.joined.running.lesson.participant(participantId);
+const none = {};
+
+/** The in-lesson handlers (join, start and end live in the gateway, which knows the registry). */
+export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:join' | 'lesson:start' | 'lesson:end'> = {
+  'lesson:leave': {
+    access: 'joined',
+    run: async ({ joined }) => {
+      joined.running.lesson.leave(joined.participant.id, 'left');
+      return none;
+    },
+  },
+  'lesson:lock': { access: 'moderator', run: async ({ joined }, { locked }) => (joined.running.lesson.setLocked(locked), none) },
+
+  'transport:create': { access: 'joined', run: ({ joined }, { direction }) => joined.running.media.createTransport(joined.participant.id, direction) },
+  'transport:connect': {
+    access: 'joined',
+    run: async ({ joined }, { transportId, dtlsParameters }) => (await joined.running.media.connectTransport(joined.participant.id, transportId, dtlsParameters), none),
+  },
+  'transport:restart-ice': {
+    access: 'joined',
+    run: async ({ joined }, { transportId }) => ({ iceParameters: await joined.running.media.restartIce(joined.participant.id, transportId) }),
+  },
+
+  'producer:create': {
+    access: 'joined',
+    run: async ({ joined }, payload) => {
+      const { participant } = joined;
+      // Screen sharing is for the lead teacher and for a site on stage.
+      if (payload.source === 'screen' && !participant.isLeadTeacher && !participant.onStage) throw new ApiError('forbidden');
+      return { producerId: await joined.running.produce(participant, payload) };
+    },
+  },
+  'producer:close': { access: 'joined', run: async ({ joined }, { producerId }) => (joined.running.closeProducer(joined.participant, producerId), none) },
+  'producer:pause': { access: 'joined', run: async ({ joined }, { producerId }) => (await joined.running.setProducerPaused(joined.participant, producerId, true), none) },
+  'producer:resume': { access: 'joined', run: async ({ joined }, { producerId }) => (await joined.running.setProducerPaused(joined.participant, producerId, false), none) },
+
+  'consumer:create': { access: 'joined', run: ({ joined }, { producerId }) => joined.running.consume(joined.participant, producerId) },
+  'consumer:resume': {
+    access: 'joined',
+    run: async ({ joined }, { consumerId }) => {
+      joined.running.ownConsumer(joined.participant, consumerId);
+      await joined.running.media.resumeConsumer(joined.participant.id, consumerId);
+      return none;
+    },
+  },
+  'consumer:tile': {
+    access: 'joined',
+    run: async ({ joined }, { consumerId, ...tile }) => {
+      joined.running.ownConsumer(joined.participant, consumerId);
+      await joined.running.media.setTile(joined.participant.id, consumerId, tile);
+      return none;
+    },
+  },
+  'media:audio-only': {
+    access: 'joined',
+    run: async ({ joined }, { enabled }) => {
+      await joined.running.media.setAudioOnly(joined.participant.id, enabled);
+      joined.running.lesson.setAudioOnly(joined.participant.id, enabled);
+      return none;
+    },
+  },
+
+  'hand:raise': { access: 'joined', run: async ({ joined }) => (joined.running.lesson.raiseHand(joined.participant.id), none) },
+  'hand:lower': {
+    access: 'joined',
+    run: async (ctx, { participantId }) => {
+      const { joined } = ctx;
+      const whose = participantId ?? joined.participant.id;
+      if (whose !== joined.participant.id && !joined.participant.isLeadTeacher) throw new ApiError('forbidden');
+      joined.running.lesson.lowerHand(target(ctx, whose).id);
+      return none;
+    },
+  },
+  'stage:invite': { access: 'moderator', run: async (ctx, { participantId }) => (ctx.joined.running.lesson.setOnStage(target(ctx, participantId).id, true), none) },
+  'stage:return': {
+    access: 'joined',
+    run: async (ctx, { participantId }) => {
+      // The teacher sends anyone back; a site may step down by itself.
+      if (participantId !== ctx.joined.participant.id && !ctx.joined.participant.isLeadTeacher) throw new ApiError('forbidden');
+      ctx.joined.running.lesson.setOnStage(target(ctx, participantId).id, false);
+      return none;
+    },
+  },
+  'moderate:mute': {
+    access: 'moderator',
+    run: async (ctx, { participantId }) => {
+      const { running, participant: teacher } = ctx.joined;
+      const targets = participantId === 'all' ? running.lesson.participants.filter((p) => p.id !== teacher.id) : [target(ctx, participantId)];
+      for (const p of targets) await running.mute(p);
+      return none;
+    },
+  },
+  'moderate:stop-camera': { access: 'moderator', run: async (ctx, { participantId }) => (ctx.joined.running.stopCamera(target(ctx, participantId)), none) },
+  'moderate:remove': {
+    access: 'moderator',
+    run: async (ctx, { participantId }) => {
+      const removed = target(ctx, participantId);
+      if (removed.id === ctx.joined.participant.id) throw new ApiError('bad_request');
+      ctx.joined.running.remove(removed);
+      return none;
+    },
+  },
+
+  'chat:send': { access: 'joined', run: async ({ joined }, { text }) => ({ id: joined.running.lesson.chat(joined.participant.id, text).id }) },
+  'chat:set-enabled': { access: 'moderator', run: async ({ joined }, { enabled }) => (joined.running.lesson.setChatEnabled(enabled), none) },
+
+  'poll:create': {
+    access: 'moderator',
+    run: async ({ joined }, { question, options, multiple, correct }) => ({ pollId: joined.running.lesson.createPoll(question, options, multiple, correct ?? null).id }),
+  },
+  'poll:answer': { access: 'joined', run: async ({ joined }, { pollId, choices }) => (joined.running.lesson.answerPoll(joined.participant.id, pollId, choices), none) },
+  'poll:close': { access: 'moderator', run: async ({ joined }, { pollId }) => (joined.running.lesson.closePoll(pollId), none) },
+
+  'quality:report': {
+    access: 'joined',
+    run: async ({ joined }, { rttMs, packetLossPct }) => {
+      const level = packetLossPct === undefined && rttMs === undefined ? 'unknown' : (packetLossPct ?? 0) > 8 || (rttMs ?? 0) > 600 ? 'poor' : (packetLossPct ?? 0) > 2 || (rttMs ?? 0) > 250 ? 'fair' : 'good';
+      joined.running.lesson.setQuality(joined.participant.id, level);
+      return none;
+    },
+  },
+  'classroom:headcount': { access: 'joined', run: async ({ joined }, { count }) => (joined.running.lesson.setHeadcount(joined.participant.id, count), none) },
+};

@@ -1,0 +1,99 @@
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { LiveLesson } from './live-lesson.js';
+import { RunningLesson } from './running-lesson.js';
+import type { LessonsRepository } from './repository.js';
+import type { LessonMediaFactory } from './media-port.js';
+
+const HEARTBEAT_MS = 15_000;
+
+export interface LiveLessonSummary {
+  courseId: number;
+  lessonSessionId: number;
+  startedAt: string;
+}
+
+/**
+ * The lessons live in this process, one per course. Starting records a lesson session; a heartbeat keeps
+ * its last-seen time so that a crash can be closed at the right moment on the next start.
+ */
+export class LessonRegistry {
+  readonly #running = new Map<number, RunningLesson>();
+  readonly #starting = new Map<number, Promise<RunningLesson>>();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(
+    private readonly repo: LessonsRepository,
+    private readonly media: LessonMediaFactory,
+    private readonly options: { reconnectGraceMs: number },
+    private readonly log: Logger,
+  ) {
+    const closed = repo.closeAbandonedSessions();
+    if (closed > 0) log.warn({ closed }, 'closed lesson sessions left open by an earlier run');
+    this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
+    this.#heartbeat.unref();
+  }
+
+  live(courseId: number): RunningLesson | undefined {
+    return this.#running.get(courseId);
+  }
+
+  summaries(): LiveLessonSummary[] {
+    return [...this.#running.values()].map((r) => ({
+      courseId: r.lesson.courseId,
+      lessonSessionId: r.lesson.lessonSessionId,
+      startedAt: r.lesson.options.startedAt.toISOString(),
+    }));
+  }
+
+  /** Starts the course's lesson, or returns the one already running (a second click is harmless). */
+  async start(courseId: number, startedBy: number, scheduledLessonId: number | null, now = new Date()): Promise<RunningLesson> {
+    const running = this.#running.get(courseId);
+    if (running) return running;
+    const pending = this.#starting.get(courseId);
+    if (pending) return pending;
+    const starting = (async () => {
+      const course = this.repo.courseForLesson(courseId);
+      const lessonSessionId = this.repo.startSession(courseId, startedBy, scheduledLessonId, now);
+      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
+      try {
+        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }));
+        this.#running.set(courseId, runningLesson);
+        this.log.info({ lessonSessionId, courseId, startedBy }, 'lesson started');
+        return runningLesson;
+      } catch (error) {
+        this.repo.endSession(lessonSessionId, null, 'server_restart', new Date());
+        throw error;
+      }
+    })();
+    this.#starting.set(courseId, starting);
+    try {
+      return await starting;
+    } finally {
+      this.#starting.delete(courseId);
+    }
+  }
+
+  /** Ends the course's lesson for everyone and records the end. */
+  end(courseId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now = new Date()): void {
+    const running = this.#running.get(courseId);
+    if (!running) return;
+    this.#running.delete(courseId);
+    running.end(now);
+    this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
+    this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
+  }
+
+  /** Graceful shutdown: every live lesson ends now, recorded as a server restart. */
+  close(): void {
+    clearInterval(this.#heartbeat);
+    for (const courseId of [...this.#running.keys()]) this.end(courseId, null, 'server_restart');
+  }
+
+  #beat(): void {
+    try {
+      this.repo.heartbeat([...this.#running.values()].map((r) => r.lesson.lessonSessionId), new Date());
+    } catch (error) {
+      this.log.error({ err: error }, 'lesson heartbeat failed');
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { and, eq, isNull, inArray } from 'drizzle-orm';
+import type { TongkeDb } from '../db/client.js';
+import { classrooms, courseReceivers, courses, lessonSessions, scheduledLessons, schools } from '../db/schema/index.js';
+import { notFound } from '../core/errors.js';
+
+/** What joining a course's lesson needs to know about the course and its sites. */
+export interface CourseForLesson {
+  id: number;
+  name: string;
+  leadTeacherId: number;
+  hostClassroomId: number | null;
+  host: { schoolId: number; schoolName: string; regionId: number };
+  receivers: Array<{ classroomId: number; assistantTeacherId: number | null; schoolId: number; schoolName: string; regionId: number }>;
+}
+
+/** Lesson sessions: what actually ran, from start to end. */
+export class LessonsRepository {
+  constructor(private readonly db: TongkeDb) {}
+
+  courseForLesson(courseId: number): CourseForLesson {
+    const course = this.db
+      .select({ id: courses.id, name: courses.name, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId, schoolId: schools.id, schoolName: schools.name, regionId: schools.regionId })
+      .from(courses)
+      .innerJoin(schools, eq(schools.id, courses.schoolId))
+      .where(eq(courses.id, courseId))
+      .get();
+    if (!course) throw notFound();
+    const receivers = this.db
+      .select({ classroomId: courseReceivers.classroomId, assistantTeacherId: courseReceivers.assistantTeacherId, schoolId: schools.id, schoolName: schools.name, regionId: schools.regionId })
+      .from(courseReceivers)
+      .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
+      .innerJoin(schools, eq(schools.id, classrooms.schoolId))
+      .where(eq(courseReceivers.courseId, courseId))
+      .all();
+    return {
+      id: course.id,
+      name: course.name,
+      leadTeacherId: course.leadTeacherId,
+      hostClassroomId: course.hostClassroomId,
+      host: { schoolId: course.schoolId, schoolName: course.schoolName, regionId: course.regionId },
+      receivers,
+    };
+  }
+
+  startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date): number {
+    return this.db
+      .insert(lessonSessions)
+      .values({ courseId, startedBy, scheduledLessonId, startedAt: now, lastHeartbeatAt: now })
+      .returning({ id: lessonSessions.id })
+      .get().id;
+  }
+
+  heartbeat(sessionIds: number[], now: Date): void {
+    if (sessionIds.length === 0) return;
+    this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(inArray(lessonSessions.id, sessionIds)).run();
+  }
+
+  endSession(sessionId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now: Date): void {
+    this.db
+      .update(lessonSessions)
+      .set({ endedAt: now, endedBy, endReason: reason, lastHeartbeatAt: now })
+      .where(and(eq(lessonSessions.id, sessionId), isNull(lessonSessions.endedAt)))
+      .run();
+  }
+
+  /**
+   * After a crash, lessons left open are closed at the last heartbeat the server recorded for them.
+   * Returns how many were closed.
+   */
+  closeAbandonedSessions(): number {
+    const open = this.db.select({ id: lessonSessions.id, lastHeartbeatAt: lessonSessions.lastHeartbeatAt }).from(lessonSessions).where(isNull(lessonSessions.endedAt)).all();
+    for (const session of open) {
+      this.db
+        .update(lessonSessions)
+        .set({ endedAt: session.lastHeartbeatAt, endReason: 'server_restart' })
+        .where(eq(lessonSessions.id, session.id))
+        .run();
+    }
+    return open.length;
+  }
+
+  scheduledLessonBelongsTo(scheduledLessonId: number, courseId: number): boolean {
+    const row = this.db
+      .select({ id: scheduledLessons.id })
+      .from(scheduledLessons)
+      .where(and(eq(scheduledLessons.id, scheduledLessonId), eq(scheduledLessons.courseId, courseId)))
+      .get();
+    return row !== undefined;
+  }
+}

@@ -1,0 +1,269 @@
+import type { MediaSource, ProducerView } from '../../shared/lesson/model.js';
+import type { LessonEventName, LessonEventPayload } from '../../shared/lesson/protocol.js';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { ApiError } from '../core/errors.js';
+import { LiveLesson, mayConsume } from './live-lesson.js';
+import type { LessonParticipant } from './participant.js';
+import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
+
+/** The way to one site's browser (a socket, in the gateway). */
+export interface SiteChannel {
+  emit<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void;
+  disconnect(): void;
+}
+
+interface ProducerRecord extends ProducerView {}
+
+/**
+ * A live lesson with its media: keeps LiveLesson's decisions and the SFU in step. It tells each site what
+ * it may consume, closes what it may no longer see, and rebuilds the media on another worker when a
+ * worker dies. One per live lesson; the registry owns it.
+ */
+export class RunningLesson {
+  readonly lesson: LiveLesson;
+  #media: LessonMediaPort;
+  readonly #factory: LessonMediaFactory;
+  readonly #log: Logger;
+  readonly #channels = new Map<string, SiteChannel>();
+  readonly #rtpCapabilities = new Map<string, unknown>();
+  readonly #producers = new Map<string, ProducerRecord>();
+  /** participantId → consumerId → producerId */
+  readonly #consumers = new Map<string, Map<string, string>>();
+
+  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger) {
+    this.lesson = lesson;
+    this.#media = media;
+    this.#factory = factory;
+    this.#log = log;
+    this.#wireLesson();
+    this.#wireMedia(media);
+  }
+
+  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger): Promise<RunningLesson> {
+    const media = await factory.createLessonMedia({ lessonId: String(lesson.lessonSessionId) });
+    return new RunningLesson(lesson, media, factory, log);
+  }
+
+  get media(): LessonMediaPort {
+    return this.#media;
+  }
+
+  /** Binds a site's channel (replacing an older one of the same participant, which is disconnected). */
+  attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: unknown): void {
+    const previous = this.#channels.get(participant.id);
+    this.#channels.set(participant.id, channel);
+    this.#rtpCapabilities.set(participant.id, rtpCapabilities);
+    // A resumed participant starts media afresh: its old transports (and what they carried) are gone.
+    this.#closeMediaOf(participant.id);
+    if (previous && previous !== channel) previous.disconnect();
+  }
+
+  /** The channel went away (socket closed): media closes now, the participant waits out the grace period. */
+  detach(participantId: string, channel: SiteChannel): void {
+    if (this.#channels.get(participantId) !== channel) return;
+    this.#channels.delete(participantId);
+    this.#closeMediaOf(participantId);
+    this.lesson.disconnected(participantId);
+  }
+
+  /** Producers this participant may consume now. */
+  visibleProducers(viewer: LessonParticipant): ProducerView[] {
+    return [...this.#producers.values()].filter((p) => {
+      const owner = this.#participantOrNull(p.participantId);
+      return owner !== null && mayConsume(viewer, owner);
+    });
+  }
+
+  async produce(participant: LessonParticipant, options: { transportId: string; kind: 'audio' | 'video'; source: MediaSource; rtpParameters: unknown }): Promise<string> {
+    const expectedKind = options.source === 'mic' ? 'audio' : 'video';
+    if (options.kind !== expectedKind) throw new ApiError('bad_request');
+    const existing = [...this.#producers.values()].find((p) => p.participantId === participant.id && p.source === options.source);
+    if (existing) this.closeProducer(participant, existing.id);
+    const producerId = await this.#media.produce(participant.id, options);
+    const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: false };
+    this.#producers.set(producerId, record);
+    this.lesson.setMedia(participant.id, options.source, true);
+    for (const viewer of this.lesson.participants) {
+      if (mayConsume(viewer, participant)) this.#channels.get(viewer.id)?.emit('producer:new', record);
+    }
+    return producerId;
+  }
+
+  ownProducer(participant: LessonParticipant, producerId: string): ProducerRecord {
+    const record = this.#producers.get(producerId);
+    if (!record || record.participantId !== participant.id) throw new ApiError('not_found');
+    return record;
+  }
+
+  async setProducerPaused(participant: LessonParticipant, producerId: string, paused: boolean): Promise<void> {
+    const record = this.ownProducer(participant, producerId);
+    if (paused) await this.#media.pauseProducer(participant.id, producerId);
+    else await this.#media.resumeProducer(participant.id, producerId);
+    record.paused = paused;
+    this.lesson.setMedia(participant.id, record.source, !paused);
+    this.#broadcastTo(record.participantId, 'producer:paused', { producerId, paused });
+  }
+
+  closeProducer(participant: LessonParticipant, producerId: string): void {
+    this.ownProducer(participant, producerId);
+    this.#media.closeProducer(participant.id, producerId);
+    this.#forgetProducer(producerId);
+  }
+
+  async consume(viewer: LessonParticipant, producerId: string) {
+    const record = this.#producers.get(producerId);
+    const owner = record ? this.#participantOrNull(record.participantId) : null;
+    if (!record || !owner) throw new ApiError('not_found');
+    if (!mayConsume(viewer, owner)) throw new ApiError('forbidden');
+    const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities: this.#rtpCapabilities.get(viewer.id) });
+    let mine = this.#consumers.get(viewer.id);
+    if (!mine) this.#consumers.set(viewer.id, (mine = new Map()));
+    mine.set(consumer.id, producerId);
+    return { ...consumer, participantId: owner.id, source: record.source };
+  }
+
+  ownConsumer(viewer: LessonParticipant, consumerId: string): void {
+    if (!this.#consumers.get(viewer.id)?.has(consumerId)) throw new ApiError('not_found');
+  }
+
+  /** Lead teacher: mute a site's microphone (or everyone's). The site is told and can unmute itself. */
+  async mute(target: LessonParticipant): Promise<void> {
+    const mic = [...this.#producers.values()].find((p) => p.participantId === target.id && p.source === 'mic' && !p.paused);
+    if (mic) await this.setProducerPaused(target, mic.id, true);
+    this.#channels.get(target.id)?.emit('moderation:applied', { action: 'muted' });
+  }
+
+  stopCamera(target: LessonParticipant): void {
+    const camera = [...this.#producers.values()].find((p) => p.participantId === target.id && p.source === 'camera');
+    if (camera) this.closeProducer(target, camera.id);
+    this.lesson.setMedia(target.id, 'camera', false);
+    this.#channels.get(target.id)?.emit('moderation:applied', { action: 'camera_stopped' });
+  }
+
+  remove(target: LessonParticipant): void {
+    const channel = this.#channels.get(target.id);
+    channel?.emit('moderation:applied', { action: 'removed' });
+    this.#channels.delete(target.id);
+    this.lesson.leave(target.id, 'removed');
+    channel?.disconnect();
+  }
+
+  broadcast<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void {
+    for (const channel of this.#channels.values()) channel.emit(event, payload);
+  }
+
+  channel(participantId: string): SiteChannel | undefined {
+    return this.#channels.get(participantId);
+  }
+
+  /** Ends the lesson: everyone is told, media closes. */
+  end(endedAt: Date): void {
+    this.broadcast('lesson:ended', { lessonSessionId: this.lesson.lessonSessionId, endedAt: endedAt.toISOString() });
+    this.lesson.end(endedAt);
+    this.#media.close();
+    for (const channel of this.#channels.values()) channel.disconnect();
+    this.#channels.clear();
+  }
+
+  #participantOrNull(id: string): LessonParticipant | null {
+    return this.lesson.participants.find((p) => p.id === id) ?? null;
+  }
+
+  #broadcastTo<K extends LessonEventName>(ownerId: string, event: K, payload: LessonEventPayload<K>): void {
+    const owner = this.#participantOrNull(ownerId);
+    if (!owner) return;
+    for (const viewer of this.lesson.participants) if (mayConsume(viewer, owner)) this.#channels.get(viewer.id)?.emit(event, payload);
+  }
+
+  #forgetProducer(producerId: string): void {
+    const record = this.#producers.get(producerId);
+    if (!record) return;
+    this.#producers.delete(producerId);
+    if (this.#participantOrNull(record.participantId)) this.lesson.setMedia(record.participantId, record.source, false);
+    this.broadcast('producer:closed', { producerId });
+  }
+
+  #closeMediaOf(participantId: string): void {
+    for (const record of [...this.#producers.values()]) if (record.participantId === participantId) this.#forgetProducer(record.id);
+    this.#consumers.delete(participantId);
+    this.#media.closeParticipant(participantId);
+  }
+
+  #wireLesson(): void {
+    const { lesson } = this;
+    lesson.on('participant-joined', (p) => this.broadcast('participant:joined', p.view()));
+    lesson.on('participant-updated', (p) => this.broadcast('participant:updated', p.view()));
+    lesson.on('participant-left', (p, reason) => {
+      this.#closeMediaOf(p.id);
+      this.#channels.delete(p.id);
+      this.#rtpCapabilities.delete(p.id);
+      this.broadcast('participant:left', { participantId: p.id, reason });
+    });
+    lesson.on('hand-queue', (queue) => this.broadcast('hand:queue', { queue }));
+    lesson.on('chat', (message) => this.broadcast('chat:message', message));
+    lesson.on('chat-enabled', (enabled) => this.broadcast('chat:enabled', { enabled }));
+    lesson.on('locked', (locked) => this.broadcast('lesson:locked', { locked }));
+    lesson.on('poll-updated', (poll) => {
+      for (const viewer of lesson.participants) this.#channels.get(viewer.id)?.emit('poll:updated', poll.viewFor(viewer.id, viewer.isLeadTeacher));
+    });
+    lesson.on('stage-changed', (staged) => this.#restage(staged));
+  }
+
+  /** Someone went on or off stage: offer her producers to the sites that may now see them, close the rest. */
+  #restage(staged: LessonParticipant): void {
+    const theirs = [...this.#producers.values()].filter((p) => p.participantId === staged.id);
+    for (const viewer of this.lesson.participants) {
+      if (viewer.id === staged.id) continue;
+      const channel = this.#channels.get(viewer.id);
+      if (mayConsume(viewer, staged)) {
+        for (const record of theirs) channel?.emit('producer:new', record);
+        continue;
+      }
+      const mine = this.#consumers.get(viewer.id);
+      for (const [consumerId, producerId] of mine ?? []) {
+        if (!theirs.some((p) => p.id === producerId)) continue;
+        this.#media.closeConsumer(viewer.id, consumerId);
+        mine?.delete(consumerId);
+        channel?.emit('consumer:closed', { consumerId });
+      }
+    }
+  }
+
+  #wireMedia(media: LessonMediaPort): void {
+    media.on('consumer-closed', ({ participantId, consumerId }) => {
+      if (!this.#consumers.get(participantId)?.delete(consumerId)) return;
+      this.#channels.get(participantId)?.emit('consumer:closed', { consumerId });
+    });
+    media.on('producer-closed', ({ producerId }) => this.#forgetProducer(producerId));
+    media.on('consumer-score', ({ participantId, consumerId, score, producerScore }) =>
+      this.#channels.get(participantId)?.emit('consumer:score', { consumerId, score, producerScore }),
+    );
+    media.on('consumer-layers', ({ participantId, consumerId, spatialLayer, temporalLayer }) =>
+      this.#channels.get(participantId)?.emit('consumer:layers', { consumerId, spatialLayer, temporalLayer }),
+    );
+    media.on('advice', ({ participantId, advice }) => {
+      const quality = advice === 'recovered' ? 'good' : 'poor';
+      if (this.#participantOrNull(participantId)) this.lesson.setQuality(participantId, quality);
+      this.#channels.get(participantId)?.emit('media:advice', { advice, quality });
+    });
+    media.on('active-speaker', ({ participantId }) => this.broadcast('speaker:active', { participantId }));
+    media.on('closed', ({ reason }) => {
+      if (reason === 'worker-died' && !this.lesson.ended) void this.#rebuildMedia();
+    });
+  }
+
+  /** The worker under this lesson died: new media on a live worker, and every site rebuilds its transports. */
+  async #rebuildMedia(): Promise<void> {
+    this.#log.warn({ lessonSessionId: this.lesson.lessonSessionId }, 'media worker died; rebuilding the lesson media');
+    for (const record of [...this.#producers.values()]) this.#forgetProducer(record.id);
+    this.#consumers.clear();
+    try {
+      const media = await this.#factory.createLessonMedia({ lessonId: String(this.lesson.lessonSessionId) });
+      this.#media = media;
+      this.#wireMedia(media);
+      this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
+    } catch (error) {
+      this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId }, 'could not rebuild lesson media');
+    }
+  }
+}
