@@ -1,5 +1,8 @@
 import type { TongkeApp } from './core/app-types.js';
 import accountsRoutes from './accounts/routes.js';
+import organisationRoutes from './organisation/routes.js';
+import peopleRoutes from './people/routes.js';
+import teachingRoutes from './teaching/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
-export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes];
+export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes];

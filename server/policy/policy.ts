@@ -41,9 +41,16 @@ export interface CourseFacts {
   studentIds: readonly number[];
 }
 
+/** What lies within a region, for rules about admins whose scope is inside it (not above it). */
+export interface RegionContents {
+  groupIds: readonly number[];
+  schoolIds: readonly number[];
+}
+
 export type PolicyTarget =
   | { kind: 'system' }
-  | { kind: 'region'; place: OrgPlace }
+  /** `contents` is needed only by rules about admins inside the region (org.read by a group admin, term.read). */
+  | { kind: 'region'; place: OrgPlace; contents?: RegionContents }
   | { kind: 'group'; place: OrgPlace }
   | { kind: 'school'; place: OrgPlace }
   | { kind: 'classroom'; place: OrgPlace }
@@ -52,12 +59,17 @@ export type PolicyTarget =
   | { kind: 'course'; course: CourseFacts };
 
 export const ACTIONS = [
+  /** Open the administration lists (organisation, people, terms) at all; what they show is filtered by the read actions. */
+  'org.browse',
   'org.read',
   'org.manage',
   'classroom.pair',
   'user.read',
   'user.manage',
+  'term.read',
   'term.manage',
+  /** Create a course hosted by a school. */
+  'course.create',
   'course.read',
   'course.manage',
   'course.teach',
@@ -100,6 +112,16 @@ const adminCovering = (principal: Principal, place: OrgPlace, minRank = 1): bool
   principal.grants.some((g) => RANK[g.role] >= minRank && isAdmin(g) && covers(g, place));
 const hasRole = (principal: Principal, role: Role): boolean => principal.grants.some((g) => g.role === role);
 
+/** An admin whose own scope is inside the region: a group or school of it (region admins and above cover it). */
+function adminWithin(principal: Principal, contents: RegionContents | undefined, roles: readonly Role[]): boolean {
+  if (!contents) return false;
+  return principal.grants.some(
+    (g) =>
+      roles.includes(g.role) &&
+      ((g.groupId !== null && contents.groupIds.includes(g.groupId)) || (g.schoolId !== null && contents.schoolIds.includes(g.schoolId))),
+  );
+}
+
 function courseParticipant(principal: Principal, course: CourseFacts): boolean {
   if (course.leadTeacherId === principal.userId) return true;
   if (course.receivers.some((r) => r.assistantTeacherId === principal.userId)) return true;
@@ -123,9 +145,15 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
   }
   switch (target.kind) {
     case 'system':
+      // Any administrator may open the lists; each row is then filtered by what she may read.
+      if (action === 'org.browse') return principal.grants.some(isAdmin);
       return hasRole(principal, 'system_admin');
     case 'region':
-      if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.region_admin);
+      // A group admin sees the region her group belongs to (to navigate), but does not report on it.
+      if (action === 'org.read') return adminCovering(principal, target.place, RANK.region_admin) || adminWithin(principal, target.contents, ['group_admin']);
+      if (action === 'reports.read') return adminCovering(principal, target.place, RANK.region_admin);
+      // Terms are the region's calendar: every admin inside the region needs them to plan courses.
+      if (action === 'term.read') return adminCovering(principal, target.place) || adminWithin(principal, target.contents, ['group_admin', 'school_admin']);
       if (action === 'term.manage') return adminCovering(principal, target.place, RANK.region_admin);
       return action === 'org.manage' && hasRole(principal, 'system_admin');
     case 'group':
@@ -133,6 +161,8 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       return action === 'org.manage' && adminCovering(principal, target.place, RANK.region_admin);
     case 'school':
       if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place);
+      // Any admin covering the host school (its own school admin included) may set up its courses.
+      if (action === 'course.create') return adminCovering(principal, target.place);
       return action === 'org.manage' && adminCovering(principal, target.place, RANK.group_admin);
     case 'classroom':
       if (action === 'org.read' || action === 'org.manage' || action === 'classroom.pair' || action === 'reports.read') {

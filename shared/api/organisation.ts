@@ -34,6 +34,7 @@ export const EducationGroupUpdate = Type.Partial(
   { additionalProperties: false },
 );
 export type EducationGroupUpdate = Static<typeof EducationGroupUpdate>;
+export const EducationGroupListQuery = Type.Object({ regionId: Type.Optional(Type.Integer({ minimum: 1 })) });
 
 // ---- Schools (学校 / 教学点) ----
 export const School = Type.Object({

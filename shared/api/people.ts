@@ -16,6 +16,9 @@ export const RoleGrantInput = Type.Object(
   { additionalProperties: false },
 );
 export type RoleGrantInput = Static<typeof RoleGrantInput>;
+/** DELETE /api/users/:id/grants/:grantId */
+export const UserGrantParams = Type.Object({ id: Type.Integer({ minimum: 1 }), grantId: Type.Integer({ minimum: 1 }) });
+export type UserGrantParams = Static<typeof UserGrantParams>;
 
 export const StudentProfile = Type.Object({
   schoolId: Type.Integer({ minimum: 1 }),
@@ -80,9 +83,17 @@ export const UserImportBody = Type.Object(
   { additionalProperties: false },
 );
 export type UserImportBody = Static<typeof UserImportBody>;
+/** One problem in an import file: its line (1 = header), column name ('' for the whole row) and a message in the caller's language. */
+export const UserImportError = Type.Object({ line: Type.Integer(), column: Type.String(), message: Type.String() });
+export type UserImportError = Static<typeof UserImportError>;
 export const UserImportResult = Type.Object({
+  /** Accounts created (with dryRun: accounts that would be created). */
   imported: Type.Integer(),
   dryRun: Type.Boolean(),
-  errors: Type.Array(Type.Object({ line: Type.Integer(), column: Type.String(), message: Type.String() })),
+  errors: Type.Array(UserImportError),
+  /** Student accounts created without a password: they can only sign in with a student link. */
+  withoutPassword: Type.Array(Type.String()),
+  /** What the importer should know, in the caller's language (e.g. which accounts have no password). */
+  notices: Type.Array(Type.String()),
 });
 export type UserImportResult = Static<typeof UserImportResult>;

@@ -12,6 +12,8 @@ export const TermCreate = Type.Object({ regionId: Type.Integer({ minimum: 1 }), 
 export type TermCreate = Static<typeof TermCreate>;
 export const TermUpdate = Type.Partial(Type.Object({ name: Name(), startsOn: DateOnly, endsOn: DateOnly }), { additionalProperties: false });
 export type TermUpdate = Static<typeof TermUpdate>;
+export const TermListQuery = Type.Object({ regionId: Type.Optional(Type.Integer({ minimum: 1 })) });
+export type TermListQuery = Static<typeof TermListQuery>;
 
 // ---- Courses ----
 export const CourseReceiver = Type.Object({
@@ -68,6 +70,7 @@ export const CourseListQuery = Type.Object({
   termId: Type.Optional(Type.Integer({ minimum: 1 })),
   schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
 });
+export type CourseListQuery = Static<typeof CourseListQuery>;
 
 // ---- Timetable ----
 /** A weekly slot; times are Asia/Shanghai wall clock. weekday 1 = Monday … 7 = Sunday. */
@@ -80,6 +83,7 @@ export type TimetableSlot = Static<typeof TimetableSlot>;
 export const TimetableBody = Type.Object({ slots: Type.Array(TimetableSlot, { maxItems: 40 }) }, { additionalProperties: false });
 export type TimetableBody = Static<typeof TimetableBody>;
 export const Timetable = Type.Object({ slots: Type.Array(Type.Intersect([Type.Object({ id: Type.Integer() }), TimetableSlot])) });
+export type Timetable = Static<typeof Timetable>;
 
 // ---- Scheduled lessons, as a signed-in user sees them ----
 /** GET /api/me/lessons?from&to — the lessons of my courses in a time window (teacher, assistant, classroom, student). */

@@ -15,6 +15,8 @@ export const zhCN = {
     link_invalid: '链接无效，请向老师重新获取。',
     link_expired: '链接已过期，请向老师重新获取。',
     import_invalid: '导入文件有错误，没有导入任何数据。',
+    lesson_not_live: '这节课还没有开始，请等老师开始上课。',
+    lesson_locked: '老师已锁定课堂，暂时不能加入。',
     internal: '服务器出现问题，请稍后重试。',
   },
   role: {
@@ -49,6 +51,29 @@ export const zhCN = {
   groupRole: { lead: '龙头校', member: '成员校', teaching_point: '教学点' },
   locality: { urban: '城区', township: '乡镇', rural: '农村' },
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制' },
+  /** CSV user import: one message per problem, shown with its line and column. */
+  import: {
+    malformed: 'CSV 格式无法解析（例如引号没有成对），请检查这一行附近。',
+    empty: '文件中没有数据行。',
+    tooManyRows: '一次最多导入 {{max}} 行，请分成几个文件。',
+    unknownColumn: '无法识别的列“{{column}}”。可用的列：username、display_name、role、password、grade、class_name、home_delivery。',
+    missingColumn: '缺少必需的列“{{column}}”。',
+    columnCount: '这一行有 {{actual}} 列，表头有 {{expected}} 列。',
+    required: '“{{column}}”不能为空。',
+    tooLong: '“{{column}}”太长，最多 {{max}} 个字符。',
+    usernameFormat: '用户名只能包含英文字母、数字和 . _ @ -，长度 2–64 个字符。',
+    duplicateInFile: '用户名“{{username}}”与第 {{line}} 行重复。',
+    usernameTaken: '用户名“{{username}}”已被使用。',
+    roleInvalid: '角色“{{value}}”无效，应为 teacher、assistant_teacher、student 或 school_admin。',
+    roleNotAllowed: '您无权在该学校设置角色“{{role}}”。',
+    passwordLength: '密码长度应为 8–200 个字符。',
+    passwordRequired: '教职工账号必须设置密码（只有学生可以凭学生链接登录）。',
+    gradeRequired: '学生必须填写年级（1–9）。',
+    gradeInvalid: '年级应为 1–9 的整数。',
+    homeDeliveryInvalid: '“送教上门”应填 是/否、yes/no、1/0 或 true/false。',
+    studentOnly: '只有学生需要填写“{{column}}”，请留空或检查角色。',
+    withoutPassword: '{{count}} 个学生账号没有设置密码，只能凭学生链接登录：{{usernames}}。',
+  },
   weekday: { '1': '周一', '2': '周二', '3': '周三', '4': '周四', '5': '周五', '6': '周六', '7': '周日' },
 };
 export type SharedMessages = typeof zhCN;

@@ -1,0 +1,128 @@
+import { parse } from 'csv-parse/sync';
+
+/** Roles a school's user list may contain. */
+export const IMPORT_ROLES = ['teacher', 'assistant_teacher', 'student', 'school_admin'] as const;
+export type ImportRole = (typeof IMPORT_ROLES)[number];
+
+export const IMPORT_COLUMNS = ['username', 'display_name', 'role', 'password', 'grade', 'class_name', 'home_delivery'] as const;
+type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+const REQUIRED_COLUMNS: readonly ImportColumn[] = ['username', 'display_name', 'role'];
+const STUDENT_COLUMNS: readonly ImportColumn[] = ['grade', 'class_name', 'home_delivery'];
+
+/** More rows than this are better split: each password costs an argon2 hash. */
+export const MAX_IMPORT_ROWS = 2000;
+const USERNAME = /^[A-Za-z0-9._@-]{2,64}$/;
+const YES = new Set(['是', 'yes', '1', 'true']);
+const NO = new Set(['否', 'no', '0', 'false', '']);
+
+/** One valid row of the file. `line` is where the row starts in the file (1 = header). */
+export interface ImportRow {
+  line: number;
+  username: string;
+  displayName: string;
+  role: ImportRole;
+  password: string | null;
+  /** Students only. */
+  student: { grade: number; className: string; homeDelivery: boolean } | null;
+}
+
+/** A problem with one cell (or the file), as an i18n key under `import.` and its values. */
+export interface ImportIssue {
+  line: number;
+  column: string;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+const isImportRole = (value: string): value is ImportRole => (IMPORT_ROLES as readonly string[]).includes(value);
+const isImportColumn = (value: string): value is ImportColumn => (IMPORT_COLUMNS as readonly string[]).includes(value);
+
+/**
+ * Reads a user list (CSV, UTF-8, optional BOM, header row) and checks every cell on its own. Checks that
+ * need the database or the caller's authority (user names taken, roles she may grant) are the caller's.
+ * Rows with problems are left out of `rows`; all problems are reported.
+ */
+export function readImportFile(csv: string): { rows: ImportRow[]; issues: ImportIssue[] } {
+  const records: Array<{ record: string[]; line: number }> = [];
+  try {
+    // Excel on Windows writes CRLF; one kind of line break keeps line numbers exact.
+    parse(csv.replace(/\r\n?/g, '\n'), {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+      on_record: (record, context) => {
+        // `lines` counts to the end of the record; a quoted cell may span lines, so report where it starts.
+        const spanned = record.reduce((sum, cell) => sum + cell.split('\n').length - 1, 0);
+        if (record.some((cell) => cell !== '')) records.push({ record, line: context.lines - spanned });
+        return null;
+      },
+    });
+  } catch (error) {
+    const line = error instanceof Error && 'lines' in error && typeof error.lines === 'number' ? error.lines : 1;
+    return { rows: [], issues: [{ line, column: '', key: 'malformed' }] };
+  }
+  const [header, ...body] = records;
+  if (!header) return { rows: [], issues: [{ line: 1, column: '', key: 'empty' }] };
+
+  const columns = header.record.map((name) => name.toLowerCase());
+  const issues: ImportIssue[] = [];
+  columns.forEach((name) => {
+    if (!isImportColumn(name)) issues.push({ line: header.line, column: name, key: 'unknownColumn', params: { column: name } });
+  });
+  for (const name of REQUIRED_COLUMNS) {
+    if (!columns.includes(name)) issues.push({ line: header.line, column: name, key: 'missingColumn', params: { column: name } });
+  }
+  if (body.length === 0) issues.push({ line: header.line, column: '', key: 'empty' });
+  if (body.length > MAX_IMPORT_ROWS) issues.push({ line: header.line, column: '', key: 'tooManyRows', params: { max: MAX_IMPORT_ROWS } });
+  if (issues.length > 0) return { rows: [], issues };
+
+  const rows: ImportRow[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const { record, line } of body) {
+    if (record.length !== columns.length) {
+      issues.push({ line, column: '', key: 'columnCount', params: { expected: columns.length, actual: record.length } });
+      continue;
+    }
+    const cell = (name: ImportColumn): string => record[columns.indexOf(name)] ?? '';
+    const rowIssues: ImportIssue[] = [];
+    const problem = (column: ImportColumn, key: string, params?: Record<string, string | number>) =>
+      rowIssues.push({ line, column, key, ...(params && { params }) });
+
+    const username = cell('username');
+    if (username === '') problem('username', 'required', { column: 'username' });
+    else if (!USERNAME.test(username)) problem('username', 'usernameFormat');
+    else if (firstLineOf.has(username)) problem('username', 'duplicateInFile', { username, line: firstLineOf.get(username) ?? 0 });
+    else firstLineOf.set(username, line);
+
+    const displayName = cell('display_name');
+    if (displayName === '') problem('display_name', 'required', { column: 'display_name' });
+    else if (displayName.length > 64) problem('display_name', 'tooLong', { column: 'display_name', max: 64 });
+
+    const roleCell = cell('role').toLowerCase();
+    const role = isImportRole(roleCell) ? roleCell : null;
+    if (role === null) problem('role', 'roleInvalid', { value: roleCell });
+
+    const password = cell('password');
+    if (password !== '' && (password.length < 8 || password.length > 200)) problem('password', 'passwordLength');
+    if (password === '' && role !== null && role !== 'student') problem('password', 'passwordRequired');
+
+    let student: ImportRow['student'] = null;
+    if (role === 'student') {
+      const grade = cell('grade');
+      if (grade === '') problem('grade', 'gradeRequired');
+      else if (!/^[1-9]$/.test(grade)) problem('grade', 'gradeInvalid');
+      const className = cell('class_name');
+      if (className.length > 50) problem('class_name', 'tooLong', { column: 'class_name', max: 50 });
+      const homeDelivery = cell('home_delivery').toLowerCase();
+      if (!YES.has(homeDelivery) && !NO.has(homeDelivery)) problem('home_delivery', 'homeDeliveryInvalid');
+      student = { grade: Number(grade), className, homeDelivery: YES.has(homeDelivery) };
+    } else if (role !== null) {
+      for (const name of STUDENT_COLUMNS) if (cell(name) !== '') problem(name, 'studentOnly', { column: name });
+    }
+
+    issues.push(...rowIssues);
+    if (rowIssues.length === 0 && role !== null) rows.push({ line, username, displayName, role, password: password === '' ? null : password, student });
+  }
+  return { rows, issues };
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, inArray } from 'drizzle-orm';
+import { createOrganisationFixture, type OrganisationFixture } from '../../test/support/fixtures.js';
+import { roleGrants, studentProfiles, users } from '../db/schema/index.js';
+import { readImportFile } from './import-file.js';
+
+describe('CSV user import', () => {
+  let f: OrganisationFixture;
+  beforeAll(async () => {
+    f = await createOrganisationFixture();
+  });
+  afterAll(async () => f.close());
+
+  const countUsers = () => f.db.select().from(users).all().length;
+
+  it('imports teachers and students in one go, and says which accounts have no password', async () => {
+    const csv = [
+      '\ufeffusername,display_name,role,password,grade,class_name,home_delivery',
+      'zhang.t,张老师,teacher,teacher-pass-1,,,',
+      'stu01,王小二,student,,3,三年级,否',
+      'stu02,"李,小三",student,student-pass-2,4,四年级,是',
+      '',
+    ].join('\r\n');
+    const admin = await f.as('school_admin');
+    const res = await admin.post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ imported: 3, dryRun: false, errors: [], withoutPassword: ['stu01'] });
+    expect(res.json().notices[0]).toContain('学生链接');
+
+    const created = f.db.select().from(users).where(inArray(users.username, ['zhang.t', 'stu01', 'stu02'])).orderBy(users.id).all();
+    expect(created.map((u) => [u.username, u.displayName, u.passwordHash !== null])).toEqual([
+      ['zhang.t', '张老师', true],
+      ['stu01', '王小二', false],
+      ['stu02', '李,小三', true],
+    ]);
+    const stu02 = created.find((u) => u.username === 'stu02');
+    expect(f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu02?.id ?? 0)).get()).toMatchObject({
+      schoolId: f.ids.leadSchoolId,
+      grade: 4,
+      className: '四年级',
+      homeDelivery: true,
+    });
+    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, stu02?.id ?? 0)).all()).toEqual([
+      expect.objectContaining({ role: 'student', schoolId: f.ids.leadSchoolId }),
+    ]);
+  });
+
+  it('imports nothing when any row is wrong, and reports every problem by line in Chinese', async () => {
+    const csv = [
+      'username,display_name,role,password,grade,class_name,home_delivery',
+      'good.one,好学生,student,,2,二年级,no', // line 2: fine on its own
+      'teacher,重名,teacher,long-password,,,', // line 3: taken in the database
+      'good.one,又一个,student,,2,,', // line 4: duplicate of line 2
+      'stu.bad,缺年级,student,,,,maybe', // line 5: no grade, bad home_delivery
+      'x,坏名字,principal,short,,,', // line 6: bad user name, role, password
+      '"multi',
+      'line",跨行,teacher,,5,,', // lines 7–8: user name with a line break, no password, grade for a teacher
+    ].join('\n');
+    const before = countUsers();
+    const res = await (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('import_invalid');
+    expect(res.json().error.message).toBe('导入文件有错误，没有导入任何数据。');
+    expect(res.json().error.details).toEqual([
+      { line: 3, column: 'username', message: '用户名“teacher”已被使用。' },
+      { line: 4, column: 'username', message: '用户名“good.one”与第 2 行重复。' },
+      { line: 5, column: 'grade', message: '学生必须填写年级（1–9）。' },
+      { line: 5, column: 'home_delivery', message: '“送教上门”应填 是/否、yes/no、1/0 或 true/false。' },
+      { line: 6, column: 'username', message: '用户名只能包含英文字母、数字和 . _ @ -，长度 2–64 个字符。' },
+      { line: 6, column: 'role', message: '角色“principal”无效，应为 teacher、assistant_teacher、student 或 school_admin。' },
+      { line: 6, column: 'password', message: '密码长度应为 8–200 个字符。' },
+      { line: 7, column: 'username', message: '用户名只能包含英文字母、数字和 . _ @ -，长度 2–64 个字符。' },
+      { line: 7, column: 'password', message: '教职工账号必须设置密码（只有学生可以凭学生链接登录）。' },
+      { line: 7, column: 'grade', message: '只有学生需要填写“grade”，请留空或检查角色。' },
+    ]);
+    expect(countUsers()).toBe(before);
+  });
+
+  it('answers in English when asked, and checks without importing on a dry run', async () => {
+    const admin = await f.as('region_admin');
+    const bad = await admin.request('POST', '/api/users/import', { schoolId: f.ids.teachingPointId, csv: 'username,display_name\nabc,A' }, { 'accept-language': 'en' });
+    expect(bad.json().error.details).toEqual([{ line: 1, column: 'role', message: 'The required column "role" is missing.' }]);
+
+    const before = countUsers();
+    const dry = await admin.post('/api/users/import', { schoolId: f.ids.teachingPointId, csv: 'username,display_name,role,grade\ndry.one,试一试,student,1', dryRun: true });
+    expect(dry.json()).toMatchObject({ imported: 1, dryRun: true, errors: [], withoutPassword: ['dry.one'] });
+    expect(countUsers()).toBe(before);
+  });
+
+  it("refuses importing into a school outside the caller's reach, and an unknown school", async () => {
+    const admin = await f.as('school_admin');
+    const csv = 'username,display_name,role,grade\nfar.away,远方,student,1';
+    expect((await admin.post('/api/users/import', { schoolId: f.ids.teachingPointId, csv })).statusCode).toBe(403);
+    expect((await admin.post('/api/users/import', { schoolId: 99999, csv })).statusCode).toBe(400);
+    expect((await (await f.as('teacher')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv })).statusCode).toBe(403);
+  });
+});
+
+describe('readImportFile', () => {
+  it('reports an unclosed quote, unknown columns and a wrong number of cells', () => {
+    expect(readImportFile('username,display_name,role\n"open,a,teacher\n').issues).toEqual([{ line: 2, column: '', key: 'malformed' }]);
+    expect(readImportFile('username,display_name,role,age\n').issues).toEqual([
+      { line: 1, column: 'age', key: 'unknownColumn', params: { column: 'age' } },
+      { line: 1, column: '', key: 'empty' },
+    ]);
+    expect(readImportFile('username,display_name,role\nabc,A\n').issues).toEqual([{ line: 2, column: '', key: 'columnCount', params: { expected: 3, actual: 2 } }]);
+  });
+
+  it('reads 是/yes/1/true as home delivery and skips blank lines keeping line numbers', () => {
+    const { rows, issues } = readImportFile('username,display_name,role,grade,home_delivery\n\nab,A,student,1,是\n,,,,\ncd,C,Student,2,TRUE\n');
+    expect(issues).toEqual([]);
+    expect(rows.map((r) => [r.line, r.username, r.role, r.student?.homeDelivery])).toEqual([
+      [3, 'ab', 'student', true],
+      [5, 'cd', 'student', true],
+    ]);
+  });
+});

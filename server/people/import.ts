@@ -1,0 +1,80 @@
+import type { UserImportBody, UserImportError, UserImportResult } from '../../shared/api/people.js';
+import { hashPassword } from '../accounts/passwords.js';
+import { ApiError, forbidden } from '../core/errors.js';
+import type { Access } from '../core/access.js';
+import { conflictOnDuplicate, invalidField } from '../core/constraints.js';
+import type { Places } from '../organisation/places.js';
+import type { RoleGrant } from '../policy/policy.js';
+import { IMPORT_COLUMNS, IMPORT_ROLES, readImportFile, type ImportIssue, type ImportRole, type ImportRow } from './import-file.js';
+import type { PeopleRepository } from './repository.js';
+
+/** A message of the `import` catalog in the caller's language. */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** Passwords are hashed a few at a time: argon2 is memory-hard and the thread pool is shared. */
+const HASH_CONCURRENCY = 2;
+
+/**
+ * Imports a school's user list. Every row is checked first — cells, user names (in the file and in the
+ * database), and whether the caller may give each row's role at the school; any problem imports nothing
+ * and answers `import_invalid` with every problem as `{ line, column, message }`. Otherwise all accounts
+ * are created in one transaction (or, with dryRun, only counted).
+ */
+export async function importUsers(repo: PeopleRepository, places: Places, body: UserImportBody, access: Access, translate: Translate): Promise<UserImportResult> {
+  const school = places.index().school(body.schoolId);
+  if (!school) throw invalidField('/schoolId', 'no such school');
+  const grantAt = (role: ImportRole): RoleGrant => ({ role, regionId: null, groupId: null, schoolId: body.schoolId, classroomId: null });
+  const grantable = new Set(IMPORT_ROLES.filter((role) => access.canGrant(grantAt(role), school)));
+  if (grantable.size === 0) throw forbidden();
+
+  const { rows, issues } = readImportFile(body.csv);
+  const taken = repo.takenUsernames(rows.map((r) => r.username));
+  for (const row of rows) {
+    if (taken.has(row.username)) issues.push({ line: row.line, column: 'username', key: 'usernameTaken', params: { username: row.username } });
+    if (!grantable.has(row.role)) issues.push({ line: row.line, column: 'role', key: 'roleNotAllowed', params: { role: row.role } });
+  }
+  if (issues.length > 0) throw new ApiError('import_invalid', {}, describe(issues, translate));
+
+  const withoutPassword = rows.filter((r) => r.password === null).map((r) => r.username);
+  const notices = withoutPassword.length > 0 ? [translate('import.withoutPassword', { count: withoutPassword.length, usernames: withoutPassword.join(', ') })] : [];
+  const result = { imported: rows.length, dryRun: body.dryRun === true, errors: [], withoutPassword, notices };
+  if (body.dryRun) return result;
+
+  const hashes = await hashAll(rows);
+  repo.transaction(() => {
+    for (const row of rows) {
+      conflictOnDuplicate('username', () =>
+        repo.insertAccount({
+          username: row.username,
+          displayName: row.displayName,
+          passwordHash: hashes.get(row.line) ?? null,
+          grants: [grantAt(row.role)],
+          student: row.student && { schoolId: body.schoolId, ...row.student },
+        }),
+      );
+    }
+  });
+  return result;
+}
+
+/** Problems in file order (line, then column order), with their messages translated. */
+function describe(issues: readonly ImportIssue[], translate: Translate): UserImportError[] {
+  // Whole-row problems (column '') come first, then cells in the file's column order.
+  const columnOrder = (column: string): number => IMPORT_COLUMNS.findIndex((c) => c === column);
+  return [...issues]
+    .sort((a, b) => a.line - b.line || columnOrder(a.column) - columnOrder(b.column))
+    .map((issue) => ({ line: issue.line, column: issue.column, message: translate(`import.${issue.key}`, issue.params) }));
+}
+
+/** argon2 hashes of the rows' passwords, by line. */
+async function hashAll(rows: readonly ImportRow[]): Promise<Map<number, string>> {
+  const hashes = new Map<number, string>();
+  const queue = rows.filter((r) => r.password !== null);
+  const worker = async () => {
+    for (let row = queue.shift(); row; row = queue.shift()) {
+      if (row.password !== null) hashes.set(row.line, await hashPassword(row.password));
+    }
+  };
+  await Promise.all(Array.from({ length: HASH_CONCURRENCY }, worker));
+  return hashes;
+}

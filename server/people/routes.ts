@@ -1,0 +1,57 @@
+import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
+import { RoleGrantInput, User, UserCreate, UserImportBody, UserGrantParams, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import type { TongkeApp } from '../core/app-types.js';
+import { accessFor, requireSignIn } from '../core/access.js';
+import { PeopleService } from './service.js';
+
+const tags = ['people'];
+
+/**
+ * Accounts: list and read (`user.read`), create with grants the caller may hand out (`canGrant`), edit,
+ * deactivate, reset passwords and unlock (`user.manage`), add and remove grants, and import a school's
+ * user list from CSV.
+ */
+export default async function peopleRoutes(app: TongkeApp) {
+  const { db, places, translate } = app.tongke;
+  const service = new PeopleService(db, places);
+  requireSignIn(app);
+
+  app.get('/api/users', { schema: { tags, querystring: UserListQuery, response: { 200: UserList, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'org.browse', { kind: 'system' });
+    return service.list(request.query, accessFor(app, request));
+  });
+
+  app.get('/api/users/:id', { schema: { tags, params: IdParams, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'user.read', service.policyTarget(request.params.id));
+    return service.get(request.params.id);
+  });
+
+  app.post('/api/users', { schema: { tags, body: UserCreate, response: { 201: User, ...ERROR_RESPONSES } } }, async (request, reply) =>
+    reply.code(201).send(await service.create(request.body, accessFor(app, request))),
+  );
+
+  app.patch('/api/users/:id', { schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
+    return service.update(request.params.id, request.body, accessFor(app, request));
+  });
+
+  app.post(
+    '/api/users/:id/grants',
+    { schema: { tags, params: IdParams, body: RoleGrantInput, response: { 201: User, ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
+      return reply.code(201).send(service.addGrant(request.params.id, request.body, accessFor(app, request)));
+    },
+  );
+
+  app.delete('/api/users/:id/grants/:grantId', { schema: { tags, params: UserGrantParams, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
+    return service.removeGrant(request.params.id, request.params.grantId, accessFor(app, request));
+  });
+
+  app.post(
+    '/api/users/import',
+    { schema: { tags, body: UserImportBody, response: { 200: UserImportResult, ...ERROR_RESPONSES } } },
+    async (request) => service.importUsers(request.body, accessFor(app, request), (key, params) => translate(request.locale, key, params)),
+  );
+}

@@ -1,0 +1,202 @@
+import type { RoleGrantInput, StudentProfile, User, UserCreate, UserImportBody, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
+import { hashPassword } from '../accounts/passwords.js';
+import { ApiError, forbidden, notFound } from '../core/errors.js';
+import type { TongkeDb } from '../db/client.js';
+import type { Access } from '../core/access.js';
+import { conflictOnDuplicate, invalidField } from '../core/constraints.js';
+import { groupBy } from '../core/lists.js';
+import { userTarget, type PlaceIndex, type Places } from '../organisation/places.js';
+import type { OrgPlace, RoleGrant } from '../policy/policy.js';
+import { normaliseGrant, sameGrant } from './grants.js';
+import { importUsers, type Translate } from './import.js';
+import { PeopleRepository, type GrantRow, type UserRow } from './repository.js';
+
+/** The one role whose grant goes with a student profile (the profile's school is the grant's school). */
+const STUDENT = 'student';
+/** Device accounts are made by pairing a classroom, never by hand. */
+const DEVICE = 'classroom_device';
+
+/**
+ * Accounts and their role grants: listing who the caller may read, creating accounts with grants she may
+ * hand out, editing, deactivating (which signs the user out), password resets, unlocking, and CSV import.
+ */
+export class PeopleService {
+  readonly #repo: PeopleRepository;
+
+  constructor(
+    db: TongkeDb,
+    private readonly places: Places,
+  ) {
+    this.#repo = new PeopleRepository(db);
+  }
+
+  /** The accounts matching the query that the caller may `user.read`, a page at a time. */
+  list(query: UserListQuery, access: Access): UserList {
+    const candidates = this.#repo.users(query);
+    const index = this.places.index();
+    const grantsByUser = groupBy(this.#repo.grantsOf(candidates.map((u) => u.id)), (g) => g.userId);
+    const readable = candidates.filter((u) =>
+      access.can('user.read', userTarget(u.id, grantsByUser.get(u.id) ?? [], (g) => index.ofScope(g))),
+    );
+    const offset = query.offset ?? 0;
+    const page = readable.slice(offset, offset + (query.limit ?? 100));
+    return { total: readable.length, users: this.#views(page) };
+  }
+
+  /** An existing account as a policy target (`not_found` when there is none). */
+  policyTarget(id: number): ReturnType<Places['user']> {
+    return this.places.user(this.#user(id).id);
+  }
+
+  /** One account (the caller was authorized to read it). */
+  get(id: number): User {
+    const [view] = this.#views([this.#user(id)]);
+    if (!view) throw notFound();
+    return view;
+  }
+
+  /** A new account with its grants, each of which the caller must be allowed to hand out. */
+  async create(body: UserCreate, access: Access): Promise<User> {
+    const index = this.places.index();
+    const grants = body.grants.map((input, i) => this.#grantToGive(input, `/grants/${i}`, index, access));
+    grants.forEach((grant, i) => {
+      if (grants.findIndex((other) => sameGrant(other, grant)) !== i) throw invalidField(`/grants/${i}`, 'the same grant twice');
+    });
+    const studentGrants = grants.filter((g) => g.role === STUDENT);
+    if (studentGrants.length > 1) throw invalidField('/grants', 'a student belongs to one school');
+    const [studentGrant] = studentGrants;
+    if (studentGrant && !body.student) throw invalidField('/student', 'a student needs a student profile');
+    if (!studentGrant && body.student) throw invalidField('/student', 'only students have a student profile');
+    if (studentGrant && body.student && body.student.schoolId !== studentGrant.schoolId) throw invalidField('/student/schoolId', "must be the student grant's school");
+    const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
+    const user = this.#repo.transaction(() =>
+      conflictOnDuplicate('username', () =>
+        this.#repo.insertAccount({ username: body.username, displayName: body.displayName.trim(), passwordHash, grants, student: body.student ?? null }),
+      ),
+    );
+    return this.get(user.id);
+  }
+
+  /**
+   * Edits an account the caller may `user.manage`: name, password reset, unlock, student profile, and
+   * (de)activation. Deactivating, or resetting someone else's password, signs the user out everywhere.
+   * Nobody deactivates her own account.
+   */
+  async update(id: number, body: UserUpdate, access: Access): Promise<User> {
+    const user = this.#user(id);
+    if (body.active === false && id === access.principal.userId) throw invalidField('/active', 'you cannot deactivate your own account');
+    const movedStudentGrant = body.student ? this.#studentProfileChange(id, body.student, access) : null;
+    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
+    this.#repo.transaction(() => {
+      this.#repo.updateUser(id, {
+        ...(body.displayName !== undefined && { displayName: body.displayName.trim() }),
+        ...(body.active !== undefined && { active: body.active }),
+        ...(passwordHash !== undefined && { passwordHash }),
+        ...(body.unlock && { failedLogins: 0, lockedUntil: null }),
+      });
+      if (body.student) this.#repo.upsertStudentProfile({ userId: id, ...body.student });
+      if (movedStudentGrant) {
+        this.#repo.deleteGrant(movedStudentGrant.id);
+        this.#repo.insertGrant(id, { ...movedStudentGrant, schoolId: body.student?.schoolId ?? movedStudentGrant.schoolId });
+      }
+      // A deactivated account, or one whose password an admin reset (it may have leaked), is signed out everywhere.
+      const signOut = (body.active === false && user.active) || (passwordHash !== undefined && id !== access.principal.userId);
+      if (signOut) this.#repo.deleteSessionsOf(id);
+    });
+    return this.get(id);
+  }
+
+  /** Adds a grant (the caller manages the account and may hand out this grant). */
+  addGrant(id: number, input: RoleGrantInput, access: Access): User {
+    this.#user(id);
+    const grant = this.#grantToGive(input, '', this.places.index(), access);
+    const existing = this.#repo.grantsOf([id]);
+    if (existing.some((g) => sameGrant(g, grant))) throw new ApiError('conflict', {}, { field: 'grant' });
+    if (grant.role === STUDENT) {
+      const [profile] = this.#repo.studentProfiles([id]);
+      if (existing.some((g) => g.role === STUDENT)) throw invalidField('/role', 'a student belongs to one school');
+      if (!profile || profile.schoolId !== grant.schoolId) throw invalidField('/schoolId', "a student grant needs a student profile at that school");
+    }
+    this.#repo.insertGrant(id, grant);
+    return this.get(id);
+  }
+
+  /** Removes a grant the caller could have handed out. The last grant stays: deactivate the account instead. */
+  removeGrant(id: number, grantId: number, access: Access): User {
+    const grants = this.#repo.grantsOf([this.#user(id).id]);
+    const grant = grants.find((g) => g.id === grantId);
+    if (!grant) throw notFound();
+    if (!access.canGrant(grant, this.places.index().ofScope(grant))) throw forbidden();
+    if (grants.length === 1) throw invalidField('/grantId', 'the last grant of an account: deactivate the account instead');
+    this.#repo.deleteGrant(grantId);
+    return this.get(id);
+  }
+
+  /** CSV import into one school; see ./import.ts. */
+  importUsers(body: UserImportBody, access: Access, translate: Translate): Promise<UserImportResult> {
+    return importUsers(this.#repo, this.places, body, access, translate);
+  }
+
+  /** Validates a grant to hand out: scope shape, that the scope exists, and that the caller may grant it. */
+  #grantToGive(input: RoleGrantInput, path: string, index: PlaceIndex, access: Access): RoleGrant {
+    const check = normaliseGrant(input);
+    if (!check.ok) throw invalidField(`${path}/${check.path}`, check.message);
+    const { grant } = check;
+    if (grant.role === DEVICE) throw invalidField(`${path}/role`, 'classroom devices get their account by pairing');
+    const place: OrgPlace | null = ROLE_SCOPE_KIND[grant.role] === 'system' ? null : index.ofScope(grant);
+    if (ROLE_SCOPE_KIND[grant.role] !== 'system' && place === null) throw invalidField(path, 'the scope does not exist');
+    if (!access.canGrant(grant, place)) throw forbidden();
+    return grant;
+  }
+
+  /**
+   * A student profile may change only on a student's account. Moving her to another school moves her
+   * student grant with it, which the caller must be allowed to hand out there; returns that grant to move.
+   */
+  #studentProfileChange(id: number, profile: StudentProfile, access: Access): GrantRow | null {
+    const grant = this.#repo.grantsOf([id]).find((g) => g.role === STUDENT);
+    if (!grant) throw invalidField('/student', 'only students have a student profile');
+    if (grant.schoolId === profile.schoolId) return null;
+    const moved: RoleGrant = { ...grant, schoolId: profile.schoolId };
+    const place = this.places.index().school(profile.schoolId);
+    if (!place) throw invalidField('/student/schoolId', 'no such school');
+    if (!access.canGrant(moved, place)) throw forbidden();
+    return grant;
+  }
+
+  #user(id: number): UserRow {
+    const user = this.#repo.user(id);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  #views(rows: readonly UserRow[]): User[] {
+    const ids = rows.map((u) => u.id);
+    const grants = groupBy(this.#repo.grantsWithNames(ids), (g) => g.userId);
+    const profiles = new Map(this.#repo.studentProfiles(ids).map((p) => [p.userId, p]));
+    const now = Date.now();
+    return rows.map((u) => {
+      const profile = profiles.get(u.id);
+      return {
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        active: u.active,
+        locale: u.locale,
+        hasPassword: u.passwordHash !== null,
+        lockedUntil: u.lockedUntil && u.lockedUntil.getTime() > now ? u.lockedUntil.toISOString() : null,
+        grants: (grants.get(u.id) ?? []).map((g) => ({
+          id: g.id,
+          role: g.role,
+          regionId: g.regionId,
+          groupId: g.groupId,
+          schoolId: g.schoolId,
+          classroomId: g.classroomId,
+          scopeName: [g.regionName, g.groupName, g.schoolName, g.classroomName].filter(Boolean).join(' · '),
+        })),
+        student: profile ? { schoolId: profile.schoolId, grade: profile.grade, className: profile.className, homeDelivery: profile.homeDelivery } : null,
+      };
+    });
+  }
+}

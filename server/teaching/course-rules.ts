@@ -1,0 +1,80 @@
+import type { CourseCreate } from '../../shared/api/teaching.js';
+import type { Role } from '../../shared/roles.js';
+import { invalidField } from '../core/constraints.js';
+import type { CourseValues, GrantAtSchool, ReceiverValues, TeachingRepository } from './repository.js';
+
+/** A course as it will be stored, with its receiving classrooms and students. */
+export type CoursePlan = Omit<CourseValues, 'active'> & { receivers: ReceiverValues[]; studentIds: number[] };
+
+/** The fields of a course that references are checked for; `all` on creation or when the host school changes. */
+export type ChangedFields = ReadonlySet<keyof CourseCreate> | 'all';
+
+const holds = (grants: readonly GrantAtSchool[] | undefined, role: Role, where: (g: GrantAtSchool) => boolean): boolean =>
+  grants?.some((g) => g.role === role && where(g)) ?? false;
+
+/**
+ * Checks a course's references and returns it ready to store; throws `bad_request` naming the field at
+ * fault. The term is of the host school's region; the lead teacher is an active teacher in that region;
+ * the host classroom belongs to the host school; receivers are distinct, active receiving classrooms of
+ * the region (not the host classroom), each assistant teacher an active assistant teacher at that
+ * receiver's school; students have student profiles. On edits only what changed (and what depends on it)
+ * is re-checked, so an unrelated edit is not refused because a classroom was deactivated later.
+ */
+export function checkCourse(repo: TeachingRepository, course: CourseCreate, changed: ChangedFields): CoursePlan {
+  const touched = (...fields: Array<keyof CourseCreate>) => changed === 'all' || fields.some((f) => changed.has(f));
+  const host = repo.school(course.schoolId);
+  if (!host) throw invalidField('/schoolId', 'no such school');
+
+  if (touched('termId', 'schoolId')) {
+    const term = repo.term(course.termId);
+    if (!term) throw invalidField('/termId', 'no such term');
+    if (term.regionId !== host.regionId) throw invalidField('/termId', "not a term of the host school's region");
+  }
+
+  const people = repo.activeUsersWithGrants([course.leadTeacherId, ...course.receivers.flatMap((r) => (r.assistantTeacherId === null ? [] : [r.assistantTeacherId]))]);
+  if (touched('leadTeacherId', 'schoolId') && !holds(people.get(course.leadTeacherId), 'teacher', (g) => g.regionId === host.regionId)) {
+    throw invalidField('/leadTeacherId', "not an active teacher in the host school's region");
+  }
+
+  const classrooms = new Map(repo.classrooms([...(course.hostClassroomId === null ? [] : [course.hostClassroomId]), ...course.receivers.map((r) => r.classroomId)]).map((c) => [c.id, c]));
+  if (touched('hostClassroomId', 'schoolId') && course.hostClassroomId !== null) {
+    const hostClassroom = classrooms.get(course.hostClassroomId);
+    if (!hostClassroom || hostClassroom.schoolId !== host.id) throw invalidField('/hostClassroomId', 'not a classroom of the host school');
+    if (!hostClassroom.active) throw invalidField('/hostClassroomId', 'the classroom is deactivated');
+  }
+
+  if (touched('receivers', 'schoolId', 'hostClassroomId')) {
+    course.receivers.forEach((receiver, i) => {
+      const path = `/receivers/${i}`;
+      const classroom = classrooms.get(receiver.classroomId);
+      if (!classroom || classroom.regionId !== host.regionId) throw invalidField(`${path}/classroomId`, "not a classroom of the host school's region");
+      if (!classroom.receiving || !classroom.active) throw invalidField(`${path}/classroomId`, 'not an active receiving classroom');
+      if (classroom.id === course.hostClassroomId) throw invalidField(`${path}/classroomId`, 'the host classroom does not receive its own lesson');
+      if (course.receivers.findIndex((r) => r.classroomId === receiver.classroomId) !== i) throw invalidField(`${path}/classroomId`, 'listed twice');
+      if (receiver.assistantTeacherId !== null && !holds(people.get(receiver.assistantTeacherId), 'assistant_teacher', (g) => g.schoolId === classroom.schoolId)) {
+        throw invalidField(`${path}/assistantTeacherId`, "not an active assistant teacher at the receiving classroom's school");
+      }
+    });
+  }
+
+  if (touched('studentIds')) {
+    const withProfile = repo.studentIdsWithProfile(course.studentIds);
+    course.studentIds.forEach((studentId, i) => {
+      if (!withProfile.has(studentId)) throw invalidField(`/studentIds/${i}`, 'not a student');
+      if (course.studentIds.indexOf(studentId) !== i) throw invalidField(`/studentIds/${i}`, 'listed twice');
+    });
+  }
+
+  return {
+    termId: course.termId,
+    schoolId: course.schoolId,
+    name: course.name.trim(),
+    subject: course.subject,
+    grade: course.grade,
+    kind: course.kind,
+    leadTeacherId: course.leadTeacherId,
+    hostClassroomId: course.hostClassroomId,
+    receivers: course.receivers.map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents })),
+    studentIds: [...course.studentIds],
+  };
+}

@@ -1,0 +1,85 @@
+import { Type } from 'typebox';
+import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
+import {
+  Course,
+  CourseCreate,
+  CourseListQuery,
+  CourseUpdate,
+  MyLessons,
+  MyLessonsQuery,
+  Term,
+  TermCreate,
+  TermListQuery,
+  TermUpdate,
+  Timetable,
+  TimetableBody,
+} from '../../shared/api/teaching.js';
+import type { TongkeApp } from '../core/app-types.js';
+import { accessFor, requireSignIn } from '../core/access.js';
+import { TeachingService } from './service.js';
+
+const tags = ['teaching'];
+
+/**
+ * Terms (`term.read` / `term.manage` on the region), shared courses (`course.read`, `course.create` on the
+ * host school, `course.manage`), their weekly timetables, and the signed-in user's own lessons.
+ */
+export default async function teachingRoutes(app: TongkeApp) {
+  const { db, places } = app.tongke;
+  const service = new TeachingService(db, places);
+  requireSignIn(app);
+
+  // ---- Terms ----
+  app.get('/api/terms', { schema: { tags, querystring: TermListQuery, response: { 200: Type.Array(Term), ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'org.browse', { kind: 'system' });
+    return service.listTerms(request.query, accessFor(app, request));
+  });
+
+  app.post('/api/terms', { schema: { tags, body: TermCreate, response: { 201: Term, ...ERROR_RESPONSES } } }, async (request, reply) =>
+    reply.code(201).send(service.createTerm(request.body, accessFor(app, request))),
+  );
+
+  app.patch('/api/terms/:id', { schema: { tags, params: IdParams, body: TermUpdate, response: { 200: Term, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'term.manage', service.termTarget(request.params.id));
+    return service.updateTerm(request.params.id, request.body);
+  });
+
+  // ---- Courses ----
+  app.get('/api/courses', { schema: { tags, querystring: CourseListQuery, response: { 200: Type.Array(Course), ...ERROR_RESPONSES } } }, async (request) =>
+    service.listCourses(request.query, accessFor(app, request)),
+  );
+
+  app.get('/api/courses/:id', { schema: { tags, params: IdParams, response: { 200: Course, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'course.read', { kind: 'course', course: places.course(request.params.id) });
+    return service.getCourse(request.params.id);
+  });
+
+  app.post('/api/courses', { schema: { tags, body: CourseCreate, response: { 201: Course, ...ERROR_RESPONSES } } }, async (request, reply) =>
+    reply.code(201).send(service.createCourse(request.body, accessFor(app, request))),
+  );
+
+  app.patch('/api/courses/:id', { schema: { tags, params: IdParams, body: CourseUpdate, response: { 200: Course, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'course.manage', { kind: 'course', course: places.course(request.params.id) });
+    return service.updateCourse(request.params.id, request.body, accessFor(app, request));
+  });
+
+  // ---- Timetable ----
+  app.get('/api/courses/:id/timetable', { schema: { tags, params: IdParams, response: { 200: Timetable, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'course.read', { kind: 'course', course: places.course(request.params.id) });
+    return service.planner.timetable(request.params.id);
+  });
+
+  app.put(
+    '/api/courses/:id/timetable',
+    { schema: { tags, params: IdParams, body: TimetableBody, response: { 200: Timetable, ...ERROR_RESPONSES } } },
+    async (request) => {
+      app.authorize(request, 'course.manage', { kind: 'course', course: places.course(request.params.id) });
+      return service.planner.replaceTimetable(request.params.id, request.body.slots);
+    },
+  );
+
+  // ---- My lessons ----
+  app.get('/api/me/lessons', { schema: { tags, querystring: MyLessonsQuery, response: { 200: MyLessons, ...ERROR_RESPONSES } } }, async (request) =>
+    service.planner.myLessons(request.query, accessFor(app, request)),
+  );
+}

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
+
+/*
+ * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
+ * Signed out → 401. Allowed → the route's success status. Signed in but not allowed → 403, also when the
+ * thing exists but is out of the principal's reach (404 is only for ids that do not exist, tested beside
+ * each feature). Every state-changing case uses its own names or its own freshly made account, so the
+ * cases can run in any order against one shared organisation.
+ */
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+interface Call {
+  method: Method;
+  url: string;
+  body?: unknown;
+}
+interface RouteCase {
+  route: string;
+  /** Builds the request; `n` is unique per case (for names), and setup may create what the case changes. */
+  call(f: OrganisationFixture, n: number): Call | Promise<Call>;
+  allowed: readonly PrincipalKey[];
+  success?: 200 | 201;
+}
+
+const ADMINS: readonly PrincipalKey[] = ['system_admin', 'region_admin', 'other_region_admin', 'group_admin', 'school_admin'];
+const REGION_MANAGERS: readonly PrincipalKey[] = ['system_admin', 'region_admin'];
+const GROUP_MANAGERS: readonly PrincipalKey[] = ['system_admin', 'region_admin', 'group_admin'];
+/** Admins covering the lead school (which hosts the course). */
+const LEAD_SCHOOL_MANAGERS: readonly PrincipalKey[] = ['system_admin', 'region_admin', 'group_admin', 'school_admin'];
+const SIGNED_IN: readonly PrincipalKey[] = PRINCIPALS.filter((p) => p !== 'anonymous');
+const COURSE_READERS: readonly PrincipalKey[] = SIGNED_IN.filter((p) => p !== 'other_region_admin');
+
+const slots = [
+  { weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' },
+  { weekday: 4, period: 2, startsAt: '09:00', endsAt: '09:40' },
+];
+
+const ROUTES: RouteCase[] = [
+  // ---- Organisation ----
+  { route: 'GET /api/organisation', call: () => ({ method: 'GET', url: '/api/organisation' }), allowed: ADMINS },
+  { route: 'GET /api/regions', call: () => ({ method: 'GET', url: '/api/regions' }), allowed: ADMINS },
+  { route: 'POST /api/regions', call: (_f, n) => ({ method: 'POST', url: '/api/regions', body: { name: `县${n}`, code: `m-${n}` } }), allowed: ['system_admin'], success: 201 },
+  { route: 'PATCH /api/regions/:id', call: (f, n) => ({ method: 'PATCH', url: `/api/regions/${f.ids.regionId}`, body: { name: `示范县${n}` } }), allowed: ['system_admin'] },
+  { route: 'GET /api/groups', call: () => ({ method: 'GET', url: '/api/groups' }), allowed: ADMINS },
+  { route: 'POST /api/groups', call: (f, n) => ({ method: 'POST', url: '/api/groups', body: { regionId: f.ids.regionId, name: `集团${n}` } }), allowed: REGION_MANAGERS, success: 201 },
+  { route: 'PATCH /api/groups/:id', call: (f, n) => ({ method: 'PATCH', url: `/api/groups/${f.ids.groupId}`, body: { name: `城关教育集团${n}` } }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/schools', call: () => ({ method: 'GET', url: '/api/schools' }), allowed: ADMINS },
+  {
+    route: 'POST /api/schools',
+    call: (f, n) => ({
+      method: 'POST',
+      url: '/api/schools',
+      body: { regionId: f.ids.regionId, groupId: f.ids.groupId, name: `成员校${n}`, groupRole: 'member', locality: 'rural', stage: 'primary', studentCount: 100 },
+    }),
+    allowed: GROUP_MANAGERS,
+    success: 201,
+  },
+  { route: 'PATCH /api/schools/:id', call: (f) => ({ method: 'PATCH', url: `/api/schools/${f.ids.teachingPointId}`, body: { studentCount: 18 } }), allowed: GROUP_MANAGERS },
+  // A school admin may not edit her own school's record: schools are the group's and region's to manage.
+  { route: 'PATCH /api/schools/:id (lead school)', call: (f) => ({ method: 'PATCH', url: `/api/schools/${f.ids.leadSchoolId}`, body: { studentCount: 1200 } }), allowed: GROUP_MANAGERS },
+  { route: 'GET /api/classrooms', call: () => ({ method: 'GET', url: '/api/classrooms' }), allowed: ADMINS },
+  { route: 'POST /api/classrooms', call: (f, n) => ({ method: 'POST', url: '/api/classrooms', body: { schoolId: f.ids.leadSchoolId, name: `教室${n}` } }), allowed: LEAD_SCHOOL_MANAGERS, success: 201 },
+  { route: 'PATCH /api/classrooms/:id', call: (f) => ({ method: 'PATCH', url: `/api/classrooms/${f.ids.hostClassroomId}`, body: { multimedia: true } }), allowed: LEAD_SCHOOL_MANAGERS },
+  { route: 'POST /api/classrooms/:id/pairing-code', call: (f) => ({ method: 'POST', url: `/api/classrooms/${f.ids.receivingClassroomId}/pairing-code` }), allowed: GROUP_MANAGERS },
+  { route: 'DELETE /api/classrooms/:id/device', call: (f) => ({ method: 'DELETE', url: `/api/classrooms/${f.ids.hostClassroomId}/device` }), allowed: LEAD_SCHOOL_MANAGERS },
+
+  // ---- People ----
+  { route: 'GET /api/users', call: () => ({ method: 'GET', url: '/api/users' }), allowed: ADMINS },
+  { route: 'GET /api/users/:id', call: (f) => ({ method: 'GET', url: `/api/users/${f.ids.users.teacher}` }), allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'] },
+  {
+    route: 'POST /api/users',
+    call: (f, n) => ({
+      method: 'POST',
+      url: '/api/users',
+      body: { username: `matrix.${n}`, displayName: `教师${n}`, grants: [{ role: 'teacher', schoolId: f.ids.leadSchoolId }] },
+    }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'PATCH /api/users/:id',
+    call: async (f, n) => ({ method: 'PATCH', url: `/api/users/${await f.addUser(`edit.${n}`, 'teacher', { schoolId: f.ids.leadSchoolId })}`, body: { displayName: `改名${n}` } }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+  },
+  {
+    // Managing an account needs a rank at least its own over every place it holds a role in.
+    route: 'PATCH /api/users/:id (a group admin)',
+    call: async (f, n) => ({ method: 'PATCH', url: `/api/users/${await f.addUser(`peer.${n}`, 'group_admin', { groupId: f.ids.groupId })}`, body: { displayName: `集团管理员${n}` } }),
+    allowed: GROUP_MANAGERS,
+  },
+  {
+    route: 'POST /api/users/:id/grants',
+    call: async (f, n) => ({
+      method: 'POST',
+      url: `/api/users/${await f.addUser(`grant.${n}`, 'teacher', { schoolId: f.ids.leadSchoolId })}/grants`,
+      body: { role: 'assistant_teacher', schoolId: f.ids.leadSchoolId },
+    }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'DELETE /api/users/:id/grants/:grantId',
+    call: async (f, n) => {
+      const userId = await f.addUser(`ungrant.${n}`, 'teacher', { schoolId: f.ids.leadSchoolId });
+      const admin = await f.as('system_admin');
+      const user = (await admin.post(`/api/users/${userId}/grants`, { role: 'assistant_teacher', schoolId: f.ids.leadSchoolId })).json();
+      const grant = user.grants.find((g: { role: string }) => g.role === 'assistant_teacher');
+      return { method: 'DELETE', url: `/api/users/${userId}/grants/${grant.id}` };
+    },
+    allowed: LEAD_SCHOOL_MANAGERS,
+  },
+  {
+    route: 'POST /api/users/import',
+    call: (f, n) => ({ method: 'POST', url: '/api/users/import', body: { schoolId: f.ids.leadSchoolId, csv: `username,display_name,role,grade\nimported.${n},学生${n},student,3\n` } }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+  },
+
+  // ---- Teaching ----
+  { route: 'GET /api/terms', call: () => ({ method: 'GET', url: '/api/terms' }), allowed: ADMINS },
+  {
+    route: 'POST /api/terms',
+    call: (f, n) => ({ method: 'POST', url: '/api/terms', body: { regionId: f.ids.regionId, name: `学期${n}`, startsOn: '2027-02-22', endsOn: '2027-07-09' } }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  { route: 'PATCH /api/terms/:id', call: (f, n) => ({ method: 'PATCH', url: `/api/terms/${f.ids.termId}`, body: { name: `本学期${n}` } }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/courses', call: () => ({ method: 'GET', url: '/api/courses' }), allowed: SIGNED_IN },
+  { route: 'GET /api/courses/:id', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}` }), allowed: COURSE_READERS },
+  {
+    route: 'POST /api/courses',
+    call: (f, n) => ({
+      method: 'POST',
+      url: '/api/courses',
+      body: {
+        termId: f.ids.termId,
+        schoolId: f.ids.leadSchoolId,
+        name: `课程${n}`,
+        subject: 'music',
+        grade: 3,
+        kind: 'delivered',
+        leadTeacherId: f.ids.users.teacher,
+        hostClassroomId: f.ids.hostClassroomId,
+        receivers: [{ classroomId: f.ids.receivingClassroomId, assistantTeacherId: f.ids.users.assistant_teacher, expectedStudents: 12 }],
+        studentIds: [f.ids.users.student],
+      },
+    }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+    success: 201,
+  },
+  { route: 'PATCH /api/courses/:id', call: (f, n) => ({ method: 'PATCH', url: `/api/courses/${f.ids.courseId}`, body: { name: `三年级音乐${n}` } }), allowed: LEAD_SCHOOL_MANAGERS },
+  { route: 'GET /api/courses/:id/timetable', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/timetable` }), allowed: COURSE_READERS },
+  { route: 'PUT /api/courses/:id/timetable', call: (f) => ({ method: 'PUT', url: `/api/courses/${f.ids.courseId}/timetable`, body: { slots } }), allowed: LEAD_SCHOOL_MANAGERS },
+  {
+    route: 'POST /api/courses/:id/student-links',
+    call: (f) => ({ method: 'POST', url: `/api/courses/${f.ids.courseId}/student-links`, body: { studentId: f.ids.users.student, validDays: 7 } }),
+    allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
+  },
+  { route: 'GET /api/me/lessons', call: () => ({ method: 'GET', url: '/api/me/lessons?from=2026-09-01T00:00:00%2B08:00&to=2026-09-15T00:00:00%2B08:00' }), allowed: SIGNED_IN },
+];
+
+const expected = (route: RouteCase, principal: PrincipalKey): number =>
+  principal === 'anonymous' ? 401 : route.allowed.includes(principal) ? (route.success ?? 200) : 403;
+
+const TABLE = ROUTES.flatMap((route) => PRINCIPALS.map((principal) => ({ route: route.route, principal, status: expected(route, principal), routeCase: route })));
+
+describe('authorization matrix', () => {
+  let f: OrganisationFixture;
+  let n = 0;
+  beforeAll(async () => {
+    f = await createOrganisationFixture();
+    // Sign everyone in up front so the cases measure the routes, not argon2.
+    await Promise.all(PRINCIPALS.map((p) => f.as(p)));
+  });
+  afterAll(async () => f.close());
+
+  it('covers every principal for every route', () => {
+    expect(TABLE).toHaveLength(ROUTES.length * PRINCIPALS.length);
+    expect(new Set(ROUTES.map((r) => r.route)).size).toBe(ROUTES.length);
+  });
+
+  it.each(TABLE)('$route as $principal → $status', async ({ routeCase, principal, status }) => {
+    const call = await routeCase.call(f, ++n);
+    const client = await f.as(principal);
+    const res = await client.request(call.method, call.url, call.body);
+    expect({ status: res.statusCode, body: res.statusCode === status ? undefined : res.body }).toEqual({ status, body: undefined });
+  });
+});

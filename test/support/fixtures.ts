@@ -1,0 +1,203 @@
+import { eq } from 'drizzle-orm';
+import type { Role } from '../../shared/roles.js';
+import { addDays, shanghaiDate } from '../../shared/time.js';
+import { hashPassword } from '../../server/accounts/passwords.js';
+import type { TongkeDb } from '../../server/db/client.js';
+import {
+  classrooms,
+  courseReceivers,
+  courseStudents,
+  courses,
+  educationGroups,
+  regions,
+  roleGrants,
+  scheduledLessons,
+  schools,
+  studentProfiles,
+  terms,
+  timetableSlots,
+  users,
+} from '../../server/db/schema/index.js';
+import { expandTimetable } from '../../server/teaching/schedule.js';
+import { createTestApp, TestClient, type TestApp } from './app.js';
+
+/** Everyone the authorization matrix distinguishes. `student_link` is the student signed in by her course link. */
+export const PRINCIPALS = [
+  'anonymous',
+  'system_admin',
+  'region_admin',
+  'other_region_admin',
+  'group_admin',
+  'school_admin',
+  'teacher',
+  'assistant_teacher',
+  'student',
+  'classroom_device',
+  'student_link',
+] as const;
+export type PrincipalKey = (typeof PRINCIPALS)[number];
+type AccountKey = Exclude<PrincipalKey, 'anonymous' | 'student_link'>;
+
+/** The password of every fixture account. */
+export const FIXTURE_PASSWORD = 'fixture-password';
+let sharedHash: Promise<string> | undefined;
+/** argon2 is slow on purpose: hash the fixture password once per test file and reuse it. */
+export function fixturePasswordHash(): Promise<string> {
+  sharedHash ??= hashPassword(FIXTURE_PASSWORD);
+  return sharedHash;
+}
+
+export interface FixtureIds {
+  regionId: number;
+  otherRegionId: number;
+  groupId: number;
+  /** 龙头校: hosts the course; the school admin, teacher and host classroom are here. */
+  leadSchoolId: number;
+  /** 教学点 in the group: the receiving classroom, assistant teacher and student are here. */
+  teachingPointId: number;
+  /** A school of the region in no group. */
+  independentSchoolId: number;
+  /** A school of the other region. */
+  otherSchoolId: number;
+  hostClassroomId: number;
+  receivingClassroomId: number;
+  otherClassroomId: number;
+  termId: number;
+  courseId: number;
+  users: Record<AccountKey, number>;
+}
+
+export interface OrganisationFixture {
+  t: TestApp;
+  db: TongkeDb;
+  ids: FixtureIds;
+  /** A client signed in as that principal (signed in once, then reused); `anonymous` is a fresh client each time. */
+  as(principal: PrincipalKey): Promise<TestClient>;
+  /** A new account with one grant (same shared password), for tests that change someone. */
+  addUser(username: string, role: Role, scope: Partial<Record<'regionId' | 'groupId' | 'schoolId' | 'classroomId', number>>): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A small county built straight into a fresh database: region 示范县 with an education group (lead school +
+ * teaching point) and an independent school, a second region with one school, classrooms, one account per
+ * role (and a second-region admin), a current term, and a delivered course from the lead school's host
+ * classroom to the teaching point's receiving classroom with one enrolled student and a Mon/Thu timetable
+ * already expanded into scheduled lessons.
+ */
+export async function createOrganisationFixture(): Promise<OrganisationFixture> {
+  const t = await createTestApp();
+  const db = t.database.db;
+  const passwordHash = await fixturePasswordHash();
+
+  const region = db.insert(regions).values({ name: '示范县', code: 'demo' }).returning().get();
+  const otherRegion = db.insert(regions).values({ name: '邻县', code: 'other' }).returning().get();
+  const group = db.insert(educationGroups).values({ regionId: region.id, name: '城关教育集团' }).returning().get();
+  const school = (values: typeof schools.$inferInsert) => db.insert(schools).values(values).returning().get();
+  const leadSchool = school({ regionId: region.id, groupId: group.id, name: '城关第一小学', groupRole: 'lead', locality: 'urban', stage: 'primary', studentCount: 1200 });
+  db.update(educationGroups).set({ leadSchoolId: leadSchool.id }).where(eq(educationGroups.id, group.id)).run();
+  const teachingPoint = school({ regionId: region.id, groupId: group.id, name: '石门教学点', groupRole: 'teaching_point', locality: 'rural', stage: 'primary', studentCount: 18 });
+  const independent = school({ regionId: region.id, groupId: null, name: '河口中学', groupRole: 'member', locality: 'township', stage: 'junior', studentCount: 600 });
+  const otherSchool = school({ regionId: otherRegion.id, groupId: null, name: '邻县实验小学', groupRole: 'member', locality: 'urban', stage: 'primary', studentCount: 900 });
+  const classroom = (schoolId: number, name: string, receiving: boolean) => db.insert(classrooms).values({ schoolId, name, receiving }).returning().get();
+  const hostClassroom = classroom(leadSchool.id, '三年级(1)班', false);
+  const receivingClassroom = classroom(teachingPoint.id, '教学点教室', true);
+  const otherClassroom = classroom(otherSchool.id, '三年级(2)班', true);
+
+  const account = (username: string, displayName: string, role: Role, scope: Partial<typeof roleGrants.$inferInsert>, hash: string | null = passwordHash) => {
+    const user = db.insert(users).values({ username, displayName, passwordHash: hash }).returning().get();
+    db.insert(roleGrants).values({ userId: user.id, role, ...scope }).run();
+    return user.id;
+  };
+  const userIds: Record<AccountKey, number> = {
+    system_admin: account('sys', '系统管理员', 'system_admin', {}),
+    region_admin: account('region', '示范县管理员', 'region_admin', { regionId: region.id }),
+    other_region_admin: account('region-other', '邻县管理员', 'region_admin', { regionId: otherRegion.id }),
+    group_admin: account('group', '集团管理员', 'group_admin', { groupId: group.id }),
+    school_admin: account('school', '一小管理员', 'school_admin', { schoolId: leadSchool.id }),
+    teacher: account('teacher', '王老师', 'teacher', { schoolId: leadSchool.id }),
+    assistant_teacher: account('assistant', '李老师', 'assistant_teacher', { schoolId: teachingPoint.id }),
+    student: account('student', '小明', 'student', { schoolId: teachingPoint.id }),
+    // The device account pairing would create for the classroom (pairing finds it by its grant).
+    classroom_device: account(`classroom-${receivingClassroom.id}`, '石门教学点 教学点教室', 'classroom_device', { classroomId: receivingClassroom.id }, null),
+  };
+  db.insert(studentProfiles).values({ userId: userIds.student, schoolId: teachingPoint.id, grade: 3, className: '三年级', homeDelivery: false }).run();
+
+  const today = shanghaiDate(new Date());
+  const term = db.insert(terms).values({ regionId: region.id, name: '本学期', startsOn: addDays(today, -30), endsOn: addDays(today, 120) }).returning().get();
+  const course = db
+    .insert(courses)
+    .values({ termId: term.id, schoolId: leadSchool.id, name: '三年级音乐', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: userIds.teacher, hostClassroomId: hostClassroom.id })
+    .returning()
+    .get();
+  db.insert(courseReceivers).values({ courseId: course.id, classroomId: receivingClassroom.id, assistantTeacherId: userIds.assistant_teacher, expectedStudents: 12 }).run();
+  db.insert(courseStudents).values({ courseId: course.id, studentId: userIds.student }).run();
+  const slots = [
+    db.insert(timetableSlots).values({ courseId: course.id, weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning().get(),
+    db.insert(timetableSlots).values({ courseId: course.id, weekday: 4, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning().get(),
+  ];
+  for (const lesson of expandTimetable(slots, term)) db.insert(scheduledLessons).values({ courseId: course.id, ...lesson }).run();
+
+  const ids: FixtureIds = {
+    regionId: region.id,
+    otherRegionId: otherRegion.id,
+    groupId: group.id,
+    leadSchoolId: leadSchool.id,
+    teachingPointId: teachingPoint.id,
+    independentSchoolId: independent.id,
+    otherSchoolId: otherSchool.id,
+    hostClassroomId: hostClassroom.id,
+    receivingClassroomId: receivingClassroom.id,
+    otherClassroomId: otherClassroom.id,
+    termId: term.id,
+    courseId: course.id,
+    users: userIds,
+  };
+
+  const clients = new Map<PrincipalKey, Promise<TestClient>>();
+  const signIn = async (principal: PrincipalKey): Promise<TestClient> => {
+    const client = new TestClient(t.app);
+    if (principal === 'anonymous') return client;
+    if (principal === 'classroom_device') {
+      const admin = await as('system_admin');
+      const code = (await admin.post(`/api/classrooms/${ids.receivingClassroomId}/pairing-code`)).json().code;
+      await expectOk(client.post('/api/auth/pair', { code }), 'pair the classroom device');
+    } else if (principal === 'student_link') {
+      const teacher = await as('teacher');
+      const link = await teacher.post(`/api/courses/${ids.courseId}/student-links`, { studentId: ids.users.student, validDays: 7 });
+      const token = decodeURIComponent(String(link.json().url).split('/join/')[1] ?? '');
+      await expectOk(client.post('/api/auth/student-link', { token }), 'redeem the student link');
+    } else {
+      const username = { system_admin: 'sys', region_admin: 'region', other_region_admin: 'region-other', group_admin: 'group', school_admin: 'school', teacher: 'teacher', assistant_teacher: 'assistant', student: 'student' }[principal];
+      await expectOk(client.login(username, FIXTURE_PASSWORD), `sign in as ${username}`);
+    }
+    return client;
+  };
+  const as = (principal: PrincipalKey): Promise<TestClient> => {
+    if (principal === 'anonymous') return signIn(principal);
+    let client = clients.get(principal);
+    if (!client) {
+      client = signIn(principal);
+      clients.set(principal, client);
+    }
+    return client;
+  };
+
+  return {
+    t,
+    db,
+    ids,
+    as,
+    async addUser(username, role, scope) {
+      const user = db.insert(users).values({ username, displayName: username, passwordHash: await fixturePasswordHash() }).returning().get();
+      db.insert(roleGrants).values({ userId: user.id, role, ...scope }).run();
+      return user.id;
+    },
+    close: () => t.close(),
+  };
+}
+
+async function expectOk(response: Promise<{ statusCode: number; body: string }>, what: string): Promise<void> {
+  const res = await response;
+  if (res.statusCode !== 200) throw new Error(`fixture could not ${what}: ${res.statusCode} ${res.body}`);
+}
