@@ -97,7 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
 /** Serves the built SPA; unknown non-API paths get index.html so client-side routes load directly. */
 function registerClient(app: TongkeApp, clientDir: string): void {
   const hasClient = existsSync(join(clientDir, 'index.html'));
-  if (hasClient) void app.register(fastifyStatic, { root: clientDir, wildcard: false, index: ['index.html'] });
+  if (hasClient) void app.register(fastifyStatic, { root: clientDir, index: ['index.html'] });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (request.method !== 'GET' || !hasClient || path.startsWith('/api/') || path.startsWith('/socket.io')) {
