@@ -1,24 +1,36 @@
 import { EventEmitter } from 'node:events';
-import { createWorker, type types as mediasoup } from 'mediasoup';
+import { isIP } from 'node:net';
 
 import { DEFAULT_MEDIA_CODECS } from './codecs.js';
+import { MediaPoolError } from './errors.js';
+import { LessonMedia, type LessonMediaOptions } from './lesson-media.js';
+import type { MediaLogger } from './logger.js';
+import { MediaWorker, type MediaWorkerSettings } from './media-worker.js';
+import { planPorts } from './ports.js';
 import type { Router, RtpCodecCapability, WorkerLogLevel, WorkerResourceUsage } from './types.js';
-
-/** Structured logger the media layer writes to; a pino child logger fits as is. */
-export interface MediaLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 /** How to start a {@link MediaWorkerPool}. */
 export interface MediaWorkerPoolOptions {
   /** Number of mediasoup worker processes; each uses at most one CPU core. */
   workerCount: number;
-  /** Lowest port the workers may bind for RTP/RTCP (shared by all workers). */
+  /** Lowest port of the RTC range (per-transport ports: PlainTransports, and WebRTC when a server is missing). */
   rtcMinPort: number;
-  /** Highest port the workers may bind for RTP/RTCP. */
+  /** Highest port of the RTC range. */
   rtcMaxPort: number;
+  /**
+   * IP the workers listen on: a local address, or 0.0.0.0 / :: together with `announcedIp`. Default
+   * 127.0.0.1 (as TONGKE_RTC_LISTEN_IP's default): only this machine can reach the media.
+   */
+  listenIp?: string;
+  /** IP or host name clients reach the workers on (NAT, or listening on all interfaces); '' (default) = none. */
+  announcedIp?: string;
+  /**
+   * Port of worker 0's WebRtcServer (UDP and TCP); worker i uses base + i, outside the RTC range.
+   * Default: the top of the RTC range, worker i on rtcMaxPort − i, and the range shrinks accordingly.
+   */
+  webRtcServerPort?: number;
+  /** Also accept ICE over TCP on the WebRtcServer (for schools that block UDP); default true. */
+  enableTcp?: boolean;
   /** mediasoup worker log level; defaults to 'warn'. */
   logLevel?: WorkerLogLevel;
   logger: MediaLogger;
@@ -31,6 +43,11 @@ export interface MediaWorkerStatus {
   readonly pid: number;
   readonly alive: boolean;
   readonly routerCount: number;
+  /** Open consumers: what placement balances. */
+  readonly consumerCount: number;
+  readonly lessonCount: number;
+  /** The WebRtcServer's port, or null when this worker's transports fall back to ports of their own. */
+  readonly webRtcServerPort: number | null;
 }
 
 /** Resource usage of one live worker process (getrusage of the worker). */
@@ -43,64 +60,49 @@ export interface MediaWorkerUsage {
 /** Events of a {@link MediaWorkerPool}, with their payloads. */
 export interface MediaWorkerPoolEvents {
   /**
-   * A worker process exited unexpectedly. Its routers, and every transport, producer and consumer on
-   * them, are closed; their owners must recreate them. A replacement worker is already starting.
+   * A worker process exited unexpectedly. Its routers, and every transport, producer and consumer on them,
+   * are closed; each of its lessons' {@link LessonMedia} has emitted 'closed' {reason: 'worker-died'}, and
+   * `lessonIds` names them so their owners can create them again. A replacement worker is already starting.
    */
-  'worker-died': [death: { index: number; pid: number; error: Error }];
+  'worker-died': [death: { index: number; pid: number; error: Error; lessonIds: string[] }];
   /** A new worker took the slot of a dead one. */
   'worker-replaced': [replacement: { index: number; pid: number; previousPid: number }];
   /** The pool was closed; all its workers are gone. */
   closed: [];
 }
 
-/** Why the pool could not serve a request. */
-export type MediaPoolErrorCode = 'pool-closed' | 'no-worker-alive';
-
-/** Error thrown by {@link MediaWorkerPool} methods, with a machine-readable `code`. */
-export class MediaPoolError extends Error {
-  readonly code: MediaPoolErrorCode;
-
-  constructor(code: MediaPoolErrorCode, message: string) {
-    super(message);
-    this.name = 'MediaPoolError';
-    this.code = code;
-  }
-}
-
 interface WorkerSlot {
   readonly index: number;
-  worker: mediasoup.Worker;
-  readonly routers: Set<Router>;
+  current: MediaWorker;
   /** Routers requested but not created yet, so that a burst of requests is spread too. */
   pendingRouters: number;
 }
 
-type WorkerStartSettings = Pick<mediasoup.WorkerSettings, 'logLevel' | 'rtcMinPort' | 'rtcMaxPort'>;
-
 const REPLACEMENT_RETRY_MAX_MS = 30_000;
+const DEFAULT_LISTEN_IP = '127.0.0.1';
 
 /**
- * A fixed number of mediasoup worker processes. Routers go to the least-loaded live worker; a worker
- * that dies is reported through `'worker-died'` and replaced in the same slot.
+ * A fixed number of mediasoup worker processes, each with a WebRtcServer. Lessons go to the live worker
+ * with the fewest consumers; a worker that dies is reported through `'worker-died'` and replaced in the
+ * same slot.
  */
 export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
-  readonly #settings: WorkerStartSettings;
+  readonly #settings: readonly MediaWorkerSettings[];
   readonly #logger: MediaLogger;
   readonly #slots: readonly WorkerSlot[];
+  readonly #lessons = new Map<string, LessonMedia>();
+  readonly #startingLessons = new Set<string>();
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   #closed = false;
 
-  /** Starts `workerCount` workers; rejects (leaving no process behind) if any fails to start. */
+  /**
+   * Starts `workerCount` workers, each with its WebRtcServer; rejects (leaving no process behind) if any
+   * worker fails to start. A WebRtcServer that cannot listen is logged, and its worker falls back.
+   * @throws {RangeError} for invalid options.
+   */
   static async create(options: MediaWorkerPoolOptions): Promise<MediaWorkerPool> {
-    assertValidOptions(options);
-    const settings: WorkerStartSettings = {
-      logLevel: options.logLevel ?? 'warn',
-      rtcMinPort: options.rtcMinPort,
-      rtcMaxPort: options.rtcMaxPort,
-    };
-    const results = await Promise.allSettled(
-      Array.from({ length: options.workerCount }, (_, index) => startWorker(settings, index)),
-    );
+    const settings = workerSettings(options);
+    const results = await Promise.allSettled(settings.map((workerSettings) => MediaWorker.start(workerSettings, options.logger)));
     const workers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
@@ -110,28 +112,38 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
     return new MediaWorkerPool(settings, options.logger, workers);
   }
 
-  private constructor(settings: WorkerStartSettings, logger: MediaLogger, workers: mediasoup.Worker[]) {
+  private constructor(settings: readonly MediaWorkerSettings[], logger: MediaLogger, workers: MediaWorker[]) {
     super();
     this.#settings = settings;
     this.#logger = logger;
-    this.#slots = workers.map((worker, index) => ({ index, worker, routers: new Set(), pendingRouters: 0 }));
+    this.#slots = workers.map((current, index) => ({ index, current, pendingRouters: 0 }));
     for (const slot of this.#slots) this.#watch(slot);
-    logger.info({ pids: workers.map((worker) => worker.pid) }, 'media workers started');
+    logger.info(
+      {
+        pids: workers.map((worker) => worker.pid),
+        listen: workers[0]?.listen.listenIp,
+        webRtcServerPorts: workers.map((worker) => worker.webRtcServerPort),
+      },
+      'media workers started',
+    );
   }
 
   /** One status per slot, in slot order. */
   get workers(): readonly MediaWorkerStatus[] {
-    return this.#slots.map((slot) => ({
-      index: slot.index,
-      pid: slot.worker.pid,
-      alive: isAlive(slot.worker),
-      routerCount: slot.routers.size,
+    return this.#slots.map(({ index, current }) => ({
+      index,
+      pid: current.pid,
+      alive: current.alive,
+      routerCount: current.routers.size,
+      consumerCount: current.consumerCount,
+      lessonCount: current.lessonIds.size,
+      webRtcServerPort: current.webRtcServerPort,
     }));
   }
 
   /** Whether every slot has a live worker (false while a replacement is starting, and once closed). */
   get alive(): boolean {
-    return !this.#closed && this.#slots.every((slot) => isAlive(slot.worker));
+    return !this.#closed && this.#slots.every((slot) => slot.current.alive);
   }
 
   get closed(): boolean {
@@ -140,79 +152,151 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
 
   /** CPU and memory usage of each live worker. */
   async resourceUsage(): Promise<MediaWorkerUsage[]> {
-    const live = this.#slots.filter((slot) => isAlive(slot.worker));
+    const live = this.#slots.filter((slot) => slot.current.alive);
     return Promise.all(
-      live.map(async ({ index, worker }) => ({ index, pid: worker.pid, usage: await worker.getResourceUsage() })),
+      live.map(async ({ index, current }) => ({ index, pid: current.pid, usage: await current.getResourceUsage() })),
     );
   }
 
   /**
-   * Creates a router on the live worker with the fewest routers.
+   * Creates the media of a live lesson on the live worker with the fewest consumers. If that worker dies
+   * while the router is being made, the next live worker is tried.
+   * @throws {MediaPoolError} `pool-closed`, `lesson-exists` (a live LessonMedia has this id), or
+   *   `no-worker-alive` while every worker is being replaced.
+   */
+  async createLessonMedia(options: LessonMediaOptions): Promise<LessonMedia> {
+    const { lessonId } = options;
+    if (this.#lessons.has(lessonId) || this.#startingLessons.has(lessonId)) {
+      throw new MediaPoolError('lesson-exists', `lesson ${lessonId} already has live media`);
+    }
+    this.#startingLessons.add(lessonId);
+    try {
+      const tried = new Set<MediaWorker>();
+      for (;;) {
+        const { router, worker } = await this.#placeRouter(DEFAULT_MEDIA_CODECS, tried);
+        let lesson: LessonMedia;
+        try {
+          lesson = await LessonMedia.create(router, worker, this.#logger, options);
+        } catch (error) {
+          if (worker.alive) throw error;
+          continue;
+        }
+        if (this.#closed) {
+          lesson.close();
+          throw new MediaPoolError('pool-closed', 'the media worker pool closed while the lesson media was created');
+        }
+        if (lesson.closed || !worker.alive) continue;
+        this.#adopt(lesson, worker);
+        return lesson;
+      }
+    } finally {
+      this.#startingLessons.delete(lessonId);
+    }
+  }
+
+  /**
+   * Creates a bare router on the least-loaded live worker (benchmarks and tools; lessons use
+   * {@link createLessonMedia}).
    * @throws {MediaPoolError} `pool-closed`, or `no-worker-alive` while every worker is being replaced.
    */
   async createRouter(mediaCodecs: readonly RtpCodecCapability[] = DEFAULT_MEDIA_CODECS): Promise<Router> {
-    if (this.#closed) throw new MediaPoolError('pool-closed', 'the media worker pool is closed');
-    const slot = this.#leastLoadedSlot();
-    if (!slot) throw new MediaPoolError('no-worker-alive', 'no media worker is alive; replacements are starting');
-
-    const { worker } = slot;
-    slot.pendingRouters++;
-    let router: Router;
-    try {
-      // mediasoup fills in defaults on the codec objects it gets, so it must not get the shared constant.
-      router = await worker.createRouter({ mediaCodecs: structuredClone([...mediaCodecs]) });
-    } finally {
-      slot.pendingRouters--;
-    }
-    // The worker may have died (and been replaced) while the router was being created.
-    if (router.closed || slot.worker !== worker) {
-      throw new MediaPoolError('no-worker-alive', 'the media worker died while creating a router; retry');
-    }
-    slot.routers.add(router);
-    router.observer.once('close', () => slot.routers.delete(router));
-    return router;
+    return (await this.#placeRouter(mediaCodecs, new Set())).router;
   }
 
-  /** Closes every worker (and so every router). Safe to call more than once. */
+  /**
+   * Closes every lesson (routers and transports first), then every worker. Never a WebRtcServer on its
+   * own: in 3.12 closing one with live transports kills its worker. Safe to call more than once.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#retryTimers) clearTimeout(timer);
     this.#retryTimers.clear();
+    for (const lesson of [...this.#lessons.values()]) lesson.close();
     for (const slot of this.#slots) {
-      slot.worker.close();
-      slot.routers.clear();
+      for (const router of [...slot.current.routers]) router.close();
+      slot.current.close();
     }
     this.#logger.info({}, 'media workers closed');
     this.emit('closed');
   }
 
-  // A router count stands for load for now; counting consumers per worker is a later refinement.
-  #leastLoadedSlot(): WorkerSlot | undefined {
-    const load = (slot: WorkerSlot) => slot.routers.size + slot.pendingRouters;
+  #adopt(lesson: LessonMedia, worker: MediaWorker): void {
+    this.#lessons.set(lesson.lessonId, lesson);
+    worker.lessonIds.add(lesson.lessonId);
+    lesson.once('closed', ({ reason }) => {
+      this.#lessons.delete(lesson.lessonId);
+      // After a death the dead worker's set is still read by its 'died' handler, which runs after this.
+      if (reason === 'closed') worker.lessonIds.delete(lesson.lessonId);
+    });
+    this.#logger.info({ lessonId: lesson.lessonId, workerIndex: worker.index, pid: worker.pid }, 'lesson media created');
+  }
+
+  /** Creates a router on the least-loaded live worker not in `tried`, moving on when a worker dies meanwhile. */
+  async #placeRouter(
+    mediaCodecs: readonly RtpCodecCapability[],
+    tried: Set<MediaWorker>,
+  ): Promise<{ router: Router; worker: MediaWorker }> {
+    for (;;) {
+      if (this.#closed) throw new MediaPoolError('pool-closed', 'the media worker pool is closed');
+      const slot = this.#leastLoadedSlot(tried);
+      if (!slot) throw new MediaPoolError('no-worker-alive', 'no media worker is alive; replacements are starting');
+      const worker = slot.current;
+      tried.add(worker);
+      slot.pendingRouters++;
+      let router: Router;
+      try {
+        // mediasoup fills in defaults on the codec objects it gets, so it must not get the shared constant.
+        router = await worker.createRouter(structuredClone([...mediaCodecs]));
+      } catch (error) {
+        if (worker.alive) throw error;
+        continue;
+      } finally {
+        slot.pendingRouters--;
+      }
+      // The worker may have died (and been replaced) while the router was being created.
+      if (!router.closed && slot.current === worker && worker.alive) return { router, worker };
+      router.close();
+    }
+  }
+
+  /**
+   * Load is open consumers plus routers being created; an equal load goes to the worker with fewer routers,
+   * so lessons that start together (before anyone consumes) still spread.
+   */
+  #leastLoadedSlot(exclude: ReadonlySet<MediaWorker>): WorkerSlot | undefined {
+    const load = (slot: WorkerSlot) => slot.current.consumerCount + slot.pendingRouters;
+    const routers = (slot: WorkerSlot) => slot.current.routers.size + slot.pendingRouters;
     let best: WorkerSlot | undefined;
     for (const slot of this.#slots) {
-      if (isAlive(slot.worker) && (!best || load(slot) < load(best))) best = slot;
+      if (!slot.current.alive || exclude.has(slot.current)) continue;
+      if (!best || load(slot) < load(best) || (load(slot) === load(best) && routers(slot) < routers(best))) best = slot;
     }
     return best;
   }
 
   #watch(slot: WorkerSlot): void {
-    const { worker } = slot;
+    const worker = slot.current;
     worker.once('died', (error) => {
       const { pid } = worker;
-      slot.routers.clear();
-      this.#logger.error({ workerIndex: slot.index, pid, err: error }, 'media worker died; starting a replacement');
-      this.emit('worker-died', { index: slot.index, pid, error });
+      const lessonIds = [...worker.lessonIds];
+      worker.lessonIds.clear();
+      this.#logger.error(
+        { workerIndex: slot.index, pid, err: error, lessonIds },
+        'media worker died; its lessons lost their media; starting a replacement',
+      );
+      this.emit('worker-died', { index: slot.index, pid, error, lessonIds });
       void this.#replace(slot, pid, 0);
     });
   }
 
   async #replace(slot: WorkerSlot, previousPid: number, attempt: number): Promise<void> {
     if (this.#closed) return;
-    let worker: mediasoup.Worker;
+    const settings = this.#settings[slot.index];
+    if (!settings) throw new Error(`no settings for media worker slot ${slot.index}`);
+    let worker: MediaWorker;
     try {
-      worker = await startWorker(this.#settings, slot.index);
+      worker = await MediaWorker.start(settings, this.#logger);
     } catch (error) {
       const retryInMs = Math.min(1000 * 2 ** attempt, REPLACEMENT_RETRY_MAX_MS);
       this.#logger.error({ workerIndex: slot.index, err: error, retryInMs }, 'cannot start a replacement media worker');
@@ -227,27 +311,34 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
       worker.close();
       return;
     }
-    slot.worker = worker;
+    slot.current = worker;
     this.#watch(slot);
-    this.#logger.info({ workerIndex: slot.index, pid: worker.pid, previousPid }, 'media worker replaced');
+    this.#logger.info(
+      { workerIndex: slot.index, pid: worker.pid, previousPid, webRtcServerPort: worker.webRtcServerPort },
+      'media worker replaced',
+    );
     this.emit('worker-replaced', { index: slot.index, pid: worker.pid, previousPid });
   }
 }
 
-function startWorker(settings: WorkerStartSettings, index: number): Promise<mediasoup.Worker> {
-  return createWorker({ ...settings, appData: { index } });
-}
-
-function isAlive(worker: mediasoup.Worker): boolean {
-  return !worker.closed && !worker.died;
-}
-
-function assertValidOptions({ workerCount, rtcMinPort, rtcMaxPort }: MediaWorkerPoolOptions): void {
+/** Validates the options once and derives each worker's settings. */
+function workerSettings(options: MediaWorkerPoolOptions): MediaWorkerSettings[] {
+  const { workerCount, listenIp = DEFAULT_LISTEN_IP, announcedIp = '' } = options;
   if (!Number.isInteger(workerCount) || workerCount < 1) {
     throw new RangeError(`workerCount must be a positive integer, got ${workerCount}`);
   }
-  const isPort = (port: number) => Number.isInteger(port) && port >= 1 && port <= 65535;
-  if (!isPort(rtcMinPort) || !isPort(rtcMaxPort) || rtcMinPort > rtcMaxPort) {
-    throw new RangeError(`invalid RTC port range ${rtcMinPort}-${rtcMaxPort}`);
+  if (isIP(listenIp) === 0) throw new RangeError(`listenIp must be an IP address, got '${listenIp}'`);
+  if ((listenIp === '0.0.0.0' || listenIp === '::') && !announcedIp) {
+    throw new RangeError(`listenIp ${listenIp} needs an announcedIp: clients cannot reach ${listenIp}`);
   }
+  const ports = planPorts(options);
+  return ports.webRtcServerPorts.map((webRtcServerPort, index) => ({
+    index,
+    logLevel: options.logLevel ?? 'warn',
+    rtcMinPort: ports.rtcMinPort,
+    rtcMaxPort: ports.rtcMaxPort,
+    listenIp: announcedIp ? { ip: listenIp, announcedIp } : { ip: listenIp },
+    webRtcServerPort,
+    enableTcp: options.enableTcp ?? true,
+  }));
 }

@@ -48,7 +48,7 @@ function main() {
     log(`installing ${missing.join(', ')} from Debian's archive (this takes a minute or two)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     run('apt-get', ['update'], env);
-    run('apt-get', ['install', '-y', '--no-install-recommends', ...missing], env);
+    run('apt-get', ['install', '-y', ...missing], env);
     const still = REQUIRED.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
     if (still.length > 0) {
       console.error(`ensure-chromium: apt-get finished but ${still.join(', ')} is still missing`);

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     workerCount: config.mediaWorkers,
     rtcMinPort: config.rtcMinPort,
     rtcMaxPort: config.rtcMaxPort,
+    listenIp: config.rtcListenIp,
+    announcedIp: config.rtcAnnouncedIp,
     logger: logger.child({ component: 'media' }),
   });
   const app = await buildApp({ config, database, media, logger });

@@ -8,6 +8,7 @@ import { SESSION_COOKIE, LOCALE_COOKIE, type AuthenticatedPrincipal } from '../a
 import { IN_LESSON_HANDLERS, type HandlerContext, type JoinedContext, type LessonHandlerTable } from './handlers.js';
 import { participantIdentity } from './identity.js';
 import { can } from '../policy/policy.js';
+import { assertRtpCapabilities } from '../../media/index.js';
 import type { LessonRegistry } from './registry.js';
 import type { LessonsRepository } from './repository.js';
 import type { SiteChannel } from './running-lesson.js';
@@ -73,6 +74,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     const join: LessonHandlerTable['lesson:join'] = {
       access: 'open',
       run: async ({ principal }, { courseId, rtpCapabilities }) => {
+        assertRtpCapabilities(rtpCapabilities);
         const facts = places.course(courseId);
         const identity = participantIdentity(principal, repo.courseForLesson(courseId), facts);
         const running = registry.live(courseId);

@@ -1,6 +1,7 @@
 import type { LessonRequestData, LessonRequestName, LessonRequestPayload } from '../../shared/lesson/protocol.js';
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import { ApiError } from '../core/errors.js';
+import { assertDtlsParameters } from '../../media/index.js';
 import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
 
@@ -41,7 +42,11 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:join' | 'lesso
   'transport:create': { access: 'joined', run: ({ joined }, { direction }) => joined.running.media.createTransport(joined.participant.id, direction) },
   'transport:connect': {
     access: 'joined',
-    run: async ({ joined }, { transportId, dtlsParameters }) => (await joined.running.media.connectTransport(joined.participant.id, transportId, dtlsParameters), none),
+    run: async ({ joined }, { transportId, dtlsParameters }) => {
+      assertDtlsParameters(dtlsParameters);
+      await joined.running.media.connectTransport(joined.participant.id, transportId, dtlsParameters);
+      return none;
+    },
   },
   'transport:restart-ice': {
     access: 'joined',

@@ -5,6 +5,7 @@ import { ApiError } from '../core/errors.js';
 import { LiveLesson, mayConsume } from './live-lesson.js';
 import type { LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
+import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -25,7 +26,7 @@ export class RunningLesson {
   readonly #factory: LessonMediaFactory;
   readonly #log: Logger;
   readonly #channels = new Map<string, SiteChannel>();
-  readonly #rtpCapabilities = new Map<string, unknown>();
+  readonly #rtpCapabilities = new Map<string, RtpCapabilities>();
   readonly #producers = new Map<string, ProducerRecord>();
   /** participantId → consumerId → producerId */
   readonly #consumers = new Map<string, Map<string, string>>();
@@ -49,7 +50,7 @@ export class RunningLesson {
   }
 
   /** Binds a site's channel (replacing an older one of the same participant, which is disconnected). */
-  attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: unknown): void {
+  attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: RtpCapabilities): void {
     const previous = this.#channels.get(participant.id);
     this.#channels.set(participant.id, channel);
     this.#rtpCapabilities.set(participant.id, rtpCapabilities);
@@ -77,9 +78,11 @@ export class RunningLesson {
   async produce(participant: LessonParticipant, options: { transportId: string; kind: 'audio' | 'video'; source: MediaSource; rtpParameters: unknown }): Promise<string> {
     const expectedKind = options.source === 'mic' ? 'audio' : 'video';
     if (options.kind !== expectedKind) throw new ApiError('bad_request');
+    const { rtpParameters } = options;
+    assertRtpParameters(rtpParameters);
     const existing = [...this.#producers.values()].find((p) => p.participantId === participant.id && p.source === options.source);
     if (existing) this.closeProducer(participant, existing.id);
-    const producerId = await this.#media.produce(participant.id, options);
+    const producerId = await this.#media.produce(participant.id, { ...options, rtpParameters });
     const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: false };
     this.#producers.set(producerId, record);
     this.lesson.setMedia(participant.id, options.source, true);
@@ -115,7 +118,9 @@ export class RunningLesson {
     const owner = record ? this.#participantOrNull(record.participantId) : null;
     if (!record || !owner) throw new ApiError('not_found');
     if (!mayConsume(viewer, owner)) throw new ApiError('forbidden');
-    const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities: this.#rtpCapabilities.get(viewer.id) });
+    const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
+    if (!rtpCapabilities) throw new ApiError('bad_request');
+    const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
     let mine = this.#consumers.get(viewer.id);
     if (!mine) this.#consumers.set(viewer.id, (mine = new Map()));
     mine.set(consumer.id, producerId);

@@ -1,0 +1,111 @@
+import { spatialLayerForTileHeight, spatialLayerCount } from './layers.js';
+import type { Consumer } from './types.js';
+
+/** How a receiver wants its video overall: set per participant, read by each of its consumers. */
+export interface ReceiverPreferences {
+  /** The receiver asked for audio only: every video consumer pauses. */
+  readonly audioOnly: boolean;
+  /** Highest spatial layer link adaptation allows this receiver; `undefined` = no limit. */
+  readonly layerCeiling: number | undefined;
+}
+
+/** Where and how big the receiver shows a consumer's video. */
+export interface TileSize {
+  readonly width: number;
+  readonly height: number;
+  readonly visible: boolean;
+}
+
+/** appData of every consumer a lesson makes. */
+export interface ConsumerAppData {
+  [key: string]: unknown;
+  /** The receiver. */
+  participantId: string;
+  /** The participant whose producer it consumes. */
+  producerParticipantId: string;
+}
+
+/**
+ * One consumer and what decides its state: it runs only once the receiver is ready to render it, while its
+ * tile is visible and (for video) the receiver is not audio-only; its preferred spatial layer follows the tile
+ * height, capped by the receiver's layer ceiling. Changes are applied to the worker one at a time in order,
+ * so a quick hide-then-show cannot end paused.
+ */
+export class ReceivedStream {
+  readonly consumer: Consumer<ConsumerAppData>;
+  /** Spatial layers of the stream: 3 for the lead teacher's camera, 2 for a classroom's, 1 without simulcast. */
+  readonly spatialLayers: number;
+  readonly #receiver: ReceiverPreferences;
+  #ready = false;
+  #tile: TileSize | undefined;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(consumer: Consumer<ConsumerAppData>, receiver: ReceiverPreferences) {
+    this.consumer = consumer;
+    this.#receiver = receiver;
+    this.spatialLayers = consumer.kind === 'video' ? spatialLayerCount(consumer.rtpParameters) : 1;
+  }
+
+  /** Running: resumed by the receiver and by us, and its producer not paused. */
+  get running(): boolean {
+    const { consumer } = this;
+    return !consumer.closed && !consumer.paused && !consumer.producerPaused;
+  }
+
+  /** The spatial layer the stream should be at, from the tile and the receiver's ceiling. */
+  get targetSpatialLayer(): number {
+    const top = this.spatialLayers - 1;
+    const forTile = this.#tile ? spatialLayerForTileHeight(this.#tile.height, this.spatialLayers) : top;
+    return Math.max(0, Math.min(forTile, this.#receiver.layerCeiling ?? top));
+  }
+
+  /** The receiver is ready to render: from now on the stream may run. */
+  markReady(): Promise<void> {
+    this.#ready = true;
+    return this.apply();
+  }
+
+  /** The receiver's tile for this stream changed. Audio has no tile, so audio streams ignore it. */
+  setTile(tile: TileSize): Promise<void> {
+    if (this.consumer.kind !== 'video') return Promise.resolve();
+    this.#tile = { ...tile };
+    return this.apply();
+  }
+
+  /** Brings the consumer in line with the wanted state (after this stream's earlier changes). */
+  apply(): Promise<void> {
+    const next = this.#queue.then(
+      () => this.#sync(),
+      () => this.#sync(),
+    );
+    this.#queue = next;
+    return next;
+  }
+
+  #shouldPause(): boolean {
+    if (!this.#ready) return true;
+    if (this.consumer.kind !== 'video') return false;
+    const tile = this.#tile;
+    const tileHidden = tile !== undefined && (!tile.visible || tile.width === 0 || tile.height === 0);
+    return tileHidden || this.#receiver.audioOnly;
+  }
+
+  async #sync(): Promise<void> {
+    const { consumer } = this;
+    if (consumer.closed) return;
+    const pause = this.#shouldPause();
+    try {
+      // Layers before resuming, so the first frames after a resume come at the wanted size.
+      if (!pause && this.spatialLayers > 1) {
+        const spatialLayer = this.targetSpatialLayer;
+        if (consumer.preferredLayers?.spatialLayer !== spatialLayer) await consumer.setPreferredLayers({ spatialLayer });
+      }
+      if (pause && !consumer.paused) await consumer.pause();
+      else if (!pause && consumer.paused) await consumer.resume();
+    } catch (error) {
+      // A consumer closed while its request was in flight needs no state any more; anything else is real.
+      if (consumer.closed) return;
+      throw error;
+    }
+  }
+}
