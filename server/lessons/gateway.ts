@@ -54,6 +54,15 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
         return { lessonSessionId: running.lesson.lessonSessionId };
       },
     },
+    'lesson:capabilities': {
+      access: 'open',
+      run: async ({ principal }, { courseId }) => {
+        participantIdentity(principal, repo.courseForLesson(courseId), places.course(courseId));
+        const running = registry.live(courseId);
+        if (!running) throw new ApiError('lesson_not_live');
+        return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
+      },
+    },
     'lesson:end': {
       access: 'moderator',
       run: async ({ joined, principal }) => {

@@ -28,8 +28,8 @@ export type LessonHandlerTable = { [K in LessonRequestName]: LessonHandler<K> };
 const target = (ctx: JoinedContext, participantId: string): LessonParticipant => ctx.joined.running.lesson.participant(participantId);
 const none = {};
 
-/** The in-lesson handlers (join, start and end live in the gateway, which knows the registry). */
-export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:join' | 'lesson:start' | 'lesson:end'> = {
+/** The in-lesson handlers (capabilities, join, start and end live in the gateway, which knows the registry). */
+export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' | 'lesson:join' | 'lesson:start' | 'lesson:end'> = {
   'lesson:leave': {
     access: 'joined',
     run: async ({ joined }) => {

@@ -262,13 +262,23 @@ export class RunningLesson {
     this.#log.warn({ lessonSessionId: this.lesson.lessonSessionId }, 'media worker died; rebuilding the lesson media');
     for (const record of [...this.#producers.values()]) this.#forgetProducer(record.id);
     this.#consumers.clear();
-    try {
-      const media = await this.#factory.createLessonMedia({ lessonId: String(this.lesson.lessonSessionId) });
-      this.#media = media;
-      this.#wireMedia(media);
-      this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
-    } catch (error) {
-      this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId }, 'could not rebuild lesson media');
+    // With one worker, the replacement takes a moment to start: retry with backoff for up to ~30 s.
+    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
+      if (this.lesson.ended) return;
+      try {
+        const media = await this.#factory.createLessonMedia({ lessonId: String(this.lesson.lessonSessionId) });
+        this.#media = media;
+        this.#wireMedia(media);
+        this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
+        return;
+      } catch (error) {
+        if (attempt >= 10) {
+          this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId }, 'could not rebuild lesson media');
+          return;
+        }
+        this.#log.warn({ err: error, attempt }, 'lesson media rebuild failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }

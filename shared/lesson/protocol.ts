@@ -44,6 +44,14 @@ export const IceServer = Type.Object({
 
 /** Client → server requests: payload schema and ack data schema of each. */
 export const LESSON_REQUESTS = {
+  /**
+   * Before joining: the live lesson's router capabilities, to load the mediasoup-client Device whose own
+   * capabilities `lesson:join` then carries. Fails with lesson_not_live while the lesson has not started.
+   */
+  'lesson:capabilities': {
+    payload: Strict({ courseId: Type.Integer({ minimum: 1 }) }),
+    data: Type.Object({ routerRtpCapabilities: Type.Unknown(), lessonSessionId: Type.Integer() }),
+  },
   /** Join the live lesson of a course (lead teacher, receiving classroom, student, assistant or admin observer). */
   'lesson:join': {
     payload: Strict({

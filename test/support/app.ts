@@ -6,27 +6,62 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig, type TongkeConfig } from '../../server/config.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import type { TongkeApp } from '../../server/core/app-types.js';
+import { MediaWorkerPool, type MediaLogger } from '../../media/index.js';
+
+const silentMediaLogger: MediaLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A Tongke app on a fresh temporary SQLite file with the real migrations; `close()` removes it. */
 export interface TestApp {
   app: TongkeApp;
+  /** The real media workers, when asked for (`media: true`). */
+  media: MediaWorkerPool | null;
+  /** `http://127.0.0.1:<port>` when the app listens (`listen: true`). */
+  baseUrl: string | null;
   database: DatabaseHandle;
   config: TongkeConfig;
   close(): Promise<void>;
 }
 
-export async function createTestApp(overrides: Partial<TongkeConfig> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Start real mediasoup workers (and so the live-lesson gateway). */
+  media?: boolean;
+  /** Listen on a free loopback port (for Socket.IO clients). */
+  listen?: boolean;
+  /** How many media workers (default 1). */
+  mediaWorkers?: number;
+}
+
+export async function createTestApp(overrides: Partial<TongkeConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-test-'));
-  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', mediaWorkers: 1, ...overrides });
+  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, rtcMinPort: 46000, rtcMaxPort: 46999, ...overrides });
   const database = openDatabase(config.dbPath);
-  const app = await buildApp({ config, database, logger: false, clientDir: join(dir, 'no-client') });
+  const media = options.media
+    ? await MediaWorkerPool.create({
+        workerCount: config.mediaWorkers,
+        rtcMinPort: config.rtcMinPort,
+        rtcMaxPort: config.rtcMaxPort,
+        listenIp: '127.0.0.1',
+        logger: silentMediaLogger,
+      })
+    : null;
+  const app = await buildApp({ config, database, media, logger: false, clientDir: join(dir, 'no-client') });
   await app.ready();
+  let baseUrl: string | null = null;
+  if (options.listen) {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    if (address === null || typeof address === 'string') throw new Error('test app has no TCP address');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+  }
   return {
     app,
+    media,
+    baseUrl,
     database,
     config,
     async close() {
       await app.close();
+      media?.close();
       database.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -49,6 +84,11 @@ export class TestClient {
       this.#csrf = (res.json() as { token: string }).token;
     }
     return this.#send(method, url, body, { ...(method !== 'GET' && this.#csrf ? { 'x-csrf-token': this.#csrf } : {}), ...headers });
+  }
+
+  /** The Cookie header this client sends (for a Socket.IO handshake as the same user). */
+  cookieHeader(): string {
+    return [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   get = (url: string) => this.request('GET', url);

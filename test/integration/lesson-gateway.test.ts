@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
+import { lessonSessions } from '../../server/db/schema/index.js';
+import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
+import { LessonSocket } from '../support/lesson-socket.js';
+
+const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
+const VP8 = {
+  codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }],
+  encodings: [{ ssrc: 22222222 }, { ssrc: 22222223 }],
+};
+
+/** A payload of the wrong shape for every request: an unknown property, or a wrong type. */
+const MALFORMED: Record<LessonRequestName, unknown> = Object.fromEntries(
+  Object.keys(LESSON_REQUESTS).map((name) => [name, { unexpected: 'x', courseId: 'not a number', transportId: 42, text: '' }]),
+) as Record<LessonRequestName, unknown>;
+
+describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
+  let f: OrganisationFixture;
+  let baseUrl: string;
+  const sockets: LessonSocket[] = [];
+  const connect = async (principal: Parameters<OrganisationFixture['as']>[0]) => {
+    const client = await f.as(principal);
+    const socket = new LessonSocket(baseUrl, client.cookieHeader());
+    sockets.push(socket);
+    await socket.connected();
+    return socket;
+  };
+  const joinAs = async (socket: LessonSocket) => {
+    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
+    // The router's own capabilities are a valid device capability set: enough to consume anything.
+    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
+  };
+
+  beforeAll(async () => {
+    f = await createOrganisationFixture({ media: true, listen: true, mediaWorkers: 2 });
+    baseUrl = f.t.baseUrl!;
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await f.close();
+  });
+
+  it('refuses a handshake without a session', async () => {
+    const socket = new LessonSocket(baseUrl, '');
+    sockets.push(socket);
+    await expect(socket.connected()).rejects.toThrow('unauthenticated');
+  });
+
+  it('rejects a malformed payload of every request with bad_request and stays usable', async () => {
+    const socket = await connect('teacher');
+    for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
+      const result = await socket.ask(name, MALFORMED[name]);
+      expect(result, name).toEqual({ ok: false, error: { code: 'bad_request', message: expect.stringContaining('格式') } });
+    }
+    // Still connected and answering.
+    expect(await socket.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
+  });
+
+  it('refuses in-lesson requests before joining, and a start by anyone but the lead teacher', async () => {
+    const device = await connect('classroom_device');
+    expect(await device.ask('chat:send', { text: '你好' })).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
+    expect(await device.ask('lesson:start', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const outsider = await connect('other_region_admin');
+    expect(await outsider.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('runs a lesson: start, join, produce, consume, moderate, chat, quiz, end', async () => {
+    const teacher = await connect('teacher');
+    const { lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    const teacherJoin = await joinAs(teacher);
+    expect(teacherJoin.resumed).toBe(false);
+
+    const send = await teacher.request('transport:create', { direction: 'send' });
+    expect(send.iceCandidates).toEqual(expect.arrayContaining([expect.objectContaining({ ip: '127.0.0.1' })]));
+    const { producerId: micId } = await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS });
+    const { producerId: cameraId } = await teacher.request('producer:create', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: VP8 });
+    // A camera with an audio kind is refused and changes nothing.
+    expect(await teacher.ask('producer:create', { transportId: send.id, kind: 'audio', source: 'camera', rtpParameters: OPUS })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+
+    const room = await connect('classroom_device');
+    const roomJoin = await joinAs(room);
+    expect(roomJoin.snapshot.producers.map((p) => p.id).sort()).toEqual([micId, cameraId].sort());
+    expect(roomJoin.snapshot.participants.map((p) => p.kind).sort()).toEqual(['lead_teacher', 'receiving_classroom']);
+    await teacher.nextEvent('participant:joined', (p) => p.id === roomJoin.participantId);
+
+    await room.request('transport:create', { direction: 'recv' });
+    const consumer = await room.request('consumer:create', { producerId: cameraId });
+    expect(consumer).toMatchObject({ producerId: cameraId, kind: 'video', source: 'camera', participantId: teacherJoin.participantId });
+    await room.request('consumer:resume', { consumerId: consumer.id });
+    await room.request('consumer:tile', { consumerId: consumer.id, width: 320, height: 180, visible: true });
+    // Another site's consumer id is not mine to touch.
+    expect(await teacher.ask('consumer:resume', { consumerId: consumer.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // Only the lead teacher moderates.
+    expect(await room.ask('stage:invite', { participantId: roomJoin.participantId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await room.request('hand:raise', {});
+    const queue = await teacher.nextEvent('hand:queue', (q) => q.queue.length === 1);
+    expect(queue.queue[0]!.participantId).toBe(roomJoin.participantId);
+    await teacher.request('stage:invite', { participantId: roomJoin.participantId });
+    await room.nextEvent('participant:updated', (p) => p.id === roomJoin.participantId && p.onStage);
+
+    await room.request('chat:send', { text: '老师好' });
+    expect(await teacher.nextEvent('chat:message')).toMatchObject({ text: '老师好', participantId: roomJoin.participantId });
+
+    const { pollId } = await teacher.request('poll:create', { question: '1+1=?', options: ['1', '2'], multiple: false, correct: [1] });
+    await room.request('poll:answer', { pollId, choices: [1] });
+    expect(await room.ask('poll:answer', { pollId, choices: [0] })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(await teacher.nextEvent('poll:updated', (p) => p.answered === 1)).toMatchObject({ tally: [0, 1] });
+
+    await teacher.request('moderate:mute', { participantId: 'all' });
+    await teacher.request('lesson:end', {});
+    expect(await room.nextEvent('lesson:ended')).toMatchObject({ lessonSessionId });
+    const row = f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get();
+    expect(row).toMatchObject({ endReason: 'ended_by_teacher', endedBy: f.ids.users.teacher });
+    expect(row?.endedAt).toBeInstanceOf(Date);
+  });
+
+  it('rebuilds a lesson on a live worker when its worker dies, and tells the sites', async () => {
+    const teacher = await connect('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await joinAs(teacher);
+    const room = await connect('classroom_device');
+    await joinAs(room);
+    const worker = f.t.media!.workers.find((w) => w.alive && w.lessonCount > 0);
+    expect(worker).toBeDefined();
+    process.kill(worker!.pid, 'SIGKILL');
+    const rebuild = await room.nextEvent('media:rebuild', () => true, 15_000);
+    expect(rebuild.routerRtpCapabilities).toMatchObject({ codecs: expect.any(Array) });
+    // The rebuilt media works: the teacher can send again.
+    await expect.poll(async () => (await teacher.ask('transport:create', { direction: 'send' })).ok, { timeout: 15_000 }).toBe(true);
+    await teacher.request('lesson:end', {});
+  });
+});

@@ -1,0 +1,54 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
+
+/** A Socket.IO client of the `/lesson` namespace signed in with a session cookie, as a browser would be. */
+export class LessonSocket {
+  readonly socket: Socket<LessonServerToClient, LessonClientToServer>;
+  readonly received: Array<{ event: string; payload: unknown }> = [];
+
+  constructor(baseUrl: string, cookie: string) {
+    this.socket = io(`${baseUrl}/lesson`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    this.socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
+  }
+
+  connected(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.socket.connected) return resolve();
+      this.socket.once('connect', () => resolve());
+      this.socket.once('connect_error', reject);
+    });
+  }
+
+  /** Sends a request and resolves with its ack (ok or error). Any payload may be sent, also malformed ones. */
+  ask<K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K> | Record<string, unknown> | unknown): Promise<Ack<LessonRequestData<K>>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ack for ${name} within 10 s`)), 10_000);
+      (this.socket.emit as (event: string, payload: unknown, ack: (result: Ack<LessonRequestData<K>>) => void) => void)(name, payload, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+    });
+  }
+
+  /** Sends a request that must succeed and returns its data. */
+  async request<K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K>): Promise<LessonRequestData<K>> {
+    const result = await this.ask(name, payload);
+    if (!result.ok) throw new Error(`${name} failed: ${result.error.code} ${result.error.message}`);
+    return result.data;
+  }
+
+  /** Resolves with the first matching event received (already or within the timeout). */
+  async nextEvent<K extends LessonEventName>(event: K, match: (payload: LessonEventPayload<K>) => boolean = () => true, timeoutMs = 10_000): Promise<LessonEventPayload<K>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.received.find((r) => r.event === event && match(r.payload as LessonEventPayload<K>));
+      if (found) return found.payload as LessonEventPayload<K>;
+      if (Date.now() > deadline) throw new Error(`no ${event} event within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
