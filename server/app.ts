@@ -41,7 +41,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   const { config } = options;
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
-    trustProxy: true,
+    trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -27,8 +27,14 @@ export const CONFIG_SETTINGS = {
   rtcMaxPort: { env: 'TONGKE_RTC_MAX_PORT', kind: 'port', default: 49999, doc: 'highest WebRTC port' },
   rtcListenIp: { env: 'TONGKE_RTC_LISTEN_IP', kind: 'ip', default: '127.0.0.1', doc: 'IP mediasoup listens on (0.0.0.0 on a server)' },
   rtcAnnouncedIp: { env: 'TONGKE_RTC_ANNOUNCED_IP', kind: 'string', default: '', doc: 'IP or host name clients reach media on, when behind NAT or listening on 0.0.0.0' },
+  turnUrls: { env: 'TONGKE_TURN_URLS', kind: 'string', default: '', doc: 'comma-separated TURN/STUN URLs given to browsers (e.g. turn:turn.example.edu.cn:3478?transport=udp)' },
+  turnUsername: { env: 'TONGKE_TURN_USERNAME', kind: 'string', default: '', doc: 'TURN user name' },
+  turnCredential: { env: 'TONGKE_TURN_CREDENTIAL', kind: 'string', default: '', doc: 'TURN password' },
+  reconnectGraceSeconds: { env: 'TONGKE_RECONNECT_GRACE_SECONDS', kind: 'count', default: 30, doc: 'how long a dropped site stays "reconnecting" before it has left' },
   logLevel: { env: 'TONGKE_LOG_LEVEL', kind: 'logLevel', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent' },
   locale: { env: 'TONGKE_LOCALE', kind: 'locale', default: 'zh-CN', doc: 'default language: zh-CN or en' },
+  trustProxy: { env: 'TONGKE_TRUST_PROXY', kind: 'boolean', default: false, doc: 'trust X-Forwarded-For (only behind your own reverse proxy)' },
+  loginRateLimit: { env: 'TONGKE_LOGIN_RATE_LIMIT', kind: 'count', default: 20, doc: 'sign-in attempts per minute from one address' },
   seedDemo: { env: 'TONGKE_SEED_DEMO', kind: 'boolean', default: true, doc: 'seed the demo county into an empty database at start' },
 } as const;
 
@@ -45,8 +51,14 @@ const ConfigSchema = Type.Object({
   rtcMaxPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
   rtcListenIp: Type.String({ minLength: 1 }),
   rtcAnnouncedIp: Type.String(),
+  turnUrls: Type.String(),
+  turnUsername: Type.String(),
+  turnCredential: Type.String(),
+  reconnectGraceSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
   logLevel: Type.Enum(LOG_LEVELS),
   locale: Type.Enum(LOCALES),
+  trustProxy: Type.Boolean(),
+  loginRateLimit: Type.Integer({ minimum: 1, maximum: 100000 }),
   seedDemo: Type.Boolean(),
 });
 export type TongkeConfig = Static<typeof ConfigSchema>;

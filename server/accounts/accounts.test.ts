@@ -38,6 +38,19 @@ describe('accounts', () => {
     expect((await client.login('admin', 'correct horse')).statusCode).toBe(423);
   });
 
+  it('limits sign-in attempts per address with a rate_limited error that says how long to wait', async () => {
+    const limited = await createTestApp({ loginRateLimit: 3 });
+    try {
+      const client = new TestClient(limited.app);
+      for (let i = 0; i < 3; i++) expect((await client.login('nobody', 'x')).statusCode).toBe(401);
+      const refused = await client.login('nobody', 'x');
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/请稍等 \d+ 秒/) });
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('refuses state-changing requests without the CSRF token', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'correct horse' } });
     expect(res.statusCode).toBe(403);

@@ -48,7 +48,7 @@ export default async function accountsRoutes(app: TongkeApp) {
   app.post(
     '/api/auth/login',
     {
-      config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: config.loginRateLimit, timeWindow: '1 minute' } },
       schema: { tags: ['auth'], body: LoginBody, response: { 200: MeResponse, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {

@@ -44,9 +44,10 @@ describe('organisation API', () => {
       expect(tree.classrooms).toHaveLength(2);
     });
 
-    it('shows a school admin her school and its classrooms only', async () => {
+    it('shows a school admin her school and its classrooms, with her region and group as context', async () => {
       const tree = (await (await f.as('school_admin')).get('/api/organisation')).json();
-      expect(tree).toMatchObject({ regions: [], groups: [] });
+      expect(tree.regions.map((r: { id: number }) => r.id)).toEqual([f.ids.regionId]);
+      expect(tree.groups.map((g: { id: number }) => g.id)).toEqual([f.ids.groupId]);
       expect(tree.schools.map((s: { id: number }) => s.id)).toEqual([f.ids.leadSchoolId]);
       expect(tree.classrooms.map((c: { id: number }) => c.id)).toEqual([f.ids.hostClassroomId]);
     });

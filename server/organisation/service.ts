@@ -50,13 +50,21 @@ export class OrganisationService {
     this.#repo = new OrganisationRepository(db);
   }
 
-  /** Everything the caller may `org.read`, for navigation and pickers. */
+  /**
+   * Everything the caller may `org.read`, for navigation and pickers — plus, as read-only context, the
+   * region and group of each school she sees (a school admin's tree starts at her county, not at nothing).
+   */
   tree(access: Access): OrganisationTree {
     const index = this.places.index();
+    const schools = this.listSchools(access, {});
+    const regionIds = new Set(schools.map((s) => s.regionId));
+    const groupIds = new Set(schools.map((s) => s.groupId).filter((id): id is number => id !== null));
+    const readable = new Set(this.listRegions(access, index).map((r) => r.id));
+    const readableGroups = new Set(this.listGroups(access, {}).map((g) => g.id));
     return {
-      regions: this.listRegions(access, index),
-      groups: this.listGroups(access, {}),
-      schools: this.listSchools(access, {}),
+      regions: this.#repo.regions().filter((r) => readable.has(r.id) || regionIds.has(r.id)).map(regionView),
+      groups: this.#repo.groups({}).filter((g) => readableGroups.has(g.id) || groupIds.has(g.id)).map(groupView),
+      schools,
       classrooms: this.listClassrooms(access, {}, index),
     };
   }

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { demoLogin } from '../../server/seed/demo-logins.js';
+import { login, useBrowser, visible, type BrowserUser } from './browser.js';
+import { courseIdOf, decodedVideo, expectFramesAdvance, participantIdOf, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+
+/** 王老师's grade-3 music reaches both teaching points (server/seed/demo-data.ts). */
+const TEACHER = 'teacher.wang';
+const ROOM_A = 'room.shiqiao';
+const ROOM_B = 'room.yangliu';
+const OFFLINE_MS = 8_000;
+
+interface Site extends BrowserUser {
+  id: string;
+  name: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+describe('a live shared lesson', () => {
+  const browser = useBrowser();
+
+  /** A classroom device signs in and joins the live lesson with one click on its home's button. */
+  async function joinFromHome(username: string, courseId: number): Promise<Site> {
+    const user = await browser.newUser();
+    await login(user.page, username);
+    await visible(user.page.getByTestId('home-classroom'));
+    const join = user.page.getByTestId('join-button');
+    // The home asks which lessons are live every 10 s; the live lesson is offered whatever the timetable says.
+    await expect
+      .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 })
+      .toBe(true);
+    expect(await join.innerText()).toContain('立即加入');
+    await join.click();
+    // ?auto=1: straight into the lesson, no device check in between.
+    const id = await participantIdOf(user.page);
+    expect(await user.page.getByTestId('lesson-view').getAttribute('data-role')).toBe('receiving_classroom');
+    return { ...user, id, name: demoLogin(username).displayName };
+  }
+
+  it('is started by the lead teacher, received by two classrooms, survives a dropped link and ends for everyone', async () => {
+    // ---- the lead teacher starts the lesson ----
+    const teacher = await browser.newUser();
+    await login(teacher.page, TEACHER);
+    await visible(teacher.page.getByTestId('home-teacher'));
+    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
+    await teacher.page.goto(`/lesson/${courseId}`);
+    const start = await visible(teacher.page.getByTestId('prejoin-join'));
+    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
+    expect((await start.innerText()).trim()).toBe('开始上课');
+    await start.click();
+    const teacherId = await participantIdOf(teacher.page);
+    expect(await teacher.page.getByTestId('lesson-view').getAttribute('data-role')).toBe('lead_teacher');
+
+    // ---- both receiving classrooms join from their home page ----
+    const [roomA, roomB] = await Promise.all([joinFromHome(ROOM_A, courseId), joinFromHome(ROOM_B, courseId)]);
+    await visible(tilesOf(teacher.page, roomA.name));
+    await visible(tilesOf(teacher.page, roomB.name));
+
+    // Each classroom decodes the teacher, the teacher decodes each classroom, and the pictures move.
+    await expectFramesAdvance([
+      { name: 'A decodes the teacher', page: roomA.page, participantId: teacherId },
+      { name: 'B decodes the teacher', page: roomB.page, participantId: teacherId },
+      { name: 'the teacher decodes A', page: teacher.page, participantId: roomA.id },
+      { name: 'the teacher decodes B', page: teacher.page, participantId: roomB.id },
+    ]);
+
+    // ---- A raises its hand; the teacher calls it on stage; B now sees and hears A ----
+    await roomA.page.getByTestId('hand-raise').click();
+    const raised = teacher.page.locator(`[data-testid="hand-queue-item"][data-participant-id="${roomA.id}"]`);
+    await visible(raised);
+    await raised.getByTestId('stage-invite').click();
+    const tileA = teacher.page.locator(`[data-testid="participant-tile"][data-participant-id="${roomA.id}"]`);
+    await expect.poll(() => tileA.getAttribute('data-on-stage')).toBe('true');
+    await visible(tileA.getByTestId('stage-return'));
+    expect(await teacher.page.getByTestId('hand-queue-item').count()).toBe(0);
+    const aOnB = await waitForPicture(roomB.page, roomA.id);
+    const aOnBSince = Date.now();
+
+    // ---- chat round trip: A writes, the teacher and B read it ----
+    const text = '老师，石桥的同学听得很清楚！';
+    await roomA.page.getByTestId('chat-toggle').click();
+    await roomA.page.getByTestId('chat-input').fill(text);
+    await roomA.page.getByTestId('chat-send').click();
+    await visible(teacher.page.getByTestId('chat-message').filter({ hasText: text }));
+    await roomB.page.getByTestId('chat-toggle').click();
+    await visible(roomB.page.getByTestId('chat-message').filter({ hasText: text }));
+
+    // ---- a quiz: A answers right, B wrong; the teacher sees 2 answers and the tally ----
+    await teacher.page.getByTestId('tab-polls').click();
+    await teacher.page.getByTestId('poll-question').fill('《茉莉花》是哪个地方的民歌？');
+    const options = teacher.page.getByTestId('poll-option-input');
+    await options.nth(0).fill('江苏');
+    await options.nth(1).fill('云南');
+    await teacher.page.getByTestId('poll-add-option').click();
+    await options.nth(2).fill('新疆');
+    await teacher.page.getByTestId('poll-quiz-correct').nth(0).check();
+    await teacher.page.getByTestId('poll-create').click();
+    for (const [site, choice] of [
+      [roomA, 0],
+      [roomB, 1],
+    ] as const) {
+      await site.page.getByTestId('poll-choice').nth(choice).check();
+      await site.page.getByTestId('poll-submit').click();
+      await visible(site.page.getByTestId('poll-submitted'));
+    }
+    const results = teacher.page.getByTestId('poll-results').first();
+    await expect.poll(() => results.getAttribute('data-answered')).toBe('2');
+    expect(await results.getAttribute('data-tally')).toBe('1,1,0');
+    await teacher.page.getByTestId('poll-close').click();
+    await expect.poll(() => roomA.page.getByTestId('poll-verdict').getAttribute('data-right')).toBe('true');
+    await expect.poll(() => roomB.page.getByTestId('poll-verdict').getAttribute('data-right')).toBe('false');
+
+    // B has been decoding A on stage all along: the frames moved on.
+    await sleep(10_000 - (Date.now() - aOnBSince));
+    const aOnBLater = await decodedVideo(roomB.page, roomA.id);
+    expect(aOnBLater?.frames ?? 0).toBeGreaterThan(aOnB.frames);
+
+    // ---- B's link drops for ~8 s and comes back as the same participant ----
+    const tileB = teacher.page.locator(`[data-testid="participant-tile"][data-participant-id="${roomB.id}"]`);
+    const offlineSince = Date.now();
+    await roomB.context.setOffline(true);
+    await visible(roomB.page.getByTestId('reconnecting-banner'), 10_000);
+    expect(await roomB.page.getByTestId('lesson-view').getAttribute('data-connection')).toBe('reconnecting');
+    await expect.poll(() => tileB.getAttribute('data-connection'), { timeout: 15_000 }).toBe('reconnecting');
+    await sleep(OFFLINE_MS - (Date.now() - offlineSince));
+    await roomB.context.setOffline(false);
+    await expect.poll(() => roomB.page.getByTestId('lesson-view').getAttribute('data-connection'), { timeout: MEDIA_TIMEOUT_MS }).toBe('connected');
+    expect(await participantIdOf(roomB.page)).toBe(roomB.id);
+    await expect.poll(() => tileB.getAttribute('data-connection'), { timeout: 15_000 }).toBe('connected');
+    expect(await tilesOf(teacher.page, roomB.name).count()).toBe(1);
+    expect(await tilesOf(teacher.page, roomB.name).getAttribute('data-participant-id')).toBe(roomB.id);
+    await expectFramesAdvance([
+      { name: 'B decodes the teacher again', page: roomB.page, participantId: teacherId },
+      { name: 'the teacher decodes B again', page: teacher.page, participantId: roomB.id },
+    ]);
+
+    // ---- 下课: everyone is told ----
+    await teacher.page.getByTestId('lesson-end').click();
+    await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
+    await Promise.all([teacher, roomA, roomB].map((user) => visible(user.page.getByTestId('lesson-ended'))));
+    expect(await roomA.page.getByTestId('lesson-ended').innerText()).toContain('本节课已结束');
+    const live = await teacher.page.request.get('/api/lessons/live');
+    expect(((await live.json()) as { lessons: Array<{ courseId: number }> }).lessons.map((l) => l.courseId)).not.toContain(courseId);
+  }, 240_000);
+});
