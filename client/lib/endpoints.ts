@@ -29,6 +29,7 @@ import type {
   Timetable,
   TimetableSlot,
 } from '../../shared/api/teaching.js';
+import type { LiveLessons } from '../../shared/api/lessons.js';
 import type { ApiClient } from './api.js';
 
 export type TimetableView = Static<typeof Timetable>;
@@ -44,6 +45,8 @@ export interface UserFilter {
 interface Ok {
   ok: true;
 }
+
+export type { LiveLessons };
 
 /** Every REST route the client calls, with the contract's types: the one place that knows the URLs. */
 export class TongkeApi {
@@ -91,5 +94,7 @@ export class TongkeApi {
   saveTimetable = (courseId: number, slots: TimetableSlot[]) => this.http.put<TimetableView>(`/api/courses/${courseId}/timetable`, { slots });
   createStudentLink = (courseId: number, studentId: number, validDays: number) =>
     this.http.post<StudentLinkResponse>(`/api/courses/${courseId}/student-links`, { studentId, validDays });
+  /** Lessons live now in courses I may see ("live now" on home pages). */
+  liveLessons = () => this.http.get<LiveLessons>('/api/lessons/live');
   myLessons = (from: Date, to: Date) => this.http.get<MyLessons>('/api/me/lessons', { from: from.toISOString(), to: to.toISOString() });
 }

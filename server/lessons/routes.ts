@@ -1,14 +1,10 @@
-import { Type } from 'typebox';
 import { ERROR_RESPONSES } from '../../shared/api/common.js';
+import { LiveLessons } from '../../shared/api/lessons.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { can } from '../policy/policy.js';
 import type { LessonRegistry } from './registry.js';
 
-const LiveLessons = Type.Object({
-  lessons: Type.Array(Type.Object({ courseId: Type.Integer(), lessonSessionId: Type.Integer(), startedAt: Type.String() })),
-});
-
-/** `GET /api/lessons/live`: the live lessons of courses the caller may read ("live now" on home pages). */
+/** `GET /api/lessons/live` (see shared/api/lessons.ts). */
 export function lessonRoutes(registry: LessonRegistry) {
   return async function liveLessonRoutes(app: TongkeApp) {
     app.get('/api/lessons/live', { schema: { tags: ['lessons'], response: { 200: LiveLessons, ...ERROR_RESPONSES } } }, async (request) => {

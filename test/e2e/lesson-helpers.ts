@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { MyLessons } from '../../shared/api/teaching.js';
 import type { MediaSource } from '../../shared/lesson/model.js';
@@ -31,16 +33,21 @@ export interface DecodedVideo {
   frames: number;
 }
 
+/** What the test reads of a <video> (the e2e code compiles without the DOM library). */
+interface VideoLike {
+  videoWidth: number;
+  getVideoPlaybackQuality(): { totalVideoFrames: number };
+}
+
 /** The first <video> of someone's camera or screen as this page decodes it; null while there is none. */
 export function decodedVideo(page: Page, participantId: string, source: MediaSource = 'camera'): Promise<DecodedVideo | null> {
-  return page.evaluate(
-    ({ participantId, source }) => {
-      const video = document.querySelector<HTMLVideoElement>(`video[data-testid="remote-video"][data-participant-id="${participantId}"][data-source="${source}"]`);
-      if (!video) return null;
-      return { width: video.videoWidth, frames: video.getVideoPlaybackQuality().totalVideoFrames };
-    },
-    { participantId, source },
-  );
+  const selector = `video[data-testid="remote-video"][data-participant-id="${participantId}"][data-source="${source}"]`;
+  // evaluateAll does not wait for the element: a missing video is an answer, not a timeout.
+  return page.locator(selector).evaluateAll((elements) => {
+    const video = elements[0] as unknown as VideoLike | undefined;
+    if (!video) return null;
+    return { width: video.videoWidth, frames: video.getVideoPlaybackQuality().totalVideoFrames };
+  });
 }
 
 /** Waits until the page shows someone's video with a picture (videoWidth > 0); returns its frame count. */
@@ -80,4 +87,23 @@ export async function expectFramesAdvance(watches: Watch[], seconds = 10): Promi
 /** The participant tiles of one site on the teacher's grid. */
 export function tilesOf(page: Page, userName: string) {
   return page.locator(`[data-testid="participant-tile"][data-user-name="${userName}"]`);
+}
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/lesson/', import.meta.url));
+
+/** With TONGKE_E2E_SCREENSHOTS=1, saves what the page shows to test-results/lesson/<name>.png (for design review). */
+export async function snapshot(page: Page, name: string): Promise<void> {
+  if (!process.env.TONGKE_E2E_SCREENSHOTS) return;
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png` });
+}
+
+/** The page's console warnings and errors from now on (printed at the end of the lesson test, for diagnosis). */
+export function consoleProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return problems;
 }

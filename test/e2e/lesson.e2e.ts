@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { login, useBrowser, visible, type BrowserUser } from './browser.js';
-import { courseIdOf, decodedVideo, expectFramesAdvance, participantIdOf, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, courseIdOf, decodedVideo, expectFramesAdvance, participantIdOf, snapshot, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches both teaching points (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -18,10 +18,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 describe('a live shared lesson', () => {
   const browser = useBrowser();
+  const problems: Record<string, string[]> = {};
 
   /** A classroom device signs in and joins the live lesson with one click on its home's button. */
   async function joinFromHome(username: string, courseId: number): Promise<Site> {
     const user = await browser.newUser();
+    problems[username] = consoleProblems(user.page);
     await login(user.page, username);
     await visible(user.page.getByTestId('home-classroom'));
     const join = user.page.getByTestId('join-button');
@@ -30,6 +32,7 @@ describe('a live shared lesson', () => {
       .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 })
       .toBe(true);
     expect(await join.innerText()).toContain('立即加入');
+    await snapshot(user.page, `home-${username}`);
     await join.click();
     // ?auto=1: straight into the lesson, no device check in between.
     const id = await participantIdOf(user.page);
@@ -40,6 +43,7 @@ describe('a live shared lesson', () => {
   it('is started by the lead teacher, received by two classrooms, survives a dropped link and ends for everyone', async () => {
     // ---- the lead teacher starts the lesson ----
     const teacher = await browser.newUser();
+    problems[TEACHER] = consoleProblems(teacher.page);
     await login(teacher.page, TEACHER);
     await visible(teacher.page.getByTestId('home-teacher'));
     const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
@@ -47,6 +51,7 @@ describe('a live shared lesson', () => {
     const start = await visible(teacher.page.getByTestId('prejoin-join'));
     await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
     expect((await start.innerText()).trim()).toBe('开始上课');
+    await snapshot(teacher.page, 'teacher-prejoin');
     await start.click();
     const teacherId = await participantIdOf(teacher.page);
     expect(await teacher.page.getByTestId('lesson-view').getAttribute('data-role')).toBe('lead_teacher');
@@ -57,12 +62,15 @@ describe('a live shared lesson', () => {
     await visible(tilesOf(teacher.page, roomB.name));
 
     // Each classroom decodes the teacher, the teacher decodes each classroom, and the pictures move.
-    await expectFramesAdvance([
+    const decoded = await expectFramesAdvance([
       { name: 'A decodes the teacher', page: roomA.page, participantId: teacherId },
       { name: 'B decodes the teacher', page: roomB.page, participantId: teacherId },
       { name: 'the teacher decodes A', page: teacher.page, participantId: roomA.id },
       { name: 'the teacher decodes B', page: teacher.page, participantId: roomB.id },
     ]);
+    console.info('frames decoded over 10 s', decoded);
+    await snapshot(teacher.page, 'teacher-view');
+    await snapshot(roomA.page, 'classroom-view');
 
     // ---- A raises its hand; the teacher calls it on stage; B now sees and hears A ----
     await roomA.page.getByTestId('hand-raise').click();
@@ -84,6 +92,18 @@ describe('a live shared lesson', () => {
     await visible(teacher.page.getByTestId('chat-message').filter({ hasText: text }));
     await roomB.page.getByTestId('chat-toggle').click();
     await visible(roomB.page.getByTestId('chat-message').filter({ hasText: text }));
+
+    // ---- the teacher mutes A: A is told in words, and its mic button shows off ----
+    await tileA.getByTestId('tile-mute').click();
+    await visible(roomA.page.getByTestId('lesson-notice').filter({ hasText: '老师已将你的麦克风静音' }));
+    await expect.poll(() => roomA.page.getByTestId('mic-toggle').getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => tileA.getByTestId('tile-mute').isDisabled()).toBe(true);
+
+    // ---- B switches to audio only (no picture of the teacher), then back to video ----
+    await roomB.page.getByTestId('audio-only').click();
+    await expect.poll(() => decodedVideo(roomB.page, teacherId)).toBe(null);
+    await roomB.page.getByTestId('audio-only').click();
+    await waitForPicture(roomB.page, teacherId);
 
     // ---- a quiz: A answers right, B wrong; the teacher sees 2 answers and the tally ----
     await teacher.page.getByTestId('tab-polls').click();
@@ -114,6 +134,9 @@ describe('a live shared lesson', () => {
     await sleep(10_000 - (Date.now() - aOnBSince));
     const aOnBLater = await decodedVideo(roomB.page, roomA.id);
     expect(aOnBLater?.frames ?? 0).toBeGreaterThan(aOnB.frames);
+    console.info('B decoding A on stage', { before: aOnB.frames, after: aOnBLater?.frames });
+    await snapshot(teacher.page, 'teacher-stage-quiz');
+    await snapshot(roomB.page, 'classroom-stage-quiz');
 
     // ---- B's link drops for ~8 s and comes back as the same participant ----
     const tileB = teacher.page.locator(`[data-testid="participant-tile"][data-participant-id="${roomB.id}"]`);
@@ -122,6 +145,8 @@ describe('a live shared lesson', () => {
     await visible(roomB.page.getByTestId('reconnecting-banner'), 10_000);
     expect(await roomB.page.getByTestId('lesson-view').getAttribute('data-connection')).toBe('reconnecting');
     await expect.poll(() => tileB.getAttribute('data-connection'), { timeout: 15_000 }).toBe('reconnecting');
+    await snapshot(teacher.page, 'teacher-b-reconnecting');
+    await snapshot(roomB.page, 'classroom-reconnecting');
     await sleep(OFFLINE_MS - (Date.now() - offlineSince));
     await roomB.context.setOffline(false);
     await expect.poll(() => roomB.page.getByTestId('lesson-view').getAttribute('data-connection'), { timeout: MEDIA_TIMEOUT_MS }).toBe('connected');
@@ -129,16 +154,20 @@ describe('a live shared lesson', () => {
     await expect.poll(() => tileB.getAttribute('data-connection'), { timeout: 15_000 }).toBe('connected');
     expect(await tilesOf(teacher.page, roomB.name).count()).toBe(1);
     expect(await tilesOf(teacher.page, roomB.name).getAttribute('data-participant-id')).toBe(roomB.id);
-    await expectFramesAdvance([
+    const again = await expectFramesAdvance([
       { name: 'B decodes the teacher again', page: roomB.page, participantId: teacherId },
       { name: 'the teacher decodes B again', page: teacher.page, participantId: roomB.id },
     ]);
+    console.info('frames decoded over 10 s after the reconnect', again);
 
     // ---- 下课: everyone is told ----
     await teacher.page.getByTestId('lesson-end').click();
     await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
     await Promise.all([teacher, roomA, roomB].map((user) => visible(user.page.getByTestId('lesson-ended'))));
+    await snapshot(roomA.page, 'classroom-ended');
     expect(await roomA.page.getByTestId('lesson-ended').innerText()).toContain('本节课已结束');
+    // No uncaught exception in any of the three pages all lesson long.
+    expect(Object.values(problems).flat().filter((line) => line.startsWith('pageerror'))).toEqual([]);
     const live = await teacher.page.request.get('/api/lessons/live');
     expect(((await live.json()) as { lessons: Array<{ courseId: number }> }).lessons.map((l) => l.courseId)).not.toContain(courseId);
   }, 240_000);

@@ -1,0 +1,73 @@
+import type { ProducerView } from '../../../shared/lesson/model.js';
+import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
+import type { MessageKey } from '../i18n.svelte.js';
+import type { LessonConnection } from './connection.js';
+import type { LessonState } from './lesson-state.svelte.js';
+import type { NoticeKind } from './notices.svelte.js';
+
+/** What the session does when the server's events need more than a state change. */
+export interface LessonEventHandlers {
+  /** A producer we may now consume. */
+  consume(producer: ProducerView): void;
+  /** Close our side of a consumer and forget its track. */
+  dropConsumer(consumerId: string): void;
+  /** The media server restarted: join again and build everything anew. */
+  rebuild(): void;
+  moderated(action: LessonEventPayload<'moderation:applied'>['action']): void;
+  ended(): void;
+  /** This site was sent back from the stage. */
+  leftStage(): void;
+  notify(kind: NoticeKind, key: MessageKey): void;
+}
+
+/**
+ * Applies the server's lesson events to the state, and hands the ones that touch media or the page's
+ * fate to the session. One table, one listener per event.
+ */
+export function wireLessonEvents(connection: LessonConnection, state: LessonState, handlers: LessonEventHandlers): void {
+  const mine = (participantId: string) => participantId === state.myId;
+
+  connection.on('participant:joined', (participant) => state.upsertParticipant(participant));
+  connection.on('participant:updated', (participant) => {
+    const before = state.participant(participant.id);
+    state.upsertParticipant(participant);
+    if (!mine(participant.id) || !before || before.onStage === participant.onStage) return;
+    if (participant.onStage) handlers.notify('info', 'live.notice.onStage');
+    else {
+      handlers.notify('info', 'live.notice.offStage');
+      handlers.leftStage();
+    }
+  });
+  connection.on('participant:left', ({ participantId }) => state.removeParticipant(participantId));
+
+  connection.on('producer:new', (producer) => {
+    state.addProducer(producer);
+    handlers.consume(producer);
+  });
+  connection.on('producer:closed', ({ producerId }) => {
+    state.removeProducer(producerId);
+    for (const media of state.mediaOfProducer(producerId)) handlers.dropConsumer(media.consumerId);
+  });
+  connection.on('producer:paused', ({ producerId, paused }) => state.setProducerPaused(producerId, paused));
+  connection.on('consumer:closed', ({ consumerId }) => handlers.dropConsumer(consumerId));
+
+  connection.on('media:advice', ({ advice }) => state.setAdvice(advice));
+  connection.on('media:rebuild', () => handlers.rebuild());
+  connection.on('speaker:active', ({ participantId }) => state.setSpeaker(participantId));
+
+  connection.on('hand:queue', ({ queue }) => state.setHandQueue(queue));
+  connection.on('chat:message', (message) => state.addChat(message));
+  connection.on('chat:enabled', ({ enabled }) => {
+    state.setChatEnabled(enabled);
+    handlers.notify('info', enabled ? 'live.notice.chatOn' : 'live.notice.chatOff');
+  });
+  connection.on('poll:updated', (poll) => {
+    const isNew = !state.polls.some((p) => p.id === poll.id);
+    state.upsertPoll(poll);
+    if (isNew && state.me?.kind !== 'lead_teacher') handlers.notify('info', poll.quiz ? 'live.notice.newQuiz' : 'live.notice.newPoll');
+  });
+  connection.on('lesson:locked', ({ locked }) => state.setLocked(locked));
+
+  connection.on('moderation:applied', ({ action }) => handlers.moderated(action));
+  connection.on('lesson:ended', () => handlers.ended());
+}

@@ -1,0 +1,407 @@
+import type { LessonRequestData } from '../../../shared/lesson/protocol.js';
+import type { ProducerView } from '../../../shared/lesson/model.js';
+import { ApiError } from '../api.js';
+import type { I18n } from '../i18n.svelte.js';
+import { LessonConnection, type LinkLoss } from './connection.js';
+import { wireLessonEvents } from './lesson-events.js';
+import { LessonActions } from './lesson-actions.js';
+import { LessonState } from './lesson-state.svelte.js';
+import { LocalMedia, type LocalSource } from './local-media.svelte.js';
+import { MediaSession, MediaSessionClosed, loadDevice, type LoadedDevice } from './media-session.js';
+import { Notices } from './notices.svelte.js';
+import { QualityReporter } from './quality-probe.js';
+import type { TileSize } from './tile-reporter.js';
+
+/** Waiting for the teacher: ask again this often. */
+const WAIT_RETRY_MS = 5_000;
+
+export interface LessonSessionOptions {
+  courseId: number;
+  /** The lead teacher starts the lesson and sends the three-layer camera. */
+  isLead: boolean;
+  /** The timetabled lesson the lead teacher starts (its session then counts for that slot), if any. */
+  scheduledLessonId?: number;
+  i18n: I18n;
+}
+
+/**
+ * One site's presence in a live lesson: joins (starting it, for the lead teacher), keeps the media in step
+ * with the server, and comes back by itself. A dropped link shows "reconnecting"; when Socket.IO is
+ * connected again the site joins again as the same participant and builds fresh transports, producers and
+ * consumers from the new snapshot (the server closed the old ones). A media rebuild does the same.
+ */
+export class LessonSession {
+  readonly state = new LessonState();
+  readonly local = new LocalMedia();
+  readonly notices = new Notices();
+  readonly actions: LessonActions;
+  readonly courseId: number;
+  readonly isLead: boolean;
+  readonly #scheduledLessonId: number | undefined;
+  readonly #i18n: I18n;
+  readonly #connection: LessonConnection;
+  readonly #quality = new QualityReporter();
+  #device: LoadedDevice | null = null;
+  #media: MediaSession | null = null;
+  #iceServers: RTCIceServer[] = [];
+  /** Producers being consumed right now (by id), so a snapshot and an event do not consume twice. */
+  #consuming = new Set<string>();
+  /** Bumped by every (re)join and every link loss: work of an older round stops at its next await. */
+  #round = 0;
+  #opened = false;
+  #wantStart = false;
+  #retryTimer = 0;
+  #audioOnly = $state(false);
+  #micOn = $state(true);
+  #cameraOn = $state(true);
+
+  constructor(options: LessonSessionOptions) {
+    this.courseId = options.courseId;
+    this.isLead = options.isLead;
+    this.#scheduledLessonId = options.scheduledLessonId;
+    this.#i18n = options.i18n;
+    this.#connection = new LessonConnection(
+      {
+        onConnected: () => this.#onConnected(),
+        onLost: (loss) => this.#onLost(loss),
+        onConnectError: (message, retrying) => {
+          console.warn('lesson connection attempt failed:', message);
+          if (!retrying) this.#finish('refused', message === 'unauthenticated' ? options.i18n.s('error.unauthenticated') : options.i18n.t('app.networkError'));
+        },
+      },
+      options.i18n.t('live.offline'),
+    );
+    this.actions = new LessonActions(this.#connection, this.notices);
+    wireLessonEvents(this.#connection, this.state, {
+      consume: (producer) => this.#consumeIfReady(producer),
+      dropConsumer: (consumerId) => this.#dropConsumer(consumerId),
+      rebuild: () => void this.#join(),
+      moderated: (action) => this.#moderated(action),
+      ended: () => this.#finish('ended'),
+      leftStage: () => {
+        if (this.local.screen) void this.stopScreen();
+      },
+      notify: (kind, key) => this.notices.push(kind, this.#i18n.t(key)),
+    });
+    this.local.onTrackEnded = (source) => this.#trackEnded(source);
+  }
+
+  get audioOnly(): boolean {
+    return this.#audioOnly;
+  }
+  get micOn(): boolean {
+    return this.#micOn && this.local.mic !== null;
+  }
+  get cameraOn(): boolean {
+    return this.#cameraOn && this.local.camera !== null;
+  }
+  get sharingScreen(): boolean {
+    return this.local.screen !== null;
+  }
+  /** Screen sharing is for the lead teacher and for a site on stage. */
+  get maySendScreen(): boolean {
+    return this.isLead || this.state.me?.onStage === true;
+  }
+
+  /** Opens the devices the device check shows (the lead teacher's camera at 720p). */
+  prepare(): Promise<void> {
+    return this.local.start(this.isLead ? 'lead' : 'site');
+  }
+
+  /** The big button: remember the devices, start the lesson (lead teacher) and join it. */
+  enter(): void {
+    this.local.remember();
+    this.#micOn = this.local.choice.micOn;
+    this.#cameraOn = this.local.choice.cameraOn;
+    this.#wantStart = this.isLead;
+    this.state.setPhase('joining');
+    if (!this.#opened) {
+      this.#opened = true;
+      this.#connection.open();
+    } else if (this.#connection.connected) {
+      void this.#join();
+    }
+  }
+
+  /** Leaving the page: tell the server at once (no reconnect grace), then release everything. */
+  async leave(): Promise<void> {
+    if (this.state.phase === 'live' && this.#connection.connected) {
+      await this.#connection.request('lesson:leave', {}).catch((error: unknown) => console.warn('lesson:leave failed', error));
+    }
+    this.#teardown();
+  }
+
+  // ---- my media ----
+
+  async setMicOn(on: boolean): Promise<void> {
+    this.#micOn = on;
+    await this.local.setMicOn(on);
+    const media = this.#media;
+    if (!media) return;
+    if (media.producerId('mic')) return this.#tell(media.setPaused('mic', !on));
+    if (on && this.local.mic) await this.#tell(media.produce('mic', this.local.mic, this.#profile));
+  }
+
+  async setCameraOn(on: boolean): Promise<void> {
+    this.#cameraOn = on;
+    await this.local.setCameraOn(on);
+    const media = this.#media;
+    if (!media) return;
+    if (!on) return this.#tell(media.closeProducer('camera'));
+    if (this.local.camera) await this.#tell(media.produce('camera', this.local.camera, this.#profile));
+  }
+
+  async startScreen(): Promise<void> {
+    const track = await this.local.startScreen();
+    if (!track || !this.#media) return;
+    await this.#tell(this.#media.produce('screen', track, this.#profile));
+  }
+
+  async stopScreen(): Promise<void> {
+    this.local.stopScreen();
+    await this.#tell(this.#media?.closeProducer('screen') ?? Promise.resolve());
+  }
+
+  /** Receive audio only (the link cannot carry video), or video again. */
+  async setAudioOnly(enabled: boolean): Promise<void> {
+    this.#audioOnly = enabled;
+    if (enabled) this.state.setAdvice(null);
+    await this.#tell(this.#connection.request('media:audio-only', { enabled }));
+  }
+
+  /** A <video>/<audio> of this consumer is in the page: the server may start sending. */
+  resumeConsumer(consumerId: string): void {
+    void this.#tell(this.#media?.resumeConsumer(consumerId) ?? Promise.resolve(), true);
+  }
+
+  reportTile(consumerId: string, tile: TileSize): void {
+    if (!this.#media?.hasConsumer(consumerId)) return;
+    void this.#tell(this.#connection.request('consumer:tile', { consumerId, ...tile }), true);
+  }
+
+  // ---- joining ----
+
+  #onConnected(): void {
+    const phase = this.state.phase;
+    if (phase === 'joining' || phase === 'live' || phase === 'waiting') void this.#join();
+  }
+
+  #onLost(loss: LinkLoss): void {
+    this.#round++;
+    this.#closeMedia();
+    const phase = this.state.phase;
+    if (phase === 'ended' || phase === 'removed' || phase === 'replaced') return;
+    if (loss === 'closed_by_server') {
+      // Not the end of the lesson and not a removal (those come with their own events first): this
+      // account joined again from another window or device, which now has the lesson.
+      this.#finish('replaced');
+      return;
+    }
+    if (phase === 'live') this.state.setLink('reconnecting');
+  }
+
+  /** Joins, or joins again after a reconnect or a media rebuild, and builds the media from the snapshot. */
+  async #join(): Promise<void> {
+    const round = ++this.#round;
+    window.clearTimeout(this.#retryTimer);
+    const wasLive = this.state.phase === 'live';
+    try {
+      if (this.#wantStart) {
+        await this.#start();
+        this.#wantStart = false;
+      }
+      // The router's capabilities first: only a Device loaded with them can say what this browser decodes.
+      // A media rebuild between the two requests changes them: then once more with the new router.
+      for (let attempt = 1; ; attempt++) {
+        const { routerRtpCapabilities } = await this.#connection.request('lesson:capabilities', { courseId: this.courseId });
+        if (round !== this.#round) return;
+        if (this.#device?.routerKey !== JSON.stringify(routerRtpCapabilities)) this.#device = await loadDevice(routerRtpCapabilities);
+        if (round !== this.#round) return;
+        const device = this.#device;
+        const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities });
+        if (round !== this.#round) return;
+        if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) {
+          await this.#startMedia(round, device, joined);
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof MediaSessionClosed || round !== this.#round) return;
+      this.#joinFailed(error, wasLive);
+    }
+  }
+
+  /** Starts the lesson for the timetabled slot it was opened from, else ad hoc. */
+  async #start(): Promise<void> {
+    const scheduledLessonId = this.#scheduledLessonId;
+    if (scheduledLessonId === undefined) return void (await this.#connection.request('lesson:start', { courseId: this.courseId }));
+    try {
+      await this.#connection.request('lesson:start', { courseId: this.courseId, scheduledLessonId });
+    } catch (error) {
+      // A stale link to another course's slot must not keep the teacher out: start ad hoc instead.
+      if (!(error instanceof ApiError && error.code === 'bad_request')) throw error;
+      console.warn(`scheduled lesson ${scheduledLessonId} was refused; starting ad hoc`);
+      await this.#connection.request('lesson:start', { courseId: this.courseId });
+    }
+  }
+
+  async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>): Promise<void> {
+    this.#closeMedia();
+    this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
+    this.state.applySnapshot(joined.snapshot, joined.participantId);
+    this.state.setPhase('live');
+    this.state.setLink('connected');
+    const media = new MediaSession(device.device, this.#connection, this.#iceServers, {
+      onConsumerGone: (consumerId) => this.state.removeMedia(consumerId),
+      onTransportState: (direction, state) => {
+        if (state === 'failed') console.warn(`the ${direction} transport failed; restarting ICE`);
+      },
+    });
+    this.#media = media;
+    this.#consuming = new Set();
+    await media.openReceiving();
+    if (round !== this.#round) return;
+    // Producers announced while the recv transport was being made are in the state already.
+    const consumed = this.state.producers.map((producer) => this.#consume(media, producer));
+    await Promise.all([...consumed, this.#publish(media)]);
+    if (round !== this.#round) return;
+    if (this.#audioOnly) await this.#tell(this.#connection.request('media:audio-only', { enabled: true }));
+    this.#quality.start({
+      stats: () => media.stats(),
+      report: (sample) => (media === this.#media && this.#connection.connected ? this.#connection.request('quality:report', sample) : Promise.resolve()),
+    });
+  }
+
+  #joinFailed(error: unknown, wasLive: boolean): void {
+    if (!(error instanceof ApiError)) {
+      console.error('joining the lesson failed', error);
+      this.#finish('refused', this.#i18n.t('app.unknownError'));
+      return;
+    }
+    if (error.code === 'network') return; // the link dropped meanwhile; the next connection joins again
+    if (error.code === 'lesson_not_live') {
+      // Back from a dropped link to a lesson that has ended meanwhile; or the teacher has not started yet.
+      if (wasLive) return this.#finish('ended');
+      this.state.setPhase('waiting');
+      this.#retryTimer = window.setTimeout(() => void this.#join(), WAIT_RETRY_MS);
+      return;
+    }
+    this.#finish('refused', error.message);
+  }
+
+  get #profile() {
+    return this.isLead ? ('lead' as const) : ('site' as const);
+  }
+
+  /** Sends the mic (paused if it is off), the camera if on, and a screen share that was running. */
+  async #publish(media: MediaSession): Promise<void> {
+    const { mic, camera, screen } = this.local;
+    const tasks: Promise<unknown>[] = [];
+    if (mic && media.canSend('audio')) {
+      tasks.push(
+        media.produce('mic', mic, this.#profile).then(async () => {
+          if (!this.#micOn) await media.setPaused('mic', true);
+        }),
+      );
+    }
+    if (camera && this.#cameraOn && media.canSend('video')) tasks.push(media.produce('camera', camera, this.#profile));
+    if (screen && this.maySendScreen) tasks.push(media.produce('screen', screen, this.#profile));
+    const results = await Promise.allSettled(tasks);
+    for (const result of results) {
+      if (result.status === 'rejected' && !(result.reason instanceof MediaSessionClosed)) {
+        console.error('sending our media failed', result.reason);
+        this.notices.push('error', this.#i18n.t('live.notice.sendFailed'));
+      }
+    }
+  }
+
+  #consumeIfReady(producer: ProducerView): void {
+    const media = this.#media;
+    // Before the recv transport exists, the join consumes everything in the state once it is ready.
+    if (media && media.receiving && this.state.phase === 'live') void this.#consume(media, producer);
+  }
+
+  async #consume(media: MediaSession, producer: ProducerView): Promise<void> {
+    if (this.#consuming.has(producer.id) || this.state.mediaOfProducer(producer.id).length > 0) return;
+    const consuming = this.#consuming;
+    consuming.add(producer.id);
+    try {
+      const received = await media.consume(producer.id);
+      if (media !== this.#media || !this.state.hasProducer(producer.id)) {
+        media.closeConsumer(received.consumerId);
+        return;
+      }
+      this.state.addMedia({ ...received, stream: new MediaStream([received.track]) });
+    } catch (error) {
+      if (error instanceof MediaSessionClosed) return;
+      // The producer went away (or out of sight) before its consumer was made: nothing to show.
+      if (error instanceof ApiError && (error.code === 'not_found' || error.code === 'forbidden' || error.code === 'network')) return;
+      console.error(`consuming ${producer.source} of ${producer.participantId} failed`, error);
+    } finally {
+      consuming.delete(producer.id);
+    }
+  }
+
+  #dropConsumer(consumerId: string): void {
+    this.#media?.closeConsumer(consumerId);
+    this.state.removeMedia(consumerId);
+  }
+
+  #moderated(action: 'muted' | 'camera_stopped' | 'removed'): void {
+    if (action === 'muted') {
+      this.#micOn = false;
+      this.#media?.markPaused('mic');
+      void this.local.setMicOn(false);
+      this.notices.push('warning', this.#i18n.t('live.notice.muted'));
+    } else if (action === 'camera_stopped') {
+      this.#cameraOn = false;
+      this.#media?.forgetProducer('camera');
+      void this.local.setCameraOn(false);
+      this.notices.push('warning', this.#i18n.t('live.notice.cameraStopped'));
+    } else {
+      this.#finish('removed');
+    }
+  }
+
+  #trackEnded(source: LocalSource): void {
+    void this.#tell(this.#media?.closeProducer(source) ?? Promise.resolve(), true);
+    if (source !== 'screen') this.notices.push('warning', this.#i18n.t(source === 'camera' ? 'live.notice.cameraLost' : 'live.notice.micLost'));
+  }
+
+  /** Runs a request for the UI; a failure becomes a notice (quietly logged for background requests). */
+  async #tell(work: Promise<unknown>, quiet = false): Promise<void> {
+    try {
+      await work;
+    } catch (error) {
+      if (error instanceof MediaSessionClosed) return;
+      if (quiet || (error instanceof ApiError && error.code === 'network')) {
+        console.warn('a lesson request failed', error);
+        return;
+      }
+      console.error('a lesson request failed', error);
+      this.notices.push('error', error instanceof ApiError ? error.message : this.#i18n.t('app.unknownError'));
+    }
+  }
+
+  #closeMedia(): void {
+    this.#quality.stop();
+    this.#media?.close();
+    this.#media = null;
+    this.state.clearMedia();
+  }
+
+  /** Out of the lesson for good (ended, removed, replaced, refused): release the link and the devices. */
+  #finish(phase: 'ended' | 'removed' | 'replaced' | 'refused', refusal: string | null = null): void {
+    this.state.setPhase(phase, refusal);
+    this.#teardown();
+  }
+
+  #teardown(): void {
+    this.#round++;
+    window.clearTimeout(this.#retryTimer);
+    this.#closeMedia();
+    this.#connection.close();
+    this.#opened = false;
+    this.local.stop();
+  }
+}

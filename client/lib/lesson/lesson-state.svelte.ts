@@ -1,0 +1,237 @@
+import type { ChatMessage, LessonSnapshot, MediaSource, ParticipantView, PollView, ProducerView } from '../../../shared/lesson/model.js';
+import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
+import type { ReceivedTrack } from './media-session.js';
+
+/** Where the page is: device check, waiting for the teacher, in the lesson, or out of it for a reason. */
+export type LessonPhase = 'prejoin' | 'waiting' | 'joining' | 'live' | 'ended' | 'removed' | 'replaced' | 'refused';
+
+/** The link to the server while in the lesson. */
+export type LinkState = 'connected' | 'reconnecting';
+
+/** A consumed track with the stream an element plays. */
+export interface RemoteMedia extends ReceivedTrack {
+  stream: MediaStream;
+}
+
+export type HandQueueEntry = LessonEventPayload<'hand:queue'>['queue'][number];
+export type MediaAdvice = LessonEventPayload<'media:advice'>['advice'];
+
+interface LessonMeta {
+  lessonSessionId: number;
+  courseId: number;
+  courseName: string;
+  startedAt: string;
+}
+
+const CHAT_KEPT = 200;
+
+/**
+ * The live lesson as this site knows it: who is in it, what they send and what we receive, the hand queue,
+ * chat, polls, the lock, who is speaking, and where this page stands. Replaced whole from a join snapshot
+ * and kept current by the server's events; the lesson session is the only writer.
+ */
+export class LessonState {
+  #phase = $state<LessonPhase>('prejoin');
+  #link = $state<LinkState>('connected');
+  #refusal = $state<string | null>(null);
+  #meta = $state.raw<LessonMeta | null>(null);
+  #myId = $state<string | null>(null);
+  #participants = $state.raw<ParticipantView[]>([]);
+  #producers = $state.raw<ProducerView[]>([]);
+  #media = $state.raw<RemoteMedia[]>([]);
+  #handQueue = $state.raw<HandQueueEntry[]>([]);
+  #chat = $state.raw<ChatMessage[]>([]);
+  #polls = $state.raw<PollView[]>([]);
+  #locked = $state(false);
+  #chatEnabled = $state(true);
+  #speakerId = $state<string | null>(null);
+  #advice = $state<MediaAdvice | null>(null);
+
+  get phase(): LessonPhase {
+    return this.#phase;
+  }
+  get link(): LinkState {
+    return this.#link;
+  }
+  /** Why joining was refused (the server's words). */
+  get refusal(): string | null {
+    return this.#refusal;
+  }
+  get courseName(): string | null {
+    return this.#meta?.courseName ?? null;
+  }
+  get startedAt(): string | null {
+    return this.#meta?.startedAt ?? null;
+  }
+  get myId(): string | null {
+    return this.#myId;
+  }
+  get me(): ParticipantView | null {
+    return this.#participants.find((p) => p.id === this.#myId) ?? null;
+  }
+  get participants(): ParticipantView[] {
+    return this.#participants;
+  }
+  get lead(): ParticipantView | null {
+    return this.#participants.find((p) => p.kind === 'lead_teacher') ?? null;
+  }
+  /** Everyone but the lead teacher, in the order they joined. */
+  get sites(): ParticipantView[] {
+    return this.#participants.filter((p) => p.kind !== 'lead_teacher');
+  }
+  get onStage(): ParticipantView[] {
+    return this.#participants.filter((p) => p.onStage);
+  }
+  get producers(): ProducerView[] {
+    return this.#producers;
+  }
+  get media(): RemoteMedia[] {
+    return this.#media;
+  }
+  get handQueue(): HandQueueEntry[] {
+    return this.#handQueue;
+  }
+  get chat(): ChatMessage[] {
+    return this.#chat;
+  }
+  get polls(): PollView[] {
+    return this.#polls;
+  }
+  get locked(): boolean {
+    return this.#locked;
+  }
+  get chatEnabled(): boolean {
+    return this.#chatEnabled;
+  }
+  get speakerId(): string | null {
+    return this.#speakerId;
+  }
+  get advice(): MediaAdvice | null {
+    return this.#advice;
+  }
+
+  participant(id: string): ParticipantView | null {
+    return this.#participants.find((p) => p.id === id) ?? null;
+  }
+
+  /** The track we receive of someone's camera, mic or screen. */
+  mediaOf(participantId: string, source: MediaSource): RemoteMedia | null {
+    return this.#media.find((m) => m.participantId === participantId && m.source === source) ?? null;
+  }
+
+  producerOf(participantId: string, source: MediaSource): ProducerView | null {
+    return this.#producers.find((p) => p.participantId === participantId && p.source === source) ?? null;
+  }
+
+  hasProducer(producerId: string): boolean {
+    return this.#producers.some((p) => p.id === producerId);
+  }
+
+  /** The lead teacher's screen share, or an on-stage site's. */
+  get screenShare(): RemoteMedia | null {
+    return this.#media.find((m) => m.source === 'screen') ?? null;
+  }
+
+  // ---- writes (by the lesson session) ----
+
+  setPhase(phase: LessonPhase, refusal: string | null = null): void {
+    this.#phase = phase;
+    this.#refusal = refusal;
+  }
+
+  setLink(link: LinkState): void {
+    this.#link = link;
+  }
+
+  applySnapshot(snapshot: LessonSnapshot, myId: string): void {
+    const { lessonSessionId, courseId, courseName, startedAt } = snapshot;
+    this.#meta = { lessonSessionId, courseId, courseName, startedAt };
+    this.#myId = myId;
+    this.#participants = snapshot.participants;
+    this.#producers = snapshot.producers;
+    this.#chat = snapshot.chat;
+    this.#polls = snapshot.polls;
+    this.#locked = snapshot.locked;
+    this.#chatEnabled = snapshot.chatEnabled;
+    this.#handQueue = snapshot.participants
+      .filter((p) => p.handRaisedAt !== null)
+      .map((p) => ({ participantId: p.id, raisedAt: p.handRaisedAt ?? '' }))
+      .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+  }
+
+  upsertParticipant(participant: ParticipantView): void {
+    const known = this.#participants.some((p) => p.id === participant.id);
+    this.#participants = known ? this.#participants.map((p) => (p.id === participant.id ? participant : p)) : [...this.#participants, participant];
+  }
+
+  removeParticipant(participantId: string): void {
+    this.#participants = this.#participants.filter((p) => p.id !== participantId);
+    this.#producers = this.#producers.filter((p) => p.participantId !== participantId);
+    if (this.#speakerId === participantId) this.#speakerId = null;
+  }
+
+  addProducer(producer: ProducerView): void {
+    this.#producers = [...this.#producers.filter((p) => p.id !== producer.id), producer];
+  }
+
+  removeProducer(producerId: string): void {
+    this.#producers = this.#producers.filter((p) => p.id !== producerId);
+  }
+
+  setProducerPaused(producerId: string, paused: boolean): void {
+    this.#producers = this.#producers.map((p) => (p.id === producerId ? { ...p, paused } : p));
+  }
+
+  addMedia(media: RemoteMedia): void {
+    this.#media = [...this.#media.filter((m) => m.consumerId !== media.consumerId), media];
+  }
+
+  /** Forgets a received track (and stops it); returns it when there was one. */
+  removeMedia(consumerId: string): RemoteMedia | null {
+    const gone = this.#media.find((m) => m.consumerId === consumerId) ?? null;
+    if (gone) {
+      gone.track.stop();
+      this.#media = this.#media.filter((m) => m !== gone);
+    }
+    return gone;
+  }
+
+  mediaOfProducer(producerId: string): RemoteMedia[] {
+    return this.#media.filter((m) => m.producerId === producerId);
+  }
+
+  clearMedia(): void {
+    for (const media of this.#media) media.track.stop();
+    this.#media = [];
+  }
+
+  setHandQueue(queue: HandQueueEntry[]): void {
+    this.#handQueue = queue;
+  }
+
+  addChat(message: ChatMessage): void {
+    if (this.#chat.some((m) => m.id === message.id)) return;
+    this.#chat = [...this.#chat, message].slice(-CHAT_KEPT);
+  }
+
+  upsertPoll(poll: PollView): void {
+    const known = this.#polls.some((p) => p.id === poll.id);
+    this.#polls = known ? this.#polls.map((p) => (p.id === poll.id ? poll : p)) : [...this.#polls, poll];
+  }
+
+  setLocked(locked: boolean): void {
+    this.#locked = locked;
+  }
+
+  setChatEnabled(enabled: boolean): void {
+    this.#chatEnabled = enabled;
+  }
+
+  setSpeaker(participantId: string | null): void {
+    this.#speakerId = participantId;
+  }
+
+  setAdvice(advice: MediaAdvice | null): void {
+    this.#advice = advice === 'recovered' ? null : advice;
+  }
+}
