@@ -66,7 +66,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:end': {
       access: 'moderator',
       run: async ({ joined, principal }) => {
-        registry.end(joined.running.lesson.courseId, principal.userId, 'ended_by_teacher');
+        // Ending disconnects every site, the teacher's too: acknowledge first, then end.
+        const courseId = joined.running.lesson.courseId;
+        setImmediate(() => registry.end(courseId, principal.userId, 'ended_by_teacher'));
         return {};
       },
     },
@@ -140,7 +142,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     });
   });
 
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the HTTP server waits for open WebSockets before onClose hooks run, so live
+  // lessons must end and sockets close first, or a shutdown with sites connected never completes.
+  app.addHook('preClose', async () => {
     registry.close();
     await io.close();
   });
