@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TongkeConfig } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
@@ -22,6 +23,9 @@ import { LessonsRepository } from './lessons/repository.js';
 import { LessonRegistry } from './lessons/registry.js';
 import { attachLessonGateway } from './lessons/gateway.js';
 import { lessonRoutes } from './lessons/routes.js';
+import { EvidenceRecorder } from './evidence/capture/recorder.js';
+import { EvidenceRepository } from './evidence/capture/repository.js';
+import { onLessonFinalised } from './evidence/usage/lesson-finalised.js';
 import { FEATURE_ROUTES } from './features.js';
 
 export interface BuildAppOptions {
@@ -75,6 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tongke_session' } } },
     },
   });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new ApiError('rate_limited', { seconds: Math.ceil(context.ttl / 1000) }),
@@ -87,6 +92,18 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
     const registry = new LessonRegistry(repo, options.media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
     await app.register(lessonRoutes(registry));
     attachLessonGateway(app, registry, repo);
+    // Usage evidence of every live lesson; once a lesson's evidence is all written, its roll-ups are refreshed.
+    const recorder = new EvidenceRecorder(registry, {
+      sink: new EvidenceRepository(database.db),
+      log: app.log.child({ component: 'evidence' }),
+      onLessonFinalised: onLessonFinalised(database.db, config, app.log.child({ component: 'usage' })),
+      recoveredLessonIds: registry.recoveredSessionIds,
+    });
+    // Lessons end and their evidence is flushed before the server and the database close (SIGINT/SIGTERM too).
+    app.addHook('preClose', async () => {
+      registry.close();
+      recorder.close();
+    });
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

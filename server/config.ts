@@ -36,6 +36,10 @@ export const CONFIG_SETTINGS = {
   trustProxy: { env: 'TONGKE_TRUST_PROXY', kind: 'boolean', default: false, doc: 'trust X-Forwarded-For (only behind your own reverse proxy)' },
   loginRateLimit: { env: 'TONGKE_LOGIN_RATE_LIMIT', kind: 'count', default: 20, doc: 'sign-in attempts per minute from one address' },
   seedDemo: { env: 'TONGKE_SEED_DEMO', kind: 'boolean', default: true, doc: 'seed the demo county into an empty database at start' },
+  deliveredMinMinutes: { env: 'TONGKE_DELIVERED_MIN_MINUTES', kind: 'count', default: 20, doc: 'a lesson that ran at least this many minutes counts as delivered in reports' },
+  evidenceRetentionDays: { env: 'TONGKE_EVIDENCE_RETENTION_DAYS', kind: 'count', default: 0, doc: 'delete raw lesson evidence older than this many days (daily; usage roll-ups are kept); 0 keeps it forever' },
+  reportWebhookUrl: { env: 'TONGKE_REPORT_WEBHOOK_URL', kind: 'url', default: '', doc: "POST a lesson's usage summary here when its report is final (empty: off)" },
+  reportWebhookSecret: { env: 'TONGKE_REPORT_WEBHOOK_SECRET', kind: 'string', default: '', doc: 'HMAC-SHA256 key signing the webhook body (header X-Tongke-Signature: sha256=<hex>)' },
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -60,6 +64,10 @@ const ConfigSchema = Type.Object({
   trustProxy: Type.Boolean(),
   loginRateLimit: Type.Integer({ minimum: 1, maximum: 100000 }),
   seedDemo: Type.Boolean(),
+  deliveredMinMinutes: Type.Integer({ minimum: 1, maximum: 600 }),
+  evidenceRetentionDays: Type.Integer({ minimum: 0, maximum: 36500 }),
+  reportWebhookUrl: Type.String(),
+  reportWebhookSecret: Type.String(),
 });
 export type TongkeConfig = Static<typeof ConfigSchema>;
 type SettingName = keyof typeof CONFIG_SETTINGS;
@@ -126,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const config = values as TongkeConfig;
   if (config.rtcMinPort > config.rtcMaxPort) throw new ConfigError('TONGKE_RTC_MIN_PORT', 'must not be above TONGKE_RTC_MAX_PORT');
+  if (config.reportWebhookUrl && config.reportWebhookSecret.length < 16) throw new ConfigError('TONGKE_REPORT_WEBHOOK_SECRET', 'must be at least 16 characters when TONGKE_REPORT_WEBHOOK_URL is set');
   if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);

@@ -3,6 +3,8 @@ import accountsRoutes from './accounts/routes.js';
 import organisationRoutes from './organisation/routes.js';
 import peopleRoutes from './people/routes.js';
 import teachingRoutes from './teaching/routes.js';
+import lessonReportRoutes from './evidence/lesson-report/routes.js';
+import usageReportRoutes from './evidence/usage/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
-export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes];
+export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes, lessonReportRoutes, usageReportRoutes];

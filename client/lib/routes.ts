@@ -11,6 +11,10 @@ export const ROUTES = [
   { name: 'admin_courses', path: '/admin/courses' },
   { name: 'admin_course', path: '/admin/courses/:id' },
   { name: 'lesson', path: '/lesson/:courseId' },
+  { name: 'lesson_reports', path: '/reports/lessons' },
+  { name: 'lesson_report', path: '/reports/lessons/:id' },
+  { name: 'reports_usage', path: '/reports/usage' },
+  { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -26,6 +30,12 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   admin_courses: 'admin',
   admin_course: 'admin',
   lesson: 'signed_in',
+  // Teachers see their own lessons, sites that took part their own figures: the server decides.
+  lesson_reports: 'signed_in',
+  lesson_report: 'signed_in',
+  // Teachers see their own courses' figures there; the page says so.
+  reports_usage: 'signed_in',
+  reports_evidence: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

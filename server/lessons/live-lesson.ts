@@ -21,6 +21,8 @@ export interface LiveLessonEvents {
   'chat-enabled': [enabled: boolean];
   'poll-updated': [poll: LessonPoll];
   'poll-answered': [poll: LessonPoll, participant: LessonParticipant, correct: boolean | null];
+  /** A receiving classroom (or its assistant teacher) told how many students are in the room. */
+  headcount: [participant: LessonParticipant, count: number];
   locked: [locked: boolean];
   ended: [endedAt: Date];
 }
@@ -48,6 +50,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   #locked = false;
   #chatEnabled = true;
   #ended = false;
+  #endedAt: Date | null = null;
 
   constructor(readonly options: LiveLessonOptions) {
     super();
@@ -61,6 +64,10 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   }
   get ended(): boolean {
     return this.#ended;
+  }
+  /** When the lesson ended (set before the sites leave, so that their leaving is stamped with it). */
+  get endedAt(): Date | null {
+    return this.#endedAt;
   }
   get locked(): boolean {
     return this.#locked;
@@ -140,6 +147,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     const participant = this.participant(participantId);
     if (participant.kind !== 'receiving_classroom' && participant.kind !== 'assistant_teacher') throw new ApiError('forbidden');
     participant.headcount = count;
+    this.emit('headcount', participant, count);
   }
 
   raiseHand(participantId: string, now = new Date()): void {
@@ -233,6 +241,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   end(now = new Date()): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#endedAt = now;
     for (const participant of this.participants) this.leave(participant.id, 'lesson_ended');
     this.emit('ended', now);
   }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { LiveLesson } from './live-lesson.js';
 import { RunningLesson } from './running-lesson.js';
@@ -12,14 +13,24 @@ export interface LiveLessonSummary {
   startedAt: string;
 }
 
+/** What the registry tells observers of every lesson (the evidence recorder). */
+export interface LessonRegistryEvents {
+  /** A lesson is live; emitted before anyone can join it, so an observer sees every participant. */
+  'lesson-started': [running: RunningLesson];
+  /** A lesson has ended and its end is recorded (after every participant has left). */
+  'lesson-ended': [lessonSessionId: number, endedAt: Date];
+}
+
 /**
  * The lessons live in this process, one per course. Starting records a lesson session; a heartbeat keeps
  * its last-seen time so that a crash can be closed at the right moment on the next start.
  */
-export class LessonRegistry {
+export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   readonly #running = new Map<number, RunningLesson>();
   readonly #starting = new Map<number, Promise<RunningLesson>>();
   readonly #heartbeat: NodeJS.Timeout;
+  /** Lesson sessions an earlier run left open, closed when this registry was made (their roll-ups are stale). */
+  readonly recoveredSessionIds: readonly number[];
 
   constructor(
     private readonly repo: LessonsRepository,
@@ -27,8 +38,12 @@ export class LessonRegistry {
     private readonly options: { reconnectGraceMs: number },
     private readonly log: Logger,
   ) {
+    super();
     const closed = repo.closeAbandonedSessions();
-    if (closed > 0) log.warn({ closed }, 'closed lesson sessions left open by an earlier run');
+    this.recoveredSessionIds = closed;
+    if (closed.length > 0) log.warn({ closed }, 'closed lesson sessions left open by an earlier run');
+    const evidence = repo.closeAbandonedEvidence();
+    if (evidence.attendance + evidence.mediaStates > 0) log.warn(evidence, 'closed attendance and media-state intervals left open by an earlier run');
     this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
     this.#heartbeat.unref();
   }
@@ -59,6 +74,7 @@ export class LessonRegistry {
         const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }));
         this.#running.set(courseId, runningLesson);
         this.log.info({ lessonSessionId, courseId, startedBy }, 'lesson started');
+        this.emit('lesson-started', runningLesson);
         return runningLesson;
       } catch (error) {
         this.repo.endSession(lessonSessionId, null, 'server_restart', new Date());
@@ -81,6 +97,7 @@ export class LessonRegistry {
     running.end(now);
     this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
     this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
+    this.emit('lesson-ended', running.lesson.lessonSessionId, now);
   }
 
   /** Graceful shutdown: every live lesson ends now, recorded as a server restart. */

@@ -1,6 +1,15 @@
-import { and, eq, isNull, inArray } from 'drizzle-orm';
+import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../db/client.js';
-import { classrooms, courseReceivers, courses, lessonSessions, scheduledLessons, schools } from '../db/schema/index.js';
+import {
+  attendanceIntervals,
+  classrooms,
+  courseReceivers,
+  courses,
+  lessonSessions,
+  mediaStateIntervals,
+  scheduledLessons,
+  schools,
+} from '../db/schema/index.js';
 import { notFound } from '../core/errors.js';
 
 /** What joining a course's lesson needs to know about the course and its sites. */
@@ -65,9 +74,9 @@ export class LessonsRepository {
 
   /**
    * After a crash, lessons left open are closed at the last heartbeat the server recorded for them.
-   * Returns how many were closed.
+   * Returns the ids of the sessions it closed.
    */
-  closeAbandonedSessions(): number {
+  closeAbandonedSessions(): number[] {
     const open = this.db.select({ id: lessonSessions.id, lastHeartbeatAt: lessonSessions.lastHeartbeatAt }).from(lessonSessions).where(isNull(lessonSessions.endedAt)).all();
     for (const session of open) {
       this.db
@@ -76,7 +85,29 @@ export class LessonsRepository {
         .where(eq(lessonSessions.id, session.id))
         .run();
     }
-    return open.length;
+    return open.map((session) => session.id);
+  }
+
+  /**
+   * After a crash, evidence intervals left open are closed as `server_restart`: an attendance interval at
+   * its own last heartbeat, a media-state interval at its lesson's last heartbeat (never before it
+   * started). Runs at start, when no lesson is live in this process, so every open interval is abandoned.
+   */
+  closeAbandonedEvidence(): { attendance: number; mediaStates: number } {
+    return this.db.transaction((tx) => {
+      const attendance = tx
+        .update(attendanceIntervals)
+        .set({ leftAt: sql`max(${attendanceIntervals.lastHeartbeatAt}, ${attendanceIntervals.joinedAt})`, leaveReason: 'server_restart' })
+        .where(isNull(attendanceIntervals.leftAt))
+        .run().changes;
+      const lessonHeartbeat = sql`(select ${lessonSessions.lastHeartbeatAt} from ${lessonSessions} where ${lessonSessions.id} = ${mediaStateIntervals.lessonSessionId})`;
+      const mediaStates = tx
+        .update(mediaStateIntervals)
+        .set({ endedAt: sql`max(${mediaStateIntervals.startedAt}, coalesce(${lessonHeartbeat}, ${mediaStateIntervals.startedAt}))` })
+        .where(isNull(mediaStateIntervals.endedAt))
+        .run().changes;
+      return { attendance, mediaStates };
+    });
   }
 
   scheduledLessonBelongsTo(scheduledLessonId: number, courseId: number): boolean {

@@ -30,6 +30,7 @@ export class RunningLesson {
   readonly #producers = new Map<string, ProducerRecord>();
   /** participantId → consumerId → producerId */
   readonly #consumers = new Map<string, Map<string, string>>();
+  readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
 
   private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger) {
     this.lesson = lesson;
@@ -47,6 +48,15 @@ export class RunningLesson {
 
   get media(): LessonMediaPort {
     return this.#media;
+  }
+
+  /**
+   * Calls `watcher` with the lesson's media now and again with each replacement after a worker died, so
+   * that an observer (the evidence recorder) keeps hearing the media events of the lesson.
+   */
+  watchMedia(watcher: (media: LessonMediaPort) => void): void {
+    this.#mediaWatchers.push(watcher);
+    watcher(this.#media);
   }
 
   /** Binds a site's channel (replacing an older one of the same participant, which is disconnected). */
@@ -269,6 +279,7 @@ export class RunningLesson {
         const media = await this.#factory.createLessonMedia({ lessonId: String(this.lesson.lessonSessionId) });
         this.#media = media;
         this.#wireMedia(media);
+        for (const watcher of this.#mediaWatchers) watcher(media);
         this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
         return;
       } catch (error) {

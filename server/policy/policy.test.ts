@@ -102,6 +102,51 @@ describe('policy: courses', () => {
   });
 });
 
+describe('policy: lesson reports', () => {
+  const target = { kind: 'course' as const, course };
+  it('lets the lead teacher and admins over the host or a receiver read the whole report, and no other teacher', () => {
+    for (const p of [teacher, leadAdmin, groupAdmin, county, system, principal(6, grant('school_admin', { schoolId: 101 }))]) {
+      expect(can(p, 'reports.read', target)).toBe(true);
+    }
+    for (const p of [otherTeacher, assistant, student, device, otherCounty]) expect(can(p, 'reports.read', target)).toBe(false);
+  });
+
+  it('lets the sites that took part read only their own figures', () => {
+    for (const p of [student, assistant, device, teacher, leadAdmin]) expect(can(p, 'reports.read_own', target)).toBe(true);
+    for (const p of [otherTeacher, otherDevice, otherCounty, principal(71, grant('student', { schoolId: 101 }))]) {
+      expect(can(p, 'reports.read_own', target)).toBe(false);
+    }
+  });
+
+  it('keeps reports out of a student-link session', () => {
+    const linked: Principal = { ...student, courseOnly: 7 };
+    expect(can(linked, 'reports.read_own', target)).toBe(false);
+    expect(can(linked, 'reports.read', target)).toBe(false);
+  });
+});
+
+describe('policy: usage reports', () => {
+  const region1 = { kind: 'region' as const, place: place(1, null, null) };
+  it('keeps region reports and targets for the region admin, group reports for the group admin', () => {
+    expect(can(county, 'reports.read', region1)).toBe(true);
+    expect(can(county, 'targets.manage', region1)).toBe(true);
+    expect(can(otherCounty, 'reports.read', region1)).toBe(false);
+    expect(can(groupAdmin, 'reports.read', region1)).toBe(false);
+    expect(can(groupAdmin, 'targets.manage', region1)).toBe(false);
+    expect(can(groupAdmin, 'reports.read', { kind: 'group', place: place(1, 10, null) })).toBe(true);
+    expect(can(leadAdmin, 'reports.read', { kind: 'group', place: place(1, 10, null) })).toBe(false);
+  });
+
+  it("lets a school admin read her school's reports, a teacher only her own course's, and nobody at a receiving site", () => {
+    expect(can(leadAdmin, 'reports.read', { kind: 'school', place: leadSchool })).toBe(true);
+    expect(can(leadAdmin, 'reports.read', { kind: 'school', place: teachingPoint })).toBe(false);
+    expect(can(teacher, 'reports.read', { kind: 'school', place: leadSchool })).toBe(false);
+    expect(can(teacher, 'reports.read', { kind: 'course', course })).toBe(true);
+    expect(can(otherTeacher, 'reports.read', { kind: 'course', course })).toBe(false);
+    for (const p of [assistant, student, device]) expect(can(p, 'reports.read', { kind: 'course', course })).toBe(false);
+  });
+});
+
 describe('policy: people', () => {
   it('lets a school admin manage her teachers but not a region admin who teaches there', () => {
     const teacherTarget = { kind: 'user' as const, userId: 50, places: [leadSchool], topRole: 'teacher' as const };

@@ -76,6 +76,10 @@ export const ACTIONS = [
   'course.join',
   'course.invite_student',
   'reports.read',
+  /** One's own figures in a course's lesson reports (a student sees her own row, not her classmates'). */
+  'reports.read_own',
+  /** Set the region's routine-use targets (the usage-evidence indicators are measured against them). */
+  'targets.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -154,7 +158,7 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       if (action === 'reports.read') return adminCovering(principal, target.place, RANK.region_admin);
       // Terms are the region's calendar: every admin inside the region needs them to plan courses.
       if (action === 'term.read') return adminCovering(principal, target.place) || adminWithin(principal, target.contents, ['group_admin', 'school_admin']);
-      if (action === 'term.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'term.manage' || action === 'targets.manage') return adminCovering(principal, target.place, RANK.region_admin);
       return action === 'org.manage' && hasRole(principal, 'system_admin');
     case 'group':
       if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.group_admin);
@@ -200,6 +204,8 @@ function courseDecision(principal: Principal, action: Action, course: CourseFact
       return course.leadTeacherId === principal.userId || courseAdmin(principal, course);
     case 'reports.read':
       return course.leadTeacherId === principal.userId || courseObserver(principal, course);
+    case 'reports.read_own':
+      return courseParticipant(principal, course) || courseDecision(principal, 'reports.read', course);
     default:
       return false;
   }

@@ -157,6 +157,28 @@ const ROUTES: RouteCase[] = [
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
   },
   { route: 'GET /api/me/lessons', call: () => ({ method: 'GET', url: '/api/me/lessons?from=2026-09-01T00:00:00%2B08:00&to=2026-09-15T00:00:00%2B08:00' }), allowed: SIGNED_IN },
+
+  // ---- Usage reports ----
+  // Admins see the units they cover; the lead teacher sees her own course's figures wherever it is hosted or received.
+  { route: 'GET /api/reports/usage (region)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=region&id=${f.ids.regionId}` }), allowed: [...REGION_MANAGERS, 'teacher'] },
+  { route: 'GET /api/reports/usage (group)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=group&id=${f.ids.groupId}` }), allowed: [...GROUP_MANAGERS, 'teacher'] },
+  { route: 'GET /api/reports/usage (lead school)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=school&id=${f.ids.leadSchoolId}` }), allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'] },
+  { route: 'GET /api/reports/usage (teaching point)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=school&id=${f.ids.teachingPointId}` }), allowed: [...GROUP_MANAGERS, 'teacher'] },
+  // No course of the teacher reaches the independent school.
+  { route: 'GET /api/reports/usage (independent school)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=school&id=${f.ids.independentSchoolId}` }), allowed: REGION_MANAGERS },
+  {
+    route: 'GET /api/reports/usage (receiving classroom, CSV)',
+    call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=classroom&id=${f.ids.receivingClassroomId}&format=csv` }),
+    allowed: [...GROUP_MANAGERS, 'teacher'],
+  },
+  { route: 'GET /api/reports/indicators', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/reports/indicators (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}&format=xlsx` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/regions/:id/targets', call: (f) => ({ method: 'GET', url: `/api/regions/${f.ids.regionId}/targets` }), allowed: REGION_MANAGERS },
+  {
+    route: 'PUT /api/regions/:id/targets',
+    call: (f, n) => ({ method: 'PUT', url: `/api/regions/${f.ids.regionId}/targets`, body: { lessonsPerWeek: n % 5, subjectsPerTerm: 3, attendancePct: 85, requiredSubjects: ['music', 'art'], maxCv: 0.5 } }),
+    allowed: REGION_MANAGERS,
+  },
 ];
 
 const expected = (route: RouteCase, principal: PrincipalKey): number =>

@@ -3,3 +3,4 @@ export * from './people.js';
 export * from './accounts.js';
 export * from './teaching.js';
 export * from './evidence.js';
+export * from './rollups.js';

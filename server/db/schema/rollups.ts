@@ -1,0 +1,139 @@
+import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
+import { LESSON_KINDS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
+import { regions, schools, classrooms } from './organisation.js';
+import { users } from './people.js';
+import { courses, lessonSessions, terms } from './teaching.js';
+
+/*
+ * Usage roll-ups: what each finished lesson contributed to the usage evidence, one row per lesson × site ×
+ * Shanghai day. They are derived from the append-only evidence tables (server/evidence/usage/maintain.ts
+ * replaces a lesson's rows in one transaction) and outlive them: the retention job purges raw evidence
+ * but keeps these. Reports read only these tables and the timetable, through the indexes below.
+ */
+
+/** Where a lesson was received: the host classroom, a receiving classroom, or the individual students of one school. */
+export const USAGE_SITE_KINDS = ['host', 'receiving_classroom', 'student'] as const;
+export type UsageSiteKind = (typeof USAGE_SITE_KINDS)[number];
+
+/**
+ * One site's share of one lesson on one Shanghai calendar day. A lesson is counted once, on the row of the
+ * day it started (`lessonStart`); connected time and participation counts are split by day, so a lesson
+ * that crosses midnight (or a week boundary) adds minutes to both days. Whether a lesson was *delivered*
+ * to a site (connected at least the configured minutes) is decided when a report is read, from
+ * `siteLessonSeconds`, so changing the threshold needs no rebuild.
+ */
+export const usageSiteDays = sqliteTable(
+  'usage_site_days',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    courseId: integer('course_id').notNull().references(() => courses.id),
+    termId: integer('term_id').notNull().references(() => terms.id),
+    /** The timetabled lesson this session stood for (referenced, or started within its window ± 15 min). Not a foreign key: timetables are re-planned. */
+    scheduledLessonId: integer('scheduled_lesson_id'),
+    subject: text('subject', { enum: SUBJECTS }).notNull(),
+    kind: text('kind', { enum: LESSON_KINDS }).notNull(),
+    /** Shanghai calendar day (YYYY-MM-DD) and the Monday of its week. */
+    day: text('day').notNull(),
+    week: text('week').notNull(),
+    /** This is the row of the day the lesson started: lesson counts and per-lesson figures live only here. */
+    lessonStart: integer('lesson_start', { mode: 'boolean' }).notNull(),
+    siteKind: text('site_kind', { enum: USAGE_SITE_KINDS }).notNull(),
+    regionId: integer('region_id').notNull().references(() => regions.id),
+    groupId: integer('group_id'),
+    schoolId: integer('school_id').notNull().references(() => schools.id),
+    /** Null for the individual students of a school (and for a host without a host classroom). */
+    classroomId: integer('classroom_id').references(() => classrooms.id),
+    /** How long the lesson ran, start to end (same on every row of the lesson). */
+    lessonSeconds: integer('lesson_seconds').notNull(),
+    /** How long this site was connected over the whole lesson (same on every row of the lesson-site). */
+    siteLessonSeconds: integer('site_lesson_seconds').notNull(),
+    /** Connected on this day (overlapping connections of one site are counted once). */
+    connectedSeconds: integer('connected_seconds').notNull(),
+    /** Students the course expects at the site (receiving classroom: course_receivers; students: enrolled). */
+    studentsExpected: integer('students_expected').notNull().default(0),
+    /**
+     * The attendance pair rates are made of: expected/present where attendance is known — a site that never
+     * connected counts its expected students as absent; a connected classroom without a headcount is left out.
+     */
+    attendanceExpected: integer('attendance_expected').notNull().default(0),
+    attendancePresent: integer('attendance_present').notNull().default(0),
+    /** Home-delivery (送教上门) students among the expected and present. */
+    homeExpected: integer('home_expected').notNull().default(0),
+    homePresent: integer('home_present').notNull().default(0),
+    /** Participants (a classroom device, a student) connected, and those who took part at least once. */
+    participantsPresent: integer('participants_present').notNull().default(0),
+    participantsActive: integer('participants_active').notNull().default(0),
+    hands: integer('hands').notNull().default(0),
+    chatMessages: integer('chat_messages').notNull().default(0),
+    pollAnswers: integer('poll_answers').notNull().default(0),
+  },
+  (t) => [
+    index('usage_site_days_lesson_idx').on(t.lessonSessionId),
+    index('usage_site_days_region_day_idx').on(t.regionId, t.day),
+    index('usage_site_days_school_day_idx').on(t.schoolId, t.day),
+    index('usage_site_days_classroom_day_idx').on(t.classroomId, t.day),
+    index('usage_site_days_course_day_idx').on(t.courseId, t.day),
+    index('usage_site_days_scheduled_idx').on(t.scheduledLessonId),
+  ],
+);
+
+export const USAGE_TEACHER_PARTS = ['lead', 'assistant', 'participant'] as const;
+export type UsageTeacherPart = (typeof USAGE_TEACHER_PARTS)[number];
+
+/** A teacher who taught a lesson (lead), ran a receiving classroom that joined it (assistant) or took part in it, at a school. */
+export const usageLessonTeachers = sqliteTable(
+  'usage_lesson_teachers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    courseId: integer('course_id').notNull().references(() => courses.id),
+    termId: integer('term_id').notNull().references(() => terms.id),
+    subject: text('subject', { enum: SUBJECTS }).notNull(),
+    kind: text('kind', { enum: LESSON_KINDS }).notNull(),
+    /** The Shanghai day the lesson started, and its week's Monday. */
+    day: text('day').notNull(),
+    week: text('week').notNull(),
+    regionId: integer('region_id').notNull().references(() => regions.id),
+    groupId: integer('group_id'),
+    schoolId: integer('school_id').notNull().references(() => schools.id),
+    classroomId: integer('classroom_id').references(() => classrooms.id),
+    userId: integer('user_id').notNull().references(() => users.id),
+    part: text('part', { enum: USAGE_TEACHER_PARTS }).notNull(),
+  },
+  (t) => [
+    index('usage_lesson_teachers_lesson_idx').on(t.lessonSessionId),
+    index('usage_lesson_teachers_region_day_idx').on(t.regionId, t.day),
+    index('usage_lesson_teachers_school_day_idx').on(t.schoolId, t.day),
+  ],
+);
+
+/**
+ * What a region counts as routine use (常态化): the targets its administrator sets. A target left null is
+ * not evaluated. Every school a target applies to must meet all set targets to count.
+ */
+export const regionTargets = sqliteTable('region_targets', {
+  regionId: integer('region_id')
+    .primaryKey()
+    .references(() => regions.id),
+  /** Delivered lessons received per week by each teaching point (receiving school). */
+  lessonsPerWeek: real('lessons_per_week'),
+  /** Different subjects each receiving school received in the term. */
+  subjectsPerTerm: integer('subjects_per_term'),
+  /** Attendance of expected students, percent. */
+  attendancePct: real('attendance_pct'),
+  /** Subjects every receiving school must have received at least one delivered lesson of. */
+  requiredSubjects: text('required_subjects', { mode: 'json' }).$type<Subject[]>().notNull().default([]),
+  /** Highest acceptable 差异系数 of shared-lesson hours per student across the region's schools. */
+  maxCv: real('max_cv'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  updatedBy: integer('updated_by').references(() => users.id),
+});
+
+/** Each run of the evidence retention job: lessons that started before `cutoff` lost their raw evidence. */
+export const evidencePurges = sqliteTable('evidence_purges', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  ranAt: integer('ran_at', { mode: 'timestamp_ms' }).notNull(),
+  cutoff: integer('cutoff', { mode: 'timestamp_ms' }).notNull(),
+  deletedRows: integer('deleted_rows').notNull(),
+});

@@ -1,0 +1,130 @@
+import type { EventEmitter } from 'node:events';
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import type { LessonRegistryEvents } from '../../lessons/registry.js';
+import { LessonTap, type RecordableLesson } from './lesson-tap.js';
+import type { EvidenceSink } from './ops.js';
+import { EvidenceBuffer, type EvidenceBufferOptions } from './write-buffer.js';
+
+export interface EvidenceRecorderOptions {
+  /** Where batches are written (the EvidenceRepository). */
+  sink: EvidenceSink;
+  log: Logger;
+  /**
+   * Called once a lesson that ended has all its evidence written (the roll-up refresh). Errors are
+   * logged, never thrown back into the lesson.
+   */
+  onLessonFinalised?: (lessonSessionId: number) => void;
+  /** Lessons closed after a crash before this recorder started: finalised (roll-ups) right away. */
+  recoveredLessonIds?: readonly number[];
+  /** The clock of every recorded instant (tests pass a fake one). */
+  now?: () => Date;
+  /** Quality sampling period per site (ms). */
+  sampleIntervalMs?: number;
+  /** How often open attendance intervals record that their site is still there (ms). */
+  heartbeatIntervalMs?: number;
+  buffer?: Pick<EvidenceBufferOptions, 'flushIntervalMs' | 'flushAtOps' | 'maxPending'>;
+}
+
+export const EVIDENCE_RECORDER_DEFAULTS = { sampleIntervalMs: 5_000, heartbeatIntervalMs: 15_000 } as const;
+
+/**
+ * Records the usage evidence of every live lesson: taps each lesson the registry starts, buffers the
+ * writes and flushes them in batches; on a lesson's end flushes at once (its report is final right away)
+ * and then asks for its roll-ups; on shutdown (`close()`) flushes what is left.
+ */
+export class EvidenceRecorder {
+  readonly #buffer: EvidenceBuffer;
+  readonly #log: Logger;
+  readonly #now: () => Date;
+  readonly #onLessonFinalised: ((lessonSessionId: number) => void) | undefined;
+  readonly #taps = new Map<number, LessonTap>();
+  /** Ended lessons whose writes have not all reached the database yet. */
+  readonly #awaitingFinalisation = new Set<number>();
+  readonly #timers: NodeJS.Timeout[];
+  #closed = false;
+
+  constructor(registry: Pick<EventEmitter<LessonRegistryEvents>, 'on'>, options: EvidenceRecorderOptions) {
+    this.#log = options.log;
+    this.#now = options.now ?? (() => new Date());
+    this.#onLessonFinalised = options.onLessonFinalised;
+    this.#buffer = new EvidenceBuffer({ ...options.buffer, sink: options.sink, log: options.log, onDrained: () => this.#finaliseWritten() });
+    registry.on('lesson-started', (running) => this.record(running));
+    registry.on('lesson-ended', (lessonSessionId) => this.#lessonEnded(lessonSessionId));
+    const sampleEvery = options.sampleIntervalMs ?? EVIDENCE_RECORDER_DEFAULTS.sampleIntervalMs;
+    const beatEvery = options.heartbeatIntervalMs ?? EVIDENCE_RECORDER_DEFAULTS.heartbeatIntervalMs;
+    this.#timers = [setInterval(() => this.#sampleAll(), sampleEvery), setInterval(() => this.heartbeat(), beatEvery)];
+    for (const timer of this.#timers) timer.unref();
+    // Their evidence was closed at the last heartbeat on start; nothing more will come for them.
+    for (const id of options.recoveredLessonIds ?? []) this.#awaitingFinalisation.add(id);
+    this.#finaliseWritten();
+  }
+
+  /** Writes waiting for the database, and writes dropped because the buffer was full. */
+  get backlog(): { pending: number; dropped: number } {
+    return { pending: this.#buffer.pending, dropped: this.#buffer.dropped };
+  }
+
+  /** Starts recording a live lesson (the registry's 'lesson-started' does this for every lesson). */
+  record(running: RecordableLesson): void {
+    if (this.#closed) return;
+    try {
+      const tap = new LessonTap(running, (op) => this.#buffer.push(op), this.#log.child({ lessonSessionId: running.lesson.lessonSessionId }), this.#now);
+      this.#taps.set(tap.lessonSessionId, tap);
+    } catch (error) {
+      this.#log.error({ err: error, lessonSessionId: running.lesson.lessonSessionId }, 'could not start recording the lesson');
+    }
+  }
+
+  /** Every live lesson's connected sites were seen now. */
+  heartbeat(): void {
+    for (const tap of this.#taps.values()) tap.heartbeat();
+  }
+
+  /** Writes everything pending now; false when the database did not take it (it stays queued). */
+  flush(): boolean {
+    return this.#buffer.flush();
+  }
+
+  /** Graceful shutdown: no more sampling, lessons still tapped are closed, and everything is written. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    for (const tap of this.#taps.values()) tap.finish();
+    this.#taps.clear();
+    this.flush();
+    this.#buffer.close();
+  }
+
+  #lessonEnded(lessonSessionId: number): void {
+    try {
+      this.#taps.get(lessonSessionId)?.finish();
+      this.#taps.delete(lessonSessionId);
+      this.#awaitingFinalisation.add(lessonSessionId);
+      if (!this.flush()) this.#log.error({ lessonSessionId }, "the ended lesson's evidence could not be written yet; its report waits for the next flush");
+    } catch (error) {
+      // Ending a lesson must never fail because of its evidence.
+      this.#log.error({ err: error, lessonSessionId }, 'finishing the evidence of an ended lesson failed');
+    }
+  }
+
+  /** The buffer is drained: the ended lessons' evidence is all written, their roll-ups may be refreshed. */
+  #finaliseWritten(): void {
+    if (this.#awaitingFinalisation.size === 0) return;
+    const lessons = [...this.#awaitingFinalisation];
+    this.#awaitingFinalisation.clear();
+    for (const lessonSessionId of lessons) {
+      try {
+        this.#onLessonFinalised?.(lessonSessionId);
+      } catch (error) {
+        this.#log.error({ err: error, lessonSessionId }, 'refreshing the roll-ups of an ended lesson failed');
+      }
+    }
+  }
+
+  #sampleAll(): void {
+    for (const tap of this.#taps.values()) {
+      tap.sampleQuality().catch((error: unknown) => this.#log.error({ err: error, lessonSessionId: tap.lessonSessionId }, 'quality sampling failed'));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import ExcelJS from 'exceljs';
+import type { AttendanceSpell, ClassroomFigures, LessonReport, ParticipantFigures } from '../../../shared/api/evidence-lesson.js';
+import type { Locale } from '../../../shared/i18n/index.js';
+import { EXPORT_LABELS, type ExportLabels } from './export-labels.js';
+
+/** A report ready to download. */
+export interface ExportedReport {
+  /** The file name in the caller's language (e.g. 课堂报告_三年级音乐_2025-06-04.xlsx). */
+  fileName: string;
+  /** An ASCII-only name for clients that do not read RFC 5987 `filename*`. */
+  asciiFileName: string;
+  contentType: string;
+  body: Buffer | string;
+}
+
+type Cell = string | number | null;
+interface Column<T> {
+  header: string;
+  width: number;
+  value: (row: T) => Cell;
+}
+
+/** "2025-06-04T09:30:00+08:00" → "2025-06-04 09:30:00": Shanghai wall clock, as Excel users read it. */
+const wallClock = (iso: string | null): string | null => (iso === null ? null : iso.slice(0, 19).replace('T', ' '));
+const clock = (iso: string) => iso.slice(11, 16);
+
+function participantColumns(labels: ExportLabels): Array<Column<ParticipantFigures>> {
+  const l = labels.participant;
+  const spell = (s: AttendanceSpell) =>
+    `${clock(s.joinedAt)}–${s.leftAt ? clock(s.leftAt) : ''} (${s.leaveReason ? labels.reasons[s.leaveReason] : labels.stillPresent})`;
+  return [
+    { header: l.name, width: 20, value: (p) => p.displayName },
+    { header: l.kind, width: 14, value: (p) => labels.kinds[p.kind] },
+    { header: l.school, width: 20, value: (p) => p.schoolName },
+    { header: l.classroom, width: 16, value: (p) => p.classroomName },
+    { header: l.onlineMinutes, width: 12, value: (p) => p.onlineMinutes },
+    { header: l.talkMinutes, width: 12, value: (p) => p.talkMinutes },
+    { header: l.webcamMinutes, width: 12, value: (p) => p.webcamMinutes },
+    { header: l.messages, width: 10, value: (p) => p.messages },
+    { header: l.handRaises, width: 10, value: (p) => p.handRaises },
+    { header: l.stageInvitations, width: 10, value: (p) => p.stageInvitations },
+    { header: l.pollAnswers, width: 10, value: (p) => p.pollAnswers },
+    { header: l.pollCorrect, width: 10, value: (p) => p.pollCorrect },
+    { header: l.activityScore, width: 10, value: (p) => p.activityScore },
+    { header: l.firstJoined, width: 20, value: (p) => wallClock(p.spells[0]?.joinedAt ?? null) },
+    { header: l.lastLeft, width: 20, value: (p) => wallClock(p.spells.at(-1)?.leftAt ?? null) },
+    { header: l.spells, width: 40, value: (p) => p.spells.map(spell).join(labels.spellSeparator) },
+  ];
+}
+
+function classroomColumns(labels: ExportLabels): Array<Column<ClassroomFigures>> {
+  const l = labels.classroom;
+  return [
+    { header: l.classroom, width: 20, value: (c) => c.classroomName },
+    { header: l.school, width: 20, value: (c) => c.schoolName },
+    { header: l.expected, width: 10, value: (c) => c.expectedStudents },
+    { header: l.present, width: 10, value: (c) => c.presentStudents },
+    { header: l.connectedMinutes, width: 12, value: (c) => c.connectedMinutes },
+    { header: l.avgRtt, width: 16, value: (c) => c.quality.avgRttMs },
+    { header: l.avgLoss, width: 16, value: (c) => c.quality.avgPacketLossPct },
+    { header: l.poorPct, width: 16, value: (c) => c.quality.poorPct },
+  ];
+}
+
+/** The participant table as XLSX (with the receiving classrooms as a second sheet) or as CSV. */
+export async function exportLessonReport(report: LessonReport, format: 'xlsx' | 'csv', locale: Locale): Promise<ExportedReport> {
+  const labels = EXPORT_LABELS[locale];
+  const people = participantColumns(labels);
+  const names = fileNames(report, labels, format);
+  if (format === 'csv') {
+    return { ...names, contentType: 'text/csv; charset=utf-8', body: toCsv(people, report.participants) };
+  }
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = '同课 Tongke';
+  workbook.created = new Date();
+  addSheet(workbook, labels.participantsSheet, people, report.participants);
+  addSheet(workbook, labels.classroomsSheet, classroomColumns(labels), report.classrooms);
+  const body = Buffer.from(await workbook.xlsx.writeBuffer());
+  return { ...names, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
+}
+
+function addSheet<T>(workbook: ExcelJS.Workbook, name: string, columns: ReadonlyArray<Column<T>>, rows: readonly T[]): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  sheet.getRow(1).font = { bold: true };
+  for (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));
+}
+
+/**
+ * RFC 4180 CSV with a UTF-8 byte-order mark (so that Excel opens Chinese text correctly). A text cell
+ * that a spreadsheet would run as a formula (= + - @) is prefixed with an apostrophe.
+ */
+function toCsv<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[]): string {
+  const cell = (value: Cell): string => {
+    if (value === null) return '';
+    if (typeof value === 'number') return String(value);
+    const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [columns.map((c) => cell(c.header)), ...rows.map((row) => columns.map((c) => cell(c.value(row))))];
+  return `\uFEFF${lines.map((line) => line.join(',')).join('\r\n')}\r\n`;
+}
+
+function fileNames(report: LessonReport, labels: ExportLabels, extension: string): Pick<ExportedReport, 'fileName' | 'asciiFileName'> {
+  const date = report.header.startedAt.slice(0, 10);
+  const course = report.header.courseName.replace(/[\\/:*?"<>|\s]+/g, '_');
+  return {
+    fileName: `${labels.fileStem}_${course}_${date}.${extension}`,
+    asciiFileName: `lesson-report-${report.header.lessonSessionId}-${date}.${extension}`,
+  };
+}
+
+/** `attachment` with an ASCII fallback and the real (Chinese) name as RFC 5987 `filename*`. */
+export function contentDisposition(file: Pick<ExportedReport, 'fileName' | 'asciiFileName'>): string {
+  const encoded = encodeURIComponent(file.fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${file.asciiFileName}"; filename*=UTF-8''${encoded}`;
+}

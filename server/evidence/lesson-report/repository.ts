@@ -1,0 +1,251 @@
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import type { TongkeDb } from '../../db/client.js';
+import {
+  attendanceIntervals,
+  classrooms,
+  courseReceivers,
+  courses,
+  lessonSessions,
+  mediaStateIntervals,
+  participationEvents,
+  qualitySamples,
+  schools,
+  users,
+} from '../../db/schema/index.js';
+import { chunks } from '../../core/lists.js';
+
+/** A lesson session with its course, as a report's header and a list's row need it. */
+export interface SessionRow {
+  id: number;
+  courseId: number;
+  startedAt: Date;
+  endedAt: Date | null;
+  endReason: 'ended_by_teacher' | 'timed_out' | 'server_restart' | null;
+  courseName: string;
+  subject: (typeof courses.$inferSelect)['subject'];
+  kind: (typeof courses.$inferSelect)['kind'];
+  grade: number;
+  leadTeacherId: number;
+  leadTeacherName: string;
+  hostSchoolName: string;
+}
+
+export type AttendanceRow = Pick<
+  typeof attendanceIntervals.$inferSelect,
+  'participantId' | 'userId' | 'siteKind' | 'classroomId' | 'schoolId' | 'joinedAt' | 'leftAt' | 'leaveReason' | 'headcount' | 'lastHeartbeatAt'
+>;
+export type MediaStateRow = Pick<typeof mediaStateIntervals.$inferSelect, 'participantId' | 'userId' | 'kind' | 'startedAt' | 'endedAt'>;
+export type ParticipationRow = Pick<typeof participationEvents.$inferSelect, 'participantId' | 'userId' | 'kind' | 'occurredAt' | 'pollId' | 'correct'>;
+export type QualityRow = Pick<typeof qualitySamples.$inferSelect, 'participantId' | 'classroomId' | 'rttMs' | 'packetLossPct' | 'consumerScore'>;
+
+export interface ReceiverRow {
+  classroomId: number;
+  classroomName: string;
+  schoolName: string;
+  assistantTeacherId: number | null;
+  expectedStudents: number;
+}
+
+/** Everything recorded about one lesson session. */
+export interface LessonEvidence {
+  attendance: AttendanceRow[];
+  mediaStates: MediaStateRow[];
+  participation: ParticipationRow[];
+  quality: QualityRow[];
+}
+
+/** Names of the people, classrooms and schools a report mentions. */
+export interface ReportNames {
+  users: Map<number, string>;
+  classrooms: Map<number, { name: string; schoolName: string }>;
+  schools: Map<number, string>;
+}
+
+const SESSION_COLUMNS = {
+  id: lessonSessions.id,
+  courseId: lessonSessions.courseId,
+  startedAt: lessonSessions.startedAt,
+  endedAt: lessonSessions.endedAt,
+  endReason: lessonSessions.endReason,
+  courseName: courses.name,
+  subject: courses.subject,
+  kind: courses.kind,
+  grade: courses.grade,
+  leadTeacherId: courses.leadTeacherId,
+  leadTeacherName: users.displayName,
+  hostSchoolName: schools.name,
+};
+
+/** Reads lesson sessions and their evidence for the per-lesson report. */
+export class LessonReportRepository {
+  constructor(private readonly db: TongkeDb) {}
+
+  session(id: number): SessionRow | undefined {
+    return this.#sessions().where(eq(lessonSessions.id, id)).get();
+  }
+
+  sessions(ids: readonly number[]): SessionRow[] {
+    return chunks(ids).flatMap((part) => this.#sessions().where(inArray(lessonSessions.id, part)).all());
+  }
+
+  /**
+   * Sessions started in [from, to), newest first: of one course, and/or of courses hosted by a school or
+   * received in one of its classrooms.
+   */
+  sessionIdsBetween(from: Date, to: Date, filter: { courseId?: number; schoolId?: number }): Array<{ id: number; courseId: number }> {
+    const conditions = [gte(lessonSessions.startedAt, from), lt(lessonSessions.startedAt, to)];
+    if (filter.courseId !== undefined) conditions.push(eq(lessonSessions.courseId, filter.courseId));
+    if (filter.schoolId !== undefined) {
+      const receivedThere = this.db
+        .select({ courseId: courseReceivers.courseId })
+        .from(courseReceivers)
+        .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
+        .where(eq(classrooms.schoolId, filter.schoolId));
+      conditions.push(or(eq(courses.schoolId, filter.schoolId), inArray(lessonSessions.courseId, receivedThere))!);
+    }
+    return this.db
+      .select({ id: lessonSessions.id, courseId: lessonSessions.courseId })
+      .from(lessonSessions)
+      .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
+      .where(and(...conditions))
+      .orderBy(desc(lessonSessions.startedAt), desc(lessonSessions.id))
+      .all();
+  }
+
+  /** Of these sessions, the ones the user was present in. */
+  sessionsAttendedBy(userId: number, ids: readonly number[]): Set<number> {
+    const attended = new Set<number>();
+    for (const part of chunks(ids)) {
+      const rows = this.db
+        .selectDistinct({ id: attendanceIntervals.lessonSessionId })
+        .from(attendanceIntervals)
+        .where(and(eq(attendanceIntervals.userId, userId), inArray(attendanceIntervals.lessonSessionId, part)))
+        .all();
+      for (const row of rows) attended.add(row.id);
+    }
+    return attended;
+  }
+
+  /** Per session: sites present, and receiving classrooms present. */
+  presence(ids: readonly number[]): Map<number, { sites: number; receivingClassrooms: number }> {
+    const presence = new Map<number, { sites: number; receivingClassrooms: number }>();
+    for (const part of chunks(ids)) {
+      const rows = this.db
+        .select({
+          id: attendanceIntervals.lessonSessionId,
+          sites: countDistinct(sql`coalesce(${attendanceIntervals.userId}, ${attendanceIntervals.participantId})`),
+          receivingClassrooms: countDistinct(sql`case when ${attendanceIntervals.siteKind} = 'receiving_classroom' then ${attendanceIntervals.classroomId} end`),
+        })
+        .from(attendanceIntervals)
+        .where(inArray(attendanceIntervals.lessonSessionId, part))
+        .groupBy(attendanceIntervals.lessonSessionId)
+        .all();
+      for (const row of rows) presence.set(row.id, { sites: row.sites, receivingClassrooms: row.receivingClassrooms });
+    }
+    return presence;
+  }
+
+  /** How many receiving classrooms each course has. */
+  receiverCounts(courseIds: readonly number[]): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const part of chunks(courseIds)) {
+      const rows = this.db
+        .select({ courseId: courseReceivers.courseId, receivers: count() })
+        .from(courseReceivers)
+        .where(inArray(courseReceivers.courseId, part))
+        .groupBy(courseReceivers.courseId)
+        .all();
+      for (const row of rows) counts.set(row.courseId, row.receivers);
+    }
+    return counts;
+  }
+
+  receivers(courseId: number): ReceiverRow[] {
+    return this.db
+      .select({
+        classroomId: courseReceivers.classroomId,
+        classroomName: classrooms.name,
+        schoolName: schools.name,
+        assistantTeacherId: courseReceivers.assistantTeacherId,
+        expectedStudents: courseReceivers.expectedStudents,
+      })
+      .from(courseReceivers)
+      .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
+      .innerJoin(schools, eq(schools.id, classrooms.schoolId))
+      .where(eq(courseReceivers.courseId, courseId))
+      .orderBy(asc(schools.name), asc(classrooms.name))
+      .all();
+  }
+
+  evidence(lessonSessionId: number): LessonEvidence {
+    const a = attendanceIntervals;
+    const m = mediaStateIntervals;
+    const p = participationEvents;
+    const q = qualitySamples;
+    return {
+      attendance: this.db
+        .select({
+          participantId: a.participantId,
+          userId: a.userId,
+          siteKind: a.siteKind,
+          classroomId: a.classroomId,
+          schoolId: a.schoolId,
+          joinedAt: a.joinedAt,
+          leftAt: a.leftAt,
+          leaveReason: a.leaveReason,
+          headcount: a.headcount,
+          lastHeartbeatAt: a.lastHeartbeatAt,
+        })
+        .from(a)
+        .where(eq(a.lessonSessionId, lessonSessionId))
+        .orderBy(asc(a.joinedAt), asc(a.id))
+        .all(),
+      mediaStates: this.db
+        .select({ participantId: m.participantId, userId: m.userId, kind: m.kind, startedAt: m.startedAt, endedAt: m.endedAt })
+        .from(m)
+        .where(eq(m.lessonSessionId, lessonSessionId))
+        .all(),
+      participation: this.db
+        .select({ participantId: p.participantId, userId: p.userId, kind: p.kind, occurredAt: p.occurredAt, pollId: p.pollId, correct: p.correct })
+        .from(p)
+        .where(eq(p.lessonSessionId, lessonSessionId))
+        .orderBy(asc(p.occurredAt), asc(p.id))
+        .all(),
+      quality: this.db
+        .select({ participantId: q.participantId, classroomId: q.classroomId, rttMs: q.rttMs, packetLossPct: q.packetLossPct, consumerScore: q.consumerScore })
+        .from(q)
+        .where(eq(q.lessonSessionId, lessonSessionId))
+        .all(),
+    };
+  }
+
+  names(ids: { userIds: readonly number[]; classroomIds: readonly number[]; schoolIds: readonly number[] }): ReportNames {
+    const names: ReportNames = { users: new Map(), classrooms: new Map(), schools: new Map() };
+    for (const part of chunks(ids.userIds)) {
+      for (const u of this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)).all()) names.users.set(u.id, u.name);
+    }
+    for (const part of chunks(ids.classroomIds)) {
+      const rows = this.db
+        .select({ id: classrooms.id, name: classrooms.name, schoolName: schools.name })
+        .from(classrooms)
+        .innerJoin(schools, eq(schools.id, classrooms.schoolId))
+        .where(inArray(classrooms.id, part))
+        .all();
+      for (const c of rows) names.classrooms.set(c.id, { name: c.name, schoolName: c.schoolName });
+    }
+    for (const part of chunks(ids.schoolIds)) {
+      for (const s of this.db.select({ id: schools.id, name: schools.name }).from(schools).where(inArray(schools.id, part)).all()) names.schools.set(s.id, s.name);
+    }
+    return names;
+  }
+
+  #sessions() {
+    return this.db
+      .select(SESSION_COLUMNS)
+      .from(lessonSessions)
+      .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
+      .innerJoin(users, eq(users.id, courses.leadTeacherId))
+      .innerJoin(schools, eq(schools.id, courses.schoolId))
+      .$dynamic();
+  }
+}

@@ -1,0 +1,192 @@
+import type { IndicatorReport, IndicatorTable, UsageFigures, UsageReport, UsageTable, UsageUnit } from '../../../shared/api/evidence-usage.js';
+import { SHARED_MESSAGES, type Locale } from '../../../shared/i18n/index.js';
+import type { Subject } from '../../../shared/subjects.js';
+import { shanghaiDate } from '../../../shared/time.js';
+import { LABELS, tr, type Bilingual } from './labels.js';
+
+export type Cell = string | number | null;
+export type ColumnKind = 'text' | 'integer' | 'number' | 'percent';
+
+/** One downloadable table, its texts already in the caller's language. */
+export interface ExportTable {
+  sheet: string;
+  columns: Array<{ header: string; kind: ColumnKind }>;
+  rows: Cell[][];
+}
+
+interface Column<T> {
+  label: Bilingual;
+  kind: ColumnKind;
+  value: (row: T) => Cell;
+}
+
+const percent = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 10000) / 100);
+
+function table<T>(sheet: Bilingual, columns: ReadonlyArray<Column<T>>, rows: readonly T[], locale: Locale): ExportTable {
+  return {
+    sheet: tr(sheet, locale),
+    columns: columns.map((c) => ({ header: tr(c.label, locale), kind: c.kind })),
+    rows: rows.map((row) => columns.map((c) => c.value(row))),
+  };
+}
+
+function texts(locale: Locale) {
+  const shared = SHARED_MESSAGES[locale];
+  const sep = locale === 'zh-CN' ? '、' : ', ';
+  return {
+    subjects: (subjects: readonly Subject[]) => subjects.map((s) => shared.subject[s]).join(sep),
+    names: (names: readonly string[]) => names.join(sep),
+    yesNo: (value: boolean | null) => (value === null ? tr(LABELS.notSet, locale) : tr(value ? LABELS.yes : LABELS.no, locale)),
+    subject: (s: Subject) => shared.subject[s],
+    groupRole: shared.groupRole,
+    lessonKind: shared.lessonKind,
+  };
+}
+
+/** The figure columns every usage table shares. */
+function figureColumns(locale: Locale): Array<Column<UsageFigures>> {
+  const t = texts(locale);
+  const int = (label: Bilingual, value: (f: UsageFigures) => number): Column<UsageFigures> => ({ label, kind: 'integer', value });
+  return [
+    int(LABELS.scheduledLessons, (f) => f.scheduledLessons),
+    int(LABELS.scheduledDelivered, (f) => f.scheduledDelivered),
+    int(LABELS.heldLessons, (f) => f.heldLessons),
+    int(LABELS.deliveredLessons, (f) => f.deliveredLessons),
+    int(LABELS.hostedLessons, (f) => f.hostedLessons),
+    int(LABELS.receivedLessons, (f) => f.receivedLessons),
+    { label: LABELS.receivedHours, kind: 'number', value: (f) => f.receivedHours },
+    { label: LABELS.hostedHours, kind: 'number', value: (f) => f.hostedHours },
+    { label: LABELS.studentHours, kind: 'number', value: (f) => f.studentHours },
+    int(LABELS.receivingClassrooms, (f) => f.receivingClassrooms),
+    { label: LABELS.hoursPerClassroomWeek, kind: 'number', value: (f) => f.hoursPerClassroomWeek },
+    { label: LABELS.subjects, kind: 'text', value: (f) => t.subjects(f.subjects) },
+    { label: LABELS.shortageSubjects, kind: 'text', value: (f) => t.subjects(f.shortageSubjects) },
+    int(LABELS.teacherCount, (f) => f.teacherCount),
+    { label: LABELS.teacherNames, kind: 'text', value: (f) => t.names(f.teacherNames) },
+    int(LABELS.attendanceExpected, (f) => f.attendanceExpected),
+    int(LABELS.attendancePresent, (f) => f.attendancePresent),
+    { label: LABELS.attendanceRate, kind: 'percent', value: (f) => percent(f.attendanceRate) },
+    int(LABELS.homeExpected, (f) => f.homeExpected),
+    int(LABELS.homePresent, (f) => f.homePresent),
+    { label: LABELS.participationRate, kind: 'percent', value: (f) => percent(f.participationRate) },
+    int(LABELS.hands, (f) => f.hands),
+    int(LABELS.chatMessages, (f) => f.chatMessages),
+    int(LABELS.pollAnswers, (f) => f.pollAnswers),
+  ];
+}
+
+const onRow = <R>(columns: Array<Column<UsageFigures>>, figures: (row: R) => UsageFigures): Array<Column<R>> =>
+  columns.map((c) => ({ ...c, value: (row: R) => c.value(figures(row)) }));
+
+/** The usage report's tables: its units (with a total row) and its trend. */
+export function usageTables(report: UsageReport, locale: Locale): Record<UsageTable, ExportTable> {
+  const t = texts(locale);
+  type Row = { unit: UsageUnit | null; figures: UsageFigures };
+  const unitKind = (unit: UsageUnit | null): string => {
+    if (!unit) return '';
+    if (unit.kind === 'school') return unit.groupRole ? t.groupRole[unit.groupRole] : '';
+    if (unit.kind === 'classroom') return tr(unit.receiving ? LABELS.receivingClassroom : LABELS.hostClassroom, locale);
+    if (unit.kind === 'students') return tr(LABELS.students, locale);
+    return unit.lesson ? t.lessonKind[unit.lesson.kind] : '';
+  };
+  const leading: Array<Column<Row>> =
+    report.scope === 'classroom'
+      ? [
+          { label: LABELS.startedAt, kind: 'text', value: (r) => (r.unit?.lesson ? shanghaiDateTime(r.unit.lesson.startedAt) : tr(LABELS.total, locale)) },
+          { label: LABELS.lesson, kind: 'text', value: (r) => r.unit?.lesson?.courseName ?? '' },
+          { label: LABELS.subject, kind: 'text', value: (r) => (r.unit?.lesson ? t.subject(r.unit.lesson.subject) : '') },
+          { label: LABELS.lessonKind, kind: 'text', value: (r) => unitKind(r.unit) },
+        ]
+      : [
+          { label: report.scope === 'school' ? LABELS.classroom : LABELS.school, kind: 'text', value: (r) => r.unit?.name ?? tr(LABELS.total, locale) },
+          ...(report.scope === 'school' ? [] : [{ label: LABELS.group, kind: 'text' as const, value: (r: Row) => r.unit?.groupName ?? '' }]),
+          { label: LABELS.unitKind, kind: 'text', value: (r) => unitKind(r.unit) },
+        ];
+  const rows: Row[] = [...report.rows, { unit: null, figures: report.totals }];
+  const trendLeading: Array<Column<UsageReport['trend'][number]>> = [
+    { label: report.groupBy === 'week' ? LABELS.week : LABELS.period, kind: 'text', value: (p) => p.label },
+    { label: LABELS.from, kind: 'text', value: (p) => p.from },
+    { label: LABELS.to, kind: 'text', value: (p) => p.to },
+  ];
+  return {
+    units: table(LABELS.usageSheet, [...leading, ...onRow<Row>(figureColumns(locale), (r) => r.figures)], rows, locale),
+    trend: table(LABELS.trendSheet, [...trendLeading, ...onRow(figureColumns(locale), (p: UsageReport['trend'][number]) => p.figures)], report.trend, locale),
+  };
+}
+
+/** The indicator report's tables: schools against the targets, the weekly trend, subject coverage, and the 差异系数. */
+export function indicatorTables(report: IndicatorReport, locale: Locale): Record<IndicatorTable, ExportTable> {
+  const t = texts(locale);
+  type School = IndicatorReport['schools'][number];
+  const schools: Array<Column<School>> = [
+    { label: LABELS.school, kind: 'text', value: (s) => s.school.name },
+    { label: LABELS.group, kind: 'text', value: (s) => s.school.groupName ?? '' },
+    { label: LABELS.groupRole, kind: 'text', value: (s) => t.groupRole[s.school.groupRole] },
+    { label: LABELS.studentCount, kind: 'integer', value: (s) => s.school.studentCount },
+    { label: LABELS.evaluated, kind: 'text', value: (s) => t.yesNo(s.evaluated) },
+    { label: LABELS.scheduledLessons, kind: 'integer', value: (s) => s.scheduledLessons },
+    { label: LABELS.receivedLessons, kind: 'integer', value: (s) => s.receivedLessons },
+    { label: LABELS.lessonsPerWeek, kind: 'number', value: (s) => s.lessonsPerWeek },
+    { label: LABELS.subjectCount, kind: 'integer', value: (s) => s.subjects.length },
+    { label: LABELS.subjects, kind: 'text', value: (s) => t.subjects(s.subjects) },
+    { label: LABELS.missingRequired, kind: 'text', value: (s) => t.subjects(s.missingRequiredSubjects) },
+    { label: LABELS.attendanceRate, kind: 'percent', value: (s) => percent(s.attendanceRate) },
+    { label: LABELS.sharedHours, kind: 'number', value: (s) => s.sharedHours },
+    { label: LABELS.hoursPerStudent, kind: 'number', value: (s) => (s.hoursPerStudent === null ? null : Math.round(s.hoursPerStudent * 10000) / 10000) },
+    { label: LABELS.meetsLessons, kind: 'text', value: (s) => (s.evaluated ? t.yesNo(s.meets.lessonsPerWeek) : '') },
+    { label: LABELS.meetsSubjects, kind: 'text', value: (s) => (s.evaluated ? t.yesNo(s.meets.subjectsPerTerm) : '') },
+    { label: LABELS.meetsAttendance, kind: 'text', value: (s) => (s.evaluated ? t.yesNo(s.meets.attendance) : '') },
+    { label: LABELS.meetsRequired, kind: 'text', value: (s) => (s.evaluated ? t.yesNo(s.meets.requiredSubjects) : '') },
+    { label: LABELS.routineUse, kind: 'text', value: (s) => (s.evaluated ? t.yesNo(s.routineUse) : '') },
+  ];
+  type Week = IndicatorReport['trend'][number];
+  const trend: Array<Column<Week>> = [
+    { label: LABELS.week, kind: 'text', value: (w) => w.week },
+    { label: LABELS.from, kind: 'text', value: (w) => w.from },
+    { label: LABELS.to, kind: 'text', value: (w) => w.to },
+    { label: LABELS.deliveredLessons, kind: 'integer', value: (w) => w.deliveredLessons },
+    { label: LABELS.receivedHours, kind: 'number', value: (w) => w.receivedHours },
+    { label: LABELS.attendanceRate, kind: 'percent', value: (w) => percent(w.attendanceRate) },
+    { label: LABELS.schoolsMeetingLessonTarget, kind: 'integer', value: (w) => w.schoolsMeetingLessonTarget },
+  ];
+  type MatrixRow = IndicatorReport['matrix']['rows'][number];
+  const matrix: Array<Column<MatrixRow>> = [
+    { label: LABELS.school, kind: 'text', value: (r) => r.schoolName },
+    { label: LABELS.groupRole, kind: 'text', value: (r) => t.groupRole[r.groupRole] },
+    ...report.matrix.subjects.flatMap((subject, i): Array<Column<MatrixRow>> => [
+      { label: bilingualPair(subject, LABELS.scheduledShort), kind: 'integer', value: (r) => r.cells[i]?.scheduled ?? 0 },
+      { label: bilingualPair(subject, LABELS.deliveredShort), kind: 'integer', value: (r) => r.cells[i]?.delivered ?? 0 },
+    ]),
+  ];
+  type DisparityRow = { name: string; students: number | null; hours: number | null; value: number | null };
+  const d = report.disparity;
+  const disparityRows: DisparityRow[] = [
+    ...d.values.map((v) => ({ name: v.schoolName, students: v.students, hours: v.sharedHours, value: v.value })),
+    { name: tr(LABELS.mean, locale), students: d.totalStudents, hours: null, value: d.mean },
+    { name: tr(LABELS.standardDeviation, locale), students: null, hours: null, value: d.standardDeviation },
+    { name: tr(LABELS.cv, locale), students: null, hours: null, value: d.coefficientOfVariation },
+  ];
+  const disparity: Array<Column<DisparityRow>> = [
+    { label: LABELS.school, kind: 'text', value: (r) => r.name },
+    { label: LABELS.weight, kind: 'integer', value: (r) => r.students },
+    { label: LABELS.sharedHours, kind: 'number', value: (r) => r.hours },
+    { label: LABELS.hoursPerStudent, kind: 'number', value: (r) => (r.value === null ? null : Math.round(r.value * 1_000_000) / 1_000_000) },
+  ];
+  return {
+    schools: table(LABELS.schoolsSheet, schools, report.schools, locale),
+    trend: table(LABELS.trendSheet, trend, report.trend, locale),
+    matrix: table(LABELS.matrixSheet, matrix, report.matrix.rows, locale),
+    disparity: table(LABELS.disparitySheet, disparity, disparityRows, locale),
+  };
+}
+
+function bilingualPair(subject: Subject, suffix: Bilingual): Bilingual {
+  return { 'zh-CN': `${SHARED_MESSAGES['zh-CN'].subject[subject]}·${suffix['zh-CN']}`, en: `${SHARED_MESSAGES.en.subject[subject]} ${suffix.en}` };
+}
+
+/** "2026-09-07 09:00" in Shanghai time. */
+function shanghaiDateTime(iso: string): string {
+  const instant = new Date(iso);
+  const time = new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
+  return `${shanghaiDate(instant)} ${time}`;
+}

@@ -1,0 +1,70 @@
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { Cell, ExportTable } from './export-tables.js';
+
+export const CSV_TYPE = 'text/csv; charset=utf-8';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const csvCell = (value: Cell): string => {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+/**
+ * One table as CSV: a header row, CRLF line ends, RFC 4180 quoting, and a UTF-8 byte-order mark so that
+ * Excel on a Chinese Windows opens the Chinese headers correctly.
+ */
+export function toCsv(table: ExportTable): string {
+  const lines = [table.columns.map((c) => csvCell(c.header)), ...table.rows.map((row) => row.map(csvCell))];
+  return '\ufeff' + lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * The tables as one workbook (a sheet each), written as a stream: rows are committed as they are added,
+ * so the download starts at once and a large report never sits whole in memory. Errors destroy the stream
+ * (the caller's `onError` is told, to log them).
+ */
+export function xlsxStream(tables: readonly ExportTable[], onError: (error: unknown) => void): Readable {
+  const stream = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'Tongke 同课';
+  workbook.created = new Date();
+  const write = async () => {
+    for (const table of tables) {
+      const sheet = workbook.addWorksheet(table.sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+      sheet.columns = table.columns.map((c, i) => ({
+        header: c.header,
+        key: String(i),
+        width: Math.min(40, Math.max(10, displayWidth(c.header) + 2)),
+        style: c.kind === 'number' || c.kind === 'percent' ? { numFmt: '0.00' } : c.kind === 'integer' ? { numFmt: '0' } : {},
+      }));
+      sheet.getRow(1).font = { bold: true };
+      for (const row of table.rows) sheet.addRow(row).commit();
+      sheet.commit();
+    }
+    await workbook.commit();
+  };
+  write().catch((error: unknown) => {
+    onError(error);
+    stream.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  return stream;
+}
+
+/** Columns of a text in a spreadsheet: CJK characters are about twice as wide. */
+function displayWidth(text: string): number {
+  let width = 0;
+  for (const char of text) width += /[\u2e80-\uffff]/.test(char) ? 2 : 1;
+  return width;
+}
+
+/**
+ * `attachment` with the real (possibly Chinese) name as RFC 5987 `filename*` and an ASCII `filename` for
+ * old clients.
+ */
+export function contentDisposition(name: string, asciiName: string): string {
+  const fallback = asciiName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,185 @@
+import type { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, SchoolIndicator } from '../../../shared/api/evidence-usage.js';
+import { SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
+import { shanghaiDate } from '../../../shared/time.js';
+import { notFound } from '../../core/errors.js';
+import { groupBy } from '../../core/lists.js';
+import { studentWeightedDisparity } from './disparity.js';
+import { hours, rate, resolveRange, round } from './figures.js';
+import type { RollupFilter, RollupSums, TargetsRow } from './repository.js';
+import type { UsageReportService } from './service.js';
+
+const NO_TARGETS: Omit<RegionTargets, 'regionId'> = { lessonsPerWeek: null, subjectsPerTerm: null, attendancePct: null, requiredSubjects: [], maxCv: null, updatedAt: null };
+
+const targetsView = (regionId: number, row: TargetsRow | undefined): RegionTargets =>
+  row
+    ? {
+        regionId,
+        lessonsPerWeek: row.lessonsPerWeek,
+        subjectsPerTerm: row.subjectsPerTerm,
+        attendancePct: row.attendancePct,
+        requiredSubjects: SUBJECTS.filter((s) => row.requiredSubjects.includes(s)),
+        maxCv: row.maxCv,
+        updatedAt: row.updatedAt.toISOString(),
+      }
+    : { regionId, ...NO_TARGETS };
+
+/**
+ * The region's evidence for the county evaluation: which receiving schools meet the targets the region set
+ * (routine use, 常态化), the weekly trend, the student-weighted 差异系数 of shared-lesson hours per student
+ * across its schools, and which teaching points received (or missed) which subjects.
+ */
+export class IndicatorService {
+  constructor(private readonly usage: UsageReportService) {}
+
+  targets(regionId: number): RegionTargets {
+    if (!this.usage.repo.region(regionId)) throw notFound();
+    return targetsView(regionId, this.usage.repo.targets(regionId));
+  }
+
+  saveTargets(regionId: number, body: RegionTargetsBody, userId: number, now = new Date()): RegionTargets {
+    if (!this.usage.repo.region(regionId)) throw notFound();
+    this.usage.repo.saveTargets({ regionId, ...body, requiredSubjects: [...new Set(body.requiredSubjects)], updatedAt: now, updatedBy: userId });
+    return this.targets(regionId);
+  }
+
+  report(query: IndicatorQuery, today = shanghaiDate(new Date())): IndicatorReport {
+    const { repo } = this.usage;
+    const region = repo.region(query.regionId);
+    if (!region) throw notFound();
+    const range = resolveRange(query, region.id, repo, today);
+    const targets = this.targets(region.id);
+    const filter: RollupFilter = {
+      scope: { column: 'region_id', ids: [region.id] },
+      fromDay: range.from,
+      toDay: range.to,
+      fromInstant: range.fromInstant,
+      toInstant: range.toInstant,
+      courseIds: null,
+      deliveredSeconds: this.usage.deliveredSeconds,
+    };
+
+    const schoolRows = repo.schools({ regionId: region.id }).filter((s) => s.active);
+    const sums = new Map(repo.sums(filter, 'school').map((s) => [s.key, s]));
+    const scheduled = new Map(repo.scheduled(filter, 'school').map((s) => [s.key, s]));
+    const subjects = groupBy(repo.receivedSubjects(filter, 'school'), (s) => s.key);
+    const receiving = repo.receivingSchools(region.id, range.from, range.to);
+    const sharedSeconds = (s: RollupSums | undefined) => (s?.receivedSeconds ?? 0) + (s?.hostedSeconds ?? 0);
+
+    const schools: SchoolIndicator[] = schoolRows.map((school) => {
+      const key = String(school.id);
+      const s = sums.get(key);
+      const received = SUBJECTS.filter((subject) => (subjects.get(key) ?? []).some((r) => r.subject === subject));
+      const missing = targets.requiredSubjects.filter((subject) => !received.includes(subject));
+      const lessonsPerWeek = round((s?.received ?? 0) / range.weeks, 2);
+      const attendanceRate = rate(s?.attendancePresent ?? 0, s?.attendanceExpected ?? 0);
+      const meets = {
+        lessonsPerWeek: targets.lessonsPerWeek === null ? null : lessonsPerWeek >= targets.lessonsPerWeek,
+        subjectsPerTerm: targets.subjectsPerTerm === null ? null : received.length >= targets.subjectsPerTerm,
+        attendance: targets.attendancePct === null ? null : attendanceRate !== null && attendanceRate * 100 >= targets.attendancePct,
+        requiredSubjects: targets.requiredSubjects.length === 0 ? null : missing.length === 0,
+      };
+      const evaluated = school.groupRole === 'teaching_point' || receiving.has(school.id);
+      const set = Object.values(meets).filter((m): m is boolean => m !== null);
+      const shared = sharedSeconds(s) / 3600;
+      return {
+        school: { id: school.id, name: school.name, groupId: school.groupId, groupName: school.groupName, groupRole: school.groupRole, stage: school.stage, studentCount: school.studentCount },
+        evaluated,
+        receivedLessons: s?.received ?? 0,
+        scheduledLessons: scheduled.get(key)?.scheduled ?? 0,
+        lessonsPerWeek,
+        subjects: received,
+        missingRequiredSubjects: missing,
+        attendanceRate,
+        sharedHours: round(shared, 2),
+        hoursPerStudent: school.studentCount > 0 ? shared / school.studentCount : null,
+        meets,
+        routineUse: evaluated && set.length > 0 ? set.every(Boolean) : null,
+      };
+    });
+
+    const disparityValues = schoolRows
+      .filter((s) => s.studentCount > 0)
+      .map((s) => ({ schoolId: s.id, schoolName: s.name, students: s.studentCount, sharedHours: round(sharedSeconds(sums.get(String(s.id))) / 3600, 2), value: sharedSeconds(sums.get(String(s.id))) / 3600 / s.studentCount }));
+    const disparity = studentWeightedDisparity(disparityValues);
+
+    const total = repo.sums(filter, 'all')[0];
+    const evaluated = schools.filter((s) => s.evaluated);
+    return {
+      region,
+      term: range.term ? { id: range.term.id, name: range.term.name, startsOn: range.term.startsOn, endsOn: range.term.endsOn } : null,
+      from: range.from,
+      to: range.to,
+      weeks: round(range.weeks, 2),
+      deliveredMinMinutes: Math.round(this.usage.deliveredSeconds / 60),
+      targets,
+      summary: {
+        schools: schools.length,
+        evaluatedSchools: evaluated.length,
+        routineUseSchools: evaluated.filter((s) => s.routineUse === true).length,
+        deliveredLessons: total?.delivered ?? 0,
+        scheduledLessons: repo.scheduled(filter, 'all')[0]?.scheduled ?? 0,
+        receivedHours: hours(total?.receivedSeconds ?? 0),
+        attendanceRate: rate(total?.attendancePresent ?? 0, total?.attendanceExpected ?? 0),
+        participationRate: rate(total?.participantsActive ?? 0, total?.participantsPresent ?? 0),
+        teacherCount: new Set(repo.teachers(filter, 'all').map((t) => t.userId)).size,
+      },
+      disparity: {
+        totalStudents: disparity.totalStudents,
+        schools: disparity.schools,
+        mean: disparity.mean,
+        standardDeviation: disparity.standardDeviation,
+        coefficientOfVariation: disparity.coefficientOfVariation,
+        limit: targets.maxCv,
+        meets: targets.maxCv === null || disparity.coefficientOfVariation === null ? null : disparity.coefficientOfVariation <= targets.maxCv,
+        values: disparityValues,
+      },
+      schools,
+      trend: this.#trend(filter, range, region.id, targets, new Set(evaluated.map((s) => String(s.school.id)))),
+      matrix: this.#matrix(filter, evaluated),
+    };
+  }
+
+  #trend(filter: RollupFilter, range: ReturnType<typeof resolveRange>, regionId: number, targets: RegionTargets, evaluated: ReadonlySet<string>): IndicatorReport['trend'] {
+    const { repo } = this.usage;
+    const weeks = new Map(repo.sums(filter, 'week').map((s) => [s.key, s]));
+    const perSchool = new Map(repo.sums(filter, 'school_week').map((s) => [s.key, s.received]));
+    return this.usage.periods('week', range, regionId).map((week) => {
+      const s = weeks.get(week.key);
+      const meeting =
+        targets.lessonsPerWeek === null
+          ? null
+          : [...evaluated].filter((school) => (perSchool.get(`${school}|${week.key}`) ?? 0) >= targets.lessonsPerWeek!).length;
+      return {
+        week: week.key,
+        from: week.from,
+        to: week.to,
+        deliveredLessons: s?.delivered ?? 0,
+        receivedHours: hours(s?.receivedSeconds ?? 0),
+        attendanceRate: rate(s?.attendancePresent ?? 0, s?.attendanceExpected ?? 0),
+        schoolsMeetingLessonTarget: meeting,
+      };
+    });
+  }
+
+  #matrix(filter: RollupFilter, evaluated: readonly SchoolIndicator[]): IndicatorReport['matrix'] {
+    const { repo } = this.usage;
+    const delivered = new Map(repo.receivedSubjects(filter, 'school_subject').map((r) => [r.key, r.lessons]));
+    const scheduled = new Map(repo.scheduled(filter, 'school_subject').map((r) => [r.key, r.scheduled]));
+    const ids = new Set(evaluated.map((s) => String(s.school.id)));
+    const seen = new Set<Subject>(SHORTAGE_SUBJECTS);
+    for (const key of [...delivered.keys(), ...scheduled.keys()]) {
+      const [school, subject] = key.split('|') as [string, Subject];
+      if (ids.has(school)) seen.add(subject);
+    }
+    const subjects = SUBJECTS.filter((s) => seen.has(s));
+    return {
+      subjects,
+      rows: evaluated.map((s) => ({
+        schoolId: s.school.id,
+        schoolName: s.school.name,
+        groupRole: s.school.groupRole,
+        cells: subjects.map((subject) => ({ subject, scheduled: scheduled.get(`${s.school.id}|${subject}`) ?? 0, delivered: delivered.get(`${s.school.id}|${subject}`) ?? 0 })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import type { TongkeDb } from '../../db/client.js';
+import { computeLessonRollup } from './lesson-rollup.js';
+import { RollupRepository } from './rollup-repository.js';
+
+/**
+ * Recomputes the usage roll-up rows of one lesson session from its evidence and replaces the ones it had,
+ * in one transaction: calling it twice, or again after late evidence arrives, gives the same rows. The
+ * capture side calls it after a lesson's final flush. Lessons whose raw evidence the retention job has
+ * purged are left as they are (their roll-ups are all that remains).
+ */
+export function refreshLessonRollups(db: TongkeDb, lessonSessionId: number): void {
+  const repo = new RollupRepository(db);
+  repo.transaction(() => refreshIn(repo, lessonSessionId, repo.purgedBefore()));
+}
+
+export interface RollupRange {
+  /** Lessons that started at or after this instant (default: all). */
+  from?: Date;
+  /** …and before this one (default: all). */
+  to?: Date;
+}
+
+/**
+ * Recomputes the roll-ups of every lesson that started in the range (one transaction per lesson, so a long
+ * rebuild never holds the database for long). Lessons older than the last retention purge are skipped:
+ * their evidence is gone and their roll-ups are kept. Returns how many lessons were rolled up.
+ */
+export function rebuildRollups(db: TongkeDb, range: RollupRange = {}): number {
+  const repo = new RollupRepository(db);
+  const purgedBefore = repo.purgedBefore();
+  const from = purgedBefore && (!range.from || range.from < purgedBefore) ? purgedBefore : range.from;
+  const ids = repo.lessonIdsStartedBetween(from, range.to);
+  for (const id of ids) repo.transaction(() => refreshIn(repo, id, purgedBefore));
+  return ids.length;
+}
+
+function refreshIn(repo: RollupRepository, lessonSessionId: number, purgedBefore: Date | null): void {
+  const evidence = repo.lessonEvidence(lessonSessionId);
+  if (evidence && purgedBefore && evidence.lesson.startedAt < purgedBefore.getTime()) return;
+  repo.replaceLessonRollup(lessonSessionId, evidence ? computeLessonRollup(evidence) : null);
+}

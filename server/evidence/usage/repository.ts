@@ -1,0 +1,338 @@
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { LessonKind, SchoolGroupRole, SchoolStage, Subject } from '../../../shared/subjects.js';
+import type { TongkeDb } from '../../db/client.js';
+import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
+import { chunks } from '../../core/lists.js';
+
+/** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
+export interface RollupFilter {
+  scope: { column: 'region_id' | 'school_id' | 'classroom_id'; ids: readonly number[] };
+  /** Shanghai calendar days, inclusive. */
+  fromDay: string;
+  toDay: string;
+  /** The same range as instants: [from, to). */
+  fromInstant: Date;
+  toInstant: Date;
+  subject?: Subject | undefined;
+  kind?: LessonKind | undefined;
+  /** Only these courses (a teacher's own); null: all. */
+  courseIds: readonly number[] | null;
+  /** A site received a lesson when connected at least this long (seconds, at least 1). */
+  deliveredSeconds: number;
+}
+
+/** How report rows are grouped. Composite keys come back as "a|b". */
+export type RollupKey = 'all' | 'school' | 'classroom' | 'lesson' | 'week' | 'month' | 'term' | 'school_week' | 'school_subject';
+
+/** Summed figures of one key (see UsageFigures for what each means). */
+export interface RollupSums {
+  key: string;
+  held: number;
+  delivered: number;
+  hosted: number;
+  received: number;
+  receivedSeconds: number;
+  hostedSeconds: number;
+  studentSeconds: number;
+  attendanceExpected: number;
+  attendancePresent: number;
+  homeExpected: number;
+  homePresent: number;
+  participantsPresent: number;
+  participantsActive: number;
+  hands: number;
+  chatMessages: number;
+  pollAnswers: number;
+}
+
+export interface ScheduledSums {
+  key: string;
+  scheduled: number;
+  delivered: number;
+}
+
+export interface SchoolRow {
+  id: number;
+  name: string;
+  regionId: number;
+  groupId: number | null;
+  groupName: string | null;
+  groupRole: SchoolGroupRole;
+  stage: SchoolStage;
+  studentCount: number;
+  active: boolean;
+}
+
+export type TermRow = typeof terms.$inferSelect;
+export type TargetsRow = typeof regionTargets.$inferSelect;
+
+/** Roll-up columns shared by usage_site_days and usage_lesson_teachers. */
+const ROLLUP_KEYS: Record<RollupKey, SQL> = {
+  all: sql`0`,
+  school: sql`school_id`,
+  classroom: sql`coalesce(classroom_id, 0)`,
+  lesson: sql`lesson_session_id`,
+  week: sql`week`,
+  month: sql`substr(day, 1, 7)`,
+  term: sql`term_id`,
+  school_week: sql`school_id || '|' || week`,
+  school_subject: sql`school_id || '|' || subject`,
+};
+
+/** The same keys over a timetabled lesson `sl` of course `c` at site `site`. */
+const SCHEDULED_WEEK = sql`date(sl.starts_at / 1000, 'unixepoch', '+8 hours', '-6 days', 'weekday 1')`;
+const SCHEDULED_KEYS: Record<RollupKey, SQL> = {
+  all: sql`0`,
+  school: sql`site.school_id`,
+  classroom: sql`coalesce(site.classroom_id, 0)`,
+  lesson: sql`NULL`,
+  week: SCHEDULED_WEEK,
+  month: sql`strftime('%Y-%m', sl.starts_at / 1000, 'unixepoch', '+8 hours')`,
+  term: sql`c.term_id`,
+  school_week: sql`site.school_id || '|' || ${SCHEDULED_WEEK}`,
+  school_subject: sql`site.school_id || '|' || c.subject`,
+};
+
+const list = (ids: readonly number[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
+
+/**
+ * The reports' reads: aggregates over the usage roll-ups and the timetable (index range scans by region,
+ * school or classroom and day), the organisation names they are shown with, and the region targets.
+ */
+export class UsageRepository {
+  constructor(private readonly db: TongkeDb) {}
+
+  // ---- Roll-up aggregates ----
+
+  sums(filter: RollupFilter, key: RollupKey): RollupSums[] {
+    const min = filter.deliveredSeconds;
+    const rows = this.db.all<Record<string, unknown>>(sql`
+      SELECT ${ROLLUP_KEYS[key]} AS k,
+        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
+        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
+        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
+        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_kind <> 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS received,
+        TOTAL(CASE WHEN site_kind = 'receiving_classroom' THEN connected_seconds END) AS received_seconds,
+        TOTAL(CASE WHEN site_kind = 'host' THEN connected_seconds END) AS hosted_seconds,
+        TOTAL(CASE WHEN site_kind = 'student' THEN connected_seconds END) AS student_seconds,
+        TOTAL(attendance_expected) AS attendance_expected,
+        TOTAL(attendance_present) AS attendance_present,
+        TOTAL(home_expected) AS home_expected,
+        TOTAL(home_present) AS home_present,
+        TOTAL(participants_present) AS participants_present,
+        TOTAL(participants_active) AS participants_active,
+        TOTAL(hands) AS hands,
+        TOTAL(chat_messages) AS chat_messages,
+        TOTAL(poll_answers) AS poll_answers
+      FROM usage_site_days
+      WHERE ${this.#rollupWhere(filter)}
+      GROUP BY k`);
+    return rows.map((r) => ({
+      key: String(r.k),
+      held: num(r.held),
+      delivered: num(r.delivered),
+      hosted: num(r.hosted),
+      received: num(r.received),
+      receivedSeconds: num(r.received_seconds),
+      hostedSeconds: num(r.hosted_seconds),
+      studentSeconds: num(r.student_seconds),
+      attendanceExpected: num(r.attendance_expected),
+      attendancePresent: num(r.attendance_present),
+      homeExpected: num(r.home_expected),
+      homePresent: num(r.home_present),
+      participantsPresent: num(r.participants_present),
+      participantsActive: num(r.participants_active),
+      hands: num(r.hands),
+      chatMessages: num(r.chat_messages),
+      pollAnswers: num(r.poll_answers),
+    }));
+  }
+
+  /** Subjects of the delivered lessons received (not hosted), per key, with how many lessons of each. */
+  receivedSubjects(filter: RollupFilter, key: RollupKey): Array<{ key: string; subject: Subject; lessons: number }> {
+    const rows = this.db.all<{ k: unknown; subject: Subject; n: number }>(sql`
+      SELECT ${ROLLUP_KEYS[key]} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
+      FROM usage_site_days
+      WHERE ${this.#rollupWhere(filter)} AND lesson_start = 1 AND site_kind <> 'host' AND site_lesson_seconds >= ${filter.deliveredSeconds}
+      GROUP BY k, subject`);
+    return rows.map((r) => ({ key: String(r.k), subject: r.subject, lessons: num(r.n) }));
+  }
+
+  /** Distinct teachers who taught or took part, per key. */
+  teachers(filter: RollupFilter, key: RollupKey): Array<{ key: string; userId: number }> {
+    const rows = this.db.all<{ k: unknown; user_id: number }>(sql`
+      SELECT ${ROLLUP_KEYS[key]} AS k, user_id FROM usage_lesson_teachers WHERE ${this.#rollupWhere(filter)} GROUP BY k, user_id`);
+    return rows.map((r) => ({ key: String(r.k), userId: r.user_id }));
+  }
+
+  /**
+   * Timetabled lessons (not cancelled) starting in the range, of courses hosted or received in the scope,
+   * per key: how many, and how many a delivered session stood for at that site.
+   */
+  scheduled(filter: RollupFilter, key: RollupKey): ScheduledSums[] {
+    const scope = filter.scope.ids.length === 0 ? sql`0` : sql`${sql.raw(SCHEDULED_SCOPE[filter.scope.column])} IN (${list(filter.scope.ids)})`;
+    const conditions: SQL[] = [sql`sl.status = 'scheduled'`, sql`sl.starts_at >= ${filter.fromInstant.getTime()}`, sql`sl.starts_at < ${filter.toInstant.getTime()}`, scope];
+    if (filter.subject) conditions.push(sql`c.subject = ${filter.subject}`);
+    if (filter.kind) conditions.push(sql`c.kind = ${filter.kind}`);
+    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`0` : sql`c.id IN (${list(filter.courseIds)})`);
+    const min = filter.deliveredSeconds;
+    const rows = this.db.all<{ k: unknown; scheduled: number; delivered: number }>(sql`
+      SELECT ${SCHEDULED_KEYS[key]} AS k,
+        COUNT(DISTINCT sl.id) AS scheduled,
+        COUNT(DISTINCT CASE WHEN EXISTS (
+          SELECT 1 FROM usage_site_days u
+          WHERE u.scheduled_lesson_id = sl.id AND u.lesson_start = 1 AND u.site_lesson_seconds >= ${min} AND u.school_id = site.school_id
+            AND (u.classroom_id = site.classroom_id OR (site.classroom_id IS NULL AND u.site_kind = 'host'))
+        ) THEN sl.id END) AS delivered
+      FROM scheduled_lessons sl
+      JOIN courses c ON c.id = sl.course_id
+      JOIN (
+        SELECT cr.course_id AS course_id, cr.classroom_id AS classroom_id, cl.school_id AS school_id
+          FROM course_receivers cr JOIN classrooms cl ON cl.id = cr.classroom_id
+        UNION ALL
+        SELECT id, host_classroom_id, school_id FROM courses
+      ) site ON site.course_id = sl.course_id
+      JOIN schools sc ON sc.id = site.school_id
+      WHERE ${sql.join(conditions, sql` AND `)}
+      GROUP BY k`);
+    return rows.map((r) => ({ key: String(r.k), scheduled: num(r.scheduled), delivered: num(r.delivered) }));
+  }
+
+  #rollupWhere(filter: RollupFilter): SQL {
+    const { column, ids } = filter.scope;
+    const conditions: SQL[] = [ids.length === 0 ? sql`0` : sql`${sql.identifier(column)} IN (${list(ids)})`, sql`day >= ${filter.fromDay}`, sql`day <= ${filter.toDay}`];
+    if (filter.subject) conditions.push(sql`subject = ${filter.subject}`);
+    if (filter.kind) conditions.push(sql`kind = ${filter.kind}`);
+    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`0` : sql`course_id IN (${list(filter.courseIds)})`);
+    return sql.join(conditions, sql` AND `);
+  }
+
+  // ---- Lessons ----
+
+  lessons(ids: readonly number[]): Array<{ id: number; startedAt: Date; endedAt: Date | null; courseId: number; courseName: string; subject: Subject; kind: LessonKind }> {
+    return chunks(ids).flatMap((part) =>
+      this.db
+        .select({ id: lessonSessions.id, startedAt: lessonSessions.startedAt, endedAt: lessonSessions.endedAt, courseId: courses.id, courseName: courses.name, subject: courses.subject, kind: courses.kind })
+        .from(lessonSessions)
+        .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
+        .where(inArray(lessonSessions.id, part))
+        .all(),
+    );
+  }
+
+  /** Courses this user leads (candidates for a teacher's own-course reports). */
+  coursesLedBy(userId: number): number[] {
+    return this.db.select({ id: courses.id }).from(courses).where(eq(courses.leadTeacherId, userId)).all().map((c) => c.id);
+  }
+
+  // ---- Organisation ----
+
+  region(id: number): { id: number; name: string } | undefined {
+    return this.db.select({ id: regions.id, name: regions.name }).from(regions).where(eq(regions.id, id)).get();
+  }
+
+  group(id: number): { id: number; name: string; regionId: number } | undefined {
+    return this.db.select({ id: educationGroups.id, name: educationGroups.name, regionId: educationGroups.regionId }).from(educationGroups).where(eq(educationGroups.id, id)).get();
+  }
+
+  /** Schools of a region or of a group, with their group's name. */
+  schools(where: { regionId: number } | { groupId: number } | { id: number }): SchoolRow[] {
+    const condition = 'regionId' in where ? eq(schools.regionId, where.regionId) : 'groupId' in where ? eq(schools.groupId, where.groupId) : eq(schools.id, where.id);
+    return this.db
+      .select({
+        id: schools.id,
+        name: schools.name,
+        regionId: schools.regionId,
+        groupId: schools.groupId,
+        groupName: educationGroups.name,
+        groupRole: schools.groupRole,
+        stage: schools.stage,
+        studentCount: schools.studentCount,
+        active: schools.active,
+      })
+      .from(schools)
+      .leftJoin(educationGroups, eq(educationGroups.id, schools.groupId))
+      .where(condition)
+      .orderBy(asc(schools.name))
+      .all();
+  }
+
+  classroomsOf(schoolIds: readonly number[]): Array<{ id: number; schoolId: number; name: string; receiving: boolean; active: boolean }> {
+    return chunks(schoolIds).flatMap((part) =>
+      this.db
+        .select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving, active: classrooms.active })
+        .from(classrooms)
+        .where(inArray(classrooms.schoolId, part))
+        .orderBy(asc(classrooms.name))
+        .all(),
+    );
+  }
+
+  classroom(id: number): { id: number; schoolId: number; name: string; receiving: boolean } | undefined {
+    return this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving }).from(classrooms).where(eq(classrooms.id, id)).get();
+  }
+
+  /** Schools of the region with a receiving classroom on a course of a term that overlaps the days. */
+  receivingSchools(regionId: number, fromDay: string, toDay: string): Set<number> {
+    const rows = this.db.all<{ school_id: number }>(sql`
+      SELECT DISTINCT cl.school_id AS school_id
+      FROM course_receivers cr
+      JOIN classrooms cl ON cl.id = cr.classroom_id
+      JOIN courses c ON c.id = cr.course_id
+      JOIN terms t ON t.id = c.term_id
+      WHERE t.region_id = ${regionId} AND t.starts_on <= ${toDay} AND t.ends_on >= ${fromDay}`);
+    return new Set(rows.map((r) => r.school_id));
+  }
+
+  userNames(ids: readonly number[]): Map<number, string> {
+    const names = new Map<number, string>();
+    for (const part of chunks(ids)) {
+      for (const u of this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)).all()) names.set(u.id, u.name);
+    }
+    return names;
+  }
+
+  // ---- Terms ----
+
+  term(id: number): TermRow | undefined {
+    return this.db.select().from(terms).where(eq(terms.id, id)).get();
+  }
+
+  /** The region's term that covers the day, if any. */
+  termCovering(regionId: number, day: string): TermRow | undefined {
+    return this.db
+      .select()
+      .from(terms)
+      .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, day), gte(terms.endsOn, day)))
+      .orderBy(asc(terms.startsOn))
+      .get();
+  }
+
+  termsOverlapping(regionId: number, fromDay: string, toDay: string): TermRow[] {
+    return this.db
+      .select()
+      .from(terms)
+      .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, toDay), gte(terms.endsOn, fromDay)))
+      .orderBy(asc(terms.startsOn))
+      .all();
+  }
+
+  // ---- Targets ----
+
+  targets(regionId: number): TargetsRow | undefined {
+    return this.db.select().from(regionTargets).where(eq(regionTargets.regionId, regionId)).get();
+  }
+
+  saveTargets(values: TargetsRow): void {
+    const { regionId: _regionId, ...set } = values;
+    this.db.insert(regionTargets).values(values).onConflictDoUpdate({ target: regionTargets.regionId, set }).run();
+  }
+}
+
+/** The timetable query's scope column (the site's, through its school for the region). */
+const SCHEDULED_SCOPE: Record<RollupFilter['scope']['column'], string> = {
+  region_id: 'sc.region_id',
+  school_id: 'site.school_id',
+  classroom_id: 'site.classroom_id',
+};

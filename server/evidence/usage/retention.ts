@@ -1,0 +1,60 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { TongkeApp } from '../../core/app-types.js';
+import type { TongkeDb } from '../../db/client.js';
+import { computeLessonRollup } from './lesson-rollup.js';
+import { RollupRepository } from './rollup-repository.js';
+
+const DAY_MS = 86_400_000;
+
+export interface PurgeResult {
+  cutoff: Date;
+  lessons: number;
+  deletedRows: number;
+}
+
+/**
+ * Deletes the raw evidence (attendance, media states, participation, quality samples) of ended lessons that
+ * started more than `retentionDays` ago, keeping their usage roll-ups — a lesson not rolled up yet is rolled
+ * up first. Only lessons since the previous run's cutoff are visited; each lesson is its own short
+ * transaction and the event loop gets a turn between lessons. 0 days keeps everything (returns null).
+ */
+export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, now = new Date()): Promise<PurgeResult | null> {
+  if (retentionDays <= 0) return null;
+  const repo = new RollupRepository(db);
+  const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+  const previous = repo.purgedBefore();
+  const lessons = repo.endedLessonsStartedBetween(previous, cutoff);
+  let deletedRows = 0;
+  for (const id of lessons) {
+    deletedRows += repo.transaction(() => {
+      if (!repo.hasRollup(id)) {
+        const evidence = repo.lessonEvidence(id);
+        if (evidence) repo.replaceLessonRollup(id, computeLessonRollup(evidence));
+      }
+      return repo.deleteEvidence(id);
+    });
+    await yieldToEventLoop();
+  }
+  repo.recordPurge(now, cutoff, deletedRows);
+  return { cutoff, lessons: lessons.length, deletedRows };
+}
+
+/** Runs the retention job a minute after start and then daily, while the app is up (nothing when retention is off). */
+export function scheduleEvidenceRetention(app: TongkeApp, db: TongkeDb, retentionDays: number): void {
+  if (retentionDays <= 0) return;
+  const log = app.log.child({ component: 'evidence-retention' });
+  const run = () => {
+    purgeExpiredEvidence(db, retentionDays)
+      .then((result) => {
+        if (result) log.info({ cutoff: result.cutoff.toISOString(), lessons: result.lessons, deletedRows: result.deletedRows }, 'purged expired lesson evidence');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'purging expired lesson evidence failed'));
+  };
+  const timers: NodeJS.Timeout[] = [];
+  app.addHook('onReady', async () => {
+    timers.push(setTimeout(run, 60_000).unref(), setInterval(run, DAY_MS).unref());
+  });
+  app.addHook('onClose', async () => {
+    for (const timer of timers) clearTimeout(timer);
+  });
+}

@@ -1,0 +1,260 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, max, sql } from 'drizzle-orm';
+import type { TongkeDb } from '../../db/client.js';
+import {
+  attendanceIntervals,
+  classrooms,
+  courseReceivers,
+  courseStudents,
+  courses,
+  evidencePurges,
+  lessonSessions,
+  mediaStateIntervals,
+  participationEvents,
+  qualitySamples,
+  roleGrants,
+  scheduledLessons,
+  schools,
+  studentProfiles,
+  usageLessonTeachers,
+  usageSiteDays,
+} from '../../db/schema/index.js';
+import { chunks } from '../../core/lists.js';
+import type { LessonEvidence, LessonRollup, SitePlace } from './lesson-rollup.js';
+
+/** A session started this close to a timetabled lesson's window stands for it. */
+export const SCHEDULE_MATCH_MS = 15 * 60_000;
+/** Rows per multi-row insert (SQLite's bound-parameter limit over 28 columns). */
+const INSERT_BATCH = 30;
+
+/** Reads the evidence of a lesson and writes its roll-up rows. */
+export class RollupRepository {
+  constructor(private readonly db: TongkeDb) {}
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(() => work());
+  }
+
+  /** Everything computeLessonRollup needs about one lesson session; undefined when there is no such session. */
+  lessonEvidence(lessonSessionId: number): LessonEvidence | undefined {
+    const lesson = this.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get();
+    if (!lesson) return undefined;
+    const course = this.db
+      .select({
+        termId: courses.termId,
+        subject: courses.subject,
+        kind: courses.kind,
+        leadTeacherId: courses.leadTeacherId,
+        hostClassroomId: courses.hostClassroomId,
+        schoolId: schools.id,
+        regionId: schools.regionId,
+        groupId: schools.groupId,
+      })
+      .from(courses)
+      .innerJoin(schools, eq(schools.id, courses.schoolId))
+      .where(eq(courses.id, lesson.courseId))
+      .get();
+    if (!course) return undefined;
+
+    const receivers = this.db
+      .select({
+        classroomId: courseReceivers.classroomId,
+        expectedStudents: courseReceivers.expectedStudents,
+        assistantTeacherId: courseReceivers.assistantTeacherId,
+        schoolId: schools.id,
+        regionId: schools.regionId,
+        groupId: schools.groupId,
+      })
+      .from(courseReceivers)
+      .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
+      .innerJoin(schools, eq(schools.id, classrooms.schoolId))
+      .where(eq(courseReceivers.courseId, lesson.courseId))
+      .all();
+    const enrolled = this.db
+      .select({ userId: courseStudents.studentId, homeDelivery: studentProfiles.homeDelivery, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
+      .from(courseStudents)
+      .leftJoin(studentProfiles, eq(studentProfiles.userId, courseStudents.studentId))
+      .leftJoin(schools, eq(schools.id, studentProfiles.schoolId))
+      .where(eq(courseStudents.courseId, lesson.courseId))
+      .all();
+    const attendance = this.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).all();
+    const participation = this.db
+      .select({ participantId: participationEvents.participantId, userId: participationEvents.userId, classroomId: participationEvents.classroomId, kind: participationEvents.kind, occurredAt: participationEvents.occurredAt })
+      .from(participationEvents)
+      .where(eq(participationEvents.lessonSessionId, lessonSessionId))
+      .all();
+
+    const classroomIds = [...new Set([...attendance, ...participation].flatMap((r) => (r.classroomId === null ? [] : [r.classroomId])))];
+    const schoolIds = [...new Set(attendance.flatMap((r) => (r.schoolId === null ? [] : [r.schoolId])))];
+    const userIds = [...new Set(attendance.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
+
+    return {
+      lesson: {
+        id: lesson.id,
+        courseId: lesson.courseId,
+        startedAt: lesson.startedAt.getTime(),
+        startedBy: lesson.startedBy,
+        endedAt: lesson.endedAt?.getTime() ?? null,
+        lastHeartbeatAt: lesson.lastHeartbeatAt.getTime(),
+        scheduledLessonId: this.#matchScheduledLesson(lesson.courseId, lesson.scheduledLessonId, lesson.startedAt),
+      },
+      course: {
+        termId: course.termId,
+        subject: course.subject,
+        kind: course.kind,
+        leadTeacherId: course.leadTeacherId,
+        hostClassroomId: course.hostClassroomId,
+        host: { regionId: course.regionId, groupId: course.groupId, schoolId: course.schoolId },
+      },
+      receivers: receivers.map((r) => ({
+        classroomId: r.classroomId,
+        expectedStudents: r.expectedStudents,
+        assistantTeacherId: r.assistantTeacherId,
+        place: { regionId: r.regionId, groupId: r.groupId, schoolId: r.schoolId },
+      })),
+      enrolled: enrolled.map((s) => ({
+        userId: s.userId,
+        homeDelivery: s.homeDelivery ?? false,
+        place: s.schoolId !== null && s.regionId !== null ? { regionId: s.regionId, groupId: s.groupId, schoolId: s.schoolId } : null,
+      })),
+      attendance: attendance.map((a) => ({
+        participantId: a.participantId,
+        userId: a.userId,
+        siteKind: a.siteKind,
+        classroomId: a.classroomId,
+        schoolId: a.schoolId,
+        joinedAt: a.joinedAt.getTime(),
+        leftAt: a.leftAt?.getTime() ?? null,
+        lastHeartbeatAt: a.lastHeartbeatAt.getTime(),
+        headcount: a.headcount,
+      })),
+      participation: participation.map((p) => ({ ...p, occurredAt: p.occurredAt.getTime() })),
+      classroomPlaces: this.#classroomPlaces(classroomIds),
+      schoolPlaces: this.#schoolPlaces(schoolIds),
+      teacherIds: this.#teachers(userIds),
+    };
+  }
+
+  /** Replaces the lesson's roll-up rows (call inside a transaction). */
+  replaceLessonRollup(lessonSessionId: number, rollup: LessonRollup | null): void {
+    this.db.delete(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).run();
+    this.db.delete(usageLessonTeachers).where(eq(usageLessonTeachers.lessonSessionId, lessonSessionId)).run();
+    if (!rollup) return;
+    for (const part of chunks(rollup.siteDays, INSERT_BATCH)) this.db.insert(usageSiteDays).values(part).run();
+    for (const part of chunks(rollup.teachers, INSERT_BATCH)) this.db.insert(usageLessonTeachers).values(part).run();
+  }
+
+  /** Lesson sessions that started in [from, to), oldest first. */
+  lessonIdsStartedBetween(from: Date | undefined, to: Date | undefined): number[] {
+    return this.db
+      .select({ id: lessonSessions.id })
+      .from(lessonSessions)
+      .where(and(from ? gte(lessonSessions.startedAt, from) : undefined, to ? lt(lessonSessions.startedAt, to) : undefined))
+      .orderBy(asc(lessonSessions.startedAt))
+      .all()
+      .map((r) => r.id);
+  }
+
+  /** The lesson's roll-up rows (for its final summary). */
+  lessonRollupRows(lessonSessionId: number): Array<typeof usageSiteDays.$inferSelect> {
+    return this.db.select().from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).all();
+  }
+
+  // ---- Retention ----
+
+  /** Ended lessons that started in [after, before), oldest first (after null: from the beginning). */
+  endedLessonsStartedBetween(after: Date | null, before: Date): number[] {
+    return this.db
+      .select({ id: lessonSessions.id })
+      .from(lessonSessions)
+      .where(and(after ? gte(lessonSessions.startedAt, after) : undefined, lt(lessonSessions.startedAt, before), isNotNull(lessonSessions.endedAt)))
+      .orderBy(asc(lessonSessions.startedAt))
+      .all()
+      .map((r) => r.id);
+  }
+
+  hasRollup(lessonSessionId: number): boolean {
+    return this.db.select({ id: usageSiteDays.id }).from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).limit(1).get() !== undefined;
+  }
+
+  /** Deletes the lesson's raw evidence; returns how many rows went. */
+  deleteEvidence(lessonSessionId: number): number {
+    let deleted = 0;
+    for (const table of [attendanceIntervals, mediaStateIntervals, participationEvents, qualitySamples]) {
+      deleted += this.db.delete(table).where(eq(table.lessonSessionId, lessonSessionId)).run().changes;
+    }
+    return deleted;
+  }
+
+  recordPurge(ranAt: Date, cutoff: Date, deletedRows: number): void {
+    this.db.insert(evidencePurges).values({ ranAt, cutoff, deletedRows }).run();
+  }
+
+  /** Lessons that started before this instant have lost their raw evidence (null: never purged). */
+  purgedBefore(): Date | null {
+    return this.db.select({ cutoff: max(evidencePurges.cutoff) }).from(evidencePurges).get()?.cutoff ?? null;
+  }
+
+  /**
+   * The timetabled lesson a session stands for: the one it names, or else the course's planned lesson whose
+   * time window (± 15 minutes) contains the session's start, the nearest if several do.
+   */
+  #matchScheduledLesson(courseId: number, named: number | null, startedAt: Date): number | null {
+    if (named !== null) {
+      const row = this.db.select({ id: scheduledLessons.id }).from(scheduledLessons).where(and(eq(scheduledLessons.id, named), eq(scheduledLessons.courseId, courseId))).get();
+      if (row) return row.id;
+    }
+    const at = startedAt.getTime();
+    const row = this.db
+      .select({ id: scheduledLessons.id })
+      .from(scheduledLessons)
+      .where(
+        and(
+          eq(scheduledLessons.courseId, courseId),
+          eq(scheduledLessons.status, 'scheduled'),
+          lte(scheduledLessons.startsAt, new Date(at + SCHEDULE_MATCH_MS)),
+          gte(scheduledLessons.endsAt, new Date(at - SCHEDULE_MATCH_MS)),
+        ),
+      )
+      .orderBy(sql`abs(${scheduledLessons.startsAt} - ${at})`, desc(scheduledLessons.id))
+      .limit(1)
+      .get();
+    return row?.id ?? null;
+  }
+
+  #classroomPlaces(ids: readonly number[]): Map<number, SitePlace> {
+    const places = new Map<number, SitePlace>();
+    for (const part of chunks(ids)) {
+      const rows = this.db
+        .select({ id: classrooms.id, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
+        .from(classrooms)
+        .innerJoin(schools, eq(schools.id, classrooms.schoolId))
+        .where(inArray(classrooms.id, part))
+        .all();
+      for (const r of rows) places.set(r.id, { schoolId: r.schoolId, regionId: r.regionId, groupId: r.groupId });
+    }
+    return places;
+  }
+
+  #schoolPlaces(ids: readonly number[]): Map<number, SitePlace> {
+    const places = new Map<number, SitePlace>();
+    for (const part of chunks(ids)) {
+      for (const r of this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(inArray(schools.id, part)).all()) {
+        places.set(r.id, { schoolId: r.id, regionId: r.regionId, groupId: r.groupId });
+      }
+    }
+    return places;
+  }
+
+  #teachers(userIds: readonly number[]): Set<number> {
+    const ids = new Set<number>();
+    for (const part of chunks(userIds)) {
+      const rows = this.db
+        .select({ userId: roleGrants.userId })
+        .from(roleGrants)
+        .where(and(inArray(roleGrants.userId, part), inArray(roleGrants.role, ['teacher', 'assistant_teacher'])))
+        .all();
+      for (const r of rows) ids.add(r.userId);
+    }
+    return ids;
+  }
+}

@@ -1,0 +1,117 @@
+import type { FastifyReply } from 'fastify';
+import { ERROR_RESPONSES, IdParams } from '../../../shared/api/common.js';
+import { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, UsageQuery, UsageReport, type ReportFormat } from '../../../shared/api/evidence-usage.js';
+import type { TongkeApp } from '../../core/app-types.js';
+import { accessFor, requireSignIn } from '../../core/access.js';
+import { indicatorTables, usageTables, type ExportTable } from './export-tables.js';
+import { contentDisposition, CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export-writers.js';
+import { IndicatorService } from './indicators.js';
+import { LABELS, tr } from './labels.js';
+import { scheduleEvidenceRetention } from './retention.js';
+import { UsageReportService } from './service.js';
+
+const tags = ['reports'];
+const produces = ['application/json', CSV_TYPE, XLSX_TYPE];
+const DOWNLOAD =
+  '`format=csv` downloads one table (`table`) with a header row in the caller\'s language; `format=xlsx` downloads every table as a sheet of one workbook (streamed).';
+
+/**
+ * The usage-evidence reports (`reports.read`: region admins their region, group admins their group, school
+ * admins their school and its classrooms, teachers their own courses' figures), the region's indicators and
+ * the targets they are measured against (`targets.manage`), each as JSON, CSV or XLSX. Also schedules the
+ * daily evidence-retention job.
+ */
+export default async function usageReportRoutes(app: TongkeApp) {
+  const { db, places, config } = app.tongke;
+  const usage = new UsageReportService(db, places, { deliveredMinMinutes: config.deliveredMinMinutes });
+  const indicators = new IndicatorService(usage);
+  requireSignIn(app);
+  scheduleEvidenceRetention(app, db, config.evidenceRetentionDays);
+
+  app.get(
+    '/api/reports/usage',
+    {
+      schema: {
+        tags,
+        produces,
+        summary: 'Usage of online interactive classrooms by organisation unit',
+        description: `A region or group by school, a school by classroom (and its individual students), a classroom by lesson; totals and a trend by week, month or term. ${DOWNLOAD}`,
+        querystring: UsageQuery,
+        response: { 200: UsageReport, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      const report = usage.report(request.query, accessFor(app, request), request.locale);
+      const format = request.query.format ?? 'json';
+      if (format === 'json') return report;
+      const name = `${tr(LABELS.usageFile, request.locale)}-${report.unit.name}-${report.from}_${report.to}`;
+      const ascii = `usage-${report.scope}-${report.unit.id}-${report.from}_${report.to}`;
+      return sendTables(app, reply, format, usageTables(report, request.locale), request.query.table ?? 'units', name, ascii);
+    },
+  );
+
+  app.get(
+    '/api/reports/indicators',
+    {
+      schema: {
+        tags,
+        produces,
+        summary: "A region's evidence for the county evaluation",
+        description: `Which receiving schools meet the region's targets (常态化), the weekly trend, the student-weighted 差异系数 of shared-lesson hours per student, and teaching point × subject coverage (delivered vs scheduled). ${DOWNLOAD}`,
+        querystring: IndicatorQuery,
+        response: { 200: IndicatorReport, ...ERROR_RESPONSES },
+      },
+    },
+    async (request, reply) => {
+      app.authorize(request, 'reports.read', { kind: 'region', place: places.region(request.query.regionId) });
+      const report = indicators.report(request.query);
+      const format = request.query.format ?? 'json';
+      if (format === 'json') return report;
+      const name = `${tr(LABELS.indicatorFile, request.locale)}-${report.region.name}-${report.from}_${report.to}`;
+      const ascii = `indicators-${report.region.id}-${report.from}_${report.to}`;
+      return sendTables(app, reply, format, indicatorTables(report, request.locale), request.query.table ?? 'schools', name, ascii);
+    },
+  );
+
+  app.get(
+    '/api/regions/:id/targets',
+    { schema: { tags, summary: "The region's routine-use targets", params: IdParams, response: { 200: RegionTargets, ...ERROR_RESPONSES } } },
+    async (request) => {
+      app.authorize(request, 'reports.read', { kind: 'region', place: places.region(request.params.id) });
+      return indicators.targets(request.params.id);
+    },
+  );
+
+  app.put(
+    '/api/regions/:id/targets',
+    { schema: { tags, summary: "Sets the region's routine-use targets (null: not evaluated)", params: IdParams, body: RegionTargetsBody, response: { 200: RegionTargets, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const principal = app.authorize(request, 'targets.manage', { kind: 'region', place: places.region(request.params.id) });
+      return indicators.saveTargets(request.params.id, request.body, principal.userId);
+    },
+  );
+}
+
+/** One table as CSV, or all of them as an XLSX workbook (streamed), as a download. */
+function sendTables<T extends string>(
+  app: TongkeApp,
+  reply: FastifyReply,
+  format: Exclude<ReportFormat, 'json'>,
+  tables: Record<T, ExportTable>,
+  table: T,
+  name: string,
+  asciiName: string,
+): FastifyReply {
+  reply.header('cache-control', 'no-store');
+  if (format === 'csv') {
+    const chosen = tables[table];
+    const suffix = `-${chosen.sheet}`;
+    return reply
+      .type(CSV_TYPE)
+      .header('content-disposition', contentDisposition(`${name}${suffix}.csv`, `${asciiName}-${table}.csv`))
+      .send(toCsv(chosen));
+  }
+  const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table])];
+  const stream = xlsxStream(ordered, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
+  return reply.type(XLSX_TYPE).header('content-disposition', contentDisposition(`${name}.xlsx`, `${asciiName}.xlsx`)).send(stream);
+}
