@@ -77,6 +77,13 @@ describe('LiveLesson', () => {
     expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(true);
   });
 
+  it('keeps a removed site out for the rest of the lesson', () => {
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    lesson.leave(a.id, 'removed');
+    expect(() => lesson.join(identity(5, 'receiving_classroom'))).toThrowError('forbidden');
+    expect(lesson.join(identity(6, 'receiving_classroom')).resumed).toBe(false);
+  });
+
   it('refuses chat from sites while chat is off, but not from the teacher', () => {
     const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
     const a = lesson.join(identity(5, 'receiving_classroom')).participant;

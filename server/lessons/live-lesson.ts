@@ -47,6 +47,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   readonly #participants = new Map<string, LessonParticipant>();
   readonly #polls = new Map<string, LessonPoll>();
   readonly #chat: ChatMessage[] = [];
+  /** Accounts the lead teacher removed: refused for the rest of the lesson. */
+  readonly #removed = new Set<number>();
   #locked = false;
   #chatEnabled = true;
   #ended = false;
@@ -89,6 +91,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
    */
   join(identity: ParticipantIdentity): { participant: LessonParticipant; resumed: boolean } {
     if (this.#ended) throw new ApiError('not_found');
+    if (this.#removed.has(identity.userId)) throw new ApiError('forbidden');
     const existing = this.participants.find((p) => p.identity.userId === identity.userId);
     if (existing) {
       if (existing.graceTimer) clearTimeout(existing.graceTimer);
@@ -117,6 +120,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   leave(participantId: string, reason: LeaveReason): void {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
+    // A site the teacher removed stays out for the rest of the lesson.
+    if (reason === 'removed') this.#removed.add(participant.identity.userId);
     if (participant.graceTimer) clearTimeout(participant.graceTimer);
     this.#participants.delete(participantId);
     if (participant.handRaisedAt) this.#emitHandQueue();
@@ -148,6 +153,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     if (participant.kind !== 'receiving_classroom' && participant.kind !== 'assistant_teacher') throw new ApiError('forbidden');
     participant.headcount = count;
     this.emit('headcount', participant, count);
+    this.emit('participant-updated', participant);
   }
 
   raiseHand(participantId: string, now = new Date()): void {

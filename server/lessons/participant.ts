@@ -52,6 +52,7 @@ export class LessonParticipant {
       handRaisedAt: this.handRaisedAt?.toISOString() ?? null,
       audioOnly: this.audioOnly,
       quality: this.quality,
+      headcount: this.headcount,
     };
   }
 }

@@ -144,7 +144,8 @@ export class RunningLesson {
   /** Lead teacher: mute a site's microphone (or everyone's). The site is told and can unmute itself. */
   async mute(target: LessonParticipant): Promise<void> {
     const mic = [...this.#producers.values()].find((p) => p.participantId === target.id && p.source === 'mic' && !p.paused);
-    if (mic) await this.setProducerPaused(target, mic.id, true);
+    if (!mic) return; // already silent: nothing to tell the site
+    await this.setProducerPaused(target, mic.id, true);
     this.#channels.get(target.id)?.emit('moderation:applied', { action: 'muted' });
   }
 
@@ -226,6 +227,11 @@ export class RunningLesson {
 
   /** Someone went on or off stage: offer her producers to the sites that may now see them, close the rest. */
   #restage(staged: LessonParticipant): void {
+    // Screen sharing is for the stage: stepping down ends a site's share.
+    if (!staged.onStage && !staged.isLeadTeacher) {
+      const screen = [...this.#producers.values()].find((p) => p.participantId === staged.id && p.source === 'screen');
+      if (screen) this.closeProducer(staged, screen.id);
+    }
     const theirs = [...this.#producers.values()].filter((p) => p.participantId === staged.id);
     for (const viewer of this.lesson.participants) {
       if (viewer.id === staged.id) continue;

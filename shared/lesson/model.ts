@@ -33,6 +33,8 @@ export const ParticipantView = Type.Object({
   handRaisedAt: Type.Union([Type.String(), Type.Null()]),
   audioOnly: Type.Boolean(),
   quality: Type.Enum(QUALITY_LEVELS),
+  /** Students present in a receiving classroom, as its assistant teacher entered it. */
+  headcount: Type.Union([Type.Integer(), Type.Null()]),
 });
 export type ParticipantView = Static<typeof ParticipantView>;
 

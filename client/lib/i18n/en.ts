@@ -454,6 +454,7 @@ export const en: ClientMessages = {
       label: 'Students present',
       save: 'Report',
       saved: 'Reported {{count}} students present',
+      present: '{{count}} present',
     },
     advice: {
       lowered: 'Poor network: video quality was lowered automatically.',

@@ -452,6 +452,7 @@ export const zhCN = {
       label: '到课人数',
       save: '上报',
       saved: '已上报到课人数：{{count}} 人',
+      present: '到课 {{count}} 人',
     },
     advice: {
       lowered: '网络较差，已自动降低画质。',
