@@ -110,8 +110,3 @@ function fileNames(report: LessonReport, labels: ExportLabels, extension: string
   };
 }
 
-/** `attachment` with an ASCII fallback and the real (Chinese) name as RFC 5987 `filename*`. */
-export function contentDisposition(file: Pick<ExportedReport, 'fileName' | 'asciiFileName'>): string {
-  const encoded = encodeURIComponent(file.fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${file.asciiFileName}"; filename*=UTF-8''${encoded}`;
-}

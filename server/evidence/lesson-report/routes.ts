@@ -1,10 +1,11 @@
+import { attachmentDisposition } from '../../core/attachment.js';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ApiErrorSchema, ERROR_RESPONSES } from '../../../shared/api/common.js';
 import { LessonReport, LessonReportList, LessonReportListQuery, LessonReportParams, LessonReportQuery } from '../../../shared/api/evidence-lesson.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
-import { contentDisposition, exportLessonReport, type ExportedReport } from './export.js';
+import { exportLessonReport, type ExportedReport } from './export.js';
 import { LessonReportRepository } from './repository.js';
 import { LessonReportService } from './service.js';
 
@@ -59,5 +60,5 @@ export default async function lessonReportRoutes(app: TongkeApp) {
 
 /** A file download: its type, its (Chinese) name, and never cached (reports change while a lesson runs). */
 function sendDownload(reply: FastifyReply, file: ExportedReport): FastifyReply {
-  return reply.type(file.contentType).header('content-disposition', contentDisposition(file)).header('cache-control', 'no-store').send(file.body);
+  return reply.type(file.contentType).header('content-disposition', attachmentDisposition(file.fileName, file.asciiFileName)).header('cache-control', 'no-store').send(file.body);
 }

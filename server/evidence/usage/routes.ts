@@ -1,10 +1,11 @@
+import { attachmentDisposition } from '../../core/attachment.js';
 import type { FastifyReply } from 'fastify';
 import { ERROR_RESPONSES, IdParams } from '../../../shared/api/common.js';
 import { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, UsageQuery, UsageReport, type ReportFormat } from '../../../shared/api/evidence-usage.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
 import { indicatorTables, usageTables, type ExportTable } from './export-tables.js';
-import { contentDisposition, CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export-writers.js';
+import { CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export-writers.js';
 import { IndicatorService } from './indicators.js';
 import { LABELS, tr } from './labels.js';
 import { scheduleEvidenceRetention } from './retention.js';
@@ -108,10 +109,10 @@ function sendTables<T extends string>(
     const suffix = `-${chosen.sheet}`;
     return reply
       .type(CSV_TYPE)
-      .header('content-disposition', contentDisposition(`${name}${suffix}.csv`, `${asciiName}-${table}.csv`))
+      .header('content-disposition', attachmentDisposition(`${name}${suffix}.csv`, `${asciiName}-${table}.csv`))
       .send(toCsv(chosen));
   }
   const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table])];
   const stream = xlsxStream(ordered, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
-  return reply.type(XLSX_TYPE).header('content-disposition', contentDisposition(`${name}.xlsx`, `${asciiName}.xlsx`)).send(stream);
+  return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${name}.xlsx`, `${asciiName}.xlsx`)).send(stream);
 }
