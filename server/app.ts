@@ -19,13 +19,7 @@ import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
 import opsRoutes from './ops/routes.js';
 import type { LessonMediaFactory } from './lessons/media-port.js';
-import { LessonsRepository } from './lessons/repository.js';
-import { LessonRegistry } from './lessons/registry.js';
-import { attachLessonGateway } from './lessons/gateway.js';
-import { lessonRoutes } from './lessons/routes.js';
-import { EvidenceRecorder } from './evidence/capture/recorder.js';
-import { EvidenceRepository } from './evidence/capture/repository.js';
-import { onLessonFinalised } from './evidence/usage/lesson-finalised.js';
+import { registerLiveLessons } from './lessons/live-lessons.js';
 import { FEATURE_ROUTES } from './features.js';
 
 export interface BuildAppOptions {
@@ -87,24 +81,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   await app.register(authentication);
   await app.register(opsRoutes);
   for (const routes of FEATURE_ROUTES) await app.register(routes);
-  if (options.media) {
-    const repo = new LessonsRepository(database.db);
-    const registry = new LessonRegistry(repo, options.media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
-    await app.register(lessonRoutes(registry));
-    attachLessonGateway(app, registry, repo);
-    // Usage evidence of every live lesson; once a lesson's evidence is all written, its roll-ups are refreshed.
-    const recorder = new EvidenceRecorder(registry, {
-      sink: new EvidenceRepository(database.db),
-      log: app.log.child({ component: 'evidence' }),
-      onLessonFinalised: onLessonFinalised(database.db, config, app.log.child({ component: 'usage' })),
-      recoveredLessonIds: registry.recoveredSessionIds,
-    });
-    // Lessons end and their evidence is flushed before the server and the database close (SIGINT/SIGTERM too).
-    app.addHook('preClose', async () => {
-      registry.close();
-      recorder.close();
-    });
-  }
+  if (options.media) await registerLiveLessons(app, options.media);
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerClient(app, options.clientDir ?? resolve('dist/client'));

@@ -69,7 +69,9 @@ describe('accounts', () => {
     const res = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'ok', database: true, media: { enabled: false } });
+    await t.app.inject({ method: 'GET', url: '/api/auth/me' });
     const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
-    expect(metrics.body).toContain('tongke_http_request_duration_seconds');
+    // Every route is timed, not only the operations routes.
+    expect(metrics.body).toMatch(/tongke_http_request_duration_seconds_count\{method="GET",route="\/api\/auth\/me",status="401"\} 1/);
   });
 });

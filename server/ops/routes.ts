@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Registry, collectDefaultMetrics, Gauge, Histogram } from 'prom-client';
+import fp from 'fastify-plugin';
 import type { TongkeApp } from '../core/app-types.js';
 
 const HealthResponse = Type.Object({
@@ -12,8 +13,11 @@ const HealthResponse = Type.Object({
   }),
 });
 
-/** Operations: `GET /healthz` (database and media workers) and `GET /metrics` (Prometheus). */
-export default async function opsRoutes(app: TongkeApp) {
+/**
+ * Operations: `GET /healthz` (database and media workers) and `GET /metrics` (Prometheus). Not
+ * encapsulated: the HTTP timing hook must see every route, and features add gauges to `metricsRegistry`.
+ */
+async function opsRoutes(app: TongkeApp) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tongke_' });
   const httpDuration = new Histogram({
@@ -67,3 +71,5 @@ declare module 'fastify' {
     metricsRegistry: Registry;
   }
 }
+
+export default fp(opsRoutes, { name: 'ops', dependencies: ['tongke-context'] });

@@ -109,6 +109,11 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     expect(await room.ask('poll:answer', { pollId, choices: [0] })).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(await teacher.nextEvent('poll:updated', (p) => p.answered === 1)).toMatchObject({ tally: [0, 1] });
 
+    const metrics = (await f.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^tongke_live_lessons 1$/m);
+    expect(metrics).toMatch(/^tongke_lesson_participants\{connection="connected"\} 2$/m);
+    expect(metrics).toMatch(/^tongke_media_consumers\{worker="\d"\} 1$/m);
+
     await teacher.request('moderate:mute', { participantId: 'all' });
     await teacher.request('lesson:end', {});
     expect(await room.nextEvent('lesson:ended')).toMatchObject({ lessonSessionId });

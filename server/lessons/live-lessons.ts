@@ -1,0 +1,65 @@
+import { Gauge } from 'prom-client';
+import type { TongkeApp } from '../core/app-types.js';
+import type { MediaHealth } from '../ops/health.js';
+import { EvidenceRecorder } from '../evidence/capture/recorder.js';
+import { EvidenceRepository } from '../evidence/capture/repository.js';
+import { onLessonFinalised } from '../evidence/usage/lesson-finalised.js';
+import type { LessonMediaFactory } from './media-port.js';
+import { LessonsRepository } from './repository.js';
+import { LessonRegistry } from './registry.js';
+import { attachLessonGateway } from './gateway.js';
+import { lessonRoutes } from './routes.js';
+
+/**
+ * Live lessons on this server: the registry, the Socket.IO gateway, `GET /api/lessons/live`, the evidence
+ * recorder that follows every lesson, and their gauges on /metrics. Lessons end and their evidence is
+ * flushed before the server and the database close (SIGINT/SIGTERM too).
+ */
+export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & LessonMediaFactory): Promise<void> {
+  const { database, config } = app.tongke;
+  const repo = new LessonsRepository(database.db);
+  const registry = new LessonRegistry(repo, media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
+  await app.register(lessonRoutes(registry));
+  attachLessonGateway(app, registry, repo);
+  // Once a lesson's evidence is all written, its roll-ups are refreshed.
+  const recorder = new EvidenceRecorder(registry, {
+    sink: new EvidenceRepository(database.db),
+    log: app.log.child({ component: 'evidence' }),
+    onLessonFinalised: onLessonFinalised(database.db, config, app.log.child({ component: 'usage' })),
+    recoveredLessonIds: registry.recoveredSessionIds,
+  });
+  app.addHook('preClose', async () => {
+    registry.close();
+    recorder.close();
+  });
+
+  const registers = [app.metricsRegistry];
+  new Gauge({
+    name: 'tongke_live_lessons',
+    help: 'lessons live on this server',
+    registers,
+    collect() {
+      this.set(registry.summaries().length);
+    },
+  });
+  new Gauge({
+    name: 'tongke_lesson_participants',
+    help: 'participants in live lessons, by connection state',
+    labelNames: ['connection'] as const,
+    registers,
+    collect() {
+      const participants = registry.summaries().flatMap((s) => registry.live(s.courseId)?.lesson.participants ?? []);
+      this.set({ connection: 'connected' }, participants.filter((p) => p.connection === 'connected').length);
+      this.set({ connection: 'reconnecting' }, participants.filter((p) => p.connection === 'reconnecting').length);
+    },
+  });
+  new Gauge({
+    name: 'tongke_media_consumers',
+    help: 'mediasoup consumers per worker',
+    labelNames: ['worker'] as const,
+    registers,
+    collect() {
+      for (const worker of media.workers) this.set({ worker: String(worker.index) }, worker.consumerCount);
+    },
+  });
+}
