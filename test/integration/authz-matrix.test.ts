@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lessonSessions } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 
 /*
@@ -30,6 +31,18 @@ const GROUP_MANAGERS: readonly PrincipalKey[] = ['system_admin', 'region_admin',
 const LEAD_SCHOOL_MANAGERS: readonly PrincipalKey[] = ['system_admin', 'region_admin', 'group_admin', 'school_admin'];
 const SIGNED_IN: readonly PrincipalKey[] = PRINCIPALS.filter((p) => p !== 'anonymous');
 const COURSE_READERS: readonly PrincipalKey[] = SIGNED_IN.filter((p) => p !== 'other_region_admin');
+
+const LESSON_REPORT_READERS: readonly PrincipalKey[] = [...LEAD_SCHOOL_MANAGERS, 'teacher', 'assistant_teacher', 'student', 'classroom_device'];
+
+/** A finished lesson session of the fixture course, as a live lesson leaves it. */
+function recordedLesson(f: OrganisationFixture): number {
+  const startedAt = new Date('2026-09-07T01:00:00Z');
+  return f.db
+    .insert(lessonSessions)
+    .values({ courseId: f.ids.courseId, startedBy: f.ids.users.teacher, startedAt, lastHeartbeatAt: startedAt, endedAt: new Date(startedAt.getTime() + 40 * 60_000), endReason: 'ended_by_teacher' })
+    .returning({ id: lessonSessions.id })
+    .get().id;
+}
 
 const slots = [
   { weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' },
@@ -171,6 +184,11 @@ const ROUTES: RouteCase[] = [
     call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=classroom&id=${f.ids.receivingClassroomId}&format=csv` }),
     allowed: [...GROUP_MANAGERS, 'teacher'],
   },
+  // ---- Lesson reports ----
+  // The whole lesson for the lead teacher and admins over the host or a receiver; a site of the course (its
+  // classroom, assistant, enrolled student) gets its own figures; a student link reaches no report.
+  { route: 'GET /api/reports/lessons/:id', call: (f) => ({ method: 'GET', url: `/api/reports/lessons/${recordedLesson(f)}` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/reports/lessons/:id (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/lessons/${recordedLesson(f)}?format=xlsx` }), allowed: LESSON_REPORT_READERS },
   { route: 'GET /api/reports/indicators', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/reports/indicators (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}&format=xlsx` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/regions/:id/targets', call: (f) => ({ method: 'GET', url: `/api/regions/${f.ids.regionId}/targets` }), allowed: REGION_MANAGERS },
