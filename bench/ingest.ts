@@ -1,0 +1,243 @@
+import { EventEmitter } from 'node:events';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import type { LessonMediaEvents, TransportQuality } from '../media/index.js';
+import { EvidenceRecorder } from '../server/evidence/capture/recorder.js';
+import { EvidenceRepository } from '../server/evidence/capture/repository.js';
+import type { EvidenceOp, EvidenceSink } from '../server/evidence/capture/ops.js';
+import { LiveLesson } from '../server/lessons/live-lesson.js';
+import type { ParticipantIdentity } from '../server/lessons/participant.js';
+import { LessonsRepository } from '../server/lessons/repository.js';
+import type { LessonRegistryEvents } from '../server/lessons/registry.js';
+import { createOrganisationFixture, type OrganisationFixture } from '../test/support/fixtures.js';
+import { ratios, round, type Benchmark, type BenchResult } from './registry.js';
+import { percentile } from './reports.js';
+
+const FULL_RATES = [1_000, 5_000, 10_000];
+const FULL_SECONDS = 5;
+/** Students in the lesson: participation is spread over them; a tenth of the events are joins and leaves. */
+const STUDENTS = 100;
+
+/** Stats for every site, so that quality sampling always writes a sample. */
+class SteadyMedia extends EventEmitter<LessonMediaEvents> {
+  async stats(): Promise<TransportQuality[]> {
+    return [{ transportId: 't', direction: 'recv', recvBitrate: 900_000, sendBitrate: 20_000, rttMs: 35, packetLossPct: 0.5 }];
+  }
+}
+
+/** The real evidence repository, timed, keeping a copy of each batch for the raw baseline. */
+class TimedSink implements EvidenceSink {
+  readonly flushMs: number[] = [];
+  readonly batches: EvidenceOp[][] = [];
+  ops = 0;
+  constructor(private readonly inner: EvidenceRepository) {}
+  apply(ops: readonly EvidenceOp[]): void {
+    const from = performance.now();
+    this.inner.apply(ops);
+    this.flushMs.push(performance.now() - from);
+    this.ops += ops.length;
+    this.batches.push([...ops]);
+  }
+  applyEach(ops: readonly EvidenceOp[]): Array<{ op: EvidenceOp; error: unknown }> {
+    return this.inner.applyEach(ops);
+  }
+}
+
+interface Step {
+  rate: number;
+  seconds: number;
+  offered: number;
+  written: number;
+  sustainedPerS: number;
+  writeCapacityPerS: number;
+  flushP50Ms: number;
+  flushP95Ms: number;
+  loopLagP99Ms: number;
+  rssMb: number;
+  dropped: number;
+  rawCapacityPerS: number;
+  rawBatchP95Ms: number;
+}
+
+/**
+ * Evidence ingest: a live lesson's participation, attendance and quality events at a fixed rate through the
+ * real recorder (LiveLesson → LessonTap → EvidenceBuffer → EvidenceRepository) into a temporary SQLite
+ * file; baseline: the same rows in the same batches through bare better-sqlite3 prepared statements.
+ */
+export const ingestBenchmark: Benchmark = {
+  name: 'ingest',
+  description: 'evidence events/s through the real recorder pipeline vs. raw better-sqlite3 batched inserts',
+  async run({ quick }): Promise<BenchResult> {
+    const rates = quick ? [200] : FULL_RATES;
+    const seconds = quick ? 1 : FULL_SECONDS;
+    const steps: Step[] = [];
+    for (const rate of rates) steps.push(await measure(rate, seconds));
+    const top = steps[steps.length - 1]!;
+    const figures = { eventsPerS: top.sustainedPerS, writeCapacityPerS: top.writeCapacityPerS, flushP95Ms: top.flushP95Ms, loopLagP99Ms: top.loopLagP99Ms, rssMb: top.rssMb };
+    const baseline = { writeCapacityPerS: top.rawCapacityPerS, flushP95Ms: top.rawBatchP95Ms };
+    return {
+      name: 'ingest',
+      parameters: { rates, seconds, students: STUDENTS },
+      figures,
+      baseline,
+      ratio: ratios(figures, baseline),
+      steps: steps.map((s) => ({ ...s })),
+      notes: [
+        'figures are those of the highest rate; eventsPerS is what was written per wall-clock second (bounded by the offered rate)',
+        'writeCapacityPerS = rows written / time spent inside flushes; the raw baseline replays the same batches (inserts + interval closes) with prepared statements, one transaction per batch',
+        'mix: ~80 % participation (chat, hands), ~10 % attendance (leave + rejoin), ~10 % quality samples; event generation runs in the same process',
+      ],
+    };
+  },
+};
+
+async function measure(rate: number, seconds: number): Promise<Step> {
+  const f = await createOrganisationFixture();
+  try {
+    const students = addStudents(f, STUDENTS);
+    const lessonSessionId = new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, new Date());
+    const lesson = new LiveLesson({ lessonSessionId, courseId: f.ids.courseId, courseName: 'bench', startedAt: new Date(), reconnectGraceMs: 600_000 });
+    const media = new SteadyMedia();
+    const registry = new EventEmitter<LessonRegistryEvents>();
+    const sink = new TimedSink(new EvidenceRepository(f.db));
+    // Quality samples are ~10 % of the rate: all connected sites are sampled every period.
+    const sampleIntervalMs = Math.max(20, Math.round(((STUDENTS + 1) * 1000) / (rate * 0.1)));
+    const recorder = new EvidenceRecorder(registry, { sink, log: pino({ level: 'silent' }), sampleIntervalMs, heartbeatIntervalMs: 15_000 });
+    recorder.record({ lesson, media, watchMedia: (watch) => watch(media) });
+
+    const teacher = lesson.join({ userId: f.ids.users.teacher, displayName: '王老师', kind: 'lead_teacher', classroomId: f.ids.hostClassroomId, schoolId: f.ids.leadSchoolId, regionId: f.ids.regionId, schoolName: '城关第一小学' }).participant;
+    const present = students.map((s) => lesson.join(s).participant.id);
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    let rss = process.memoryUsage().rss;
+    let offered = 0;
+    const fire = (n: number) => {
+      // Each student in turn gets 20 events: a leave and rejoin, two hands raised and lowered, 14 chats.
+      const i = Math.floor(n / 20) % present.length;
+      const roll = n % 20;
+      if (roll < 2) {
+        // Attendance: the site leaves (its interval closes), then joins again (a new one opens).
+        if (roll === 0) lesson.leave(present[i]!, 'left');
+        else present[i] = lesson.join(students[i]!).participant.id;
+      } else if (roll < 6) {
+        if (roll % 2 === 0) lesson.raiseHand(present[i]!);
+        else lesson.lowerHand(present[i]!);
+      } else {
+        lesson.chat(present[i]!, '老师，我听到了');
+      }
+    };
+    const started = performance.now();
+    const durationMs = seconds * 1000;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const elapsed = performance.now() - started;
+        const due = Math.min(rate * seconds, Math.floor((rate * Math.min(elapsed, durationMs)) / 1000));
+        while (offered < due) fire(offered++);
+        rss = Math.max(rss, process.memoryUsage().rss);
+        if (elapsed >= durationMs) resolve();
+        else setTimeout(tick, 5);
+      };
+      tick();
+    });
+    // Ending the lesson flushes everything; what is written by then counts.
+    lesson.end(new Date());
+    registry.emit('lesson-ended', lessonSessionId, new Date());
+    const wallS = (performance.now() - started) / 1000;
+    lag.disable();
+    const { dropped } = recorder.backlog;
+    recorder.close();
+    if (lesson.participants.some((p) => p.id === teacher.id)) throw new Error('the lesson did not end');
+
+    const flushTotal = sink.flushMs.reduce((a, b) => a + b, 0);
+    const raw = await replayRaw(await createOrganisationFixture(), sink.batches, STUDENTS);
+    return {
+      rate,
+      seconds,
+      offered,
+      written: sink.ops,
+      sustainedPerS: round(sink.ops / wallS, 0),
+      writeCapacityPerS: round(sink.ops / (flushTotal / 1000), 0),
+      flushP50Ms: round(percentile(sink.flushMs, 50), 2),
+      flushP95Ms: round(percentile(sink.flushMs, 95), 2),
+      loopLagP99Ms: round(lag.percentile(99) / 1e6, 2),
+      rssMb: round(rss / 2 ** 20, 1),
+      dropped,
+      rawCapacityPerS: raw.capacityPerS,
+      rawBatchP95Ms: raw.batchP95Ms,
+    };
+  } finally {
+    await f.close();
+  }
+}
+
+/** Student accounts (attendance rows reference users) at the fixture's teaching point, created in order. */
+function addStudents(f: OrganisationFixture, count: number): ParticipantIdentity[] {
+  const insert = f.t.database.sqlite.prepare('INSERT INTO users (username, display_name) VALUES (?, ?)');
+  return f.t.database.sqlite.transaction(() =>
+    Array.from({ length: count }, (_, i): ParticipantIdentity => {
+      const userId = Number(insert.run(`bench-student-${i}`, `学生${i}`).lastInsertRowid);
+      return { userId, displayName: `学生${i}`, kind: 'student', classroomId: null, schoolId: f.ids.teachingPointId, regionId: f.ids.regionId, schoolName: '石门教学点' };
+    }),
+  )();
+}
+
+/**
+ * The same batches into a fresh database with bare prepared statements, one transaction per batch. The
+ * fresh fixture has the same ids (same creation order), so foreign keys hold.
+ */
+async function replayRaw(f: OrganisationFixture, batches: readonly EvidenceOp[][], students: number): Promise<{ capacityPerS: number; batchP95Ms: number }> {
+  try {
+    addStudents(f, students);
+    const sqlite = f.t.database.sqlite;
+    new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, new Date());
+    const attendance = sqlite.prepare(
+      'INSERT INTO attendance_intervals (lesson_session_id, participant_id, user_id, site_kind, classroom_id, school_id, region_id, joined_at, last_heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const close = sqlite.prepare('UPDATE attendance_intervals SET left_at = ?, leave_reason = ?, last_heartbeat_at = ? WHERE lesson_session_id = ? AND participant_id = ? AND left_at IS NULL');
+    const participation = sqlite.prepare(
+      'INSERT INTO participation_events (lesson_session_id, participant_id, user_id, classroom_id, school_id, region_id, kind, occurred_at, poll_id, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const quality = sqlite.prepare(
+      'INSERT INTO quality_samples (lesson_session_id, participant_id, classroom_id, school_id, sampled_at, rtt_ms, packet_loss_pct, recv_bitrate, send_bitrate, consumer_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+    const write = sqlite.transaction((ops: readonly EvidenceOp[]) => {
+      for (const op of ops) {
+        switch (op.op) {
+          case 'participation': {
+            const r = op.row;
+            participation.run(r.lessonSessionId, r.participantId, r.userId ?? null, r.classroomId ?? null, r.schoolId ?? null, r.regionId ?? null, r.kind, ms(r.occurredAt), r.pollId ?? null, r.correct == null ? null : Number(r.correct));
+            break;
+          }
+          case 'quality': {
+            const r = op.row;
+            quality.run(r.lessonSessionId, r.participantId, r.classroomId ?? null, r.schoolId ?? null, ms(r.sampledAt), r.rttMs ?? null, r.packetLossPct ?? null, r.recvBitrate ?? null, r.sendBitrate ?? null, r.consumerScore ?? null);
+            break;
+          }
+          case 'attendance-open': {
+            const r = op.row;
+            attendance.run(r.lessonSessionId, r.participantId, r.userId ?? null, r.siteKind, r.classroomId ?? null, r.schoolId ?? null, r.regionId ?? null, ms(r.joinedAt), ms(r.lastHeartbeatAt));
+            break;
+          }
+          case 'attendance-close':
+            close.run(op.leftAt.getTime(), op.reason, op.leftAt.getTime(), op.lessonSessionId, op.participantId);
+            break;
+          default:
+            break;
+        }
+      }
+    });
+    const samples: number[] = [];
+    let rows = 0;
+    for (const batch of batches) {
+      const from = performance.now();
+      write(batch);
+      samples.push(performance.now() - from);
+      rows += batch.length;
+    }
+    const total = samples.reduce((a, b) => a + b, 0);
+    return { capacityPerS: round(rows / (total / 1000), 0), batchP95Ms: round(percentile(samples, 95), 2) };
+  } finally {
+    await f.close();
+  }
+}

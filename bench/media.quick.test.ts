@@ -1,0 +1,42 @@
+/**
+ * Keeps the media benchmarks working: each runs in quick mode against a real worker. The assertions are on
+ * the shape of the result and on media actually flowing / clients actually joining — never on timings.
+ */
+import { describe, expect, it } from 'vitest';
+
+import { formatResult } from './runner.js';
+import { runFanout } from './fanout.js';
+import { runJoinBurst } from './join-burst.js';
+
+describe('media benchmarks (quick mode)', () => {
+  it('fanout forwards the camera to every receiver, through Tongke and bare mediasoup', async () => {
+    const result = await runFanout({ quick: true });
+    expect(result).toMatchObject({ name: 'fanout', parameters: { receivers: [5, 10] } });
+    for (const figures of [result.figures, result.baseline]) {
+      expect(figures).toEqual({
+        maxReceiversUnder1PctLoss: expect.any(Number),
+        forwardedPerSecondAtLargestN: expect.any(Number),
+        lossPctAtLargestN: expect.any(Number),
+        cpuMicrosPerPacket: expect.any(Number),
+      });
+      expect(figures.forwardedPerSecondAtLargestN).toBeGreaterThan(0);
+      expect(figures.cpuMicrosPerPacket).toBeGreaterThan(0);
+    }
+    expect(result.steps).toHaveLength(4);
+    for (const step of result.steps) expect(step.forwarded).toBeGreaterThan(0);
+    expect(Object.keys(result.ratio)).toEqual(expect.arrayContaining(['maxReceiversUnder1PctLoss', 'cpuMicrosPerPacket']));
+    expect(formatResult(result)).toContain('cpuMicrosPerPacket');
+  }, 60_000);
+
+  it('join-burst joins every client up to consuming the teacher, and times the bare mediasoup calls too', async () => {
+    const result = await runJoinBurst({ quick: true });
+    expect(result).toMatchObject({ name: 'join-burst', parameters: { clients: [5] } });
+    for (const figures of [result.figures, result.baseline]) {
+      expect(figures.p50Ms).toBeGreaterThan(0);
+      expect(figures.p95Ms).toBeGreaterThanOrEqual(figures.p50Ms!);
+      expect(figures.p99Ms).toBeGreaterThanOrEqual(figures.p95Ms!);
+    }
+    expect(result.ratio.p95Ms).toBeGreaterThan(0);
+    expect(result.steps.map((s) => [s.side, s.clients])).toEqual([['tongke', 5], ['raw', 5]]);
+  }, 90_000);
+});

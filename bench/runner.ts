@@ -1,0 +1,86 @@
+/**
+ * `npm run bench [-- name… ] [--quick] [--list]`: runs the named benchmarks (all when none is named) one
+ * after another, prints a table and merges the results by name into bench/results/latest.json. A quick run
+ * only prints: its numbers are too small to keep.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { BENCHMARKS, type Benchmark, type BenchResult } from './registry.js';
+
+const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
+
+/** One stored result: what ran, on what machine, when. */
+export interface StoredBenchResult extends BenchResult {
+  date: string;
+  machine: { cores: number; cpuModel: string; memoryBytes: number; platform: string; node: string };
+}
+
+export function machine(): StoredBenchResult['machine'] {
+  return { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}`, node: process.version };
+}
+
+export function selectBenchmarks(names: readonly string[]): Benchmark[] {
+  if (names.length === 0) return [...BENCHMARKS];
+  const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  return BENCHMARKS.filter((b) => names.includes(b.name));
+}
+
+/** The table of one result: each figure beside its baseline and their ratio. */
+export function formatResult(result: BenchResult): string {
+  const rows = Object.keys(result.figures).map((key) => [key, String(result.figures[key]), String(result.baseline[key] ?? '—'), String(result.ratio[key] ?? '—')]);
+  const header = ['figure', 'tongke', 'baseline', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const params = Object.entries(result.parameters).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ');
+  const steps = result.steps.map((s) => `  ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  return [`## ${result.name} (${params})`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...steps, ...result.notes.map((n) => `  note: ${n}`)].join('\n');
+}
+
+/** Merges new results into the stored ones by benchmark name. */
+export function mergeResults(previous: readonly StoredBenchResult[], fresh: readonly StoredBenchResult[]): StoredBenchResult[] {
+  const byName = new Map(previous.map((r) => [r.name, r]));
+  for (const r of fresh) byName.set(r.name, r);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function readStored(): StoredBenchResult[] {
+  if (!existsSync(RESULTS_FILE)) return [];
+  const parsed: unknown = JSON.parse(readFileSync(RESULTS_FILE, 'utf8'));
+  return Array.isArray(parsed) ? (parsed as StoredBenchResult[]) : [];
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  if (argv.includes('--list')) {
+    for (const b of BENCHMARKS) console.log(`${b.name.padEnd(16)} ${b.description}`);
+    return;
+  }
+  const selected = selectBenchmarks(argv.filter((a) => !a.startsWith('--')));
+  const fresh: StoredBenchResult[] = [];
+  for (const benchmark of selected) {
+    console.log(`running ${benchmark.name}${quick ? ' (quick)' : ''}…`);
+    const result = await benchmark.run({ quick });
+    const stored = { ...result, date: new Date().toISOString(), machine: machine() };
+    fresh.push(stored);
+    console.log(formatResult(result));
+  }
+  if (quick) return;
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(mergeResults(readStored(), fresh), null, 2)}\n`);
+  console.log(`wrote ${RESULTS_FILE}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).then(
+    // mediasoup workers and sockets are closed by each benchmark; exit in case a library keeps a handle.
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
