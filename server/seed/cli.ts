@@ -2,12 +2,14 @@ import { ConfigError, loadConfig } from '../config.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { openDatabase } from '../db/client.js';
 import { seedDemoCounty } from './demo.js';
+import { seedDemoHistory } from './demo-history.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
 
 const USAGE = `Usage: npm run seed -- --demo
 
-  --demo   create the demo county 青山县 (groups, schools, teaching points, people, courses and this
-           term's timetable) in the database named by TONGKE_DB_PATH (default ./data/tongke.db).
+  --demo   create the demo county 青山县 (groups, schools, teaching points, people, courses, this
+           term's timetable and, in a county that has held no lesson yet, the term's past lessons
+           for the reports) in the database named by TONGKE_DB_PATH (default ./data/tongke.db).
            Safe to repeat: what exists already is left as it is.`;
 
 /** `npm run seed -- --demo`: seeds the demo county on demand and prints what it created. */
@@ -38,11 +40,13 @@ async function main(args: readonly string[]): Promise<number> {
   const database = openDatabase(config.dbPath);
   try {
     const summary = seedDemoCounty(database.db, { passwordHash });
+    const pastLessons = seedDemoHistory(database.db);
     const createdTotal = Object.values(summary.created).reduce((sum, n) => sum + n, 0);
     console.log(`Demo county 青山县 in ${config.dbPath}`);
     console.log(`Term: ${summary.term.name} (${summary.term.startsOn} → ${summary.term.endsOn})`);
     console.table(Object.entries(summary.totals).map(([table, rows]) => ({ table, rows, created: summary.created[table] ?? 0 })));
     console.log(createdTotal === 0 ? 'Nothing to do: the demo county was already complete.' : `Created ${createdTotal} rows.`);
+    if (pastLessons > 0) console.log(`Recorded ${pastLessons} past lessons of this term for the reports.`);
     console.log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_LOGINS.map((l) => l.username).join(', ')}`);
   } finally {
     database.close();

@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../accounts/passwords.js';
 import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { demoTermFor, seedDemoCounty, seedDemoIfEmpty, type DemoSeedSummary } from './demo.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
+import { seedDemoHistory } from './demo-history.js';
 
 let dir: string;
 let passwordHash: string;
@@ -204,6 +205,37 @@ describe('seedDemoIfEmpty', () => {
       expect(rowCounts(empty)).toEqual(counts);
     } finally {
       empty.close();
+    }
+  });
+});
+
+describe('seedDemoHistory', () => {
+  it('records the past lessons of the term once, with their roll-ups, and one teaching point that misses music', () => {
+    const history = openDatabase(join(dir, 'history.db'));
+    try {
+      // A fixed Friday in the middle of a term, so the amount of history does not depend on the test's date.
+      const today = '2026-11-27';
+      seedDemoCounty(history.db, { passwordHash, today });
+      const now = shanghaiInstant(today, '12:00');
+      const sessions = seedDemoHistory(history.db, now);
+      expect(sessions).toBeGreaterThan(50);
+      const ended = history.sqlite.prepare('SELECT count(*) AS n FROM lesson_sessions WHERE ended_at IS NOT NULL AND ended_at <= ?').get(now.getTime()) as { n: number };
+      expect(ended.n).toBe(sessions);
+      const rollups = history.sqlite.prepare('SELECT count(DISTINCT lesson_session_id) AS n FROM usage_site_days').get() as { n: number };
+      expect(rollups.n).toBe(sessions);
+      // 杨柳村教学点 joins far fewer of its music lessons than 石桥村教学点 (the dashboards should show a laggard).
+      const joinedMusic = (school: string) =>
+        (history.sqlite
+          .prepare(
+            `SELECT count(*) AS n FROM attendance_intervals a JOIN schools s ON s.id = a.school_id JOIN lesson_sessions l ON l.id = a.lesson_session_id
+             JOIN courses c ON c.id = l.course_id WHERE s.name = ? AND c.subject = 'music' AND a.site_kind = 'receiving_classroom'`,
+          )
+          .get(school) as { n: number }).n;
+      expect(joinedMusic('杨柳村教学点')).toBeLessThan(joinedMusic('石桥村教学点'));
+      // Never twice: a county that has held lessons gets no invented history.
+      expect(seedDemoHistory(history.db, now)).toBe(0);
+    } finally {
+      history.close();
     }
   });
 });

@@ -24,6 +24,7 @@ import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { SeedWriter, type GrantScope, type SeedDb } from './seed-writer.js';
+import { seedDemoHistory } from './demo-history.js';
 
 /** The tables the demo county fills, in the order the summary lists them. */
 const DEMO_TABLES: readonly SQLiteTable[] = [
@@ -83,12 +84,13 @@ export function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): DemoSeed
   return { created, totals, term };
 }
 
-/** Seeds the demo county when the database has no region at all (first start). Returns whether it did. */
+/** Seeds the demo county, with this term's past lessons, when the database has no region at all (first start). Returns whether it did. */
 export async function seedDemoIfEmpty(db: TongkeDb, logger: Logger): Promise<boolean> {
   const regionCount = db.select({ n: count() }).from(regions).get()?.n ?? 0;
   if (regionCount > 0) return false;
   const summary = seedDemoCounty(db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-  logger.info({ created: summary.created, term: summary.term.name }, `seeded the demo county ${DEMO_REGION.name}; demo logins use the password "${DEMO_PASSWORD}"`);
+  const pastLessons = seedDemoHistory(db);
+  logger.info({ created: summary.created, pastLessons, term: summary.term.name }, `seeded the demo county ${DEMO_REGION.name}; demo logins use the password "${DEMO_PASSWORD}"`);
   return true;
 }
 
