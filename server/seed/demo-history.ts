@@ -19,13 +19,15 @@ const LAGGING_SUBJECTS = new Set(['music', 'art']);
 
 /** A deterministic value in [0, 1) from integers, so a demo looks the same every time it is seeded. */
 function noise(...parts: number[]): number {
-  let h = 2166136261;
+  // murmur3's finaliser per part: well mixed even for small, consecutive ids.
+  let h = 0x9e3779b9;
   for (const part of parts) {
-    h ^= part;
-    h = Math.imul(h, 16777619) >>> 0;
+    h = Math.imul(h ^ part, 0x85ebca6b);
     h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
   }
-  return (h % 10_000) / 10_000;
+  return (h >>> 0) / 4_294_967_296;
 }
 
 const MINUTE = 60_000;
