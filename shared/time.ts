@@ -26,8 +26,12 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Monday of the Shanghai week that contains the instant (weeks start on Monday). */
-export function shanghaiWeekStart(instant: Date): string {
-  const date = shanghaiDate(instant);
+/** Monday (YYYY-MM-DD) of the week a Shanghai calendar date is in (weeks start on Monday). */
+export function mondayOf(date: string): string {
   return addDays(date, 1 - isoWeekday(date));
+}
+
+/** Monday of the Shanghai week that contains the instant. */
+export function shanghaiWeekStart(instant: Date): string {
+  return mondayOf(shanghaiDate(instant));
 }

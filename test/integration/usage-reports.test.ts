@@ -4,11 +4,10 @@ import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorReport, UsageReport } from '../../shared/api/evidence-usage.js';
-import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
+import { addDays, mondayOf, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { attendanceIntervals, lessonSessions, participationEvents, studentProfiles, usageSiteDays } from '../../server/db/schema/index.js';
 import type { TongkeDb } from '../../server/db/client.js';
 import { rebuildRollups, refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
-import { weekOf } from '../../server/evidence/usage/intervals.js';
 import { purgeExpiredEvidence } from '../../server/evidence/usage/retention.js';
 import { UsageReportService } from '../../server/evidence/usage/service.js';
 import { onLessonFinalised } from '../../server/evidence/usage/lesson-finalised.js';
@@ -37,7 +36,7 @@ describe('usage reports over recorded lessons', () => {
 
   beforeAll(async () => {
     f = await createOrganisationFixture();
-    w = weekOf(addDays(shanghaiDate(new Date()), -14));
+    w = mondayOf(addDays(shanghaiDate(new Date()), -14));
     f.db.update(studentProfiles).set({ homeDelivery: true }).where(eq(studentProfiles.userId, f.ids.users.student)).run();
     const { ids } = f;
     const at = (day: number, time: string) => shanghaiInstant(addDays(w, day), time);

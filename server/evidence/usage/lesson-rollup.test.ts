@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiInstant } from '../../../shared/time.js';
+import { mondayOf, shanghaiInstant } from '../../../shared/time.js';
 import { computeLessonRollup, type LessonEvidence, type SiteDayRow } from './lesson-rollup.js';
-import { millisecondsByShanghaiDay, unionOfSpans, weekOf } from './intervals.js';
+import { mergeSpans, unionByShanghaiDay } from '../metrics.js';
 
 const at = (date: string, time: string, seconds = 0) => shanghaiInstant(date, time).getTime() + seconds * 1000;
 const host = { regionId: 1, groupId: 10, schoolId: 100 };
@@ -125,15 +125,15 @@ describe('usage roll-up of one lesson', () => {
 
 describe('interval arithmetic', () => {
   it('merges overlapping and touching spans', () => {
-    expect(unionOfSpans([{ from: 5, to: 9 }, { from: 0, to: 3 }, { from: 3, to: 4 }, { from: 8, to: 12 }, { from: 20, to: 20 }])).toEqual([
-      { from: 0, to: 4 },
-      { from: 5, to: 12 },
+    expect(mergeSpans([{ start: 5, end: 9 }, { start: 0, end: 3 }, { start: 3, end: 4 }, { start: 8, end: 12 }, { start: 20, end: 20 }])).toEqual([
+      { start: 0, end: 4 },
+      { start: 5, end: 12 },
     ]);
   });
 
   it('splits a span over two midnights into three Shanghai days', () => {
-    const days = millisecondsByShanghaiDay([{ from: at('2026-09-06', '23:00'), to: at('2026-09-08', '01:00') }]);
-    expect([...days]).toEqual([
+    const days = unionByShanghaiDay([{ start: at('2026-09-06', '23:00'), end: at('2026-09-08', '01:00') }]);
+    expect(days.map((d) => [d.date, d.ms])).toEqual([
       ['2026-09-06', 3_600_000],
       ['2026-09-07', 86_400_000],
       ['2026-09-08', 3_600_000],
@@ -141,8 +141,8 @@ describe('interval arithmetic', () => {
   });
 
   it('starts weeks on Monday', () => {
-    expect(weekOf('2026-09-06')).toBe('2026-08-31');
-    expect(weekOf('2026-09-07')).toBe('2026-09-07');
-    expect(weekOf('2026-09-13')).toBe('2026-09-07');
+    expect(mondayOf('2026-09-06')).toBe('2026-08-31');
+    expect(mondayOf('2026-09-07')).toBe('2026-09-07');
+    expect(mondayOf('2026-09-13')).toBe('2026-09-07');
   });
 });

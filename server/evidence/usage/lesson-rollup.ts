@@ -1,8 +1,11 @@
 import type { LessonKind, Subject } from '../../../shared/subjects.js';
-import { shanghaiDate } from '../../../shared/time.js';
+import { mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { PARTICIPATION_KINDS, SITE_KINDS } from '../../db/schema/evidence.js';
 import type { UsageSiteKind, UsageTeacherPart } from '../../db/schema/rollups.js';
-import { clipSpan, millisecondsByShanghaiDay, toSeconds, unionOfSpans, weekOf, type Span } from './intervals.js';
+import { clipSpan, unionByShanghaiDay, unionMs, type Span } from '../metrics.js';
+
+/** Whole seconds of a duration in milliseconds (half a second rounds up). */
+const toSeconds = (ms: number): number => Math.round(ms / 1000);
 
 type AttendanceSiteKind = (typeof SITE_KINDS)[number];
 type ParticipationKind = (typeof PARTICIPATION_KINDS)[number];
@@ -151,7 +154,7 @@ const identity = (userId: number | null, participantId: string): string => (user
  */
 export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
   const { lesson, course } = evidence;
-  const bounds: Span = { from: lesson.startedAt, to: Math.max(lesson.startedAt, lesson.endedAt ?? lesson.lastHeartbeatAt) };
+  const bounds: Span = { start: lesson.startedAt, end: Math.max(lesson.startedAt, lesson.endedAt ?? lesson.lastHeartbeatAt) };
   const startDay = shanghaiDate(new Date(lesson.startedAt));
 
   const sites = new Map<string, Site>([['host', newSite('host', course.host, course.hostClassroomId)]]);
@@ -171,7 +174,7 @@ export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
   for (const a of evidence.attendance) {
     const site = attendanceSite(evidence, sites, a, enrolledPlace);
     if (!site) continue;
-    const span = clipSpan({ from: a.joinedAt, to: a.leftAt ?? a.lastHeartbeatAt }, bounds);
+    const span = clipSpan(a.joinedAt, a.leftAt ?? a.lastHeartbeatAt, bounds);
     if (span) site.spans.push(span);
     site.participants.add(identity(a.userId, a.participantId));
     if (a.headcount !== null) site.headcount = Math.max(site.headcount ?? 0, a.headcount);
@@ -191,7 +194,7 @@ export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
     if (TAKING_PART.has(p.kind)) site.active.add(identity(p.userId, p.participantId));
   }
 
-  const lessonSeconds = toSeconds(bounds.to - bounds.from);
+  const lessonSeconds = toSeconds(bounds.end - bounds.start);
   const common = {
     lessonSessionId: lesson.id,
     courseId: lesson.courseId,
@@ -202,9 +205,8 @@ export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
   const siteDays: SiteDayRow[] = [];
   const connectedSites = new Set<Site>();
   for (const site of sites.values()) {
-    const union = unionOfSpans(site.spans);
-    const byDay = millisecondsByShanghaiDay(union);
-    const siteLessonSeconds = toSeconds(union.reduce((sum, s) => sum + (s.to - s.from), 0));
+    const byDay = new Map(unionByShanghaiDay(site.spans).map((share) => [share.date, share.ms]));
+    const siteLessonSeconds = toSeconds(unionMs(site.spans));
     if (siteLessonSeconds > 0) connectedSites.add(site);
     const days = [...new Set([startDay, ...byDay.keys(), ...site.events.keys()])].sort();
     for (const day of days) {
@@ -214,7 +216,7 @@ export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
         ...common,
         scheduledLessonId: lesson.scheduledLessonId,
         day,
-        week: weekOf(day),
+        week: mondayOf(day),
         lessonStart: isStart,
         siteKind: site.kind,
         regionId: site.place.regionId,
@@ -232,7 +234,7 @@ export function computeLessonRollup(evidence: LessonEvidence): LessonRollup {
     }
   }
 
-  return { siteDays, teachers: lessonTeachers(evidence, sites, connectedSites, { ...common, day: startDay, week: weekOf(startDay) }) };
+  return { siteDays, teachers: lessonTeachers(evidence, sites, connectedSites, { ...common, day: startDay, week: mondayOf(startDay) }) };
 }
 
 const EMPTY_START_FIGURES = {

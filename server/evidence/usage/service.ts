@@ -1,13 +1,12 @@
 import type { TrendPoint, UsagePeriod, UsageQuery, UsageReport, UsageRow, UsageUnit } from '../../../shared/api/evidence-usage.js';
 import type { Locale } from '../../../shared/i18n/index.js';
 import { SCHOOL_GROUP_ROLES, type Subject } from '../../../shared/subjects.js';
-import { addDays, shanghaiDate } from '../../../shared/time.js';
+import { addDays, mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
 import { groupBy as groupItems } from '../../core/lists.js';
 import type { TongkeDb } from '../../db/client.js';
 import type { Places } from '../../organisation/places.js';
 import { hasActivity, resolveRange, usageFigures, weeksWithin, type ReportRange } from './figures.js';
-import { weekOf } from './intervals.js';
 import { studentsRowName } from './labels.js';
 import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
@@ -119,7 +118,7 @@ export class UsageReportService {
     const clip = (from: string, to: string) => ({ from: from < range.from ? range.from : from, to: to > range.to ? range.to : to });
     const periods: Period[] = [];
     if (groupBy === 'week') {
-      for (let monday = weekOf(range.from); monday <= range.to; monday = addDays(monday, 7)) periods.push({ key: monday, label: monday, ...clip(monday, addDays(monday, 6)) });
+      for (let monday = mondayOf(range.from); monday <= range.to; monday = addDays(monday, 7)) periods.push({ key: monday, label: monday, ...clip(monday, addDays(monday, 6)) });
     } else if (groupBy === 'month') {
       for (let month = range.from.slice(0, 7); `${month}-01` <= range.to; month = nextMonth(month)) {
         periods.push({ key: month, label: month, ...clip(`${month}-01`, addDays(`${nextMonth(month)}-01`, -1)) });
