@@ -4,6 +4,7 @@ import {
   activityScores,
   clipSpan,
   isDelivered,
+  linkQualityLevel,
   mergeSpans,
   splitByShanghaiDay,
   summariseQuality,
@@ -141,5 +142,16 @@ describe('delivered', () => {
   it('needs the configured minutes', () => {
     expect(isDelivered(20 * MIN - 1, 20)).toBe(false);
     expect(isDelivered(20 * MIN, 20)).toBe(true);
+  });
+});
+
+describe('link quality badge', () => {
+  it('reads a self-reported link as good, fair, poor or unknown', () => {
+    expect(linkQualityLevel({})).toBe('unknown');
+    expect(linkQualityLevel({ rttMs: 80, packetLossPct: 0.5 })).toBe('good');
+    expect(linkQualityLevel({ rttMs: 300 })).toBe('fair');
+    expect(linkQualityLevel({ packetLossPct: 3 })).toBe('fair');
+    expect(linkQualityLevel({ rttMs: 120, packetLossPct: 9 })).toBe('poor');
+    expect(linkQualityLevel({ rttMs: 700 })).toBe('poor');
   });
 });

@@ -109,6 +109,19 @@ export interface QualityInput {
  */
 export const POOR_QUALITY = { packetLossPct: 8, rttMs: 600, consumerScore: 5 } as const;
 
+/** Where a link stops being good (the live lesson's "fair" badge). */
+export const FAIR_QUALITY = { packetLossPct: 2, rttMs: 250 } as const;
+
+/** The badge a site's self-reported link shows in the live lesson; `unknown` before any measurement. */
+export function linkQualityLevel(report: { rttMs?: number | undefined; packetLossPct?: number | undefined }): 'good' | 'fair' | 'poor' | 'unknown' {
+  if (report.rttMs === undefined && report.packetLossPct === undefined) return 'unknown';
+  const loss = report.packetLossPct ?? 0;
+  const rtt = report.rttMs ?? 0;
+  if (loss > POOR_QUALITY.packetLossPct || rtt > POOR_QUALITY.rttMs) return 'poor';
+  if (loss > FAIR_QUALITY.packetLossPct || rtt > FAIR_QUALITY.rttMs) return 'fair';
+  return 'good';
+}
+
 export function isPoorSample(sample: QualityInput): boolean {
   return (
     (sample.packetLossPct ?? 0) > POOR_QUALITY.packetLossPct ||

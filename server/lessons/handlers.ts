@@ -2,6 +2,7 @@ import type { LessonRequestData, LessonRequestName, LessonRequestPayload } from 
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import { ApiError } from '../core/errors.js';
 import { assertDtlsParameters } from '../../media/index.js';
+import { linkQualityLevel } from '../evidence/metrics.js';
 import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
 
@@ -145,11 +146,7 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
 
   'quality:report': {
     access: 'joined',
-    run: async ({ joined }, { rttMs, packetLossPct }) => {
-      const level = packetLossPct === undefined && rttMs === undefined ? 'unknown' : (packetLossPct ?? 0) > 8 || (rttMs ?? 0) > 600 ? 'poor' : (packetLossPct ?? 0) > 2 || (rttMs ?? 0) > 250 ? 'fair' : 'good';
-      joined.running.lesson.setQuality(joined.participant.id, level);
-      return none;
-    },
+    run: async ({ joined }, report) => (joined.running.lesson.setQuality(joined.participant.id, linkQualityLevel(report)), none),
   },
   'classroom:headcount': { access: 'joined', run: async ({ joined }, { count }) => (joined.running.lesson.setHeadcount(joined.participant.id, count), none) },
 };
