@@ -90,7 +90,7 @@ export class RunningLesson {
     if (options.kind !== expectedKind) throw new ApiError('bad_request');
     const { rtpParameters } = options;
     assertRtpParameters(rtpParameters);
-    const existing = [...this.#producers.values()].find((p) => p.participantId === participant.id && p.source === options.source);
+    const existing = this.#producerOf(participant.id, options.source);
     if (existing) this.closeProducer(participant, existing.id);
     const producerId = await this.#media.produce(participant.id, { ...options, rtpParameters });
     const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: false };
@@ -143,14 +143,14 @@ export class RunningLesson {
 
   /** Lead teacher: mute a site's microphone (or everyone's). The site is told and can unmute itself. */
   async mute(target: LessonParticipant): Promise<void> {
-    const mic = [...this.#producers.values()].find((p) => p.participantId === target.id && p.source === 'mic' && !p.paused);
-    if (!mic) return; // already silent: nothing to tell the site
+    const mic = this.#producerOf(target.id, 'mic');
+    if (!mic || mic.paused) return; // already silent: nothing to tell the site
     await this.setProducerPaused(target, mic.id, true);
     this.#channels.get(target.id)?.emit('moderation:applied', { action: 'muted' });
   }
 
   stopCamera(target: LessonParticipant): void {
-    const camera = [...this.#producers.values()].find((p) => p.participantId === target.id && p.source === 'camera');
+    const camera = this.#producerOf(target.id, 'camera');
     if (camera) this.closeProducer(target, camera.id);
     this.lesson.setMedia(target.id, 'camera', false);
     this.#channels.get(target.id)?.emit('moderation:applied', { action: 'camera_stopped' });
@@ -179,6 +179,11 @@ export class RunningLesson {
     this.#media.close();
     for (const channel of this.#channels.values()) channel.disconnect();
     this.#channels.clear();
+  }
+
+  /** A participant's producer of one source (there is at most one: a new one replaces the old). */
+  #producerOf(participantId: string, source: MediaSource): ProducerRecord | undefined {
+    return [...this.#producers.values()].find((p) => p.participantId === participantId && p.source === source);
   }
 
   #participantOrNull(id: string): LessonParticipant | null {
@@ -229,7 +234,7 @@ export class RunningLesson {
   #restage(staged: LessonParticipant): void {
     // Screen sharing is for the stage: stepping down ends a site's share.
     if (!staged.onStage && !staged.isLeadTeacher) {
-      const screen = [...this.#producers.values()].find((p) => p.participantId === staged.id && p.source === 'screen');
+      const screen = this.#producerOf(staged.id, 'screen');
       if (screen) this.closeProducer(staged, screen.id);
     }
     const theirs = [...this.#producers.values()].filter((p) => p.participantId === staged.id);
