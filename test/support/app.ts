@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
@@ -33,7 +35,8 @@ export interface TestAppOptions {
 
 export async function createTestApp(overrides: Partial<TongkeConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-test-'));
-  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, rtcMinPort: 46000, rtcMaxPort: 46999, ...overrides });
+  const rtc = options.media ? await freeRtcRange(options.mediaWorkers ?? 1) : { rtcMinPort: 46000, rtcMaxPort: 46999 };
+  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, ...rtc, ...overrides });
   const database = openDatabase(config.dbPath);
   const media = options.media
     ? await MediaWorkerPool.create({
@@ -66,6 +69,35 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A block of 100 RTC ports whose top ports (the WebRtcServers' UDP+TCP ports) are free now. Test files
+ * run in parallel forks (and several checkouts may test at once), so a fixed range would collide.
+ */
+async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const rtcMinPort = 20000 + Math.floor(Math.random() * 200) * 100;
+    const rtcMaxPort = rtcMinPort + 99;
+    let free = true;
+    for (let i = 0; i < workers && free; i++) free = await portFree(rtcMaxPort - i);
+    if (free) return { rtcMinPort, rtcMaxPort };
+  }
+  throw new Error('no free RTC port range for the test media workers');
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
+  });
+  if (!tcp) return false;
+  return new Promise<boolean>((done) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => done(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => done(true)));
+  });
 }
 
 /**
