@@ -14,6 +14,7 @@ import authentication from './accounts/plugin.js';
 import { Places } from './organisation/places.js';
 import { createTranslator } from './core/i18n.js';
 import { installErrorHandler } from './core/error-handler.js';
+import { logSerializers } from './core/logger.js';
 import { ApiError } from './core/errors.js';
 import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
@@ -38,7 +39,7 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   const { config } = options;
   const app = Fastify({
-    ...(options.logger === false ? { logger: false } : options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel } }),
+    ...(options.logger === false ? { logger: false } : options.logger ? { loggerInstance: options.logger } : { logger: { level: config.logLevel, serializers: logSerializers } }),
     trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
@@ -54,7 +55,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
           database,
           db: database.db,
           places: new Places(database.db),
-          accounts: new AccountsService(database.db, config.sessionSecret),
+          accounts: new AccountsService(database.db, { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host }),
           media: options.media ?? null,
           translate,
         });

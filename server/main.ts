@@ -1,15 +1,18 @@
-import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
+import { createServerLogger } from './core/logger.js';
 import { MediaWorkerPool } from '../media/index.js';
 
-/** Starts Tongke: config → database (migrated) → demo data if empty → media workers → HTTP + Socket.IO. */
-async function main(): Promise<void> {
+/**
+ * Starts Tongke: config → database (migrated) → demo data if asked (`--demo` or TONGKE_SEED_DEMO=true) and
+ * the database is empty → media workers → HTTP + Socket.IO.
+ */
+async function main(args: readonly string[]): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, args.includes('--demo') ? { seedDemo: true } : {});
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = createServerLogger(config.logLevel);
   const database = openDatabase(config.dbPath);
   if (config.seedDemo) await seedDemoIfEmpty(database.db, logger);
   const media = await MediaWorkerPool.create({
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   logger.info({ url: config.publicUrl }, 'Tongke is ready');
 }
 
-main().catch((error: unknown) => {
+main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

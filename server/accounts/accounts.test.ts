@@ -29,13 +29,10 @@ describe('accounts', () => {
     const client = new TestClient(t.app);
     const wrong = await client.request('POST', '/api/auth/login', { username: 'admin', password: 'nope' }, { 'accept-language': 'en' });
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.json().error).toEqual({ code: 'login_invalid', message: 'Wrong user name or password.' });
-    for (let i = 0; i < 3; i++) await client.login('admin', 'nope');
-    const locked = await client.login('admin', 'nope');
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json().error.message).toContain('15 分钟');
-    // Even the right password is refused while locked.
-    expect((await client.login('admin', 'correct horse')).statusCode).toBe(423);
+    expect(wrong.json().error).toEqual({ code: 'login_invalid', message: expect.stringMatching(/^Wrong user name or password\./) });
+    for (let i = 0; i < 4; i++) expect((await client.login('admin', 'nope')).statusCode).toBe(401);
+    // Even the right password is refused while locked, with the same answer (see login.test.ts).
+    expect((await client.login('admin', 'correct horse')).json().error.code).toBe('login_invalid');
   });
 
   it('limits sign-in attempts per address with a rate_limited error that says how long to wait', async () => {

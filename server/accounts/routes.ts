@@ -10,8 +10,11 @@ import {
   PairingCodeResponse,
   StudentLinkBody,
   StudentLinkCreateBody,
+  StudentLinkList,
+  StudentLinkParams,
   StudentLinkResponse,
 } from '../../shared/api/auth.js';
+import firstRunRoutes from './first-run-routes.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { ApiError } from '../core/errors.js';
 import { courseStudents } from '../db/schema/index.js';
@@ -22,6 +25,7 @@ import type { NewSession } from './service.js';
 export default async function accountsRoutes(app: TongkeApp) {
   const { accounts, places, db, config } = app.tongke;
   const secure = config.publicUrl.startsWith('https:');
+  await app.register(firstRunRoutes);
 
   const setSessionCookie = (reply: FastifyReply, session: NewSession) =>
     reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
@@ -139,10 +143,40 @@ export default async function accountsRoutes(app: TongkeApp) {
     { schema: { tags: ['teaching'], params: IdParams, body: StudentLinkCreateBody, response: { 200: StudentLinkResponse, ...ERROR_RESPONSES } } },
     async (request) => {
       const course = places.course(request.params.id);
-      app.authorize(request, 'course.invite_student', { kind: 'course', course });
+      const principal = app.authorize(request, 'course.invite_student', { kind: 'course', course });
       if (!course.studentIds.includes(request.body.studentId)) throw new ApiError('bad_request');
-      const { token, expiresAt } = accounts.createStudentLink(request.body.studentId, course.id, request.body.validDays);
-      return { url: `${config.publicUrl}/join/${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+      const { token, expiresAt } = accounts.createStudentLink(request.body.studentId, course.id, request.body.validDays, principal.userId);
+      // The token rides in the fragment: browsers never send it, so it cannot reach an access log.
+      return { url: `${config.publicUrl}/join#t=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
+    },
+  );
+
+  app.get(
+    '/api/courses/:id/student-links',
+    { schema: { tags: ['teaching'], params: IdParams, response: { 200: StudentLinkList, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const course = places.course(request.params.id);
+      app.authorize(request, 'course.invite_student', { kind: 'course', course });
+      const iso = (date: Date | null) => date?.toISOString() ?? null;
+      return {
+        links: accounts.studentLinksOf(course.id).map((l) => ({
+          ...l,
+          issuedAt: l.issuedAt.toISOString(),
+          expiresAt: l.expiresAt.toISOString(),
+          revokedAt: iso(l.revokedAt),
+        })),
+      };
+    },
+  );
+
+  app.delete(
+    '/api/courses/:id/student-links/:linkId',
+    { schema: { tags: ['teaching'], params: StudentLinkParams, response: { 200: OkResponse, ...ERROR_RESPONSES } } },
+    async (request) => {
+      const course = places.course(request.params.id);
+      app.authorize(request, 'course.invite_student', { kind: 'course', course });
+      accounts.revokeStudentLink(course.id, request.params.linkId);
+      return { ok: true as const };
     },
   );
 }

@@ -1,10 +1,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Locale } from '../../shared/i18n/index.js';
 import { ApiError } from '../core/errors.js';
 import { AccountsRepository, hashToken, type SessionKind } from './repository.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { signStudentLink, verifyStudentLink } from './student-links.js';
 import type { AuthenticatedPrincipal } from './principal.js';
+import { FirstAdminSetup } from './first-run.js';
+import { RevocationNotifier, type RevocationReason } from './revocation.js';
 import type { TongkeDb } from '../db/client.js';
 
 /** How long each kind of session lives. A paired classroom stays signed in for a school year. */
@@ -24,36 +27,66 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** Sign-in, sessions, device pairing and student links. */
+export interface AccountsOptions {
+  /** Signs student links. */
+  secret: string;
+  /** Sign-in attempts per minute for one user name, from any address (beside the per-address limit). */
+  loginAccountLimit: number;
+  /** The HTTP listen address (the demo warning is for servers reachable from other machines). */
+  listenHost: string;
+}
+
+/**
+ * Sign-in, sessions, device pairing and student links. Every session it ends is announced on `revocations`
+ * so that live connections opened with it close too.
+ */
 export class AccountsService {
   readonly #repo: AccountsRepository;
   readonly #secret: string;
+  readonly #attemptsPerAccount: RateLimiterMemory;
+  readonly revocations = new RevocationNotifier();
+  readonly firstRun: FirstAdminSetup;
 
-  constructor(db: TongkeDb, secret: string) {
+  constructor(db: TongkeDb, options: AccountsOptions) {
     this.#repo = new AccountsRepository(db);
-    this.#secret = secret;
+    this.#secret = options.secret;
+    this.#attemptsPerAccount = new RateLimiterMemory({ points: options.loginAccountLimit, duration: 60 });
+    this.firstRun = new FirstAdminSetup(this.#repo, options.listenHost);
   }
 
-  /** Password sign-in with lockout after repeated failures. Errors: login_invalid, login_locked, account_inactive. */
+  /**
+   * Password sign-in. An unknown user name, a wrong password, a locked and a deactivated account all get the
+   * same `login_invalid` answer after the same password check, so that nobody learns whether an account
+   * exists. Attempts are counted before the check, atomically: parallel guesses cannot outrun the lockout.
+   */
   async login(username: string, password: string, userAgent: string | null, now = new Date()): Promise<NewSession> {
-    const user = this.#repo.userByUsername(username.trim());
-    if (!user || !user.passwordHash) {
+    const name = username.trim();
+    await this.#countAttempt(name);
+    const user = this.#repo.userByUsername(name);
+    const attempt = user?.passwordHash ? this.#repo.beginLoginAttempt(user.id, now) : null;
+    if (!user || !user.passwordHash || attempt === null || attempt > LOCKOUT_AFTER_FAILURES) {
+      if (user && attempt !== null) this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
       await verifyPassword(await dummyPasswordHash(), password);
       throw new ApiError('login_invalid');
     }
-    if (user.lockedUntil && user.lockedUntil > now) {
-      throw new ApiError('login_locked', { minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) });
-    }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      const failures = user.failedLogins + 1;
-      const locked = failures >= LOCKOUT_AFTER_FAILURES;
-      this.#repo.recordFailedLogin(user.id, locked ? 0 : failures, locked ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000) : null);
-      if (locked) throw new ApiError('login_locked', { minutes: LOCKOUT_MINUTES });
+      if (attempt >= LOCKOUT_AFTER_FAILURES) this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
       throw new ApiError('login_invalid');
     }
-    if (!user.active) throw new ApiError('account_inactive');
+    // A lock set by a parallel attempt while this one was being checked still holds.
+    if (!user.active || this.#repo.isLoginLocked(user.id, now)) throw new ApiError('login_invalid');
     this.#repo.clearFailedLogins(user.id);
     return this.#startSession(user.id, 'password', null, userAgent, now);
+  }
+
+  /** The per-account limit: the same for unknown names, so that it reveals nothing either. */
+  async #countAttempt(username: string): Promise<void> {
+    try {
+      await this.#attemptsPerAccount.consume(username.toLowerCase());
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new ApiError('rate_limited', { seconds: Math.ceil(error.msBeforeNext / 1000) });
+      throw error;
+    }
   }
 
   /** The principal behind a session token, or null when it is unknown, expired or its user deactivated. */
@@ -81,7 +114,13 @@ export class AccountsService {
   }
 
   logout(token: string): void {
-    this.#repo.deleteSession(token);
+    const ended = this.#repo.deleteSession(token);
+    if (ended) this.revocations.announce({ userId: ended.userId, tokenHashes: [ended.tokenHash], reason: 'signed_out' });
+  }
+
+  /** Ends every session of a user (deactivated, password reset, roles changed): she signs in afresh. */
+  endSessionsOf(userId: number, reason: RevocationReason): void {
+    this.revocations.announce({ userId, tokenHashes: this.#repo.deleteSessionsOf(userId), reason });
   }
 
   setLocale(userId: number, locale: Locale): void {
@@ -96,22 +135,41 @@ export class AccountsService {
     return { code, expiresAt };
   }
 
-  /** The device enters the code once and stays signed in as its classroom. */
+  /**
+   * The device enters the code once and stays signed in as its classroom. Claiming the code, finding or
+   * making the device account and opening the session are one transaction: a failure leaves the code usable.
+   */
   pairDevice(code: string, userAgent: string | null, now = new Date()): NewSession {
-    const classroomId = this.#repo.claimPairing(code.trim().toUpperCase().replace(/[\s-]/g, ''), now);
-    if (classroomId === null) throw new ApiError('pairing_code_invalid');
-    const device = this.#repo.deviceUserOf(classroomId);
-    return this.#startSession(device.id, 'device', null, userAgent, now);
+    return this.#repo.transaction(() => {
+      const classroomId = this.#repo.claimPairing(code.trim().toUpperCase().replace(/[\s-]/g, ''), now);
+      if (classroomId === null) throw new ApiError('pairing_code_invalid');
+      const device = this.#repo.deviceUserOf(classroomId);
+      return this.#startSession(device.id, 'device', null, userAgent, now);
+    });
   }
 
   /** Ends every session of a classroom's device (unpairing). */
   unpairDevice(classroomId: number): void {
-    this.#repo.deleteSessionsOf(this.#repo.deviceUserOf(classroomId).id);
+    this.endSessionsOf(this.#repo.deviceUserOf(classroomId).id, 'device_unpaired');
   }
 
-  createStudentLink(studentId: number, courseId: number, validDays: number, now = new Date()): { token: string; expiresAt: Date } {
+  /** Issues a link for one student and course; the link has a row, so it can be listed and revoked. */
+  createStudentLink(studentId: number, courseId: number, validDays: number, issuedBy: number, now = new Date()): { token: string; expiresAt: Date } {
     const expiresAt = new Date(now.getTime() + validDays * 24 * 3600_000);
-    return { token: signStudentLink(this.#secret, { studentId, courseId, expiresAt }), expiresAt };
+    const linkId = this.#repo.createStudentLink({ studentId, courseId, issuedBy, issuedAt: now, expiresAt });
+    return { token: signStudentLink(this.#secret, { linkId, studentId, courseId, expiresAt }), expiresAt };
+  }
+
+  studentLinksOf(courseId: number) {
+    return this.#repo.studentLinksOf(courseId);
+  }
+
+  /** Revokes one of a course's links: it cannot sign in again and the sessions it opened end. */
+  revokeStudentLink(courseId: number, linkId: number, now = new Date()): void {
+    const link = this.#repo.studentLink(linkId);
+    if (!link || link.courseId !== courseId) throw new ApiError('not_found');
+    this.#repo.revokeStudentLink(linkId, now);
+    this.revocations.announce({ userId: link.studentId, tokenHashes: this.#repo.deleteSessionsOfLink(linkId), reason: 'link_revoked' });
   }
 
   /**
@@ -121,19 +179,21 @@ export class AccountsService {
   redeemStudentLink(token: string, isEnrolled: (studentId: number, courseId: number) => boolean, userAgent: string | null, now = new Date()): NewSession & { courseId: number } {
     const result = verifyStudentLink(this.#secret, token, now);
     if (!result.ok) throw new ApiError(result.reason);
-    const { studentId, courseId, expiresAt } = result.claims;
+    const { linkId, studentId, courseId, expiresAt } = result.claims;
+    const link = this.#repo.studentLink(linkId);
+    if (!link || link.revokedAt !== null || link.studentId !== studentId || link.courseId !== courseId) throw new ApiError('link_invalid');
     const student = this.#repo.userById(studentId);
     if (!student || !isEnrolled(studentId, courseId)) throw new ApiError('link_invalid');
     if (!student.active) throw new ApiError('account_inactive');
-    const session = this.#startSession(studentId, 'student_link', courseId, userAgent, now, expiresAt);
+    const session = this.#startSession(studentId, 'student_link', courseId, userAgent, now, expiresAt, linkId);
     return { ...session, courseId };
   }
 
-  #startSession(userId: number, kind: SessionKind, courseId: number | null, userAgent: string | null, now: Date, notAfter?: Date): NewSession {
+  #startSession(userId: number, kind: SessionKind, courseId: number | null, userAgent: string | null, now: Date, notAfter?: Date, studentLinkId?: number): NewSession {
     const token = randomBytes(32).toString('base64url');
     let expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS[kind]);
     if (notAfter && notAfter < expiresAt) expiresAt = notAfter;
-    this.#repo.createSession(token, { userId, kind, courseId, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
+    this.#repo.createSession(token, { userId, kind, courseId, studentLinkId: studentLinkId ?? null, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
     return { token, expiresAt };
   }
 }

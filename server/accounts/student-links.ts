@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** What a student link grants: one student, one course, until a time. */
+/** What a student link grants: one student, one course, until a time; `linkId` names its row, to revoke it. */
 export interface StudentLinkClaims {
+  linkId: number;
   studentId: number;
   courseId: number;
   expiresAt: Date;
@@ -11,7 +12,7 @@ const sign = (secret: string, payload: string): string => createHmac('sha256', s
 
 /** A compact signed token: base64url(JSON claims) + "." + HMAC-SHA256. */
 export function signStudentLink(secret: string, claims: StudentLinkClaims): string {
-  const payload = Buffer.from(JSON.stringify({ s: claims.studentId, c: claims.courseId, e: claims.expiresAt.getTime() })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ l: claims.linkId, s: claims.studentId, c: claims.courseId, e: claims.expiresAt.getTime() })).toString('base64url');
   return `${payload}.${sign(secret, payload)}`;
 }
 
@@ -30,9 +31,10 @@ export function verifyStudentLink(secret: string, token: string, now: Date): Stu
     return { ok: false, reason: 'link_invalid' };
   }
   if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'link_invalid' };
-  const { s, c, e } = raw as Record<string, unknown>;
-  if (!Number.isInteger(s) || !Number.isInteger(c) || !Number.isInteger(e)) return { ok: false, reason: 'link_invalid' };
-  const claims = { studentId: s as number, courseId: c as number, expiresAt: new Date(e as number) };
+  const { l, s, c, e } = raw as Record<string, unknown>;
+  // A link signed before links had rows (no `l`) cannot be revoked, so it is no longer honoured.
+  if (!Number.isInteger(l) || !Number.isInteger(s) || !Number.isInteger(c) || !Number.isInteger(e)) return { ok: false, reason: 'link_invalid' };
+  const claims = { linkId: l as number, studentId: s as number, courseId: c as number, expiresAt: new Date(e as number) };
   if (claims.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'link_expired' };
   return { ok: true, claims };
 }

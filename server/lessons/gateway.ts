@@ -12,8 +12,9 @@ import { assertRtpCapabilities } from '../../media/index.js';
 import type { LessonRegistry } from './registry.js';
 import type { LessonsRepository } from './repository.js';
 import type { SiteChannel } from './running-lesson.js';
+import { endRevokedSockets } from './revocation.js';
 
-type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string }>;
+type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
 const VALIDATORS = Object.fromEntries(Object.entries(LESSON_REQUESTS).map(([name, spec]) => [name, Compile(spec.payload)])) as {
   [K in LessonRequestName]: ReturnType<typeof Compile>;
@@ -81,6 +82,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       emit: (event, payload) => void (socket.emit as (e: string, p: unknown) => boolean)(event, payload),
       disconnect: () => void socket.disconnect(true),
     };
+    socket.data.channel = channel;
 
     const join: LessonHandlerTable['lesson:join'] = {
       access: 'open',
@@ -144,7 +146,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   // preClose, not onClose: the HTTP server waits for open WebSockets before onClose hooks run, so live
   // lessons must end and sockets close first, or a shutdown with sites connected never completes.
+  const stopRevocations = endRevokedSockets(namespace, accounts.revocations, registry, app.log);
   app.addHook('preClose', async () => {
+    stopRevocations();
     registry.close();
     await io.close();
   });

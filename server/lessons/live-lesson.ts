@@ -117,11 +117,11 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     this.emit('participant-updated', participant);
   }
 
-  leave(participantId: string, reason: LeaveReason): void {
+  leave(participantId: string, reason: LeaveReason, barred = reason === 'removed'): void {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
     // A site the teacher removed stays out for the rest of the lesson.
-    if (reason === 'removed') this.#removed.add(participant.identity.userId);
+    if (barred) this.#removed.add(participant.identity.userId);
     if (participant.graceTimer) clearTimeout(participant.graceTimer);
     this.#participants.delete(participantId);
     if (participant.handRaisedAt) this.#emitHandQueue();

@@ -156,11 +156,12 @@ export class RunningLesson {
     this.#channels.get(target.id)?.emit('moderation:applied', { action: 'camera_stopped' });
   }
 
-  remove(target: LessonParticipant): void {
+  /** Removes a site; `barred` (a teacher's removal) keeps the account out for the rest of the lesson. */
+  remove(target: LessonParticipant, { barred = true }: { barred?: boolean } = {}): void {
     const channel = this.#channels.get(target.id);
     channel?.emit('moderation:applied', { action: 'removed' });
     this.#channels.delete(target.id);
-    this.lesson.leave(target.id, 'removed');
+    this.lesson.leave(target.id, 'removed', barred);
     channel?.disconnect();
   }
 

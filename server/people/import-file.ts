@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { isDeviceUsername } from '../accounts/usernames.js';
 
 /** Roles a school's user list may contain. */
 export const IMPORT_ROLES = ['teacher', 'assistant_teacher', 'student', 'school_admin'] as const;
@@ -92,6 +93,7 @@ export function readImportFile(csv: string): { rows: ImportRow[]; issues: Import
     const username = cell('username');
     if (username === '') problem('username', 'required', { column: 'username' });
     else if (!USERNAME.test(username)) problem('username', 'usernameFormat');
+    else if (isDeviceUsername(username)) problem('username', 'usernameReserved', { username });
     else if (firstLineOf.has(username)) problem('username', 'duplicateInFile', { username, line: firstLineOf.get(username) ?? 0 });
     else firstLineOf.set(username, line);
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, exists, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/client.js';
-import { classrooms, educationGroups, regions, roleGrants, schools, sessions, studentProfiles, users } from '../db/schema/index.js';
+import { classrooms, educationGroups, regions, roleGrants, schools, studentProfiles, users } from '../db/schema/index.js';
 import { chunks } from '../core/lists.js';
 import type { RoleGrant } from '../policy/policy.js';
 
@@ -135,7 +135,7 @@ export class PeopleRepository {
     return user;
   }
 
-  updateUser(id: number, values: Partial<Pick<UserRow, 'displayName' | 'active' | 'passwordHash' | 'failedLogins' | 'lockedUntil'>>): void {
+  updateUser(id: number, values: Partial<Pick<UserRow, 'displayName' | 'active' | 'passwordHash' | 'demoAccount' | 'failedLogins' | 'lockedUntil'>>): void {
     if (Object.keys(values).length > 0) this.db.update(users).set(values).where(eq(users.id, id)).run();
   }
 
@@ -154,10 +154,5 @@ export class PeopleRepository {
 
   deleteGrant(grantId: number): void {
     this.db.delete(roleGrants).where(eq(roleGrants.id, grantId)).run();
-  }
-
-  /** Signs the user out everywhere (deactivation). */
-  deleteSessionsOf(userId: number): void {
-    this.db.delete(sessions).where(eq(sessions.userId, userId)).run();
   }
 }

@@ -12,8 +12,8 @@ const tags = ['people'];
  * user list from CSV.
  */
 export default async function peopleRoutes(app: TongkeApp) {
-  const { db, places, translate } = app.tongke;
-  const service = new PeopleService(db, places);
+  const { db, places, translate, accounts } = app.tongke;
+  const service = new PeopleService(db, places, accounts);
   requireSignIn(app);
 
   app.get('/api/users', { schema: { tags, querystring: UserListQuery, response: { 200: UserList, ...ERROR_RESPONSES } } }, async (request) => {

@@ -1,6 +1,8 @@
 import type { RoleGrantInput, StudentProfile, User, UserCreate, UserImportBody, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
 import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
 import { hashPassword } from '../accounts/passwords.js';
+import { isDeviceUsername } from '../accounts/usernames.js';
+import type { RevocationReason } from '../accounts/revocation.js';
 import { ApiError, forbidden, notFound } from '../core/errors.js';
 import type { TongkeDb } from '../db/client.js';
 import type { Access } from '../core/access.js';
@@ -17,6 +19,11 @@ const STUDENT = 'student';
 /** Device accounts are made by pairing a classroom, never by hand. */
 const DEVICE = 'classroom_device';
 
+/** Ends a user's sessions, and the live connections opened with them (the accounts service). */
+export interface SessionEnder {
+  endSessionsOf(userId: number, reason: RevocationReason): void;
+}
+
 /**
  * Accounts and their role grants: listing who the caller may read, creating accounts with grants she may
  * hand out, editing, deactivating (which signs the user out), password resets, unlocking, and CSV import.
@@ -27,6 +34,7 @@ export class PeopleService {
   constructor(
     db: TongkeDb,
     private readonly places: Places,
+    private readonly sessions: SessionEnder,
   ) {
     this.#repo = new PeopleRepository(db);
   }
@@ -58,6 +66,7 @@ export class PeopleService {
 
   /** A new account with its grants, each of which the caller must be allowed to hand out. */
   async create(body: UserCreate, access: Access): Promise<User> {
+    if (isDeviceUsername(body.username)) throw new ApiError('username_reserved');
     const index = this.places.index();
     const grants = body.grants.map((input, i) => this.#grantToGive(input, `/grants/${i}`, index, access));
     grants.forEach((grant, i) => {
@@ -92,7 +101,8 @@ export class PeopleService {
       this.#repo.updateUser(id, {
         ...(body.displayName !== undefined && { displayName: body.displayName.trim() }),
         ...(body.active !== undefined && { active: body.active }),
-        ...(passwordHash !== undefined && { passwordHash }),
+        // A new password is no longer the published demo one.
+        ...(passwordHash !== undefined && { passwordHash, demoAccount: false }),
         ...(body.unlock && { failedLogins: 0, lockedUntil: null }),
       });
       if (body.student) this.#repo.upsertStudentProfile({ userId: id, ...body.student });
@@ -100,10 +110,11 @@ export class PeopleService {
         this.#repo.deleteGrant(movedStudentGrant.id);
         this.#repo.insertGrant(id, { ...movedStudentGrant, schoolId: body.student?.schoolId ?? movedStudentGrant.schoolId });
       }
-      // A deactivated account, or one whose password an admin reset (it may have leaked), is signed out everywhere.
-      const signOut = (body.active === false && user.active) || (passwordHash !== undefined && id !== access.principal.userId);
-      if (signOut) this.#repo.deleteSessionsOf(id);
     });
+    // A deactivated account, or one whose password an admin reset (it may have leaked), is signed out
+    // everywhere, its live lessons included.
+    if (body.active === false && user.active) this.sessions.endSessionsOf(id, 'deactivated');
+    else if (passwordHash !== undefined && id !== access.principal.userId) this.sessions.endSessionsOf(id, 'password_reset');
     return this.get(id);
   }
 
@@ -119,6 +130,7 @@ export class PeopleService {
       if (!profile || profile.schoolId !== grant.schoolId) throw invalidField('/schoolId', "a student grant needs a student profile at that school");
     }
     this.#repo.insertGrant(id, grant);
+    this.#rolesChanged(id);
     return this.get(id);
   }
 
@@ -130,7 +142,16 @@ export class PeopleService {
     if (!access.canGrant(grant, this.places.index().ofScope(grant))) throw forbidden();
     if (grants.length === 1) throw invalidField('/grantId', 'the last grant of an account: deactivate the account instead');
     this.#repo.deleteGrant(grantId);
+    this.#rolesChanged(id);
     return this.get(id);
+  }
+
+  /**
+   * What a user may do changed: her sessions end, so that no open connection keeps acting on the old
+   * grants (a live lesson socket holds the grants it joined with).
+   */
+  #rolesChanged(id: number): void {
+    this.sessions.endSessionsOf(id, 'roles_changed');
   }
 
   /** CSV import into one school; see ./import.ts. */

@@ -117,7 +117,8 @@ export class SeedWriter {
     const found = this.#db.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
     if (found) return found.id;
     this.#count('users');
-    return this.#db.insert(users).values({ username, displayName, passwordHash }).returning({ id: users.id }).get().id;
+    // Marked so that the instance can warn while accounts with the published demo password exist.
+    return this.#db.insert(users).values({ username, displayName, passwordHash, demoAccount: true }).returning({ id: users.id }).get().id;
   }
 
   grant(userId: number, role: Role, scope: GrantScope): void {

@@ -63,3 +63,29 @@ export const StudentLinkCreateBody = Type.Object(
 export type StudentLinkCreateBody = Static<typeof StudentLinkCreateBody>;
 export const StudentLinkResponse = Type.Object({ url: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 export type StudentLinkResponse = Static<typeof StudentLinkResponse>;
+
+/** One issued student link as a course's admin sees it (GET /api/courses/:id/student-links); never the token. */
+export const StudentLinkView = Type.Object({
+  id: Type.Integer(),
+  studentId: Type.Integer(),
+  studentName: Type.String(),
+  issuedByName: Type.Union([Type.String(), Type.Null()]),
+  issuedAt: Type.String({ format: 'date-time' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+export type StudentLinkView = Static<typeof StudentLinkView>;
+export const StudentLinkList = Type.Object({ links: Type.Array(StudentLinkView) });
+export type StudentLinkList = Static<typeof StudentLinkList>;
+/** DELETE /api/courses/:id/student-links/:linkId */
+export const StudentLinkParams = Type.Object({ id: Type.Integer({ minimum: 1 }), linkId: Type.Integer({ minimum: 1 }) });
+export type StudentLinkParams = Static<typeof StudentLinkParams>;
+
+/** What every visitor may know about this instance (GET /api/instance), for the first-run banner and /setup. */
+export const InstanceResponse = Type.Object({
+  /** Accounts with the published demo password exist and the server listens beyond this machine. */
+  demoWarning: Type.Boolean(),
+  /** No system administrator exists yet: /setup creates the first with the token printed in the log. */
+  setupRequired: Type.Boolean(),
+});
+export type InstanceResponse = Static<typeof InstanceResponse>;

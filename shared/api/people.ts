@@ -41,8 +41,8 @@ export const User = Type.Object({
 });
 export type User = Static<typeof User>;
 
-const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
-const Password = Type.String({ minLength: 8, maxLength: 200 });
+export const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' });
+export const Password = Type.String({ minLength: 8, maxLength: 200 });
 
 export const UserCreate = Type.Object(
   {
@@ -97,3 +97,10 @@ export const UserImportResult = Type.Object({
   notices: Type.Array(Type.String()),
 });
 export type UserImportResult = Static<typeof UserImportResult>;
+
+/** POST /api/setup: the first system administrator, with the one-time token printed in the server log. */
+export const SetupBody = Type.Object(
+  { token: Type.String({ minLength: 10, maxLength: 200 }), username: Username, displayName: Name(64), password: Password },
+  { additionalProperties: false },
+);
+export type SetupBody = Static<typeof SetupBody>;

@@ -169,6 +169,16 @@ const ROUTES: RouteCase[] = [
     call: (f) => ({ method: 'POST', url: `/api/courses/${f.ids.courseId}/student-links`, body: { studentId: f.ids.users.student, validDays: 7 } }),
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
   },
+  { route: 'GET /api/courses/:id/student-links', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/student-links` }), allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'] },
+  {
+    route: 'DELETE /api/courses/:id/student-links/:linkId',
+    call: (f) => {
+      f.t.app.tongke.accounts.createStudentLink(f.ids.users.student, f.ids.courseId, 7, f.ids.users.teacher);
+      const [newest] = f.t.app.tongke.accounts.studentLinksOf(f.ids.courseId);
+      return { method: 'DELETE', url: `/api/courses/${f.ids.courseId}/student-links/${newest?.id ?? 0}` };
+    },
+    allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
+  },
   { route: 'GET /api/me/lessons', call: () => ({ method: 'GET', url: '/api/me/lessons?from=2026-09-01T00:00:00%2B08:00&to=2026-09-15T00:00:00%2B08:00' }), allowed: SIGNED_IN },
 
   // ---- Usage reports ----

@@ -165,7 +165,7 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
     } else if (principal === 'student_link') {
       const teacher = await as('teacher');
       const link = await teacher.post(`/api/courses/${ids.courseId}/student-links`, { studentId: ids.users.student, validDays: 7 });
-      const token = decodeURIComponent(String(link.json().url).split('/join/')[1] ?? '');
+      const token = studentLinkToken(String(link.json().url));
       await expectOk(client.post('/api/auth/student-link', { token }), 'redeem the student link');
     } else {
       const username = { system_admin: 'sys', region_admin: 'region', other_region_admin: 'region-other', group_admin: 'group', school_admin: 'school', teacher: 'teacher', assistant_teacher: 'assistant', student: 'student' }[principal];
@@ -200,4 +200,9 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
 async function expectOk(response: Promise<{ statusCode: number; body: string }>, what: string): Promise<void> {
   const res = await response;
   if (res.statusCode !== 200) throw new Error(`fixture could not ${what}: ${res.statusCode} ${res.body}`);
+}
+
+/** The token of a student link URL (`…/join#t=<token>`: in the fragment, which browsers never send). */
+export function studentLinkToken(url: string): string {
+  return new URLSearchParams(new URL(url).hash.slice(1)).get('t') ?? '';
 }

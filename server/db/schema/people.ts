@@ -17,6 +17,11 @@ export const users = sqliteTable(
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+    /**
+     * Made by the demo seed with the published demo password: while such an account is active and still has
+     * that password, the instance warns that anyone can sign in (a password reset clears it).
+     */
+    demoAccount: integer('demo_account', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],
