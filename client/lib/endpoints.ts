@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Locale } from '../../shared/i18n/index.js';
 import type { Role } from '../../shared/roles.js';
-import type { MeResponse, PairingCodeResponse, StudentLinkResponse } from '../../shared/api/auth.js';
+import type { InstanceResponse, MeResponse, PairingCodeResponse, StudentLinkList, StudentLinkResponse } from '../../shared/api/auth.js';
 import type {
   Classroom,
   ClassroomCreate,
@@ -17,7 +17,7 @@ import type {
   SchoolCreate,
   SchoolUpdate,
 } from '../../shared/api/organisation.js';
-import type { RoleGrantInput, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../shared/api/people.js';
+import type { RoleGrantInput, SetupBody, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../shared/api/people.js';
 import type {
   Course,
   CourseCreate,
@@ -59,6 +59,8 @@ export class TongkeApi {
   setLocale = (locale: Locale) => this.http.put<Ok>('/api/auth/locale', { locale });
   pair = (code: string) => this.http.post<MeResponse>('/api/auth/pair', { code });
   redeemStudentLink = (token: string) => this.http.post<MeResponse>('/api/auth/student-link', { token });
+  instance = () => this.http.get<InstanceResponse>('/api/instance');
+  setup = (body: SetupBody) => this.http.post<Ok>('/api/setup', body);
 
   // ---- organisation ----
   organisation = () => this.http.get<OrganisationTree>('/api/organisation');
@@ -94,6 +96,8 @@ export class TongkeApi {
   saveTimetable = (courseId: number, slots: TimetableSlot[]) => this.http.put<TimetableView>(`/api/courses/${courseId}/timetable`, { slots });
   createStudentLink = (courseId: number, studentId: number, validDays: number) =>
     this.http.post<StudentLinkResponse>(`/api/courses/${courseId}/student-links`, { studentId, validDays });
+  studentLinks = (courseId: number) => this.http.get<StudentLinkList>(`/api/courses/${courseId}/student-links`);
+  revokeStudentLink = (courseId: number, linkId: number) => this.http.delete<Ok>(`/api/courses/${courseId}/student-links/${linkId}`);
   /** Lessons live now in courses I may see ("live now" on home pages). */
   liveLessons = () => this.http.get<LiveLessons>('/api/lessons/live');
   myLessons = (from: Date, to: Date) => this.http.get<MyLessons>('/api/me/lessons', { from: from.toISOString(), to: to.toISOString() });

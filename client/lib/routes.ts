@@ -4,7 +4,9 @@ import type { RouteDefinition } from './router.svelte.js';
 export const ROUTES = [
   { name: 'login', path: '/login' },
   { name: 'pair', path: '/pair' },
-  { name: 'join', path: '/join/:token' },
+  { name: 'setup', path: '/setup' },
+  // The link's token is in the fragment (#t=…), which never reaches the server or its logs.
+  { name: 'join', path: '/join' },
   { name: 'home', path: '/' },
   { name: 'admin_organisation', path: '/admin/organisation' },
   { name: 'admin_users', path: '/admin/users' },
@@ -23,6 +25,7 @@ export type RouteName = (typeof ROUTES)[number]['name'];
 export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> = {
   login: 'public',
   pair: 'public',
+  setup: 'public',
   join: 'public',
   home: 'signed_in',
   admin_organisation: 'admin',

@@ -59,6 +59,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     TONGKE_LOG_LEVEL: 'warn',
     // Every browser context signs in from 127.0.0.1: the per-address limit would trip across the suite.
     TONGKE_LOGIN_RATE_LIMIT: '500',
+    // The suite signs in as the same demo accounts many times a minute.
+    TONGKE_LOGIN_ACCOUNT_LIMIT: '500',
     // Seeded above with the same function; the server must not need to.
     TONGKE_SEED_DEMO: 'false',
   };

@@ -1,5 +1,5 @@
 import type { Course, CourseCreate, CourseReceiver, Term, TermCreate, TermUpdate, TimetableSlot } from '../../../shared/api/teaching.js';
-import type { StudentLinkResponse } from '../../../shared/api/auth.js';
+import type { StudentLinkResponse, StudentLinkView } from '../../../shared/api/auth.js';
 import type { User } from '../../../shared/api/people.js';
 import type { Role } from '../../../shared/roles.js';
 import type { LessonKind, Subject } from '../../../shared/subjects.js';
@@ -235,6 +235,18 @@ export class CourseEditor {
   createStudentLink(studentId: number, validDays: number): Promise<StudentLinkResponse> {
     if (!this.#course) return Promise.reject(new Error('the course is not saved yet'));
     return this.#api.createStudentLink(this.#course.id, studentId, validDays);
+  }
+
+  /** The links issued for one student of this course, newest first (never their tokens). */
+  async studentLinks(studentId: number): Promise<StudentLinkView[]> {
+    if (!this.#course) return [];
+    return (await this.#api.studentLinks(this.#course.id)).links.filter((l) => l.studentId === studentId);
+  }
+
+  /** Revokes one link: it no longer signs in, and a student in a lesson with it leaves. */
+  async revokeStudentLink(linkId: number): Promise<void> {
+    if (!this.#course) return;
+    await this.#api.revokeStudentLink(this.#course.id, linkId);
   }
 
   #show(course: Course): void {
