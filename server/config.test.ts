@@ -13,6 +13,8 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(config.locale).toBe('zh-CN');
+    // A server seeds the demo (published password) only when asked.
+    expect(config.seedDemo).toBe(false);
     expect(config.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(readFileSync(join(dbPath, '..', 'session-secret'), 'utf8').trim()).toBe(config.sessionSecret);
     // The same secret on the next start: sessions and student links survive a restart.

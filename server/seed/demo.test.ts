@@ -81,6 +81,8 @@ describe('demo county seed', () => {
     }
     const [wang] = all<{ password_hash: string }>("SELECT password_hash FROM users WHERE username = 'teacher.wang'");
     expect(await verifyPassword(wang!.password_hash, DEMO_PASSWORD)).toBe(true);
+    // Every account with the published password is marked, so that the instance can warn about it.
+    expect(all<{ n: number }>('SELECT count(*) AS n FROM users WHERE demo_account = 0')).toEqual([{ n: 0 }]);
   });
 
   it("sends 王老师's music course to both demo classroom devices, with their assistants and 陈同学 at home", () => {
