@@ -144,9 +144,10 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     });
   });
 
+  // Sessions the accounts service ends (sign-out, deactivation, …) end their sockets here.
+  const stopRevocations = endRevokedSockets(namespace, accounts.revocations, registry, app.log);
   // preClose, not onClose: the HTTP server waits for open WebSockets before onClose hooks run, so live
   // lessons must end and sockets close first, or a shutdown with sites connected never completes.
-  const stopRevocations = endRevokedSockets(namespace, accounts.revocations, registry, app.log);
   app.addHook('preClose', async () => {
     stopRevocations();
     registry.close();
