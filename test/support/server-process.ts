@@ -32,8 +32,10 @@ export async function startServerProcess(env: Record<string, string>, args: stri
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const rtcMinPort = 30000 + Math.floor(Math.random() * 300) * 100;
+  // A developer's own settings must not leak into the test server.
+  const { TONGKE_CONFIG: _config, TONGKE_SEED_DEMO: _demo, TONGKE_SESSION_SECRET: _secret, ...inherited } = process.env;
   const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     TONGKE_HOST: '127.0.0.1',
     TONGKE_PORT: String(port),
     TONGKE_PUBLIC_URL: baseUrl,
@@ -44,9 +46,6 @@ export async function startServerProcess(env: Record<string, string>, args: stri
     TONGKE_LOG_LEVEL: 'info',
     ...env,
   };
-  delete childEnv.TONGKE_CONFIG;
-  delete childEnv.TONGKE_SEED_DEMO;
-  if (env.TONGKE_SEED_DEMO) childEnv.TONGKE_SEED_DEMO = env.TONGKE_SEED_DEMO;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let partial = '';
