@@ -6,7 +6,7 @@ import { conflictOnDuplicate, invalidField, isCalendarDate } from '../core/const
 import type { Places } from '../organisation/places.js';
 import { groupBy } from '../core/lists.js';
 import type { PolicyTarget } from '../policy/policy.js';
-import { checkCourse, type CoursePlan } from './course-rules.js';
+import { authorizeAssignments, checkCourse, type CoursePlan } from './course-rules.js';
 import { LessonPlanner } from './lessons.js';
 import { TeachingRepository, type CourseRow, type TermRow } from './repository.js';
 
@@ -106,6 +106,7 @@ export class TeachingService {
     if (!host) throw invalidField('/schoolId', 'no such school');
     access.authorize('course.create', { kind: 'school', place: this.places.school(host.id) });
     const plan = checkCourse(this.#repo, body, 'all');
+    authorizeAssignments(this.places, access, plan, { leadTeacherId: null, receivers: [], studentIds: [] });
     const { receivers, studentIds, ...values } = plan;
     const course = this.#repo.transaction(() => {
       const row = this.#repo.insertCourse({ ...values, active: true });
@@ -126,11 +127,14 @@ export class TeachingService {
       if (!this.#repo.school(body.schoolId)) throw invalidField('/schoolId', 'no such school');
       access.authorize('course.create', { kind: 'school', place: this.places.school(body.schoolId) });
     }
-    const receivers = body.receivers ?? this.#repo.receiversOf([id]).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
-    const studentIds = body.studentIds ?? this.#repo.studentsOf([id]).map((s) => s.studentId);
+    const currentReceivers = this.#repo.receiversOf([id]).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
+    const currentStudents = this.#repo.studentsOf([id]).map((s) => s.studentId);
+    const receivers = body.receivers ?? currentReceivers;
+    const studentIds = body.studentIds ?? currentStudents;
     const { active, ...fields } = body;
     const changed = body.schoolId !== undefined && body.schoolId !== current.schoolId ? 'all' : new Set(COURSE_FIELDS.filter((f) => fields[f] !== undefined));
     const plan: CoursePlan = checkCourse(this.#repo, { ...current, ...fields, receivers, studentIds }, changed);
+    authorizeAssignments(this.places, access, plan, { leadTeacherId: current.leadTeacherId, receivers: currentReceivers, studentIds: currentStudents });
     const { receivers: newReceivers, studentIds: newStudents, ...values } = plan;
     this.#repo.transaction(() => {
       this.#repo.updateCourse(id, { ...values, ...(active !== undefined && { active }) });
