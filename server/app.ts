@@ -14,6 +14,7 @@ import authentication from './accounts/plugin.js';
 import { Places } from './organisation/places.js';
 import { createTranslator } from './core/i18n.js';
 import { installErrorHandler } from './core/error-handler.js';
+import { registerSecurityHeaders } from './core/security-headers.js';
 import { ApiError } from './core/errors.js';
 import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
@@ -87,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   });
 
   installErrorHandler(app);
+  await registerSecurityHeaders(app, config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tongke API', description: '同课 — shared live lessons and their usage evidence', version: '0.1.0' },
