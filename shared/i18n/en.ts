@@ -57,6 +57,8 @@ export const en: SharedMessages = {
     malformed: 'The CSV cannot be read (for example an unclosed quote) near this line.',
     empty: 'The file has no data rows.',
     tooManyRows: 'At most {{max}} rows can be imported at once; please split the file.',
+    tooLarge: 'The file is too large (at most {{maxKb}} KB); please split it.',
+    tooManyColumns: 'This row has too many columns (at most {{max}}); is this the right file?',
     unknownColumn: 'Unknown column "{{column}}". Columns: username, display_name, role, password, grade, class_name, home_delivery.',
     missingColumn: 'The required column "{{column}}" is missing.',
     columnCount: 'This row has {{actual}} columns; the header has {{expected}}.',

@@ -56,6 +56,8 @@ export const zhCN = {
     malformed: 'CSV 格式无法解析（例如引号没有成对），请检查这一行附近。',
     empty: '文件中没有数据行。',
     tooManyRows: '一次最多导入 {{max}} 行，请分成几个文件。',
+    tooLarge: '文件太大（最多 {{maxKb}} KB），请分成几个文件。',
+    tooManyColumns: '这一行的列太多（最多 {{max}} 列），请检查是否选错了文件。',
     unknownColumn: '无法识别的列“{{column}}”。可用的列：username、display_name、role、password、grade、class_name、home_delivery。',
     missingColumn: '缺少必需的列“{{column}}”。',
     columnCount: '这一行有 {{actual}} 列，表头有 {{expected}} 列。',
