@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'link_invalid',
   'link_expired',
   'import_invalid',
+  /** A report or list asked for a longer date range than the server answers at once. */
+  'range_too_long',
+  /** A list matched more than the server returns at once: narrow it with its filters. */
+  'too_many_results',
   'lesson_not_live',
   'lesson_locked',
   'internal',
@@ -45,6 +49,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   link_invalid: 400,
   link_expired: 410,
   import_invalid: 400,
+  range_too_long: 400,
+  too_many_results: 400,
   lesson_not_live: 409,
   lesson_locked: 403,
   internal: 500,

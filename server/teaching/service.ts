@@ -1,5 +1,5 @@
 import type { Course, CourseCreate, CourseListQuery, CourseUpdate, Term, TermCreate, TermUpdate } from '../../shared/api/teaching.js';
-import { notFound } from '../core/errors.js';
+import { ApiError, notFound } from '../core/errors.js';
 import type { TongkeDb } from '../db/client.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isCalendarDate } from '../core/constraints.js';
@@ -9,6 +9,9 @@ import type { PolicyTarget } from '../policy/policy.js';
 import { authorizeAssignments, checkCourse, type CoursePlan } from './course-rules.js';
 import { LessonPlanner } from './lessons.js';
 import { TeachingRepository, type CourseRow, type TermRow } from './repository.js';
+
+/** A course list longer than this is not read by anyone: the caller filters by term or school instead. */
+export const MAX_COURSES_LISTED = 2000;
 
 /** A term longer than this is a typo (a school year has two terms). */
 const MAX_TERM_DAYS = 366;
@@ -85,12 +88,12 @@ export class TeachingService {
   listCourses(query: CourseListQuery, access: Access): Course[] {
     const rows = this.#repo.courses(query);
     const facts = new Map(this.places.courses(rows.map((c) => c.id)).map((f) => [f.id, f]));
-    return this.#views(
-      rows.filter((c) => {
-        const course = facts.get(c.id);
-        return course !== undefined && access.can('course.read', { kind: 'course', course });
-      }),
-    );
+    const readable = rows.filter((c) => {
+      const course = facts.get(c.id);
+      return course !== undefined && access.can('course.read', { kind: 'course', course });
+    });
+    if (readable.length > MAX_COURSES_LISTED) throw new ApiError('too_many_results', { max: MAX_COURSES_LISTED });
+    return this.#views(readable);
   }
 
   /** One course with its receivers' names and its students (the caller was authorized to read it). */

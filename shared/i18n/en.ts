@@ -17,6 +17,8 @@ export const en: SharedMessages = {
     link_invalid: 'This link is not valid. Ask your teacher for a new one.',
     link_expired: 'This link has expired. Ask your teacher for a new one.',
     import_invalid: 'The import file has errors; nothing was imported.',
+    too_many_results: 'Too many results (more than {{max}}); please filter by term, school or similar.',
+    range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
     internal: 'Something went wrong on the server. Please try again later.',

@@ -15,6 +15,8 @@ export const zhCN = {
     link_invalid: '链接无效，请向老师重新获取。',
     link_expired: '链接已过期，请向老师重新获取。',
     import_invalid: '导入文件有错误，没有导入任何数据。',
+    too_many_results: '符合条件的结果太多（超过 {{max}} 条），请按学期、学校等条件筛选后再查看。',
+    range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
     internal: '服务器出现问题，请稍后重试。',
