@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'bad_request',
   'unauthenticated',
   'forbidden',
+  /** A classroom or person named in the body is outside what the caller administers (403). */
+  'out_of_reach',
   'not_found',
   'conflict',
   'csrf_invalid',
@@ -38,6 +40,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  out_of_reach: 403,
   not_found: 404,
   conflict: 409,
   csrf_invalid: 403,

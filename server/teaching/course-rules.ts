@@ -93,11 +93,11 @@ export interface CourseReferences {
  * Every classroom and person a plan brings onto the course must be within the caller's own administration
  * (`course.assign`), so that a school admin cannot enrol another school's pupils or pull in another
  * school's receiving classroom. Only what is new is asked about: keeping a receiver or a student that a
- * wider admin put there is not re-decided on an unrelated edit. Throws `forbidden` naming the field.
+ * wider admin put there is not re-decided on an unrelated edit. Throws `out_of_reach` (403) naming the field.
  */
 export function authorizeAssignments(places: Places, access: Access, plan: CoursePlan, before: CourseReferences): void {
   const refuse = (path: string): never => {
-    throw new ApiError('forbidden', {}, [{ path, message: 'outside your administration' }]);
+    throw new ApiError('out_of_reach', {}, [{ path, message: 'outside your administration' }]);
   };
   const person = (userId: number, path: string) => {
     if (!access.can('course.assign', places.user(userId))) refuse(path);

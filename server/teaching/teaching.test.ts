@@ -114,7 +114,7 @@ describe('teaching API', () => {
       const before = f.db.select().from(courses).all().length;
       const res = await (await f.as('school_admin')).post('/api/courses', courseBody(resolve(overrides) as Record<string, unknown>));
       expect(res.statusCode).toBe(403);
-      expect(res.json().error).toMatchObject({ code: 'forbidden', details: [{ path }] });
+      expect(res.json().error).toMatchObject({ code: 'out_of_reach', message: expect.stringContaining('不在您管理的范围内'), details: [{ path }] });
       expect(f.db.select().from(courses).all()).toHaveLength(before);
       // Within her own school she may set a course up.
       expect((await (await f.as('school_admin')).post('/api/courses', courseBody({ name: `本校课程 ${_case}`, receivers: [], studentIds: [] }))).statusCode).toBe(201);

@@ -6,6 +6,7 @@ export const en: SharedMessages = {
     bad_request: 'Some of what was sent is missing or malformed. Please check and try again.',
     unauthenticated: 'Please sign in first.',
     forbidden: 'You are not allowed to do this.',
+    out_of_reach: 'The classroom or person you chose is outside what you administer, so it cannot be put on this course. For courses across schools, ask your group or county administrator.',
     not_found: 'Not found — it may have been deleted.',
     conflict: 'This conflicts with existing data (for example, the user name is taken).',
     csrf_invalid: 'This page has expired. Please reload it and try again.',

@@ -4,6 +4,7 @@ export const zhCN = {
     bad_request: '提交的内容不完整或格式不对，请检查后重试。',
     unauthenticated: '请先登录。',
     forbidden: '您没有权限进行此操作。',
+    out_of_reach: '所选的教室或人员不在您管理的范围内，不能加入这门课程。如需跨校安排，请联系集团或区县管理员。',
     not_found: '找不到要找的内容，可能已被删除。',
     conflict: '与现有数据冲突（例如用户名已存在）。',
     csrf_invalid: '页面已过期，请刷新页面后重试。',
