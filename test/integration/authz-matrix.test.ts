@@ -21,6 +21,11 @@ import {
  * thing exists but is out of the principal's reach (404 is only for ids that do not exist, tested beside
  * each feature). Every state-changing case uses its own names or its own freshly made account, so the
  * cases can run in any order against one shared organisation.
+ *
+ * Scope is checked on every id, not only on the route: OUT_OF_REACH_CASES send, for each id field a write
+ * takes, something of another school, group or region. And the matrix is complete by construction: a
+ * route Fastify registered without a case here (and not in NOT_IN_MATRIX, with its reason) fails the
+ * coverage test by name — add its cases when you add a route.
  */
 
 /** A finished lesson session of the fixture course, as a live lesson leaves it. */

@@ -1,4 +1,4 @@
-import { classrooms, courseReceivers, courseStudents, courses, schools, studentProfiles } from '../../server/db/schema/index.js';
+import { classrooms, courseReceivers, courseStudents, courses, educationGroups, schools, studentProfiles, terms } from '../../server/db/schema/index.js';
 import { PRINCIPALS, type OrganisationFixture, type PrincipalKey } from './fixtures.js';
 
 /*
@@ -177,6 +177,47 @@ export const OUT_OF_REACH_CASES: RouteCase[] = [
     call: async (f) => ({ method: 'POST', url: `/api/courses/${f.ids.courseId}/student-links`, body: { studentId: (await outOfReach(f)).studentId, validDays: 7 } }),
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
     success: 400,
+  },
+  {
+    // Structural refusals (400) for those allowed to write at all, 403 for everyone else: nothing outside the unit is reachable.
+    route: 'POST /api/courses (term of another region)',
+    call: (f, n) => {
+      const term = f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县学期 ${n}`, startsOn: '2027-02-22', endsOn: '2027-07-09' }).returning().get();
+      return { method: 'POST', url: '/api/courses', body: courseBody(f, n, { termId: term.id, receivers: [], studentIds: [] }) };
+    },
+    allowed: LEAD_SCHOOL_MANAGERS,
+    success: 400,
+  },
+  {
+    route: "POST /api/courses (host classroom: the teaching point's)",
+    call: (f, n) => ({ method: 'POST', url: '/api/courses', body: courseBody(f, n, { hostClassroomId: f.ids.receivingClassroomId, receivers: [], studentIds: [] }) }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+    success: 400,
+  },
+  {
+    route: 'POST /api/groups (lead school of another region)',
+    call: (f, n) => ({ method: 'POST', url: '/api/groups', body: { regionId: f.ids.otherRegionId, name: `抢校集团${n}`, leadSchoolId: f.ids.leadSchoolId } }),
+    allowed: OTHER_REGION_MANAGERS,
+    success: 400,
+  },
+  {
+    route: 'PATCH /api/groups/:id (lead school of another region)',
+    call: (f, n) => {
+      const group = f.db.insert(educationGroups).values({ regionId: f.ids.regionId, name: `新集团${n}` }).returning().get();
+      return { method: 'PATCH', url: `/api/groups/${group.id}`, body: { leadSchoolId: f.ids.otherSchoolId } };
+    },
+    allowed: REGION_MANAGERS,
+    success: 400,
+  },
+  {
+    route: 'POST /api/schools (another region)',
+    call: (f, n) => ({
+      method: 'POST',
+      url: '/api/schools',
+      body: { regionId: f.ids.otherRegionId, name: `邻县小学${n}`, groupRole: 'member', locality: 'urban', stage: 'primary', studentCount: 300 },
+    }),
+    allowed: OTHER_REGION_MANAGERS,
+    success: 201,
   },
   { route: 'POST /api/groups (another region)', call: (f, n) => ({ method: 'POST', url: '/api/groups', body: { regionId: f.ids.otherRegionId, name: `邻县集团${n}` } }), allowed: OTHER_REGION_MANAGERS, success: 201 },
   {
