@@ -15,6 +15,7 @@ import { Places } from './organisation/places.js';
 import { createTranslator } from './core/i18n.js';
 import { installErrorHandler } from './core/error-handler.js';
 import { logSerializers } from './core/logger.js';
+import { registerSecurityHeaders } from './core/security-headers.js';
 import { ApiError } from './core/errors.js';
 import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
@@ -35,6 +36,19 @@ export interface BuildAppOptions {
   clientDir?: string;
 }
 
+/** One method of one route as Fastify registered it (`url` with its `:params`). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered so far, in order (HEAD twins of GET routes included). */
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
 /** Builds the whole HTTP app (not listening). Tests drive it with `app.inject()`. */
 export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   const { config } = options;
@@ -44,6 +58,13 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
     bodyLimit: 5 * 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // What was really registered (every method of every route), so the authorization matrix can tell when a
+  // route exists that it does not cover.
+  const registeredRoutes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url });
+  });
+  app.decorate('registeredRoutes', registeredRoutes);
 
   const database = options.database ?? openDatabase(config.dbPath);
   const translate = createTranslator(config.locale);
@@ -68,6 +89,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   });
 
   installErrorHandler(app);
+  await registerSecurityHeaders(app, config);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Tongke API', description: '同课 — shared live lessons and their usage evidence', version: '0.1.0' },

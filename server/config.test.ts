@@ -30,6 +30,7 @@ describe('loadConfig', () => {
     ['TONGKE_SEED_DEMO', 'maybe'],
     ['TONGKE_PUBLIC_URL', 'not a url'],
     ['TONGKE_SESSION_SECRET', 'short'],
+    ['TONGKE_METRICS_TOKEN', 'guessable'],
   ])('names %s when it is %s', (variable, value) => {
     expect(() => loadConfig({ TONGKE_DB_PATH: tempDb(), [variable]: value })).toThrowError(new RegExp(variable));
     try {

@@ -41,6 +41,12 @@ export const CONFIG_SETTINGS = {
   evidenceRetentionDays: { env: 'TONGKE_EVIDENCE_RETENTION_DAYS', kind: 'count', default: 0, doc: 'delete raw lesson evidence older than this many days (daily; usage roll-ups are kept); 0 keeps it forever' },
   reportWebhookUrl: { env: 'TONGKE_REPORT_WEBHOOK_URL', kind: 'url', default: '', doc: "POST a lesson's usage summary here when its report is final (empty: off)" },
   reportWebhookSecret: { env: 'TONGKE_REPORT_WEBHOOK_SECRET', kind: 'string', default: '', doc: 'HMAC-SHA256 key signing the webhook body (header X-Tongke-Signature: sha256=<hex>)' },
+  metricsToken: {
+    env: 'TONGKE_METRICS_TOKEN',
+    kind: 'secret',
+    default: '',
+    doc: 'bearer token a Prometheus scraper sends to GET /metrics; when unset, /metrics answers only direct callers on this machine (loopback, not through a proxy)',
+  },
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -70,6 +76,7 @@ const ConfigSchema = Type.Object({
   evidenceRetentionDays: Type.Integer({ minimum: 0, maximum: 36500 }),
   reportWebhookUrl: Type.String(),
   reportWebhookSecret: Type.String(),
+  metricsToken: Type.String(),
 });
 export type TongkeConfig = Static<typeof ConfigSchema>;
 type SettingName = keyof typeof CONFIG_SETTINGS;
@@ -141,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
+  if (config.metricsToken && config.metricsToken.length < 16) throw new ConfigError('TONGKE_METRICS_TOKEN', 'must be at least 16 characters');
   return config;
 }
 

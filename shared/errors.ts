@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'bad_request',
   'unauthenticated',
   'forbidden',
+  /** A classroom or person named in the body is outside what the caller administers (403). */
+  'out_of_reach',
   'not_found',
   'conflict',
   'csrf_invalid',
@@ -20,6 +22,10 @@ export const ERROR_CODES = [
   'setup_token_invalid',
   'username_reserved',
   'import_invalid',
+  /** A report or list asked for a longer date range than the server answers at once. */
+  'range_too_long',
+  /** A list matched more than the server returns at once: narrow it with its filters. */
+  'too_many_results',
   'lesson_not_live',
   'lesson_locked',
   'internal',
@@ -36,6 +42,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  out_of_reach: 403,
   not_found: 404,
   conflict: 409,
   csrf_invalid: 403,
@@ -49,6 +56,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   setup_token_invalid: 403,
   username_reserved: 400,
   import_invalid: 400,
+  range_too_long: 400,
+  too_many_results: 400,
   lesson_not_live: 409,
   lesson_locked: 403,
   internal: 500,

@@ -28,6 +28,11 @@ export function invalidField(path: string, message: string): ApiError {
   return new ApiError('bad_request', {}, [{ path, message }]);
 }
 
+/** A `400 range_too_long`: the date range at `path` spans more than `maxDays` (the message says the bound). */
+export function rangeTooLong(path: string, maxDays: number): ApiError {
+  return new ApiError('range_too_long', { maxDays }, [{ path, message: `at most ${maxDays} days` }]);
+}
+
 /** Is "YYYY-MM-DD" a real calendar day (the schema only checks the shape)? */
 export function isCalendarDate(date: string): boolean {
   const time = Date.parse(`${date}T00:00:00.000Z`);

@@ -1,7 +1,10 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Registry, collectDefaultMetrics, Gauge, Histogram } from 'prom-client';
 import fp from 'fastify-plugin';
 import type { TongkeApp } from '../core/app-types.js';
+import { ApiError } from '../core/errors.js';
 
 const HealthResponse = Type.Object({
   status: Type.Enum(['ok', 'degraded']),
@@ -14,7 +17,8 @@ const HealthResponse = Type.Object({
 });
 
 /**
- * Operations: `GET /healthz` (database and media workers) and `GET /metrics` (Prometheus). Not
+ * Operations: `GET /healthz` (database and media workers) and `GET /metrics` (Prometheus, see
+ * metricsAccess for who may read it). Not
  * encapsulated: the HTTP timing hook must see every route, and features add gauges to `metricsRegistry`.
  */
 async function opsRoutes(app: TongkeApp) {
@@ -59,10 +63,33 @@ async function opsRoutes(app: TongkeApp) {
     };
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  const mayScrape = metricsAccess(app.tongke.config.metricsToken);
+  app.get('/metrics', { schema: { hide: true }, onRequest: async (request) => mayScrape(request) }, async (_request, reply) => {
     reply.type(registry.contentType);
     return registry.metrics();
   });
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip'] as const;
+
+/**
+ * Who may read /metrics (it names lessons' sizes, workers and routes; not for the public). With
+ * TONGKE_METRICS_TOKEN set: a scraper sending `Authorization: Bearer <token>`, from anywhere. Without:
+ * only a caller on this machine talking to the server directly — the socket's own address is loopback
+ * and no proxy header is present, so a reverse proxy on the same host does not make the world local.
+ */
+function metricsAccess(token: string): (request: FastifyRequest) => void {
+  const expected = Buffer.from(`Bearer ${token}`);
+  return (request) => {
+    if (token) {
+      const given = Buffer.from(request.headers.authorization ?? '');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new ApiError('unauthenticated');
+      return;
+    }
+    const direct = FORWARDED.every((header) => request.headers[header] === undefined);
+    if (!direct || !LOOPBACK.has(request.socket.remoteAddress ?? '')) throw new ApiError('forbidden');
+  };
 }
 
 declare module 'fastify' {

@@ -12,6 +12,17 @@ const STUDENT_COLUMNS: readonly ImportColumn[] = ['grade', 'class_name', 'home_d
 
 /** More rows than this are better split: each password costs an argon2 hash. */
 export const MAX_IMPORT_ROWS = 2000;
+/** A list of MAX_IMPORT_ROWS people is well under this (about 100 bytes a row); anything bigger is not a user list. */
+export const MAX_IMPORT_BYTES = 1024 * 1024;
+/** Every known column once, and as many again for stray ones (each is reported); more is not a user list. */
+export const MAX_IMPORT_COLUMNS = 2 * IMPORT_COLUMNS.length;
+
+/** Thrown from the parser's record hook to stop reading a file with rows too wide. */
+class TooManyCells extends Error {
+  constructor(readonly line: number) {
+    super('too many cells');
+  }
+}
 const USERNAME = /^[A-Za-z0-9._@-]{2,64}$/;
 const YES = new Set(['是', 'yes', '1', 'true']);
 const NO = new Set(['否', 'no', '0', 'false', '']);
@@ -44,6 +55,8 @@ const isImportColumn = (value: string): value is ImportColumn => (IMPORT_COLUMNS
  * Rows with problems are left out of `rows`; all problems are reported.
  */
 export function readImportFile(csv: string): { rows: ImportRow[]; issues: ImportIssue[] } {
+  // Bounded before any parsing: the cost of reading and of the problem list grows with the file.
+  if (Buffer.byteLength(csv, 'utf8') > MAX_IMPORT_BYTES) return { rows: [], issues: [{ line: 1, column: '', key: 'tooLarge', params: { maxKb: MAX_IMPORT_BYTES / 1024 } }] };
   const records: Array<{ record: string[]; line: number }> = [];
   try {
     // Excel on Windows writes CRLF; one kind of line break keeps line numbers exact.
@@ -55,11 +68,14 @@ export function readImportFile(csv: string): { rows: ImportRow[]; issues: Import
       on_record: (record, context) => {
         // `lines` counts to the end of the record; a quoted cell may span lines, so report where it starts.
         const spanned = record.reduce((sum, cell) => sum + cell.split('\n').length - 1, 0);
+        if (record.length > MAX_IMPORT_COLUMNS) throw new TooManyCells(context.lines - spanned);
         if (record.some((cell) => cell !== '')) records.push({ record, line: context.lines - spanned });
         return null;
       },
     });
   } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof TooManyCells ? error.cause : error;
+    if (cause instanceof TooManyCells) return { rows: [], issues: [{ line: cause.line, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } }] };
     const line = error instanceof Error && 'lines' in error && typeof error.lines === 'number' ? error.lines : 1;
     return { rows: [], issues: [{ line, column: '', key: 'malformed' }] };
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { createOrganisationFixture, type OrganisationFixture } from '../../test/support/fixtures.js';
 import { roleGrants, studentProfiles, users } from '../db/schema/index.js';
-import { readImportFile } from './import-file.js';
+import { MAX_IMPORT_BYTES, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, readImportFile } from './import-file.js';
 
 describe('CSV user import', () => {
   let f: OrganisationFixture;
@@ -87,6 +87,20 @@ describe('CSV user import', () => {
     expect(countUsers()).toBe(before);
   });
 
+  it('refuses a file over the size bound with one clear message, importing nothing', async () => {
+    const before = countUsers();
+    const row = (i: number) => `big${String(i).padStart(6, '0')},${'长'.repeat(20)},student,,3,三年级,否`;
+    const lines = ['username,display_name,role,password,grade,class_name,home_delivery'];
+    for (let i = 0, bytes = 0; bytes <= MAX_IMPORT_BYTES; i++) {
+      lines.push(row(i));
+      bytes += Buffer.byteLength(row(i)) + 1;
+    }
+    const res = await (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv: lines.join('\n') });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'import_invalid', details: [{ line: 1, message: `文件太大（最多 ${MAX_IMPORT_BYTES / 1024} KB），请分成几个文件。` }] });
+    expect(countUsers()).toBe(before);
+  });
+
   it("refuses importing into a school outside the caller's reach, and an unknown school", async () => {
     const admin = await f.as('school_admin');
     const csv = 'username,display_name,role,grade\nfar.away,远方,student,1';
@@ -104,6 +118,17 @@ describe('readImportFile', () => {
       { line: 1, column: '', key: 'empty' },
     ]);
     expect(readImportFile('username,display_name,role\nabc,A\n').issues).toEqual([{ line: 2, column: '', key: 'columnCount', params: { expected: 3, actual: 2 } }]);
+  });
+
+  it('bounds the rows and the columns, answering once instead of once per cell', () => {
+    const header = 'username,display_name,role,grade';
+    const rows = Array.from({ length: MAX_IMPORT_ROWS + 1 }, (_, i) => `s${i},学生${i},student,3`);
+    expect(readImportFile([header, ...rows].join('\n')).issues).toEqual([{ line: 1, column: '', key: 'tooManyRows', params: { max: MAX_IMPORT_ROWS } }]);
+    expect(readImportFile([header, ...rows.slice(0, MAX_IMPORT_ROWS)].join('\n')).issues).toEqual([]);
+    const wideHeader = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(',');
+    expect(readImportFile(`${wideHeader}\n`).issues).toEqual([{ line: 1, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } }]);
+    const wideRow = `ab,A,student,3${',x'.repeat(MAX_IMPORT_COLUMNS)}`;
+    expect(readImportFile(`${header}\nok,B,student,2\n${wideRow}\n`).issues).toEqual([{ line: 3, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } }]);
   });
 
   it('reads 是/yes/1/true as home delivery and skips blank lines keeping line numbers', () => {

@@ -102,6 +102,24 @@ describe('policy: courses', () => {
   });
 });
 
+describe('policy: putting classrooms and people on a course', () => {
+  const person = (userId: number, ...at: OrgPlace[]) => ({ kind: 'user' as const, userId, places: at, topRole: 'student' as const });
+  it('lets an admin assign only what she administers herself', () => {
+    expect(can(groupAdmin, 'course.assign', { kind: 'classroom', place: receivingRoom })).toBe(true);
+    expect(can(leadAdmin, 'course.assign', { kind: 'classroom', place: receivingRoom })).toBe(false);
+    expect(can(groupAdmin, 'course.assign', { kind: 'classroom', place: { ...otherSchool, classroomId: 1020 } })).toBe(false);
+    expect(can(county, 'course.assign', person(71, otherSchool))).toBe(true);
+    expect(can(groupAdmin, 'course.assign', person(71, otherSchool))).toBe(false);
+    expect(can(leadAdmin, 'course.assign', person(70, teachingPoint))).toBe(false);
+    expect(can(otherCounty, 'course.assign', person(70, teachingPoint))).toBe(false);
+  });
+
+  it('lets nobody without an admin grant assign, not even the lead teacher', () => {
+    expect(can(teacher, 'course.assign', person(70, teachingPoint))).toBe(false);
+    expect(can(teacher, 'course.assign', { kind: 'classroom', place: receivingRoom })).toBe(false);
+  });
+});
+
 describe('policy: lesson reports', () => {
   const target = { kind: 'course' as const, course };
   it('lets the lead teacher and admins over the host or a receiver read the whole report, and no other teacher', () => {

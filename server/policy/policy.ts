@@ -75,6 +75,12 @@ export const ACTIONS = [
   'course.teach',
   'course.join',
   'course.invite_student',
+  /**
+   * Put a classroom or a person on a course: the lead teacher, a receiving classroom, its assistant, an
+   * enrolled student. Only what the caller administers herself, so that nobody can pull another unit's
+   * classroom or pupils into her course (and its evidence, and its student links).
+   */
+  'course.assign',
   'reports.read',
   /** One's own figures in a course's lesson reports (a student sees her own row, not her classmates'). */
   'reports.read_own',
@@ -169,7 +175,7 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       if (action === 'course.create') return adminCovering(principal, target.place);
       return action === 'org.manage' && adminCovering(principal, target.place, RANK.group_admin);
     case 'classroom':
-      if (action === 'org.read' || action === 'org.manage' || action === 'classroom.pair' || action === 'reports.read') {
+      if (action === 'org.read' || action === 'org.manage' || action === 'classroom.pair' || action === 'reports.read' || action === 'course.assign') {
         return adminCovering(principal, target.place);
       }
       return false;
@@ -182,10 +188,11 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
 
 function userDecision(principal: Principal, action: Action, target: Extract<PolicyTarget, { kind: 'user' }>): boolean {
   if (action === 'user.read' && target.userId === principal.userId) return true;
-  if (action !== 'user.read' && action !== 'user.manage') return false;
+  if (action !== 'user.read' && action !== 'user.manage' && action !== 'course.assign') return false;
   if (target.places.length === 0) return hasRole(principal, 'system_admin');
   const coversPlace = (place: OrgPlace): boolean => adminCovering(principal, place);
-  if (action === 'user.read') return target.places.some(coversPlace);
+  // Assigning a person to a course needs an admin over one of the places she holds a role in (as reading her does).
+  if (action === 'user.read' || action === 'course.assign') return target.places.some(coversPlace);
   // Managing an account needs authority over every place it holds a role in, and a rank at least its own.
   const outranks = target.topRole === null || principal.grants.some((g) => isAdmin(g) && RANK[g.role] >= RANK[target.topRole!]);
   return outranks && target.places.every(coversPlace);

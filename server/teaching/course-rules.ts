@@ -1,6 +1,9 @@
 import type { CourseCreate } from '../../shared/api/teaching.js';
 import type { Role } from '../../shared/roles.js';
+import type { Access } from '../core/access.js';
+import { ApiError } from '../core/errors.js';
 import { invalidField } from '../core/constraints.js';
+import type { Places } from '../organisation/places.js';
 import type { CourseValues, GrantAtSchool, ReceiverValues, TeachingRepository } from './repository.js';
 
 /** A course as it will be stored, with its receiving classrooms and students. */
@@ -77,4 +80,41 @@ export function checkCourse(repo: TeachingRepository, course: CourseCreate, chan
     receivers: course.receivers.map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents })),
     studentIds: [...course.studentIds],
   };
+}
+
+/** What a course references before an edit (nothing, on creation). */
+export interface CourseReferences {
+  leadTeacherId: number | null;
+  receivers: ReadonlyArray<{ classroomId: number; assistantTeacherId: number | null }>;
+  studentIds: readonly number[];
+}
+
+/**
+ * Every classroom and person a plan brings onto the course must be within the caller's own administration
+ * (`course.assign`), so that a school admin cannot enrol another school's pupils or pull in another
+ * school's receiving classroom. Only what is new is asked about: keeping a receiver or a student that a
+ * wider admin put there is not re-decided on an unrelated edit. Throws `out_of_reach` (403) naming the field.
+ */
+export function authorizeAssignments(places: Places, access: Access, plan: CoursePlan, before: CourseReferences): void {
+  const refuse = (path: string): never => {
+    throw new ApiError('out_of_reach', {}, [{ path, message: 'outside your administration' }]);
+  };
+  const person = (userId: number, path: string) => {
+    if (!access.can('course.assign', places.user(userId))) refuse(path);
+  };
+  if (plan.leadTeacherId !== before.leadTeacherId) person(plan.leadTeacherId, '/leadTeacherId');
+  const index = places.index();
+  plan.receivers.forEach((receiver, i) => {
+    const kept = before.receivers.find((r) => r.classroomId === receiver.classroomId);
+    if (!kept) {
+      const place = index.classroom(receiver.classroomId);
+      if (!place || !access.can('course.assign', { kind: 'classroom', place })) refuse(`/receivers/${i}/classroomId`);
+    }
+    if (receiver.assistantTeacherId !== null && kept?.assistantTeacherId !== receiver.assistantTeacherId) {
+      person(receiver.assistantTeacherId, `/receivers/${i}/assistantTeacherId`);
+    }
+  });
+  plan.studentIds.forEach((studentId, i) => {
+    if (!before.studentIds.includes(studentId)) person(studentId, `/studentIds/${i}`);
+  });
 }

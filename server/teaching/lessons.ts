@@ -2,7 +2,7 @@ import type { MyLessons, MyLessonsQuery, ScheduledLessonView, Timetable, Timetab
 import { shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { notFound } from '../core/errors.js';
 import type { Access } from '../core/access.js';
-import { invalidField } from '../core/constraints.js';
+import { invalidField, rangeTooLong } from '../core/constraints.js';
 import type { Places } from '../organisation/places.js';
 import { expandTimetable } from './schedule.js';
 import type { CourseRow, TeachingRepository, TermRow } from './repository.js';
@@ -70,7 +70,7 @@ export class LessonPlanner {
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(from < to)) throw invalidField('/to', 'must be after from');
-    if (to.getTime() - from.getTime() > MAX_LESSON_WINDOW_DAYS * 86_400_000) throw invalidField('/to', `at most ${MAX_LESSON_WINDOW_DAYS} days after from`);
+    if (to.getTime() - from.getTime() > MAX_LESSON_WINDOW_DAYS * 86_400_000) throw rangeTooLong('/to', MAX_LESSON_WINDOW_DAYS);
 
     const { principal } = access;
     const myClassroomIds = principal.grants.flatMap((g) => (g.classroomId === null ? [] : [g.classroomId]));

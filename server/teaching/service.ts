@@ -1,14 +1,17 @@
 import type { Course, CourseCreate, CourseListQuery, CourseUpdate, Term, TermCreate, TermUpdate } from '../../shared/api/teaching.js';
-import { notFound } from '../core/errors.js';
+import { ApiError, notFound } from '../core/errors.js';
 import type { TongkeDb } from '../db/client.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isCalendarDate } from '../core/constraints.js';
 import type { Places } from '../organisation/places.js';
 import { groupBy } from '../core/lists.js';
 import type { PolicyTarget } from '../policy/policy.js';
-import { checkCourse, type CoursePlan } from './course-rules.js';
+import { authorizeAssignments, checkCourse, type CoursePlan } from './course-rules.js';
 import { LessonPlanner } from './lessons.js';
 import { TeachingRepository, type CourseRow, type TermRow } from './repository.js';
+
+/** A course list longer than this is not read by anyone: the caller filters by term or school instead. */
+export const MAX_COURSES_LISTED = 2000;
 
 /** A term longer than this is a typo (a school year has two terms). */
 const MAX_TERM_DAYS = 366;
@@ -85,12 +88,12 @@ export class TeachingService {
   listCourses(query: CourseListQuery, access: Access): Course[] {
     const rows = this.#repo.courses(query);
     const facts = new Map(this.places.courses(rows.map((c) => c.id)).map((f) => [f.id, f]));
-    return this.#views(
-      rows.filter((c) => {
-        const course = facts.get(c.id);
-        return course !== undefined && access.can('course.read', { kind: 'course', course });
-      }),
-    );
+    const readable = rows.filter((c) => {
+      const course = facts.get(c.id);
+      return course !== undefined && access.can('course.read', { kind: 'course', course });
+    });
+    if (readable.length > MAX_COURSES_LISTED) throw new ApiError('too_many_results', { max: MAX_COURSES_LISTED });
+    return this.#views(readable);
   }
 
   /** One course with its receivers' names and its students (the caller was authorized to read it). */
@@ -106,6 +109,7 @@ export class TeachingService {
     if (!host) throw invalidField('/schoolId', 'no such school');
     access.authorize('course.create', { kind: 'school', place: this.places.school(host.id) });
     const plan = checkCourse(this.#repo, body, 'all');
+    authorizeAssignments(this.places, access, plan, { leadTeacherId: null, receivers: [], studentIds: [] });
     const { receivers, studentIds, ...values } = plan;
     const course = this.#repo.transaction(() => {
       const row = this.#repo.insertCourse({ ...values, active: true });
@@ -126,11 +130,14 @@ export class TeachingService {
       if (!this.#repo.school(body.schoolId)) throw invalidField('/schoolId', 'no such school');
       access.authorize('course.create', { kind: 'school', place: this.places.school(body.schoolId) });
     }
-    const receivers = body.receivers ?? this.#repo.receiversOf([id]).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
-    const studentIds = body.studentIds ?? this.#repo.studentsOf([id]).map((s) => s.studentId);
+    const currentReceivers = this.#repo.receiversOf([id]).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
+    const currentStudents = this.#repo.studentsOf([id]).map((s) => s.studentId);
+    const receivers = body.receivers ?? currentReceivers;
+    const studentIds = body.studentIds ?? currentStudents;
     const { active, ...fields } = body;
     const changed = body.schoolId !== undefined && body.schoolId !== current.schoolId ? 'all' : new Set(COURSE_FIELDS.filter((f) => fields[f] !== undefined));
     const plan: CoursePlan = checkCourse(this.#repo, { ...current, ...fields, receivers, studentIds }, changed);
+    authorizeAssignments(this.places, access, plan, { leadTeacherId: current.leadTeacherId, receivers: currentReceivers, studentIds: currentStudents });
     const { receivers: newReceivers, studentIds: newStudents, ...values } = plan;
     this.#repo.transaction(() => {
       this.#repo.updateCourse(id, { ...values, ...(active !== undefined && { active }) });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import { createOrganisationFixture, type OrganisationFixture } from '../../test/support/fixtures.js';
 import { addDays, isoWeekday, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
-import { courses, scheduledLessons, terms, timetableSlots } from '../db/schema/index.js';
+import { courses, scheduledLessons, studentProfiles, terms, timetableSlots } from '../db/schema/index.js';
 
 const today = () => shanghaiDate(new Date());
 
@@ -26,6 +26,8 @@ describe('teaching API', () => {
     studentIds: [f.ids.users.student],
     ...overrides,
   });
+  /** The group admin sets up a course from her lead school to her teaching point (the main use). */
+  const groupCourse = async (name: string): Promise<number> => (await (await f.as('group_admin')).post('/api/courses', courseBody({ name }))).json().id;
   const lessonsOf = (courseId: number) =>
     f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, courseId)).orderBy(asc(scheduledLessons.startsAt)).all();
 
@@ -63,8 +65,8 @@ describe('teaching API', () => {
   });
 
   describe('courses', () => {
-    it('lets the host school admin create a course with receivers and students', async () => {
-      const res = await (await f.as('school_admin')).post('/api/courses', courseBody());
+    it('lets the group admin create a course from her lead school to her teaching point', async () => {
+      const res = await (await f.as('group_admin')).post('/api/courses', courseBody());
       expect(res.statusCode).toBe(201);
       expect(res.json()).toMatchObject({
         name: '三年级美术',
@@ -102,6 +104,35 @@ describe('teaching API', () => {
       expect(f.db.select().from(courses).all()).toHaveLength(before);
     });
 
+    it.each([
+      ['a receiving classroom of another school', { receivers: [{ classroomId: 'receiving', assistantTeacherId: null, expectedStudents: 10 }], studentIds: [] }, '/receivers/0/classroomId'],
+      ['a student of another school', { receivers: [], studentIds: ['student'] }, '/studentIds/0'],
+    ])("refuses the host school's admin %s with 403 naming the field, creating nothing", async (_case, overrides, path) => {
+      const refs: Record<string, number> = { receiving: f.ids.receivingClassroomId, student: f.ids.users.student };
+      const resolve = (value: unknown): unknown =>
+        typeof value === 'string' && value in refs ? refs[value] : Array.isArray(value) ? value.map(resolve) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)])) : value;
+      const before = f.db.select().from(courses).all().length;
+      const res = await (await f.as('school_admin')).post('/api/courses', courseBody(resolve(overrides) as Record<string, unknown>));
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error).toMatchObject({ code: 'out_of_reach', message: expect.stringContaining('不在您管理的范围内'), details: [{ path }] });
+      expect(f.db.select().from(courses).all()).toHaveLength(before);
+      // Within her own school she may set a course up.
+      expect((await (await f.as('school_admin')).post('/api/courses', courseBody({ name: `本校课程 ${_case}`, receivers: [], studentIds: [] }))).statusCode).toBe(201);
+    });
+
+    it("lets the host school's admin edit a course the group set up, keeping its receiver and students, but not enrol more", async () => {
+      const id = await groupCourse('集团课程');
+      const admin = await f.as('school_admin');
+      const kept = await admin.patch(`/api/courses/${id}`, { receivers: [{ classroomId: f.ids.receivingClassroomId, assistantTeacherId: f.ids.users.assistant_teacher, expectedStudents: 14 }], studentIds: [f.ids.users.student] });
+      expect(kept.statusCode).toBe(200);
+      const stranger = await f.addUser('tp.student2', 'student', { schoolId: f.ids.teachingPointId });
+      f.db.insert(studentProfiles).values({ userId: stranger, schoolId: f.ids.teachingPointId, grade: 3, className: '三年级', homeDelivery: false }).run();
+      const enrol = await admin.patch(`/api/courses/${id}`, { studentIds: [f.ids.users.student, stranger] });
+      expect(enrol.statusCode).toBe(403);
+      expect(enrol.json().error.details).toEqual([{ path: '/studentIds/1', message: 'outside your administration' }]);
+      expect((await (await f.as('group_admin')).get(`/api/courses/${id}`)).json().studentIds).toEqual([f.ids.users.student]);
+    });
+
     it('lists the courses each person may read', async () => {
       const ids = async (who: Parameters<OrganisationFixture['as']>[0]) => (await (await f.as(who)).get('/api/courses')).json().map((c: { id: number }) => c.id);
       expect(await ids('teacher')).toContain(f.ids.courseId);
@@ -115,7 +146,7 @@ describe('teaching API', () => {
 
     it('replaces receivers and students on edit, and re-checks only what changed', async () => {
       const admin = await f.as('school_admin');
-      const id = (await admin.post('/api/courses', courseBody({ name: '待编辑课程' }))).json().id;
+      const id = await groupCourse('待编辑课程');
       const edited = await admin.patch(`/api/courses/${id}`, { receivers: [], studentIds: [] });
       expect(edited.json()).toMatchObject({ receivers: [], studentIds: [] });
       expect((await admin.patch(`/api/courses/${id}`, { leadTeacherId: f.ids.users.student })).statusCode).toBe(400);
@@ -129,7 +160,7 @@ describe('teaching API', () => {
   describe('timetable', () => {
     it('replaces the slots and re-plans lessons from today on, keeping past and cancelled ones', async () => {
       const admin = await f.as('school_admin');
-      const id = (await admin.post('/api/courses', courseBody({ name: '排课测试' }))).json().id;
+      const id = await groupCourse('排课测试');
       const term = f.db.select().from(terms).where(eq(terms.id, f.ids.termId)).get();
       const first = await admin.put(`/api/courses/${id}/timetable`, { slots: [{ weekday: 3, period: 1, startsAt: '08:00', endsAt: '08:40' }] });
       expect(first.statusCode).toBe(200);
@@ -177,7 +208,7 @@ describe('teaching API', () => {
 
     it('removes the planned lessons of a deactivated course and plans them again on reactivation', async () => {
       const admin = await f.as('school_admin');
-      const id = (await admin.post('/api/courses', courseBody({ name: '停课测试' }))).json().id;
+      const id = await groupCourse('停课测试');
       await admin.put(`/api/courses/${id}/timetable`, { slots: [{ weekday: 2, period: 1, startsAt: '08:00', endsAt: '08:40' }] });
       const planned = lessonsOf(id).length;
       await admin.patch(`/api/courses/${id}`, { active: false });

@@ -28,7 +28,11 @@ export const PRINCIPALS = [
   'region_admin',
   'other_region_admin',
   'group_admin',
+  /** Admin of a second education group of the same region (it has no schools): reaches nothing of the course. */
+  'other_group_admin',
   'school_admin',
+  /** School admin of the independent school of the same region. */
+  'other_school_admin',
   'teacher',
   'assistant_teacher',
   'student',
@@ -51,6 +55,8 @@ export interface FixtureIds {
   regionId: number;
   otherRegionId: number;
   groupId: number;
+  /** A second education group of the region, with no schools. */
+  otherGroupId: number;
   /** 龙头校: hosts the course; the school admin, teacher and host classroom are here. */
   leadSchoolId: number;
   /** 教学点 in the group: the receiving classroom, assistant teacher and student are here. */
@@ -93,6 +99,7 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
   const region = db.insert(regions).values({ name: '示范县', code: 'demo' }).returning().get();
   const otherRegion = db.insert(regions).values({ name: '邻县', code: 'other' }).returning().get();
   const group = db.insert(educationGroups).values({ regionId: region.id, name: '城关教育集团' }).returning().get();
+  const otherGroup = db.insert(educationGroups).values({ regionId: region.id, name: '西岭教育集团' }).returning().get();
   const school = (values: typeof schools.$inferInsert) => db.insert(schools).values(values).returning().get();
   const leadSchool = school({ regionId: region.id, groupId: group.id, name: '城关第一小学', groupRole: 'lead', locality: 'urban', stage: 'primary', studentCount: 1200 });
   db.update(educationGroups).set({ leadSchoolId: leadSchool.id }).where(eq(educationGroups.id, group.id)).run();
@@ -114,7 +121,9 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
     region_admin: account('region', '示范县管理员', 'region_admin', { regionId: region.id }),
     other_region_admin: account('region-other', '邻县管理员', 'region_admin', { regionId: otherRegion.id }),
     group_admin: account('group', '集团管理员', 'group_admin', { groupId: group.id }),
+    other_group_admin: account('group-other', '西岭集团管理员', 'group_admin', { groupId: otherGroup.id }),
     school_admin: account('school', '一小管理员', 'school_admin', { schoolId: leadSchool.id }),
+    other_school_admin: account('school-other', '河口中学管理员', 'school_admin', { schoolId: independent.id }),
     teacher: account('teacher', '王老师', 'teacher', { schoolId: leadSchool.id }),
     assistant_teacher: account('assistant', '李老师', 'assistant_teacher', { schoolId: teachingPoint.id }),
     student: account('student', '小明', 'student', { schoolId: teachingPoint.id }),
@@ -142,6 +151,7 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
     regionId: region.id,
     otherRegionId: otherRegion.id,
     groupId: group.id,
+    otherGroupId: otherGroup.id,
     leadSchoolId: leadSchool.id,
     teachingPointId: teachingPoint.id,
     independentSchoolId: independent.id,
@@ -168,7 +178,7 @@ export async function createOrganisationFixture(options: TestAppOptions = {}): P
       const token = studentLinkToken(String(link.json().url));
       await expectOk(client.post('/api/auth/student-link', { token }), 'redeem the student link');
     } else {
-      const username = { system_admin: 'sys', region_admin: 'region', other_region_admin: 'region-other', group_admin: 'group', school_admin: 'school', teacher: 'teacher', assistant_teacher: 'assistant', student: 'student' }[principal];
+      const username = { system_admin: 'sys', region_admin: 'region', other_region_admin: 'region-other', group_admin: 'group', other_group_admin: 'group-other', school_admin: 'school', other_school_admin: 'school-other', teacher: 'teacher', assistant_teacher: 'assistant', student: 'student' }[principal];
       await expectOk(client.login(username, FIXTURE_PASSWORD), `sign in as ${username}`);
     }
     return client;

@@ -1,11 +1,14 @@
 import type { UsageFigures } from '../../../shared/api/evidence-usage.js';
 import { SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
 import { addDays, shanghaiInstant } from '../../../shared/time.js';
-import { invalidField, isCalendarDate } from '../../core/constraints.js';
+import { invalidField, isCalendarDate, rangeTooLong } from '../../core/constraints.js';
 import type { RollupSums, ScheduledSums, TermRow } from './repository.js';
 
-/** The longest range a report covers (ten years: roll-ups keep every year of evidence cheap to read). */
-export const MAX_REPORT_DAYS = 3700;
+/**
+ * The longest range a report covers: three years (a county's evaluation period), so one request's cost
+ * is bounded (a 3-year region report was measured at ~3 s; its weekly trend has ~157 points).
+ */
+export const MAX_REPORT_DAYS = 3 * 365 + 1;
 /** Without a term or dates, and no term covering today: the last twelve weeks. */
 const DEFAULT_DAYS = 84;
 
@@ -104,7 +107,7 @@ export function resolveRange(
   const from = query.from ?? term?.startsOn ?? addDays(to, 1 - DEFAULT_DAYS);
   if (to < from) throw invalidField('/to', 'must not be before from');
   const days = Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
-  if (days > MAX_REPORT_DAYS) throw invalidField('/to', `a report covers at most ${MAX_REPORT_DAYS} days`);
+  if (days > MAX_REPORT_DAYS) throw rangeTooLong('/to', MAX_REPORT_DAYS);
   return { from, to, term, fromInstant: shanghaiInstant(from), toInstant: shanghaiInstant(addDays(to, 1)), weeks: days / 7 };
 }
 
