@@ -205,6 +205,8 @@ const NOT_IN_MATRIX: ReadonlyArray<{ route: RegExp; why: string }> = [
   { route: /^GET \/healthz$/, why: 'liveness probe for the process supervisor: no data, public on purpose' },
   { route: /^GET \/metrics$/, why: 'operations: guarded by its own token or loopback (server/ops, tested there)' },
   { route: /^GET \/api\/openapi\.json$|^GET \/api\/docs/, why: 'the API description (Swagger UI and its assets): no data, public on purpose' },
+  { route: /^GET \/api\/instance$/, why: 'whether first-run setup is open and the demo banner shows: public on purpose, no data (accounts first-run tests)' },
+  { route: /^POST \/api\/setup$/, why: 'first administrator by the one-time setup token: no session exists yet (accounts first-run tests)' },
   { route: /^(GET|POST|PUT) \/api\/auth\//, why: "signing in and out, CSRF token, language, pairing, student links: public or the caller's own session (accounts tests)" },
 ];
 
