@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'import_invalid',
   'lesson_not_live',
   'lesson_locked',
+  'too_many_connections',
+  'too_many_streams',
+  'origin_not_allowed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -47,5 +50,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   import_invalid: 400,
   lesson_not_live: 409,
   lesson_locked: 403,
+  too_many_connections: 429,
+  too_many_streams: 429,
+  origin_not_allowed: 403,
   internal: 500,
 };
