@@ -6,8 +6,8 @@ export class LessonSocket {
   readonly socket: Socket<LessonServerToClient, LessonClientToServer>;
   readonly received: Array<{ event: string; payload: unknown }> = [];
 
-  constructor(baseUrl: string, cookie: string) {
-    this.socket = io(`${baseUrl}/lesson`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  constructor(baseUrl: string, cookie: string, headers: Record<string, string> = {}) {
+    this.socket = io(`${baseUrl}/lesson`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, ...headers }, reconnection: false, forceNew: true });
     this.socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
   }
 
@@ -16,6 +16,14 @@ export class LessonSocket {
       if (this.socket.connected) return resolve();
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', reject);
+    });
+  }
+
+  /** Resolves with the handshake's refusal (`connect_error`: the code as message, `data.message` for people). */
+  refused(): Promise<{ message: string; data?: { code: string; message: string } }> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('connect', () => reject(new Error('the handshake was accepted')));
+      this.socket.once('connect_error', (error) => resolve(error as Error & { data?: { code: string; message: string } }));
     });
   }
 
