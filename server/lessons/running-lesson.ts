@@ -37,9 +37,11 @@ export class RunningLesson {
   /** `participantId producerId` → a consume on its way, so that two requests for it make one consumer. */
   readonly #consuming = new Map<string, Promise<ConsumerOffer>>();
   readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
+  readonly #maxConsumers: number;
 
-  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger) {
+  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, maxConsumers: number) {
     this.lesson = lesson;
+    this.#maxConsumers = maxConsumers;
     this.#media = media;
     this.#factory = factory;
     this.#log = log;
@@ -47,9 +49,9 @@ export class RunningLesson {
     this.#wireMedia(media);
   }
 
-  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger): Promise<RunningLesson> {
+  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger, options: { maxConsumersPerParticipant?: number } = {}): Promise<RunningLesson> {
     const media = await factory.createLessonMedia({ lessonId: String(lesson.lessonSessionId) });
-    return new RunningLesson(lesson, media, factory, log);
+    return new RunningLesson(lesson, media, factory, log, options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT);
   }
 
   get media(): LessonMediaPort {
@@ -132,6 +134,7 @@ export class RunningLesson {
   /**
    * Consumes a producer for a viewer. Consuming one she already consumes gives the same consumer again (a
    * client retrying after a lost ack), and a viewer holds at most MAX_CONSUMERS_PER_PARTICIPANT.
+   * @throws {ApiError} `too_many_streams` beyond the cap.
    */
   async consume(viewer: LessonParticipant, producerId: string): Promise<ConsumerOffer> {
     const record = this.#producers.get(producerId);
@@ -145,7 +148,7 @@ export class RunningLesson {
     const pending = this.#consuming.get(key);
     if (pending) return pending;
     const inFlight = [...this.#consuming.keys()].filter((k) => k.startsWith(`${viewer.id} `)).length;
-    if (mine.size + inFlight >= MAX_CONSUMERS_PER_PARTICIPANT) throw new ApiError('too_many_streams', { limit: MAX_CONSUMERS_PER_PARTICIPANT });
+    if (mine.size + inFlight >= this.#maxConsumers) throw new ApiError('too_many_streams', { limit: this.#maxConsumers });
     const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
     if (!rtpCapabilities) throw new ApiError('bad_request');
     const consuming = (async () => {
