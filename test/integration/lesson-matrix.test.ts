@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors.js';
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
-import { classrooms, courses } from '../../server/db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { classrooms, courses, scheduledLessons } from '../../server/db/schema/index.js';
 import { TestClient } from '../support/app.js';
 import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
@@ -248,6 +249,9 @@ describe('lesson socket matrix: every request × every kind of participant (real
     expect(await classroom.ask('poll:answer', { pollId: pollB, choices: [0] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Another course by its id: not hers to start, join or look at.
     expect(await teacher.ask('lesson:start', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // A scheduled lesson of another course does not go with this one.
+    const scheduledA = f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).get()!;
+    expect(await teacherB.ask('lesson:start', { courseId: courseB.id, scheduledLessonId: scheduledA.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await classroom.ask('lesson:capabilities', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await classroom.ask('lesson:join', { courseId: courseB.id, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
