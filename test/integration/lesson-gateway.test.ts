@@ -148,6 +148,30 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     teacher.close(); // an account holds at most three lesson sockets
   });
 
+  it('refuses media parameters nested absurdly deep or huge with bad_request, not a server fault', async () => {
+    const teacher = await connect('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    const { routerRtpCapabilities } = await teacher.request('lesson:capabilities', { courseId: f.ids.courseId });
+    const deep = (depth: number) => '['.repeat(depth) + '0' + ']'.repeat(depth);
+    const wide = `[${Array.from({ length: 10_000 }, () => '0').join(',')}]`;
+    const caps = JSON.stringify(routerRtpCapabilities).slice(0, -1);
+    for (const junk of [deep(20), deep(50_000), wide]) {
+      expect(await teacher.askRaw('lesson:join', `{"courseId":${f.ids.courseId},"rtpCapabilities":${caps},"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    await joinAs(teacher);
+    const send = await teacher.request('transport:create', { direction: 'send' });
+    const opus = JSON.stringify(OPUS).slice(0, -1);
+    for (const junk of [deep(50_000), wide]) {
+      expect(await teacher.askRaw('producer:create', `{"transportId":"${send.id}","kind":"audio","source":"mic","rtpParameters":${opus},"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(await teacher.askRaw('transport:connect', `{"transportId":"${send.id}","dtlsParameters":{"fingerprints":[{"algorithm":"sha-256","value":"AB"}],"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // The same requests without the junk go through.
+    await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS });
+    await teacher.request('lesson:end', {});
+    await teacher.nextEvent('lesson:ended');
+    teacher.close();
+  });
+
   it('rebuilds a lesson on a live worker when its worker dies, and tells the sites', async () => {
     const teacher = await connect('teacher');
     await teacher.request('lesson:start', { courseId: f.ids.courseId });

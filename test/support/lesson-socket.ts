@@ -38,6 +38,33 @@ export class LessonSocket {
     });
   }
 
+  /**
+   * Sends a request written as raw Socket.IO packet JSON, bypassing the client's encoder (which cannot
+   * encode some payloads an attacker can write, such as arrays nested 100,000 deep), and resolves with its ack.
+   */
+  askRaw(event: string, payloadJson: string): Promise<Ack<unknown>> {
+    const id = LessonSocket.#rawAckId++;
+    const engine = this.socket.io.engine;
+    return new Promise((resolve, reject) => {
+      const onPacket = (packet: { type: string; data?: unknown }) => {
+        const prefix = `3/lesson,${id}`;
+        if (packet.type !== 'message' || typeof packet.data !== 'string' || !packet.data.startsWith(prefix)) return;
+        clearTimeout(timer);
+        engine.off('packet', onPacket);
+        resolve((JSON.parse(packet.data.slice(prefix.length)) as [Ack<unknown>])[0]);
+      };
+      const timer = setTimeout(() => {
+        engine.off('packet', onPacket);
+        reject(new Error(`no ack for raw ${event} within 10 s`));
+      }, 10_000);
+      engine.on('packet', onPacket);
+      engine.write(`2/lesson,${id}[${JSON.stringify(event)},${payloadJson}]`);
+    });
+  }
+
+  /** Ack ids of raw requests, far above the ones the client numbers its own from 0. */
+  static #rawAckId = 1_000_000;
+
   /** Sends a request that must succeed and returns its data. */
   async request<K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K>): Promise<LessonRequestData<K>> {
     const result = await this.ask(name, payload);
