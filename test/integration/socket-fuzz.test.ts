@@ -5,7 +5,7 @@ import { LESSON_REQUESTS, type Ack, type LessonRequestName } from '../../shared/
 import { attendanceIntervals, participationEvents } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
-import { lessonFuzzer, seededRandom, type FuzzMessage } from '../support/socket-fuzz.js';
+import { BROKEN_FRAMES, lessonFuzzer, rawPayloads, seededRandom, type FuzzMessage } from '../support/socket-fuzz.js';
 
 const SEED = Number(process.env.TONGKE_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const MESSAGES = 4_000;
@@ -117,6 +117,32 @@ describe(`socket fuzzer (seed ${SEED}; replay with TONGKE_FUZZ_SEED=${SEED})`, (
       if (inFlight.size >= 64) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+
+    // What only a hand-written client sends: raw packets the Socket.IO client's encoder cannot produce.
+    const raw = rawPayloads(random);
+    const names = Object.keys(LESSON_REQUESTS) as LessonRequestName[];
+    for (let i = 0; i < 150; i++) {
+      const event = names[Math.floor(random() * names.length)]!;
+      const payload = raw();
+      const ack = await fuzzers[i % 2]!.askRaw(event, payload);
+      const valid = VALIDATORS[event]!.Check(JSON.parse(payload));
+      if (!valid) expect(ack, `raw ${event} ${payload.slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      if (!ack.ok) expect(ack.error.code, `raw ${event} ${payload.slice(0, 60)}`).not.toBe('internal');
+    }
+    // Nothing in this process was polluted through a __proto__ key.
+    expect((Object.prototype as Record<string, unknown>).polluted).toBeUndefined();
+    // Frames that break the protocol close their own connection, and nothing else.
+    for (const [i, frame] of BROKEN_FRAMES.entries()) {
+      const socket = await connect(FUZZERS[i % FUZZERS.length]!);
+      const closed = new Promise<boolean>((resolve) => {
+        socket.socket.once('disconnect', () => resolve(true));
+        setTimeout(() => resolve(false), 1_000);
+      });
+      socket.socket.io.engine.write(frame);
+      await closed;
+      socket.close();
+    }
+    expect(teacher.socket.connected && room.socket.connected).toBe(true);
     await script;
     fuzzing = false;
     await healthWatch;

@@ -137,3 +137,39 @@ export function lessonFuzzer(random: () => number, courseIds: number[], ids: () 
     return { event, args, ack, shape: why };
   };
 }
+
+/**
+ * Payloads only a hand-written client sends (the Socket.IO client's encoder cannot produce them): nesting
+ * 100,000 deep, numbers JSON reads as Infinity, lone surrogates, prototype keys. Raw JSON text.
+ */
+export function rawPayloads(random: () => number): () => string {
+  const deepArray = (depth: number) => '['.repeat(depth) + '1' + ']'.repeat(depth);
+  const deepObject = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  const shapes: Array<() => string> = [
+    () => deepArray(1_000 + Math.floor(random() * 100_000)),
+    () => deepObject(1_000 + Math.floor(random() * 20_000)),
+    () => `{"courseId":${deepArray(50_000)}}`,
+    () => `{"text":${deepObject(10_000)}}`,
+    () => '{"courseId":1e999}',
+    () => '{"count":-0,"courseId":1e-999}',
+    () => '{"text":"\\ud800\\udfff\\ud800"}',
+    () => '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}',
+    () => '{"rtpCapabilities":{"codecs":[],"__proto__":{"polluted":true}},"courseId":1}',
+    () => `[${Array.from({ length: 20_000 }, () => '{}').join(',')}]`,
+    () => '"' + 'x'.repeat(200_000) + '"',
+  ];
+  return () => shapes[Math.floor(random() * shapes.length)]!();
+}
+
+/** Socket.IO frames that break the protocol: the server closes that connection and nothing else. */
+export const BROKEN_FRAMES = [
+  '2/lesson,abc["chat:send",{"text":"x"}]',
+  '2/lesson,1{"text":"x"}',
+  '2/lesson,1["chat:send",{"text":',
+  '9',
+  '2/nowhere,1["chat:send",{"text":"x"}]',
+  '51-/lesson,1["chat:send",{"_placeholder":true,"num":5}]',
+  '5999999-/lesson,1["chat:send",{}]',
+  '2/lesson,1[]',
+  '2/lesson,1[42]',
+];
