@@ -19,7 +19,8 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
 
 /**
  * The Socket.IO gateway of live lessons (namespace `/lesson`). Authenticates the handshake from the
- * session cookie (from a page of ours: Origin check; at most a few sockets per account), and runs every
+ * session cookie (from a page of ours: Origin check; a few sockets per account, a new one closing the
+ * oldest), and runs every
  * request through the one pipeline of request-pipeline.ts: validate → joined/moderator → rate limit → run
  * → ack `{ ok, data | error }`. A bad request changes nothing and leaves the connection healthy.
  */
@@ -50,11 +51,6 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     socket.data.principal = principal;
     socket.data.locale = pickLocale(cookies[LOCALE_COOKIE], principal.locale, socket.request.headers['accept-language'], config.locale);
     next();
-  });
-
-  namespace.use((socket: LessonSocket, next) => {
-    if (!sockets.full(socket.data.principal.userId)) return next();
-    next(handshakeError('too_many_connections', message(socket.data.locale, 'too_many_connections', { limit: sockets.limit })));
   });
 
   const handlers: Omit<LessonHandlerTable, 'lesson:join'> = {
@@ -116,11 +112,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   namespace.on('connection', (socket: LessonSocket) => {
     const { principal } = socket.data;
-    if (!sockets.add(principal.userId, socket.id)) {
-      // Parallel handshakes passed the check together: the later one goes at once.
-      socket.disconnect(true);
-      return;
-    }
+    sockets.add(principal.userId, socket.id, () => void socket.disconnect(true));
     const session: RequestSession = {
       principal,
       locale: socket.data.locale,

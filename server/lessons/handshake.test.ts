@@ -20,13 +20,17 @@ describe('the lesson socket handshake', () => {
     expect(originAllowed({ origin: 'https://tongke.example.cn:8443', host: 'other' }, PUBLIC_URL)).toBe(false);
   });
 
-  it('counts sockets per account up to the limit and frees a place on close', () => {
+  it('keeps the newest sockets of an account up to the limit, closing the oldest', () => {
     const sockets = new SocketsPerAccount(2);
-    expect([sockets.add(1, 'a'), sockets.add(1, 'b'), sockets.add(1, 'c'), sockets.add(2, 'd')]).toEqual([true, true, false, true]);
-    expect(sockets.full(1)).toBe(true);
-    sockets.remove(1, 'a');
-    sockets.remove(1, 'a'); // twice is harmless
-    expect(sockets.add(1, 'e')).toBe(true);
-    expect(sockets.full(1)).toBe(true);
+    const closed: string[] = [];
+    for (const id of ['a', 'b', 'c', 'd']) sockets.add(1, id, () => closed.push(id));
+    sockets.add(2, 'x', () => closed.push('x'));
+    expect(closed).toEqual(['a', 'b']);
+    expect(sockets.count(1)).toBe(2);
+    sockets.remove(1, 'c');
+    sockets.remove(1, 'c'); // twice is harmless
+    sockets.add(1, 'e', () => closed.push('e'));
+    expect(closed).toEqual(['a', 'b']);
+    expect([sockets.count(1), sockets.count(2)]).toEqual([2, 1]);
   });
 });

@@ -30,29 +30,35 @@ export function handshakeError(code: ErrorCode, message: string): Error & { data
 }
 
 /**
- * Each account's open `/lesson` sockets, to refuse one beyond the cap. Checked at the handshake (a clear
- * `connect_error`) and again when the socket is added, since parallel handshakes pass the check together.
+ * Each account's open `/lesson` sockets, oldest first. A new socket beyond the limit closes the oldest
+ * rather than being refused: on a flapping village link the old sockets linger until their ping times out
+ * while the page reconnects, and refusing would lock the classroom out of its lesson. The page treats a
+ * server-closed socket as "this account joined from another window" (as when a second tab takes over).
  */
 export class SocketsPerAccount {
-  readonly #open = new Map<number, Set<string>>();
+  readonly #open = new Map<number, Map<string, () => void>>();
 
   constructor(readonly limit: number) {}
 
-  full(accountId: number): boolean {
-    return (this.#open.get(accountId)?.size ?? 0) >= this.limit;
-  }
-
-  /** Records an open socket; false, recording nothing, when the account holds `limit` already. */
-  add(accountId: number, socketId: string): boolean {
-    if (this.full(accountId)) return false;
-    const open = this.#open.get(accountId) ?? new Set<string>();
-    this.#open.set(accountId, open.add(socketId));
-    return true;
+  /** Records a new socket and closes the account's oldest ones beyond the limit. */
+  add(accountId: number, socketId: string, close: () => void): void {
+    const open = this.#open.get(accountId) ?? new Map<string, () => void>();
+    this.#open.set(accountId, open.set(socketId, close));
+    for (const [oldest, closeOldest] of open) {
+      if (open.size <= this.limit) break;
+      open.delete(oldest);
+      closeOldest();
+    }
   }
 
   remove(accountId: number, socketId: string): void {
     const open = this.#open.get(accountId);
     if (!open?.delete(socketId) || open.size > 0) return;
     this.#open.delete(accountId);
+  }
+
+  /** How many sockets the account holds. */
+  count(accountId: number): number {
+    return this.#open.get(accountId)?.size ?? 0;
   }
 }

@@ -57,9 +57,9 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
 export const MAX_CONSUMERS_PER_PARTICIPANT = 100;
 
 /**
- * `/lesson` sockets one account may hold at once: a teacher's laptop and a spare tab or device. A new one
- * beyond this is refused at the handshake rather than closing the oldest, so that someone who copied a
- * session cookie cannot push the real user out (and a reload closes its old socket first).
+ * `/lesson` sockets one account may hold at once: a teacher's laptop and a spare tab or device, and the
+ * sockets a flapping link leaves behind until their ping times out. A new one beyond this closes the
+ * oldest (see SocketsPerAccount); a script opening sockets by the thousand holds three.
  */
 export const MAX_LESSON_SOCKETS_PER_ACCOUNT = 3;
 

@@ -19,7 +19,6 @@ export const en: SharedMessages = {
     import_invalid: 'The import file has errors; nothing was imported.',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
-    too_many_connections: 'This account has too many lessons open at once (at most {{limit}}). Close the lesson in other tabs or devices first.',
     too_many_streams: 'You are receiving the most video and audio streams allowed ({{limit}}). Close some first.',
     origin_not_allowed: 'Please open the lesson from the Tongke address your school uses.',
     internal: 'Something went wrong on the server. Please try again later.',

@@ -17,7 +17,6 @@ export const zhCN = {
     import_invalid: '导入文件有错误，没有导入任何数据。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
-    too_many_connections: '这个账号同时打开的课堂太多（最多 {{limit}} 个），请先关闭其他页面或设备上的课堂。',
     too_many_streams: '同时接收的画面和声音已达上限（{{limit}} 路），请先关闭一些画面。',
     origin_not_allowed: '请从同课平台的正式网址打开课堂。',
     internal: '服务器出现问题，请稍后重试。',

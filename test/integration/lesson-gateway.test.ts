@@ -145,7 +145,7 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS });
     await teacher.request('lesson:end', {});
     await teacher.nextEvent('lesson:ended');
-    teacher.close(); // an account holds at most three lesson sockets
+    teacher.close();
   });
 
   it('refuses media parameters nested absurdly deep or huge with bad_request, not a server fault', async () => {
