@@ -20,9 +20,9 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
 /**
  * The Socket.IO gateway of live lessons (namespace `/lesson`). Authenticates the handshake from the
  * session cookie (from a page of ours: Origin check; a few sockets per account, a new one closing the
- * oldest), and runs every
- * request through the one pipeline of request-pipeline.ts: validate → joined/moderator → rate limit → run
- * → ack `{ ok, data | error }`. A bad request changes nothing and leaves the connection healthy.
+ * oldest), and runs every request through the one pipeline of request-pipeline.ts: validate →
+ * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
+ * leaves the connection healthy.
  */
 export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
