@@ -26,18 +26,37 @@ export type LessonMediaErrorCode =
   | 'wrong-direction'
   | 'kind-mismatch'
   | 'duplicate-source'
-  | 'cannot-consume';
+  | 'cannot-consume'
+  | 'invalid-parameters'
+  | 'already-connected';
 
 /**
- * Error thrown by {@link LessonMedia} methods for requests that cannot be served. Errors mediasoup
- * raises itself (invalid RTP parameters, a transport closed mid-request) are passed through unchanged.
+ * Error thrown by {@link LessonMedia} methods (and the parameter checks) for requests that cannot be
+ * served. mediasoup's own refusals of what a browser sent (TypeError, UnsupportedError) are turned into
+ * `invalid-parameters` at the call that passed them, so anything else escaping media/ is a real fault.
  */
 export class LessonMediaError extends Error {
   readonly code: LessonMediaErrorCode;
 
-  constructor(code: LessonMediaErrorCode, message: string) {
-    super(message);
+  constructor(code: LessonMediaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'LessonMediaError';
     this.code = code;
+  }
+}
+
+/**
+ * Runs a mediasoup call that carries parameters from the browser: mediasoup refuses malformed ones with
+ * TypeError (its own validation and the worker's) or UnsupportedError (no common codec), which are the
+ * caller's fault and become `invalid-parameters`. Only wrap such calls, so that our own bugs stay bugs.
+ */
+export async function refusingInvalid<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof TypeError || (error instanceof Error && error.name === 'UnsupportedError')) {
+      throw new LessonMediaError('invalid-parameters', `${what}: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
 }

@@ -4,7 +4,7 @@ import { ActiveSpeaker } from './active-speaker.js';
 import type { AdaptationOptions } from './adaptation.js';
 import { AdaptationLoop } from './adaptation-loop.js';
 import { reportConsumer } from './consumer-events.js';
-import { LessonMediaError } from './errors.js';
+import { LessonMediaError, refusingInvalid } from './errors.js';
 import type { LessonMediaEvents, ProducerSource, TransportDirection } from './events.js';
 import { withContext, type MediaLogger } from './logger.js';
 import type { LessonMediaHost } from './media-worker.js';
@@ -94,6 +94,8 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   readonly #producers = new Map<string, LessonProducer>();
   readonly #adaptation: AdaptationLoop;
   readonly #speakers: ActiveSpeaker;
+  /** Transports a connect was sent for: mediasoup accepts one connect per transport. */
+  readonly #connected = new WeakSet<LessonWebRtcTransport>();
   #closed = false;
 
   /** Used by `MediaWorkerPool.createLessonMedia`, which picks the worker and creates the router. */
@@ -178,8 +180,17 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     return plainTransportParameters(transport);
   }
 
+  /** @throws {LessonMediaError} `already-connected` for a second connect (the worker would refuse it as a fault). */
   async connectTransport(participantId: string, transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
-    await this.#webRtcTransport(participantId, transportId).connect({ dtlsParameters });
+    const transport = this.#webRtcTransport(participantId, transportId);
+    if (this.#connected.has(transport)) throw new LessonMediaError('already-connected', `transport ${transportId} is connected already`);
+    this.#connected.add(transport);
+    try {
+      await refusingInvalid('dtlsParameters', () => transport.connect({ dtlsParameters }));
+    } catch (error) {
+      this.#connected.delete(transport);
+      throw error;
+    }
   }
 
   /** New ICE credentials after the client's network changed (the client calls `restartIce` with them). */
@@ -201,7 +212,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     if (participant.producerOf(source)) {
       throw new LessonMediaError('duplicate-source', `participant ${participantId} already sends a ${source}`);
     }
-    const producer = await transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { participantId, source } });
+    const producer = await refusingInvalid('rtpParameters', () => transport.produce<ProducerAppData>({ kind, rtpParameters, appData: { participantId, source } }));
     this.#assertStillHere(participant, () => producer.close());
     if (participant.producerOf(source)) {
       // A second request for the same source overtook this one while the worker created it.
@@ -252,12 +263,9 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
       throw new LessonMediaError('cannot-consume', `participant ${participantId} cannot decode producer ${producerId}`);
     }
     const { participantId: producerParticipantId, source } = producer.appData;
-    const consumer = await transport.consume<ConsumerAppData>({
-      producerId,
-      rtpCapabilities,
-      paused: true,
-      appData: { participantId, producerParticipantId },
-    });
+    const consumer = await refusingInvalid('rtpCapabilities', () =>
+      transport.consume<ConsumerAppData>({ producerId, rtpCapabilities, paused: true, appData: { participantId, producerParticipantId } }),
+    );
     this.#assertStillHere(receiver, () => consumer.close());
     const stream = new ReceivedStream(consumer, receiver);
     receiver.addStream(stream);

@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'too_many_results',
   'lesson_not_live',
   'lesson_locked',
+  'too_many_streams',
+  'origin_not_allowed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -60,5 +62,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   too_many_results: 400,
   lesson_not_live: 409,
   lesson_locked: 403,
+  too_many_streams: 429,
+  origin_not_allowed: 403,
   internal: 500,
 };

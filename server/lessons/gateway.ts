@@ -1,30 +1,30 @@
 import { Server, type Socket } from 'socket.io';
-import { Compile } from 'typebox/compile';
 import { pickLocale } from '../../shared/i18n/index.js';
-import { LESSON_REQUESTS, type Ack, type LessonClientToServer, type LessonRequestName, type LessonServerToClient } from '../../shared/lesson/protocol.js';
+import { LESSON_REQUESTS, type LessonClientToServer, type LessonRequestName, type LessonServerToClient } from '../../shared/lesson/protocol.js';
+import type { ErrorCode } from '../../shared/errors.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { ApiError } from '../core/errors.js';
 import { SESSION_COOKIE, LOCALE_COOKIE, type AuthenticatedPrincipal } from '../accounts/principal.js';
-import { IN_LESSON_HANDLERS, type HandlerContext, type JoinedContext, type LessonHandlerTable } from './handlers.js';
+import { IN_LESSON_HANDLERS, type LessonHandlerTable } from './handlers.js';
 import { participantIdentity } from './identity.js';
 import { can } from '../policy/policy.js';
 import { assertRtpCapabilities } from '../../media/index.js';
 import type { LessonRegistry } from './registry.js';
 import type { LessonsRepository } from './repository.js';
-import type { SiteChannel } from './running-lesson.js';
+import { handshakeError, originAllowed, SocketsPerAccount } from './handshake.js';
+import { LessonRequestQuotas, MAX_LESSON_SOCKETS_PER_ACCOUNT } from './quotas.js';
+import { lessonRequestPipeline, type RequestSession } from './request-pipeline.js';
 import { endRevokedSockets } from './revocation.js';
+import type { SiteChannel } from './running-lesson.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
-const VALIDATORS = Object.fromEntries(Object.entries(LESSON_REQUESTS).map(([name, spec]) => [name, Compile(spec.payload)])) as {
-  [K in LessonRequestName]: ReturnType<typeof Compile>;
-};
-
 /**
  * The Socket.IO gateway of live lessons (namespace `/lesson`). Authenticates the handshake from the
- * session cookie, and runs every request through one wrapper: validate the payload against the shared
- * schema → check the caller is joined (and the lead teacher, where it moderates) → run → ack
- * `{ ok, data | error }`. A bad request changes nothing and leaves the connection healthy.
+ * session cookie (from a page of ours: Origin check; a few sockets per account, a new one closing the
+ * oldest), and runs every request through the one pipeline of request-pipeline.ts: validate →
+ * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
+ * leaves the connection healthy.
  */
 export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
@@ -33,6 +33,17 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   const iceServers = config.turnUrls
     ? [{ urls: config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), ...(config.turnUsername ? { username: config.turnUsername, credential: config.turnCredential } : {}) }]
     : [];
+
+  const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
+  const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
+
+  // Before the session cookie is read: a page on another site must not ride on the user's cookie.
+  namespace.use((socket: LessonSocket, next) => {
+    const { headers } = socket.request;
+    if (originAllowed(headers, config.publicUrl)) return next();
+    app.log.warn({ origin: headers.origin, host: headers.host }, 'lesson socket refused: foreign Origin');
+    next(handshakeError('origin_not_allowed', message(pickLocale(headers['accept-language'], config.locale), 'origin_not_allowed')));
+  });
 
   namespace.use((socket: LessonSocket, next) => {
     const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
@@ -75,72 +86,60 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     },
   };
 
-  namespace.on('connection', (socket: LessonSocket) => {
-    const log = app.log.child({ socketId: socket.id, userId: socket.data.principal.userId });
-    let joined: HandlerContext['joined'] = null;
-    const channel: SiteChannel = {
-      emit: (event, payload) => void (socket.emit as (e: string, p: unknown) => boolean)(event, payload),
-      disconnect: () => void socket.disconnect(true),
-    };
-    socket.data.channel = channel;
+  const join: LessonHandlerTable['lesson:join'] = {
+    access: 'open',
+    run: async ({ principal, channel, joined, joinedAs, log }, { courseId, rtpCapabilities }) => {
+      assertRtpCapabilities(rtpCapabilities);
+      const facts = places.course(courseId);
+      const identity = participantIdentity(principal, repo.courseForLesson(courseId), facts);
+      const running = registry.live(courseId);
+      if (!running) throw new ApiError('lesson_not_live');
+      if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
+      const { participant, resumed } = running.lesson.join(identity);
+      running.attach(participant, channel, rtpCapabilities);
+      joinedAs({ running, participant });
+      log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
+      return {
+        participantId: participant.id,
+        resumeToken: participant.resumeToken,
+        resumed,
+        routerRtpCapabilities: running.media.rtpCapabilities,
+        iceServers,
+        snapshot: running.lesson.snapshotFor(participant, running.visibleProducers(participant)),
+      };
+    },
+  };
 
-    const join: LessonHandlerTable['lesson:join'] = {
-      access: 'open',
-      run: async ({ principal }, { courseId, rtpCapabilities }) => {
-        assertRtpCapabilities(rtpCapabilities);
-        const facts = places.course(courseId);
-        const identity = participantIdentity(principal, repo.courseForLesson(courseId), facts);
-        const running = registry.live(courseId);
-        if (!running) throw new ApiError('lesson_not_live');
-        if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
-        const { participant, resumed } = running.lesson.join(identity);
-        running.attach(participant, channel, rtpCapabilities);
-        joined = { running, participant };
-        log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
-        return {
-          participantId: participant.id,
-          resumeToken: participant.resumeToken,
-          resumed,
-          routerRtpCapabilities: running.media.rtpCapabilities,
-          iceServers,
-          snapshot: running.lesson.snapshotFor(participant, running.visibleProducers(participant)),
-        };
+  const serve = lessonRequestPipeline({ handlers: { ...handlers, 'lesson:join': join }, quotas: new LessonRequestQuotas(), message });
+
+  namespace.on('connection', (socket: LessonSocket) => {
+    const { principal } = socket.data;
+    sockets.add(principal.userId, socket.id, () => void socket.disconnect(true));
+    const session: RequestSession = {
+      principal,
+      locale: socket.data.locale,
+      channel: {
+        emit: (event, payload) => void (socket.emit as (e: string, p: unknown) => boolean)(event, payload),
+        disconnect: () => void socket.disconnect(true),
       },
+      joined: null,
+      log: app.log.child({ socketId: socket.id, userId: principal.userId }),
     };
+    // Revocation finds the socket's participant by its channel.
+    socket.data.channel = session.channel;
 
     for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
-      const handler = name === 'lesson:join' ? join : handlers[name];
       (socket.on as (event: string, listener: (payload: unknown, ack: unknown) => void) => void)(name, (payload, ack) => {
-        if (typeof ack !== 'function') return; // every request must be acked; a request without one is dropped
-        const reply = ack as (result: Ack<unknown>) => void;
-        const fail = (error: ApiError) =>
-          reply({ ok: false, error: { code: error.code, message: translate(pickLocale(socket.data.locale), `error.${error.code}`, error.params) } });
-        if (!VALIDATORS[name].Check(payload)) return fail(new ApiError('bad_request'));
-        const ctx: HandlerContext = { principal: socket.data.principal, channel, joined };
-        if (joined && (joined.running.lesson.ended || !joined.running.lesson.participants.includes(joined.participant))) joined = ctx.joined = null;
-        if (handler.access !== 'open' && !ctx.joined) return fail(new ApiError('lesson_not_live'));
-        if (handler.access === 'moderator' && !ctx.joined!.participant.isLeadTeacher) return fail(new ApiError('forbidden'));
-        const run = handler.run as (c: HandlerContext | JoinedContext, p: unknown) => Promise<unknown>;
-        run(ctx, payload).then(
-          (data) => reply({ ok: true, data }),
-          (error: unknown) => {
-            if (error instanceof ApiError) return fail(error);
-            // mediasoup refuses malformed parameters with TypeError: the caller's fault, not the server's.
-            if (error instanceof TypeError) {
-              log.warn({ err: error, request: name }, 'lesson request refused by the media layer');
-              return fail(new ApiError('bad_request'));
-            }
-            log.error({ err: error, request: name }, 'lesson request failed');
-            fail(new ApiError('internal'));
-          },
-        );
+        serve(session, name, payload, ack).catch((error: unknown) => session.log.error({ err: error, request: name }, 'lesson request could not be answered'));
       });
     }
 
     socket.on('disconnect', (reason) => {
+      sockets.remove(principal.userId, socket.id);
+      const { joined } = session;
       if (!joined) return;
-      log.info({ participantId: joined.participant.id, reason }, 'site disconnected');
-      joined.running.detach(joined.participant.id, channel);
+      session.log.info({ participantId: joined.participant.id, reason }, 'site disconnected');
+      joined.running.detach(joined.participant.id, session.channel);
     });
   });
 

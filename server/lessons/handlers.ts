@@ -1,4 +1,5 @@
 import type { LessonRequestData, LessonRequestName, LessonRequestPayload } from '../../shared/lesson/protocol.js';
+import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import { ApiError } from '../core/errors.js';
 import { assertDtlsParameters } from '../../media/index.js';
@@ -11,6 +12,9 @@ export interface HandlerContext {
   principal: AuthenticatedPrincipal;
   channel: SiteChannel;
   joined: { running: RunningLesson; participant: LessonParticipant } | null;
+  /** Binds the caller's socket to the lesson she has just joined (for `lesson:join`). */
+  joinedAs(joined: NonNullable<HandlerContext['joined']>): void;
+  log: Logger;
 }
 export interface JoinedContext extends HandlerContext {
   joined: NonNullable<HandlerContext['joined']>;

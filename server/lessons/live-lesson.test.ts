@@ -107,7 +107,17 @@ describe('LiveLesson', () => {
     expect(poll.viewFor(a.id, false)).toMatchObject({ tally: null, correct: null, myAnswer: [0] });
     lesson.closePoll(poll.id);
     expect(poll.viewFor(a.id, false)).toMatchObject({ tally: [1, 1, 0], correct: [0] });
-    expect(() => lesson.answerPoll(teacher.id, poll.id, [0])).toThrowError('conflict');
+    const c = lesson.join(identity(7, 'receiving_classroom')).participant;
+    expect(() => lesson.answerPoll(c.id, poll.id, [0])).toThrowError('conflict');
+  });
+
+  it('takes no quiz answer from the lead teacher or an observer', () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const observer = lesson.join(identity(8, 'observer')).participant;
+    const poll = lesson.createPoll('Q', ['x', 'y'], false, [0]);
+    expect(() => lesson.answerPoll(teacher.id, poll.id, [0])).toThrowError('forbidden');
+    expect(() => lesson.answerPoll(observer.id, poll.id, [0])).toThrowError('forbidden');
+    expect(poll.answers).toHaveLength(0);
   });
 
   it('refuses a single-choice answer with two choices and an out-of-range choice', () => {

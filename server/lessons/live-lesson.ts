@@ -223,8 +223,13 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     return poll;
   }
 
+  /**
+   * A site's (or student's) answer. The lead teacher set the quiz and an observer is not the class: their
+   * answers would count in the tally and as the host's or observer's participation evidence.
+   */
   answerPoll(participantId: string, pollId: string, choices: number[]): void {
     const participant = this.participant(participantId);
+    if (participant.isLeadTeacher || participant.kind === 'observer') throw new ApiError('forbidden');
     const poll = this.poll(pollId);
     const answer = poll.answer(participantId, choices);
     this.emit('poll-answered', poll, participant, answer.correct);

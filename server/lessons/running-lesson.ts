@@ -5,7 +5,8 @@ import { ApiError } from '../core/errors.js';
 import { LiveLesson, mayConsume } from './live-lesson.js';
 import type { LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
-import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
+import { assertRtpParameters, type ConsumerParameters, type RtpCapabilities } from '../../media/index.js';
+import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -14,6 +15,9 @@ export interface SiteChannel {
 }
 
 interface ProducerRecord extends ProducerView {}
+
+/** A consumer as its receiver was told of it (`consumer:create`'s ack). */
+type ConsumerOffer = ConsumerParameters & { participantId: string; source: MediaSource };
 
 /**
  * A live lesson with its media: keeps LiveLesson's decisions and the SFU in step. It tells each site what
@@ -28,12 +32,16 @@ export class RunningLesson {
   readonly #channels = new Map<string, SiteChannel>();
   readonly #rtpCapabilities = new Map<string, RtpCapabilities>();
   readonly #producers = new Map<string, ProducerRecord>();
-  /** participantId → consumerId → producerId */
-  readonly #consumers = new Map<string, Map<string, string>>();
+  /** participantId → consumerId → what she was given for it (a retry of the same producer gets it again). */
+  readonly #consumers = new Map<string, Map<string, ConsumerOffer>>();
+  /** `participantId producerId` → a consume on its way, so that two requests for it make one consumer. */
+  readonly #consuming = new Map<string, Promise<ConsumerOffer>>();
   readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
+  readonly #maxConsumers: number;
 
-  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger) {
+  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, maxConsumers: number) {
     this.lesson = lesson;
+    this.#maxConsumers = maxConsumers;
     this.#media = media;
     this.#factory = factory;
     this.#log = log;
@@ -41,9 +49,9 @@ export class RunningLesson {
     this.#wireMedia(media);
   }
 
-  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger): Promise<RunningLesson> {
+  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger, options: { maxConsumersPerParticipant?: number } = {}): Promise<RunningLesson> {
     const media = await factory.createLessonMedia({ lessonId: String(lesson.lessonSessionId) });
-    return new RunningLesson(lesson, media, factory, log);
+    return new RunningLesson(lesson, media, factory, log, options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT);
   }
 
   get media(): LessonMediaPort {
@@ -123,18 +131,40 @@ export class RunningLesson {
     this.#forgetProducer(producerId);
   }
 
-  async consume(viewer: LessonParticipant, producerId: string) {
+  /**
+   * Consumes a producer for a viewer. Consuming one she already consumes gives the same consumer again (a
+   * client retrying after a lost ack), and a viewer holds at most MAX_CONSUMERS_PER_PARTICIPANT.
+   * @throws {ApiError} `too_many_streams` beyond the cap.
+   */
+  async consume(viewer: LessonParticipant, producerId: string): Promise<ConsumerOffer> {
     const record = this.#producers.get(producerId);
     const owner = record ? this.#participantOrNull(record.participantId) : null;
     if (!record || !owner) throw new ApiError('not_found');
     if (!mayConsume(viewer, owner)) throw new ApiError('forbidden');
+    const mine = this.#consumers.get(viewer.id) ?? new Map<string, ConsumerOffer>();
+    const existing = [...mine.values()].find((offer) => offer.producerId === producerId);
+    if (existing) return existing;
+    const key = `${viewer.id} ${producerId}`;
+    const pending = this.#consuming.get(key);
+    if (pending) return pending;
+    const inFlight = [...this.#consuming.keys()].filter((k) => k.startsWith(`${viewer.id} `)).length;
+    if (mine.size + inFlight >= this.#maxConsumers) throw new ApiError('too_many_streams', { limit: this.#maxConsumers });
     const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
     if (!rtpCapabilities) throw new ApiError('bad_request');
-    const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
-    let mine = this.#consumers.get(viewer.id);
-    if (!mine) this.#consumers.set(viewer.id, (mine = new Map()));
-    mine.set(consumer.id, producerId);
-    return { ...consumer, participantId: owner.id, source: record.source };
+    const consuming = (async () => {
+      const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
+      const offer: ConsumerOffer = { ...consumer, participantId: owner.id, source: record.source };
+      let current = this.#consumers.get(viewer.id);
+      if (!current) this.#consumers.set(viewer.id, (current = new Map()));
+      current.set(consumer.id, offer);
+      return offer;
+    })();
+    this.#consuming.set(key, consuming);
+    try {
+      return await consuming;
+    } finally {
+      this.#consuming.delete(key);
+    }
   }
 
   ownConsumer(viewer: LessonParticipant, consumerId: string): void {
@@ -247,7 +277,7 @@ export class RunningLesson {
         continue;
       }
       const mine = this.#consumers.get(viewer.id);
-      for (const [consumerId, producerId] of mine ?? []) {
+      for (const [consumerId, { producerId }] of mine ?? []) {
         if (!theirs.some((p) => p.id === producerId)) continue;
         this.#media.closeConsumer(viewer.id, consumerId);
         mine?.delete(consumerId);

@@ -122,6 +122,56 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     expect(row?.endedAt).toBeInstanceOf(Date);
   });
 
+  it('answers media-layer refusals with named codes, never internal', async () => {
+    const teacher = await connect('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await joinAs(teacher);
+    const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+    // An id that is not hers: not_found (the media layer's `unknown-transport`).
+    expect(await teacher.ask('transport:connect', { transportId: 'no-such-transport', dtlsParameters })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await teacher.ask('transport:restart-ice', { transportId: 'no-such-transport' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const send = await teacher.request('transport:create', { direction: 'send' });
+    await teacher.request('transport:connect', { transportId: send.id, dtlsParameters });
+    // mediasoup accepts one connect per transport: a second one is the caller's conflict.
+    expect(await teacher.ask('transport:connect', { transportId: send.id, dtlsParameters })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    // Parameters mediasoup refuses (an Opus codec without a clock rate), or a recv transport to send on: bad_request.
+    const noClockRate = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, channels: 2 }], encodings: [{ ssrc: 1 }] };
+    expect(await teacher.ask('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: noClockRate })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const recv = await teacher.request('transport:create', { direction: 'recv' });
+    expect(await teacher.ask('producer:create', { transportId: recv.id, kind: 'audio', source: 'mic', rtpParameters: OPUS })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await teacher.ask('consumer:create', { producerId: 'no-such-producer' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await teacher.ask('consumer:tile', { consumerId: 'no-such-consumer', width: 1, height: 1, visible: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Still a healthy lesson: the same transport sends.
+    await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS });
+    await teacher.request('lesson:end', {});
+    await teacher.nextEvent('lesson:ended');
+    teacher.close();
+  });
+
+  it('refuses media parameters nested absurdly deep or huge with bad_request, not a server fault', async () => {
+    const teacher = await connect('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    const { routerRtpCapabilities } = await teacher.request('lesson:capabilities', { courseId: f.ids.courseId });
+    const deep = (depth: number) => '['.repeat(depth) + '0' + ']'.repeat(depth);
+    const wide = `[${Array.from({ length: 10_000 }, () => '0').join(',')}]`;
+    const caps = JSON.stringify(routerRtpCapabilities).slice(0, -1);
+    for (const junk of [deep(20), deep(50_000), wide]) {
+      expect(await teacher.askRaw('lesson:join', `{"courseId":${f.ids.courseId},"rtpCapabilities":${caps},"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    await joinAs(teacher);
+    const send = await teacher.request('transport:create', { direction: 'send' });
+    const opus = JSON.stringify(OPUS).slice(0, -1);
+    for (const junk of [deep(50_000), wide]) {
+      expect(await teacher.askRaw('producer:create', `{"transportId":"${send.id}","kind":"audio","source":"mic","rtpParameters":${opus},"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(await teacher.askRaw('transport:connect', `{"transportId":"${send.id}","dtlsParameters":{"fingerprints":[{"algorithm":"sha-256","value":"AB"}],"extra":${junk}}}`)).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    // The same requests without the junk go through.
+    await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS });
+    await teacher.request('lesson:end', {});
+    await teacher.nextEvent('lesson:ended');
+    teacher.close();
+  });
+
   it('rebuilds a lesson on a live worker when its worker dies, and tells the sites', async () => {
     const teacher = await connect('teacher');
     await teacher.request('lesson:start', { courseId: f.ids.courseId });

@@ -6,8 +6,8 @@ export class LessonSocket {
   readonly socket: Socket<LessonServerToClient, LessonClientToServer>;
   readonly received: Array<{ event: string; payload: unknown }> = [];
 
-  constructor(baseUrl: string, cookie: string) {
-    this.socket = io(`${baseUrl}/lesson`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  constructor(baseUrl: string, cookie: string, headers: Record<string, string> = {}) {
+    this.socket = io(`${baseUrl}/lesson`, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, ...headers }, reconnection: false, forceNew: true });
     this.socket.onAny((event: string, payload: unknown) => this.received.push({ event, payload }));
   }
 
@@ -16,6 +16,14 @@ export class LessonSocket {
       if (this.socket.connected) return resolve();
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', reject);
+    });
+  }
+
+  /** Resolves with the handshake's refusal (`connect_error`: the code as message, `data.message` for people). */
+  refused(): Promise<{ message: string; data?: { code: string; message: string } }> {
+    return new Promise((resolve, reject) => {
+      this.socket.once('connect', () => reject(new Error('the handshake was accepted')));
+      this.socket.once('connect_error', (error) => resolve(error as Error & { data?: { code: string; message: string } }));
     });
   }
 
@@ -29,6 +37,33 @@ export class LessonSocket {
       });
     });
   }
+
+  /**
+   * Sends a request written as raw Socket.IO packet JSON, bypassing the client's encoder (which cannot
+   * encode some payloads an attacker can write, such as arrays nested 100,000 deep), and resolves with its ack.
+   */
+  askRaw(event: string, payloadJson: string): Promise<Ack<unknown>> {
+    const id = LessonSocket.#rawAckId++;
+    const engine = this.socket.io.engine;
+    return new Promise((resolve, reject) => {
+      const onPacket = (packet: { type: string; data?: unknown }) => {
+        const prefix = `3/lesson,${id}`;
+        if (packet.type !== 'message' || typeof packet.data !== 'string' || !packet.data.startsWith(prefix)) return;
+        clearTimeout(timer);
+        engine.off('packet', onPacket);
+        resolve((JSON.parse(packet.data.slice(prefix.length)) as [Ack<unknown>])[0]);
+      };
+      const timer = setTimeout(() => {
+        engine.off('packet', onPacket);
+        reject(new Error(`no ack for raw ${event} within 10 s`));
+      }, 10_000);
+      engine.on('packet', onPacket);
+      engine.write(`2/lesson,${id}[${JSON.stringify(event)},${payloadJson}]`);
+    });
+  }
+
+  /** Ack ids of raw requests, far above the ones the client numbers its own from 0. */
+  static #rawAckId = 1_000_000;
 
   /** Sends a request that must succeed and returns its data. */
   async request<K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K>): Promise<LessonRequestData<K>> {

@@ -30,9 +30,10 @@ export interface ConnectionListeners {
   onLost(loss: LinkLoss): void;
   /**
    * A connection attempt failed. `retrying` is false when the server refused the handshake (the session
-   * cookie is gone: `unauthenticated`); Socket.IO then does not try again.
+   * cookie is gone: `unauthenticated`; a foreign origin; too many open lessons); Socket.IO then does not
+   * try again. `explanation` is the server's text for people, when it gave one.
    */
-  onConnectError(message: string, retrying: boolean): void;
+  onConnectError(message: string, retrying: boolean, explanation?: string): void;
 }
 
 /**
@@ -61,7 +62,10 @@ export class LessonConnection {
     });
     this.#socket.on('connect', () => listeners.onConnected());
     this.#socket.on('disconnect', (reason) => listeners.onLost(reason === 'io server disconnect' ? 'closed_by_server' : 'transient'));
-    this.#socket.on('connect_error', (error) => listeners.onConnectError(error.message, this.#socket.active));
+    // A refusal by the server (foreign origin, too many open lessons) explains itself in `data.message`.
+    this.#socket.on('connect_error', (error: Error & { data?: { message?: unknown } }) =>
+      listeners.onConnectError(error.message, this.#socket.active, typeof error.data?.message === 'string' ? error.data.message : undefined),
+    );
   }
 
   get connected(): boolean {

@@ -64,9 +64,9 @@ export class LessonSession {
       {
         onConnected: () => this.#onConnected(),
         onLost: (loss) => this.#onLost(loss),
-        onConnectError: (message, retrying) => {
+        onConnectError: (message, retrying, explanation) => {
           console.warn('lesson connection attempt failed:', message);
-          if (!retrying) this.#finish('refused', message === 'unauthenticated' ? options.i18n.s('error.unauthenticated') : options.i18n.t('app.networkError'));
+          if (!retrying) this.#finish('refused', message === 'unauthenticated' ? options.i18n.s('error.unauthenticated') : (explanation ?? options.i18n.t('app.networkError')));
         },
       },
       options.i18n.t('live.offline'),

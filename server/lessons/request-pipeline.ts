@@ -1,0 +1,102 @@
+import type { FastifyBaseLogger as Logger } from 'fastify';
+import { Compile } from 'typebox/compile';
+import type { ErrorCode } from '../../shared/errors.js';
+import { LESSON_REQUESTS, type Ack, type LessonRequestName } from '../../shared/lesson/protocol.js';
+import { LessonMediaError, MediaPoolError, type LessonMediaErrorCode } from '../../media/index.js';
+import type { AuthenticatedPrincipal } from '../accounts/principal.js';
+import { ApiError } from '../core/errors.js';
+import type { HandlerContext, JoinedContext, LessonHandlerTable } from './handlers.js';
+import type { LessonRequestQuotas } from './quotas.js';
+import type { SiteChannel } from './running-lesson.js';
+
+const VALIDATORS = Object.fromEntries(Object.entries(LESSON_REQUESTS).map(([name, spec]) => [name, Compile(spec.payload)])) as {
+  [K in LessonRequestName]: ReturnType<typeof Compile>;
+};
+
+/**
+ * What a refusal of the media layer means to the caller. `unknown-*` ids are not hers (or gone); the rest
+ * contradict the request or her state. None of them is a server fault.
+ */
+export const MEDIA_REFUSAL_CODES: Record<LessonMediaErrorCode, ErrorCode> = {
+  'lesson-closed': 'lesson_not_live',
+  'unknown-participant': 'not_found',
+  'unknown-transport': 'not_found',
+  'unknown-producer': 'not_found',
+  'unknown-consumer': 'not_found',
+  'wrong-direction': 'bad_request',
+  'kind-mismatch': 'bad_request',
+  'cannot-consume': 'bad_request',
+  'invalid-parameters': 'bad_request',
+  'duplicate-source': 'conflict',
+  'already-connected': 'conflict',
+};
+
+/**
+ * How a failed request is answered: an ApiError as it is, a media refusal by its reason, and anything
+ * else — a TypeError of our own code included — is a bug: `internal`, logged as an error.
+ */
+export function classifyFailure(error: unknown): { error: ApiError; fault: 'caller' | 'media' | 'server' } {
+  if (error instanceof ApiError) return { error, fault: 'caller' };
+  if (error instanceof LessonMediaError) return { error: new ApiError(MEDIA_REFUSAL_CODES[error.code]), fault: 'media' };
+  if (error instanceof MediaPoolError && error.code === 'lesson-exists') return { error: new ApiError('conflict'), fault: 'media' };
+  return { error: new ApiError('internal'), fault: 'server' };
+}
+
+/** One socket's side of the pipeline: who asks, in which language, and (once joined) where she is. */
+export interface RequestSession {
+  readonly principal: AuthenticatedPrincipal;
+  readonly locale: string;
+  readonly channel: SiteChannel;
+  /** Set by a successful join; cleared here once she is no longer in that lesson. */
+  joined: HandlerContext['joined'];
+  readonly log: Logger;
+}
+
+export interface RequestPipelineOptions {
+  handlers: LessonHandlerTable;
+  quotas: LessonRequestQuotas;
+  /** The caller's message for an error code (i18n `error.<code>`). */
+  message(locale: string, code: ErrorCode, params: Record<string, string | number>): string;
+}
+
+/**
+ * The one way a lesson request is served: validate the payload against the shared schema → check the
+ * caller is joined (and the lead teacher, where it moderates) → count it against her rate limit → run →
+ * ack `{ ok, data | error }`. Whatever is refused on the way never reaches the lesson, so it changes
+ * nothing and is never recorded as evidence. A request without an ack function is dropped unread.
+ */
+export function lessonRequestPipeline({ handlers, quotas, message }: RequestPipelineOptions) {
+  return async function serve(session: RequestSession, name: LessonRequestName, payload: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return;
+    const reply = ack as (result: Ack<unknown>) => void;
+    const fail = (error: ApiError) => reply({ ok: false, error: { code: error.code, message: message(session.locale, error.code, error.params) } });
+
+    const handler = handlers[name];
+    if (!VALIDATORS[name].Check(payload)) return fail(new ApiError('bad_request'));
+    const { joined } = session;
+    if (joined && (joined.running.lesson.ended || !joined.running.lesson.participants.includes(joined.participant))) session.joined = null;
+    if (handler.access !== 'open' && !session.joined) return fail(new ApiError('lesson_not_live'));
+    if (handler.access === 'moderator' && !session.joined!.participant.isLeadTeacher) return fail(new ApiError('forbidden'));
+    const wait = await quotas.take(name, session.principal.userId);
+    if (wait !== null) return fail(new ApiError('rate_limited', { seconds: wait }));
+
+    const ctx: HandlerContext = {
+      principal: session.principal,
+      channel: session.channel,
+      joined: session.joined,
+      joinedAs: (joined) => void (session.joined = joined),
+      log: session.log,
+    };
+    const run = handler.run as (c: HandlerContext | JoinedContext, p: unknown) => Promise<unknown>;
+    let data: unknown;
+    try {
+      data = await run(ctx, payload);
+    } catch (failure) {
+      const { error, fault } = classifyFailure(failure);
+      if (fault === 'media') session.log.info({ err: failure, request: name }, 'lesson request refused by the media layer');
+      if (fault === 'server') session.log.error({ err: failure, request: name }, 'lesson request failed');
+      return fail(error);
+    }
+    reply({ ok: true, data });
+  };
+}

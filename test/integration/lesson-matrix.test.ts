@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorCode } from '../../shared/errors.js';
+import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
+import { eq } from 'drizzle-orm';
+import { classrooms, courses, scheduledLessons } from '../../server/db/schema/index.js';
+import { TestClient } from '../support/app.js';
+import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
+import { LessonSocket } from '../support/lesson-socket.js';
+
+/*
+ * Every request of the lesson protocol × every kind of participant, with the exact ack each gets. The rows
+ * are keyed by LESSON_REQUESTS: a new request without a row fails here (and does not compile).
+ */
+
+const KINDS = ['classroom', 'assistant', 'student', 'observer', 'lead'] as const;
+type Kind = (typeof KINDS)[number];
+const PRINCIPAL: Record<Kind, PrincipalKey> = {
+  lead: 'teacher',
+  classroom: 'classroom_device',
+  assistant: 'assistant_teacher',
+  student: 'student_link',
+  observer: 'region_admin',
+};
+const PARTICIPANT_KIND: Record<Kind, string> = {
+  lead: 'lead_teacher',
+  classroom: 'receiving_classroom',
+  assistant: 'assistant_teacher',
+  student: 'student',
+  observer: 'observer',
+};
+
+type Outcome = 'ok' | ErrorCode;
+const everyone = (outcome: Outcome): Record<Kind, Outcome> => ({ lead: outcome, classroom: outcome, assistant: outcome, student: outcome, observer: outcome });
+const leadOnly: Record<Kind, Outcome> = { ...everyone('forbidden'), lead: 'ok' };
+
+const opus = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] });
+const DTLS = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+
+/** Ids the rows put in their payloads: each kind's own things, filled in as the matrix runs. */
+interface World {
+  courseId: number;
+  socket: Record<Kind, LessonSocket>;
+  participant: Record<Kind, string>;
+  send: Partial<Record<Kind, string>>;
+  producer: Partial<Record<Kind, string>>;
+  consumer: Partial<Record<Kind, string>>;
+  pollId: string;
+  /** An extra observer the lead teacher removes. */
+  removable: string;
+}
+
+interface Row {
+  payload(w: World, kind: Kind): unknown;
+  expected: Record<Kind, Outcome>;
+  /** Keeps what an ok ack returned (ids for later rows), or puts things back for the next rows. */
+  after?(w: World, kind: Kind, data: unknown): Promise<void> | void;
+}
+
+/** Someone other than `kind` to act on: the lead teacher acts on the classroom, the others on the lead teacher's site. */
+const other = (w: World, kind: Kind) => (kind === 'lead' ? w.participant.classroom : w.participant.lead);
+
+const MATRIX: Record<LessonRequestName, Row> = {
+  'lesson:capabilities': { payload: (w) => ({ courseId: w.courseId }), expected: everyone('ok') },
+  'lesson:join': { payload: (w) => ({ courseId: w.courseId, rtpCapabilities: { codecs: [] } }), expected: everyone('ok') },
+  'lesson:start': { payload: (w) => ({ courseId: w.courseId }), expected: leadOnly },
+  'lesson:lock': { payload: () => ({ locked: false }), expected: leadOnly },
+  'transport:create': {
+    payload: () => ({ direction: 'send' }),
+    expected: everyone('ok'),
+    after: async (w, kind, data) => {
+      w.send[kind] = (data as { id: string }).id;
+      await w.socket[kind].request('transport:create', { direction: 'recv' });
+    },
+  },
+  // After transport:create: before a site has any media there is nothing to switch (not_found).
+  'media:audio-only': { payload: () => ({ enabled: false }), expected: everyone('ok') },
+  'transport:connect': { payload: (w, kind) => ({ transportId: w.send[kind], dtlsParameters: DTLS }), expected: everyone('ok') },
+  'transport:restart-ice': { payload: (w, kind) => ({ transportId: w.send[kind] }), expected: everyone('ok') },
+  'producer:create': {
+    payload: (w, kind) => ({ transportId: w.send[kind], kind: 'audio', source: 'mic', rtpParameters: opus(1000 + KINDS.indexOf(kind)) }),
+    expected: everyone('ok'),
+    after: (w, kind, data) => void (w.producer[kind] = (data as { producerId: string }).producerId),
+  },
+  'producer:pause': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
+  'producer:resume': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
+  // Sites receive the lead teacher; she receives every site.
+  'consumer:create': {
+    payload: (w, kind) => ({ producerId: kind === 'lead' ? w.producer.classroom : w.producer.lead }),
+    expected: everyone('ok'),
+    after: (w, kind, data) => void (w.consumer[kind] = (data as { id: string }).id),
+  },
+  'consumer:resume': { payload: (w, kind) => ({ consumerId: w.consumer[kind] }), expected: everyone('ok') },
+  'consumer:tile': { payload: (w, kind) => ({ consumerId: w.consumer[kind], width: 320, height: 180, visible: true }), expected: everyone('ok') },
+  'hand:raise': { payload: () => ({}), expected: everyone('ok') },
+  'hand:lower': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
+  'stage:invite': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
+  'stage:return': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
+  'moderate:mute': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
+  'moderate:stop-camera': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
+  'chat:send': { payload: (_w, kind) => ({ text: `${kind} 你好` }), expected: everyone('ok') },
+  'chat:set-enabled': { payload: () => ({ enabled: true }), expected: leadOnly },
+  'poll:create': {
+    payload: () => ({ question: '1+1=?', options: ['1', '2'], multiple: false, correct: [1] }),
+    expected: leadOnly,
+    after: (w, _kind, data) => void (w.pollId = (data as { pollId: string }).pollId),
+  },
+  // The class answers; the teacher who set it and an observer do not.
+  'poll:answer': { payload: (w) => ({ pollId: w.pollId, choices: [1] }), expected: { ...everyone('ok'), lead: 'forbidden', observer: 'forbidden' } },
+  'poll:close': { payload: (w) => ({ pollId: w.pollId }), expected: leadOnly },
+  'quality:report': { payload: () => ({ rttMs: 80, packetLossPct: 1 }), expected: everyone('ok') },
+  'classroom:headcount': { payload: () => ({ count: 9 }), expected: { ...everyone('forbidden'), classroom: 'ok', assistant: 'ok' } },
+  'producer:close': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
+  'moderate:remove': { payload: (w) => ({ participantId: w.removable }), expected: leadOnly },
+  'lesson:leave': { payload: () => ({}), expected: everyone('ok'), after: async (w, kind) => void (await joinLesson(w.socket[kind], w.courseId)) },
+  // Last: the lead teacher's end closes the lesson (the others are refused before it).
+  'lesson:end': { payload: () => ({}), expected: leadOnly },
+};
+
+async function joinLesson(socket: LessonSocket, courseId: number) {
+  const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId });
+  return socket.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
+}
+
+describe('lesson socket matrix: every request × every kind of participant (real server, real worker)', () => {
+  let f: OrganisationFixture;
+  const sockets: LessonSocket[] = [];
+  const connect = async (cookie: string) => {
+    const socket = new LessonSocket(f.t.baseUrl!, cookie);
+    sockets.push(socket);
+    await socket.connected();
+    return socket;
+  };
+  const connectAs = async (principal: PrincipalKey) => connect((await f.as(principal)).cookieHeader());
+
+  beforeAll(async () => {
+    f = await createOrganisationFixture({ media: true, listen: true });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await f.close();
+  });
+
+  it('has a row for every request of the protocol', () => {
+    expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(LESSON_REQUESTS).sort());
+  });
+
+  it('refuses every in-lesson request before joining with lesson_not_live, and runs none of them', async () => {
+    const teacher = await connectAs('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await joinLesson(teacher, f.ids.courseId);
+    const early = await connectAs('classroom_device');
+    const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x' } as unknown as World;
+    for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
+      if (name === 'lesson:capabilities' || name === 'lesson:join' || name === 'lesson:start') continue;
+      const payload = MATRIX[name].payload(w, 'classroom') as Record<string, unknown>;
+      // Ids the caller does not have yet: any well-formed id.
+      for (const key of Object.keys(payload)) if (payload[key] === undefined) payload[key] = 'some-id';
+      expect(await early.ask(name, payload), name).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
+    }
+    // Nothing reached the lesson: no chat, no hand, no site.
+    expect(teacher.received.filter((r) => r.event === 'chat:message' || r.event === 'hand:queue' || r.event === 'participant:joined')).toEqual([]);
+    await teacher.request('lesson:end', {});
+    await teacher.nextEvent('lesson:ended');
+    teacher.close();
+    early.close();
+  });
+
+  it('gives each kind of participant exactly its ack for every request', async () => {
+    const socket = {} as Record<Kind, LessonSocket>;
+    for (const kind of KINDS) socket[kind] = await connectAs(PRINCIPAL[kind]);
+    await socket.lead.request('lesson:start', { courseId: f.ids.courseId });
+    const participant = {} as Record<Kind, string>;
+    for (const kind of KINDS) {
+      const joined = await joinLesson(socket[kind], f.ids.courseId);
+      participant[kind] = joined.participantId;
+      expect(joined.snapshot.participants.find((p) => p.id === joined.participantId)?.kind, kind).toBe(PARTICIPANT_KIND[kind]);
+    }
+    const removable = (await joinLesson(await connectAs('group_admin'), f.ids.courseId)).participantId;
+    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable };
+
+    const outcomes: Record<string, Record<Kind, Outcome>> = {};
+    for (const name of Object.keys(MATRIX) as LessonRequestName[]) {
+      const row = MATRIX[name];
+      outcomes[name] = {} as Record<Kind, Outcome>;
+      for (const kind of KINDS) {
+        const payload = name === 'lesson:join' ? { courseId: w.courseId, rtpCapabilities: (await socket[kind].request('lesson:capabilities', { courseId: w.courseId })).routerRtpCapabilities } : row.payload(w, kind);
+        const ack = await socket[kind].ask(name, payload);
+        outcomes[name][kind] = ack.ok ? 'ok' : ack.error.code;
+        if (ack.ok) await row.after?.(w, kind, ack.data);
+      }
+    }
+    const expected = Object.fromEntries(Object.entries(MATRIX).map(([name, row]) => [name, row.expected]));
+    expect(outcomes).toEqual(expected);
+  }, 60_000);
+
+  it('refuses ids of another live lesson with not_found and changes nothing there', async () => {
+    // A second course of the lead school, taught by another teacher, live at the same time.
+    const otherTeacherId = await f.addUser('teacher-b', 'teacher', { schoolId: f.ids.leadSchoolId });
+    const room = f.db.insert(classrooms).values({ schoolId: f.ids.leadSchoolId, name: '三年级(3)班', receiving: false }).returning().get();
+    const courseB = f.db
+      .insert(courses)
+      .values({ termId: f.ids.termId, schoolId: f.ids.leadSchoolId, name: '三年级美术', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: otherTeacherId, hostClassroomId: room.id })
+      .returning()
+      .get();
+    const clientB = new TestClient(f.t.app);
+    expect((await clientB.login('teacher-b', FIXTURE_PASSWORD)).statusCode).toBe(200);
+    const teacherB = await connect(clientB.cookieHeader());
+    await teacherB.request('lesson:start', { courseId: courseB.id });
+    const leadB = (await joinLesson(teacherB, courseB.id)).participantId;
+    const sendB = await teacherB.request('transport:create', { direction: 'send' });
+    const { producerId: micB } = await teacherB.request('producer:create', { transportId: sendB.id, kind: 'audio', source: 'mic', rtpParameters: opus(2000) });
+    const { pollId: pollB } = await teacherB.request('poll:create', { question: 'Q', options: ['a', 'b'], multiple: false });
+    const observerB = await connectAs('system_admin');
+    const watcherB = (await joinLesson(observerB, courseB.id)).participantId;
+    await observerB.request('transport:create', { direction: 'recv' });
+    const { id: consumerB } = await observerB.request('consumer:create', { producerId: micB });
+
+    // The first course's lesson, with its lead teacher (who may moderate her own) and a classroom.
+    const teacher = await connectAs('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await joinLesson(teacher, f.ids.courseId);
+    const classroom = await connectAs('classroom_device');
+    await joinLesson(classroom, f.ids.courseId);
+    await teacher.request('transport:create', { direction: 'recv' });
+    const seenTeacherB = teacherB.received.length;
+    const seenObserverB = observerB.received.length;
+
+    const foreign: Array<[LessonRequestName, unknown]> = [
+      ['transport:connect', { transportId: sendB.id, dtlsParameters: DTLS }],
+      ['transport:restart-ice', { transportId: sendB.id }],
+      ['producer:pause', { producerId: micB }],
+      ['producer:resume', { producerId: micB }],
+      ['producer:close', { producerId: micB }],
+      ['consumer:create', { producerId: micB }],
+      ['consumer:resume', { consumerId: consumerB }],
+      ['consumer:tile', { consumerId: consumerB, width: 0, height: 0, visible: false }],
+      ['hand:lower', { participantId: watcherB }],
+      ['stage:invite', { participantId: watcherB }],
+      ['stage:return', { participantId: watcherB }],
+      ['moderate:mute', { participantId: leadB }],
+      ['moderate:stop-camera', { participantId: leadB }],
+      ['moderate:remove', { participantId: watcherB }],
+      ['poll:close', { pollId: pollB }],
+    ];
+    for (const [name, payload] of foreign) {
+      expect(await teacher.ask(name, payload), `${name} by the lead teacher of another lesson`).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    // (The lead teacher answers no quiz at all; a classroom gets not_found for another lesson's.)
+    expect(await classroom.ask('poll:answer', { pollId: pollB, choices: [0] })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Another course by its id: not hers to start, join or look at.
+    expect(await teacher.ask('lesson:start', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // A scheduled lesson of another course does not go with this one.
+    const scheduledA = f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).get()!;
+    expect(await teacherB.ask('lesson:start', { courseId: courseB.id, scheduledLessonId: scheduledA.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(await classroom.ask('lesson:capabilities', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await classroom.ask('lesson:join', { courseId: courseB.id, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    // Nothing happened in the other lesson: no change reached its sites, and its producer, consumer and poll still work.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const CHANGES = new Set(['producer:paused', 'producer:closed', 'consumer:closed', 'participant:updated', 'participant:left', 'poll:updated', 'hand:queue', 'moderation:applied']);
+    const changes = [...teacherB.received.slice(seenTeacherB), ...observerB.received.slice(seenObserverB)].filter((r) => CHANGES.has(r.event));
+    expect(changes).toEqual([]);
+    await teacherB.request('producer:pause', { producerId: micB });
+    await observerB.request('consumer:resume', { consumerId: consumerB });
+    await teacherB.request('poll:close', { pollId: pollB });
+    await teacher.request('lesson:end', {});
+    await teacherB.request('lesson:end', {});
+  });
+});
