@@ -689,7 +689,7 @@ export const en: ClientMessages = {
       spells: 'Joins and leaves',
       stillPresent: 'still present',
       none: 'Nobody took part.',
-      scoreHelp: 'Activity 0–100: talk time, messages, raised hands and stage invitations each earn up to 20 points relative to the most active participant of the lesson; poll answers earn up to 20 relative to the polls asked. Lead teachers and observers are not scored.',
+      scoreHelp: 'Activity 0–100: talk time, messages, raised hands and stage invitations each earn up to 20 points relative to the most active participant of the lesson; messages, hands and stage invitations count the minutes in which they happened (flooding adds nothing), and 5 such minutes (3 for the stage) earn the full 20; poll answers earn up to 20 relative to the polls asked. Lead teachers and observers are not scored.',
     },
     kinds: {
       lead_teacher: 'Lead teacher',

@@ -11,6 +11,7 @@ import type {
 import type { ParticipantKind } from '../../../shared/lesson/model.js';
 import { groupBy } from '../../core/lists.js';
 import {
+  activeMinutes,
   activityScores,
   clipSpan,
   isDelivered,
@@ -128,15 +129,17 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
       pollCorrect: events.filter((e) => e.kind === 'poll_answer' && e.correct === true).length,
       spells: site.rows.map(spell),
     };
-    return { row, talkMs };
+    // The score counts the minutes with such an act, not the acts (a flood adds nothing; see metrics.ts).
+    const minutesOf = (kind: (typeof events)[number]['kind']) =>
+      activeMinutes(events.flatMap((e) => (e.kind === kind ? [e.occurredAt.getTime()] : [])), window.start);
+    const activity = { messages: minutesOf('chat_message'), handRaises: minutesOf('hand_raised'), stageInvitations: minutesOf('stage_invited') };
+    return { row, talkMs, activity };
   });
   const scores = activityScores(
-    figures.map(({ row, talkMs }) => ({
+    figures.map(({ row, talkMs, activity }) => ({
       scored: row.kind !== 'lead_teacher' && row.kind !== 'observer',
       talkMs,
-      messages: row.messages,
-      handRaises: row.handRaises,
-      stageInvitations: row.stageInvitations,
+      ...activity,
       pollAnswers: row.pollAnswers,
     })),
     pollsInLesson,
