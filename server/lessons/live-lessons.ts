@@ -3,6 +3,7 @@ import type { TongkeApp } from '../core/app-types.js';
 import type { MediaHealth } from '../ops/health.js';
 import { EvidenceRecorder } from '../evidence/capture/recorder.js';
 import { EvidenceRepository } from '../evidence/capture/repository.js';
+import { evidenceDropCounter } from '../evidence/capture/drop-counter.js';
 import { onLessonFinalised } from '../evidence/usage/lesson-finalised.js';
 import type { LessonMediaFactory } from './media-port.js';
 import { LessonsRepository } from './repository.js';
@@ -21,12 +22,14 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
   const registry = new LessonRegistry(repo, media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
   await app.register(lessonRoutes(registry));
   attachLessonGateway(app, registry, repo);
+  const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.
   const recorder = new EvidenceRecorder(registry, {
     sink: new EvidenceRepository(database.db),
     log: app.log.child({ component: 'evidence' }),
     onLessonFinalised: onLessonFinalised(database.db, config, app.log.child({ component: 'usage' })),
     recoveredLessonIds: registry.recoveredSessionIds,
+    onDropped: countDropped,
   });
   app.addHook('preClose', async () => {
     registry.close();

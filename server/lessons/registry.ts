@@ -1,3 +1,4 @@
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { LiveLesson } from './live-lesson.js';
@@ -90,7 +91,7 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   }
 
   /** Ends the course's lesson for everyone and records the end. */
-  end(courseId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now = new Date()): void {
+  end(courseId: number, endedBy: number | null, reason: LessonEndReason, now = new Date()): void {
     const running = this.#running.get(courseId);
     if (!running) return;
     this.#running.delete(courseId);

@@ -1,3 +1,4 @@
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../db/client.js';
 import {
@@ -64,7 +65,7 @@ export class LessonsRepository {
     this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(inArray(lessonSessions.id, sessionIds)).run();
   }
 
-  endSession(sessionId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now: Date): void {
+  endSession(sessionId: number, endedBy: number | null, reason: LessonEndReason, now: Date): void {
     this.db
       .update(lessonSessions)
       .set({ endedAt: now, endedBy, endReason: reason, lastHeartbeatAt: now })

@@ -652,6 +652,9 @@ export const en: ClientMessages = {
     notDelivered: 'Not delivered',
     minutes: '{{minutes}} min',
     back: '← Back to lesson reports',
+    evidenceIncomplete: 'Some records of this lesson could not be saved (the server was overloaded at the time): the figures below are lower than what happened. Use them with care in an evaluation.',
+    endedTimedOut: 'Nobody ended this lesson, so it was ended automatically; its duration counts up to the last activity in the lesson.',
+    endedMediaFailed: "This lesson was cut short because the server's audio and video service failed.",
     ownScope: 'Only your own figures are shown here.',
     generatedAt: 'Figures as of {{time}}',
     columns: {

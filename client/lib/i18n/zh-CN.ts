@@ -652,6 +652,9 @@ export const zhCN = {
     minutes: '{{minutes}} 分钟',
     back: '← 返回课堂报告',
     ownScope: '这里只显示你自己的数据。',
+    evidenceIncomplete: '这节课的部分记录没能保存（当时服务器负载过高），下面的数字比实际偏低，请谨慎用于考核。',
+    endedTimedOut: '这节课没有人点“结束”，系统已自动结束；时长算到最后一次课堂活动为止。',
+    endedMediaFailed: '这节课因服务器的音视频服务故障而中断结束。',
     generatedAt: '统计时间：{{time}}',
     columns: {
       course: '课程',

@@ -27,6 +27,7 @@ const inputs: ReportInputs = {
     startedAt: at('09:00'),
     endedAt: at('09:40'),
     endReason: 'ended_by_teacher',
+    evidenceIncomplete: false,
     courseName: '三年级音乐',
     subject: 'music',
     kind: 'delivered',

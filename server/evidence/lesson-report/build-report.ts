@@ -153,6 +153,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   const header: LessonReportHeader = {
     ...lessonFacts(session, options.now, options.deliveredMinMinutes),
     endReason: session.endReason,
+    evidenceIncomplete: session.evidenceIncomplete,
     deliveredMinMinutes: options.deliveredMinMinutes,
     minutesByDay: unionByShanghaiDay([window]).map((d) => ({ date: d.date, weekStart: d.weekStart, minutes: toMinutes(d.ms) })),
     pollsInLesson,

@@ -25,7 +25,8 @@ interface Column<T> {
 const wallClock = (iso: string | null): string | null => (iso === null ? null : iso.slice(0, 19).replace('T', ' '));
 const clock = (iso: string) => iso.slice(11, 16);
 
-function participantColumns(labels: ExportLabels): Array<Column<ParticipantFigures>> {
+/** The participant table; the last column repeats on every row whether the lesson's evidence is complete. */
+function participantColumns(labels: ExportLabels, evidenceIncomplete: boolean): Array<Column<ParticipantFigures>> {
   const l = labels.participant;
   const spell = (s: AttendanceSpell) =>
     `${clock(s.joinedAt)}–${s.leftAt ? clock(s.leftAt) : ''} (${s.leaveReason ? labels.reasons[s.leaveReason] : labels.stillPresent})`;
@@ -46,6 +47,7 @@ function participantColumns(labels: ExportLabels): Array<Column<ParticipantFigur
     { header: l.firstJoined, width: 20, value: (p) => wallClock(p.spells[0]?.joinedAt ?? null) },
     { header: l.lastLeft, width: 20, value: (p) => wallClock(p.spells.at(-1)?.leftAt ?? null) },
     { header: l.spells, width: 40, value: (p) => p.spells.map(spell).join(labels.spellSeparator) },
+    { header: l.evidence, width: 20, value: () => (evidenceIncomplete ? labels.evidenceIncomplete : labels.evidenceComplete) },
   ];
 }
 
@@ -66,7 +68,7 @@ function classroomColumns(labels: ExportLabels): Array<Column<ClassroomFigures>>
 /** The participant table as XLSX (with the receiving classrooms as a second sheet) or as CSV. */
 export async function exportLessonReport(report: LessonReport, format: 'xlsx' | 'csv', locale: Locale): Promise<ExportedReport> {
   const labels = EXPORT_LABELS[locale];
-  const people = participantColumns(labels);
+  const people = participantColumns(labels, report.header.evidenceIncomplete);
   const names = fileNames(report, labels, format);
   if (format === 'csv') {
     return { ...names, contentType: CSV_CONTENT_TYPE, body: writeCsv(people.map((c) => c.header), report.participants.map((p) => people.map((c) => c.value(p)))) };

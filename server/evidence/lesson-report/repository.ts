@@ -1,3 +1,4 @@
+import type { LessonEndReason } from '../../db/schema/teaching.js';
 import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/client.js';
 import {
@@ -20,7 +21,8 @@ export interface SessionRow {
   courseId: number;
   startedAt: Date;
   endedAt: Date | null;
-  endReason: 'ended_by_teacher' | 'timed_out' | 'server_restart' | null;
+  endReason: LessonEndReason | null;
+  evidenceIncomplete: boolean;
   courseName: string;
   subject: (typeof courses.$inferSelect)['subject'];
   kind: (typeof courses.$inferSelect)['kind'];
@@ -67,6 +69,7 @@ const SESSION_COLUMNS = {
   startedAt: lessonSessions.startedAt,
   endedAt: lessonSessions.endedAt,
   endReason: lessonSessions.endReason,
+  evidenceIncomplete: lessonSessions.evidenceIncomplete,
   courseName: courses.name,
   subject: courses.subject,
   kind: courses.kind,

@@ -1,0 +1,1 @@
+ALTER TABLE `lesson_sessions` ADD `evidence_incomplete` integer DEFAULT false NOT NULL;
