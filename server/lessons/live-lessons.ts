@@ -19,7 +19,12 @@ import { lessonRoutes } from './routes.js';
 export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & LessonMediaFactory): Promise<void> {
   const { database, config } = app.tongke;
   const repo = new LessonsRepository(database.db);
-  const registry = new LessonRegistry(repo, media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
+  const registry = new LessonRegistry(
+    repo,
+    media,
+    { reconnectGraceMs: config.reconnectGraceSeconds * 1000, noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000, overrunGraceMs: config.lessonOverrunGraceSeconds * 1000 },
+    app.log.child({ component: 'lessons' }),
+  );
   await app.register(lessonRoutes(registry));
   attachLessonGateway(app, registry, repo);
   const countDropped = evidenceDropCounter(app.metricsRegistry);

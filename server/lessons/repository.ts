@@ -111,6 +111,11 @@ export class LessonsRepository {
     });
   }
 
+  /** When a timetabled lesson is scheduled to end (null if it no longer exists). */
+  scheduledEnd(scheduledLessonId: number): Date | null {
+    return this.db.select({ endsAt: scheduledLessons.endsAt }).from(scheduledLessons).where(eq(scheduledLessons.id, scheduledLessonId)).get()?.endsAt ?? null;
+  }
+
   scheduledLessonBelongsTo(scheduledLessonId: number, courseId: number): boolean {
     const row = this.db
       .select({ id: scheduledLessons.id })
