@@ -75,7 +75,7 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
  * A block of 100 RTC ports whose top ports (the WebRtcServers' UDP+TCP ports) are free now. Test files
  * run in parallel forks (and several checkouts may test at once), so a fixed range would collide.
  */
-async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
+export async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const rtcMinPort = 20000 + Math.floor(Math.random() * 200) * 100;
     const rtcMaxPort = rtcMinPort + 99;

@@ -233,14 +233,15 @@ describe('EvidenceRecorder', () => {
     recorder.close();
   });
 
-  it('closes intervals left open by a crash at their last heartbeat when the registry starts', async () => {
+  it('closes what a crash left open at the last evidence recorded, not only the last heartbeat', async () => {
     const repo = new LessonsRepository(f.db);
     const lessonSessionId = repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'));
     repo.heartbeat([lessonSessionId], at('11:32'));
     const base = { lessonSessionId, userId: f.ids.users.classroom_device, classroomId: f.ids.receivingClassroomId, schoolId: f.ids.teachingPointId };
     f.db.insert(attendanceIntervals).values({ ...base, participantId: 'room', siteKind: 'receiving_classroom', regionId: f.ids.regionId, joinedAt: at('11:00'), lastHeartbeatAt: at('11:30') }).run();
     f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'camera_on', startedAt: at('11:10') }).run();
-    // Started after the lesson's last heartbeat: it ends where it started, never before.
+    // Recorded after the lesson's last heartbeat (the room spoke at 11:33): the lesson and the room's stay
+    // last until then.
     f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'speaking', startedAt: at('11:33') }).run();
 
     const { LessonRegistry } = await import('../../lessons/registry.js');
@@ -255,11 +256,11 @@ describe('EvidenceRecorder', () => {
     registry.close();
 
     const rows = rowsOf(lessonSessionId);
-    expect(rows.attendance.map((a) => [a.leftAt, a.leaveReason])).toEqual([[at('11:30'), 'server_restart']]);
+    expect(rows.attendance.map((a) => [a.leftAt, a.leaveReason])).toEqual([[at('11:33'), 'server_restart']]);
     expect(rows.media.map((m) => [m.kind, m.endedAt])).toEqual([
-      ['camera_on', at('11:32')],
+      ['camera_on', at('11:33')],
       ['speaking', at('11:33')],
     ]);
-    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endedAt: at('11:32'), endReason: 'server_restart' });
+    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endedAt: at('11:33'), endReason: 'server_restart' });
   });
 });

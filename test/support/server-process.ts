@@ -1,0 +1,124 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { freeRtcRange } from './app.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A real Tongke server process (`node --import tsx server/main.ts`) on a database file, for crash tests. */
+export class ServerProcess {
+  readonly #output: string[] = [];
+  #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => this.#output.push(chunk.toString('utf8')));
+    this.#exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  }
+
+  /** Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz. */
+  static async start(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+    const port = await freePort();
+    const rtc = await freeRtcRange(1);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TONGKE_HOST: '127.0.0.1',
+      TONGKE_PORT: String(port),
+      TONGKE_PUBLIC_URL: baseUrl,
+      TONGKE_DB_PATH: dbPath,
+      TONGKE_MEDIA_WORKERS: '1',
+      TONGKE_RTC_LISTEN_IP: '127.0.0.1',
+      TONGKE_RTC_MIN_PORT: String(rtc.rtcMinPort),
+      TONGKE_RTC_MAX_PORT: String(rtc.rtcMaxPort),
+      TONGKE_LOG_LEVEL: 'warn',
+      TONGKE_SEED_DEMO: 'false',
+      ...env,
+    };
+    delete childEnv.TONGKE_CONFIG;
+    delete childEnv.TONGKE_SESSION_SECRET;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ServerProcess(child, baseUrl);
+    process.once('exit', () => child.kill('SIGKILL'));
+    await server.#healthy();
+    return server;
+  }
+
+  /** What the process printed (to show when a test fails). */
+  output(): string {
+    return this.#output.join('');
+  }
+
+  /** Resolves when the process has exited, with its code or signal. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.#exit;
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed. */
+  async kill9(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.#exit;
+  }
+
+  /** A graceful stop (SIGTERM), SIGKILL if it hangs. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.#exit;
+    clearTimeout(timer);
+  }
+
+  /** Signs in over HTTP as a browser would (CSRF token, then the login) and returns the Cookie header. */
+  async signIn(username: string, password: string): Promise<string> {
+    const cookies = new Map<string, string>();
+    const keep = (response: Response) => {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const [name, ...value] = pair!.split('=');
+        cookies.set(name!.trim(), value.join('='));
+      }
+    };
+    const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const csrf = await fetch(`${this.baseUrl}/api/auth/csrf`);
+    keep(csrf);
+    const { token } = (await csrf.json()) as { token: string };
+    const login = await fetch(`${this.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: header(), origin: this.baseUrl },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!login.ok) throw new Error(`sign in as ${username}: ${login.status} ${await login.text()}`);
+    keep(login);
+    return header();
+  }
+
+  async #healthy(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`the server exited before it was healthy:\n${this.output()}`);
+      try {
+        if ((await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok) return;
+      } catch {
+        // Not listening yet: try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`the server was not healthy within 60 s:\n${this.output()}`);
+  }
+}
+
+/** A port the kernel just handed out on loopback (closed again for the server to take). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
