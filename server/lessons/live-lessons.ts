@@ -22,7 +22,7 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
   const registry = new LessonRegistry(
     repo,
     media,
-    { reconnectGraceMs: config.reconnectGraceSeconds * 1000, noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000, overrunGraceMs: config.lessonOverrunGraceSeconds * 1000 },
+    { reconnectGraceMs: config.reconnectGraceSeconds * 1000, noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000, overrunGraceMs: config.lessonOverrunGraceSeconds * 1000, mediaRebuildMs: config.mediaRebuildSeconds * 1000 },
     app.log.child({ component: 'lessons' }),
   );
   await app.register(lessonRoutes(registry));

@@ -17,6 +17,8 @@ const TIMEOUT_CHECK_MS = 15_000;
 
 export interface LessonRegistryOptions extends LessonTimeoutOptions {
   reconnectGraceMs: number;
+  /** How long a lesson whose media worker died waits for media on a live worker before it is ended. */
+  mediaRebuildMs: number;
 }
 
 export interface LiveLessonSummary {
@@ -91,7 +93,12 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       const lessonSessionId = this.repo.startSession(courseId, startedBy, scheduledLessonId, now);
       const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
       try {
-        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }));
+        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
+          rebuildWithinMs: this.options.mediaRebuildMs,
+          onMediaFailed: () => {
+            if (this.#running.get(courseId) === runningLesson) this.end(courseId, null, 'media_failed');
+          },
+        });
         this.#running.set(courseId, runningLesson);
         const scheduledEnd = scheduledLessonId === null ? null : this.repo.scheduledEnd(scheduledLessonId);
         this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
@@ -117,7 +124,7 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     if (!running) return;
     this.#running.delete(courseId);
     this.#activity.delete(courseId);
-    running.end(now);
+    running.end(now, reason);
     this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
     this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
     this.emit('lesson-ended', running.lesson.lessonSessionId, now);

@@ -478,6 +478,8 @@ export const en: ClientMessages = {
     ended: {
       title: 'The lesson has ended',
       text: 'Thank you for taking part!',
+      mediaFailed: "The server's audio and video service failed and could not be restored, so the lesson had to end early. Please start it again in a little while.",
+      timedOut: 'The lead teacher had been away for a long time (or the lesson was long past its end), so it was ended automatically.',
       home: 'Back to home',
     },
     removed: {

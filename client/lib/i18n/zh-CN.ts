@@ -476,6 +476,8 @@ export const zhCN = {
     ended: {
       title: '本节课已结束',
       text: '感谢参加！',
+      mediaFailed: '服务器的音视频服务出现故障，暂时无法恢复，本节课只能提前结束。请稍后重新开课。',
+      timedOut: '主讲教师已经离开较长时间（或已远超下课时间），系统自动结束了本节课。',
       home: '返回首页',
     },
     removed: {

@@ -246,7 +246,7 @@ describe('EvidenceRecorder', () => {
 
     const { LessonRegistry } = await import('../../lessons/registry.js');
     const { log } = recordingLog();
-    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000 }, log);
+    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 }, log);
     expect(registry.recoveredSessionIds).toContain(lessonSessionId);
     // The recovered lesson's evidence is final: its roll-ups are refreshed as the recorder starts.
     const finalised: number[] = [];
