@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { MediaWorkerPool } from '../media/index.js';
+import { installProcessGuards } from './core/process-guards.js';
 
 /** Starts Tongke: config → database (migrated) → demo data if empty → media workers → HTTP + Socket.IO. */
 async function main(): Promise<void> {
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     logger: logger.child({ component: 'media' }),
   });
   const app = await buildApp({ config, database, media, logger });
+  installProcessGuards({ logger, flush: () => app.flushEvidence?.() ?? true });
 
   let closing = false;
   const shutdown = async (signal: string) => {

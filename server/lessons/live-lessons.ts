@@ -40,6 +40,8 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     registry.close();
     recorder.close();
   });
+  // For the process guards: a fatal error writes the pending evidence before the process exits.
+  app.decorate('flushEvidence', () => recorder.flush());
 
   const registers = [app.metricsRegistry];
   new Gauge({
@@ -70,4 +72,11 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
       for (const worker of media.workers) this.set({ worker: String(worker.index) }, worker.consumerCount);
     },
   });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes the pending evidence now (present when live lessons are served); false if the database refused. */
+    flushEvidence?: () => boolean;
+  }
 }

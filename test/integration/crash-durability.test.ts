@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganisationFixture, FIXTURE_PASSWORD } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 import { ServerProcess } from '../support/server-process.js';
+
+const FAULT_PRELOAD = fileURLToPath(new URL('../support/fault-on-signal.mjs', import.meta.url));
 
 /** How much of a lesson a crash may lose, at most (the README states it): heartbeats every 5 s, flushes every 1 s. */
 const CRASH_LOSS_BOUND_MS = 3_000;
@@ -44,9 +47,8 @@ describe('a server killed mid-lesson (kill -9) keeps the evidence of what it ack
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('closes the lesson at its last recorded evidence, within the bound of the last acknowledged event', async () => {
-    const server = await ServerProcess.start(dbPath);
-    servers.push(server);
+  /** The teacher starts the course's lesson on `server` and joins; the receiving classroom joins too. */
+  const startLesson = async (server: ServerProcess) => {
     const connect = async (username: string) => {
       const socket = new LessonSocket(server.baseUrl, await server.signIn(username, FIXTURE_PASSWORD));
       sockets.push(socket);
@@ -62,6 +64,21 @@ describe('a server killed mid-lesson (kill -9) keeps the evidence of what it ack
     await join(teacher);
     const room = await connect(usernames.room);
     await join(room);
+    return { lessonSessionId, room };
+  };
+  const chatCount = (lessonSessionId: number) => {
+    const db = new BetterSqlite3(dbPath, { readonly: true });
+    try {
+      return (db.prepare("select count(*) as n from participation_events where lesson_session_id = ? and kind = 'chat_message'").get(lessonSessionId) as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('closes the lesson at its last recorded evidence, within the bound of the last acknowledged event', async () => {
+    const server = await ServerProcess.start(dbPath);
+    servers.push(server);
+    const { lessonSessionId, room } = await startLesson(server);
 
     // Chat every 100 ms; remember when each acknowledged message was sent and acknowledged.
     const acked: Array<{ text: string; sentAt: number; ackedAt: number }> = [];
@@ -104,5 +121,21 @@ describe('a server killed mid-lesson (kill -9) keeps the evidence of what it ack
     } finally {
       db.close();
     }
+    await restarted.stop();
   }, 120_000);
+
+  for (const fault of ['exception', 'rejection'] as const) {
+    it(`on an unhandled ${fault} writes the pending evidence and exits non-zero`, async () => {
+      const server = await ServerProcess.start(dbPath, { TONGKE_TEST_FAULT: fault }, [FAULT_PRELOAD]);
+      servers.push(server);
+      const { lessonSessionId, room } = await startLesson(server);
+      // Acknowledged at once, written within the second (write-behind): still in memory when it fails.
+      for (let i = 0; i < 20; i++) await room.request('chat:send', { text: `消息 ${i}` });
+      server.child.kill('SIGUSR2');
+      const { code, signal } = await server.exited();
+      expect(chatCount(lessonSessionId), server.output()).toBe(20);
+      expect({ code, signal }).toEqual({ code: 70, signal: null });
+      expect(server.output()).toContain(fault === 'exception' ? 'uncaughtException' : 'unhandledRejection');
+    }, 120_000);
+  }
 });

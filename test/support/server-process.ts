@@ -19,8 +19,8 @@ export class ServerProcess {
     this.#exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
   }
 
-  /** Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz. */
-  static async start(dbPath: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  /** Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz; `preload`: more `--import`s. */
+  static async start(dbPath: string, env: Record<string, string> = {}, preload: string[] = []): Promise<ServerProcess> {
     const port = await freePort();
     const rtc = await freeRtcRange(1);
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -40,7 +40,8 @@ export class ServerProcess {
     };
     delete childEnv.TONGKE_CONFIG;
     delete childEnv.TONGKE_SESSION_SECRET;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
+    const child = spawn(process.execPath, [...imports, 'server/main.ts'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new ServerProcess(child, baseUrl);
     process.once('exit', () => child.kill('SIGKILL'));
     await server.#healthy();
