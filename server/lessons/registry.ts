@@ -1,10 +1,10 @@
-import type { LessonEndReason } from '../db/schema/teaching.js';
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { LiveLesson } from './live-lesson.js';
 import { RunningLesson } from './running-lesson.js';
 import type { LessonsRepository } from './repository.js';
 import type { LessonMediaFactory } from './media-port.js';
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LessonActivity, type LessonTimeoutOptions } from './lesson-timeouts.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { LessonEndReason } from '../db/schema/teaching.js';
 import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../db/client.js';
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import {
   attendanceIntervals,
   classrooms,

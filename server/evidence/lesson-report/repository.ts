@@ -1,4 +1,3 @@
-import type { LessonEndReason } from '../../db/schema/teaching.js';
 import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/client.js';
 import {
@@ -14,6 +13,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
+import type { LessonEndReason } from '../../db/schema/teaching.js';
 
 /** A lesson session with its course, as a report's header and a list's row need it. */
 export interface SessionRow {
