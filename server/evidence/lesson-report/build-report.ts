@@ -23,11 +23,16 @@ import {
   type Span,
 } from '../metrics.js';
 import type { LEAVE_REASONS } from '../../db/schema/evidence.js';
+import type { LessonEndReason } from '../../db/schema/teaching.js';
+import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
 import type { AttendanceRow, LessonEvidence, MediaStateRow, ReceiverRow, ReportNames, SessionRow } from './repository.js';
 
 /** The wire contract's leave reasons are the evidence table's (checked by the compiler). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const LEAVE_REASONS_IN_STEP: Same<ReportLeaveReason, (typeof LEAVE_REASONS)[number]> = true;
+/** …and so are its lesson end reasons, and those `lesson:ended` tells the sites. */
+export const END_REASONS_IN_STEP: Same<NonNullable<LessonReportHeader['endReason']>, LessonEndReason> = true;
+export const ENDED_REASONS_IN_STEP: Same<NonNullable<LessonEventPayload<'lesson:ended'>['reason']>, LessonEndReason> = true;
 
 export interface ReportInputs {
   session: SessionRow;
