@@ -34,6 +34,11 @@ export interface MediaWorkerPoolOptions {
   /** mediasoup worker log level; defaults to 'warn'. */
   logLevel?: WorkerLogLevel;
   logger: MediaLogger;
+  /**
+   * How a worker process is started (default `MediaWorker.start`). A seam for fault tests: a starter that
+   * fails makes a dead worker impossible to replace, as a broken binary or an exhausted machine would.
+   */
+  startWorker?: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>;
 }
 
 /** A snapshot of one worker slot of the pool. */
@@ -93,6 +98,7 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
   readonly #lessons = new Map<string, LessonMedia>();
   readonly #startingLessons = new Set<string>();
   readonly #retryTimers = new Set<NodeJS.Timeout>();
+  readonly #startWorker: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>;
   #closed = false;
 
   /**
@@ -102,19 +108,26 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
    */
   static async create(options: MediaWorkerPoolOptions): Promise<MediaWorkerPool> {
     const settings = workerSettings(options);
-    const results = await Promise.allSettled(settings.map((workerSettings) => MediaWorker.start(workerSettings, options.logger)));
+    const startWorker = options.startWorker ?? ((s: MediaWorkerSettings, logger: MediaLogger) => MediaWorker.start(s, logger));
+    const results = await Promise.allSettled(settings.map((workerSettings) => startWorker(workerSettings, options.logger)));
     const workers = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) {
       for (const worker of workers) worker.close();
       throw failure.reason;
     }
-    return new MediaWorkerPool(settings, options.logger, workers);
+    return new MediaWorkerPool(settings, options.logger, workers, startWorker);
   }
 
-  private constructor(settings: readonly MediaWorkerSettings[], logger: MediaLogger, workers: MediaWorker[]) {
+  private constructor(
+    settings: readonly MediaWorkerSettings[],
+    logger: MediaLogger,
+    workers: MediaWorker[],
+    startWorker: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>,
+  ) {
     super();
     this.#settings = settings;
+    this.#startWorker = startWorker;
     this.#logger = logger;
     this.#slots = workers.map((current, index) => ({ index, current, pendingRouters: 0 }));
     for (const slot of this.#slots) this.#watch(slot);
@@ -296,7 +309,7 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
     if (!settings) throw new Error(`no settings for media worker slot ${slot.index}`);
     let worker: MediaWorker;
     try {
-      worker = await MediaWorker.start(settings, this.#logger);
+      worker = await this.#startWorker(settings, this.#logger);
     } catch (error) {
       const retryInMs = Math.min(1000 * 2 ** attempt, REPLACEMENT_RETRY_MAX_MS);
       this.#logger.error({ workerIndex: slot.index, err: error, retryInMs }, 'cannot start a replacement media worker');

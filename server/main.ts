@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { createServerLogger } from './core/logger.js';
 import { MediaWorkerPool } from '../media/index.js';
+import { installProcessGuards } from './core/process-guards.js';
 
 /**
  * Starts Tongke: config → database (migrated) → demo data if asked (`--demo` or TONGKE_SEED_DEMO=true) and
@@ -32,6 +33,7 @@ async function main(args: readonly string[]): Promise<void> {
     logger: logger.child({ component: 'media' }),
   });
   const app = await buildApp({ config, database, media, logger });
+  installProcessGuards({ logger, flush: () => app.flushEvidence?.() ?? true });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shanghaiInstant } from '../../shared/time.js';
 import {
+  activeMinutes,
   activityScores,
   clipSpan,
   isDelivered,
@@ -115,6 +116,40 @@ describe('activity score', () => {
     const y = person({ messages: 3 });
     // x: 20·1/3 = 6.67 → 7; no talk, hands, stage or polls in the lesson.
     expect(activityScores([x, y], 0)).toEqual([7, 20]);
+  });
+
+  it('cannot be inflated: a flood of messages or hands does not push the other sites toward zero', () => {
+    const lessonStart = at('09:00');
+    // 5,000 chat messages spread over a 40-minute lesson, and 1,000 hand toggles within two minutes.
+    const flood = Array.from({ length: 5000 }, (_, i) => lessonStart + Math.floor((i * 40 * MIN) / 5000));
+    const toggles = Array.from({ length: 1000 }, (_, i) => lessonStart + 10 * MIN + i * 100);
+    expect(activeMinutes(flood, lessonStart)).toBe(40);
+    expect(activeMinutes(toggles, lessonStart)).toBe(2);
+    const flooder = person({ messages: activeMinutes(flood, lessonStart), handRaises: activeMinutes(toggles, lessonStart) });
+    // Ordinary sites: a few messages in two or three minutes, a hand raised once or twice, a poll answered.
+    const a = person({ talkMs: 4 * MIN, messages: 3, handRaises: 2, pollAnswers: 1 });
+    const b = person({ talkMs: 2 * MIN, messages: 2, handRaises: 1, pollAnswers: 1 });
+    const without = activityScores([a, b], 1);
+    const withFlood = activityScores([flooder, a, b], 1);
+    expect(without).toEqual([80, 53]);
+    // The flood lowers a's and b's chat and hand components at most to minutes/saturation (3/5, 2/5; hands
+    // are measured against the flooder's 2 minutes, which a reached too): a loses 8 points, b 5.
+    // Counting acts against the best participant, the same flood took them to 40 and 30.
+    expect(withFlood).toEqual([40, 72, 48]);
+    for (const [i, score] of without.entries()) expect(withFlood[i + 1]! / score!).toBeGreaterThan(0.85);
+  });
+
+  it('still ranks ordinary sites by what they did', () => {
+    const busy = person({ talkMs: 6 * MIN, messages: 4, handRaises: 3, stageInvitations: 1, pollAnswers: 2 });
+    const some = person({ talkMs: 2 * MIN, messages: 1, handRaises: 1, pollAnswers: 1 });
+    const quiet = person({ pollAnswers: 1 });
+    const silent = person({});
+    const scores = activityScores([busy, some, quiet, silent], 2);
+    expect(scores).toEqual([100, 28, 10, 0]);
+  });
+
+  it('saturates: sites past the bar all earn the whole component', () => {
+    expect(activityScores([person({ messages: 30 }), person({ messages: 5 }), person({ messages: 1 })], 0)).toEqual([20, 20, 4]);
   });
 
   it('scores nobody when only the lead teacher and observers were there', () => {

@@ -158,8 +158,11 @@ export interface ActivityInput {
   /** Lead teachers and observers are not scored (BigBlueButton does not score moderators either). */
   scored: boolean;
   talkMs: number;
+  /** Minutes of the lesson in which she sent at least one chat message (see `activeMinutes`). */
   messages: number;
+  /** Minutes of the lesson in which she raised her hand at least once. */
   handRaises: number;
+  /** Minutes of the lesson in which she was invited to the stage. */
   stageInvitations: number;
   /** Polls and quizzes she answered. */
   pollAnswers: number;
@@ -169,33 +172,54 @@ export interface ActivityInput {
 export const ACTIVITY_WEIGHTS = { talk: 20, messages: 20, handRaises: 20, stage: 20, polls: 20 } as const;
 
 /**
+ * Where the counted components saturate, in active minutes: whoever reached this many earns the whole
+ * component, and the bar the others are measured against never rises above it. So one site flooding the
+ * chat (or toggling its hand) can lower another site's component at most to `its minutes / saturation`,
+ * never toward zero, while ordinary lessons — where the most active site stays below these — are scored
+ * exactly as relative to the most active site.
+ */
+export const ACTIVITY_SATURATION = { messages: 5, handRaises: 5, stage: 3 } as const;
+
+/**
+ * The distinct minutes of the lesson (counted from its start) in which something happened: 5,000 chat
+ * messages in one minute count as one minute, so an act repeated faster than once a minute adds nothing.
+ */
+export function activeMinutes(instants: readonly number[], lessonStart: number): number {
+  return new Set(instants.map((t) => Math.floor((t - lessonStart) / MINUTE_MS))).size;
+}
+
+/**
  * The activity score of every participant, 0–100 (null for those not scored), after BigBlueButton's
  * Learning Analytics Dashboard: each component is the participant's figure relative to the highest figure
- * among the scored participants of the same lesson, times its weight —
+ * among the scored participants of the same lesson (capped at its saturation), times its weight —
  *
- *   score = 20·talk/maxTalk + 20·messages/maxMessages + 20·handRaises/maxHandRaises
- *         + 20·stageInvitations/maxStageInvitations + 20·pollAnswers/pollsInLesson
+ *   score = 20·talk/maxTalk
+ *         + 20·min(messageMinutes, bar)/bar      bar = min(maxMessageMinutes, 5)
+ *         + 20·min(handMinutes, bar)/bar         bar = min(maxHandMinutes, 5)
+ *         + 20·min(stageMinutes, bar)/bar        bar = min(maxStageMinutes, 3)
+ *         + 20·pollAnswers/pollsInLesson
  *
- * (a component whose maximum is 0 adds 0), rounded to a whole number. BBB's fifth component, emoji
- * reactions, is replaced by being invited to the stage — Tongke's way for a site to speak up — and polls
- * count against the polls of the lesson, not against the best participant, as in BBB.
- * `pollsInLesson` is the number of distinct polls anyone answered.
+ * (a component whose maximum is 0 adds 0), rounded to a whole number. Messages, hands and stage
+ * invitations count active minutes, not acts (`activeMinutes`), so they cannot be inflated by repetition.
+ * BBB's fifth component, emoji reactions, is replaced by being invited to the stage — Tongke's way for a
+ * site to speak up — and polls count against the polls of the lesson, not against the best participant,
+ * as in BBB. `pollsInLesson` is the number of distinct polls anyone answered.
  */
 export function activityScores(participants: readonly ActivityInput[], pollsInLesson: number): Array<number | null> {
   const scored = participants.filter((p) => p.scored);
   const max = (pick: (p: ActivityInput) => number) => Math.max(0, ...scored.map(pick));
   const maxTalk = max((p) => p.talkMs);
-  const maxMessages = max((p) => p.messages);
-  const maxHands = max((p) => p.handRaises);
-  const maxStage = max((p) => p.stageInvitations);
-  const part = (value: number, maximum: number, weight: number) => (maximum > 0 ? (Math.min(value, maximum) / maximum) * weight : 0);
+  const barMessages = Math.min(max((p) => p.messages), ACTIVITY_SATURATION.messages);
+  const barHands = Math.min(max((p) => p.handRaises), ACTIVITY_SATURATION.handRaises);
+  const barStage = Math.min(max((p) => p.stageInvitations), ACTIVITY_SATURATION.stage);
+  const part = (value: number, bar: number, weight: number) => (bar > 0 ? (Math.min(value, bar) / bar) * weight : 0);
   return participants.map((p) => {
     if (!p.scored) return null;
     const score =
       part(p.talkMs, maxTalk, ACTIVITY_WEIGHTS.talk) +
-      part(p.messages, maxMessages, ACTIVITY_WEIGHTS.messages) +
-      part(p.handRaises, maxHands, ACTIVITY_WEIGHTS.handRaises) +
-      part(p.stageInvitations, maxStage, ACTIVITY_WEIGHTS.stage) +
+      part(p.messages, barMessages, ACTIVITY_WEIGHTS.messages) +
+      part(p.handRaises, barHands, ACTIVITY_WEIGHTS.handRaises) +
+      part(p.stageInvitations, barStage, ACTIVITY_WEIGHTS.stage) +
       part(p.pollAnswers, pollsInLesson, ACTIVITY_WEIGHTS.polls);
     return Math.round(score);
   });

@@ -3,6 +3,7 @@ import type { TongkeApp } from '../core/app-types.js';
 import type { MediaHealth } from '../ops/health.js';
 import { EvidenceRecorder } from '../evidence/capture/recorder.js';
 import { EvidenceRepository } from '../evidence/capture/repository.js';
+import { evidenceDropCounter } from '../evidence/capture/drop-counter.js';
 import { onLessonFinalised } from '../evidence/usage/lesson-finalised.js';
 import type { LessonMediaFactory } from './media-port.js';
 import { LessonsRepository } from './repository.js';
@@ -18,20 +19,29 @@ import { lessonRoutes } from './routes.js';
 export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & LessonMediaFactory): Promise<void> {
   const { database, config } = app.tongke;
   const repo = new LessonsRepository(database.db);
-  const registry = new LessonRegistry(repo, media, { reconnectGraceMs: config.reconnectGraceSeconds * 1000 }, app.log.child({ component: 'lessons' }));
+  const registry = new LessonRegistry(
+    repo,
+    media,
+    { reconnectGraceMs: config.reconnectGraceSeconds * 1000, noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000, overrunGraceMs: config.lessonOverrunGraceSeconds * 1000, mediaRebuildMs: config.mediaRebuildSeconds * 1000 },
+    app.log.child({ component: 'lessons' }),
+  );
   await app.register(lessonRoutes(registry));
   attachLessonGateway(app, registry, repo);
+  const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.
   const recorder = new EvidenceRecorder(registry, {
     sink: new EvidenceRepository(database.db),
     log: app.log.child({ component: 'evidence' }),
     onLessonFinalised: onLessonFinalised(database.db, config, app.log.child({ component: 'usage' })),
     recoveredLessonIds: registry.recoveredSessionIds,
+    onDropped: countDropped,
   });
   app.addHook('preClose', async () => {
     registry.close();
     recorder.close();
   });
+  // For the process guards: a fatal error writes the pending evidence before the process exits.
+  app.decorate('flushEvidence', () => recorder.flush());
 
   const registers = [app.metricsRegistry];
   new Gauge({
@@ -62,4 +72,11 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
       for (const worker of media.workers) this.set({ worker: String(worker.index) }, worker.consumerCount);
     },
   });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Writes the pending evidence now (present when live lessons are served); false if the database refused. */
+    flushEvidence?: () => boolean;
+  }
 }

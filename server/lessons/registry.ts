@@ -4,8 +4,22 @@ import { LiveLesson } from './live-lesson.js';
 import { RunningLesson } from './running-lesson.js';
 import type { LessonsRepository } from './repository.js';
 import type { LessonMediaFactory } from './media-port.js';
+import type { LessonEndReason } from '../db/schema/teaching.js';
+import { LessonActivity, type LessonTimeoutOptions } from './lesson-timeouts.js';
 
-const HEARTBEAT_MS = 15_000;
+/**
+ * How often a live lesson records that it is alive. With the evidence flushed every second and sites'
+ * quality sampled every 5 s, a crash loses at most a few seconds of a lesson (see closeAbandonedSessions).
+ */
+const HEARTBEAT_MS = 5_000;
+/** Timeouts are checked this often at most (sooner when they are configured shorter, as in tests). */
+const TIMEOUT_CHECK_MS = 15_000;
+
+export interface LessonRegistryOptions extends LessonTimeoutOptions {
+  reconnectGraceMs: number;
+  /** How long a lesson whose media worker died waits for media on a live worker before it is ended. */
+  mediaRebuildMs: number;
+}
 
 export interface LiveLessonSummary {
   courseId: number;
@@ -23,19 +37,24 @@ export interface LessonRegistryEvents {
 
 /**
  * The lessons live in this process, one per course. Starting records a lesson session; a heartbeat keeps
- * its last-seen time so that a crash can be closed at the right moment on the next start.
+ * its last-seen time so that a crash can be closed at the right moment on the next start. A lesson nobody
+ * ends times out (no lead teacher for a while, or long past its timetabled end) and is recorded as
+ * `timed_out`, ending at its last real activity rather than at the moment the timeout noticed it.
  */
 export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   readonly #running = new Map<number, RunningLesson>();
   readonly #starting = new Map<number, Promise<RunningLesson>>();
   readonly #heartbeat: NodeJS.Timeout;
+  readonly #timeoutCheck: NodeJS.Timeout;
+  /** courseId → what its live lesson did lately. */
+  readonly #activity = new Map<number, LessonActivity>();
   /** Lesson sessions an earlier run left open, closed when this registry was made (their roll-ups are stale). */
   readonly recoveredSessionIds: readonly number[];
 
   constructor(
     private readonly repo: LessonsRepository,
     private readonly media: LessonMediaFactory,
-    private readonly options: { reconnectGraceMs: number },
+    private readonly options: LessonRegistryOptions,
     private readonly log: Logger,
   ) {
     super();
@@ -46,6 +65,9 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     if (evidence.attendance + evidence.mediaStates > 0) log.warn(evidence, 'closed attendance and media-state intervals left open by an earlier run');
     this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
     this.#heartbeat.unref();
+    const checkEvery = Math.max(50, Math.min(TIMEOUT_CHECK_MS, options.noLeadTeacherMs / 4, options.overrunGraceMs / 4));
+    this.#timeoutCheck = setInterval(() => this.#endTimedOut(), checkEvery);
+    this.#timeoutCheck.unref();
   }
 
   live(courseId: number): RunningLesson | undefined {
@@ -71,8 +93,17 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       const lessonSessionId = this.repo.startSession(courseId, startedBy, scheduledLessonId, now);
       const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
       try {
-        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }));
+        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
+          recovery: {
+            rebuildWithinMs: this.options.mediaRebuildMs,
+            onMediaFailed: () => {
+              if (this.#running.get(courseId) === runningLesson) this.end(courseId, null, 'media_failed');
+            },
+          },
+        });
         this.#running.set(courseId, runningLesson);
+        const scheduledEnd = scheduledLessonId === null ? null : this.repo.scheduledEnd(scheduledLessonId);
+        this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
         this.log.info({ lessonSessionId, courseId, startedBy }, 'lesson started');
         this.emit('lesson-started', runningLesson);
         return runningLesson;
@@ -90,11 +121,12 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   }
 
   /** Ends the course's lesson for everyone and records the end. */
-  end(courseId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now = new Date()): void {
+  end(courseId: number, endedBy: number | null, reason: LessonEndReason, now = new Date()): void {
     const running = this.#running.get(courseId);
     if (!running) return;
     this.#running.delete(courseId);
-    running.end(now);
+    this.#activity.delete(courseId);
+    running.end(now, reason);
     this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
     this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
     this.emit('lesson-ended', running.lesson.lessonSessionId, now);
@@ -103,7 +135,21 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   /** Graceful shutdown: every live lesson ends now, recorded as a server restart. */
   close(): void {
     clearInterval(this.#heartbeat);
+    clearInterval(this.#timeoutCheck);
     for (const courseId of [...this.#running.keys()]) this.end(courseId, null, 'server_restart');
+  }
+
+  #endTimedOut(): void {
+    for (const [courseId, running] of this.#running) {
+      const activity = this.#activity.get(courseId);
+      if (!activity?.timedOut(running, this.options)) continue;
+      try {
+        this.log.warn({ lessonSessionId: running.lesson.lessonSessionId, courseId, lastActivityAt: activity.lastActivityAt }, 'lesson timed out');
+        this.end(courseId, null, 'timed_out', activity.lastActivityAt);
+      } catch (error) {
+        this.log.error({ err: error, lessonSessionId: running.lesson.lessonSessionId }, 'ending a timed-out lesson failed');
+      }
+    }
   }
 
   #beat(): void {

@@ -1,5 +1,6 @@
 import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../db/client.js';
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import {
   attendanceIntervals,
   classrooms,
@@ -7,6 +8,8 @@ import {
   courses,
   lessonSessions,
   mediaStateIntervals,
+  participationEvents,
+  qualitySamples,
   scheduledLessons,
   schools,
 } from '../db/schema/index.js';
@@ -64,7 +67,7 @@ export class LessonsRepository {
     this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(inArray(lessonSessions.id, sessionIds)).run();
   }
 
-  endSession(sessionId: number, endedBy: number | null, reason: 'ended_by_teacher' | 'timed_out' | 'server_restart', now: Date): void {
+  endSession(sessionId: number, endedBy: number | null, reason: LessonEndReason, now: Date): void {
     this.db
       .update(lessonSessions)
       .set({ endedAt: now, endedBy, endReason: reason, lastHeartbeatAt: now })
@@ -73,41 +76,67 @@ export class LessonsRepository {
   }
 
   /**
-   * After a crash, lessons left open are closed at the last heartbeat the server recorded for them.
-   * Returns the ids of the sessions it closed.
+   * After a crash, lessons left open are closed at the last moment anything of them was recorded: their
+   * heartbeat, or any evidence — a join, leave or attendance heartbeat, a media state, a participation
+   * event, a quality sample — whichever is latest. So nothing recorded (an acknowledged chat message, say)
+   * ever falls after the recorded end. Returns the ids of the sessions it closed.
    */
   closeAbandonedSessions(): number[] {
     const open = this.db.select({ id: lessonSessions.id, lastHeartbeatAt: lessonSessions.lastHeartbeatAt }).from(lessonSessions).where(isNull(lessonSessions.endedAt)).all();
     for (const session of open) {
-      this.db
-        .update(lessonSessions)
-        .set({ endedAt: session.lastHeartbeatAt, endReason: 'server_restart' })
-        .where(eq(lessonSessions.id, session.id))
-        .run();
+      const lastEvidence = this.#lastEvidenceAt(session.id);
+      const endedAt = new Date(Math.max(session.lastHeartbeatAt.getTime(), lastEvidence ?? 0));
+      this.db.update(lessonSessions).set({ endedAt, endReason: 'server_restart' }).where(eq(lessonSessions.id, session.id)).run();
     }
     return open.map((session) => session.id);
   }
 
+  /** The latest instant (epoch ms) in the lesson's evidence tables, or null when it has none. */
+  #lastEvidenceAt(lessonSessionId: number): number | null {
+    const row = this.db.get<{ at: number | null }>(sql`
+      select max(at) as at from (
+        select max(max(${attendanceIntervals.joinedAt}, coalesce(${attendanceIntervals.leftAt}, 0), ${attendanceIntervals.lastHeartbeatAt})) as at
+          from ${attendanceIntervals} where ${attendanceIntervals.lessonSessionId} = ${lessonSessionId}
+        union all
+        select max(max(${mediaStateIntervals.startedAt}, coalesce(${mediaStateIntervals.endedAt}, 0))) from ${mediaStateIntervals} where ${mediaStateIntervals.lessonSessionId} = ${lessonSessionId}
+        union all
+        select max(${participationEvents.occurredAt}) from ${participationEvents} where ${participationEvents.lessonSessionId} = ${lessonSessionId}
+        union all
+        select max(${qualitySamples.sampledAt}) from ${qualitySamples} where ${qualitySamples.lessonSessionId} = ${lessonSessionId}
+      )`);
+    return row?.at ?? null;
+  }
+
   /**
    * After a crash, evidence intervals left open are closed as `server_restart`: an attendance interval at
-   * its own last heartbeat, a media-state interval at its lesson's last heartbeat (never before it
-   * started). Runs at start, when no lesson is live in this process, so every open interval is abandoned.
+   * the last sign of its site (its heartbeat, or its latest participation event, media state or quality
+   * sample), a media-state interval at its lesson's recorded end (never before it started). Runs at start,
+   * after `closeAbandonedSessions`, when no lesson is live in this process, so every open interval is
+   * abandoned.
    */
   closeAbandonedEvidence(): { attendance: number; mediaStates: number } {
     return this.db.transaction((tx) => {
-      const attendance = tx
-        .update(attendanceIntervals)
-        .set({ leftAt: sql`max(${attendanceIntervals.lastHeartbeatAt}, ${attendanceIntervals.joinedAt})`, leaveReason: 'server_restart' })
-        .where(isNull(attendanceIntervals.leftAt))
-        .run().changes;
-      const lessonHeartbeat = sql`(select ${lessonSessions.lastHeartbeatAt} from ${lessonSessions} where ${lessonSessions.id} = ${mediaStateIntervals.lessonSessionId})`;
+      const a = attendanceIntervals;
+      const ofSite = (table: typeof participationEvents | typeof qualitySamples | typeof mediaStateIntervals) =>
+        sql`and ${table.lessonSessionId} = ${a.lessonSessionId} and ${table.participantId} = ${a.participantId}`;
+      const lastSign = sql`max(${a.lastHeartbeatAt}, ${a.joinedAt},
+        coalesce((select max(${participationEvents.occurredAt}) from ${participationEvents} where 1 ${ofSite(participationEvents)}), 0),
+        coalesce((select max(${qualitySamples.sampledAt}) from ${qualitySamples} where 1 ${ofSite(qualitySamples)}), 0),
+        coalesce((select max(${mediaStateIntervals.startedAt}) from ${mediaStateIntervals} where 1 ${ofSite(mediaStateIntervals)}), 0))`;
+      const attendance = tx.update(a).set({ leftAt: lastSign, leaveReason: 'server_restart' }).where(isNull(a.leftAt)).run().changes;
+      const lessonEnd = sql`(select coalesce(${lessonSessions.endedAt}, ${lessonSessions.lastHeartbeatAt}) from ${lessonSessions} where ${lessonSessions.id} = ${mediaStateIntervals.lessonSessionId})`;
       const mediaStates = tx
         .update(mediaStateIntervals)
-        .set({ endedAt: sql`max(${mediaStateIntervals.startedAt}, coalesce(${lessonHeartbeat}, ${mediaStateIntervals.startedAt}))` })
+        .set({ endedAt: sql`max(${mediaStateIntervals.startedAt}, coalesce(${lessonEnd}, ${mediaStateIntervals.startedAt}))` })
         .where(isNull(mediaStateIntervals.endedAt))
         .run().changes;
       return { attendance, mediaStates };
     });
+  }
+
+  /** When a timetabled lesson is scheduled to end (null if it no longer exists). */
+  scheduledEnd(scheduledLessonId: number): Date | null {
+    return this.db.select({ endsAt: scheduledLessons.endsAt }).from(scheduledLessons).where(eq(scheduledLessons.id, scheduledLessonId)).get()?.endsAt ?? null;
   }
 
   scheduledLessonBelongsTo(scheduledLessonId: number, courseId: number): boolean {

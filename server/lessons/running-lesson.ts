@@ -2,6 +2,7 @@ import type { MediaSource, ProducerView } from '../../shared/lesson/model.js';
 import type { LessonEventName, LessonEventPayload } from '../../shared/lesson/protocol.js';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { ApiError } from '../core/errors.js';
+import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LiveLesson, mayConsume } from './live-lesson.js';
 import type { LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
@@ -18,6 +19,23 @@ interface ProducerRecord extends ProducerView {}
 
 /** A consumer as its receiver was told of it (`consumer:create`'s ack). */
 type ConsumerOffer = ConsumerParameters & { participantId: string; source: MediaSource };
+
+/** What a running lesson does when the worker under it dies. */
+export interface MediaRecoveryOptions {
+  /** How long to keep trying to rebuild the lesson's media on a live worker before giving up (ms). */
+  rebuildWithinMs: number;
+  /** The media could not be rebuilt in time: the lesson cannot go on (the registry ends it). */
+  onMediaFailed: () => void;
+}
+
+const DEFAULT_RECOVERY: MediaRecoveryOptions = { rebuildWithinMs: 30_000, onMediaFailed: () => undefined };
+
+export interface RunningLessonOptions {
+  /** What to do when the worker under the lesson dies (default: rebuild within 30 s, then nothing). */
+  recovery?: MediaRecoveryOptions;
+  /** Consumers one participant may hold (default MAX_CONSUMERS_PER_PARTICIPANT). */
+  maxConsumersPerParticipant?: number;
+}
 
 /**
  * A live lesson with its media: keeps LiveLesson's decisions and the SFU in step. It tells each site what
@@ -38,20 +56,22 @@ export class RunningLesson {
   readonly #consuming = new Map<string, Promise<ConsumerOffer>>();
   readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
   readonly #maxConsumers: number;
+  readonly #recovery: MediaRecoveryOptions;
 
-  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, maxConsumers: number) {
+  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, maxConsumers: number, recovery: MediaRecoveryOptions) {
     this.lesson = lesson;
     this.#maxConsumers = maxConsumers;
     this.#media = media;
     this.#factory = factory;
     this.#log = log;
+    this.#recovery = recovery;
     this.#wireLesson();
     this.#wireMedia(media);
   }
 
-  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger, options: { maxConsumersPerParticipant?: number } = {}): Promise<RunningLesson> {
+  static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger, options: RunningLessonOptions = {}): Promise<RunningLesson> {
     const media = await factory.createLessonMedia({ lessonId: String(lesson.lessonSessionId) });
-    return new RunningLesson(lesson, media, factory, log, options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT);
+    return new RunningLesson(lesson, media, factory, log, options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT, options.recovery ?? DEFAULT_RECOVERY);
   }
 
   get media(): LessonMediaPort {
@@ -204,8 +224,8 @@ export class RunningLesson {
   }
 
   /** Ends the lesson: everyone is told, media closes. */
-  end(endedAt: Date): void {
-    this.broadcast('lesson:ended', { lessonSessionId: this.lesson.lessonSessionId, endedAt: endedAt.toISOString() });
+  end(endedAt: Date, reason: LessonEndReason = 'ended_by_teacher'): void {
+    this.broadcast('lesson:ended', { lessonSessionId: this.lesson.lessonSessionId, endedAt: endedAt.toISOString(), reason });
     this.lesson.end(endedAt);
     this.#media.close();
     for (const channel of this.#channels.values()) channel.disconnect();
@@ -309,12 +329,17 @@ export class RunningLesson {
     });
   }
 
-  /** The worker under this lesson died: new media on a live worker, and every site rebuilds its transports. */
+  /**
+   * The worker under this lesson died: new media on a live worker, and every site rebuilds its transports.
+   * If no worker can take it within `rebuildWithinMs` (one worker that cannot be replaced), the lesson is
+   * over: a lesson left live without media would count minutes nobody could see or hear.
+   */
   async #rebuildMedia(): Promise<void> {
     this.#log.warn({ lessonSessionId: this.lesson.lessonSessionId }, 'media worker died; rebuilding the lesson media');
     for (const record of [...this.#producers.values()]) this.#forgetProducer(record.id);
     this.#consumers.clear();
-    // With one worker, the replacement takes a moment to start: retry with backoff for up to ~30 s.
+    // With one worker, the replacement takes a moment to start: retry with backoff until the deadline.
+    const deadline = Date.now() + this.#recovery.rebuildWithinMs;
     for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
       if (this.lesson.ended) return;
       try {
@@ -325,12 +350,14 @@ export class RunningLesson {
         this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
         return;
       } catch (error) {
-        if (attempt >= 10) {
-          this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId }, 'could not rebuild lesson media');
+        const wait = Math.min(delay, deadline - Date.now());
+        if (wait <= 0) {
+          this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId, attempts: attempt }, 'could not rebuild lesson media; ending the lesson');
+          this.#recovery.onMediaFailed();
           return;
         }
         this.#log.warn({ err: error, attempt }, 'lesson media rebuild failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
   }

@@ -87,7 +87,10 @@ export type LessonReportQuery = Static<typeof LessonReportQuery>;
 
 export const LessonReportHeader = Type.Object({
   ...LessonFacts,
-  endReason: Nullable(Type.Enum(['ended_by_teacher', 'timed_out', 'server_restart'])),
+  /** timed_out: nobody ended it (see the README); media_failed: its media server died and could not be replaced. */
+  endReason: Nullable(Type.Enum(['ended_by_teacher', 'timed_out', 'server_restart', 'media_failed'])),
+  /** Some of the lesson's evidence could not be saved (the server was overloaded): its figures are too low. */
+  evidenceIncomplete: Type.Boolean(),
   deliveredMinMinutes: Type.Integer(),
   /** The lesson's minutes per Shanghai day and week (a lesson across midnight counts on both days). */
   minutesByDay: Type.Array(Type.Object({ date: DateOnly, weekStart: DateOnly, minutes: Type.Number() })),

@@ -184,7 +184,12 @@ export const LESSON_EVENTS = {
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** The lead teacher muted my mic / stopped my camera. */
   'moderation:applied': Type.Object({ action: Type.Enum(['muted', 'camera_stopped', 'removed']) }),
-  'lesson:ended': Type.Object({ lessonSessionId: Type.Integer(), endedAt: Type.String() }),
+  /** The lesson is over; `reason` says why (timed_out: nobody ended it; media_failed: its media server died). */
+  'lesson:ended': Type.Object({
+    lessonSessionId: Type.Integer(),
+    endedAt: Type.String(),
+    reason: Type.Optional(Type.Enum(['ended_by_teacher', 'timed_out', 'server_restart', 'media_failed'])),
+  }),
 } as const;
 
 export type LessonEventName = keyof typeof LESSON_EVENTS;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhCN } from '../../client/lib/i18n/zh-CN.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ServerProcess } from '../support/server-process.js';
 import { bodyText, launchBrowser, STEP_TIMEOUT_MS, visible } from './browser.js';
 
 /**
@@ -36,7 +36,7 @@ describe('first run in the browser', () => {
   });
 
   it('shows every visitor of a reachable demo server, on the login page already, that anyone can sign in', async () => {
-    const server = await startServerProcess({ TONGKE_DB_PATH: tempDb(), TONGKE_HOST: '0.0.0.0' }, ['--demo']);
+    const server = await ServerProcess.start(tempDb(), { TONGKE_HOST: '0.0.0.0' }, { args: ['--demo'] });
     servers.push(server);
     const visitor = await page(server);
     await visitor.goto('/login');
@@ -45,7 +45,7 @@ describe('first run in the browser', () => {
   });
 
   it('creates the first administrator on /setup with the token from the log, then signs her in', async () => {
-    const server = await startServerProcess({ TONGKE_DB_PATH: tempDb() });
+    const server = await ServerProcess.start(tempDb());
     servers.push(server);
     const token = (JSON.parse(await server.line((l) => l.includes('"setupToken"'))) as { setupToken: string }).setupToken;
     const operator = await page(server);

@@ -157,6 +157,13 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
     expect((await (await f.as('teacher')).get('/api/reports/lessons/999999')).statusCode).toBe(404);
   });
 
+  it('shows lost evidence on /metrics by reason (none lost here) and the report as complete', async () => {
+    const metrics = (await f.t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    for (const reason of ['buffer_full', 'closed', 'refused']) expect(metrics).toMatch(new RegExp(`^tongke_evidence_dropped_total\\{reason="${reason}"\\} 0$`, 'm'));
+    const report = (await (await f.as('teacher')).get(`/api/reports/lessons/${lessonSessionId}`)).json() as LessonReport;
+    expect(report.header.evidenceIncomplete).toBe(false);
+  });
+
   it('lists the lesson for those who may report on it', async () => {
     const list = async (principal: PrincipalKey, query = '') => (await (await f.as(principal)).get(`/api/reports/lessons${query}`)).json() as LessonReportList;
     const forTeacher = await list('teacher');

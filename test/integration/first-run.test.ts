@@ -10,7 +10,7 @@ import { openDatabase } from '../../server/db/client.js';
 import { users } from '../../server/db/schema/index.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 import { TestClient } from '../support/app.js';
-import { HttpClient, startServerProcess } from '../support/server-process.js';
+import { HttpClient, ServerProcess } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,7 +28,7 @@ describe('first run', () => {
 
   it('without --demo an empty database has no known password; the printed setup token creates the first admin once', async () => {
     const dbPath = tempDb();
-    const server = await startServerProcess({ TONGKE_DB_PATH: dbPath });
+    const server = await ServerProcess.start(dbPath);
     try {
       const line = await server.line((l) => l.includes('"setupToken"'));
       const token = (JSON.parse(line) as { setupToken: string }).setupToken;
@@ -57,7 +57,7 @@ describe('first run', () => {
   });
 
   it('with --demo on a non-loopback address it warns loudly in the log and tells every page to show the banner', async () => {
-    const server = await startServerProcess({ TONGKE_DB_PATH: tempDb(), TONGKE_HOST: '0.0.0.0' }, ['--demo']);
+    const server = await ServerProcess.start(tempDb(), { TONGKE_HOST: '0.0.0.0' }, { args: ['--demo'] });
     try {
       const warning = await server.line((l) => l.includes('DEMO ACCOUNTS ARE ENABLED'));
       expect(JSON.parse(warning)).toMatchObject({ level: 40 });

@@ -8,7 +8,7 @@ import { buildApp } from '../../server/app.js';
 import { loadConfig, type TongkeConfig } from '../../server/config.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
 import type { TongkeApp } from '../../server/core/app-types.js';
-import { MediaWorkerPool, type MediaLogger } from '../../media/index.js';
+import { MediaWorkerPool, type MediaLogger, type MediaWorkerPoolOptions } from '../../media/index.js';
 
 const silentMediaLogger: MediaLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -31,6 +31,8 @@ export interface TestAppOptions {
   listen?: boolean;
   /** How many media workers (default 1). */
   mediaWorkers?: number;
+  /** How the pool starts a worker process (fault tests make replacements impossible). */
+  startMediaWorker?: MediaWorkerPoolOptions['startWorker'];
 }
 
 export async function createTestApp(overrides: Partial<TongkeConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
@@ -45,6 +47,7 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
         rtcMaxPort: config.rtcMaxPort,
         listenIp: '127.0.0.1',
         logger: silentMediaLogger,
+        ...(options.startMediaWorker ? { startWorker: options.startMediaWorker } : {}),
       })
     : null;
   const app = await buildApp({ config, database, media, logger: false, clientDir: join(dir, 'no-client') });
@@ -75,7 +78,7 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
  * A block of 100 RTC ports whose top ports (the WebRtcServers' UDP+TCP ports) are free now. Test files
  * run in parallel forks (and several checkouts may test at once), so a fixed range would collide.
  */
-async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
+export async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const rtcMinPort = 20000 + Math.floor(Math.random() * 200) * 100;
     const rtcMaxPort = rtcMinPort + 99;

@@ -19,6 +19,7 @@ import {
   users,
 } from '../../server/db/schema/index.js';
 import { expandTimetable } from '../../server/teaching/schedule.js';
+import type { TongkeConfig } from '../../server/config.js';
 import { createTestApp, TestClient, type TestApp, type TestAppOptions } from './app.js';
 
 /** Everyone the authorization matrix distinguishes. `student_link` is the student signed in by her course link. */
@@ -91,8 +92,8 @@ export interface OrganisationFixture {
  * classroom to the teaching point's receiving classroom with one enrolled student and a Mon/Thu timetable
  * already expanded into scheduled lessons.
  */
-export async function createOrganisationFixture(options: TestAppOptions = {}): Promise<OrganisationFixture> {
-  const t = await createTestApp({}, options);
+export async function createOrganisationFixture(options: TestAppOptions = {}, config: Partial<TongkeConfig> = {}): Promise<OrganisationFixture> {
+  const t = await createTestApp(config, options);
   const db = t.database.db;
   const passwordHash = await fixturePasswordHash();
 

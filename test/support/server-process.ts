@@ -2,23 +2,140 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freeRtcRange } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The real server (`node --import tsx server/main.ts`) as a child process, with its log lines. */
-export interface ServerProcess {
-  baseUrl: string;
-  /** Every line the server printed so far (pino JSON lines, mostly). */
-  lines: string[];
-  /** Resolves with the first printed line that matches (waiting up to `timeoutMs`). */
-  line(match: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-  stop(): Promise<void>;
+/** A real Tongke server process (`node --import tsx server/main.ts`) on a database file, for crash tests. */
+export class ServerProcess {
+  readonly #output: string[] = [];
+  #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly baseUrl: string,
+  ) {
+    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => this.#output.push(chunk.toString('utf8')));
+    this.#exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  }
+
+  /**
+   * Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz. `env` adds or
+   * overrides settings; `preload`: more `--import`s (fault injection); `args`: command-line arguments (`--demo`).
+   */
+  static async start(dbPath: string, env: Record<string, string> = {}, options: { preload?: string[]; args?: string[] } = {}): Promise<ServerProcess> {
+    const { preload = [], args = [] } = options;
+    const port = await freePort();
+    const rtc = await freeRtcRange(1);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const childEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      TONGKE_HOST: '127.0.0.1',
+      TONGKE_PORT: String(port),
+      TONGKE_PUBLIC_URL: baseUrl,
+      TONGKE_DB_PATH: dbPath,
+      TONGKE_MEDIA_WORKERS: '1',
+      TONGKE_RTC_LISTEN_IP: '127.0.0.1',
+      TONGKE_RTC_MIN_PORT: String(rtc.rtcMinPort),
+      TONGKE_RTC_MAX_PORT: String(rtc.rtcMaxPort),
+      TONGKE_LOG_LEVEL: 'warn',
+      TONGKE_SEED_DEMO: 'false',
+      ...env,
+    };
+    delete childEnv.TONGKE_CONFIG;
+    delete childEnv.TONGKE_SESSION_SECRET;
+    const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
+    const child = spawn(process.execPath, [...imports, 'server/main.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new ServerProcess(child, baseUrl);
+    process.once('exit', () => child.kill('SIGKILL'));
+    await server.#healthy();
+    return server;
+  }
+
+  /** What the process printed (to show when a test fails). */
+  output(): string {
+    return this.#output.join('');
+  }
+
+  /** The lines printed so far (pino JSON lines, mostly). */
+  get lines(): string[] {
+    return this.output().split('\n').filter((line) => line.length > 0);
+  }
+
+  /** Resolves with the first printed line that matches, waiting up to `timeoutMs`. */
+  async line(match: (line: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms. Output:\n${this.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Resolves when the process has exited, with its code or signal. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    return this.#exit;
+  }
+
+  /** kill -9: no shutdown hook runs, nothing is flushed. */
+  async kill9(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.#exit;
+  }
+
+  /** A graceful stop (SIGTERM), SIGKILL if it hangs. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.#exit;
+    clearTimeout(timer);
+  }
+
+  /** Signs in over HTTP as a browser would (CSRF token, then the login) and returns the Cookie header. */
+  async signIn(username: string, password: string): Promise<string> {
+    const cookies = new Map<string, string>();
+    const keep = (response: Response) => {
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const [name, ...value] = pair!.split('=');
+        cookies.set(name!.trim(), value.join('='));
+      }
+    };
+    const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const csrf = await fetch(`${this.baseUrl}/api/auth/csrf`);
+    keep(csrf);
+    const { token } = (await csrf.json()) as { token: string };
+    const login = await fetch(`${this.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: header(), origin: this.baseUrl },
+      body: JSON.stringify({ username, password }),
+    });
+    if (!login.ok) throw new Error(`sign in as ${username}: ${login.status} ${await login.text()}`);
+    keep(login);
+    return header();
+  }
+
+  async #healthy(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`the server exited before it was healthy:\n${this.output()}`);
+      try {
+        if ((await fetch(`${this.baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok) return;
+      } catch {
+        // Not listening yet: try again.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`the server was not healthy within 60 s:\n${this.output()}`);
+  }
 }
 
-/** A TCP port the kernel just handed out (closed again for the server to take). */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
+/** A port the kernel just handed out on loopback (closed again for the server to take). */
+export async function freePort(): Promise<number> {
   const probe = createServer();
-  probe.listen(0, host);
+  probe.listen(0, '127.0.0.1');
   await once(probe, 'listening');
   const address = probe.address();
   probe.close();
@@ -26,78 +143,6 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   if (address === null || typeof address === 'string') throw new Error('could not find a free port');
   return address.port;
 }
-
-/** Starts the server on a free port with these settings and arguments; resolves once /healthz answers. */
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const rtcMinPort = 30000 + Math.floor(Math.random() * 300) * 100;
-  // A developer's own settings must not leak into the test server.
-  const { TONGKE_CONFIG: _config, TONGKE_SEED_DEMO: _demo, TONGKE_SESSION_SECRET: _secret, ...inherited } = process.env;
-  const childEnv: NodeJS.ProcessEnv = {
-    ...inherited,
-    TONGKE_HOST: '127.0.0.1',
-    TONGKE_PORT: String(port),
-    TONGKE_PUBLIC_URL: baseUrl,
-    TONGKE_MEDIA_WORKERS: '1',
-    TONGKE_RTC_LISTEN_IP: '127.0.0.1',
-    TONGKE_RTC_MIN_PORT: String(rtcMinPort),
-    TONGKE_RTC_MAX_PORT: String(rtcMinPort + 99),
-    TONGKE_LOG_LEVEL: 'info',
-    ...env,
-  };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let partial = '';
-  const collect = (chunk: Buffer) => {
-    const text = partial + chunk.toString('utf8');
-    const parts = text.split('\n');
-    partial = parts.pop() ?? '';
-    lines.push(...parts.filter((l) => l.length > 0));
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const server: ServerProcess = {
-    baseUrl,
-    lines,
-    async line(match, timeoutMs = 30_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = lines.find(match);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no matching log line within ${timeoutMs} ms. Output:\n${lines.join('\n')}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async stop() {
-      process.off('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before it was healthy:\n${lines.join('\n')}`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) })).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await server.stop();
-      throw new Error(`the server was not healthy within 60 s:\n${lines.join('\n')}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** A cookie-keeping HTTP client of a listening server that sends the CSRF header, as the web app does. */
 export class HttpClient {
   #cookies = new Map<string, string>();

@@ -502,6 +502,8 @@ export const en: ClientMessages = {
     ended: {
       title: 'The lesson has ended',
       text: 'Thank you for taking part!',
+      mediaFailed: "The server's audio and video service failed and could not be restored, so the lesson had to end early. Please start it again in a little while.",
+      timedOut: 'The lead teacher had been away for a long time (or the lesson was long past its end), so it was ended automatically.',
       home: 'Back to home',
     },
     removed: {
@@ -676,6 +678,9 @@ export const en: ClientMessages = {
     notDelivered: 'Not delivered',
     minutes: '{{minutes}} min',
     back: '← Back to lesson reports',
+    evidenceIncomplete: 'Some records of this lesson could not be saved (the server was overloaded at the time): the figures below are lower than what happened. Use them with care in an evaluation.',
+    endedTimedOut: 'Nobody ended this lesson, so it was ended automatically; its duration counts up to the last activity in the lesson.',
+    endedMediaFailed: "This lesson was cut short because the server's audio and video service failed.",
     ownScope: 'Only your own figures are shown here.',
     generatedAt: 'Figures as of {{time}}',
     columns: {
@@ -713,7 +718,7 @@ export const en: ClientMessages = {
       spells: 'Joins and leaves',
       stillPresent: 'still present',
       none: 'Nobody took part.',
-      scoreHelp: 'Activity 0–100: talk time, messages, raised hands and stage invitations each earn up to 20 points relative to the most active participant of the lesson; poll answers earn up to 20 relative to the polls asked. Lead teachers and observers are not scored.',
+      scoreHelp: 'Activity 0–100: talk time, messages, raised hands and stage invitations each earn up to 20 points relative to the most active participant of the lesson; messages, hands and stage invitations count the minutes in which they happened (flooding adds nothing), and 5 such minutes (3 for the stage) earn the full 20; poll answers earn up to 20 relative to the polls asked. Lead teachers and observers are not scored.',
     },
     kinds: {
       lead_teacher: 'Lead teacher',

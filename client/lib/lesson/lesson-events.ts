@@ -14,7 +14,8 @@ export interface LessonEventHandlers {
   /** The media server restarted: join again and build everything anew. */
   rebuild(): void;
   moderated(action: LessonEventPayload<'moderation:applied'>['action']): void;
-  ended(): void;
+  /** The lesson is over; `reason` says why when it was not the teacher (timed out, media failed). */
+  ended(reason: LessonEventPayload<'lesson:ended'>['reason']): void;
   /** This site was sent back from the stage. */
   leftStage(): void;
   notify(kind: NoticeKind, key: MessageKey): void;
@@ -69,5 +70,5 @@ export function wireLessonEvents(connection: LessonConnection, state: LessonStat
   connection.on('lesson:locked', ({ locked }) => state.setLocked(locked));
 
   connection.on('moderation:applied', ({ action }) => handlers.moderated(action));
-  connection.on('lesson:ended', () => handlers.ended());
+  connection.on('lesson:ended', ({ reason }) => handlers.ended(reason));
 }

@@ -77,7 +77,7 @@ export class LessonSession {
       dropConsumer: (consumerId) => this.#dropConsumer(consumerId),
       rebuild: () => void this.#join(),
       moderated: (action) => this.#moderated(action),
-      ended: () => this.#finish('ended'),
+      ended: (reason) => this.#finish('ended', reason === 'media_failed' ? this.#i18n.t('live.ended.mediaFailed') : reason === 'timed_out' ? this.#i18n.t('live.ended.timedOut') : null),
       leftStage: () => {
         if (this.local.screen) void this.stopScreen();
       },

@@ -92,7 +92,8 @@ export const scheduledLessons = sqliteTable(
   ],
 );
 
-export const LESSON_END_REASONS = ['ended_by_teacher', 'timed_out', 'server_restart'] as const;
+export const LESSON_END_REASONS = ['ended_by_teacher', 'timed_out', 'server_restart', 'media_failed'] as const;
+export type LessonEndReason = (typeof LESSON_END_REASONS)[number];
 
 /** What actually ran: a live lesson session, started and ended by someone. */
 export const lessonSessions = sqliteTable(
@@ -108,6 +109,8 @@ export const lessonSessions = sqliteTable(
     endReason: text('end_reason', { enum: LESSON_END_REASONS }),
     /** Last moment the server saw the lesson alive; closes it after a crash. */
     lastHeartbeatAt: integer('last_heartbeat_at', { mode: 'timestamp_ms' }).notNull(),
+    /** Some of its evidence was lost (evidence buffer full or a write refused): its figures are incomplete. */
+    evidenceIncomplete: integer('evidence_incomplete', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('lesson_sessions_course_time_idx').on(t.courseId, t.startedAt), index('lesson_sessions_time_idx').on(t.startedAt)],
 );

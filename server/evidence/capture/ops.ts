@@ -18,7 +18,9 @@ export type EvidenceOp =
   | { op: 'media-open'; row: typeof mediaStateIntervals.$inferInsert }
   | { op: 'media-close'; lessonSessionId: number; participantId: string; kind: MediaStateKind; endedAt: Date }
   | { op: 'participation'; row: typeof participationEvents.$inferInsert }
-  | { op: 'quality'; row: typeof qualitySamples.$inferInsert };
+  | { op: 'quality'; row: typeof qualitySamples.$inferInsert }
+  /** Some of the lesson's evidence was lost (the buffer added this itself; it is never dropped). */
+  | { op: 'evidence-incomplete'; lessonSessionId: number };
 
 /** Where the buffer's batches go: the evidence repository, or a fake in tests. */
 export interface EvidenceSink {

@@ -228,23 +228,25 @@ describe('EvidenceRecorder', () => {
     expect(lines.some((l) => l.level === 50 && l.msg.startsWith('EVIDENCE LOST'))).toBe(true);
     busy = false;
     expect(recorder.flush()).toBe(true);
-    expect(written.map((op) => op.op)).toEqual(['attendance-open', ...Array(9).fill('participation')]);
+    // The lesson lost writes: it is marked incomplete in the same batch.
+    expect(written.map((op) => op.op)).toEqual(['evidence-incomplete', 'attendance-open', ...Array(9).fill('participation')]);
     recorder.close();
   });
 
-  it('closes intervals left open by a crash at their last heartbeat when the registry starts', async () => {
+  it('closes what a crash left open at the last evidence recorded, not only the last heartbeat', async () => {
     const repo = new LessonsRepository(f.db);
     const lessonSessionId = repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'));
     repo.heartbeat([lessonSessionId], at('11:32'));
     const base = { lessonSessionId, userId: f.ids.users.classroom_device, classroomId: f.ids.receivingClassroomId, schoolId: f.ids.teachingPointId };
     f.db.insert(attendanceIntervals).values({ ...base, participantId: 'room', siteKind: 'receiving_classroom', regionId: f.ids.regionId, joinedAt: at('11:00'), lastHeartbeatAt: at('11:30') }).run();
     f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'camera_on', startedAt: at('11:10') }).run();
-    // Started after the lesson's last heartbeat: it ends where it started, never before.
+    // Recorded after the lesson's last heartbeat (the room spoke at 11:33): the lesson and the room's stay
+    // last until then.
     f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'speaking', startedAt: at('11:33') }).run();
 
     const { LessonRegistry } = await import('../../lessons/registry.js');
     const { log } = recordingLog();
-    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000 }, log);
+    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 }, log);
     expect(registry.recoveredSessionIds).toContain(lessonSessionId);
     // The recovered lesson's evidence is final: its roll-ups are refreshed as the recorder starts.
     const finalised: number[] = [];
@@ -254,11 +256,11 @@ describe('EvidenceRecorder', () => {
     registry.close();
 
     const rows = rowsOf(lessonSessionId);
-    expect(rows.attendance.map((a) => [a.leftAt, a.leaveReason])).toEqual([[at('11:30'), 'server_restart']]);
+    expect(rows.attendance.map((a) => [a.leftAt, a.leaveReason])).toEqual([[at('11:33'), 'server_restart']]);
     expect(rows.media.map((m) => [m.kind, m.endedAt])).toEqual([
-      ['camera_on', at('11:32')],
+      ['camera_on', at('11:33')],
       ['speaking', at('11:33')],
     ]);
-    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endedAt: at('11:32'), endReason: 'server_restart' });
+    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endedAt: at('11:33'), endReason: 'server_restart' });
   });
 });

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { LessonRegistryEvents } from '../../lessons/registry.js';
 import { LessonTap, type RecordableLesson } from './lesson-tap.js';
 import type { EvidenceSink } from './ops.js';
-import { EvidenceBuffer, type EvidenceBufferOptions } from './write-buffer.js';
+import { EvidenceBuffer, type EvidenceBufferOptions, type EvidenceDropReason } from './write-buffer.js';
 
 export interface EvidenceRecorderOptions {
   /** Where batches are written (the EvidenceRepository). */
@@ -23,9 +23,12 @@ export interface EvidenceRecorderOptions {
   /** How often open attendance intervals record that their site is still there (ms). */
   heartbeatIntervalMs?: number;
   buffer?: Pick<EvidenceBufferOptions, 'flushIntervalMs' | 'flushAtOps' | 'maxPending'>;
+  /** Told of every evidence write lost (the /metrics counter, by reason). */
+  onDropped?: (reason: EvidenceDropReason, lessonSessionId: number) => void;
 }
 
-export const EVIDENCE_RECORDER_DEFAULTS = { sampleIntervalMs: 5_000, heartbeatIntervalMs: 15_000 } as const;
+/** A site's attendance heartbeat every 5 s: after a crash its interval is closed at most ~5 s early. */
+export const EVIDENCE_RECORDER_DEFAULTS = { sampleIntervalMs: 5_000, heartbeatIntervalMs: 5_000 } as const;
 
 /**
  * Records the usage evidence of every live lesson: taps each lesson the registry starts, buffers the
@@ -47,7 +50,13 @@ export class EvidenceRecorder {
     this.#log = options.log;
     this.#now = options.now ?? (() => new Date());
     this.#onLessonFinalised = options.onLessonFinalised;
-    this.#buffer = new EvidenceBuffer({ ...options.buffer, sink: options.sink, log: options.log, onDrained: () => this.#finaliseWritten() });
+    this.#buffer = new EvidenceBuffer({
+      ...options.buffer,
+      sink: options.sink,
+      log: options.log,
+      onDrained: () => this.#finaliseWritten(),
+      onDropped: options.onDropped,
+    });
     registry.on('lesson-started', (running) => this.record(running));
     registry.on('lesson-ended', (lessonSessionId) => this.#lessonEnded(lessonSessionId));
     const sampleEvery = options.sampleIntervalMs ?? EVIDENCE_RECORDER_DEFAULTS.sampleIntervalMs;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/client.js';
-import { attendanceIntervals, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
+import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { EvidenceOp, EvidenceSink } from './ops.js';
 
@@ -116,6 +116,9 @@ function applyOne(tx: Tx, op: EvidenceOp): void {
           .where(and(eq(attendanceIntervals.lessonSessionId, op.lessonSessionId), inArray(attendanceIntervals.participantId, part), isNull(attendanceIntervals.leftAt)))
           .run();
       }
+      return;
+    case 'evidence-incomplete':
+      tx.update(lessonSessions).set({ evidenceIncomplete: true }).where(eq(lessonSessions.id, op.lessonSessionId)).run();
       return;
     case 'media-close':
       tx.update(mediaStateIntervals)

@@ -27,6 +27,7 @@ const inputs: ReportInputs = {
     startedAt: at('09:00'),
     endedAt: at('09:40'),
     endReason: 'ended_by_teacher',
+    evidenceIncomplete: false,
     courseName: '三年级音乐',
     subject: 'music',
     kind: 'delivered',
@@ -109,8 +110,9 @@ describe('buildLessonReport', () => {
     expect(rows).toEqual([
       { name: '王老师', kind: 'lead_teacher', online: 40, talk: 20, webcam: 0, messages: 0, hands: 0, stage: 0, polls: [0, 0], score: null, spells: 1 },
       // 09:01–09:10 and 09:09–09:40 → 39 minutes; the camera left open runs to the lesson's end (31).
-      // Score: talk 5/5 → 20, messages 1/2 → 10, hand 20, stage 20, polls 1/2 → 10.
-      { name: '石门教学点 教学点教室', kind: 'receiving_classroom', online: 39, talk: 5, webcam: 31, messages: 1, hands: 1, stage: 1, polls: [1, 1], score: 80, spells: 2 },
+      // Score: talk 5/5 → 20, messages 20 (the student's two messages fell in one minute: one active
+      // minute each), hand 20, stage 20, polls 1/2 → 10.
+      { name: '石门教学点 教学点教室', kind: 'receiving_classroom', online: 39, talk: 5, webcam: 31, messages: 1, hands: 1, stage: 1, polls: [1, 1], score: 90, spells: 2 },
       { name: '李老师', kind: 'assistant_teacher', online: 15, talk: 0, webcam: 0, messages: 0, hands: 0, stage: 0, polls: [0, 0], score: 0, spells: 1 },
       // Never left before a crash: present until her last heartbeat (09:02–09:30). Score: messages 20, polls 2/2 → 20.
       { name: '小明', kind: 'student', online: 28, talk: 0, webcam: 0, messages: 2, hands: 0, stage: 0, polls: [2, 1], score: 40, spells: 1 },

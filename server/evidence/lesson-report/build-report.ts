@@ -11,6 +11,7 @@ import type {
 import type { ParticipantKind } from '../../../shared/lesson/model.js';
 import { groupBy } from '../../core/lists.js';
 import {
+  activeMinutes,
   activityScores,
   clipSpan,
   isDelivered,
@@ -22,11 +23,16 @@ import {
   type Span,
 } from '../metrics.js';
 import type { LEAVE_REASONS } from '../../db/schema/evidence.js';
+import type { LessonEndReason } from '../../db/schema/teaching.js';
+import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
 import type { AttendanceRow, LessonEvidence, MediaStateRow, ReceiverRow, ReportNames, SessionRow } from './repository.js';
 
 /** The wire contract's leave reasons are the evidence table's (checked by the compiler). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const LEAVE_REASONS_IN_STEP: Same<ReportLeaveReason, (typeof LEAVE_REASONS)[number]> = true;
+/** …and so are its lesson end reasons, and those `lesson:ended` tells the sites. */
+export const END_REASONS_IN_STEP: Same<NonNullable<LessonReportHeader['endReason']>, LessonEndReason> = true;
+export const ENDED_REASONS_IN_STEP: Same<NonNullable<LessonEventPayload<'lesson:ended'>['reason']>, LessonEndReason> = true;
 
 export interface ReportInputs {
   session: SessionRow;
@@ -128,15 +134,17 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
       pollCorrect: events.filter((e) => e.kind === 'poll_answer' && e.correct === true).length,
       spells: site.rows.map(spell),
     };
-    return { row, talkMs };
+    // The score counts the minutes with such an act, not the acts (a flood adds nothing; see metrics.ts).
+    const minutesOf = (kind: (typeof events)[number]['kind']) =>
+      activeMinutes(events.flatMap((e) => (e.kind === kind ? [e.occurredAt.getTime()] : [])), window.start);
+    const activity = { messages: minutesOf('chat_message'), handRaises: minutesOf('hand_raised'), stageInvitations: minutesOf('stage_invited') };
+    return { row, talkMs, activity };
   });
   const scores = activityScores(
-    figures.map(({ row, talkMs }) => ({
+    figures.map(({ row, talkMs, activity }) => ({
       scored: row.kind !== 'lead_teacher' && row.kind !== 'observer',
       talkMs,
-      messages: row.messages,
-      handRaises: row.handRaises,
-      stageInvitations: row.stageInvitations,
+      ...activity,
       pollAnswers: row.pollAnswers,
     })),
     pollsInLesson,
@@ -150,6 +158,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   const header: LessonReportHeader = {
     ...lessonFacts(session, options.now, options.deliveredMinMinutes),
     endReason: session.endReason,
+    evidenceIncomplete: session.evidenceIncomplete,
     deliveredMinMinutes: options.deliveredMinMinutes,
     minutesByDay: unionByShanghaiDay([window]).map((d) => ({ date: d.date, weekStart: d.weekStart, minutes: toMinutes(d.ms) })),
     pollsInLesson,

@@ -24,6 +24,8 @@ export interface ExportLabels {
     firstJoined: string;
     lastLeft: string;
     spells: string;
+    /** Whether the lesson's evidence is complete (some writes may have been lost). */
+    evidence: string;
   };
   classroom: {
     classroom: string;
@@ -38,6 +40,8 @@ export interface ExportLabels {
   kinds: Record<ParticipantKind, string>;
   reasons: Record<ReportLeaveReason, string>;
   stillPresent: string;
+  evidenceComplete: string;
+  evidenceIncomplete: string;
   spellSeparator: string;
 }
 
@@ -63,6 +67,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
       firstJoined: '首次进入',
       lastLeft: '最后离开',
       spells: '进出记录',
+      evidence: '记录完整性',
     },
     classroom: {
       classroom: '教室',
@@ -77,6 +82,8 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
     kinds: { lead_teacher: '主讲教师', receiving_classroom: '接收教室', assistant_teacher: '辅导教师', student: '学生', observer: '旁听' },
     reasons: { left: '离开', removed: '被移出', lesson_ended: '课堂结束', connection_lost: '网络断开', server_restart: '服务器重启' },
     stillPresent: '仍在课堂',
+    evidenceComplete: '完整',
+    evidenceIncomplete: '不完整：部分记录未能保存，数字偏低',
     spellSeparator: '；',
   },
   en: {
@@ -100,6 +107,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
       firstJoined: 'First joined',
       lastLeft: 'Last left',
       spells: 'Joins and leaves',
+      evidence: 'Evidence',
     },
     classroom: {
       classroom: 'Classroom',
@@ -114,6 +122,8 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
     kinds: { lead_teacher: 'Lead teacher', receiving_classroom: 'Receiving classroom', assistant_teacher: 'Assistant teacher', student: 'Student', observer: 'Observer' },
     reasons: { left: 'left', removed: 'removed', lesson_ended: 'lesson ended', connection_lost: 'connection lost', server_restart: 'server restart' },
     stillPresent: 'still present',
+    evidenceComplete: 'complete',
+    evidenceIncomplete: 'incomplete: some records could not be saved, figures are too low',
     spellSeparator: '; ',
   },
 };

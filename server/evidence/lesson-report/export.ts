@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { AttendanceSpell, ClassroomFigures, LessonReport, ParticipantFigures } from '../../../shared/api/evidence-lesson.js';
 import type { Locale } from '../../../shared/i18n/index.js';
+import { CSV_CONTENT_TYPE, writeCsv } from '../../core/csv.js';
 import { EXPORT_LABELS, type ExportLabels } from './export-labels.js';
 
 /** A report ready to download. */
@@ -24,7 +25,8 @@ interface Column<T> {
 const wallClock = (iso: string | null): string | null => (iso === null ? null : iso.slice(0, 19).replace('T', ' '));
 const clock = (iso: string) => iso.slice(11, 16);
 
-function participantColumns(labels: ExportLabels): Array<Column<ParticipantFigures>> {
+/** The participant table; the last column repeats on every row whether the lesson's evidence is complete. */
+function participantColumns(labels: ExportLabels, evidenceIncomplete: boolean): Array<Column<ParticipantFigures>> {
   const l = labels.participant;
   const spell = (s: AttendanceSpell) =>
     `${clock(s.joinedAt)}–${s.leftAt ? clock(s.leftAt) : ''} (${s.leaveReason ? labels.reasons[s.leaveReason] : labels.stillPresent})`;
@@ -45,6 +47,7 @@ function participantColumns(labels: ExportLabels): Array<Column<ParticipantFigur
     { header: l.firstJoined, width: 20, value: (p) => wallClock(p.spells[0]?.joinedAt ?? null) },
     { header: l.lastLeft, width: 20, value: (p) => wallClock(p.spells.at(-1)?.leftAt ?? null) },
     { header: l.spells, width: 40, value: (p) => p.spells.map(spell).join(labels.spellSeparator) },
+    { header: l.evidence, width: 20, value: () => (evidenceIncomplete ? labels.evidenceIncomplete : labels.evidenceComplete) },
   ];
 }
 
@@ -65,10 +68,10 @@ function classroomColumns(labels: ExportLabels): Array<Column<ClassroomFigures>>
 /** The participant table as XLSX (with the receiving classrooms as a second sheet) or as CSV. */
 export async function exportLessonReport(report: LessonReport, format: 'xlsx' | 'csv', locale: Locale): Promise<ExportedReport> {
   const labels = EXPORT_LABELS[locale];
-  const people = participantColumns(labels);
+  const people = participantColumns(labels, report.header.evidenceIncomplete);
   const names = fileNames(report, labels, format);
   if (format === 'csv') {
-    return { ...names, contentType: 'text/csv; charset=utf-8', body: toCsv(people, report.participants) };
+    return { ...names, contentType: CSV_CONTENT_TYPE, body: writeCsv(people.map((c) => c.header), report.participants.map((p) => people.map((c) => c.value(p)))) };
   }
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '同课 Tongke';
@@ -84,21 +87,6 @@ function addSheet<T>(workbook: ExcelJS.Workbook, name: string, columns: Readonly
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));
-}
-
-/**
- * RFC 4180 CSV with a UTF-8 byte-order mark (so that Excel opens Chinese text correctly). A text cell
- * that a spreadsheet would run as a formula (= + - @) is prefixed with an apostrophe.
- */
-function toCsv<T>(columns: ReadonlyArray<Column<T>>, rows: readonly T[]): string {
-  const cell = (value: Cell): string => {
-    if (value === null) return '';
-    if (typeof value === 'number') return String(value);
-    const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [columns.map((c) => cell(c.header)), ...rows.map((row) => columns.map((c) => cell(c.value(row))))];
-  return `\uFEFF${lines.map((line) => line.join(',')).join('\r\n')}\r\n`;
 }
 
 function fileNames(report: LessonReport, labels: ExportLabels, extension: string): Pick<ExportedReport, 'fileName' | 'asciiFileName'> {

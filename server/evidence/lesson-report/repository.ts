@@ -13,6 +13,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
+import type { LessonEndReason } from '../../db/schema/teaching.js';
 
 /** A lesson session with its course, as a report's header and a list's row need it. */
 export interface SessionRow {
@@ -20,7 +21,8 @@ export interface SessionRow {
   courseId: number;
   startedAt: Date;
   endedAt: Date | null;
-  endReason: 'ended_by_teacher' | 'timed_out' | 'server_restart' | null;
+  endReason: LessonEndReason | null;
+  evidenceIncomplete: boolean;
   courseName: string;
   subject: (typeof courses.$inferSelect)['subject'];
   kind: (typeof courses.$inferSelect)['kind'];
@@ -67,6 +69,7 @@ const SESSION_COLUMNS = {
   startedAt: lessonSessions.startedAt,
   endedAt: lessonSessions.endedAt,
   endReason: lessonSessions.endReason,
+  evidenceIncomplete: lessonSessions.evidenceIncomplete,
   courseName: courses.name,
   subject: courses.subject,
   kind: courses.kind,

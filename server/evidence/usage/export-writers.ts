@@ -1,23 +1,14 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Cell, ExportTable } from './export-tables.js';
+import { writeCsv } from '../../core/csv.js';
+import type { ExportTable } from './export-tables.js';
 
-export const CSV_TYPE = 'text/csv; charset=utf-8';
+export { CSV_CONTENT_TYPE as CSV_TYPE } from '../../core/csv.js';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const csvCell = (value: Cell): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
-/**
- * One table as CSV: a header row, CRLF line ends, RFC 4180 quoting, and a UTF-8 byte-order mark so that
- * Excel on a Chinese Windows opens the Chinese headers correctly.
- */
+/** One table as CSV (header row in the caller's language), through the one CSV writer. */
 export function toCsv(table: ExportTable): string {
-  const lines = [table.columns.map((c) => csvCell(c.header)), ...table.rows.map((row) => row.map(csvCell))];
-  return '\ufeff' + lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+  return writeCsv(table.columns.map((c) => c.header), table.rows);
 }
 
 /**

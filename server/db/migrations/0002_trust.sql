@@ -14,4 +14,5 @@ CREATE TABLE `student_links` (
 CREATE INDEX `student_links_course_idx` ON `student_links` (`course_id`);--> statement-breakpoint
 ALTER TABLE `users` ADD `demo_account` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `sessions` ADD `student_link_id` integer REFERENCES student_links(id);--> statement-breakpoint
-CREATE INDEX `sessions_student_link_idx` ON `sessions` (`student_link_id`);
+CREATE INDEX `sessions_student_link_idx` ON `sessions` (`student_link_id`);--> statement-breakpoint
+ALTER TABLE `lesson_sessions` ADD `evidence_incomplete` integer DEFAULT false NOT NULL;
