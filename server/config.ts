@@ -158,6 +158,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return config;
 }
 
+/**
+ * For command-line entry points (server, seed, admin:create): the configuration, or null after printing
+ * which variable is wrong (the caller exits with status 2).
+ */
+export function loadConfigOrExplain(overrides: Partial<TongkeConfig> = {}): TongkeConfig | null {
+  try {
+    return loadConfig(process.env, overrides);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    return null;
+  }
+}
+
 /** The secret is generated on first run and kept beside the database (mode 0600), never hard-coded. */
 function loadOrCreateSecret(dbPath: string): string {
   if (dbPath === ':memory:') return randomBytes(32).toString('base64url');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExplain } from './config.js';
 import { buildApp } from './app.js';
 import { openDatabase } from './db/client.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
@@ -11,16 +11,8 @@ import { installProcessGuards } from './core/process-guards.js';
  * the database is empty → media workers → HTTP + Socket.IO.
  */
 async function main(args: readonly string[]): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env, args.includes('--demo') ? { seedDemo: true } : {});
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExplain(args.includes('--demo') ? { seedDemo: true } : {});
+  if (!config) process.exit(2);
   const logger = createServerLogger(config.logLevel);
   const database = openDatabase(config.dbPath);
   if (config.seedDemo) await seedDemoIfEmpty(database.db, logger);

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { Password, Username } from '../../shared/api/people.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExplain } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { isUniqueViolation } from '../core/constraints.js';
 import { hashPassword } from './passwords.js';
@@ -44,16 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`${username}: user names of the form classroom-<number> are kept for classroom devices.`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExplain();
+  if (!config) return 2;
   const password = await readPassword();
   if (!checkPassword.Check(password)) {
     console.error('The password needs 8–200 characters.');

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExplain } from '../config.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { openDatabase } from '../db/client.js';
 import { seedDemoCounty } from './demo.js';
@@ -25,16 +25,8 @@ async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
 
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadConfigOrExplain();
+  if (!config) return 2;
   // argon2 is slow and the transaction is synchronous: hash once, before it.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const database = openDatabase(config.dbPath);

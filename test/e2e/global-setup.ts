@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../support/server-process.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import { openDatabase } from '../../server/db/client.js';
 import { seedDemoCounty } from '../../server/seed/demo.js';
@@ -95,18 +95,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     log.end();
     rmSync(dir, { recursive: true, force: true });
   };
-}
-
-/** A port the kernel just handed out on loopback (closed again for the server to take). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  await once(probe, 'close');
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }
 
 /** Polls GET /healthz until 200; fails with the server's output when it exits or the time is up. */

@@ -4,7 +4,7 @@ import { MediaWorker, type MediaWorkerSettings } from '../../media/media-worker.
 import type { MediaLogger } from '../../media/index.js';
 import { lessonSessions } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
 
 /*
  * The only media worker of a live lesson dies (SIGKILL, the real worker) and no replacement can start (the
@@ -26,16 +26,7 @@ describe('a dead media worker that cannot be replaced', () => {
     await f.close();
   });
 
-  const connect = async (principal: PrincipalKey) => {
-    const socket = new LessonSocket(f.t.baseUrl!, (await f.as(principal)).cookieHeader());
-    sockets.push(socket);
-    await socket.connected();
-    return socket;
-  };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
+  const { connect, join } = lessonDriver(() => f, sockets);
 
   it('ends its lessons with a clear reason instead of leaving them live with no media', async () => {
     const teacher = await connect('teacher');

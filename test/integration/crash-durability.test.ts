@@ -55,10 +55,7 @@ describe('a server killed mid-lesson (kill -9) keeps the evidence of what it ack
       await socket.connected();
       return socket;
     };
-    const join = async (socket: LessonSocket) => {
-      const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId });
-      return socket.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-    };
+    const join = (socket: LessonSocket) => socket.joinLesson(courseId);
     const teacher = await connect(usernames.teacher);
     const { lessonSessionId } = await teacher.request('lesson:start', { courseId });
     await join(teacher);

@@ -6,26 +6,11 @@ import ExcelJS from 'exceljs';
 import type { LessonReport, LessonReportList } from '../../shared/api/evidence-lesson.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
 const VP8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 22222222 }] };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Signs in, opens a lesson socket and (when asked) joins the course's live lesson. */
-function lessonDriver(f: OrganisationFixture, sockets: LessonSocket[]) {
-  const connect = async (principal: PrincipalKey) => {
-    const socket = new LessonSocket(f.t.baseUrl!, (await f.as(principal)).cookieHeader());
-    sockets.push(socket);
-    await socket.connected();
-    return socket;
-  };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
-  return { connect, join };
-}
 
 describe('usage evidence of a real lesson (real gateway, real worker)', () => {
   let f: OrganisationFixture;
@@ -37,7 +22,7 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
 
   beforeAll(async () => {
     f = await createOrganisationFixture({ media: true, listen: true });
-    const { connect, join } = lessonDriver(f, sockets);
+    const { connect, join } = lessonDriver(() => f, sockets);
 
     const teacher = await connect('teacher');
     ({ lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId }));
@@ -185,7 +170,7 @@ describe('usage evidence on shutdown', () => {
     const f = await createOrganisationFixture({ media: true, listen: true });
     const sockets: LessonSocket[] = [];
     try {
-      const { connect, join } = lessonDriver(f, sockets);
+      const { connect, join } = lessonDriver(() => f, sockets);
       const teacher = await connect('teacher');
       const { lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId });
       await join(teacher);

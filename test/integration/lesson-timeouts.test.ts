@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonReport } from '../../shared/api/evidence-lesson.js';
 import { attendanceIntervals, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,16 +24,7 @@ describe('lessons that nobody ends time out', () => {
     await f.close();
   });
 
-  const connect = async (principal: PrincipalKey) => {
-    const socket = new LessonSocket(f.t.baseUrl!, (await f.as(principal)).cookieHeader());
-    sockets.push(socket);
-    await socket.connected();
-    return socket;
-  };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
+  const { connect, join } = lessonDriver(() => f, sockets);
   const session = (id: number) => f.db.select().from(lessonSessions).where(eq(lessonSessions.id, id)).get()!;
 
   it('ends a lesson whose lead teacher is gone, at the moment she left', async () => {

@@ -20,10 +20,7 @@ describe('revocation reaches live lesson sockets', () => {
     await socket.connected();
     return socket;
   };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
+  const join = (socket: LessonSocket) => socket.joinLesson(f.ids.courseId);
   /** A new account of the region (it observes the lesson), signed in on its own client. */
   const observer = async (username: string) => {
     const id = await f.addUser(username, 'region_admin', { regionId: f.ids.regionId });

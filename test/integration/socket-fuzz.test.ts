@@ -4,7 +4,7 @@ import { Compile } from 'typebox/compile';
 import { LESSON_REQUESTS, type Ack, type LessonRequestName } from '../../shared/lesson/protocol.js';
 import { attendanceIntervals, participationEvents } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
 import { BROKEN_FRAMES, lessonFuzzer, rawPayloads, seededRandom, type FuzzMessage } from '../support/socket-fuzz.js';
 
 const SEED = Number(process.env.TONGKE_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -18,16 +18,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe(`socket fuzzer (seed ${SEED}; replay with TONGKE_FUZZ_SEED=${SEED})`, () => {
   let f: OrganisationFixture;
   const sockets: LessonSocket[] = [];
-  const connect = async (principal: PrincipalKey) => {
-    const socket = new LessonSocket(f.t.baseUrl!, (await f.as(principal)).cookieHeader());
-    sockets.push(socket);
-    await socket.connected();
-    return socket;
-  };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
+  const { connect, join } = lessonDriver(() => f, sockets);
 
   beforeAll(async () => {
     f = await createOrganisationFixture({ media: true, listen: true });

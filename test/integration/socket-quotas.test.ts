@@ -20,10 +20,7 @@ describe('lesson socket quotas, caps and handshake checks (real server, real wor
     await socket.connected();
     return socket;
   };
-  const join = async (socket: LessonSocket) => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-  };
+  const join = (socket: LessonSocket) => socket.joinLesson(f.ids.courseId);
 
   beforeAll(async () => {
     f = await createOrganisationFixture({ media: true, listen: true });

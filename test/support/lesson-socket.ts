@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import type { OrganisationFixture, PrincipalKey } from './fixtures.js';
 import type { Ack, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
 
 /** A Socket.IO client of the `/lesson` namespace signed in with a session cookie, as a browser would be. */
@@ -25,6 +26,12 @@ export class LessonSocket {
       this.socket.once('connect', () => reject(new Error('the handshake was accepted')));
       this.socket.once('connect_error', (error) => resolve(error as Error & { data?: { code: string; message: string } }));
     });
+  }
+
+  /** Loads the live lesson's capabilities and joins it, as the page does (throws on a refusal). */
+  async joinLesson(courseId: number): Promise<LessonRequestData<'lesson:join'>> {
+    const { routerRtpCapabilities } = await this.request('lesson:capabilities', { courseId });
+    return this.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
   }
 
   /** Sends a request and resolves with its ack (ok or error). Any payload may be sent, also malformed ones. */
@@ -86,4 +93,20 @@ export class LessonSocket {
   close(): void {
     this.socket.close();
   }
+}
+
+/**
+ * Opens signed-in lesson sockets on a fixture's server (kept in `sockets` to close) and joins its course's
+ * lesson. `fixture` is read at each call: tests make the fixture in beforeAll, after the driver.
+ */
+export function lessonDriver(fixture: () => OrganisationFixture, sockets: LessonSocket[]) {
+  const connect = async (principal: PrincipalKey) => {
+    const f = fixture();
+    const socket = new LessonSocket(f.t.baseUrl!, (await f.as(principal)).cookieHeader());
+    sockets.push(socket);
+    await socket.connected();
+    return socket;
+  };
+  const join = (socket: LessonSocket) => socket.joinLesson(fixture().ids.courseId);
+  return { connect, join };
 }
