@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'range_too_long',
   /** A list matched more than the server returns at once: narrow it with its filters. */
   'too_many_results',
+  /** 调课/停课 of a lesson already held (or running): the record of what happened stays as it is. */
+  'lesson_already_held',
+  /** A moved or ad hoc lesson would overlap another lesson of the same course. */
+  'lesson_clash',
   'lesson_not_live',
   'lesson_locked',
   'too_many_streams',
@@ -60,6 +64,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   import_invalid: 400,
   range_too_long: 400,
   too_many_results: 400,
+  lesson_already_held: 409,
+  lesson_clash: 409,
   lesson_not_live: 409,
   lesson_locked: 403,
   too_many_streams: 429,

@@ -15,6 +15,11 @@ export function shanghaiDate(instant: Date): string {
   return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The Shanghai wall-clock time ("HH:MM") of an instant. */
+export function shanghaiTime(instant: Date): string {
+  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(11, 16);
+}
+
 /** ISO weekday (1 = Monday … 7 = Sunday) of a Shanghai calendar date. */
 export function isoWeekday(date: string): number {
   const day = new Date(`${date}T00:00:00.000Z`).getUTCDay();

@@ -100,6 +100,15 @@ describe('policy: courses', () => {
     expect(can(pointAdmin, 'course.read', target)).toBe(true);
     expect(can(pointAdmin, 'course.manage', target)).toBe(false);
   });
+
+  it('lets the lead teacher and admins over the host school move, cancel or add a lesson, and nobody else', () => {
+    expect(can(teacher, 'course.reschedule', target)).toBe(true);
+    expect(can(leadAdmin, 'course.reschedule', target)).toBe(true);
+    for (const p of [otherTeacher, assistant, device, student, principal(6, grant('school_admin', { schoolId: 101 }))]) {
+      expect(can(p, 'course.reschedule', target)).toBe(false);
+    }
+    expect(can({ ...teacher, courseOnly: 7 }, 'course.reschedule', target)).toBe(false);
+  });
 });
 
 describe('policy: putting classrooms and people on a course', () => {

@@ -75,6 +75,8 @@ export const ACTIONS = [
   'course.teach',
   'course.join',
   'course.invite_student',
+  /** Move (调课) or cancel (停课) one of the course's lessons, or hold one outside the timetable (临时上课). */
+  'course.reschedule',
   /**
    * Put a classroom or a person on a course: the lead teacher, a receiving classroom, its assistant, an
    * enrolled student. Only what the caller administers herself, so that nobody can pull another unit's
@@ -208,6 +210,9 @@ function courseDecision(principal: Principal, action: Action, course: CourseFact
     case 'course.teach':
       return course.leadTeacherId === principal.userId;
     case 'course.invite_student':
+      return course.leadTeacherId === principal.userId || courseAdmin(principal, course);
+    // The teacher plans her own week; the host school's admins may step in (a teacher off sick).
+    case 'course.reschedule':
       return course.leadTeacherId === principal.userId || courseAdmin(principal, course);
     case 'reports.read':
       return course.leadTeacherId === principal.userId || courseObserver(principal, course);

@@ -4,7 +4,7 @@ import { notFound } from '../core/errors.js';
 import type { Access } from '../core/access.js';
 import { invalidField, rangeTooLong } from '../core/constraints.js';
 import type { Places } from '../organisation/places.js';
-import { expandTimetable } from './schedule.js';
+import { expandTimetable, type SchoolCalendar } from './schedule.js';
 import type { CourseRow, TeachingRepository, TermRow } from './repository.js';
 
 /** The longest window GET /api/me/lessons answers (two months of timetable). */
@@ -57,8 +57,17 @@ export class LessonPlanner {
     if (!course.active) return;
     // A cancelled or already-held lesson at the same time stands for that slot; do not plan it twice.
     const kept = this.repo.keptLessonStarts(course.id, from);
-    const lessons = expandTimetable(this.repo.slotsOf(course.id), term, today).filter((l) => !kept.has(l.startsAt.getTime()));
+    const lessons = expandTimetable(this.repo.slotsOf(course.id), term, today, this.calendar(term.regionId, today, term.endsOn)).filter((l) => !kept.has(l.startsAt.getTime()));
     this.repo.insertLessons(course.id, lessons);
+  }
+
+  /** The region's holidays and make-up working days between two dates, as the timetable expansion reads them. */
+  calendar(regionId: number, fromDate: string, toDate: string): SchoolCalendar {
+    const days = this.repo.calendarDaysBetween(regionId, fromDate, toDate);
+    return {
+      holidays: days.filter((d) => d.kind === 'holiday'),
+      workdays: new Map(days.flatMap((d) => (d.kind === 'workday' && d.followsWeekday !== null ? [[d.startsOn, d.followsWeekday] as const] : []))),
+    };
   }
 
   /**
@@ -113,6 +122,9 @@ export class LessonPlanner {
           startsAt: lesson.startsAt.toISOString(),
           endsAt: lesson.endsAt.toISOString(),
           status: lesson.status,
+          adHoc: lesson.adHoc,
+          movedFrom: lesson.movedFrom?.toISOString() ?? null,
+          changeReason: lesson.changeReason,
           myPart,
           receivingClassrooms: receivers
             .filter((r) => r.courseId === course.id)

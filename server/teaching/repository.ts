@@ -1,7 +1,8 @@
-import { and, asc, eq, gte, inArray, lt, notExists, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, notExists, or, type SQL } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/client.js';
 import {
+  calendarDays,
   classrooms,
   courseReceivers,
   courseStudents,
@@ -24,6 +25,7 @@ export type ClassroomFacts = { id: number; schoolId: number; regionId: number; r
 export type SlotRow = typeof timetableSlots.$inferSelect;
 export type ScheduledLessonRow = typeof scheduledLessons.$inferSelect;
 export type CourseValues = Omit<CourseRow, 'id'>;
+export type CalendarDayRow = typeof calendarDays.$inferSelect;
 /** A grant of a user with the region of its school (school-scoped roles only carry a school). */
 export interface GrantAtSchool {
   role: Role;
@@ -216,8 +218,9 @@ export class TeachingRepository {
   }
 
   /**
-   * Deletes the course's lessons from `from` on that are still only planned: status `scheduled` and no
-   * live lesson session refers to them. Cancelled and held lessons stay as the record of what happened.
+   * Deletes the course's lessons from `from` on that are still only planned: status `scheduled`, from the
+   * timetable as it stands (not moved, not added on the spot) and no lesson session refers to them.
+   * Cancelled, moved, ad hoc and held lessons stay as the record of what happened.
    */
   deletePlannedLessons(courseId: number, from: Date): void {
     this.db
@@ -226,6 +229,8 @@ export class TeachingRepository {
         and(
           eq(scheduledLessons.courseId, courseId),
           eq(scheduledLessons.status, 'scheduled'),
+          eq(scheduledLessons.adHoc, false),
+          isNull(scheduledLessons.movedFrom),
           gte(scheduledLessons.startsAt, from),
           notExists(this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, scheduledLessons.id))),
         ),
@@ -233,14 +238,89 @@ export class TeachingRepository {
       .run();
   }
 
-  /** Start instants (ms) of the course's lessons from `from` on that remain after deletePlannedLessons. */
+  /**
+   * Start instants (ms) from `from` on that the timetable must not plan again after deletePlannedLessons:
+   * the kept lessons' starts, and where a moved lesson used to be (its slot's lesson was moved, not dropped).
+   */
   keptLessonStarts(courseId: number, from: Date): Set<number> {
     const rows = this.db
-      .select({ startsAt: scheduledLessons.startsAt })
+      .select({ startsAt: scheduledLessons.startsAt, movedFrom: scheduledLessons.movedFrom })
       .from(scheduledLessons)
-      .where(and(eq(scheduledLessons.courseId, courseId), gte(scheduledLessons.startsAt, from)))
+      .where(and(eq(scheduledLessons.courseId, courseId), or(gte(scheduledLessons.startsAt, from), and(isNotNull(scheduledLessons.movedFrom), gte(scheduledLessons.movedFrom, from)))))
       .all();
-    return new Set(rows.map((r) => r.startsAt.getTime()));
+    return new Set(rows.flatMap((r) => (r.movedFrom ? [r.startsAt.getTime(), r.movedFrom.getTime()] : [r.startsAt.getTime()])));
+  }
+
+  scheduledLesson(id: number): ScheduledLessonRow | undefined {
+    return this.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, id)).get();
+  }
+
+  updateScheduledLesson(id: number, values: Partial<Pick<ScheduledLessonRow, 'startsAt' | 'endsAt' | 'status' | 'movedFrom' | 'changeReason'>>): void {
+    this.db.update(scheduledLessons).set(values).where(eq(scheduledLessons.id, id)).run();
+  }
+
+  /** Has a lesson session (running or ended) been held for this scheduled lesson? */
+  lessonHeld(id: number): boolean {
+    return this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, id)).limit(1).get() !== undefined;
+  }
+
+  /** The course's lessons (not cancelled, other than `exceptId`) overlapping [startsAt, endsAt). */
+  overlappingLessons(courseId: number, startsAt: Date, endsAt: Date, exceptId = 0): ScheduledLessonRow[] {
+    return this.db
+      .select()
+      .from(scheduledLessons)
+      .where(
+        and(
+          eq(scheduledLessons.courseId, courseId),
+          eq(scheduledLessons.status, 'scheduled'),
+          lt(scheduledLessons.startsAt, endsAt),
+          gt(scheduledLessons.endsAt, startsAt),
+          ne(scheduledLessons.id, exceptId),
+        ),
+      )
+      .all();
+  }
+
+  insertAdHocLesson(courseId: number, startsAt: Date, endsAt: Date): ScheduledLessonRow {
+    return this.db.insert(scheduledLessons).values({ courseId, slotId: null, startsAt, endsAt, adHoc: true }).returning().get();
+  }
+
+  // ---- The region's school calendar ----
+
+  calendarDays(regionId: number): CalendarDayRow[] {
+    return this.db.select().from(calendarDays).where(eq(calendarDays.regionId, regionId)).orderBy(asc(calendarDays.startsOn), asc(calendarDays.id)).all();
+  }
+
+  calendarDay(id: number): CalendarDayRow | undefined {
+    return this.db.select().from(calendarDays).where(eq(calendarDays.id, id)).get();
+  }
+
+  /** The region's entries touching [fromDate, toDate]. */
+  calendarDaysBetween(regionId: number, fromDate: string, toDate: string): CalendarDayRow[] {
+    return this.db
+      .select()
+      .from(calendarDays)
+      .where(and(eq(calendarDays.regionId, regionId), lte(calendarDays.startsOn, toDate), gte(calendarDays.endsOn, fromDate)))
+      .all();
+  }
+
+  insertCalendarDay(values: Omit<CalendarDayRow, 'id'>): CalendarDayRow {
+    return this.db.insert(calendarDays).values(values).returning().get();
+  }
+
+  deleteCalendarDay(id: number): void {
+    this.db.delete(calendarDays).where(eq(calendarDays.id, id)).run();
+  }
+
+  /** Active courses of the region's terms (to re-plan them when its calendar changes). */
+  activeCoursesOfRegion(regionId: number): CourseRow[] {
+    return this.db
+      .select({ course: courses })
+      .from(courses)
+      .innerJoin(terms, eq(terms.id, courses.termId))
+      .where(and(eq(terms.regionId, regionId), eq(courses.active, true)))
+      .all()
+      .map((r) => r.course);
   }
 
   insertLessons(courseId: number, lessons: ReadonlyArray<{ slotId: number; startsAt: Date; endsAt: Date }>): void {

@@ -1,10 +1,16 @@
 import { Type } from 'typebox';
 import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
 import {
+  AdHocLessonCreate,
+  CalendarDay,
+  CalendarDayCreate,
+  CalendarDays,
   Course,
   CourseCreate,
   CourseListQuery,
   CourseUpdate,
+  LessonCancel,
+  LessonMove,
   MyLessons,
   MyLessonsQuery,
   Term,
@@ -27,6 +33,7 @@ const tags = ['teaching'];
 export default async function teachingRoutes(app: TongkeApp) {
   const { db, places } = app.tongke;
   const service = new TeachingService(db, places);
+  const changes = service.changes;
   requireSignIn(app);
 
   // ---- Terms ----
@@ -77,6 +84,58 @@ export default async function teachingRoutes(app: TongkeApp) {
       return service.planner.replaceTimetable(request.params.id, request.body.slots);
     },
   );
+
+  // ---- Changing one lesson (调课, 停课, 临时上课): the lead teacher, or admins over the host school ----
+  const lessonCourse = (scheduledLessonId: number) => ({ kind: 'course' as const, course: places.course(changes.courseOf(scheduledLessonId)) });
+  app.post(
+    '/api/scheduled-lessons/:id/move',
+    { schema: { tags, params: IdParams, body: LessonMove, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      app.authorize(request, 'course.reschedule', lessonCourse(request.params.id));
+      changes.move(request.params.id, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/scheduled-lessons/:id/cancel',
+    { schema: { tags, params: IdParams, body: LessonCancel, response: { 204: Type.Null(), ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      app.authorize(request, 'course.reschedule', lessonCourse(request.params.id));
+      changes.cancel(request.params.id, request.body);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/courses/:id/ad-hoc-lessons',
+    { schema: { tags, params: IdParams, body: AdHocLessonCreate, response: { 201: Type.Object({ id: Type.Integer() }), ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      app.authorize(request, 'course.reschedule', { kind: 'course', course: places.course(request.params.id) });
+      return reply.code(201).send({ id: changes.addAdHoc(request.params.id, request.body) });
+    },
+  );
+
+  // ---- The region's school calendar (节假日, 调休补课日): read with the terms, managed by the region ----
+  app.get('/api/regions/:id/calendar-days', { schema: { tags, params: IdParams, response: { 200: CalendarDays, ...ERROR_RESPONSES } } }, async (request) => {
+    app.authorize(request, 'term.read', places.regionTarget(request.params.id));
+    return { days: changes.calendar(request.params.id) };
+  });
+
+  app.post(
+    '/api/regions/:id/calendar-days',
+    { schema: { tags, params: IdParams, body: CalendarDayCreate, response: { 201: CalendarDay, ...ERROR_RESPONSES } } },
+    async (request, reply) => {
+      app.authorize(request, 'term.manage', { kind: 'region', place: places.region(request.params.id) });
+      return reply.code(201).send(changes.addCalendarDay(request.params.id, request.body));
+    },
+  );
+
+  app.delete('/api/calendar-days/:id', { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...ERROR_RESPONSES } } }, async (request, reply) => {
+    app.authorize(request, 'term.manage', { kind: 'region', place: places.region(changes.regionOfCalendarDay(request.params.id)) });
+    changes.deleteCalendarDay(request.params.id);
+    return reply.code(204).send(null);
+  });
 
   // ---- My lessons ----
   app.get('/api/me/lessons', { schema: { tags, querystring: MyLessonsQuery, response: { 200: MyLessons, ...ERROR_RESPONSES } } }, async (request) =>

@@ -29,4 +29,16 @@ describe('expandTimetable', () => {
     expect(shanghaiDate(lesson!.startsAt)).toBe('2026-09-01');
     expect(shanghaiWeekStart(lesson!.startsAt)).toBe('2026-08-31');
   });
+
+  it('has no lessons on a holiday and follows the named weekday on a make-up working day', () => {
+    // National Day week 2026: 1–7 Oct off; Sunday 27 Sep and Saturday 10 Oct are worked (as Monday / Wednesday).
+    const autumn = { startsOn: '2026-09-21', endsOn: '2026-10-12' };
+    const slots = [
+      { id: 1, weekday: 1, startsAt: '08:00', endsAt: '08:40' },
+      { id: 2, weekday: 3, startsAt: '09:00', endsAt: '09:40' },
+    ];
+    const calendar = { holidays: [{ startsOn: '2026-10-01', endsOn: '2026-10-07' }], workdays: new Map([['2026-09-27', 1], ['2026-10-10', 3]]) };
+    const dates = expandTimetable(slots, autumn, autumn.startsOn, calendar).map((l) => `${l.slotId}@${shanghaiDate(l.startsAt)}`);
+    expect(dates).toEqual(['1@2026-09-21', '2@2026-09-23', '1@2026-09-27', '1@2026-09-28', '2@2026-09-30', '2@2026-10-10', '1@2026-10-12']);
+  });
 });

@@ -8,6 +8,7 @@ import { groupBy } from '../core/lists.js';
 import type { PolicyTarget } from '../policy/policy.js';
 import { authorizeAssignments, checkCourse, type CoursePlan } from './course-rules.js';
 import { LessonPlanner } from './lessons.js';
+import { LessonChanges } from './lesson-changes.js';
 import { TeachingRepository, type CourseRow, type TermRow } from './repository.js';
 
 /** A course list longer than this is not read by anyone: the caller filters by term or school instead. */
@@ -28,6 +29,7 @@ const termView = (t: TermRow): Term => ({ id: t.id, regionId: t.regionId, name: 
 export class TeachingService {
   readonly #repo: TeachingRepository;
   readonly planner: LessonPlanner;
+  readonly changes: LessonChanges;
 
   constructor(
     db: TongkeDb,
@@ -35,6 +37,7 @@ export class TeachingService {
   ) {
     this.#repo = new TeachingRepository(db);
     this.planner = new LessonPlanner(this.#repo, places);
+    this.changes = new LessonChanges(this.#repo, this.planner);
   }
 
   // ---- Terms ----

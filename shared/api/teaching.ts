@@ -104,6 +104,12 @@ export const ScheduledLessonView = Type.Object({
   startsAt: Type.String({ format: 'date-time' }),
   endsAt: Type.String({ format: 'date-time' }),
   status: Type.Enum(['scheduled', 'cancelled']),
+  /** 临时上课: added on the spot, outside the timetable. */
+  adHoc: Type.Boolean(),
+  /** 调课: where the timetable had it before it was moved (null when it was not moved). */
+  movedFrom: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  /** Why it was moved or cancelled. */
+  changeReason: Type.Union([Type.String(), Type.Null()]),
   /** How I take part: teaching it, receiving it in a classroom, as a student, or watching as an admin. */
   myPart: Type.Enum(['lead_teacher', 'assistant_teacher', 'receiving_classroom', 'student']),
   receivingClassrooms: Type.Array(Type.Object({ classroomId: Type.Integer(), name: Type.String(), schoolName: Type.String() })),
@@ -111,3 +117,48 @@ export const ScheduledLessonView = Type.Object({
 export type ScheduledLessonView = Static<typeof ScheduledLessonView>;
 export const MyLessons = Type.Object({ lessons: Type.Array(ScheduledLessonView) });
 export type MyLessons = Static<typeof MyLessons>;
+
+// ---- Changing one lesson: 调课, 停课, 临时上课 ----
+const Reason = Type.String({ minLength: 1, maxLength: 200 });
+/** POST /api/scheduled-lessons/:id/move — 调课: the lesson takes place on another date/time (same course). */
+export const LessonMove = Type.Object(
+  { date: DateOnly, startsAt: WallTime, endsAt: WallTime, reason: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: false },
+);
+export type LessonMove = Static<typeof LessonMove>;
+/** POST /api/scheduled-lessons/:id/cancel — 停课, with the reason the classrooms and students will read. */
+export const LessonCancel = Type.Object({ reason: Reason }, { additionalProperties: false });
+export type LessonCancel = Static<typeof LessonCancel>;
+/** POST /api/courses/:id/ad-hoc-lessons — 临时上课: a lesson of the course from now, lasting `minutes`. */
+export const AdHocLessonCreate = Type.Object({ minutes: Type.Integer({ minimum: 10, maximum: 240 }) }, { additionalProperties: false });
+export type AdHocLessonCreate = Static<typeof AdHocLessonCreate>;
+
+// ---- The region's school calendar ----
+/** 节假日 (holiday: a date range off) or 调休补课日 (workday: one date following another weekday's timetable). */
+export const CalendarDay = Type.Object({
+  id: Type.Integer(),
+  regionId: Type.Integer(),
+  kind: Type.Enum(['holiday', 'workday']),
+  name: Type.String(),
+  startsOn: DateOnly,
+  endsOn: DateOnly,
+  followsWeekday: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type CalendarDay = Static<typeof CalendarDay>;
+export const CalendarDays = Type.Object({ days: Type.Array(CalendarDay) });
+export type CalendarDays = Static<typeof CalendarDays>;
+/**
+ * POST /api/regions/:id/calendar-days. A holiday covers startsOn…endsOn; a workday is one date
+ * (endsOn = startsOn) and names the weekday (1 = Monday … 5 = Friday) whose timetable it follows.
+ */
+export const CalendarDayCreate = Type.Object(
+  {
+    kind: Type.Enum(['holiday', 'workday']),
+    name: Name(),
+    startsOn: DateOnly,
+    endsOn: DateOnly,
+    followsWeekday: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+  },
+  { additionalProperties: false },
+);
+export type CalendarDayCreate = Static<typeof CalendarDayCreate>;

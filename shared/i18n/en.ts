@@ -21,6 +21,8 @@ export const en: SharedMessages = {
     username_reserved: 'User names of the form classroom-<number> are kept for classroom devices. Please choose another.',
     import_invalid: 'The import file has errors; nothing was imported.',
     too_many_results: 'Too many results (more than {{max}}); please filter by term, school or similar.',
+    lesson_already_held: 'This lesson has already been held (or is running); it can no longer be moved or cancelled.',
+    lesson_clash: 'This time overlaps another lesson of the same course ({{time}}); please choose another time.',
     range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',

@@ -19,6 +19,8 @@ export const zhCN = {
     username_reserved: '以 classroom- 加数字开头的用户名留给接收教室终端使用，请换一个用户名。',
     import_invalid: '导入文件有错误，没有导入任何数据。',
     too_many_results: '符合条件的结果太多（超过 {{max}} 条），请按学期、学校等条件筛选后再查看。',
+    lesson_already_held: '这节课已经上过（或正在上），不能再调课或停课。',
+    lesson_clash: '这个时间和本课程的另一节课（{{time}}）冲突，请换一个时间。',
     range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lessonSessions } from '../../server/db/schema/index.js';
+import { and, eq } from 'drizzle-orm';
+import { calendarDays, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
+import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
   ADMINS,
@@ -160,6 +162,53 @@ const ROUTES: RouteCase[] = [
     },
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
   },
+  // 调课 / 停课 / 临时上课: each call gets a lesson of its own, days apart, so that no call clashes with another.
+  {
+    route: 'POST /api/scheduled-lessons/:id/move',
+    call: (f, n) => {
+      const { id, date, hour } = plannedLesson(f, n);
+      const later = String(hour + 9).padStart(2, '0');
+      return { method: 'POST', url: `/api/scheduled-lessons/${id}/move`, body: { date, startsAt: `${later}:00`, endsAt: `${later}:40`, reason: '调课' } };
+    },
+    allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
+    success: 204,
+  },
+  {
+    route: 'POST /api/scheduled-lessons/:id/cancel',
+    call: (f, n) => ({ method: 'POST', url: `/api/scheduled-lessons/${plannedLesson(f, n).id}/cancel`, body: { reason: '停课' } }),
+    allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
+    success: 204,
+  },
+  {
+    route: 'POST /api/courses/:id/ad-hoc-lessons',
+    call: (f) => {
+      // One ad hoc lesson at a time: the previous allowed caller's would clash with this one.
+      f.db.delete(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), eq(scheduledLessons.adHoc, true))).run();
+      return { method: 'POST', url: `/api/courses/${f.ids.courseId}/ad-hoc-lessons`, body: { minutes: 40 } };
+    },
+    allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
+    success: 201,
+  },
+  { route: 'GET /api/regions/:id/calendar-days', call: (f) => ({ method: 'GET', url: `/api/regions/${f.ids.regionId}/calendar-days` }), allowed: ADMINS.filter((p) => p !== 'other_region_admin') },
+  {
+    route: 'POST /api/regions/:id/calendar-days',
+    call: (f, n) => {
+      const day = addDays('2030-01-01', n * 2);
+      return { method: 'POST', url: `/api/regions/${f.ids.regionId}/calendar-days`, body: { kind: 'holiday', name: `假期${n}`, startsOn: day, endsOn: day } };
+    },
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'DELETE /api/calendar-days/:id',
+    call: (f, n) => {
+      const day = addDays('2031-01-01', n * 2);
+      const id = f.db.insert(calendarDays).values({ regionId: f.ids.regionId, kind: 'holiday', name: `删除${n}`, startsOn: day, endsOn: day }).returning().get().id;
+      return { method: 'DELETE', url: `/api/calendar-days/${id}` };
+    },
+    allowed: REGION_MANAGERS,
+    success: 204,
+  },
   { route: 'GET /api/me/lessons', call: () => ({ method: 'GET', url: '/api/me/lessons?from=2026-09-01T00:00:00%2B08:00&to=2026-09-15T00:00:00%2B08:00' }), allowed: SIGNED_IN },
 
   // ---- Ids in bodies that point outside the caller's reach: one case per referenced id field ----
@@ -249,3 +298,19 @@ describe('authorization matrix', () => {
     expect({ status: res.statusCode, body: res.statusCode === status ? undefined : res.body }).toEqual({ status, body: undefined });
   });
 });
+
+/**
+ * A planned lesson of the fixture's course of its own, for a case that moves or cancels it: a distinct
+ * (date, hour) per `n` within the next half year, between 06:00 and 12:40 (moves go 9 hours later).
+ */
+function plannedLesson(f: OrganisationFixture, n: number): { id: number; date: string; hour: number } {
+  const date = addDays(shanghaiDate(new Date()), 10 + (n % 180));
+  const hour = 6 + (Math.floor(n / 180) % 7);
+  const at = String(hour).padStart(2, '0');
+  const id = f.db
+    .insert(scheduledLessons)
+    .values({ courseId: f.ids.courseId, slotId: null, startsAt: shanghaiInstant(date, `${at}:00`), endsAt: shanghaiInstant(date, `${at}:40`) })
+    .returning()
+    .get().id;
+  return { id, date, hour };
+}

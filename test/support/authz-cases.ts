@@ -18,7 +18,7 @@ export interface RouteCase {
   call(f: OrganisationFixture, n: number): Call | Promise<Call>;
   allowed: readonly PrincipalKey[];
   /** What the allowed principals get (default 200); 400 for a body that is refused whoever sends it. */
-  success?: 200 | 201 | 400;
+  success?: 200 | 201 | 204 | 400;
 }
 
 export const ADMINS: readonly PrincipalKey[] = ['system_admin', 'region_admin', 'other_region_admin', 'group_admin', 'other_group_admin', 'school_admin', 'other_school_admin'];

@@ -84,6 +84,12 @@ export const scheduledLessons = sqliteTable(
     startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
     endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
     status: text('status', { enum: SCHEDULED_LESSON_STATUSES }).notNull().default('scheduled'),
+    /** 临时上课: planned on the spot, outside the timetable; re-planning the timetable leaves it alone. */
+    adHoc: integer('ad_hoc', { mode: 'boolean' }).notNull().default(false),
+    /** 调课: where the timetable had put it before it was moved; re-planning leaves a moved lesson where it is. */
+    movedFrom: integer('moved_from', { mode: 'timestamp_ms' }),
+    /** Why it was moved or cancelled (停课 needs one), shown to the classrooms and students. */
+    changeReason: text('change_reason'),
   },
   (t) => [
     index('scheduled_lessons_course_time_idx').on(t.courseId, t.startsAt),
@@ -113,4 +119,26 @@ export const lessonSessions = sqliteTable(
     evidenceIncomplete: integer('evidence_incomplete', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('lesson_sessions_course_time_idx').on(t.courseId, t.startedAt), index('lesson_sessions_time_idx').on(t.startedAt)],
+);
+
+export const CALENDAR_DAY_KINDS = ['holiday', 'workday'] as const;
+export type CalendarDayKind = (typeof CALENDAR_DAY_KINDS)[number];
+
+/**
+ * A region's school calendar exceptions: a holiday (节假日, a date range with no lessons) or a make-up
+ * working day (调休补课日, one date — usually a weekend — that follows another weekday's timetable).
+ */
+export const calendarDays = sqliteTable(
+  'calendar_days',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    regionId: integer('region_id').notNull().references(() => regions.id),
+    kind: text('kind', { enum: CALENDAR_DAY_KINDS }).notNull(),
+    name: text('name').notNull(),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    /** For a workday: the ISO weekday (1 = Monday) whose timetable it follows. */
+    followsWeekday: integer('follows_weekday'),
+  },
+  (t) => [index('calendar_days_region_idx').on(t.regionId, t.startsOn)],
 );
