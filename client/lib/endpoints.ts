@@ -19,9 +19,15 @@ import type {
 } from '../../shared/api/organisation.js';
 import type { RoleGrantInput, SetupBody, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../shared/api/people.js';
 import type {
+  AdHocLessonCreate,
+  CalendarDay,
+  CalendarDayCreate,
+  CalendarDays,
   Course,
   CourseCreate,
   CourseUpdate,
+  LessonCancel,
+  LessonMove,
   MyLessons,
   Term,
   TermCreate,
@@ -100,5 +106,14 @@ export class TongkeApi {
   revokeStudentLink = (courseId: number, linkId: number) => this.http.delete<Ok>(`/api/courses/${courseId}/student-links/${linkId}`);
   /** Lessons live now in courses I may see ("live now" on home pages). */
   liveLessons = () => this.http.get<LiveLessons>('/api/lessons/live');
+  /** 调课: move one lesson to another Shanghai date and time. */
+  moveLesson = (id: number, body: LessonMove) => this.http.post<null>(`/api/scheduled-lessons/${id}/move`, body);
+  /** 停课: cancel one lesson, with the reason the classrooms read. */
+  cancelLesson = (id: number, body: LessonCancel) => this.http.post<null>(`/api/scheduled-lessons/${id}/cancel`, body);
+  /** 临时上课: a lesson of the course from now on, outside the timetable. */
+  addAdHocLesson = (courseId: number, body: AdHocLessonCreate) => this.http.post<{ id: number }>(`/api/courses/${courseId}/ad-hoc-lessons`, body);
+  calendarDays = (regionId: number) => this.http.get<CalendarDays>(`/api/regions/${regionId}/calendar-days`);
+  addCalendarDay = (regionId: number, body: CalendarDayCreate) => this.http.post<CalendarDay>(`/api/regions/${regionId}/calendar-days`, body);
+  deleteCalendarDay = (id: number) => this.http.delete<null>(`/api/calendar-days/${id}`);
   myLessons = (from: Date, to: Date) => this.http.get<MyLessons>('/api/me/lessons', { from: from.toISOString(), to: to.toISOString() });
 }

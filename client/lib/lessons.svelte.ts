@@ -5,6 +5,12 @@ import type { TongkeApi } from './endpoints.js';
 
 export type LessonPart = ScheduledLessonView['myPart'];
 
+/**
+ * How often home pages re-read their lessons: a lesson moved or cancelled (调课/停课) reaches the
+ * classrooms and students within this, without a reload. One small query per home.
+ */
+export const LESSONS_POLL_MS = 15_000;
+
 /** A lesson can be started or joined from this long before it begins. */
 export const JOIN_OPENS_BEFORE_MS = 15 * 60_000;
 
@@ -115,26 +121,35 @@ export class MyLessonsManager {
     };
   }
 
-  /** Today's lessons (Shanghai calendar). */
-  today(now: number): ScheduledLessonView[] {
-    const today = shanghaiDate(new Date(now));
-    return this.lessons.filter((lesson) => shanghaiDate(new Date(lesson.startsAt)) === today);
+  /** Today's lessons (Shanghai calendar), with any lesson live now whatever its timetabled day. */
+  today(now: number, liveIds: ReadonlySet<number> = new Set()): ScheduledLessonView[] {
+    return lessonDays(this.lessons, now, liveIds).today;
   }
 
-  /** Lessons after today, by day. */
-  laterDays(now: number): LessonDay[] {
-    const today = shanghaiDate(new Date(now));
-    const days = new Map<string, ScheduledLessonView[]>();
-    for (const lesson of this.lessons) {
-      const date = shanghaiDate(new Date(lesson.startsAt));
-      if (date <= today) continue;
-      days.set(date, [...(days.get(date) ?? []), lesson]);
-    }
-    return [...days].map(([date, lessons]) => ({ date, lessons }));
+  /** Lessons after today, by day (a lesson live now is under today, not its timetabled day). */
+  laterDays(now: number, liveIds: ReadonlySet<number> = new Set()): LessonDay[] {
+    return lessonDays(this.lessons, now, liveIds).later;
   }
 
   /** The lesson running now, else the next one to start; cancelled lessons are skipped. */
   next(now: number): ScheduledLessonView | null {
     return this.lessons.find((lesson) => lesson.status !== 'cancelled' && Date.parse(lesson.endsAt) > now) ?? null;
   }
+}
+
+/**
+ * Splits lessons (by start) into today's and later days' (Shanghai calendar). A lesson the teacher is
+ * giving now belongs to today even when the timetable had it on another day: started on a Sunday, the
+ * Monday lesson it stands for must not be listed under Monday as running.
+ */
+export function lessonDays(lessons: readonly ScheduledLessonView[], now: number, liveIds: ReadonlySet<number>): { today: ScheduledLessonView[]; later: LessonDay[] } {
+  const todayDate = shanghaiDate(new Date(now));
+  const today: ScheduledLessonView[] = [];
+  const days = new Map<string, ScheduledLessonView[]>();
+  for (const lesson of lessons) {
+    const date = shanghaiDate(new Date(lesson.startsAt));
+    if (date === todayDate || liveIds.has(lesson.id)) today.push(lesson);
+    else if (date > todayDate) days.set(date, [...(days.get(date) ?? []), lesson]);
+  }
+  return { today, later: [...days].map(([date, lessons]) => ({ date, lessons })) };
 }
