@@ -19,6 +19,7 @@ import type {
 } from '../../shared/api/organisation.js';
 import type { RoleGrantInput, SetupBody, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../shared/api/people.js';
 import type {
+  AdHocLesson,
   AdHocLessonCreate,
   CalendarDay,
   CalendarDayCreate,
@@ -111,7 +112,7 @@ export class TongkeApi {
   /** 停课: cancel one lesson, with the reason the classrooms read. */
   cancelLesson = (id: number, body: LessonCancel) => this.http.post<null>(`/api/scheduled-lessons/${id}/cancel`, body);
   /** 临时上课: a lesson of the course from now on, outside the timetable. */
-  addAdHocLesson = (courseId: number, body: AdHocLessonCreate) => this.http.post<{ id: number }>(`/api/courses/${courseId}/ad-hoc-lessons`, body);
+  addAdHocLesson = (courseId: number, body: AdHocLessonCreate) => this.http.post<AdHocLesson>(`/api/courses/${courseId}/ad-hoc-lessons`, body);
   calendarDays = (regionId: number) => this.http.get<CalendarDays>(`/api/regions/${regionId}/calendar-days`);
   addCalendarDay = (regionId: number, body: CalendarDayCreate) => this.http.post<CalendarDay>(`/api/regions/${regionId}/calendar-days`, body);
   deleteCalendarDay = (id: number) => this.http.delete<null>(`/api/calendar-days/${id}`);

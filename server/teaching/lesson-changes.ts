@@ -63,8 +63,12 @@ export class LessonChanges {
     this.repo.updateScheduledLesson(id, { status: 'cancelled', changeReason: reason });
   }
 
-  /** 临时上课: a lesson of the course from now on, outside the timetable; returns its id (the teacher starts it at once). */
-  addAdHoc(courseId: number, body: AdHocLessonCreate, now = new Date()): number {
+  /**
+   * 临时上课: a lesson of the course from now on, outside the timetable, for the teacher to start at once.
+   * When a lesson of the course already falls in that time (the slot is now, or about to come), that is
+   * the lesson she means: it is returned rather than a second one made beside it.
+   */
+  addAdHoc(courseId: number, body: AdHocLessonCreate, now = new Date()): { id: number; created: boolean } {
     const course = this.repo.course(courseId);
     if (!course) throw notFound();
     if (!course.active) throw invalidField('/courseId', 'the course is deactivated');
@@ -72,8 +76,9 @@ export class LessonChanges {
     const startsAt = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
     const endsAt = new Date(startsAt.getTime() + body.minutes * 60_000);
     return this.repo.transaction(() => {
-      this.#noClash(courseId, startsAt, endsAt);
-      return this.repo.insertAdHocLesson(courseId, startsAt, endsAt).id;
+      const [current] = this.repo.overlappingLessons(courseId, startsAt, endsAt);
+      if (current) return { id: current.id, created: false };
+      return { id: this.repo.insertAdHocLesson(courseId, startsAt, endsAt).id, created: true };
     });
   }
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
 import {
+  AdHocLesson,
   AdHocLessonCreate,
   CalendarDay,
   CalendarDayCreate,
@@ -109,10 +110,10 @@ export default async function teachingRoutes(app: TongkeApp) {
 
   app.post(
     '/api/courses/:id/ad-hoc-lessons',
-    { schema: { tags, params: IdParams, body: AdHocLessonCreate, response: { 201: Type.Object({ id: Type.Integer() }), ...ERROR_RESPONSES } } },
-    async (request, reply) => {
+    { schema: { tags, params: IdParams, body: AdHocLessonCreate, response: { 200: AdHocLesson, ...ERROR_RESPONSES } } },
+    async (request) => {
       app.authorize(request, 'course.reschedule', { kind: 'course', course: places.course(request.params.id) });
-      return reply.code(201).send({ id: changes.addAdHoc(request.params.id, request.body) });
+      return changes.addAdHoc(request.params.id, request.body);
     },
   );
 

@@ -132,6 +132,9 @@ export type LessonCancel = Static<typeof LessonCancel>;
 /** POST /api/courses/:id/ad-hoc-lessons — 临时上课: a lesson of the course from now, lasting `minutes`. */
 export const AdHocLessonCreate = Type.Object({ minutes: Type.Integer({ minimum: 10, maximum: 240 }) }, { additionalProperties: false });
 export type AdHocLessonCreate = Static<typeof AdHocLessonCreate>;
+/** The lesson to start: made now (`created`), or the course's lesson that already falls in that time. */
+export const AdHocLesson = Type.Object({ id: Type.Integer(), created: Type.Boolean() });
+export type AdHocLesson = Static<typeof AdHocLesson>;
 
 // ---- The region's school calendar ----
 /** 节假日 (holiday: a date range off) or 调休补课日 (workday: one date following another weekday's timetable). */
