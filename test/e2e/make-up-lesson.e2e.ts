@@ -10,8 +10,9 @@ const ROOM = 'room.yangliu';
 const HOME_SEES_CHANGE_MS = 30_000;
 
 /** A mark on the window: still there later means the page was not reloaded in between. */
-const markPage = (page: Page) => page.evaluate(() => Object.assign(window, { __notReloaded: true }));
-const stillSamePage = (page: Page) => page.evaluate(() => (window as unknown as { __notReloaded?: boolean }).__notReloaded === true);
+// Strings, not functions: the test code is typed for Node, where there is no `window`.
+const markPage = (page: Page) => page.evaluate('window.__notReloaded = true');
+const stillSamePage = async (page: Page) => (await page.evaluate('window.__notReloaded === true')) === true;
 
 describe('lessons outside the timetable: 临时上课 and 停课', () => {
   const browser = useBrowser();
