@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { MyLessons } from '../../shared/api/teaching.js';
+import { shanghaiDate, shanghaiTime } from '../../shared/time.js';
 import { login, useBrowser, visible } from './browser.js';
 import { courseIdOf, participantIdOf, snapshot, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
@@ -9,15 +11,15 @@ const ROOM = 'room.yangliu';
 /** Homes re-read their lessons every 15 s (LESSONS_POLL_MS) and ask what is live every 10 s. */
 const HOME_SEES_CHANGE_MS = 30_000;
 
-/** A mark on the window: still there later means the page was not reloaded in between. */
-// Strings, not functions: the test code is typed for Node, where there is no `window`.
+// A mark on the window: still there later means the page was not reloaded in between. (Strings, not
+// functions: the test code is typed for Node, where there is no `window`.)
 const markPage = (page: Page) => page.evaluate('window.__notReloaded = true');
 const stillSamePage = async (page: Page) => (await page.evaluate('window.__notReloaded === true')) === true;
 
-describe('lessons outside the timetable: 临时上课 and 停课', () => {
+describe('lessons outside the timetable: 调课, 停课 and 临时上课', () => {
   const browser = useBrowser();
 
-  it('a teacher starts an extra lesson whatever the hour; the classroom home offers it live without a reload; a cancelled lesson shows 已停课', async () => {
+  it('a lesson moved to now waits for the teacher; cancelled it shows 已停课; an extra lesson started at any hour is offered live — all without a reload', async () => {
     // ---- the receiving classroom's screen is already open ----
     const room = await browser.newUser();
     await login(room.page, ROOM);
@@ -25,10 +27,44 @@ describe('lessons outside the timetable: 临时上课 and 停课', () => {
     const courseId = await courseIdOf(room.page, 'english', 'receiving_classroom');
     await markPage(room.page);
 
-    // ---- 临时上课: from the teacher's home, no timetable slot needed ----
     const teacher = await browser.newUser();
     await login(teacher.page, TEACHER);
     await visible(teacher.page.getByTestId('home-teacher'));
+
+    // ---- 调课: the course's next lesson moved to right now (through the API, as the dialog sends it) ----
+    const now = new Date();
+    const later = new Date(now.getTime() + 30 * 60_000);
+    const from = new Date(now.getTime() - 86_400_000).toISOString();
+    const to = new Date(now.getTime() + 14 * 86_400_000).toISOString();
+    const mine = (await (await teacher.page.request.get('/api/me/lessons', { params: { from, to } })).json()) as MyLessons;
+    const next = mine.lessons.find((l) => l.courseId === courseId && l.status === 'scheduled' && Date.parse(l.startsAt) > now.getTime());
+    expect(next).toBeDefined();
+    const csrf = ((await (await teacher.page.request.get('/api/auth/csrf')).json()) as { token: string }).token;
+    const moved = await teacher.page.request.post(`/api/scheduled-lessons/${next!.id}/move`, {
+      data: {
+        date: shanghaiDate(now),
+        startsAt: shanghaiTime(new Date(now.getTime() - 60_000)),
+        endsAt: shanghaiDate(later) === shanghaiDate(now) ? shanghaiTime(later) : '23:59',
+        reason: '提前上课',
+      },
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(moved.status(), await moved.text()).toBe(204);
+    // Its hour has come, but the teacher has not started: the screen waits, it does not claim 正在上课.
+    await expect.poll(() => room.page.getByTestId('next-title').innerText(), { timeout: HOME_SEES_CHANGE_MS }).toContain('等待老师开始上课');
+
+    // ---- 停课 of that lesson from the teacher's home, with a reason ----
+    await teacher.page.reload();
+    const card = teacher.page.locator(`[data-testid="lesson-item"][data-lesson-id="${next!.id}"]`);
+    await (await visible(card.getByTestId('lesson-cancel'))).click();
+    await teacher.page.getByTestId('lesson-change-reason').fill('全县教研活动');
+    await teacher.page.getByTestId('lesson-change-submit').click();
+    await visible(card.getByTestId('lesson-cancelled'));
+    await visible(room.page.getByTestId('lesson-cancelled'), HOME_SEES_CHANGE_MS);
+    expect(await room.page.getByTestId('home-classroom').innerText()).toContain('全县教研活动');
+    await snapshot(room.page, 'home-cancelled');
+
+    // ---- 临时上课: from the teacher's home, no timetable slot needed ----
     await teacher.page.getByTestId('ad-hoc-start').click();
     await visible(teacher.page.getByTestId('ad-hoc-form'));
     await teacher.page.getByTestId('ad-hoc-course').selectOption(String(courseId));
@@ -39,7 +75,7 @@ describe('lessons outside the timetable: 临时上课 and 停课', () => {
     await start.click();
     await participantIdOf(teacher.page);
 
-    // ---- the classroom's home offers it at once, as running, without being reloaded ----
+    // ---- the classroom's home offers it at once, as running ----
     const join = room.page.getByTestId('join-button');
     await expect
       .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: HOME_SEES_CHANGE_MS })
@@ -49,24 +85,9 @@ describe('lessons outside the timetable: 临时上课 and 停课', () => {
     expect(await stillSamePage(room.page)).toBe(true);
     await snapshot(room.page, 'home-ad-hoc-live');
 
-    // ---- 下课, then 停课 of the course's next timetabled lesson, with a reason ----
+    // ---- 下课 ----
     await teacher.page.getByTestId('lesson-end').click();
     await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
     await visible(teacher.page.getByTestId('lesson-ended'));
-    await teacher.page.goto('/');
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const cancellable = teacher.page.locator(`[data-testid="lesson-item"][data-course-id="${courseId}"]`).filter({ has: teacher.page.getByTestId('lesson-cancel') }).first();
-    const card = teacher.page.locator(`[data-testid="lesson-item"][data-lesson-id="${await (await visible(cancellable)).getAttribute('data-lesson-id')}"]`);
-    await card.getByTestId('lesson-cancel').click();
-    await teacher.page.getByTestId('lesson-change-reason').fill('全县教研活动');
-    await teacher.page.getByTestId('lesson-change-submit').click();
-    await visible(card.getByTestId('lesson-cancelled'));
-
-    // ---- the classroom's home shows it as cancelled, with the reason, still without a reload ----
-    const cancelled = room.page.getByTestId('lesson-cancelled');
-    await visible(cancelled, HOME_SEES_CHANGE_MS);
-    expect(await room.page.getByTestId('home-classroom').innerText()).toContain('全县教研活动');
-    expect(await stillSamePage(room.page)).toBe(true);
-    await snapshot(room.page, 'home-cancelled');
   });
 });
