@@ -1,0 +1,1 @@
+ALTER TABLE `region_targets` ADD `applies_to` text DEFAULT '["teaching_point"]' NOT NULL;
