@@ -6,7 +6,8 @@ import { login, useBrowser, visible } from './browser.js';
 /*
  * The county officer's dashboard on the laptop a county office has: 1366 × 768. The per-school table shows
  * all its columns (it fits, or scrolls sideways with the school column kept in view), the subject heatmap
- * names every subject and every school in full, and the routine-use headline says what it counts.
+ * names every subject and every school in full, and the routine-use headline (and the printed evidence)
+ * says what it counts.
  */
 describe('the county dashboard at 1366 × 768', () => {
   const browser = useBrowser();
@@ -55,5 +56,9 @@ describe('the county dashboard at 1366 × 768', () => {
     const points = indicators.summary.routineUseByKind.find((k) => k.groupRole === 'teaching_point')!;
     expect(points.schools).toBeGreaterThanOrEqual(6);
     expect(await county.page.getByTestId('usage-routine-use').innerText()).toBe(`教学点 ${points.routineUse}/${points.schools} 达标`);
+
+    // ---- and the printed evidence (A4) repeats the same words, not a bare count ----
+    await county.page.goto(`/reports/evidence/${regionId}`);
+    expect(await (await visible(county.page.getByTestId('evidence-routine-use'))).innerText()).toBe(`教学点 ${points.routineUse}/${points.schools} 达标`);
   });
 });
