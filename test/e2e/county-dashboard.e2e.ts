@@ -28,10 +28,10 @@ describe('the county dashboard at 1366 × 768', () => {
       return {
         scrollWidth: wrap.scrollWidth,
         clientWidth: wrap.clientWidth,
-        firstColumnSticky: getComputedStyle(first).position === 'sticky',
-        headers: [...table.querySelectorAll('thead th')].map((th) => ({ text: (th as HTMLElement).innerText, width: th.getBoundingClientRect().width })),
+        firstColumnSticky: table.ownerDocument.defaultView!.getComputedStyle(first).position === 'sticky',
+        headers: [...table.querySelectorAll('thead th')].map((th) => ({ text: th.textContent ?? '', width: th.getBoundingClientRect().width })),
         wrapRight: wrap.getBoundingClientRect().right,
-        pageScrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        pageScrolls: table.ownerDocument.documentElement.scrollWidth > table.ownerDocument.documentElement.clientWidth,
       };
     });
     expect(layout.headers).toHaveLength(11);
