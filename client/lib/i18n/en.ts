@@ -571,7 +571,7 @@ export const en: ClientMessages = {
       scheduled: 'Timetabled',
       hours: 'Hours received',
       lessons: 'Lessons',
-      lessonsPerPoint: 'Lessons per week, by teaching point',
+      lessonsPerPoint: 'Lessons per week, by school judged ({{kinds}})',
       lessonsPerWeek: 'Lessons per week',
       hoursPerPoint: 'Hours received, by teaching point',
       belowTarget: 'below target',

@@ -570,7 +570,7 @@ export const zhCN = {
       scheduled: '计划节数',
       hours: '接收课时（小时）',
       lessons: '节数',
-      lessonsPerPoint: '各教学点周均接收节数',
+      lessonsPerPoint: '各{{kinds}}周均接收节数',
       lessonsPerWeek: '周均节数',
       hoursPerPoint: '各教学点接收课时',
       belowTarget: '未达标',
