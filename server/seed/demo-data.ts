@@ -1,3 +1,4 @@
+import type { RegionTargetsBody } from '../../shared/api/evidence-usage.js';
 import type { Role } from '../../shared/roles.js';
 import type { LessonKind, SchoolGroupRole, SchoolLocality, SchoolStage, Subject } from '../../shared/subjects.js';
 
@@ -8,6 +9,19 @@ import type { LessonKind, SchoolGroupRole, SchoolLocality, SchoolStage, Subject 
  */
 
 export const DEMO_REGION = { code: 'qingshan', name: '青山县' } as const;
+
+/**
+ * The county's routine-use targets (常态化), set as a county sets them for its teaching points, so that the
+ * dashboard and the printed evidence show who meets them from the first start.
+ */
+export const DEMO_TARGETS: Readonly<Required<RegionTargetsBody>> = {
+  lessonsPerWeek: 2,
+  subjectsPerTerm: 4,
+  attendancePct: 85,
+  requiredSubjects: ['music', 'art', 'pe'],
+  maxCv: 0.5,
+  appliesTo: ['teaching_point'],
+};
 
 export interface DemoClassroom {
   name: string;

@@ -4,12 +4,14 @@ import {
   attendanceIntervals,
   classrooms,
   courseReceivers,
+  courseStudents,
   courses,
   lessonSessions,
   mediaStateIntervals,
   participationEvents,
   scheduledLessons,
   schools,
+  studentProfiles,
 } from '../db/schema/index.js';
 import { refreshLessonRollups } from '../evidence/usage/maintain.js';
 
@@ -34,7 +36,8 @@ const MINUTE = 60_000;
 
 /**
  * Gives the demo county the term so far as lessons that "happened": lesson sessions for most timetabled
- * lessons before now, the receiving classrooms that joined (with headcounts), hands, quiz answers and chat counts,
+ * lessons before now, the receiving classrooms that joined (with headcounts), the 送教上门 students who joined from
+ * home, hands, quiz answers and chat counts,
  * and the roll-ups the dashboards read — with one teaching point that often missed its music and art. Only
  * into a county that has never held a lesson, so it is safe to call again. Returns the sessions created.
  */
@@ -64,6 +67,14 @@ export function seedDemoHistory(db: TongkeDb, now = new Date()): number {
       .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
       .where(eq(courseReceivers.courseId, courseId))
+      .all();
+  /** The course's 送教上门 students, who follow it from home on their own device. */
+  const homeStudentsOf = (courseId: number) =>
+    db
+      .select({ userId: courseStudents.studentId, schoolId: studentProfiles.schoolId })
+      .from(courseStudents)
+      .innerJoin(studentProfiles, eq(studentProfiles.userId, courseStudents.studentId))
+      .where(and(eq(courseStudents.courseId, courseId), eq(studentProfiles.homeDelivery, true)))
       .all();
 
   const sessionIds = db.transaction((tx) => {
@@ -108,6 +119,17 @@ export function seedDemoHistory(db: TongkeDb, now = new Date()): number {
         const quiz = noise(lesson.id, receiver.classroomId, 8);
         if (quiz > 0.35) tx.insert(participationEvents).values({ ...where, regionId: lesson.regionId, kind: 'poll_answer', occurredAt: minute(30), pollId: `demo-${sessionId}-quiz`, correct: quiz > 0.5 }).run();
         if (noise(lesson.id, receiver.classroomId, 9) > 0.5) tx.insert(participationEvents).values({ ...where, regionId: lesson.regionId, kind: 'chat_message', occurredAt: minute(12) }).run();
+      }
+      // Home-delivered students join most lessons, a few minutes late at times; illness keeps them away from some.
+      for (const student of homeStudentsOf(lesson.courseId)) {
+        if (noise(lesson.id, student.userId, 10) < 0.2) continue;
+        const joinedAt = new Date(startedAt.getTime() + Math.floor(noise(lesson.id, student.userId, 11) * 5) * MINUTE);
+        const participantId = `demo-${sessionId}-student-${student.userId}`;
+        const where = { lessonSessionId: sessionId, participantId, userId: student.userId, classroomId: null, schoolId: student.schoolId };
+        tx.insert(attendanceIntervals)
+          .values({ ...where, regionId: lesson.regionId, siteKind: 'student', joinedAt, leftAt: endedAt, leaveReason: 'lesson_ended', lastHeartbeatAt: endedAt })
+          .run();
+        if (noise(lesson.id, student.userId, 12) > 0.6) tx.insert(participationEvents).values({ ...where, regionId: lesson.regionId, kind: 'hand_raised', occurredAt: new Date(joinedAt.getTime() + 10 * MINUTE) }).run();
       }
     }
     return ids;

@@ -10,6 +10,12 @@ import { openDatabase, type DatabaseHandle } from '../db/client.js';
 import { demoTermFor, seedDemoCounty, seedDemoIfEmpty, type DemoSeedSummary } from './demo.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
 import { seedDemoHistory } from './demo-history.js';
+import { DEMO_TARGETS } from './demo-data.js';
+import { buildLessonReport } from '../evidence/lesson-report/build-report.js';
+import { LessonReportRepository } from '../evidence/lesson-report/repository.js';
+import { IndicatorService } from '../evidence/usage/indicators.js';
+import { UsageReportService } from '../evidence/usage/service.js';
+import { Places } from '../organisation/places.js';
 
 let dir: string;
 let passwordHash: string;
@@ -238,6 +244,71 @@ describe('seedDemoHistory', () => {
       expect(seedDemoHistory(history.db, now)).toBe(0);
     } finally {
       history.close();
+    }
+  });
+});
+
+describe("the demo county's figures (issue #14)", () => {
+  let history: DatabaseHandle;
+  const today = '2026-11-27';
+  const now = shanghaiInstant(today, '12:00');
+
+  beforeAll(() => {
+    history = openDatabase(join(dir, 'figures.db'));
+    seedDemoCounty(history.db, { passwordHash, today });
+    seedDemoHistory(history.db, now);
+  });
+  afterAll(() => history?.close());
+
+  const one = <T>(sql: string, ...params: unknown[]): T => history.sqlite.prepare(sql).get(...params) as T;
+
+  it('ships with its routine-use targets set, for its teaching points', () => {
+    const targets = one<{ lessons_per_week: number | null; attendance_pct: number | null; applies_to: string; required_subjects: string }>(
+      'SELECT lessons_per_week, attendance_pct, applies_to, required_subjects FROM region_targets t JOIN regions r ON r.id = t.region_id WHERE r.code = ?',
+      'qingshan',
+    );
+    expect(targets).toMatchObject({ lessons_per_week: DEMO_TARGETS.lessonsPerWeek, attendance_pct: DEMO_TARGETS.attendancePct });
+    expect(JSON.parse(targets.applies_to)).toEqual(['teaching_point']);
+    expect(JSON.parse(targets.required_subjects)).toEqual(DEMO_TARGETS.requiredSubjects);
+
+    // The headline counts the teaching points, and some of them (not all, not none) meet the targets.
+    const usage = new UsageReportService(history.db, new Places(history.db), { deliveredMinMinutes: 20 });
+    const region = one<{ id: number }>("SELECT id FROM regions WHERE code = 'qingshan'");
+    const report = new IndicatorService(usage).report({ regionId: region.id }, today);
+    const points = one<{ n: number }>("SELECT count(*) AS n FROM schools WHERE group_role = 'teaching_point'").n;
+    expect(report.summary.routineUseByKind).toHaveLength(1);
+    const [byKind] = report.summary.routineUseByKind;
+    expect(byKind).toMatchObject({ groupRole: 'teaching_point', schools: points });
+    expect(byKind!.routineUse).toBeGreaterThan(0);
+    expect(byKind!.routineUse).toBeLessThan(points);
+  });
+
+  it('has home-delivered students (送教上门) who attended some of their lessons, not all', () => {
+    const home = one<{ expected: number; present: number }>('SELECT sum(home_expected) AS expected, sum(home_present) AS present FROM usage_site_days');
+    expect(home.expected).toBeGreaterThan(0);
+    expect(home.present).toBeGreaterThan(0);
+    expect(home.present).toBeLessThan(home.expected);
+  });
+
+  it('names the receiving classrooms in the seeded lesson reports', () => {
+    const repo = new LessonReportRepository(history.db);
+    const sessionIds = (history.sqlite.prepare('SELECT id FROM lesson_sessions ORDER BY id LIMIT 20').all() as Array<{ id: number }>).map((r) => r.id);
+    expect(sessionIds.length).toBeGreaterThan(0);
+    for (const id of sessionIds) {
+      const session = repo.session(id)!;
+      const evidence = repo.evidence(id);
+      const ids = (values: Array<number | null>) => [...new Set(values.filter((v): v is number => v !== null))];
+      const names = repo.names({
+        userIds: ids([...evidence.attendance.map((a) => a.userId), ...evidence.participation.map((p) => p.userId)]),
+        classroomIds: ids(evidence.attendance.map((a) => a.classroomId)),
+        schoolIds: ids(evidence.attendance.map((a) => a.schoolId)),
+      });
+      const report = buildLessonReport({ session, evidence, receivers: repo.receivers(session.courseId), names }, { now, deliveredMinMinutes: 20, scope: 'full', viewerUserId: 0 });
+      const rooms = report.participants.filter((p) => p.kind === 'receiving_classroom');
+      expect(rooms.length, `lesson ${id}`).toBeGreaterThan(0);
+      for (const room of rooms) expect(room.displayName).toBe(room.classroomName);
+      expect(report.participants.map((p) => p.displayName)).not.toContain('—');
+      expect(report.timeline.map((e) => e.displayName)).not.toContain('—');
     }
   });
 });

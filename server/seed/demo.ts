@@ -11,6 +11,7 @@ import {
   courseStudents,
   courses,
   educationGroups,
+  regionTargets,
   regions,
   roleGrants,
   scheduledLessons,
@@ -21,7 +22,7 @@ import {
   users,
 } from '../db/schema/index.js';
 import { expandTimetable } from '../teaching/schedule.js';
-import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
+import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { SeedWriter, type GrantScope, type SeedDb } from './seed-writer.js';
 import { seedDemoHistory } from './demo-history.js';
@@ -29,6 +30,7 @@ import { seedDemoHistory } from './demo-history.js';
 /** The tables the demo county fills, in the order the summary lists them. */
 const DEMO_TABLES: readonly SQLiteTable[] = [
   regions,
+  regionTargets,
   educationGroups,
   schools,
   classrooms,
@@ -73,7 +75,7 @@ export function demoTermFor(today: string): { name: string; startsOn: string; en
 }
 
 /**
- * Creates the demo county 青山县 — groups, schools, teaching points, classrooms, people, a term covering today,
+ * Creates the demo county 青山县 — its routine-use targets, groups, schools, teaching points, classrooms, people, a term covering today,
  * courses with weekly timetables and their scheduled lessons — in one transaction. Idempotent: everything is
  * matched by natural key and nothing that exists is changed, so a second run creates nothing.
  */
@@ -124,6 +126,7 @@ function writeOrganisation(write: SeedWriter): DemoPlaces {
     receivingRooms: new Map(),
     classSizes: new Map(),
   };
+  write.regionTargets(places.regionId, DEMO_TARGETS);
   for (const group of DEMO_GROUPS) {
     const groupId = write.group(places.regionId, group.name);
     places.groups.set(group.name, groupId);

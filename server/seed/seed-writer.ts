@@ -1,6 +1,7 @@
 import type { RunResult } from 'better-sqlite3';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase, SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { RegionTargetsBody } from '../../shared/api/evidence-usage.js';
 import type { Role } from '../../shared/roles.js';
 import type { ExpandedLesson } from '../teaching/schedule.js';
 import type * as schema from '../db/schema/index.js';
@@ -10,6 +11,7 @@ import {
   courseStudents,
   courses,
   educationGroups,
+  regionTargets,
   regions,
   roleGrants,
   scheduledLessons,
@@ -172,6 +174,12 @@ export class SeedWriter {
   receiver(courseId: number, classroomId: number, assistantTeacherId: number | null, expectedStudents: number): void {
     const result = this.#db.insert(courseReceivers).values({ courseId, classroomId, assistantTeacherId, expectedStudents }).onConflictDoNothing().run();
     this.#count('course_receivers', result.changes);
+  }
+
+  /** The region's targets, unless an administrator (or an earlier run) has set them. */
+  regionTargets(regionId: number, targets: Required<RegionTargetsBody>): void {
+    const values = { regionId, ...targets, requiredSubjects: [...targets.requiredSubjects], appliesTo: [...targets.appliesTo], updatedAt: new Date(), updatedBy: null };
+    this.#count('region_targets', this.#db.insert(regionTargets).values(values).onConflictDoNothing().run().changes);
   }
 
   courseStudent(courseId: number, studentId: number): void {

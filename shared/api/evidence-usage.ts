@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { LESSON_KINDS, SCHOOL_GROUP_ROLES, SCHOOL_STAGES, SUBJECTS } from '../subjects.js';
+import { LESSON_KINDS, SCHOOL_GROUP_ROLES, SCHOOL_STAGES, SUBJECTS, type SchoolGroupRole } from '../subjects.js';
 
 /*
  * The usage-evidence reports: usage by organisation unit, the region's indicators (routine use, 差异系数,
@@ -163,9 +163,15 @@ const TargetFields = {
   /** Highest acceptable 差异系数 of shared-lesson hours per student (the national limits are 0.50 primary, 0.45 junior). */
   maxCv: Type.Union([Type.Number({ minimum: 0, maximum: 10 }), Type.Null()]),
 };
-export const RegionTargetsBody = Type.Object(TargetFields, { additionalProperties: false });
+/**
+ * The kinds of school (lead, member, teaching point) the per-school targets are set for; a school of another
+ * kind is listed but not judged. Omitted in a body: teaching points only, the schools the targets are made for.
+ */
+const AppliesTo = Type.Array(Type.Enum(SCHOOL_GROUP_ROLES), { minItems: 1, maxItems: SCHOOL_GROUP_ROLES.length, uniqueItems: true });
+export const DEFAULT_TARGET_SCHOOL_KINDS: readonly SchoolGroupRole[] = ['teaching_point'];
+export const RegionTargetsBody = Type.Object({ ...TargetFields, appliesTo: Type.Optional(AppliesTo) }, { additionalProperties: false });
 export type RegionTargetsBody = Static<typeof RegionTargetsBody>;
-export const RegionTargets = Type.Object({ regionId: Type.Integer(), ...TargetFields, updatedAt: NullableString });
+export const RegionTargets = Type.Object({ regionId: Type.Integer(), ...TargetFields, appliesTo: AppliesTo, updatedAt: NullableString });
 export type RegionTargets = Static<typeof RegionTargets>;
 
 // ---- Indicators of a region ----
@@ -190,7 +196,7 @@ export const SchoolIndicator = Type.Object({
     stage: Type.Enum(SCHOOL_STAGES),
     studentCount: Type.Integer(),
   }),
-  /** Targets apply to receiving schools: teaching points, and schools with a receiving classroom on a course of the range. */
+  /** Whether the targets apply to this school: its kind is one the region set them for (`targets.appliesTo`). */
   evaluated: Type.Boolean(),
   receivedLessons: Type.Integer(),
   scheduledLessons: Type.Integer(),
@@ -234,6 +240,11 @@ export const IndicatorReport = Type.Object({
     schools: Type.Integer(),
     evaluatedSchools: Type.Integer(),
     routineUseSchools: Type.Integer(),
+    /**
+     * The headline per kind of school the targets apply to (in SCHOOL_GROUP_ROLES order): how many schools of
+     * that kind were judged, and how many of them meet every set target — "教学点 4/6 达标".
+     */
+    routineUseByKind: Type.Array(Type.Object({ groupRole: Type.Enum(SCHOOL_GROUP_ROLES), schools: Type.Integer(), routineUse: Type.Integer() })),
     deliveredLessons: Type.Integer(),
     scheduledLessons: Type.Integer(),
     receivedHours: Type.Number(),

@@ -121,8 +121,10 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
 
     const csv = await f.t.app.inject({ method: 'GET', url: `/api/reports/lessons/${lessonSessionId}?format=csv`, headers: { cookie: teacher.cookieHeader(), 'accept-language': 'en' } });
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
-    const lines = csv.body.split('\r\n');
-    expect(lines[0]).toMatch(/^\uFEFFName,Taking part as,School,Classroom,Online minutes,/);
+    // The title block (what the file is) comes first, then an empty row, then the table.
+    const lines = csv.body.split('\r\n\r\n')[1]!.split('\r\n');
+    expect(csv.body).toMatch(/^\uFEFFLesson report — /);
+    expect(lines[0]).toMatch(/^Name,Taking part as,School,Classroom,Online minutes,/);
     expect(lines.filter(Boolean)).toHaveLength(3);
   });
 

@@ -239,7 +239,8 @@ describe('usage reports over recorded lessons', () => {
     const csv = await admin.request('GET', `/api/reports/indicators?regionId=${f.ids.regionId}&${range()}&format=csv&table=matrix`, undefined, { 'accept-language': 'en' });
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
-    const lines = csv.body.replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    // The title block (what the file is) comes first, then an empty row, then the table.
+    const lines = csv.body.replace(/^\ufeff/, '').trimEnd().split('\r\n\r\n')[1]!.split('\r\n');
     expect(lines[0]).toBe('School,School type,English scheduled,English delivered,Morality and Law scheduled,Morality and Law delivered,Science scheduled,Science delivered,PE and health scheduled,PE and health delivered,Music scheduled,Music delivered,Art scheduled,Art delivered');
     expect(lines[1]).toMatch(/^石门教学点,Teaching point,/);
   });

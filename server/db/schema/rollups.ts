@@ -1,5 +1,5 @@
 import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
-import { LESSON_KINDS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
+import { LESSON_KINDS, SUBJECTS, type SchoolGroupRole, type Subject } from '../../../shared/subjects.js';
 import { regions, schools, classrooms } from './organisation.js';
 import { users } from './people.js';
 import { courses, lessonSessions, terms } from './teaching.js';
@@ -126,6 +126,11 @@ export const regionTargets = sqliteTable('region_targets', {
   requiredSubjects: text('required_subjects', { mode: 'json' }).$type<Subject[]>().notNull().default([]),
   /** Highest acceptable 差异系数 of shared-lesson hours per student across the region's schools. */
   maxCv: real('max_cv'),
+  /**
+   * The kinds of school the per-school targets are set for. Teaching points by default: a member school
+   * with a receiving classroom is not judged by a teaching point's weekly lessons unless the region says so.
+   */
+  appliesTo: text('applies_to', { mode: 'json' }).$type<SchoolGroupRole[]>().notNull().default(['teaching_point']),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   updatedBy: integer('updated_by').references(() => users.id),
 });

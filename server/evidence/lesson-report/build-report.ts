@@ -108,6 +108,13 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   const stateMs = (rows: readonly MediaStateRow[], kind: MediaStateRow['kind']) =>
     unionMs(rows.filter((r) => r.kind === kind).flatMap((r) => clipSpan(r.startedAt.getTime(), r.endedAt?.getTime() ?? null, window) ?? []));
 
+  /**
+   * Who a site is: its account's name, else the classroom it joined from (a classroom recorded without its
+   * device account, as imported or seeded evidence is, is still that classroom), else "—".
+   */
+  const nameOf = (userId: number | null, classroomId: number | null): string =>
+    (userId === null ? undefined : names.users.get(userId)) ?? (classroomId === null ? undefined : names.classrooms.get(classroomId)?.name) ?? '—';
+
   const figures = sites.map((site) => {
     const first = site.rows[0]!;
     const media = mediaBySite.get(site.key) ?? [];
@@ -118,7 +125,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
     const talkMs = stateMs(media, 'speaking');
     const row: Omit<ParticipantFigures, 'activityScore'> = {
       userId: site.userId,
-      displayName: (site.userId === null ? undefined : names.users.get(site.userId)) ?? '—',
+      displayName: nameOf(site.userId, first.classroomId),
       kind,
       schoolName: (first.schoolId === null ? undefined : names.schools.get(first.schoolId)) ?? classroom?.schoolName ?? null,
       classroomName: classroom?.name ?? null,
@@ -163,7 +170,6 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
     minutesByDay: unionByShanghaiDay([window]).map((d) => ({ date: d.date, weekStart: d.weekStart, minutes: toMinutes(d.ms) })),
     pollsInLesson,
   };
-  const nameOf = (userId: number | null) => (userId === null ? undefined : names.users.get(userId)) ?? '—';
   const timeline = buildTimeline(inputs, nameOf).filter((e) => !own || e.userId === options.viewerUserId);
   return {
     header,
@@ -221,18 +227,19 @@ function classroomFigures(inputs: ReportInputs, window: Span, ended: boolean): C
   });
 }
 
-function buildTimeline(inputs: ReportInputs, nameOf: (userId: number | null) => string): TimelineEntry[] {
+function buildTimeline(inputs: ReportInputs, nameOf: (userId: number | null, classroomId: number | null) => string): TimelineEntry[] {
   const { evidence } = inputs;
   const entries: Array<TimelineEntry & { ms: number }> = [];
-  const entry = (at: Date, kind: TimelineEntry['kind'], userId: number | null, extra: Partial<Pick<TimelineEntry, 'leaveReason' | 'correct'>> = {}) =>
-    entries.push({ ms: at.getTime(), at: toShanghaiIso(at), kind, displayName: nameOf(userId), userId, leaveReason: extra.leaveReason ?? null, correct: extra.correct ?? null });
+  const entry = (at: Date, kind: TimelineEntry['kind'], place: { userId: number | null; classroomId: number | null }, extra: Partial<Pick<TimelineEntry, 'leaveReason' | 'correct'>> = {}) =>
+    entries.push({ ms: at.getTime(), at: toShanghaiIso(at), kind, displayName: nameOf(place.userId, place.classroomId), userId: place.userId, leaveReason: extra.leaveReason ?? null, correct: extra.correct ?? null });
+  const classroomOf = new Map(evidence.attendance.map((r) => [r.participantId, r.classroomId]));
   for (const row of evidence.attendance) {
-    entry(row.joinedAt, 'joined', row.userId);
-    if (row.leftAt) entry(row.leftAt, 'left', row.userId, { leaveReason: row.leaveReason });
+    entry(row.joinedAt, 'joined', row);
+    if (row.leftAt) entry(row.leftAt, 'left', row, { leaveReason: row.leaveReason });
   }
   for (const event of evidence.participation) {
     if (event.kind === 'chat_message') continue;
-    entry(event.occurredAt, event.kind, event.userId, event.kind === 'poll_answer' ? { correct: event.correct } : {});
+    entry(event.occurredAt, event.kind, { userId: event.userId, classroomId: classroomOf.get(event.participantId) ?? null }, event.kind === 'poll_answer' ? { correct: event.correct } : {});
   }
   // Stable by time: at the same instant, joins come before what the site then did.
   return entries.sort((a, b) => a.ms - b.ms).map(({ ms: _ms, ...rest }) => rest);

@@ -7,6 +7,8 @@ export interface ExportLabels {
   fileStem: string;
   participantsSheet: string;
   classroomsSheet: string;
+  /** The title block above the table (CSV) or in the workbook's properties (XLSX). */
+  title: { heading: string; course: string; teacher: string; time: string; scope: string; scopeFull: string; scopeOwn: string; generated: string };
   participant: {
     name: string;
     kind: string;
@@ -50,6 +52,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
     fileStem: '课堂报告',
     participantsSheet: '参与者',
     classroomsSheet: '接收教室',
+    title: { heading: '课堂报告', course: '课程', teacher: '主讲', time: '上课时间', scope: '范围', scopeFull: '全部参与者', scopeOwn: '仅本人', generated: '生成时间（北京时间）' },
     participant: {
       name: '姓名',
       kind: '参与方式',
@@ -90,6 +93,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
     fileStem: 'lesson-report',
     participantsSheet: 'Participants',
     classroomsSheet: 'Receiving classrooms',
+    title: { heading: 'Lesson report', course: 'Course', teacher: 'Taught by', time: 'Held', scope: 'Covers', scopeFull: 'all participants', scopeOwn: 'your own figures only', generated: 'Generated (Beijing time)' },
     participant: {
       name: 'Name',
       kind: 'Taking part as',

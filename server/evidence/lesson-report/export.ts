@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { AttendanceSpell, ClassroomFigures, LessonReport, ParticipantFigures } from '../../../shared/api/evidence-lesson.js';
 import type { Locale } from '../../../shared/i18n/index.js';
-import { CSV_CONTENT_TYPE, writeCsv } from '../../core/csv.js';
+import { CSV_CONTENT_TYPE, writeCsv, type ExportTitle } from '../../core/csv.js';
+import { describeWorkbook, printHeader } from '../../core/xlsx-title.js';
 import { EXPORT_LABELS, type ExportLabels } from './export-labels.js';
 
 /** A report ready to download. */
@@ -70,20 +71,38 @@ export async function exportLessonReport(report: LessonReport, format: 'xlsx' | 
   const labels = EXPORT_LABELS[locale];
   const people = participantColumns(labels, report.header.evidenceIncomplete);
   const names = fileNames(report, labels, format);
+  const title = lessonTitle(report, labels);
   if (format === 'csv') {
-    return { ...names, contentType: CSV_CONTENT_TYPE, body: writeCsv(people.map((c) => c.header), report.participants.map((p) => people.map((c) => c.value(p)))) };
+    return { ...names, contentType: CSV_CONTENT_TYPE, body: writeCsv(people.map((c) => c.header), report.participants.map((p) => people.map((c) => c.value(p))), title) };
   }
   const workbook = new ExcelJS.Workbook();
   workbook.creator = '同课 Tongke';
   workbook.created = new Date();
-  addSheet(workbook, labels.participantsSheet, people, report.participants);
-  addSheet(workbook, labels.classroomsSheet, classroomColumns(labels), report.classrooms);
+  describeWorkbook(workbook, title);
+  addSheet(workbook, labels.participantsSheet, people, report.participants, title);
+  addSheet(workbook, labels.classroomsSheet, classroomColumns(labels), report.classrooms, title);
   const body = Buffer.from(await workbook.xlsx.writeBuffer());
   return { ...names, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
 }
 
-function addSheet<T>(workbook: ExcelJS.Workbook, name: string, columns: ReadonlyArray<Column<T>>, rows: readonly T[]): void {
-  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+/** What the download is: the lesson (course, teacher, when), whose figures it covers, and when it was made. */
+function lessonTitle(report: LessonReport, labels: ExportLabels): ExportTitle {
+  const h = report.header;
+  const l = labels.title;
+  return {
+    title: `${l.heading} — ${h.courseName}`,
+    lines: [
+      [l.course, h.courseName],
+      [l.teacher, `${h.leadTeacherName} · ${h.hostSchoolName}`],
+      [l.time, `${wallClock(h.startedAt)} — ${wallClock(h.endedAt) ?? ''}`],
+      [l.scope, report.scope === 'own' ? l.scopeOwn : l.scopeFull],
+      [l.generated, wallClock(report.generatedAt) ?? ''],
+    ],
+  };
+}
+
+function addSheet<T>(workbook: ExcelJS.Workbook, name: string, columns: ReadonlyArray<Column<T>>, rows: readonly T[], title: ExportTitle): void {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }], headerFooter: printHeader(title) });
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(columns.map((c) => c.value(row)));

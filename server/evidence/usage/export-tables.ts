@@ -1,6 +1,7 @@
 import type { IndicatorReport, IndicatorTable, UsageFigures, UsageReport, UsageTable, UsageUnit } from '../../../shared/api/evidence-usage.js';
 import { SHARED_MESSAGES, type Locale } from '../../../shared/i18n/index.js';
-import type { Subject } from '../../../shared/subjects.js';
+import type { LessonKind, Subject } from '../../../shared/subjects.js';
+import type { ExportTitle } from '../../core/csv.js';
 import { shanghaiDate } from '../../../shared/time.js';
 import { LABELS, tr, type Bilingual } from './labels.js';
 
@@ -189,4 +190,46 @@ function shanghaiDateTime(iso: string): string {
   const instant = new Date(iso);
   const time = new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
   return `${shanghaiDate(instant)} ${time}`;
+}
+
+/** The filters a usage report was read with (those not already in the report itself). */
+export interface UsageTitleFilters {
+  subject?: Subject | undefined;
+  kind?: LessonKind | undefined;
+}
+
+/** What a usage download is: the unit (region down to it), the period, the filters, when it was made. */
+export function usageTitle(report: UsageReport, filters: UsageTitleFilters, locale: Locale, now: Date): ExportTitle {
+  const t = texts(locale);
+  const sep = locale === 'zh-CN' ? '；' : '; ';
+  const chosen = [
+    ...(filters.subject ? [`${tr(LABELS.subject, locale)}: ${t.subject(filters.subject)}`] : []),
+    ...(filters.kind ? [`${tr(LABELS.lessonKind, locale)}: ${t.lessonKind[filters.kind]}`] : []),
+    ...(report.ownCoursesOnly ? [tr(LABELS.titleOwnCourses, locale)] : []),
+  ];
+  return {
+    title: `${tr(LABELS.usageTitle, locale)} — ${report.unit.name}`,
+    lines: [
+      [tr(LABELS.titleUnit, locale), report.path.map((u) => u.name).join(' / ')],
+      [tr(LABELS.titlePeriod, locale), `${report.from} — ${report.to}`],
+      [tr(LABELS.titleFilters, locale), chosen.length > 0 ? chosen.join(sep) : tr(LABELS.titleNoFilter, locale)],
+      [tr(LABELS.titleGenerated, locale), shanghaiDateTime(now.toISOString())],
+    ],
+  };
+}
+
+/** What an indicator download is: the county, the period (its term), which schools the targets judge, when it was made. */
+export function indicatorTitle(report: IndicatorReport, locale: Locale, now: Date): ExportTitle {
+  const t = texts(locale);
+  const sep = locale === 'zh-CN' ? '、' : ', ';
+  const period = `${report.from} — ${report.to}`;
+  return {
+    title: `${tr(LABELS.indicatorTitle, locale)} — ${report.region.name}`,
+    lines: [
+      [tr(LABELS.titleRegion, locale), report.region.name],
+      [tr(LABELS.titlePeriod, locale), report.term ? `${report.term.name} (${period})` : period],
+      [tr(LABELS.titleJudged, locale), report.targets.appliesTo.map((kind) => t.groupRole[kind]).join(sep)],
+      [tr(LABELS.titleGenerated, locale), shanghaiDateTime(now.toISOString())],
+    ],
+  };
 }

@@ -1,29 +1,31 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { writeCsv } from '../../core/csv.js';
+import { writeCsv, type ExportTitle } from '../../core/csv.js';
+import { describeWorkbook, printHeader } from '../../core/xlsx-title.js';
 import type { ExportTable } from './export-tables.js';
 
 export { CSV_CONTENT_TYPE as CSV_TYPE } from '../../core/csv.js';
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-/** One table as CSV (header row in the caller's language), through the one CSV writer. */
-export function toCsv(table: ExportTable): string {
-  return writeCsv(table.columns.map((c) => c.header), table.rows);
+/** One table as CSV (the title block, then the header row in the caller's language), through the one CSV writer. */
+export function toCsv(table: ExportTable, title: ExportTitle): string {
+  return writeCsv(table.columns.map((c) => c.header), table.rows, title);
 }
 
 /**
- * The tables as one workbook (a sheet each), written as a stream: rows are committed as they are added,
+ * The tables as one workbook (a sheet each, the title in its properties and each sheet's printed header), written as a stream: rows are committed as they are added,
  * so the download starts at once and a large report never sits whole in memory. Errors destroy the stream
  * (the caller's `onError` is told, to log them).
  */
-export function xlsxStream(tables: readonly ExportTable[], onError: (error: unknown) => void): Readable {
+export function xlsxStream(tables: readonly ExportTable[], title: ExportTitle, onError: (error: unknown) => void): Readable {
   const stream = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Tongke 同课';
   workbook.created = new Date();
+  describeWorkbook(workbook, title);
   const write = async () => {
     for (const table of tables) {
-      const sheet = workbook.addWorksheet(table.sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+      const sheet = workbook.addWorksheet(table.sheet.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }], headerFooter: printHeader(title) });
       sheet.columns = table.columns.map((c, i) => ({
         header: c.header,
         key: String(i),

@@ -1,5 +1,5 @@
-import type { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, SchoolIndicator } from '../../../shared/api/evidence-usage.js';
-import { SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
+import { DEFAULT_TARGET_SCHOOL_KINDS, type IndicatorQuery, type IndicatorReport, type RegionTargets, type RegionTargetsBody, type SchoolIndicator } from '../../../shared/api/evidence-usage.js';
+import { SCHOOL_GROUP_ROLES, SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
 import { shanghaiDate } from '../../../shared/time.js';
 import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
@@ -8,7 +8,15 @@ import { hours, rate, resolveRange, round } from './figures.js';
 import type { RollupFilter, RollupSums, TargetsRow } from './repository.js';
 import type { UsageReportService } from './service.js';
 
-const NO_TARGETS: Omit<RegionTargets, 'regionId'> = { lessonsPerWeek: null, subjectsPerTerm: null, attendancePct: null, requiredSubjects: [], maxCv: null, updatedAt: null };
+const NO_TARGETS: Omit<RegionTargets, 'regionId'> = {
+  lessonsPerWeek: null,
+  subjectsPerTerm: null,
+  attendancePct: null,
+  requiredSubjects: [],
+  maxCv: null,
+  appliesTo: [...DEFAULT_TARGET_SCHOOL_KINDS],
+  updatedAt: null,
+};
 
 const targetsView = (regionId: number, row: TargetsRow | undefined): RegionTargets =>
   row
@@ -19,12 +27,13 @@ const targetsView = (regionId: number, row: TargetsRow | undefined): RegionTarge
         attendancePct: row.attendancePct,
         requiredSubjects: SUBJECTS.filter((s) => row.requiredSubjects.includes(s)),
         maxCv: row.maxCv,
+        appliesTo: SCHOOL_GROUP_ROLES.filter((kind) => row.appliesTo.includes(kind)),
         updatedAt: row.updatedAt.toISOString(),
       }
     : { regionId, ...NO_TARGETS };
 
 /**
- * The region's evidence for the county evaluation: which receiving schools meet the targets the region set
+ * The region's evidence for the county evaluation: which schools of the kinds the targets are set for meet them
  * (routine use, 常态化), the weekly trend, the student-weighted 差异系数 of shared-lesson hours per student
  * across its schools, and which teaching points received (or missed) which subjects.
  */
@@ -38,7 +47,8 @@ export class IndicatorService {
 
   saveTargets(regionId: number, body: RegionTargetsBody, userId: number, now = new Date()): RegionTargets {
     if (!this.usage.repo.region(regionId)) throw notFound();
-    this.usage.repo.saveTargets({ regionId, ...body, requiredSubjects: [...new Set(body.requiredSubjects)], updatedAt: now, updatedBy: userId });
+    const appliesTo = [...new Set(body.appliesTo ?? DEFAULT_TARGET_SCHOOL_KINDS)];
+    this.usage.repo.saveTargets({ regionId, ...body, requiredSubjects: [...new Set(body.requiredSubjects)], appliesTo, updatedAt: now, updatedBy: userId });
     return this.targets(regionId);
   }
 
@@ -62,7 +72,6 @@ export class IndicatorService {
     const sums = new Map(repo.sums(filter, 'school').map((s) => [s.key, s]));
     const scheduled = new Map(repo.scheduled(filter, 'school').map((s) => [s.key, s]));
     const subjects = groupBy(repo.receivedSubjects(filter, 'school'), (s) => s.key);
-    const receiving = repo.receivingSchools(region.id, range.from, range.to);
     const sharedSeconds = (s: RollupSums | undefined) => (s?.receivedSeconds ?? 0) + (s?.hostedSeconds ?? 0);
 
     const schools: SchoolIndicator[] = schoolRows.map((school) => {
@@ -78,7 +87,8 @@ export class IndicatorService {
         attendance: targets.attendancePct === null ? null : attendanceRate !== null && attendanceRate * 100 >= targets.attendancePct,
         requiredSubjects: targets.requiredSubjects.length === 0 ? null : missing.length === 0,
       };
-      const evaluated = school.groupRole === 'teaching_point' || receiving.has(school.id);
+      // A school is judged by the targets set for its kind; receiving a course does not make a member school a teaching point.
+      const evaluated = targets.appliesTo.includes(school.groupRole);
       const set = Object.values(meets).filter((m): m is boolean => m !== null);
       const shared = sharedSeconds(s) / 3600;
       return {
@@ -116,6 +126,10 @@ export class IndicatorService {
         schools: schools.length,
         evaluatedSchools: evaluated.length,
         routineUseSchools: evaluated.filter((s) => s.routineUse === true).length,
+        routineUseByKind: targets.appliesTo.map((groupRole) => {
+          const ofKind = evaluated.filter((s) => s.school.groupRole === groupRole);
+          return { groupRole, schools: ofKind.length, routineUse: ofKind.filter((s) => s.routineUse === true).length };
+        }),
         deliveredLessons: total?.delivered ?? 0,
         scheduledLessons: repo.scheduled(filter, 'all')[0]?.scheduled ?? 0,
         receivedHours: hours(total?.receivedSeconds ?? 0),

@@ -273,18 +273,6 @@ export class UsageRepository {
     return this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving }).from(classrooms).where(eq(classrooms.id, id)).get();
   }
 
-  /** Schools of the region with a receiving classroom on a course of a term that overlaps the days. */
-  receivingSchools(regionId: number, fromDay: string, toDay: string): Set<number> {
-    const rows = this.db.all<{ school_id: number }>(sql`
-      SELECT DISTINCT cl.school_id AS school_id
-      FROM course_receivers cr
-      JOIN classrooms cl ON cl.id = cr.classroom_id
-      JOIN courses c ON c.id = cr.course_id
-      JOIN terms t ON t.id = c.term_id
-      WHERE t.region_id = ${regionId} AND t.starts_on <= ${toDay} AND t.ends_on >= ${fromDay}`);
-    return new Set(rows.map((r) => r.school_id));
-  }
-
   userNames(ids: readonly number[]): Map<number, string> {
     const names = new Map<number, string>();
     for (const part of chunks(ids)) {

@@ -3,8 +3,10 @@ import type { FastifyReply } from 'fastify';
 import { ERROR_RESPONSES, IdParams } from '../../../shared/api/common.js';
 import { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, UsageQuery, UsageReport, type ReportFormat } from '../../../shared/api/evidence-usage.js';
 import type { TongkeApp } from '../../core/app-types.js';
+import type { ExportTitle } from '../../core/csv.js';
+import type { Locale } from '../../../shared/i18n/index.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
-import { indicatorTables, usageTables, type ExportTable } from './export-tables.js';
+import { indicatorTables, indicatorTitle, usageTables, usageTitle, type ExportTable } from './export-tables.js';
 import { CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export-writers.js';
 import { IndicatorService } from './indicators.js';
 import { LABELS, tr } from './labels.js';
@@ -47,7 +49,8 @@ export default async function usageReportRoutes(app: TongkeApp) {
       if (format === 'json') return report;
       const name = `${tr(LABELS.usageFile, request.locale)}-${report.unit.name}-${report.from}_${report.to}`;
       const ascii = `usage-${report.scope}-${report.unit.id}-${report.from}_${report.to}`;
-      return sendTables(app, reply, format, usageTables(report, request.locale), request.query.table ?? 'units', name, ascii);
+      const title = usageTitle(report, request.query, request.locale, new Date());
+      return sendTables(app, reply, format, usageTables(report, request.locale), request.query.table ?? 'units', { name, ascii, title, locale: request.locale });
     },
   );
 
@@ -70,7 +73,8 @@ export default async function usageReportRoutes(app: TongkeApp) {
       if (format === 'json') return report;
       const name = `${tr(LABELS.indicatorFile, request.locale)}-${report.region.name}-${report.from}_${report.to}`;
       const ascii = `indicators-${report.region.id}-${report.from}_${report.to}`;
-      return sendTables(app, reply, format, indicatorTables(report, request.locale), request.query.table ?? 'schools', name, ascii);
+      const title = indicatorTitle(report, request.locale, new Date());
+      return sendTables(app, reply, format, indicatorTables(report, request.locale), request.query.table ?? 'schools', { name, ascii, title, locale: request.locale });
     },
   );
 
@@ -100,9 +104,9 @@ function sendTables<T extends string>(
   format: Exclude<ReportFormat, 'json'>,
   tables: Record<T, ExportTable>,
   table: T,
-  name: string,
-  asciiName: string,
+  file: { name: string; ascii: string; title: ExportTitle; locale: Locale },
 ): FastifyReply {
+  const { name, ascii: asciiName, locale } = file;
   reply.header('cache-control', 'no-store');
   if (format === 'csv') {
     const chosen = tables[table];
@@ -110,9 +114,9 @@ function sendTables<T extends string>(
     return reply
       .type(CSV_TYPE)
       .header('content-disposition', attachmentDisposition(`${name}${suffix}.csv`, `${asciiName}-${table}.csv`))
-      .send(toCsv(chosen));
+      .send(toCsv(chosen, { ...file.title, lines: [...file.title.lines, [tr(LABELS.titleTable, locale), chosen.sheet]] }));
   }
   const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table])];
-  const stream = xlsxStream(ordered, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
+  const stream = xlsxStream(ordered, file.title, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
   return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${name}.xlsx`, `${asciiName}.xlsx`)).send(stream);
 }

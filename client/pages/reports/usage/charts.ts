@@ -83,8 +83,10 @@ export function coverageOption(schools: readonly string[], subjects: readonly st
     animation: false,
     tooltip: { formatter: (p: { data: [number, number, number, string] }) => `${schools[p.data[1]] ?? ''} · ${subjects[p.data[0]] ?? ''}: ${p.data[3]}` },
     grid: { left: 12, right: 12, top: 8, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: subjects, splitArea: { show: true } },
-    yAxis: { type: 'category', data: schools, inverse: true, splitArea: { show: true }, axisLabel: { width: 140, overflow: 'truncate' } },
+    // Every subject and every school is named: interval 0 stops ECharts from dropping labels it finds crowded
+    // (at 1366 px it hid every other subject), and long names wrap instead of ending in "…".
+    xAxis: { type: 'category', data: subjects, splitArea: { show: true }, axisLabel: { interval: 0, width: 64, overflow: 'break', lineHeight: 14 } },
+    yAxis: { type: 'category', data: schools, inverse: true, splitArea: { show: true }, axisLabel: { interval: 0, width: 150, overflow: 'break' } },
     visualMap: {
       type: 'piecewise',
       dimension: 2,

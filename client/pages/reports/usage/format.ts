@@ -1,3 +1,5 @@
+import type { IndicatorReport, RegionTargets } from '../../../../shared/api/evidence-usage.js';
+import type { I18n } from '../../../lib/i18n.svelte.js';
 import type { UsageFilters } from './usage-api.js';
 import { searchOf } from './usage-api.js';
 
@@ -21,3 +23,21 @@ export const evidenceReportHref = (regionId: number, filters: { termId?: number 
   const search = searchOf(filters);
   return `/reports/evidence/${regionId}${search ? `?${search}` : ''}`;
 };
+
+/** Whether the region has set any per-school target (otherwise nothing is judged and the headline says so). */
+export const anyTargetSet = (targets: RegionTargets): boolean =>
+  targets.lessonsPerWeek !== null || targets.subjectsPerTerm !== null || targets.attendancePct !== null || targets.requiredSubjects.length > 0;
+
+/**
+ * The routine-use headline, saying what it counts: "教学点 4/6 达标", one part per kind of school the targets
+ * apply to ("教学点 4/6 达标 · 成员校 1/3 达标"). A bare "4/10" read as all schools when it counted only some.
+ */
+export const routineUseHeadline = (report: IndicatorReport, i18n: I18n): string =>
+  anyTargetSet(report.targets)
+    ? report.summary.routineUseByKind
+        .map((k) => i18n.t('usage.headline.routineUseOfKind', { kind: i18n.s(`groupRole.${k.groupRole}`), met: k.routineUse, schools: k.schools }))
+        .join(' · ')
+    : i18n.t('usage.headline.noTargets');
+
+/** "教学点、成员校": the kinds of school the targets are set for. */
+export const targetKinds = (targets: RegionTargets, i18n: I18n): string => i18n.list(targets.appliesTo.map((kind) => i18n.s(`groupRole.${kind}`)));

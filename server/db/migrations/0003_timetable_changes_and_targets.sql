@@ -12,4 +12,5 @@ CREATE TABLE `calendar_days` (
 CREATE INDEX `calendar_days_region_idx` ON `calendar_days` (`region_id`,`starts_on`);--> statement-breakpoint
 ALTER TABLE `scheduled_lessons` ADD `ad_hoc` integer DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE `scheduled_lessons` ADD `moved_from` integer;--> statement-breakpoint
-ALTER TABLE `scheduled_lessons` ADD `change_reason` text;
+ALTER TABLE `scheduled_lessons` ADD `change_reason` text;--> statement-breakpoint
+ALTER TABLE `region_targets` ADD `applies_to` text DEFAULT '["teaching_point"]' NOT NULL;
