@@ -13,10 +13,17 @@ export function installErrorHandler(app: TongkeApp): void {
   const send = (request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, params: Record<string, unknown> = {}, details?: unknown) =>
     reply.status(status).send({ error: { code, message: app.tongke.translate(request.locale, `error.${code}`, params), ...(details === undefined ? {} : { details }) } });
 
-  /** `invalidField`'s problems carry an English reason for developers; the user reads it in her language. */
+  /**
+   * `invalidField`'s problems carry an English reason for developers; the user reads it in her language.
+   * A problem that only names its field (`{ path }`) is the error's own message, shown beside that field.
+   */
   const localDetails = (error: ApiError, request: FastifyRequest): unknown =>
     Array.isArray(error.details)
-      ? error.details.map((d: unknown) => (isRuleProblem(d) ? describeRuleProblem(d.path, d.message, request.locale, app.tongke.translate) : d))
+      ? error.details.map((d: unknown) => {
+          if (isRuleProblem(d)) return describeRuleProblem(d.path, d.message, request.locale, app.tongke.translate);
+          if (isFieldOnly(d)) return { path: d.path, message: app.tongke.translate(request.locale, `error.${error.code}`, error.params) };
+          return d;
+        })
       : error.details;
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
@@ -37,4 +44,8 @@ export function installErrorHandler(app: TongkeApp): void {
 
 function isRuleProblem(detail: unknown): detail is { path: string; message: string } {
   return typeof detail === 'object' && detail !== null && 'path' in detail && typeof detail.path === 'string' && 'message' in detail && typeof detail.message === 'string';
+}
+
+function isFieldOnly(detail: unknown): detail is { path: string } {
+  return typeof detail === 'object' && detail !== null && 'path' in detail && typeof detail.path === 'string' && !('message' in detail);
 }

@@ -1,5 +1,5 @@
 import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
-import { ImportTemplateQuery, RoleGrantInput, User, UserCreate, UserImportBody, UserGrantParams, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import { ImportTemplateQuery, RoleGrantInput, User, UserCreate, UserCreated, UserImportBody, UserGrantParams, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
 import { attachmentDisposition } from '../core/attachment.js';
 import { CSV_CONTENT_TYPE } from '../core/csv.js';
 import { importTemplateCsv, importTemplateXlsx } from './import-template.js';
@@ -29,7 +29,7 @@ export default async function peopleRoutes(app: TongkeApp) {
     return service.get(request.params.id);
   });
 
-  app.post('/api/users', { schema: { tags, body: UserCreate, response: { 201: User, ...ERROR_RESPONSES } } }, async (request, reply) =>
+  app.post('/api/users', { schema: { tags, body: UserCreate, response: { 201: UserCreated, ...ERROR_RESPONSES } } }, async (request, reply) =>
     reply.code(201).send(await service.create(request.body, accessFor(app, request))),
   );
 

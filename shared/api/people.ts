@@ -56,6 +56,13 @@ export const UserCreate = Type.Object(
 );
 export type UserCreate = Static<typeof UserCreate>;
 
+/**
+ * A created account (POST /api/users). `initialPassword` is the password the server generated when none
+ * was given (staff only: students sign in with their link): shown once, never retrievable again.
+ */
+export const UserCreated = Type.Object({ ...User.properties, initialPassword: Type.Optional(Type.String()) });
+export type UserCreated = Static<typeof UserCreated>;
+
 export const UserUpdate = Type.Partial(
   Type.Object({ displayName: Name(64), active: Type.Boolean(), password: Password, unlock: Type.Literal(true), student: StudentProfile }),
   { additionalProperties: false },

@@ -19,6 +19,7 @@ export const en: SharedMessages = {
     link_expired: 'This link has expired. Ask your teacher for a new one.',
     setup_token_invalid: 'The setup token is wrong or no longer valid (an administrator exists). Look for the latest token in the server log.',
     username_reserved: 'User names of the form classroom-<number> are kept for classroom devices. Please choose another.',
+    username_taken: 'The user name {{username}} is already taken; choose another.',
     import_invalid: 'The import file has errors; nothing was imported.',
     too_many_results: 'Too many results (more than {{max}}); please filter by term, school or similar.',
     range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',

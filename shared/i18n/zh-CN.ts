@@ -17,6 +17,7 @@ export const zhCN = {
     link_expired: '链接已过期，请向老师重新获取。',
     setup_token_invalid: '初始化口令不正确或已失效（管理员已创建）。请查看服务器日志中最新的口令。',
     username_reserved: '以 classroom- 加数字开头的用户名留给接收教室终端使用，请换一个用户名。',
+    username_taken: '用户名 {{username}} 已被使用，请换一个。',
     import_invalid: '导入文件有错误，没有导入任何数据。',
     too_many_results: '符合条件的结果太多（超过 {{max}} 条），请按学期、学校等条件筛选后再查看。',
     range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
