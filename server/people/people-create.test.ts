@@ -48,11 +48,11 @@ describe('creating an account as a school office does it', () => {
   it("tells the client what the caller may create, as the policy decides: no new school for a school admin", async () => {
     const capabilities = async (principal: 'system_admin' | 'region_admin' | 'group_admin' | 'school_admin' | 'teacher') =>
       (await (await f.as(principal)).get('/api/auth/me')).json().can;
-    expect(await capabilities('system_admin')).toEqual({ createRegion: true, createGroup: true, createSchool: true, createClassroom: true });
-    expect(await capabilities('region_admin')).toEqual({ createRegion: false, createGroup: true, createSchool: true, createClassroom: true });
-    expect(await capabilities('group_admin')).toEqual({ createRegion: false, createGroup: false, createSchool: true, createClassroom: true });
-    expect(await capabilities('school_admin')).toEqual({ createRegion: false, createGroup: false, createSchool: false, createClassroom: true });
-    expect(await capabilities('teacher')).toEqual({ createRegion: false, createGroup: false, createSchool: false, createClassroom: false });
+    expect(await capabilities('system_admin')).toEqual({ createRegion: true, createGroup: true, createSchool: true, manageSchool: true, createClassroom: true });
+    expect(await capabilities('region_admin')).toEqual({ createRegion: false, createGroup: true, createSchool: true, manageSchool: true, createClassroom: true });
+    expect(await capabilities('group_admin')).toEqual({ createRegion: false, createGroup: false, createSchool: true, manageSchool: true, createClassroom: true });
+    expect(await capabilities('school_admin')).toEqual({ createRegion: false, createGroup: false, createSchool: false, manageSchool: false, createClassroom: true });
+    expect(await capabilities('teacher')).toEqual({ createRegion: false, createGroup: false, createSchool: false, manageSchool: false, createClassroom: false });
     // And the server agrees: the school admin's 新建学校 would be refused.
     const refused = await (await f.as('school_admin')).post('/api/schools', { regionId: f.ids.regionId, groupId: f.ids.groupId, name: '新学校', groupRole: 'member', locality: 'rural', stage: 'primary', studentCount: 10 });
     expect(refused.statusCode).toBe(403);

@@ -13,6 +13,7 @@ export function capabilitiesOf(principal: Principal): Capabilities {
     createRegion: can(principal, 'org.manage', { kind: 'region', place: { regionId: -1, groupId: null, schoolId: null, classroomId: null } }),
     createGroup: somewhere((place) => can(principal, 'org.manage', { kind: 'group', place: { ...place, groupId: null, schoolId: null } })),
     createSchool: somewhere((place) => can(principal, 'org.manage', { kind: 'school', place: { ...place, schoolId: null } })),
+    manageSchool: somewhere((place) => can(principal, 'org.manage', { kind: 'school', place: { ...place, schoolId: place.schoolId ?? -1 } })),
     createClassroom: somewhere((place) => can(principal, 'org.manage', { kind: 'classroom', place: { ...place, schoolId: place.schoolId ?? -1 } })),
   };
 }

@@ -30,6 +30,8 @@ export const Capabilities = Type.Object({
   createRegion: Type.Boolean(),
   createGroup: Type.Boolean(),
   createSchool: Type.Boolean(),
+  /** Edit or deactivate a school (a school admin may not: it is her group's or region's to manage). */
+  manageSchool: Type.Boolean(),
   createClassroom: Type.Boolean(),
 });
 export type Capabilities = Static<typeof Capabilities>;
