@@ -93,7 +93,6 @@ export const en: SharedMessages = {
     unlock: 'unlock',
     csv: 'import file',
     file: 'import file',
-    fileName: 'file name',
     dryRun: 'check only',
     startsOn: 'start date',
     endsOn: 'end date',

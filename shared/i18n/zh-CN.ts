@@ -91,7 +91,6 @@ export const zhCN = {
     unlock: '解锁',
     csv: '导入文件',
     file: '导入文件',
-    fileName: '文件名',
     dryRun: '仅检查',
     startsOn: '开始日期',
     endsOn: '结束日期',
