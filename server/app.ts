@@ -40,6 +40,8 @@ export interface BuildAppOptions {
 export interface RegisteredRoute {
   method: string;
   url: string;
+  /** The route's body schema, if it takes a body (the zh-CN validation walk generates invalid bodies from it). */
+  body?: unknown;
 }
 
 declare module 'fastify' {
@@ -62,7 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   // route exists that it does not cover.
   const registeredRoutes: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) registeredRoutes.push({ method, url: route.url, ...(route.schema?.body ? { body: route.schema.body } : {}) });
   });
   app.decorate('registeredRoutes', registeredRoutes);
 

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'link_expired',
   'setup_token_invalid',
   'username_reserved',
+  /** The user name asked for belongs to an existing account (409); the message names it. */
+  'username_taken',
   'import_invalid',
   /** A report or list asked for a longer date range than the server answers at once. */
   'range_too_long',
@@ -61,6 +63,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   link_expired: 410,
   setup_token_invalid: 403,
   username_reserved: 400,
+  username_taken: 409,
   import_invalid: 400,
   range_too_long: 400,
   too_many_results: 400,

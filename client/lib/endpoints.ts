@@ -17,7 +17,7 @@ import type {
   SchoolCreate,
   SchoolUpdate,
 } from '../../shared/api/organisation.js';
-import type { RoleGrantInput, SetupBody, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../shared/api/people.js';
+import type { RoleGrantInput, SetupBody, User, UserCreate, UserImportResult, UserList, UserUpdate, UserCreated } from '../../shared/api/people.js';
 import type {
   AdHocLesson,
   AdHocLessonCreate,
@@ -84,12 +84,13 @@ export class TongkeApi {
 
   // ---- people ----
   users = (filter: UserFilter) => this.http.get<UserList>('/api/users', { ...filter });
-  createUser = (body: UserCreate) => this.http.post<User>('/api/users', body);
+  createUser = (body: UserCreate) => this.http.post<UserCreated>('/api/users', body);
   updateUser = (id: number, body: UserUpdate) => this.http.patch<User>(`/api/users/${id}`, body);
   addGrant = (userId: number, grant: RoleGrantInput) => this.http.post<User>(`/api/users/${userId}/grants`, grant);
   removeGrant = (userId: number, grantId: number) => this.http.delete<User>(`/api/users/${userId}/grants/${grantId}`);
-  importUsers = (schoolId: number, csv: string, dryRun: boolean, onUploadProgress?: (fraction: number) => void) =>
-    this.http.post<UserImportResult>('/api/users/import', { schoolId, csv, dryRun }, { onUploadProgress });
+  /** `file` is the chosen file's bytes in base64: the server detects its encoding (or reads it as XLSX). */
+  importUsers = (schoolId: number, file: string, dryRun: boolean, onUploadProgress?: (fraction: number) => void) =>
+    this.http.post<UserImportResult>('/api/users/import', { schoolId, file, dryRun }, { onUploadProgress });
 
   // ---- teaching ----
   terms = (regionId?: number) => this.http.get<Term[]>('/api/terms', { regionId });

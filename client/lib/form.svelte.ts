@@ -23,10 +23,12 @@ export class SaveState {
     return this.#banner;
   }
 
-  /** The message to show next to a field, or null. */
+  /**
+   * The message to show next to a field, or null. The server's messages already name the field in the
+   * user's language (server/core/validation-messages.ts), so they are shown as they come.
+   */
   field(key: string): string | null {
-    const detail = this.#fields[key];
-    return detail === undefined ? null : this.#i18n.t('common.fieldInvalid', { detail });
+    return this.#fields[key] ?? null;
   }
 
   /** Shows a problem the client found itself. */

@@ -1,4 +1,4 @@
-import type { MeResponse, RoleGrantView } from '../../shared/api/auth.js';
+import type { MeResponse, RoleGrantView, Capabilities } from '../../shared/api/auth.js';
 import type { Locale } from '../../shared/i18n/index.js';
 import { ADMIN_ROLES, type Role } from '../../shared/roles.js';
 import { ApiError, type ApiClient } from './api.js';
@@ -88,6 +88,10 @@ export class SessionManager {
   get homeKind(): HomeKind | null {
     const kinds = this.homeKinds;
     return this.#chosenHome && kinds.includes(this.#chosenHome) ? this.#chosenHome : (kinds[0] ?? null);
+  }
+  /** What the server's policy lets this user create (GET /api/auth/me `can`): the pages offer only these. */
+  get can(): Capabilities {
+    return this.#me?.can ?? { createRegion: false, createGroup: false, createSchool: false, manageSchool: false, createClassroom: false };
   }
   get isAdmin(): boolean {
     return this.roles.some((role) => (ADMIN_ROLES as readonly Role[]).includes(role));

@@ -18,6 +18,7 @@ import firstRunRoutes from './first-run-routes.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { ApiError } from '../core/errors.js';
 import { courseStudents } from '../db/schema/index.js';
+import { capabilitiesOf } from '../policy/capabilities.js';
 import { LOCALE_COOKIE, SESSION_COOKIE, type AuthenticatedPrincipal } from './principal.js';
 import type { NewSession } from './service.js';
 
@@ -43,6 +44,7 @@ export default async function accountsRoutes(app: TongkeApp) {
     })),
     sessionKind: principal.sessionKind,
     courseOnly: principal.courseOnly,
+    can: capabilitiesOf(principal),
   });
 
   app.get('/api/auth/csrf', { schema: { tags: ['auth'], response: { 200: CsrfResponse } } }, async (_request, reply) => ({

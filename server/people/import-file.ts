@@ -24,6 +24,31 @@ class TooManyCells extends Error {
   }
 }
 const USERNAME = /^[A-Za-z0-9._@-]{2,64}$/;
+
+/**
+ * The template's Chinese column names (what a school office types), each meaning one column; the
+ * English names are accepted as well.
+ */
+export const COLUMN_NAMES_ZH: Record<ImportColumn, string> = {
+  username: '用户名',
+  display_name: '姓名',
+  role: '角色',
+  password: '密码',
+  grade: '年级',
+  class_name: '班级',
+  home_delivery: '送教上门',
+};
+const COLUMN_BY_NAME = new Map<string, ImportColumn>([
+  ...IMPORT_COLUMNS.map((c) => [c, c] as const),
+  ...IMPORT_COLUMNS.map((c) => [COLUMN_NAMES_ZH[c], c] as const),
+]);
+/** The template's Chinese role values (the shared role names); English role keys are accepted as well. */
+export const ROLE_NAMES_ZH: Record<ImportRole, string> = { teacher: '教师', assistant_teacher: '辅导教师', student: '学生', school_admin: '学校管理员' };
+const ROLE_BY_NAME = new Map<string, ImportRole>([
+  ...IMPORT_ROLES.map((r) => [r, r] as const),
+  ...IMPORT_ROLES.map((r) => [ROLE_NAMES_ZH[r], r] as const),
+  ['老师', 'teacher'],
+]);
 const YES = new Set(['是', 'yes', '1', 'true']);
 const NO = new Set(['否', 'no', '0', 'false', '']);
 
@@ -46,18 +71,23 @@ export interface ImportIssue {
   params?: Record<string, string | number>;
 }
 
-const isImportRole = (value: string): value is ImportRole => (IMPORT_ROLES as readonly string[]).includes(value);
-const isImportColumn = (value: string): value is ImportColumn => (IMPORT_COLUMNS as readonly string[]).includes(value);
+/** A row of cells and the line (CSV) or row number (XLSX) it starts on. */
+export interface ImportRecord {
+  record: string[];
+  line: number;
+}
 
-/**
- * Reads a user list (CSV, UTF-8, optional BOM, header row) and checks every cell on its own. Checks that
- * need the database or the caller's authority (user names taken, roles she may grant) are the caller's.
- * Rows with problems are left out of `rows`; all problems are reported.
- */
+/** A user list given as CSV text (already decoded): see checkImportRecords. */
 export function readImportFile(csv: string): { rows: ImportRow[]; issues: ImportIssue[] } {
+  const parsed = parseImportCsv(csv);
+  return 'issue' in parsed ? { rows: [], issues: [parsed.issue] } : checkImportRecords(parsed.records);
+}
+
+/** The CSV's non-empty records, or the one problem that stops reading it (too big, malformed, too wide). */
+export function parseImportCsv(csv: string): { records: ImportRecord[] } | { issue: ImportIssue } {
   // Bounded before any parsing: the cost of reading and of the problem list grows with the file.
-  if (Buffer.byteLength(csv, 'utf8') > MAX_IMPORT_BYTES) return { rows: [], issues: [{ line: 1, column: '', key: 'tooLarge', params: { maxKb: MAX_IMPORT_BYTES / 1024 } }] };
-  const records: Array<{ record: string[]; line: number }> = [];
+  if (Buffer.byteLength(csv, 'utf8') > MAX_IMPORT_BYTES) return { issue: { line: 1, column: '', key: 'tooLarge', params: { maxKb: MAX_IMPORT_BYTES / 1024 } } };
+  const records: ImportRecord[] = [];
   try {
     // Excel on Windows writes CRLF; one kind of line break keeps line numbers exact.
     parse(csv.replace(/\r\n?/g, '\n'), {
@@ -75,17 +105,30 @@ export function readImportFile(csv: string): { rows: ImportRow[]; issues: Import
     });
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof TooManyCells ? error.cause : error;
-    if (cause instanceof TooManyCells) return { rows: [], issues: [{ line: cause.line, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } }] };
+    if (cause instanceof TooManyCells) return { issue: { line: cause.line, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } } };
     const line = error instanceof Error && 'lines' in error && typeof error.lines === 'number' ? error.lines : 1;
-    return { rows: [], issues: [{ line, column: '', key: 'malformed' }] };
+    return { issue: { line, column: '', key: 'malformed' } };
   }
+  return { records };
+}
+
+/**
+ * Checks a user list (header row, then one person a row; from CSV or a workbook) cell by cell. Column
+ * names and roles may be Chinese (the template's) or English. Checks that need the database or the
+ * caller's authority (user names taken, roles she may grant) are the caller's. Rows with problems are
+ * left out of `rows`; all problems are reported.
+ */
+export function checkImportRecords(records: readonly ImportRecord[]): { rows: ImportRow[]; issues: ImportIssue[] } {
   const [header, ...body] = records;
   if (!header) return { rows: [], issues: [{ line: 1, column: '', key: 'empty' }] };
+  if (header.record.length > MAX_IMPORT_COLUMNS) return { rows: [], issues: [{ line: header.line, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } }] };
 
-  const columns = header.record.map((name) => name.toLowerCase());
+  const named = header.record.map((name) => COLUMN_BY_NAME.get(name.toLowerCase()) ?? null);
+  const columns = named.map((column, i) => column ?? header.record[i] ?? '');
   const issues: ImportIssue[] = [];
-  columns.forEach((name) => {
-    if (!isImportColumn(name)) issues.push({ line: header.line, column: name, key: 'unknownColumn', params: { column: name } });
+  named.forEach((column, i) => {
+    const name = header.record[i] ?? '';
+    if (column === null) issues.push({ line: header.line, column: name, key: 'unknownColumn', params: { column: name } });
   });
   for (const name of REQUIRED_COLUMNS) {
     if (!columns.includes(name)) issues.push({ line: header.line, column: name, key: 'missingColumn', params: { column: name } });
@@ -97,6 +140,10 @@ export function readImportFile(csv: string): { rows: ImportRow[]; issues: Import
   const rows: ImportRow[] = [];
   const firstLineOf = new Map<string, number>();
   for (const { record, line } of body) {
+    if (record.length > MAX_IMPORT_COLUMNS) {
+      issues.push({ line, column: '', key: 'tooManyColumns', params: { max: MAX_IMPORT_COLUMNS } });
+      continue;
+    }
     if (record.length !== columns.length) {
       issues.push({ line, column: '', key: 'columnCount', params: { expected: columns.length, actual: record.length } });
       continue;
@@ -117,8 +164,8 @@ export function readImportFile(csv: string): { rows: ImportRow[]; issues: Import
     if (displayName === '') problem('display_name', 'required', { column: 'display_name' });
     else if (displayName.length > 64) problem('display_name', 'tooLong', { column: 'display_name', max: 64 });
 
-    const roleCell = cell('role').toLowerCase();
-    const role = isImportRole(roleCell) ? roleCell : null;
+    const roleCell = cell('role');
+    const role = ROLE_BY_NAME.get(roleCell.toLowerCase()) ?? null;
     if (role === null) problem('role', 'roleInvalid', { value: roleCell });
 
     const password = cell('password');

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { createOrganisationFixture, type OrganisationFixture } from '../../test/support/fixtures.js';
 import { roleGrants, studentProfiles, users } from '../db/schema/index.js';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_COLUMNS, MAX_IMPORT_ROWS, readImportFile } from './import-file.js';
 
 describe('CSV user import', () => {
@@ -67,11 +69,11 @@ describe('CSV user import', () => {
       { line: 5, column: 'grade', message: '学生必须填写年级（1–9）。' },
       { line: 5, column: 'home_delivery', message: '“送教上门”应填 是/否、yes/no、1/0 或 true/false。' },
       { line: 6, column: 'username', message: '用户名只能包含英文字母、数字和 . _ @ -，长度 2–64 个字符。' },
-      { line: 6, column: 'role', message: '角色“principal”无效，应为 teacher、assistant_teacher、student 或 school_admin。' },
+      { line: 6, column: 'role', message: '角色“principal”无效，应为 教师、辅导教师、学生 或 学校管理员。' },
       { line: 6, column: 'password', message: '密码长度应为 8–200 个字符。' },
       { line: 7, column: 'username', message: '用户名只能包含英文字母、数字和 . _ @ -，长度 2–64 个字符。' },
       { line: 7, column: 'password', message: '教职工账号必须设置密码（只有学生可以凭学生链接登录）。' },
-      { line: 7, column: 'grade', message: '只有学生需要填写“grade”，请留空或检查角色。' },
+      { line: 7, column: 'grade', message: '只有学生需要填写“年级”，请留空或检查角色。' },
     ]);
     expect(countUsers()).toBe(before);
   });
@@ -107,6 +109,84 @@ describe('CSV user import', () => {
     expect((await admin.post('/api/users/import', { schoolId: f.ids.teachingPointId, csv })).statusCode).toBe(403);
     expect((await admin.post('/api/users/import', { schoolId: 99999, csv })).statusCode).toBe(400);
     expect((await (await f.as('teacher')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv })).statusCode).toBe(403);
+  });
+});
+
+describe('user lists as schools really have them', () => {
+  let f: OrganisationFixture;
+  beforeAll(async () => {
+    f = await createOrganisationFixture();
+  });
+  afterAll(async () => f.close());
+
+  const CHINESE_LIST = ['用户名,姓名,角色,密码,年级,班级,送教上门', 'gbk.teacher,赵老师,教师,teacher-pass-9,,,', 'gbk.stu,钱小燕,学生,,5,五年级（2）班,是', ''].join('\r\n');
+  const upload = async (bytes: Buffer, dryRun = false) =>
+    (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, file: bytes.toString('base64'), dryRun });
+  const named = (names: string[]) => f.db.select().from(users).where(inArray(users.username, names)).orderBy(users.username).all();
+
+  it('reads a GBK file saved by Excel on Chinese Windows, says so in the preview, and imports the Chinese text intact', async () => {
+    const gbk = iconv.encode(CHINESE_LIST, 'gbk');
+    const preview = await upload(gbk, true);
+    expect(preview.statusCode).toBe(200);
+    expect(preview.json()).toMatchObject({ imported: 2, dryRun: true, encoding: 'gb18030' });
+    expect(named(['gbk.stu', 'gbk.teacher'])).toEqual([]);
+
+    const res = await upload(gbk);
+    expect(res.json()).toMatchObject({ imported: 2, encoding: 'gb18030' });
+    expect(named(['gbk.stu', 'gbk.teacher']).map((u) => u.displayName)).toEqual(['钱小燕', '赵老师']);
+    const stu = named(['gbk.stu'])[0];
+    expect(f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu?.id ?? 0)).get()).toMatchObject({ grade: 5, className: '五年级（2）班', homeDelivery: true });
+    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, named(['gbk.teacher'])[0]?.id ?? 0)).all()).toEqual([expect.objectContaining({ role: 'teacher' })]);
+  });
+
+  it('tells UTF-8 with and without BOM apart', async () => {
+    const list = (name: string) => `用户名,姓名,角色,年级\n${name},孙小林,学生,2\n`;
+    expect((await upload(Buffer.from(list('utf8.plain')), true)).json().encoding).toBe('utf-8');
+    expect((await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(list('utf8.bom'))]), true)).json()).toMatchObject({ imported: 1, encoding: 'utf-8-bom' });
+  });
+
+  it('refuses text it cannot decode with a clear message, importing nothing', async () => {
+    const before = f.db.select().from(users).all().length;
+    // Windows-1252 (a Western Excel): neither UTF-8 nor GBK.
+    const latin = iconv.encode('username,display_name,role,grade\nzoe.b,Zoë Brontë,student,3\nrene.c,René Çelik,student,3\n', 'win1252');
+    const res = await upload(latin);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('import_invalid');
+    expect(res.json().error.details).toEqual([{ line: 1, column: '', message: expect.stringMatching(/^无法识别文件的文字编码（看起来像 .+），没有导入任何数据。/) }]);
+    expect(f.db.select().from(users).all().length).toBe(before);
+  });
+
+  it('imports an XLSX workbook directly (its first sheet)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('名单');
+    sheet.addRow(['用户名', '姓名', '角色', '密码', '年级', '班级', '送教上门']);
+    sheet.addRow(['xlsx.teacher', '周老师', '辅导教师', 'assistant-pass', null, null, null]);
+    sheet.addRow(['xlsx.stu', '吴小雨', '学生', null, 6, '六年级', '否']);
+    workbook.addWorksheet('说明').addRow(['这一页不是名单']);
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    const res = await upload(bytes);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ imported: 2, encoding: 'xlsx', withoutPassword: ['xlsx.stu'] });
+    expect(named(['xlsx.stu', 'xlsx.teacher']).map((u) => u.displayName)).toEqual(['吴小雨', '周老师']);
+    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, named(['xlsx.teacher'])[0]?.id ?? 0)).all()).toEqual([expect.objectContaining({ role: 'assistant_teacher' })]);
+  });
+
+  it('offers the template in CSV (UTF-8 with BOM) and XLSX with Chinese column names and roles, and both import as they are', async () => {
+    const admin = await f.as('school_admin');
+    const csv = await admin.get('/api/users/import-template?format=csv');
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(csv.body.replace('\ufeff', '').split('\r\n')[0]).toBe('用户名,姓名,角色,密码,年级,班级,送教上门');
+    expect(csv.body).toContain('学生');
+    const dryCsv = await upload(csv.rawPayload, true);
+    expect(dryCsv.json()).toMatchObject({ imported: 3, encoding: 'utf-8-bom' });
+
+    const xlsx = await admin.get('/api/users/import-template?format=xlsx');
+    expect(xlsx.headers['content-disposition']).toContain('.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.worksheets[0]?.getRow(1).values).toEqual([undefined, '用户名', '姓名', '角色', '密码', '年级', '班级', '送教上门']);
+    expect((await upload(xlsx.rawPayload, true)).json()).toMatchObject({ imported: 3, encoding: 'xlsx' });
   });
 });
 

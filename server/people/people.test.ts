@@ -48,7 +48,7 @@ describe('people API', () => {
     it('refuses a duplicate user name with 409', async () => {
       const res = await (await f.as('system_admin')).post('/api/users', { username: 'teacher', displayName: '重名', grants: [{ role: 'teacher', schoolId: f.ids.leadSchoolId }] });
       expect(res.statusCode).toBe(409);
-      expect(res.json().error.details).toEqual({ field: 'username' });
+      expect(res.json().error).toMatchObject({ code: 'username_taken', details: [{ path: '/username' }] });
     });
 
     it.each([

@@ -1,5 +1,8 @@
 import { ERROR_RESPONSES, IdParams } from '../../shared/api/common.js';
-import { RoleGrantInput, User, UserCreate, UserImportBody, UserGrantParams, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import { ImportTemplateQuery, RoleGrantInput, User, UserCreate, UserCreated, UserImportBody, UserGrantParams, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import { attachmentDisposition } from '../core/attachment.js';
+import { CSV_CONTENT_TYPE } from '../core/csv.js';
+import { importTemplateCsv, importTemplateXlsx } from './import-template.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { accessFor, requireSignIn } from '../core/access.js';
 import { PeopleService } from './service.js';
@@ -26,7 +29,7 @@ export default async function peopleRoutes(app: TongkeApp) {
     return service.get(request.params.id);
   });
 
-  app.post('/api/users', { schema: { tags, body: UserCreate, response: { 201: User, ...ERROR_RESPONSES } } }, async (request, reply) =>
+  app.post('/api/users', { schema: { tags, body: UserCreate, response: { 201: UserCreated, ...ERROR_RESPONSES } } }, async (request, reply) =>
     reply.code(201).send(await service.create(request.body, accessFor(app, request))),
   );
 
@@ -54,4 +57,15 @@ export default async function peopleRoutes(app: TongkeApp) {
     { schema: { tags, body: UserImportBody, response: { 200: UserImportResult, ...ERROR_RESPONSES } } },
     async (request) => service.importUsers(request.body, accessFor(app, request), (key, params) => translate(request.locale, key, params)),
   );
+
+  app.get('/api/users/import-template', { schema: { tags, querystring: ImportTemplateQuery } }, async (request, reply) => {
+    app.authorize(request, 'org.browse', { kind: 'system' });
+    if (request.query.format === 'xlsx') {
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', attachmentDisposition('用户导入模板.xlsx', 'user-import-template.xlsx'))
+        .send(await importTemplateXlsx());
+    }
+    return reply.type(CSV_CONTENT_TYPE).header('content-disposition', attachmentDisposition('用户导入模板.csv', 'user-import-template.csv')).send(importTemplateCsv());
+  });
 }

@@ -1,4 +1,4 @@
-import type { RoleGrantInput, StudentProfile, User, UserCreate, UserImportBody, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
+import type { RoleGrantInput, StudentProfile, User, UserCreate, UserCreated, UserImportBody, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
 import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { isDeviceUsername } from '../accounts/usernames.js';
@@ -6,7 +6,8 @@ import type { RevocationReason } from '../accounts/revocation.js';
 import { ApiError, forbidden, notFound } from '../core/errors.js';
 import type { TongkeDb } from '../db/client.js';
 import type { Access } from '../core/access.js';
-import { conflictOnDuplicate, invalidField } from '../core/constraints.js';
+import { conflictOnDuplicate, invalidField, isUniqueViolation } from '../core/constraints.js';
+import { generateInitialPassword } from './initial-password.js';
 import { groupBy } from '../core/lists.js';
 import { userTarget, type PlaceIndex, type Places } from '../organisation/places.js';
 import type { OrgPlace, RoleGrant } from '../policy/policy.js';
@@ -64,8 +65,11 @@ export class PeopleService {
     return view;
   }
 
-  /** A new account with its grants, each of which the caller must be allowed to hand out. */
-  async create(body: UserCreate, access: Access): Promise<User> {
+  /**
+   * A new account with its grants, each of which the caller must be allowed to hand out. A staff account
+   * given no password gets a generated one, returned this once (only its hash is kept).
+   */
+  async create(body: UserCreate, access: Access): Promise<UserCreated> {
     if (isDeviceUsername(body.username)) throw new ApiError('username_reserved');
     const index = this.places.index();
     const grants = body.grants.map((input, i) => this.#grantToGive(input, `/grants/${i}`, index, access));
@@ -78,13 +82,19 @@ export class PeopleService {
     if (studentGrant && !body.student) throw invalidField('/student', 'a student needs a student profile');
     if (!studentGrant && body.student) throw invalidField('/student', 'only students have a student profile');
     if (studentGrant && body.student && body.student.schoolId !== studentGrant.schoolId) throw invalidField('/student/schoolId', "must be the student grant's school");
-    const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
-    const user = this.#repo.transaction(() =>
-      conflictOnDuplicate('username', () =>
-        this.#repo.insertAccount({ username: body.username, displayName: body.displayName.trim(), passwordHash, grants, student: body.student ?? null }),
-      ),
-    );
-    return this.get(user.id);
+    const initialPassword = body.password === undefined && !studentGrant ? generateInitialPassword() : undefined;
+    const password = body.password ?? initialPassword;
+    const passwordHash = password === undefined ? null : await hashPassword(password);
+    const user = this.#repo.transaction(() => {
+      try {
+        return this.#repo.insertAccount({ username: body.username, displayName: body.displayName.trim(), passwordHash, grants, student: body.student ?? null });
+      } catch (error) {
+        // The unique index is the truth (no check-then-insert race); the admin is told which name is taken.
+        if (isUniqueViolation(error)) throw new ApiError('username_taken', { username: body.username }, [{ path: '/username' }]);
+        throw error;
+      }
+    });
+    return { ...this.get(user.id), ...(initialPassword !== undefined && { initialPassword }) };
   }
 
   /**

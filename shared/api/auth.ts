@@ -25,6 +25,17 @@ export type RoleGrantView = Static<typeof RoleGrantView>;
 
 export const SESSION_KIND_VALUES = ['password', 'device', 'student_link'] as const;
 
+/** What the signed-in user may do somewhere in her reach (server/policy/capabilities.ts): the admin pages offer only these. */
+export const Capabilities = Type.Object({
+  createRegion: Type.Boolean(),
+  createGroup: Type.Boolean(),
+  createSchool: Type.Boolean(),
+  /** Edit or deactivate a school (a school admin may not: it is her group's or region's to manage). */
+  manageSchool: Type.Boolean(),
+  createClassroom: Type.Boolean(),
+});
+export type Capabilities = Static<typeof Capabilities>;
+
 /** Who is signed in (GET /api/auth/me). */
 export const MeResponse = Type.Object({
   user: Type.Object({
@@ -37,6 +48,7 @@ export const MeResponse = Type.Object({
   sessionKind: Type.Enum(SESSION_KIND_VALUES),
   /** Student-link sessions reach only this course. */
   courseOnly: Type.Union([Type.Integer(), Type.Null()]),
+  can: Capabilities,
 });
 export type MeResponse = Static<typeof MeResponse>;
 

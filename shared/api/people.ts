@@ -56,6 +56,13 @@ export const UserCreate = Type.Object(
 );
 export type UserCreate = Static<typeof UserCreate>;
 
+/**
+ * A created account (POST /api/users). `initialPassword` is the password the server generated when none
+ * was given (staff only: students sign in with their link): shown once, never retrievable again.
+ */
+export const UserCreated = Type.Object({ ...User.properties, initialPassword: Type.Optional(Type.String()) });
+export type UserCreated = Static<typeof UserCreated>;
+
 export const UserUpdate = Type.Partial(
   Type.Object({ displayName: Name(64), active: Type.Boolean(), password: Password, unlock: Type.Literal(true), student: StudentProfile }),
   { additionalProperties: false },
@@ -73,16 +80,31 @@ export type UserListQuery = Static<typeof UserListQuery>;
 export const UserList = Type.Object({ total: Type.Integer(), users: Type.Array(User) });
 export type UserList = Static<typeof UserList>;
 
+/** How an uploaded user list was read: CSV text in one of these encodings, or an Excel workbook. */
+export const IMPORT_ENCODINGS = ['utf-8', 'utf-8-bom', 'gb18030', 'xlsx'] as const;
+export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
+
 /**
- * CSV import of users/students into one school (POST /api/users/import). Columns (header row, UTF-8,
- * optional BOM): username, display_name, role, password, grade, class_name, home_delivery.
+ * Import of users/students into one school (POST /api/users/import). Columns (header row): 用户名/username,
+ * 姓名/display_name, 角色/role, 密码/password, 年级/grade, 班级/class_name, 送教上门/home_delivery.
+ * Either `file` — the uploaded file's bytes, base64: CSV in UTF-8 (with or without BOM) or GBK/GB18030,
+ * detected, or an XLSX workbook (first sheet) — or `csv`, text already decoded.
  * All rows are checked first; any error imports nothing. `dryRun` only checks.
  */
 export const UserImportBody = Type.Object(
-  { schoolId: Type.Integer({ minimum: 1 }), csv: Type.String({ minLength: 1, maxLength: 2_000_000 }), dryRun: Type.Optional(Type.Boolean()) },
+  {
+    schoolId: Type.Integer({ minimum: 1 }),
+    csv: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000_000 })),
+    /** base64 of at most 1 MiB (the import's byte bound). */
+    file: Type.Optional(Type.String({ minLength: 1, maxLength: 1_400_000 })),
+    dryRun: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type UserImportBody = Static<typeof UserImportBody>;
+/** GET /api/users/import-template: the template with Chinese column names and roles, as CSV (UTF-8 with BOM) or XLSX. */
+export const ImportTemplateQuery = Type.Object({ format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('xlsx')])) });
+export type ImportTemplateQuery = Static<typeof ImportTemplateQuery>;
 /** One problem in an import file: its line (1 = header), column name ('' for the whole row) and a message in the caller's language. */
 export const UserImportError = Type.Object({ line: Type.Integer(), column: Type.String(), message: Type.String() });
 export type UserImportError = Static<typeof UserImportError>;
@@ -95,6 +117,8 @@ export const UserImportResult = Type.Object({
   withoutPassword: Type.Array(Type.String()),
   /** What the importer should know, in the caller's language (e.g. which accounts have no password). */
   notices: Type.Array(Type.String()),
+  /** How the file was read (shown in the preview, so a wrong guess is seen before importing). */
+  encoding: Type.Optional(Type.Enum(IMPORT_ENCODINGS)),
 });
 export type UserImportResult = Static<typeof UserImportResult>;
 

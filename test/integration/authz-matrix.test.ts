@@ -76,6 +76,7 @@ const ROUTES: RouteCase[] = [
 
   // ---- People ----
   { route: 'GET /api/users', call: () => ({ method: 'GET', url: '/api/users' }), allowed: ADMINS },
+  { route: 'GET /api/users/import-template', call: () => ({ method: 'GET', url: '/api/users/import-template?format=xlsx' }), allowed: ADMINS },
   { route: 'GET /api/users/:id', call: (f) => ({ method: 'GET', url: `/api/users/${f.ids.users.teacher}` }), allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'] },
   {
     route: 'POST /api/users',

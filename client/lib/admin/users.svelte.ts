@@ -1,4 +1,4 @@
-import type { RoleGrantInput, User, UserCreate, UserImportResult, UserList, UserUpdate } from '../../../shared/api/people.js';
+import type { RoleGrantInput, User, UserCreate, UserImportResult, UserList, UserUpdate, UserCreated } from '../../../shared/api/people.js';
 import type { Role } from '../../../shared/roles.js';
 import { ApiError } from '../api.js';
 import type { TongkeApi } from '../endpoints.js';
@@ -101,7 +101,8 @@ export class UsersManager {
     }
   }
 
-  async create(body: UserCreate): Promise<User> {
+  /** The created account; `initialPassword` when the server generated one (shown once). */
+  async create(body: UserCreate): Promise<UserCreated> {
     const user = await this.#api.createUser(body);
     await this.load();
     return user;
@@ -129,9 +130,10 @@ export class UsersManager {
    * Checks (dryRun) or imports a CSV into one school. A rejected file comes back as its problems, whether
    * the server lists them in the result or refuses with `import_invalid`.
    */
-  async importCsv(schoolId: number, csv: string, dryRun: boolean, onProgress: (fraction: number) => void): Promise<UserImportResult> {
+  /** Imports (or with dryRun checks) a user list; `file` is its bytes in base64 (CSV in any supported encoding, or XLSX). */
+  async importFile(schoolId: number, file: string, dryRun: boolean, onProgress: (fraction: number) => void): Promise<UserImportResult> {
     try {
-      const result = await this.#api.importUsers(schoolId, csv, dryRun, onProgress);
+      const result = await this.#api.importUsers(schoolId, file, dryRun, onProgress);
       if (!dryRun) await this.load();
       return result;
     } catch (error) {
