@@ -121,6 +121,20 @@ describe('a live lesson on a phone (390×844 upright, 844×390 sideways)', () =>
     await participantIdOf(room.page);
     await visible(tilesOf(teacher.page, roomName));
 
+    // ---- the teacher on a phone too: the classroom's picture, her panel and 下课 within reach ----
+    const roomId = await participantIdOf(room.page);
+    // The readmitted classroom sends its camera again, and the teacher decodes it.
+    await waitForPicture(teacher.page, roomId);
+    for (const viewport of [PORTRAIT, LANDSCAPE]) {
+      await teacher.page.setViewportSize(viewport);
+      const picture = teacher.page.locator(`video[data-testid="remote-video"][data-participant-id="${roomId}"][data-source="camera"]`).first();
+      await expect.poll(async () => (await picture.boundingBox())?.height ?? 0, { timeout: MEDIA_TIMEOUT_MS }).toBeGreaterThan(100);
+      expect(await onScreen(teacher.page, 'lesson-end', viewport), `下课 at ${viewport.width}×${viewport.height}`).toBe(true);
+      const box = await picture.boundingBox();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= viewport.width + 0.5, 'the classroom tile fits the width').toBe(true);
+      await snapshot(teacher.page, `phone-teacher-${viewport.width}x${viewport.height}`);
+    }
+
     // ---- 下课: the teacher's end screen leads to this lesson's report ----
     await teacher.page.getByTestId('lesson-end').click();
     await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
