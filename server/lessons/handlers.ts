@@ -138,6 +138,8 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
     },
   },
 
+  'moderate:readmit': { access: 'moderator', run: async ({ joined }, { userId }) => (joined.running.lesson.readmit(userId), none) },
+
   'chat:send': { access: 'joined', run: async ({ joined }, { text }) => ({ id: joined.running.lesson.chat(joined.participant.id, text).id }) },
   'chat:set-enabled': { access: 'moderator', run: async ({ joined }, { enabled }) => (joined.running.lesson.setChatEnabled(enabled), none) },
 

@@ -77,11 +77,47 @@ describe('LiveLesson', () => {
     expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(true);
   });
 
-  it('keeps a removed site out for the rest of the lesson', () => {
-    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
-    lesson.leave(a.id, 'removed');
-    expect(() => lesson.join(identity(5, 'receiving_classroom'))).toThrowError('forbidden');
+  it('keeps a removed site out with its own reason until the teacher lets it in again', () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom', '石桥村教学点一年级')).participant;
+    const changed = vi.fn();
+    lesson.on('removed-changed', changed);
+    lesson.leave(a.id, 'removed', true, new Date('2026-11-30T01:00:00Z'));
+    expect(() => lesson.join(identity(5, 'receiving_classroom'))).toThrowError('removed_from_lesson');
     expect(lesson.join(identity(6, 'receiving_classroom')).resumed).toBe(false);
+    const listed = [{ userId: 5, displayName: '石桥村教学点一年级', kind: 'receiving_classroom', schoolName: '石桥村教学点', removedAt: '2026-11-30T01:00:00.000Z' }];
+    expect(lesson.removed).toEqual(listed);
+    expect(changed).toHaveBeenLastCalledWith(listed);
+    // Only the teacher is shown whom she removed.
+    expect(lesson.snapshotFor(teacher, []).removed).toEqual(listed);
+    expect(lesson.snapshotFor(lesson.participants.find((p) => p.identity.userId === 6)!, []).removed).toEqual([]);
+
+    lesson.readmit(5);
+    expect(changed).toHaveBeenLastCalledWith([]);
+    expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(false);
+    expect(() => lesson.readmit(5)).toThrowError('not_found');
+  });
+
+  it('does not bar a site that left for another reason (a revoked session rejoins after signing in)', () => {
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    lesson.leave(a.id, 'removed', false);
+    expect(lesson.removed).toEqual([]);
+    expect(lesson.join(identity(5, 'receiving_classroom')).resumed).toBe(false);
+  });
+
+  it("keeps the teacher's mute per account across a rejoin, until the site unmutes itself", () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom')).participant;
+    lesson.mutedByTeacher(a.id);
+    // A reload after the grace period makes a new participant of the same account: still muted.
+    lesson.disconnected(a.id);
+    vi.advanceTimersByTime(30_001);
+    const again = lesson.join(identity(5, 'receiving_classroom')).participant;
+    expect(again.id).not.toBe(a.id);
+    expect(lesson.snapshotFor(again, []).mutedByTeacher).toBe(true);
+    expect(lesson.snapshotFor(teacher, []).mutedByTeacher).toBe(false);
+    lesson.unmutedBySelf(again.id);
+    expect(lesson.snapshotFor(again, []).mutedByTeacher).toBe(false);
   });
 
   it('refuses chat from sites while chat is off, but not from the teacher', () => {
@@ -106,9 +142,23 @@ describe('LiveLesson', () => {
     expect(poll.viewFor(teacher.id, true).tally).toEqual([1, 1, 0]);
     expect(poll.viewFor(a.id, false)).toMatchObject({ tally: null, correct: null, myAnswer: [0] });
     lesson.closePoll(poll.id);
-    expect(poll.viewFor(a.id, false)).toMatchObject({ tally: [1, 1, 0], correct: [0] });
+    expect(poll.viewFor(a.id, false)).toMatchObject({ tally: [1, 1, 0], correct: [0], answers: null });
     const c = lesson.join(identity(7, 'receiving_classroom')).participant;
     expect(() => lesson.answerPoll(c.id, poll.id, [0])).toThrowError('conflict');
+  });
+
+  it("shows the teacher each site's answer and verdict, in the order they came", () => {
+    const teacher = lesson.join(identity(1, 'lead_teacher')).participant;
+    const a = lesson.join(identity(5, 'receiving_classroom', '石桥村教学点')).participant;
+    const b = lesson.join(identity(6, 'student', '王小明')).participant;
+    const poll = lesson.createPoll('2+3=?', ['4', '5', '6'], false, [1]);
+    lesson.answerPoll(b.id, poll.id, [2]);
+    lesson.answerPoll(a.id, poll.id, [1]);
+    expect(lesson.snapshotFor(teacher, []).polls[0]?.answers).toEqual([
+      { participantId: b.id, displayName: '王小明', choices: [2], correct: false },
+      { participantId: a.id, displayName: '石桥村教学点', choices: [1], correct: true },
+    ]);
+    expect(lesson.snapshotFor(a, []).polls[0]?.answers).toBeNull();
   });
 
   it('takes no quiz answer from the lead teacher or an observer', () => {

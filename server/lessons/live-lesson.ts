@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { ChatMessage, LessonSnapshot, MediaSource, ProducerView, QualityLevel } from '../../shared/lesson/model.js';
+import type { ChatMessage, LessonSnapshot, MediaSource, ProducerView, QualityLevel, RemovedSite } from '../../shared/lesson/model.js';
 import { ApiError } from '../core/errors.js';
 import { LessonParticipant, type ParticipantIdentity } from './participant.js';
 import { LessonPoll } from './polls.js';
@@ -24,6 +24,8 @@ export interface LiveLessonEvents {
   /** A receiving classroom (or its assistant teacher) told how many students are in the room. */
   headcount: [participant: LessonParticipant, count: number];
   locked: [locked: boolean];
+  /** The list of removed sites changed (a removal, or the teacher let one in again). */
+  'removed-changed': [removed: RemovedSite[]];
   ended: [endedAt: Date];
 }
 
@@ -47,8 +49,13 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   readonly #participants = new Map<string, LessonParticipant>();
   readonly #polls = new Map<string, LessonPoll>();
   readonly #chat: ChatMessage[] = [];
-  /** Accounts the lead teacher removed: refused for the rest of the lesson. */
-  readonly #removed = new Set<number>();
+  /** Accounts the lead teacher removed (by user id): refused for the rest of the lesson unless readmitted. */
+  readonly #removed = new Map<number, RemovedSite>();
+  /**
+   * Accounts whose microphone the lead teacher muted and that have not unmuted it themselves since. Kept
+   * per account, not per participant, so that a reload or a rejoin after the grace period stays muted.
+   */
+  readonly #mutedByTeacher = new Set<number>();
   #locked = false;
   #chatEnabled = true;
   #ended = false;
@@ -91,7 +98,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
    */
   join(identity: ParticipantIdentity): { participant: LessonParticipant; resumed: boolean } {
     if (this.#ended) throw new ApiError('not_found');
-    if (this.#removed.has(identity.userId)) throw new ApiError('forbidden');
+    if (this.#removed.has(identity.userId)) throw new ApiError('removed_from_lesson');
     const existing = this.participants.find((p) => p.identity.userId === identity.userId);
     if (existing) {
       if (existing.graceTimer) clearTimeout(existing.graceTimer);
@@ -117,15 +124,44 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     this.emit('participant-updated', participant);
   }
 
-  leave(participantId: string, reason: LeaveReason, barred = reason === 'removed'): void {
+  leave(participantId: string, reason: LeaveReason, barred = reason === 'removed', now = new Date()): void {
     const participant = this.#participants.get(participantId);
     if (!participant) return;
-    // A site the teacher removed stays out for the rest of the lesson.
-    if (barred) this.#removed.add(participant.identity.userId);
     if (participant.graceTimer) clearTimeout(participant.graceTimer);
     this.#participants.delete(participantId);
     if (participant.handRaisedAt) this.#emitHandQueue();
     this.emit('participant-left', participant, reason);
+    // A site the teacher removed stays out for the rest of the lesson, unless she lets it in again.
+    if (barred) {
+      const { userId, displayName, kind, schoolName } = participant.identity;
+      this.#removed.set(userId, { userId, displayName, kind, schoolName, removedAt: now.toISOString() });
+      this.emit('removed-changed', this.removed);
+    }
+  }
+
+  /** Sites removed from this lesson, in the order they were removed. */
+  get removed(): RemovedSite[] {
+    return [...this.#removed.values()];
+  }
+
+  /** Lead teacher: a removed site may join again (a removal by mistake, or the class has settled). */
+  readmit(userId: number): void {
+    if (!this.#removed.delete(userId)) throw new ApiError('not_found');
+    this.emit('removed-changed', this.removed);
+  }
+
+  /** The lead teacher muted this participant's microphone: it stays muted across reloads until she unmutes. */
+  mutedByTeacher(participantId: string): void {
+    this.#mutedByTeacher.add(this.participant(participantId).identity.userId);
+  }
+
+  /** The site turned its microphone on itself: the teacher's mute no longer holds it. */
+  unmutedBySelf(participantId: string): void {
+    this.#mutedByTeacher.delete(this.participant(participantId).identity.userId);
+  }
+
+  isMutedByTeacher(participant: LessonParticipant): boolean {
+    return this.#mutedByTeacher.has(participant.identity.userId);
   }
 
   setMedia(participantId: string, source: MediaSource, on: boolean): void {
@@ -231,7 +267,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     const participant = this.participant(participantId);
     if (participant.isLeadTeacher || participant.kind === 'observer') throw new ApiError('forbidden');
     const poll = this.poll(pollId);
-    const answer = poll.answer(participantId, choices);
+    const answer = poll.answer(participantId, participant.identity.displayName, choices);
     this.emit('poll-answered', poll, participant, answer.correct);
     this.emit('poll-updated', poll);
   }
@@ -270,6 +306,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       producers,
       chat: [...this.#chat],
       polls: [...this.#polls.values()].map((poll) => poll.viewFor(viewer.id, viewer.isLeadTeacher)),
+      removed: viewer.isLeadTeacher ? this.removed : [],
+      mutedByTeacher: this.isMutedByTeacher(viewer),
     };
   }
 

@@ -4,12 +4,14 @@ import { ApiError } from '../core/errors.js';
 
 export interface PollAnswer {
   participantId: string;
+  /** The site's name when it answered (it may leave before the teacher reads the results). */
+  displayName: string;
   choices: number[];
   /** For quizzes: the answer is exactly the correct set. */
   correct: boolean | null;
 }
 
-/** A poll or quiz of a live lesson: each participant answers once; the lead teacher sees live results. */
+/** A poll or quiz of a live lesson: each participant answers once; the lead teacher sees live results, site by site. */
 export class LessonPoll {
   readonly id = randomUUID();
   #open = true;
@@ -36,14 +38,14 @@ export class LessonPoll {
   }
 
   /** Records one participant's answer; a second answer, a closed poll or an invalid choice is refused. */
-  answer(participantId: string, choices: readonly number[]): PollAnswer {
+  answer(participantId: string, displayName: string, choices: readonly number[]): PollAnswer {
     if (!this.#open) throw new ApiError('conflict');
     if (this.#answers.has(participantId)) throw new ApiError('conflict');
     const unique = [...new Set(choices)].sort((a, b) => a - b);
     if (unique.length !== choices.length || unique.some((i) => i < 0 || i >= this.options.length)) throw new ApiError('bad_request');
     if (!this.multiple && unique.length !== 1) throw new ApiError('bad_request');
     const correct = this.correct ? unique.length === this.correct.length && [...this.correct].sort((a, b) => a - b).every((c, i) => c === unique[i]) : null;
-    const answer = { participantId, choices: unique, correct };
+    const answer = { participantId, displayName, choices: unique, correct };
     this.#answers.set(participantId, answer);
     return answer;
   }
@@ -72,6 +74,8 @@ export class LessonPoll {
       tally: revealed ? this.tally() : null,
       answered: this.#answers.size,
       myAnswer: this.#answers.get(participantId)?.choices ?? null,
+      // Who answered what is for the teacher: a site must not see another's answer or verdict.
+      answers: isModerator ? this.answers.map((a) => ({ participantId: a.participantId, displayName: a.displayName, choices: [...a.choices], correct: a.correct })) : null,
     };
   }
 }

@@ -38,6 +38,7 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   'moderate:mute': { points: 60, seconds: 60 },
   'moderate:stop-camera': { points: 60, seconds: 60 },
   'moderate:remove': { points: 30, seconds: 60 },
+  'moderate:readmit': { points: 30, seconds: 60 },
   // Twenty messages a minute is a lively class; a message is participation evidence.
   'chat:send': { points: 20, seconds: 60 },
   'chat:set-enabled': { points: 20, seconds: 60 },

@@ -121,9 +121,13 @@ export class RunningLesson {
     const existing = this.#producerOf(participant.id, options.source);
     if (existing) this.closeProducer(participant, existing.id);
     const producerId = await this.#media.produce(participant.id, { ...options, rtpParameters });
-    const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: false };
+    // A site the teacher muted (before a reload or a dropped link) comes back muted until it unmutes itself.
+    const heldMuted = options.source === 'mic' && this.lesson.isMutedByTeacher(participant);
+    if (heldMuted) await this.#media.pauseProducer(participant.id, producerId);
+    const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: heldMuted };
     this.#producers.set(producerId, record);
-    this.lesson.setMedia(participant.id, options.source, true);
+    this.lesson.setMedia(participant.id, options.source, !heldMuted);
+    if (heldMuted) this.#channels.get(participant.id)?.emit('moderation:applied', { action: 'muted' });
     for (const viewer of this.lesson.participants) {
       if (mayConsume(viewer, participant)) this.#channels.get(viewer.id)?.emit('producer:new', record);
     }
@@ -141,6 +145,7 @@ export class RunningLesson {
     if (paused) await this.#media.pauseProducer(participant.id, producerId);
     else await this.#media.resumeProducer(participant.id, producerId);
     record.paused = paused;
+    if (record.source === 'mic' && !paused) this.lesson.unmutedBySelf(participant.id);
     this.lesson.setMedia(participant.id, record.source, !paused);
     this.#broadcastTo(record.participantId, 'producer:paused', { producerId, paused });
   }
@@ -191,8 +196,12 @@ export class RunningLesson {
     if (!this.#consumers.get(viewer.id)?.has(consumerId)) throw new ApiError('not_found');
   }
 
-  /** Lead teacher: mute a site's microphone (or everyone's). The site is told and can unmute itself. */
+  /**
+   * Lead teacher: mute a site's microphone (or everyone's). The site is told and can unmute itself; until
+   * it does, the mute holds across its reloads and rejoins (even one in the middle of reconnecting now).
+   */
   async mute(target: LessonParticipant): Promise<void> {
+    this.lesson.mutedByTeacher(target.id);
     const mic = this.#producerOf(target.id, 'mic');
     if (!mic || mic.paused) return; // already silent: nothing to tell the site
     await this.setProducerPaused(target, mic.id, true);
@@ -279,6 +288,10 @@ export class RunningLesson {
       for (const viewer of lesson.participants) this.#channels.get(viewer.id)?.emit('poll:updated', poll.viewFor(viewer.id, viewer.isLeadTeacher));
     });
     lesson.on('stage-changed', (staged) => this.#restage(staged));
+    // Only the lead teacher manages removals: the other sites are not told who was removed.
+    lesson.on('removed-changed', (removed) => {
+      for (const viewer of lesson.participants) if (viewer.isLeadTeacher) this.#channels.get(viewer.id)?.emit('lesson:removed', { removed });
+    });
   }
 
   /** Someone went on or off stage: offer her producers to the sites that may now see them, close the rest. */

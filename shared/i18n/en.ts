@@ -27,6 +27,7 @@ export const en: SharedMessages = {
     range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
+    removed_from_lesson: 'The teacher has removed this classroom from the lesson. Ask the teacher to let you back in, then try again.',
     too_many_streams: 'You are receiving the most video and audio streams allowed ({{limit}}). Close some first.',
     origin_not_allowed: 'Please open the lesson from the Tongke address your school uses.',
     internal: 'Something went wrong on the server. Please try again later.',

@@ -25,6 +25,7 @@ export const zhCN = {
     range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
+    removed_from_lesson: '老师已将本教室移出本节课，暂时不能加入。请联系老师允许重新加入后再试。',
     too_many_streams: '同时接收的画面和声音已达上限（{{limit}} 路），请先关闭一些画面。',
     origin_not_allowed: '请从同课平台的正式网址打开课堂。',
     internal: '服务器出现问题，请稍后重试。',

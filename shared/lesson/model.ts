@@ -56,6 +56,16 @@ export const ChatMessage = Type.Object({
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 
+/** One site's answer to a poll, as the lead teacher sees it. */
+export const PollSiteAnswer = Type.Object({
+  participantId: Type.String(),
+  displayName: Type.String(),
+  choices: Type.Array(Type.Integer()),
+  /** For quizzes: the answer is exactly the correct set; null for a poll. */
+  correct: Type.Union([Type.Boolean(), Type.Null()]),
+});
+export type PollSiteAnswer = Static<typeof PollSiteAnswer>;
+
 export const PollView = Type.Object({
   id: Type.String(),
   question: Type.String(),
@@ -70,8 +80,20 @@ export const PollView = Type.Object({
   answered: Type.Integer(),
   /** My own answer, if I gave one. */
   myAnswer: Type.Union([Type.Array(Type.Integer()), Type.Null()]),
+  /** Each site's answer in the order they came (lead teacher only; null for everyone else). */
+  answers: Type.Union([Type.Array(PollSiteAnswer), Type.Null()]),
 });
 export type PollView = Static<typeof PollView>;
+
+/** A site the lead teacher removed: kept out for the rest of the lesson unless she lets it in again. */
+export const RemovedSite = Type.Object({
+  userId: Type.Integer(),
+  displayName: Type.String(),
+  kind: Type.Enum(PARTICIPANT_KINDS),
+  schoolName: Type.Union([Type.String(), Type.Null()]),
+  removedAt: Type.String(),
+});
+export type RemovedSite = Static<typeof RemovedSite>;
 
 export const LessonSnapshot = Type.Object({
   lessonSessionId: Type.Integer(),
@@ -85,5 +107,12 @@ export const LessonSnapshot = Type.Object({
   producers: Type.Array(ProducerView),
   chat: Type.Array(ChatMessage),
   polls: Type.Array(PollView),
+  /** Sites removed from this lesson (lead teacher only; empty for everyone else). */
+  removed: Type.Array(RemovedSite),
+  /**
+   * The lead teacher muted my microphone and I have not unmuted it since: join with the mic off. The
+   * server keeps this per account for the whole lesson, so a reload does not lift the teacher's mute.
+   */
+  mutedByTeacher: Type.Boolean(),
 });
 export type LessonSnapshot = Static<typeof LessonSnapshot>;

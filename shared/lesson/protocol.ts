@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
-import { ChatMessage, LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS } from './model.js';
+import { ChatMessage, LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
  * The Socket.IO contract of a live lesson. Every client→server message is a request with an ack
@@ -117,6 +117,8 @@ export const LESSON_REQUESTS = {
   'moderate:mute': { payload: Strict({ participantId: Type.Union([Id, Type.Literal('all')]) }), data: Type.Object({}) },
   'moderate:stop-camera': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
   'moderate:remove': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+  /** Lead teacher: let a removed site (by its account) join this lesson again. */
+  'moderate:readmit': { payload: Strict({ userId: Type.Integer({ minimum: 1 }) }), data: Type.Object({}) },
 
   'chat:send': { payload: Strict({ text: Type.String({ minLength: 1, maxLength: 500 }) }), data: Type.Object({ id: Type.String() }) },
   'chat:set-enabled': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
@@ -182,6 +184,8 @@ export const LESSON_EVENTS = {
   'chat:enabled': Type.Object({ enabled: Type.Boolean() }),
   'poll:updated': PollView,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
+  /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */
+  'lesson:removed': Type.Object({ removed: Type.Array(RemovedSite) }),
   /** The lead teacher muted my mic / stopped my camera. */
   'moderation:applied': Type.Object({ action: Type.Enum(['muted', 'camera_stopped', 'removed']) }),
   /** The lesson is over; `reason` says why (timed_out: nobody ended it; media_failed: its media server died). */

@@ -45,8 +45,9 @@ interface World {
   producer: Partial<Record<Kind, string>>;
   consumer: Partial<Record<Kind, string>>;
   pollId: string;
-  /** An extra observer the lead teacher removes. */
+  /** An extra observer the lead teacher removes, and (to let her in again) her account. */
   removable: string;
+  removableUserId: number;
 }
 
 interface Row {
@@ -111,6 +112,8 @@ const MATRIX: Record<LessonRequestName, Row> = {
   'classroom:headcount': { payload: () => ({ count: 9 }), expected: { ...everyone('forbidden'), classroom: 'ok', assistant: 'ok' } },
   'producer:close': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
   'moderate:remove': { payload: (w) => ({ participantId: w.removable }), expected: leadOnly },
+  // After the removal: only the lead teacher lets a removed site in again.
+  'moderate:readmit': { payload: (w) => ({ userId: w.removableUserId }), expected: leadOnly },
   'lesson:leave': { payload: () => ({}), expected: everyone('ok'), after: async (w, kind) => void (await joinLesson(w.socket[kind], w.courseId)) },
   // Last: the lead teacher's end closes the lesson (the others are refused before it).
   'lesson:end': { payload: () => ({}), expected: leadOnly },
@@ -149,7 +152,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
     await teacher.request('lesson:start', { courseId: f.ids.courseId });
     await joinLesson(teacher, f.ids.courseId);
     const early = await connectAs('classroom_device');
-    const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x' } as unknown as World;
+    const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x', removableUserId: 1 } as unknown as World;
     for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
       if (name === 'lesson:capabilities' || name === 'lesson:join' || name === 'lesson:start') continue;
       const payload = MATRIX[name].payload(w, 'classroom') as Record<string, unknown>;
@@ -175,8 +178,10 @@ describe('lesson socket matrix: every request × every kind of participant (real
       participant[kind] = joined.participantId;
       expect(joined.snapshot.participants.find((p) => p.id === joined.participantId)?.kind, kind).toBe(PARTICIPANT_KIND[kind]);
     }
-    const removable = (await joinLesson(await connectAs('group_admin'), f.ids.courseId)).participantId;
-    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable };
+    const removableJoin = await joinLesson(await connectAs('group_admin'), f.ids.courseId);
+    const removable = removableJoin.participantId;
+    const removableUserId = removableJoin.snapshot.participants.find((p) => p.id === removable)!.userId;
+    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable, removableUserId };
 
     const outcomes: Record<string, Record<Kind, Outcome>> = {};
     for (const name of Object.keys(MATRIX) as LessonRequestName[]) {

@@ -42,6 +42,7 @@ function template(name: LessonRequestName, id: string, courseId: number): Record
     'moderate:mute': { participantId: 'all' },
     'moderate:stop-camera': { participantId: id },
     'moderate:remove': { participantId: id },
+    'moderate:readmit': { userId: 1 },
     'chat:send': { text: '捣乱' },
     'chat:set-enabled': { enabled: false },
     'poll:create': { question: 'Q', options: ['a', 'b'], multiple: false },

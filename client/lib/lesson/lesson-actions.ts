@@ -26,6 +26,8 @@ export class LessonActions {
   mute = (participantId: string | 'all') => this.#send('moderate:mute', { participantId });
   stopCamera = (participantId: string) => this.#send('moderate:stop-camera', { participantId });
   remove = (participantId: string) => this.#send('moderate:remove', { participantId });
+  /** Lets a removed site (by its account) join this lesson again. */
+  readmit = (userId: number) => this.#send('moderate:readmit', { userId });
   lock = (locked: boolean) => this.#send('lesson:lock', { locked });
   endLesson = () => this.#send('lesson:end', {});
 

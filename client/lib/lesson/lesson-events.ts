@@ -68,6 +68,7 @@ export function wireLessonEvents(connection: LessonConnection, state: LessonStat
     if (isNew && state.me?.kind !== 'lead_teacher') handlers.notify('info', poll.quiz ? 'live.notice.newQuiz' : 'live.notice.newPoll');
   });
   connection.on('lesson:locked', ({ locked }) => state.setLocked(locked));
+  connection.on('lesson:removed', ({ removed }) => state.setRemoved(removed));
 
   connection.on('moderation:applied', ({ action }) => handlers.moderated(action));
   connection.on('lesson:ended', ({ reason }) => handlers.ended(reason));

@@ -249,6 +249,12 @@ export class LessonSession {
     this.#closeMedia();
     this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
     this.state.applySnapshot(joined.snapshot, joined.participantId);
+    // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
+    // server holds the mic paused anyway; this keeps the button and the local track honest).
+    if (joined.snapshot.mutedByTeacher && this.#micOn) {
+      this.#micOn = false;
+      await this.local.setMicOn(false);
+    }
     this.state.setPhase('live');
     this.state.setLink('connected');
     const media = new MediaSession(device.device, this.#connection, this.#iceServers, {

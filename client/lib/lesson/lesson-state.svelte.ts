@@ -1,4 +1,4 @@
-import type { ChatMessage, LessonSnapshot, MediaSource, ParticipantView, PollView, ProducerView } from '../../../shared/lesson/model.js';
+import type { ChatMessage, LessonSnapshot, MediaSource, ParticipantView, PollView, ProducerView, RemovedSite } from '../../../shared/lesson/model.js';
 import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
 import type { ReceivedTrack } from './media-session.js';
 
@@ -42,6 +42,7 @@ export class LessonState {
   #handQueue = $state.raw<HandQueueEntry[]>([]);
   #chat = $state.raw<ChatMessage[]>([]);
   #polls = $state.raw<PollView[]>([]);
+  #removed = $state.raw<RemovedSite[]>([]);
   #locked = $state(false);
   #chatEnabled = $state(true);
   #speakerId = $state<string | null>(null);
@@ -62,6 +63,14 @@ export class LessonState {
   }
   get startedAt(): string | null {
     return this.#meta?.startedAt ?? null;
+  }
+  /** The session that this page is (or was) in: the lesson report is found by it. */
+  get lessonSessionId(): number | null {
+    return this.#meta?.lessonSessionId ?? null;
+  }
+  /** Sites the lead teacher removed (only she is told). */
+  get removed(): RemovedSite[] {
+    return this.#removed;
   }
   get myId(): string | null {
     return this.#myId;
@@ -151,12 +160,17 @@ export class LessonState {
     this.#producers = snapshot.producers;
     this.#chat = snapshot.chat;
     this.#polls = snapshot.polls;
+    this.#removed = snapshot.removed;
     this.#locked = snapshot.locked;
     this.#chatEnabled = snapshot.chatEnabled;
     this.#handQueue = snapshot.participants
       .filter((p) => p.handRaisedAt !== null)
       .map((p) => ({ participantId: p.id, raisedAt: p.handRaisedAt ?? '' }))
       .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+  }
+
+  setRemoved(removed: RemovedSite[]): void {
+    this.#removed = removed;
   }
 
   upsertParticipant(participant: ParticipantView): void {
