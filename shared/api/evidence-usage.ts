@@ -57,6 +57,9 @@ export type UsageQuery = Static<typeof UsageQuery>;
  *   classroom or by its individual students.
  * - scheduled: timetabled lessons of courses the unit hosts or receives; scheduledDelivered: those a
  *   delivered session stood for (it referenced the lesson or started within its time ± 15 min).
+ * - moved (调课): scheduled lessons moved off the timetable's time, counted where they now are; cancelled
+ *   (停课): lessons called off, counted at the time they would have started (not among `scheduled`);
+ *   adHoc (临时上课): scheduled lessons planned on the spot, outside the timetable.
  * - hours: connected time (overlapping connections of one site counted once), split at midnight.
  * - attendance: students present / expected where known (a receiving classroom that never joined counts
  *   its expected students absent; one that joined without a headcount is left out); home: 送教上门 students.
@@ -66,6 +69,9 @@ export type UsageQuery = Static<typeof UsageQuery>;
 export const UsageFigures = Type.Object({
   scheduledLessons: Type.Integer(),
   scheduledDelivered: Type.Integer(),
+  movedLessons: Type.Integer(),
+  cancelledLessons: Type.Integer(),
+  adHocLessons: Type.Integer(),
   heldLessons: Type.Integer(),
   deliveredLessons: Type.Integer(),
   hostedLessons: Type.Integer(),

@@ -34,12 +34,17 @@ describe('the county dashboard at 1366 × 768', () => {
         pageScrolls: table.ownerDocument.documentElement.scrollWidth > table.ownerDocument.documentElement.clientWidth,
       };
     });
-    expect(layout.headers).toHaveLength(11);
+    expect(layout.headers).toHaveLength(12);
     expect(layout.pageScrolls, 'the page itself never scrolls sideways').toBe(false);
     // At 1366 px every column fits; on anything narrower the table scrolls with the school column kept in view.
     expect(layout.scrollWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.clientWidth + 1);
     expect(layout.firstColumnSticky).toBe(true);
     for (const header of layout.headers) expect(header.width, header.text).toBeGreaterThan(20);
+    // 调课/停课/临时 of each school in one compact cell, its meaning in the tooltip.
+    expect(layout.headers.map((h) => h.text)).toContain('调课/停课/临时');
+    const changes = county.page.getByTestId('usage-changes').first();
+    expect(await changes.innerText()).toMatch(/^\d+\/\d+\/\d+$/);
+    expect(await changes.getAttribute('title')).toMatch(/^调课 \d+ 节，停课 \d+ 节，临时上课 \d+ 节$/);
 
     // ---- the heatmap: every subject and every judged school, in full ----
     const regionId = Number(new URL(county.page.url()).searchParams.get('id'));

@@ -80,6 +80,9 @@ describe('usage reports over recorded lessons', () => {
     expect(report.totals).toEqual({
       scheduledLessons: 4,
       scheduledDelivered: 1,
+      movedLessons: 0,
+      cancelledLessons: 0,
+      adHocLessons: 0,
       heldLessons: 3,
       deliveredLessons: 2,
       hostedLessons: 2,

@@ -51,6 +51,9 @@ function figureColumns(locale: Locale): Array<Column<UsageFigures>> {
   return [
     int(LABELS.scheduledLessons, (f) => f.scheduledLessons),
     int(LABELS.scheduledDelivered, (f) => f.scheduledDelivered),
+    int(LABELS.movedLessons, (f) => f.movedLessons),
+    int(LABELS.cancelledLessons, (f) => f.cancelledLessons),
+    int(LABELS.adHocLessons, (f) => f.adHocLessons),
     int(LABELS.heldLessons, (f) => f.heldLessons),
     int(LABELS.deliveredLessons, (f) => f.deliveredLessons),
     int(LABELS.hostedLessons, (f) => f.hostedLessons),

@@ -40,6 +40,9 @@ export function usageFigures(parts: FigureParts): UsageFigures {
   return {
     scheduledLessons: parts.scheduled?.scheduled ?? 0,
     scheduledDelivered: parts.scheduled?.delivered ?? 0,
+    movedLessons: parts.scheduled?.moved ?? 0,
+    cancelledLessons: parts.scheduled?.cancelled ?? 0,
+    adHocLessons: parts.scheduled?.adHoc ?? 0,
     heldLessons: s?.held ?? 0,
     deliveredLessons: s?.delivered ?? 0,
     hostedLessons: s?.hosted ?? 0,
@@ -68,8 +71,8 @@ export function usageFigures(parts: FigureParts): UsageFigures {
   };
 }
 
-/** Did a unit take part in anything in the range (for hiding empty rows)? */
-export const hasActivity = (f: UsageFigures): boolean => f.heldLessons > 0 || f.scheduledLessons > 0 || f.attendanceExpected > 0;
+/** Did a unit take part in anything in the range (for hiding empty rows)? A unit whose lessons were all cancelled still shows, with its 停课. */
+export const hasActivity = (f: UsageFigures): boolean => f.heldLessons > 0 || f.scheduledLessons > 0 || f.cancelledLessons > 0 || f.attendanceExpected > 0;
 
 /** A report's range of Shanghai days (inclusive) and the instants that bound it. */
 export interface ReportRange {

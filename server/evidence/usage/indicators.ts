@@ -178,7 +178,8 @@ export class IndicatorService {
   #matrix(filter: RollupFilter, evaluated: readonly SchoolIndicator[]): IndicatorReport['matrix'] {
     const { repo } = this.usage;
     const delivered = new Map(repo.receivedSubjects(filter, 'school_subject').map((r) => [r.key, r.lessons]));
-    const scheduled = new Map(repo.scheduled(filter, 'school_subject').map((r) => [r.key, r.scheduled]));
+    // A subject whose lessons were all cancelled (停课) is not taught there: only lessons still on make a column.
+    const scheduled = new Map(repo.scheduled(filter, 'school_subject').filter((r) => r.scheduled > 0).map((r) => [r.key, r.scheduled]));
     const ids = new Set(evaluated.map((s) => String(s.school.id)));
     const seen = new Set<Subject>(SHORTAGE_SUBJECTS);
     for (const key of [...delivered.keys(), ...scheduled.keys()]) {

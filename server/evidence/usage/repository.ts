@@ -49,6 +49,12 @@ export interface ScheduledSums {
   key: string;
   scheduled: number;
   delivered: number;
+  /** 调课: lessons still on, at a time other than the timetable's (counted where they now are). */
+  moved: number;
+  /** 停课: cancelled lessons (counted at the time they would have started). */
+  cancelled: number;
+  /** 临时上课: lessons planned on the spot, outside the timetable (among `scheduled`). */
+  adHoc: number;
 }
 
 export interface SchoolRow {
@@ -167,24 +173,28 @@ export class UsageRepository {
   }
 
   /**
-   * Timetabled lessons (not cancelled) starting in the range, of courses hosted or received in the scope,
-   * per key: how many, and how many a delivered session stood for at that site.
+   * Timetabled lessons starting in the range, of courses hosted or received in the scope, per key: how many
+   * are still on (not cancelled), how many of those a delivered session stood for at that site, and how many
+   * were moved, cancelled or planned ad hoc. One pass with conditional counts, so the changes cost no query.
    */
   scheduled(filter: RollupFilter, key: RollupKey): ScheduledSums[] {
     const scope = filter.scope.ids.length === 0 ? sql`0` : sql`${sql.raw(SCHEDULED_SCOPE[filter.scope.column])} IN (${list(filter.scope.ids)})`;
-    const conditions: SQL[] = [sql`sl.status = 'scheduled'`, sql`sl.starts_at >= ${filter.fromInstant.getTime()}`, sql`sl.starts_at < ${filter.toInstant.getTime()}`, scope];
+    const conditions: SQL[] = [sql`sl.starts_at >= ${filter.fromInstant.getTime()}`, sql`sl.starts_at < ${filter.toInstant.getTime()}`, scope];
     if (filter.subject) conditions.push(sql`c.subject = ${filter.subject}`);
     if (filter.kind) conditions.push(sql`c.kind = ${filter.kind}`);
     if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`0` : sql`c.id IN (${list(filter.courseIds)})`);
     const min = filter.deliveredSeconds;
-    const rows = this.db.all<{ k: unknown; scheduled: number; delivered: number }>(sql`
+    const rows = this.db.all<{ k: unknown; scheduled: number; delivered: number; moved: number; cancelled: number; ad_hoc: number }>(sql`
       SELECT ${SCHEDULED_KEYS[key]} AS k,
-        COUNT(DISTINCT sl.id) AS scheduled,
-        COUNT(DISTINCT CASE WHEN EXISTS (
+        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' THEN sl.id END) AS scheduled,
+        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND EXISTS (
           SELECT 1 FROM usage_site_days u
           WHERE u.scheduled_lesson_id = sl.id AND u.lesson_start = 1 AND u.site_lesson_seconds >= ${min} AND u.school_id = site.school_id
             AND (u.classroom_id = site.classroom_id OR (site.classroom_id IS NULL AND u.site_kind = 'host'))
-        ) THEN sl.id END) AS delivered
+        ) THEN sl.id END) AS delivered,
+        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND sl.moved_from IS NOT NULL THEN sl.id END) AS moved,
+        COUNT(DISTINCT CASE WHEN sl.status = 'cancelled' THEN sl.id END) AS cancelled,
+        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND sl.ad_hoc = 1 THEN sl.id END) AS ad_hoc
       FROM scheduled_lessons sl
       JOIN courses c ON c.id = sl.course_id
       JOIN (
@@ -196,7 +206,14 @@ export class UsageRepository {
       JOIN schools sc ON sc.id = site.school_id
       WHERE ${sql.join(conditions, sql` AND `)}
       GROUP BY k`);
-    return rows.map((r) => ({ key: String(r.k), scheduled: num(r.scheduled), delivered: num(r.delivered) }));
+    return rows.map((r) => ({
+      key: String(r.k),
+      scheduled: num(r.scheduled),
+      delivered: num(r.delivered),
+      moved: num(r.moved),
+      cancelled: num(r.cancelled),
+      adHoc: num(r.ad_hoc),
+    }));
   }
 
   #rollupWhere(filter: RollupFilter): SQL {
