@@ -61,7 +61,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       access: 'open',
       run: async ({ principal }, { courseId, scheduledLessonId }) => {
         if (!can(principal, 'course.teach', { kind: 'course', course: places.course(courseId) })) throw new ApiError('forbidden');
-        if (scheduledLessonId !== undefined && !repo.scheduledLessonBelongsTo(scheduledLessonId, courseId)) throw new ApiError('bad_request');
+        if (scheduledLessonId !== undefined && !repo.scheduledLessonIsOn(scheduledLessonId, courseId)) throw new ApiError('bad_request');
         const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
         return { lessonSessionId: running.lesson.lessonSessionId };
       },

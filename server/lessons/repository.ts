@@ -139,11 +139,12 @@ export class LessonsRepository {
     return this.db.select({ endsAt: scheduledLessons.endsAt }).from(scheduledLessons).where(eq(scheduledLessons.id, scheduledLessonId)).get()?.endsAt ?? null;
   }
 
-  scheduledLessonBelongsTo(scheduledLessonId: number, courseId: number): boolean {
+  /** Is this a timetabled lesson of the course that is still on (not cancelled by 停课)? A lesson starts only for such. */
+  scheduledLessonIsOn(scheduledLessonId: number, courseId: number): boolean {
     const row = this.db
       .select({ id: scheduledLessons.id })
       .from(scheduledLessons)
-      .where(and(eq(scheduledLessons.id, scheduledLessonId), eq(scheduledLessons.courseId, courseId)))
+      .where(and(eq(scheduledLessons.id, scheduledLessonId), eq(scheduledLessons.courseId, courseId), eq(scheduledLessons.status, 'scheduled')))
       .get();
     return row !== undefined;
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
-import { lessonSessions } from '../../server/db/schema/index.js';
+import { lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 
@@ -64,6 +64,18 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     expect(await device.ask('lesson:start', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const outsider = await connect('other_region_admin');
     expect(await outsider.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('does not start a lesson for a timetabled lesson that was cancelled (停课)', async () => {
+    const [first] = f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).all();
+    f.db.update(scheduledLessons).set({ status: 'cancelled', changeReason: '运动会' }).where(eq(scheduledLessons.id, first!.id)).run();
+    try {
+      const teacher = await connect('teacher');
+      expect(await teacher.ask('lesson:start', { courseId: f.ids.courseId, scheduledLessonId: first!.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.courseId, f.ids.courseId)).all()).toEqual([]);
+    } finally {
+      f.db.update(scheduledLessons).set({ status: 'scheduled', changeReason: null }).where(eq(scheduledLessons.id, first!.id)).run();
+    }
   });
 
   it('runs a lesson: start, join, produce, consume, moderate, chat, quiz, end', async () => {
