@@ -13,6 +13,7 @@ export const LIVE_POLL_MS = 10_000;
  */
 export class LiveLessonsManager {
   #courseIds = $state.raw<ReadonlySet<number>>(new Set());
+  #loaded = false;
   readonly #api: TongkeApi;
 
   constructor(api: TongkeApi) {
@@ -27,21 +28,33 @@ export class LiveLessonsManager {
     return this.#courseIds;
   }
 
-  async load(): Promise<void> {
+  /** Asks which courses are live; resolves true when that set changed since an earlier answer. */
+  async load(): Promise<boolean> {
     try {
       const { lessons } = await this.#api.liveLessons();
-      this.#courseIds = new Set(lessons.map((lesson) => lesson.courseId));
+      const courseIds = new Set(lessons.map((lesson) => lesson.courseId));
+      const differs = courseIds.size !== this.#courseIds.size || [...courseIds].some((id) => !this.#courseIds.has(id));
+      // The same answer keeps the same set, so pages deriving from it do not re-run every poll.
+      if (differs) this.#courseIds = courseIds;
+      const changed = this.#loaded && differs;
+      this.#loaded = true;
+      return changed;
     } catch (error) {
       if (!(error instanceof ApiError)) console.error('asking which lessons are live failed', error);
+      return false;
     }
   }
 
-  /** Polls every `intervalMs`; returns the function that stops it. */
-  keepFresh(intervalMs = LIVE_POLL_MS): () => void {
+  /**
+   * Polls every `intervalMs`; `onChange` runs when a lesson goes live or ends after the first answer (a
+   * page reloads its lesson list then: a lesson started, moved or cancelled elsewhere shows without a
+   * reload). Returns the function that stops it.
+   */
+  keepFresh(intervalMs = LIVE_POLL_MS, onChange?: () => void): () => void {
     let timer = 0;
     let stopped = false;
     const tick = async () => {
-      await this.load();
+      if ((await this.load()) && !stopped) onChange?.();
       if (!stopped) timer = window.setTimeout(tick, intervalMs);
     };
     void tick();
