@@ -1,16 +1,7 @@
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
 
-/** mulberry32: a small seeded PRNG, so that a failing run can be replayed from its printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benches' seeded PRNG (mulberry32), so that a failing run can be replayed from its printed seed.
+export { seededRandom } from '../../bench/synthetic-year.js';
 
 const REQUEST_NAMES = Object.keys(LESSON_REQUESTS) as LessonRequestName[];
 const UNKNOWN_EVENTS = ['lesson:unknown', 'chat:delete', 'admin:grant', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'lesson:join ', 'LESSON:JOIN', ''];
