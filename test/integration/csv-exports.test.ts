@@ -4,10 +4,10 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDICATOR_TABLES, USAGE_SCOPES, USAGE_TABLES } from '../../shared/api/evidence-usage.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
-import { attendanceIntervals, classrooms, courses, lessonSessions, participationEvents, schools, users } from '../../server/db/schema/index.js';
+import { classrooms, courses, participationEvents, schools, users } from '../../server/db/schema/index.js';
 import { refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { neutraliseCell, writeCsv } from '../../server/core/csv.js';
-import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
+import { createOrganisationFixture, recordFinishedLesson, type OrganisationFixture } from '../support/fixtures.js';
 
 /** Names a school admin could type, each of which a spreadsheet would run as a formula. */
 const HOSTILE = {
@@ -51,20 +51,11 @@ describe('every CSV export neutralises formula-like names', () => {
     db.update(courses).set({ name: HOSTILE.course }).where(eq(courses.id, ids.courseId)).run();
     db.update(users).set({ displayName: HOSTILE.student }).where(eq(users.id, ids.users.student)).run();
     const start = shanghaiInstant(addDays(today, -3), '09:00');
-    const end = new Date(start.getTime() + 40 * 60_000);
-    lessonSessionId = db
-      .insert(lessonSessions)
-      .values({ courseId: ids.courseId, startedBy: ids.users.teacher, startedAt: start, endedAt: end, endedBy: ids.users.teacher, endReason: 'ended_by_teacher', lastHeartbeatAt: end })
-      .returning()
-      .get().id;
-    const site = (participantId: string, userId: number, siteKind: 'host' | 'receiving_classroom' | 'student', classroomId: number | null, schoolId: number) =>
-      db
-        .insert(attendanceIntervals)
-        .values({ lessonSessionId, participantId, userId, siteKind, classroomId, schoolId, regionId: ids.regionId, joinedAt: start, leftAt: end, leaveReason: 'lesson_ended', lastHeartbeatAt: end })
-        .run();
-    site('t', ids.users.teacher, 'host', ids.hostClassroomId, ids.leadSchoolId);
-    site('d', ids.users.classroom_device, 'receiving_classroom', ids.receivingClassroomId, ids.teachingPointId);
-    site('s', ids.users.student, 'student', null, ids.teachingPointId);
+    lessonSessionId = recordFinishedLesson(f, start, [
+      { participantId: 't', userId: ids.users.teacher, siteKind: 'host', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId },
+      { participantId: 'd', userId: ids.users.classroom_device, siteKind: 'receiving_classroom', classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId },
+      { participantId: 's', userId: ids.users.student, siteKind: 'student', classroomId: null, schoolId: ids.teachingPointId },
+    ]);
     db.insert(participationEvents).values({ lessonSessionId, participantId: 's', userId: ids.users.student, schoolId: ids.teachingPointId, regionId: ids.regionId, kind: 'chat_message', occurredAt: start }).run();
     refreshLessonRollups(db, lessonSessionId);
   });

@@ -3,10 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INDICATOR_TABLES, USAGE_SCOPES, USAGE_TABLES } from '../../shared/api/evidence-usage.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
-import { attendanceIntervals, lessonSessions } from '../../server/db/schema/index.js';
 import { refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { writeCsv } from '../../server/core/csv.js';
-import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
+import { createOrganisationFixture, recordFinishedLesson, type OrganisationFixture } from '../support/fixtures.js';
 
 /*
  * Every download says what it is before its table: a county officer who finds "应用情况.csv" in a folder
@@ -26,19 +25,10 @@ describe('every export names what it is', () => {
     f = await createOrganisationFixture();
     const { ids, db } = f;
     const start = shanghaiInstant(addDays(today, -3), '09:00');
-    const end = new Date(start.getTime() + 40 * 60_000);
-    lessonSessionId = db
-      .insert(lessonSessions)
-      .values({ courseId: ids.courseId, startedBy: ids.users.teacher, startedAt: start, endedAt: end, endedBy: ids.users.teacher, endReason: 'ended_by_teacher', lastHeartbeatAt: end })
-      .returning()
-      .get().id;
-    const site = (participantId: string, userId: number, siteKind: 'host' | 'receiving_classroom', classroomId: number, schoolId: number) =>
-      db
-        .insert(attendanceIntervals)
-        .values({ lessonSessionId, participantId, userId, siteKind, classroomId, schoolId, regionId: ids.regionId, joinedAt: start, leftAt: end, leaveReason: 'lesson_ended', lastHeartbeatAt: end })
-        .run();
-    site('t', ids.users.teacher, 'host', ids.hostClassroomId, ids.leadSchoolId);
-    site('d', ids.users.classroom_device, 'receiving_classroom', ids.receivingClassroomId, ids.teachingPointId);
+    lessonSessionId = recordFinishedLesson(f, start, [
+      { participantId: 't', userId: ids.users.teacher, siteKind: 'host', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId },
+      { participantId: 'd', userId: ids.users.classroom_device, siteKind: 'receiving_classroom', classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId },
+    ]);
     refreshLessonRollups(db, lessonSessionId);
   });
   afterAll(async () => f.close());

@@ -4,11 +4,13 @@ import { addDays, shanghaiDate } from '../../shared/time.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import type { TongkeDb } from '../../server/db/client.js';
 import {
+  attendanceIntervals,
   classrooms,
   courseReceivers,
   courseStudents,
   courses,
   educationGroups,
+  lessonSessions,
   regions,
   roleGrants,
   scheduledLessons,
@@ -206,6 +208,36 @@ export async function createOrganisationFixture(options: TestAppOptions = {}, co
     },
     close: () => t.close(),
   };
+}
+
+/** A site of a recorded lesson: who was there, and from which classroom and school. */
+export interface RecordedSite {
+  participantId: string;
+  userId: number;
+  siteKind: 'host' | 'receiving_classroom' | 'student';
+  classroomId: number | null;
+  schoolId: number;
+}
+
+/**
+ * A finished 40-minute lesson of the fixture course, as a live lesson leaves it: the session, ended by the
+ * teacher, and each site present from start to end. Returns the lesson session id; the caller adds any
+ * other evidence and refreshes the roll-ups.
+ */
+export function recordFinishedLesson(f: OrganisationFixture, startedAt: Date, sites: readonly RecordedSite[]): number {
+  const { db, ids } = f;
+  const endedAt = new Date(startedAt.getTime() + 40 * 60_000);
+  const lessonSessionId = db
+    .insert(lessonSessions)
+    .values({ courseId: ids.courseId, startedBy: ids.users.teacher, startedAt, endedAt, endedBy: ids.users.teacher, endReason: 'ended_by_teacher', lastHeartbeatAt: endedAt })
+    .returning()
+    .get().id;
+  for (const site of sites) {
+    db.insert(attendanceIntervals)
+      .values({ lessonSessionId, ...site, regionId: ids.regionId, joinedAt: startedAt, leftAt: endedAt, leaveReason: 'lesson_ended', lastHeartbeatAt: endedAt })
+      .run();
+  }
+  return lessonSessionId;
 }
 
 async function expectOk(response: Promise<{ statusCode: number; body: string }>, what: string): Promise<void> {
