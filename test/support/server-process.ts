@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { freeRtcRange } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A real Tongke server process (`node --import tsx server/main.ts`) on a database file, for crash tests. */
+/** A real Tongke server process (`node --import tsx server/main.ts`) on a database file: the e2e server, first-run and crash tests. */
 export class ServerProcess {
   readonly #output: string[] = [];
   #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -21,10 +22,11 @@ export class ServerProcess {
 
   /**
    * Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz. `env` adds or
-   * overrides settings; `preload`: more `--import`s (fault injection); `args`: command-line arguments (`--demo`).
+   * overrides settings; `preload`: more `--import`s (fault injection); `args`: command-line arguments (`--demo`);
+   * `logFile`: where everything it prints is also written. A server that never becomes healthy is stopped.
    */
-  static async start(dbPath: string, env: Record<string, string> = {}, options: { preload?: string[]; args?: string[] } = {}): Promise<ServerProcess> {
-    const { preload = [], args = [] } = options;
+  static async start(dbPath: string, env: Record<string, string> = {}, options: { preload?: string[]; args?: string[]; logFile?: string } = {}): Promise<ServerProcess> {
+    const { preload = [], args = [], logFile } = options;
     const port = await freePort();
     const rtc = await freeRtcRange(1);
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -46,9 +48,19 @@ export class ServerProcess {
     delete childEnv.TONGKE_SESSION_SECRET;
     const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
     const child = spawn(process.execPath, [...imports, 'server/main.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (logFile) {
+      const log = createWriteStream(logFile);
+      for (const stream of [child.stdout, child.stderr]) stream?.pipe(log, { end: false });
+      child.once('exit', () => log.end());
+    }
     const server = new ServerProcess(child, baseUrl);
     process.once('exit', () => child.kill('SIGKILL'));
-    await server.#healthy();
+    try {
+      await server.#healthy();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
