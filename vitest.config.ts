@@ -1,9 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
-/** Unit and integration tests (Node). The browser suite has its own config in test/e2e/. */
+/**
+ * Unit and integration tests (Node). The browser suite has its own config in test/e2e/. `npm test` runs this
+ * suite twice: on SQLite files, then with TONGKE_TEST_STORE=postgresql on a private PostgreSQL server — the
+ * second run leaves out the tests that never touch the store (media, shared, client).
+ */
+const onPostgres = process.env.TONGKE_TEST_STORE === 'postgresql';
+const STORE_TESTS = ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'media/**/*.test.ts', 'shared/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts', 'client/lib/**/*.test.ts'],
+    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts'],
+    globalSetup: ['test/support/store-setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

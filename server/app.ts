@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TongkeConfig } from './config.js';
-import { openDatabase, type DatabaseHandle } from './db/client.js';
+import { openDatabase, storeLocation, type DatabaseHandle } from './db/store.js';
 import { AccountsService } from './accounts/service.js';
 import authentication from './accounts/plugin.js';
 import { Places } from './organisation/places.js';
@@ -68,7 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   });
   app.decorate('registeredRoutes', registeredRoutes);
 
-  const database = options.database ?? openDatabase(config.dbPath);
+  const database = options.database ?? (await openDatabase(storeLocation(config)));
   const translate = createTranslator(config.locale);
   await app.register(
     fp(
@@ -87,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
     ),
   );
   app.addHook('onClose', async () => {
-    if (!options.database) database.close();
+    if (!options.database) await database.close();
   });
 
   installErrorHandler(app);

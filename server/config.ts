@@ -15,7 +15,13 @@ export const CONFIG_SETTINGS = {
   host: { env: 'TONGKE_HOST', kind: 'string', default: '0.0.0.0', doc: 'HTTP listen address' },
   port: { env: 'TONGKE_PORT', kind: 'port', default: 8080, doc: 'HTTP port (API, Socket.IO and the web app)' },
   publicUrl: { env: 'TONGKE_PUBLIC_URL', kind: 'url', default: '', doc: 'URL users open; default http://localhost:<port>' },
-  dbPath: { env: 'TONGKE_DB_PATH', kind: 'string', default: './data/tongke.db', doc: 'SQLite database file' },
+  dbPath: { env: 'TONGKE_DB_PATH', kind: 'string', default: './data/tongke.db', doc: 'SQLite database file (the embedded default store)' },
+  databaseUrl: {
+    env: 'TONGKE_DATABASE_URL',
+    kind: 'string',
+    default: '',
+    doc: 'PostgreSQL instead of the SQLite file: postgres://user:password@host:5432/tongke (must be in the environment at start)',
+  },
   sessionSecret: {
     env: 'TONGKE_SESSION_SECRET',
     kind: 'secret',
@@ -59,6 +65,7 @@ const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   publicUrl: Type.String(),
   dbPath: Type.String({ minLength: 1 }),
+  databaseUrl: Type.String(),
   sessionSecret: Type.String(),
   mediaWorkers: Type.Integer({ minimum: 1, maximum: 64 }),
   rtcMinPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
@@ -151,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.rtcMinPort > config.rtcMaxPort) throw new ConfigError('TONGKE_RTC_MIN_PORT', 'must not be above TONGKE_RTC_MAX_PORT');
   if (config.reportWebhookUrl && config.reportWebhookSecret.length < 16) throw new ConfigError('TONGKE_REPORT_WEBHOOK_SECRET', 'must be at least 16 characters when TONGKE_REPORT_WEBHOOK_URL is set');
   if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
+  if (config.databaseUrl && !/^postgres(ql)?:\/\//i.test(config.databaseUrl)) throw new ConfigError('TONGKE_DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');

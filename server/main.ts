@@ -1,6 +1,6 @@
 import { loadConfigOrExplain } from './config.js';
 import { buildApp } from './app.js';
-import { openDatabase } from './db/client.js';
+import { openDatabase, storeLocation } from './db/store.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { createServerLogger } from './core/logger.js';
 import { MediaWorkerPool } from '../media/index.js';
@@ -14,7 +14,8 @@ async function main(args: readonly string[]): Promise<void> {
   const config = loadConfigOrExplain(args.includes('--demo') ? { seedDemo: true } : {});
   if (!config) process.exit(2);
   const logger = createServerLogger(config.logLevel);
-  const database = openDatabase(config.dbPath);
+  const database = await openDatabase(storeLocation(config));
+  logger.info({ store: database.dialect, location: database.location }, 'store open');
   if (config.seedDemo) await seedDemoIfEmpty(database.db, logger);
   const media = await MediaWorkerPool.create({
     workerCount: config.mediaWorkers,
@@ -35,7 +36,7 @@ async function main(args: readonly string[]): Promise<void> {
     try {
       await app.close();
       media.close();
-      database.close();
+      await database.close();
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { Compile } from 'typebox/compile';
 import { Password, Username } from '../../shared/api/people.js';
 import { loadConfigOrExplain } from '../config.js';
-import { openDatabase } from '../db/client.js';
+import { openDatabase, storeLocation } from '../db/store.js';
 import { isUniqueViolation } from '../core/constraints.js';
 import { hashPassword } from './passwords.js';
 import { AccountsRepository } from './repository.js';
@@ -52,7 +52,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const passwordHash = await hashPassword(password);
-  const database = openDatabase(config.dbPath);
+  const database = await openDatabase(storeLocation(config));
   try {
     const id = new AccountsRepository(database.db).createSystemAdmin({ username, displayName, passwordHash });
     console.log(`System administrator ${username} (id ${id}) created in ${config.dbPath}.`);
@@ -62,7 +62,7 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`The user name ${username} is taken.`);
     return 1;
   } finally {
-    database.close();
+    await database.close();
   }
 }
 

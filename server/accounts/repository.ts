@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import { devicePairings, roleGrants, sessions, studentLinks, users, classrooms, schools, regions, educationGroups } from '../db/schema/index.js';
 import { deviceUsernameCandidates } from './usernames.js';
 import type { SESSION_KINDS } from '../db/schema/accounts.js';

@@ -8,7 +8,7 @@ import { signStudentLink, verifyStudentLink } from './student-links.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 import { FirstAdminSetup } from './first-run.js';
 import { RevocationNotifier, type RevocationReason } from './revocation.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 
 /** How long each kind of session lives. A paired classroom stays signed in for a school year. */
 const SESSION_LIFETIME_MS: Record<SessionKind, number> = {

@@ -1,6 +1,6 @@
 import type { Locale } from '../../shared/i18n/index.js';
 import type { TongkeConfig } from '../config.js';
-import type { DatabaseHandle, TongkeDb } from '../db/client.js';
+import type { DatabaseHandle, TongkeDb } from '../db/store.js';
 import type { AccountsService } from '../accounts/service.js';
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import type { Places } from '../organisation/places.js';

@@ -1,5 +1,5 @@
 import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import {
   attendanceIntervals,

@@ -48,7 +48,8 @@ async function opsRoutes(app: TongkeApp) {
   app.get('/healthz', { schema: { tags: ['ops'], response: { 200: HealthResponse, 503: HealthResponse } } }, async (_request, reply) => {
     let database = false;
     try {
-      database = app.tongke.database.sqlite.prepare('SELECT 1 AS one').get() !== undefined;
+      await app.tongke.database.ping();
+      database = true;
     } catch (error) {
       app.log.error({ err: error }, 'health check: database unavailable');
     }

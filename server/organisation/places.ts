@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import { classrooms, courseReceivers, courseStudents, courses, educationGroups, regions, roleGrants, schools } from '../db/schema/index.js';
 import { notFound } from '../core/errors.js';
 import { chunks } from '../core/lists.js';

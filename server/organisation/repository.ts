@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, type SQL } from 'drizzle-orm';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import { classrooms, educationGroups, regions, roleGrants, schools, sessions } from '../db/schema/index.js';
 import type { SchoolGroupRole, SchoolLocality, SchoolStage } from '../../shared/subjects.js';
 

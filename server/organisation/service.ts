@@ -13,7 +13,7 @@ import type {
   SchoolCreate,
   SchoolUpdate,
 } from '../../shared/api/organisation.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import { notFound } from '../core/errors.js';
 import type { OrgPlace } from '../policy/policy.js';
 import type { Access } from '../core/access.js';

@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import { classrooms, educationGroups, regions, roleGrants, schools, studentProfiles, users } from '../db/schema/index.js';
 import { chunks } from '../core/lists.js';
 import type { RoleGrant } from '../policy/policy.js';

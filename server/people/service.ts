@@ -4,7 +4,7 @@ import { hashPassword } from '../accounts/passwords.js';
 import { isDeviceUsername } from '../accounts/usernames.js';
 import type { RevocationReason } from '../accounts/revocation.js';
 import { ApiError, forbidden, notFound } from '../core/errors.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isUniqueViolation } from '../core/constraints.js';
 import { generateInitialPassword } from './initial-password.js';

@@ -1,6 +1,6 @@
 import { loadConfigOrExplain } from '../config.js';
 import { hashPassword } from '../accounts/passwords.js';
-import { openDatabase } from '../db/client.js';
+import { openDatabase, storeLocation } from '../db/store.js';
 import { seedDemoCounty } from './demo.js';
 import { seedDemoHistory } from './demo-history.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
@@ -29,19 +29,19 @@ async function main(args: readonly string[]): Promise<number> {
   if (!config) return 2;
   // argon2 is slow and the transaction is synchronous: hash once, before it.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const database = openDatabase(config.dbPath);
+  const database = await openDatabase(storeLocation(config));
   try {
     const summary = seedDemoCounty(database.db, { passwordHash });
     const pastLessons = seedDemoHistory(database.db);
     const createdTotal = Object.values(summary.created).reduce((sum, n) => sum + n, 0);
-    console.log(`Demo county 青山县 in ${config.dbPath}`);
+    console.log(`Demo county 青山县 in ${database.location}`);
     console.log(`Term: ${summary.term.name} (${summary.term.startsOn} → ${summary.term.endsOn})`);
     console.table(Object.entries(summary.totals).map(([table, rows]) => ({ table, rows, created: summary.created[table] ?? 0 })));
     console.log(createdTotal === 0 ? 'Nothing to do: the demo county was already complete.' : `Created ${createdTotal} rows.`);
     if (pastLessons > 0) console.log(`Recorded ${pastLessons} past lessons of this term for the reports.`);
     console.log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_LOGINS.map((l) => l.username).join(', ')}`);
   } finally {
-    database.close();
+    await database.close();
   }
   return 0;
 }

@@ -1,5 +1,5 @@
 import { and, count, eq, lt } from 'drizzle-orm';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import {
   attendanceIntervals,
   classrooms,

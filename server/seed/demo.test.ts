@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHORTAGE_SUBJECTS } from '../../shared/subjects.js';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiWeekStart } from '../../shared/time.js';
 import { hashPassword, verifyPassword } from '../accounts/passwords.js';
-import { openDatabase, type DatabaseHandle } from '../db/client.js';
+import { openDatabase, type DatabaseHandle } from '../db/store.js';
 import { demoTermFor, seedDemoCounty, seedDemoIfEmpty, type DemoSeedSummary } from './demo.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
 import { seedDemoHistory } from './demo-history.js';

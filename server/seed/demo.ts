@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
 import { addDays, isoWeekday, shanghaiDate } from '../../shared/time.js';
 import { hashPassword } from '../accounts/passwords.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import {
   classrooms,
   courseReceivers,

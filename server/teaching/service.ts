@@ -1,6 +1,6 @@
 import type { Course, CourseCreate, CourseListQuery, CourseUpdate, Term, TermCreate, TermUpdate } from '../../shared/api/teaching.js';
 import { ApiError, notFound } from '../core/errors.js';
-import type { TongkeDb } from '../db/client.js';
+import type { TongkeDb } from '../db/store.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isCalendarDate } from '../core/constraints.js';
 import type { Places } from '../organisation/places.js';

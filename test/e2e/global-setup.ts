@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ServerProcess } from '../support/server-process.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/client.js';
+import { openDatabase } from '../../server/db/store.js';
 import { seedDemoCounty } from '../../server/seed/demo.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 
@@ -32,11 +32,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const dir = mkdtempSync(join(tmpdir(), 'tongke-e2e-'));
   const dbPath = join(dir, 'tongke.db');
-  const database = openDatabase(dbPath);
+  const database = await openDatabase(dbPath);
   try {
     seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
   } finally {
-    database.close();
+    await database.close();
   }
 
   mkdirSync(RESULTS_DIR, { recursive: true });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { openDatabase } from '../../server/db/client.js';
+import { openDatabase } from '../../server/db/store.js';
 import { users } from '../../server/db/schema/index.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 import { TestClient } from '../support/app.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorReport, UsageReport } from '../../shared/api/evidence-usage.js';
 import { addDays, mondayOf, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { attendanceIntervals, lessonSessions, participationEvents, studentProfiles, usageSiteDays } from '../../server/db/schema/index.js';
-import type { TongkeDb } from '../../server/db/client.js';
+import type { TongkeDb } from '../../server/db/store.js';
 import { rebuildRollups, refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { purgeExpiredEvidence } from '../../server/evidence/usage/retention.js';
 import { UsageReportService } from '../../server/evidence/usage/service.js';

@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type TongkeConfig } from '../../server/config.js';
-import { openDatabase, type DatabaseHandle } from '../../server/db/client.js';
+import { openDatabase, type DatabaseHandle } from '../../server/db/store.js';
+import { newTestStore } from './store.js';
 import type { TongkeApp } from '../../server/core/app-types.js';
 import { MediaWorkerPool, type MediaLogger, type MediaWorkerPoolOptions } from '../../media/index.js';
 
 const silentMediaLogger: MediaLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** A Tongke app on a fresh temporary SQLite file with the real migrations; `close()` removes it. */
+/** A Tongke app on a fresh store (a temporary SQLite file, or a PostgreSQL database in that run) with the real migrations; `close()` removes it. */
 export interface TestApp {
   app: TongkeApp;
   /** The real media workers, when asked for (`media: true`). */
@@ -38,8 +39,9 @@ export interface TestAppOptions {
 export async function createTestApp(overrides: Partial<TongkeConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-test-'));
   const rtc = options.media ? await freeRtcRange(options.mediaWorkers ?? 1) : { rtcMinPort: 46000, rtcMaxPort: 46999 };
-  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, ...rtc, ...overrides });
-  const database = openDatabase(config.dbPath);
+  const store = await newTestStore(dir);
+  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), databaseUrl: store.databaseUrl, logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, ...rtc, ...overrides });
+  const database = await openDatabase(store.location);
   const media = options.media
     ? await MediaWorkerPool.create({
         workerCount: config.mediaWorkers,
@@ -68,7 +70,8 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
     async close() {
       await app.close();
       media?.close();
-      database.close();
+      await database.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

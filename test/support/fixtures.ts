@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import { addDays, shanghaiDate } from '../../shared/time.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
-import type { TongkeDb } from '../../server/db/client.js';
+import type { TongkeDb } from '../../server/db/store.js';
 import {
   attendanceIntervals,
   classrooms,

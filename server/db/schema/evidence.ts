@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
+import { table, id, int, bool, instant, real, text, index } from './columns.js';
 import { regions, schools, classrooms } from './organisation.js';
 import { users } from './people.js';
 import { lessonSessions } from './teaching.js';
@@ -14,23 +14,23 @@ export const SITE_KINDS = ['host', 'receiving_classroom', 'student', 'observer']
 export const LEAVE_REASONS = ['left', 'removed', 'lesson_ended', 'connection_lost', 'server_restart'] as const;
 
 /** Who was in the lesson, from when to when. A reconnect within the grace period continues the interval. */
-export const attendanceIntervals = sqliteTable(
+export const attendanceIntervals = table(
   'attendance_intervals',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
     participantId: text('participant_id').notNull(),
-    userId: integer('user_id').references(() => users.id),
+    userId: int('user_id').references(() => users.id),
     siteKind: text('site_kind', { enum: SITE_KINDS }).notNull(),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
-    schoolId: integer('school_id').references(() => schools.id),
-    regionId: integer('region_id').references(() => regions.id),
-    joinedAt: integer('joined_at', { mode: 'timestamp_ms' }).notNull(),
-    leftAt: integer('left_at', { mode: 'timestamp_ms' }),
+    classroomId: int('classroom_id').references(() => classrooms.id),
+    schoolId: int('school_id').references(() => schools.id),
+    regionId: int('region_id').references(() => regions.id),
+    joinedAt: instant('joined_at').notNull(),
+    leftAt: instant('left_at'),
     leaveReason: text('leave_reason', { enum: LEAVE_REASONS }),
     /** Students present in the room, entered by the assistant teacher (receiving classrooms). */
-    headcount: integer('headcount'),
-    lastHeartbeatAt: integer('last_heartbeat_at', { mode: 'timestamp_ms' }).notNull(),
+    headcount: int('headcount'),
+    lastHeartbeatAt: instant('last_heartbeat_at').notNull(),
   },
   (t) => [
     index('attendance_lesson_idx').on(t.lessonSessionId, t.joinedAt),
@@ -44,18 +44,18 @@ export const attendanceIntervals = sqliteTable(
 export const MEDIA_STATE_KINDS = ['camera_on', 'mic_on', 'on_stage', 'screen_sharing', 'speaking'] as const;
 
 /** Intervals in which a participant's camera/mic was on, she was on stage, shared a screen or spoke. */
-export const mediaStateIntervals = sqliteTable(
+export const mediaStateIntervals = table(
   'media_state_intervals',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
     participantId: text('participant_id').notNull(),
-    userId: integer('user_id').references(() => users.id),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
-    schoolId: integer('school_id').references(() => schools.id),
+    userId: int('user_id').references(() => users.id),
+    classroomId: int('classroom_id').references(() => classrooms.id),
+    schoolId: int('school_id').references(() => schools.id),
     kind: text('kind', { enum: MEDIA_STATE_KINDS }).notNull(),
-    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
-    endedAt: integer('ended_at', { mode: 'timestamp_ms' }),
+    startedAt: instant('started_at').notNull(),
+    endedAt: instant('ended_at'),
   },
   (t) => [
     index('media_state_lesson_idx').on(t.lessonSessionId, t.startedAt),
@@ -73,21 +73,21 @@ export const PARTICIPATION_KINDS = [
 ] as const;
 
 /** One act of taking part. Chat messages are counted, never stored with content here. */
-export const participationEvents = sqliteTable(
+export const participationEvents = table(
   'participation_events',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
     participantId: text('participant_id').notNull(),
-    userId: integer('user_id').references(() => users.id),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
-    schoolId: integer('school_id').references(() => schools.id),
-    regionId: integer('region_id').references(() => regions.id),
+    userId: int('user_id').references(() => users.id),
+    classroomId: int('classroom_id').references(() => classrooms.id),
+    schoolId: int('school_id').references(() => schools.id),
+    regionId: int('region_id').references(() => regions.id),
     kind: text('kind', { enum: PARTICIPATION_KINDS }).notNull(),
-    occurredAt: integer('occurred_at', { mode: 'timestamp_ms' }).notNull(),
+    occurredAt: instant('occurred_at').notNull(),
     /** Poll answers: which poll, and whether the answer was correct (quizzes only). */
     pollId: text('poll_id'),
-    correct: integer('correct', { mode: 'boolean' }),
+    correct: bool('correct'),
   },
   (t) => [
     index('participation_lesson_idx').on(t.lessonSessionId, t.occurredAt),
@@ -97,20 +97,20 @@ export const participationEvents = sqliteTable(
 );
 
 /** Connection quality of one site, sampled every few seconds. */
-export const qualitySamples = sqliteTable(
+export const qualitySamples = table(
   'quality_samples',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
     participantId: text('participant_id').notNull(),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
-    schoolId: integer('school_id').references(() => schools.id),
-    sampledAt: integer('sampled_at', { mode: 'timestamp_ms' }).notNull(),
+    classroomId: int('classroom_id').references(() => classrooms.id),
+    schoolId: int('school_id').references(() => schools.id),
+    sampledAt: instant('sampled_at').notNull(),
     rttMs: real('rtt_ms'),
     packetLossPct: real('packet_loss_pct'),
-    recvBitrate: integer('recv_bitrate'),
-    sendBitrate: integer('send_bitrate'),
-    consumerScore: integer('consumer_score'),
+    recvBitrate: int('recv_bitrate'),
+    sendBitrate: int('send_bitrate'),
+    consumerScore: int('consumer_score'),
   },
   (t) => [
     index('quality_lesson_idx').on(t.lessonSessionId, t.sampledAt),

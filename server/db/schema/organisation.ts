@@ -1,45 +1,44 @@
-import { sql } from 'drizzle-orm';
-import { sqliteTable, integer, text, index, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { table, id, int, bool, instant, text, index, uniqueIndex, NOW_MS, type AnyColumn } from './columns.js';
 import { SCHOOL_GROUP_ROLES, SCHOOL_LOCALITIES, SCHOOL_STAGES } from '../../../shared/subjects.js';
 
-const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+const createdAt = () => instant('created_at').notNull().default(NOW_MS);
 
 /** 区/县 — the county or district that is evaluated. */
-export const regions = sqliteTable('regions', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
+export const regions = table('regions', {
+  id: id(),
   name: text('name').notNull(),
   code: text('code').notNull().unique(),
-  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  active: bool('active').notNull().default(true),
   createdAt: createdAt(),
 });
 
 /** 教育集团 — a lead school plus member schools. */
-export const educationGroups = sqliteTable(
+export const educationGroups = table(
   'education_groups',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    regionId: integer('region_id').notNull().references(() => regions.id),
+    id: id(),
+    regionId: int('region_id').notNull().references(() => regions.id),
     name: text('name').notNull(),
-    leadSchoolId: integer('lead_school_id').references((): AnySQLiteColumn => schools.id),
-    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    leadSchoolId: int('lead_school_id').references((): AnyColumn => schools.id),
+    active: bool('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [index('education_groups_region_idx').on(t.regionId), uniqueIndex('education_groups_region_name_uq').on(t.regionId, t.name)],
 );
 
 /** 学校 — lead school, member school or teaching point. `studentCount` weights the 差异系数. */
-export const schools = sqliteTable(
+export const schools = table(
   'schools',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    regionId: integer('region_id').notNull().references(() => regions.id),
-    groupId: integer('group_id').references((): AnySQLiteColumn => educationGroups.id),
+    id: id(),
+    regionId: int('region_id').notNull().references(() => regions.id),
+    groupId: int('group_id').references((): AnyColumn => educationGroups.id),
     name: text('name').notNull(),
     groupRole: text('group_role', { enum: SCHOOL_GROUP_ROLES }).notNull(),
     locality: text('locality', { enum: SCHOOL_LOCALITIES }).notNull(),
     stage: text('stage', { enum: SCHOOL_STAGES }).notNull(),
-    studentCount: integer('student_count').notNull().default(0),
-    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    studentCount: int('student_count').notNull().default(0),
+    active: bool('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
@@ -50,17 +49,17 @@ export const schools = sqliteTable(
 );
 
 /** 教室 — a host classroom or a receiving classroom endpoint (PC + screen + camera). */
-export const classrooms = sqliteTable(
+export const classrooms = table(
   'classrooms',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    schoolId: integer('school_id').notNull().references(() => schools.id),
+    id: id(),
+    schoolId: int('school_id').notNull().references(() => schools.id),
     name: text('name').notNull(),
     /** A receiving classroom can pair a device and log in as that classroom. */
-    receiving: integer('receiving', { mode: 'boolean' }).notNull().default(true),
+    receiving: bool('receiving').notNull().default(true),
     /** Networked multimedia classroom (indicator 7). */
-    multimedia: integer('multimedia', { mode: 'boolean' }).notNull().default(true),
-    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    multimedia: bool('multimedia').notNull().default(true),
+    active: bool('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [index('classrooms_school_idx').on(t.schoolId), uniqueIndex('classrooms_school_name_uq').on(t.schoolId, t.name)],

@@ -1,28 +1,27 @@
-import { sql } from 'drizzle-orm';
-import { sqliteTable, integer, text, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { table, id, int, bool, instant, text, index, uniqueIndex, NOW_MS } from './columns.js';
 import { ROLES } from '../../../shared/roles.js';
 import { LOCALES } from '../../../shared/i18n/index.js';
 import { regions, educationGroups, schools, classrooms } from './organisation.js';
 
 /** Everyone who signs in: staff, students and classroom devices. */
-export const users = sqliteTable(
+export const users = table(
   'users',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: id(),
     username: text('username').notNull(),
     displayName: text('display_name').notNull(),
     /** argon2id hash; null for accounts that cannot sign in with a password (devices, link-only students). */
     passwordHash: text('password_hash'),
     locale: text('locale', { enum: LOCALES }),
-    active: integer('active', { mode: 'boolean' }).notNull().default(true),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: integer('locked_until', { mode: 'timestamp_ms' }),
+    active: bool('active').notNull().default(true),
+    failedLogins: int('failed_logins').notNull().default(0),
+    lockedUntil: instant('locked_until'),
     /**
      * Made by the demo seed with the published demo password: while such an account is active and still has
      * that password, the instance warns that anyone can sign in (a password reset clears it).
      */
-    demoAccount: integer('demo_account', { mode: 'boolean' }).notNull().default(false),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    demoAccount: bool('demo_account').notNull().default(false),
+    createdAt: instant('created_at').notNull().default(NOW_MS),
   },
   (t) => [uniqueIndex('users_username_uq').on(t.username)],
 );
@@ -31,16 +30,16 @@ export const users = sqliteTable(
  * A role bounded by a scope. Exactly the scope column that the role's kind names is set
  * (see ROLE_SCOPE_KIND); a system admin has none.
  */
-export const roleGrants = sqliteTable(
+export const roleGrants = table(
   'role_grants',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    id: id(),
+    userId: int('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ROLES }).notNull(),
-    regionId: integer('region_id').references(() => regions.id),
-    groupId: integer('group_id').references(() => educationGroups.id),
-    schoolId: integer('school_id').references(() => schools.id),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
+    regionId: int('region_id').references(() => regions.id),
+    groupId: int('group_id').references(() => educationGroups.id),
+    schoolId: int('school_id').references(() => schools.id),
+    classroomId: int('classroom_id').references(() => classrooms.id),
   },
   (t) => [
     index('role_grants_user_idx').on(t.userId),
@@ -49,10 +48,10 @@ export const roleGrants = sqliteTable(
 );
 
 /** What a student is beyond her account: grade, class, and whether lessons reach her at home (送教上门). */
-export const studentProfiles = sqliteTable('student_profiles', {
-  userId: integer('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
-  schoolId: integer('school_id').notNull().references(() => schools.id),
-  grade: integer('grade').notNull(),
+export const studentProfiles = table('student_profiles', {
+  userId: int('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  schoolId: int('school_id').notNull().references(() => schools.id),
+  grade: int('grade').notNull(),
   className: text('class_name').notNull().default(''),
-  homeDelivery: integer('home_delivery', { mode: 'boolean' }).notNull().default(false),
+  homeDelivery: bool('home_delivery').notNull().default(false),
 });

@@ -1,4 +1,4 @@
-import { sqliteTable, integer, text, real, index } from 'drizzle-orm/sqlite-core';
+import { table, id, int, bool, instant, real, json, text, index } from './columns.js';
 import { LESSON_KINDS, SUBJECTS, type SchoolGroupRole, type Subject } from '../../../shared/subjects.js';
 import { regions, schools, classrooms } from './organisation.js';
 import { users } from './people.js';
@@ -22,51 +22,51 @@ export type UsageSiteKind = (typeof USAGE_SITE_KINDS)[number];
  * to a site (connected at least the configured minutes) is decided when a report is read, from
  * `siteLessonSeconds`, so changing the threshold needs no rebuild.
  */
-export const usageSiteDays = sqliteTable(
+export const usageSiteDays = table(
   'usage_site_days',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
-    courseId: integer('course_id').notNull().references(() => courses.id),
-    termId: integer('term_id').notNull().references(() => terms.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
+    courseId: int('course_id').notNull().references(() => courses.id),
+    termId: int('term_id').notNull().references(() => terms.id),
     /** The timetabled lesson this session stood for (referenced, or started within its window ± 15 min). Not a foreign key: timetables are re-planned. */
-    scheduledLessonId: integer('scheduled_lesson_id'),
+    scheduledLessonId: int('scheduled_lesson_id'),
     subject: text('subject', { enum: SUBJECTS }).notNull(),
     kind: text('kind', { enum: LESSON_KINDS }).notNull(),
     /** Shanghai calendar day (YYYY-MM-DD) and the Monday of its week. */
     day: text('day').notNull(),
     week: text('week').notNull(),
     /** This is the row of the day the lesson started: lesson counts and per-lesson figures live only here. */
-    lessonStart: integer('lesson_start', { mode: 'boolean' }).notNull(),
+    lessonStart: bool('lesson_start').notNull(),
     siteKind: text('site_kind', { enum: USAGE_SITE_KINDS }).notNull(),
-    regionId: integer('region_id').notNull().references(() => regions.id),
-    groupId: integer('group_id'),
-    schoolId: integer('school_id').notNull().references(() => schools.id),
+    regionId: int('region_id').notNull().references(() => regions.id),
+    groupId: int('group_id'),
+    schoolId: int('school_id').notNull().references(() => schools.id),
     /** Null for the individual students of a school (and for a host without a host classroom). */
-    classroomId: integer('classroom_id').references(() => classrooms.id),
+    classroomId: int('classroom_id').references(() => classrooms.id),
     /** How long the lesson ran, start to end (same on every row of the lesson). */
-    lessonSeconds: integer('lesson_seconds').notNull(),
+    lessonSeconds: int('lesson_seconds').notNull(),
     /** How long this site was connected over the whole lesson (same on every row of the lesson-site). */
-    siteLessonSeconds: integer('site_lesson_seconds').notNull(),
+    siteLessonSeconds: int('site_lesson_seconds').notNull(),
     /** Connected on this day (overlapping connections of one site are counted once). */
-    connectedSeconds: integer('connected_seconds').notNull(),
+    connectedSeconds: int('connected_seconds').notNull(),
     /** Students the course expects at the site (receiving classroom: course_receivers; students: enrolled). */
-    studentsExpected: integer('students_expected').notNull().default(0),
+    studentsExpected: int('students_expected').notNull().default(0),
     /**
      * The attendance pair rates are made of: expected/present where attendance is known — a site that never
      * connected counts its expected students as absent; a connected classroom without a headcount is left out.
      */
-    attendanceExpected: integer('attendance_expected').notNull().default(0),
-    attendancePresent: integer('attendance_present').notNull().default(0),
+    attendanceExpected: int('attendance_expected').notNull().default(0),
+    attendancePresent: int('attendance_present').notNull().default(0),
     /** Home-delivery (送教上门) students among the expected and present. */
-    homeExpected: integer('home_expected').notNull().default(0),
-    homePresent: integer('home_present').notNull().default(0),
+    homeExpected: int('home_expected').notNull().default(0),
+    homePresent: int('home_present').notNull().default(0),
     /** Participants (a classroom device, a student) connected, and those who took part at least once. */
-    participantsPresent: integer('participants_present').notNull().default(0),
-    participantsActive: integer('participants_active').notNull().default(0),
-    hands: integer('hands').notNull().default(0),
-    chatMessages: integer('chat_messages').notNull().default(0),
-    pollAnswers: integer('poll_answers').notNull().default(0),
+    participantsPresent: int('participants_present').notNull().default(0),
+    participantsActive: int('participants_active').notNull().default(0),
+    hands: int('hands').notNull().default(0),
+    chatMessages: int('chat_messages').notNull().default(0),
+    pollAnswers: int('poll_answers').notNull().default(0),
   },
   (t) => [
     index('usage_site_days_lesson_idx').on(t.lessonSessionId),
@@ -82,23 +82,23 @@ export const USAGE_TEACHER_PARTS = ['lead', 'assistant', 'participant'] as const
 export type UsageTeacherPart = (typeof USAGE_TEACHER_PARTS)[number];
 
 /** A teacher who taught a lesson (lead), ran a receiving classroom that joined it (assistant) or took part in it, at a school. */
-export const usageLessonTeachers = sqliteTable(
+export const usageLessonTeachers = table(
   'usage_lesson_teachers',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    lessonSessionId: integer('lesson_session_id').notNull().references(() => lessonSessions.id),
-    courseId: integer('course_id').notNull().references(() => courses.id),
-    termId: integer('term_id').notNull().references(() => terms.id),
+    id: id(),
+    lessonSessionId: int('lesson_session_id').notNull().references(() => lessonSessions.id),
+    courseId: int('course_id').notNull().references(() => courses.id),
+    termId: int('term_id').notNull().references(() => terms.id),
     subject: text('subject', { enum: SUBJECTS }).notNull(),
     kind: text('kind', { enum: LESSON_KINDS }).notNull(),
     /** The Shanghai day the lesson started, and its week's Monday. */
     day: text('day').notNull(),
     week: text('week').notNull(),
-    regionId: integer('region_id').notNull().references(() => regions.id),
-    groupId: integer('group_id'),
-    schoolId: integer('school_id').notNull().references(() => schools.id),
-    classroomId: integer('classroom_id').references(() => classrooms.id),
-    userId: integer('user_id').notNull().references(() => users.id),
+    regionId: int('region_id').notNull().references(() => regions.id),
+    groupId: int('group_id'),
+    schoolId: int('school_id').notNull().references(() => schools.id),
+    classroomId: int('classroom_id').references(() => classrooms.id),
+    userId: int('user_id').notNull().references(() => users.id),
     part: text('part', { enum: USAGE_TEACHER_PARTS }).notNull(),
   },
   (t) => [
@@ -112,33 +112,33 @@ export const usageLessonTeachers = sqliteTable(
  * What a region counts as routine use (常态化): the targets its administrator sets. A target left null is
  * not evaluated. Every school a target applies to must meet all set targets to count.
  */
-export const regionTargets = sqliteTable('region_targets', {
-  regionId: integer('region_id')
+export const regionTargets = table('region_targets', {
+  regionId: int('region_id')
     .primaryKey()
     .references(() => regions.id),
   /** Delivered lessons received per week by each teaching point (receiving school). */
   lessonsPerWeek: real('lessons_per_week'),
   /** Different subjects each receiving school received in the term. */
-  subjectsPerTerm: integer('subjects_per_term'),
+  subjectsPerTerm: int('subjects_per_term'),
   /** Attendance of expected students, percent. */
   attendancePct: real('attendance_pct'),
   /** Subjects every receiving school must have received at least one delivered lesson of. */
-  requiredSubjects: text('required_subjects', { mode: 'json' }).$type<Subject[]>().notNull().default([]),
+  requiredSubjects: json('required_subjects').$type<Subject[]>().notNull().default([]),
   /** Highest acceptable 差异系数 of shared-lesson hours per student across the region's schools. */
   maxCv: real('max_cv'),
   /**
    * The kinds of school the per-school targets are set for. Teaching points by default: a member school
    * with a receiving classroom is not judged by a teaching point's weekly lessons unless the region says so.
    */
-  appliesTo: text('applies_to', { mode: 'json' }).$type<SchoolGroupRole[]>().notNull().default(['teaching_point']),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-  updatedBy: integer('updated_by').references(() => users.id),
+  appliesTo: json('applies_to').$type<SchoolGroupRole[]>().notNull().default(['teaching_point']),
+  updatedAt: instant('updated_at').notNull(),
+  updatedBy: int('updated_by').references(() => users.id),
 });
 
 /** Each run of the evidence retention job: lessons that started before `cutoff` lost their raw evidence. */
-export const evidencePurges = sqliteTable('evidence_purges', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  ranAt: integer('ran_at', { mode: 'timestamp_ms' }).notNull(),
-  cutoff: integer('cutoff', { mode: 'timestamp_ms' }).notNull(),
-  deletedRows: integer('deleted_rows').notNull(),
+export const evidencePurges = table('evidence_purges', {
+  id: id(),
+  ranAt: instant('ran_at').notNull(),
+  cutoff: instant('cutoff').notNull(),
+  deletedRows: int('deleted_rows').notNull(),
 });

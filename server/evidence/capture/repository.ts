@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { EvidenceOp, EvidenceSink } from './ops.js';

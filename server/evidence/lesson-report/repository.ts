@@ -1,5 +1,5 @@
 import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
   classrooms,

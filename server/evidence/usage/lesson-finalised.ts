@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { TongkeConfig } from '../../config.js';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { refreshLessonRollups } from './maintain.js';
 import { lessonReportFinal, postLessonReportFinal } from './webhook.js';
 

@@ -1,4 +1,4 @@
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { LessonKind, SchoolGroupRole, SchoolStage, Subject } from '../../../shared/subjects.js';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { TongkeApp } from '../../core/app-types.js';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
 

@@ -4,7 +4,7 @@ import { SCHOOL_GROUP_ROLES, type Subject } from '../../../shared/subjects.js';
 import { addDays, mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
 import { groupBy as groupItems } from '../../core/lists.js';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import type { Places } from '../../organisation/places.js';
 import { hasActivity, resolveRange, usageFigures, weeksWithin, type ReportRange } from './figures.js';
 import { studentsRowName } from './labels.js';

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { TongkeDb } from '../../db/client.js';
+import type { TongkeDb } from '../../db/store.js';
 import { RollupRepository } from './rollup-repository.js';
 
 /** Where final lesson reports are POSTed, and the key their bodies are signed with. */

@@ -1,0 +1,1 @@
+ALTER TABLE `lesson_sessions` ADD `node_id` text;

@@ -1,0 +1,68 @@
+/*
+ * PostgreSQL, for installations that outgrow one process: a node-postgres pool behind drizzle. Counts and sums
+ * come back as numbers (as on SQLite) — bigint and numeric are parsed, which is safe for every figure Tongke
+ * keeps. Migrations run under an advisory lock, so several processes starting at once apply them once.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import * as schema from './schema/index.js';
+import { ambientDb, setRawRunner, type DatabaseHandle, type TongkeDb } from './store.js';
+
+const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations', 'postgresql');
+/** An arbitrary constant naming Tongke's migration lock among the server's advisory locks. */
+const MIGRATION_LOCK = 0x7467_6b65;
+
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+type PgDb = { execute(query: SQL): Promise<{ rows: unknown[]; rowCount: number | null }> };
+
+setRawRunner({
+  rows: async <T>(db: TongkeDb, query: SQL) => (await (db as unknown as PgDb).execute(query)).rows as T[],
+  execute: async (db: TongkeDb, query: SQL) => ({ changes: (await (db as unknown as PgDb).execute(query)).rowCount ?? 0 }),
+});
+
+/** The URL without its password, for logs. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgresql';
+  }
+}
+
+export async function openPgStore(url: string, options: { poolSize?: number } = {}): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client's error (the server restarting) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    client.release();
+  }
+  const root = drizzle(pool, { schema }) as unknown as TongkeDb;
+  const ambient = ambientDb(root, (_context, work) => work());
+  let open = true;
+  return {
+    dialect: 'postgresql',
+    db: ambient.db,
+    location: redactedUrl(url),
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      if (!open) return;
+      open = false;
+      await pool.end();
+    },
+  };
+}
