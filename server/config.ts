@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
@@ -21,6 +21,12 @@ export const CONFIG_SETTINGS = {
     kind: 'string',
     default: '',
     doc: 'PostgreSQL instead of the SQLite file: postgres://user:password@host:5432/tongke (must be in the environment at start)',
+  },
+  nodeId: {
+    env: 'TONGKE_NODE_ID',
+    kind: 'string',
+    default: '',
+    doc: 'names this process in the lesson sessions it runs; at start it closes only its own sessions left open (default: the host name; give each process its own when several run on one host)',
   },
   sessionSecret: {
     env: 'TONGKE_SESSION_SECRET',
@@ -66,6 +72,7 @@ const ConfigSchema = Type.Object({
   publicUrl: Type.String(),
   dbPath: Type.String({ minLength: 1 }),
   databaseUrl: Type.String(),
+  nodeId: Type.String({ maxLength: 200 }),
   sessionSecret: Type.String(),
   mediaWorkers: Type.Integer({ minimum: 1, maximum: 64 }),
   rtcMinPort: Type.Integer({ minimum: 1024, maximum: 65535 }),
@@ -159,6 +166,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.reportWebhookUrl && config.reportWebhookSecret.length < 16) throw new ConfigError('TONGKE_REPORT_WEBHOOK_SECRET', 'must be at least 16 characters when TONGKE_REPORT_WEBHOOK_URL is set');
   if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
   if (config.databaseUrl && !/^postgres(ql)?:\/\//i.test(config.databaseUrl)) throw new ConfigError('TONGKE_DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  // Stable across restarts of the node, so its next start recognises the sessions it left open.
+  config.nodeId = config.nodeId.trim() || hostname();
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
