@@ -112,7 +112,7 @@ async function enrolledStudents(f: OrganisationFixture, count: number): Promise<
     for (let i = next++; i < count; i = next++) {
       const username = `bench-student-${i}`;
       const userId = await f.addUser(username, 'student', { schoolId: f.ids.teachingPointId });
-      f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+      await f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId });
       cookies[i] = await signIn(f.t.app, username, `127.0.${1 + (i >> 8)}.${1 + (i & 0xff)}`);
     }
   };

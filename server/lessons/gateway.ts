@@ -48,11 +48,17 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   namespace.use((socket: LessonSocket, next) => {
     const cookies = app.parseCookie(socket.request.headers.cookie ?? '');
     const token = cookies[SESSION_COOKIE];
-    const principal = token ? accounts.principalFor(token) : null;
-    if (!principal) return next(new Error('unauthenticated'));
-    socket.data.principal = principal;
-    socket.data.locale = pickLocale(cookies[LOCALE_COOKIE], principal.locale, socket.request.headers['accept-language'], config.locale);
-    next();
+    const authenticate = async () => {
+      const principal = token ? await accounts.principalFor(token) : null;
+      if (!principal) return next(new Error('unauthenticated'));
+      socket.data.principal = principal;
+      socket.data.locale = pickLocale(cookies[LOCALE_COOKIE], principal.locale, socket.request.headers['accept-language'], config.locale);
+      next();
+    };
+    authenticate().catch((error: unknown) => {
+      app.log.error({ err: error }, 'lesson socket refused: its session could not be read');
+      next(new Error('internal'));
+    });
   });
 
   const handlers: Omit<LessonHandlerTable, 'lesson:join'> = {
@@ -60,8 +66,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:start': {
       access: 'open',
       run: async ({ principal }, { courseId, scheduledLessonId }) => {
-        if (!can(principal, 'course.teach', { kind: 'course', course: places.course(courseId) })) throw new ApiError('forbidden');
-        if (scheduledLessonId !== undefined && !repo.scheduledLessonIsOn(scheduledLessonId, courseId)) throw new ApiError('bad_request');
+        if (!can(principal, 'course.teach', { kind: 'course', course: await places.course(courseId) })) throw new ApiError('forbidden');
+        if (scheduledLessonId !== undefined && !(await repo.scheduledLessonIsOn(scheduledLessonId, courseId))) throw new ApiError('bad_request');
         const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
         return { lessonSessionId: running.lesson.lessonSessionId };
       },
@@ -69,7 +75,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        participantIdentity(principal, repo.courseForLesson(courseId), places.course(courseId));
+        participantIdentity(principal, await repo.courseForLesson(courseId), await places.course(courseId));
         const running = registry.live(courseId);
         if (!running) throw new ApiError('lesson_not_live');
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
@@ -77,10 +83,12 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     },
     'lesson:end': {
       access: 'moderator',
-      run: async ({ joined, principal }) => {
+      run: async ({ joined, principal, log }) => {
         // Ending disconnects every site, the teacher's too: acknowledge first, then end.
         const courseId = joined.running.lesson.courseId;
-        setImmediate(() => registry.end(courseId, principal.userId, 'ended_by_teacher'));
+        setImmediate(() => {
+          registry.end(courseId, principal.userId, 'ended_by_teacher').catch((error: unknown) => log.error({ err: error, courseId }, 'ending the lesson failed'));
+        });
         return {};
       },
     },
@@ -88,12 +96,15 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   const join: LessonHandlerTable['lesson:join'] = {
     access: 'open',
-    run: async ({ principal, channel, joined, joinedAs, log }, { courseId, rtpCapabilities }) => {
+    run: async (ctx, { courseId, rtpCapabilities }) => {
+      const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
-      const facts = places.course(courseId);
-      const identity = participantIdentity(principal, repo.courseForLesson(courseId), facts);
+      const facts = await places.course(courseId);
+      const identity = participantIdentity(principal, await repo.courseForLesson(courseId), facts);
+      // Nothing waits from here on: the lesson, and the one she may be in already, are read after the store answered.
       const running = registry.live(courseId);
       if (!running) throw new ApiError('lesson_not_live');
+      const { joined } = ctx;
       if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
       const { participant, resumed } = running.lesson.join(identity);
       running.attach(participant, channel, rtpCapabilities);
@@ -149,7 +160,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   // lessons must end and sockets close first, or a shutdown with sites connected never completes.
   app.addHook('preClose', async () => {
     stopRevocations();
-    registry.close();
+    await registry.close();
     await io.close();
   });
   return io;

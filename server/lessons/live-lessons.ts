@@ -19,10 +19,16 @@ import { lessonRoutes } from './routes.js';
 export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & LessonMediaFactory): Promise<void> {
   const { database, config } = app.tongke;
   const repo = new LessonsRepository(database.db);
-  const registry = new LessonRegistry(
+  const registry = await LessonRegistry.create(
     repo,
     media,
-    { reconnectGraceMs: config.reconnectGraceSeconds * 1000, noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000, overrunGraceMs: config.lessonOverrunGraceSeconds * 1000, mediaRebuildMs: config.mediaRebuildSeconds * 1000 },
+    {
+      nodeId: config.nodeId,
+      reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+      noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000,
+      overrunGraceMs: config.lessonOverrunGraceSeconds * 1000,
+      mediaRebuildMs: config.mediaRebuildSeconds * 1000,
+    },
     app.log.child({ component: 'lessons' }),
   );
   await app.register(lessonRoutes(registry));
@@ -37,11 +43,11 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     onDropped: countDropped,
   });
   app.addHook('preClose', async () => {
-    registry.close();
-    recorder.close();
+    await registry.close();
+    await recorder.close();
   });
   // For the process guards: a fatal error writes the pending evidence before the process exits.
-  app.decorate('flushEvidence', () => recorder.flush());
+  app.decorate('flushEvidence', async () => recorder.flush());
 
   const registers = [app.metricsRegistry];
   new Gauge({
@@ -77,6 +83,6 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
 declare module 'fastify' {
   interface FastifyInstance {
     /** Writes the pending evidence now (present when live lessons are served); false if the database refused. */
-    flushEvidence?: () => boolean;
+    flushEvidence?: () => Promise<boolean>;
   }
 }

@@ -17,6 +17,8 @@ const TIMEOUT_CHECK_MS = 15_000;
 
 export interface LessonRegistryOptions extends LessonTimeoutOptions {
   reconnectGraceMs: number;
+  /** This process's node id (config `nodeId`): recorded on its lesson sessions, whose recovery is its own. */
+  nodeId: string;
   /** How long a lesson whose media worker died waits for media on a live worker before it is ended. */
   mediaRebuildMs: number;
 }
@@ -48,22 +50,33 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   readonly #timeoutCheck: NodeJS.Timeout;
   /** courseId → what its live lesson did lately. */
   readonly #activity = new Map<number, LessonActivity>();
-  /** Lesson sessions an earlier run left open, closed when this registry was made (their roll-ups are stale). */
+  /** Lesson sessions an earlier run of this node left open, closed when this registry was made (their roll-ups are stale). */
   readonly recoveredSessionIds: readonly number[];
+  #closing: Promise<void> | null = null;
 
-  constructor(
+  /**
+   * The registry of node `options.nodeId`, after closing what an earlier run of this node left open — its
+   * lesson sessions and their evidence intervals. Other nodes' sessions on the same store are their live
+   * lessons and are left alone.
+   */
+  static async create(repo: LessonsRepository, media: LessonMediaFactory, options: LessonRegistryOptions, log: Logger): Promise<LessonRegistry> {
+    const closed = await repo.closeAbandonedSessions(options.nodeId);
+    if (closed.length > 0) log.warn({ closed, nodeId: options.nodeId }, 'closed lesson sessions left open by an earlier run');
+    const evidence = await repo.closeAbandonedEvidence(options.nodeId);
+    if (evidence.attendance + evidence.mediaStates > 0) log.warn(evidence, 'closed attendance and media-state intervals left open by an earlier run');
+    return new LessonRegistry(repo, media, options, log, closed);
+  }
+
+  private constructor(
     private readonly repo: LessonsRepository,
     private readonly media: LessonMediaFactory,
     private readonly options: LessonRegistryOptions,
     private readonly log: Logger,
+    recoveredSessionIds: readonly number[],
   ) {
     super();
-    const closed = repo.closeAbandonedSessions();
-    this.recoveredSessionIds = closed;
-    if (closed.length > 0) log.warn({ closed }, 'closed lesson sessions left open by an earlier run');
-    const evidence = repo.closeAbandonedEvidence();
-    if (evidence.attendance + evidence.mediaStates > 0) log.warn(evidence, 'closed attendance and media-state intervals left open by an earlier run');
-    this.#heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
+    this.recoveredSessionIds = recoveredSessionIds;
+    this.#heartbeat = setInterval(() => void this.#beat(), HEARTBEAT_MS);
     this.#heartbeat.unref();
     const checkEvery = Math.max(50, Math.min(TIMEOUT_CHECK_MS, options.noLeadTeacherMs / 4, options.overrunGraceMs / 4));
     this.#timeoutCheck = setInterval(() => this.#endTimedOut(), checkEvery);
@@ -89,26 +102,27 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     const pending = this.#starting.get(courseId);
     if (pending) return pending;
     const starting = (async () => {
-      const course = this.repo.courseForLesson(courseId);
-      const lessonSessionId = this.repo.startSession(courseId, startedBy, scheduledLessonId, now);
+      const course = await this.repo.courseForLesson(courseId);
+      // Read before the lesson is live: between going live and 'lesson-started' nothing may wait.
+      const scheduledEnd = scheduledLessonId === null ? null : await this.repo.scheduledEnd(scheduledLessonId);
+      const lessonSessionId = await this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId);
       const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
       try {
         const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
           recovery: {
             rebuildWithinMs: this.options.mediaRebuildMs,
             onMediaFailed: () => {
-              if (this.#running.get(courseId) === runningLesson) this.end(courseId, null, 'media_failed');
+              if (this.#running.get(courseId) === runningLesson) this.#endLogged(courseId, null, 'media_failed');
             },
           },
         });
         this.#running.set(courseId, runningLesson);
-        const scheduledEnd = scheduledLessonId === null ? null : this.repo.scheduledEnd(scheduledLessonId);
         this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
         this.log.info({ lessonSessionId, courseId, startedBy }, 'lesson started');
         this.emit('lesson-started', runningLesson);
         return runningLesson;
       } catch (error) {
-        this.repo.endSession(lessonSessionId, null, 'server_restart', new Date());
+        await this.repo.endSession(lessonSessionId, null, 'server_restart', new Date());
         throw error;
       }
     })();
@@ -120,41 +134,48 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     }
   }
 
-  /** Ends the course's lesson for everyone and records the end. */
-  end(courseId: number, endedBy: number | null, reason: LessonEndReason, now = new Date()): void {
+  /**
+   * Ends the course's lesson for everyone and records the end. The lesson leaves the registry at once, so a
+   * second call (the teacher's end racing a timeout) finds nothing and the end is recorded once.
+   */
+  async end(courseId: number, endedBy: number | null, reason: LessonEndReason, now = new Date()): Promise<void> {
     const running = this.#running.get(courseId);
     if (!running) return;
     this.#running.delete(courseId);
     this.#activity.delete(courseId);
     running.end(now, reason);
-    this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
+    await this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
     this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
     this.emit('lesson-ended', running.lesson.lessonSessionId, now);
   }
 
-  /** Graceful shutdown: every live lesson ends now, recorded as a server restart. */
-  close(): void {
-    clearInterval(this.#heartbeat);
-    clearInterval(this.#timeoutCheck);
-    for (const courseId of [...this.#running.keys()]) this.end(courseId, null, 'server_restart');
+  /** Graceful shutdown: every live lesson ends now, recorded as a server restart. Resolves when all are recorded (every caller waits for the same). */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#heartbeat);
+      clearInterval(this.#timeoutCheck);
+      await Promise.all([...this.#running.keys()].map((courseId) => this.end(courseId, null, 'server_restart')));
+    })();
+    return this.#closing;
+  }
+
+  /** Ends a lesson from a timer or a media event, where nobody waits for the answer: a failure is logged. */
+  #endLogged(courseId: number, endedBy: number | null, reason: LessonEndReason, now = new Date()): void {
+    this.end(courseId, endedBy, reason, now).catch((error: unknown) => this.log.error({ err: error, courseId, reason }, 'ending a lesson failed'));
   }
 
   #endTimedOut(): void {
     for (const [courseId, running] of this.#running) {
       const activity = this.#activity.get(courseId);
       if (!activity?.timedOut(running, this.options)) continue;
-      try {
-        this.log.warn({ lessonSessionId: running.lesson.lessonSessionId, courseId, lastActivityAt: activity.lastActivityAt }, 'lesson timed out');
-        this.end(courseId, null, 'timed_out', activity.lastActivityAt);
-      } catch (error) {
-        this.log.error({ err: error, lessonSessionId: running.lesson.lessonSessionId }, 'ending a timed-out lesson failed');
-      }
+      this.log.warn({ lessonSessionId: running.lesson.lessonSessionId, courseId, lastActivityAt: activity.lastActivityAt }, 'lesson timed out');
+      this.#endLogged(courseId, null, 'timed_out', activity.lastActivityAt);
     }
   }
 
-  #beat(): void {
+  async #beat(): Promise<void> {
     try {
-      this.repo.heartbeat([...this.#running.values()].map((r) => r.lesson.lessonSessionId), new Date());
+      await this.repo.heartbeat([...this.#running.values()].map((r) => r.lesson.lessonSessionId), new Date());
     } catch (error) {
       this.log.error({ err: error }, 'lesson heartbeat failed');
     }

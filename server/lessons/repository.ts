@@ -1,5 +1,6 @@
-import { and, eq, isNull, inArray, sql } from 'drizzle-orm';
-import type { TongkeDb } from '../db/store.js';
+import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { changedRows, rows, type TongkeDb } from '../db/store.js';
+import { greatest } from '../db/sql.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import {
   attendanceIntervals,
@@ -25,25 +26,24 @@ export interface CourseForLesson {
   receivers: Array<{ classroomId: number; assistantTeacherId: number | null; schoolId: number; schoolName: string; regionId: number }>;
 }
 
-/** Lesson sessions: what actually ran, from start to end. */
+/** Lesson sessions: what actually ran, from start to end, and which node ran it. */
 export class LessonsRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  courseForLesson(courseId: number): CourseForLesson {
-    const course = this.db
+  async courseForLesson(courseId: number): Promise<CourseForLesson> {
+    const [course] = await this.db
       .select({ id: courses.id, name: courses.name, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId, schoolId: schools.id, schoolName: schools.name, regionId: schools.regionId })
       .from(courses)
       .innerJoin(schools, eq(schools.id, courses.schoolId))
       .where(eq(courses.id, courseId))
-      .get();
+      .limit(1);
     if (!course) throw notFound();
-    const receivers = this.db
+    const receivers = await this.db
       .select({ classroomId: courseReceivers.classroomId, assistantTeacherId: courseReceivers.assistantTeacherId, schoolId: schools.id, schoolName: schools.name, regionId: schools.regionId })
       .from(courseReceivers)
       .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-      .where(eq(courseReceivers.courseId, courseId))
-      .all();
+      .where(eq(courseReceivers.courseId, courseId));
     return {
       id: course.id,
       name: course.name,
@@ -54,98 +54,130 @@ export class LessonsRepository {
     };
   }
 
-  startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date): number {
-    return this.db
+  /**
+   * Records that a lesson started, run by node `nodeId` (whose start-up recovery closes it if it is left open;
+   * null only where no node runs it, as in tests of the evidence alone: any node's recovery may close it).
+   */
+  async startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string | null = null): Promise<number> {
+    const [session] = await this.db
       .insert(lessonSessions)
-      .values({ courseId, startedBy, scheduledLessonId, startedAt: now, lastHeartbeatAt: now })
-      .returning({ id: lessonSessions.id })
-      .get().id;
+      .values({ courseId, startedBy, scheduledLessonId, nodeId, startedAt: now, lastHeartbeatAt: now })
+      .returning({ id: lessonSessions.id });
+    return session!.id;
   }
 
-  heartbeat(sessionIds: number[], now: Date): void {
+  /** Marks the sessions alive at `now`; one that has ended meanwhile keeps its recorded end as its last sign. */
+  async heartbeat(sessionIds: number[], now: Date): Promise<void> {
     if (sessionIds.length === 0) return;
-    this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(inArray(lessonSessions.id, sessionIds)).run();
+    await this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(and(inArray(lessonSessions.id, sessionIds), isNull(lessonSessions.endedAt)));
   }
 
-  endSession(sessionId: number, endedBy: number | null, reason: LessonEndReason, now: Date): void {
-    this.db
+  async endSession(sessionId: number, endedBy: number | null, reason: LessonEndReason, now: Date): Promise<void> {
+    await this.db
       .update(lessonSessions)
       .set({ endedAt: now, endedBy, endReason: reason, lastHeartbeatAt: now })
-      .where(and(eq(lessonSessions.id, sessionId), isNull(lessonSessions.endedAt)))
-      .run();
+      .where(and(eq(lessonSessions.id, sessionId), isNull(lessonSessions.endedAt)));
   }
 
   /**
-   * After a crash, lessons left open are closed at the last moment anything of them was recorded: their
-   * heartbeat, or any evidence — a join, leave or attendance heartbeat, a media state, a participation
-   * event, a quality sample — whichever is latest. So nothing recorded (an acknowledged chat message, say)
-   * ever falls after the recorded end. Returns the ids of the sessions it closed.
+   * After a crash of node `nodeId`, the lessons it left open are closed at the last moment anything of them
+   * was recorded: their heartbeat, or any evidence — a join, leave or attendance heartbeat, a media state, a
+   * participation event, a quality sample — whichever is latest. So nothing recorded (an acknowledged chat
+   * message, say) ever falls after the recorded end. Only this node's sessions (and those of a release that
+   * did not record nodes) are closed: another node's open sessions are its live lessons. Returns the ids of
+   * the sessions it closed.
    */
-  closeAbandonedSessions(): number[] {
-    const open = this.db.select({ id: lessonSessions.id, lastHeartbeatAt: lessonSessions.lastHeartbeatAt }).from(lessonSessions).where(isNull(lessonSessions.endedAt)).all();
+  async closeAbandonedSessions(nodeId: string): Promise<number[]> {
+    const open = await this.db
+      .select({ id: lessonSessions.id, lastHeartbeatAt: lessonSessions.lastHeartbeatAt })
+      .from(lessonSessions)
+      .where(and(isNull(lessonSessions.endedAt), ownedBy(nodeId)));
     for (const session of open) {
-      const lastEvidence = this.#lastEvidenceAt(session.id);
+      const lastEvidence = await this.#lastEvidenceAt(session.id);
       const endedAt = new Date(Math.max(session.lastHeartbeatAt.getTime(), lastEvidence ?? 0));
-      this.db.update(lessonSessions).set({ endedAt, endReason: 'server_restart' }).where(eq(lessonSessions.id, session.id)).run();
+      await this.db
+        .update(lessonSessions)
+        .set({ endedAt, endReason: 'server_restart' })
+        .where(and(eq(lessonSessions.id, session.id), isNull(lessonSessions.endedAt)));
     }
     return open.map((session) => session.id);
   }
 
   /** The latest instant (epoch ms) in the lesson's evidence tables, or null when it has none. */
-  #lastEvidenceAt(lessonSessionId: number): number | null {
-    const row = this.db.get<{ at: number | null }>(sql`
+  async #lastEvidenceAt(lessonSessionId: number): Promise<number | null> {
+    const [row] = await rows<{ at: number | null }>(
+      this.db,
+      sql`
       select max(at) as at from (
-        select max(max(${attendanceIntervals.joinedAt}, coalesce(${attendanceIntervals.leftAt}, 0), ${attendanceIntervals.lastHeartbeatAt})) as at
+        select max(${greatest(attendanceIntervals.joinedAt, sql`coalesce(${attendanceIntervals.leftAt}, 0)`, attendanceIntervals.lastHeartbeatAt)}) as at
           from ${attendanceIntervals} where ${attendanceIntervals.lessonSessionId} = ${lessonSessionId}
         union all
-        select max(max(${mediaStateIntervals.startedAt}, coalesce(${mediaStateIntervals.endedAt}, 0))) from ${mediaStateIntervals} where ${mediaStateIntervals.lessonSessionId} = ${lessonSessionId}
+        select max(${greatest(mediaStateIntervals.startedAt, sql`coalesce(${mediaStateIntervals.endedAt}, 0)`)}) from ${mediaStateIntervals} where ${mediaStateIntervals.lessonSessionId} = ${lessonSessionId}
         union all
         select max(${participationEvents.occurredAt}) from ${participationEvents} where ${participationEvents.lessonSessionId} = ${lessonSessionId}
         union all
         select max(${qualitySamples.sampledAt}) from ${qualitySamples} where ${qualitySamples.lessonSessionId} = ${lessonSessionId}
-      )`);
+      ) as evidence`,
+    );
     return row?.at ?? null;
   }
 
   /**
-   * After a crash, evidence intervals left open are closed as `server_restart`: an attendance interval at
-   * the last sign of its site (its heartbeat, or its latest participation event, media state or quality
-   * sample), a media-state interval at its lesson's recorded end (never before it started). Runs at start,
-   * after `closeAbandonedSessions`, when no lesson is live in this process, so every open interval is
-   * abandoned.
+   * After a crash, evidence intervals left open in the lessons of node `nodeId` are closed as
+   * `server_restart`: an attendance interval at the last sign of its site (its heartbeat, or its latest
+   * participation event, media state or quality sample), a media-state interval at its lesson's recorded end
+   * (never before it started). Runs at start, after `closeAbandonedSessions`, before this node runs any
+   * lesson, so every open interval of its ended lessons is abandoned; another node's lessons are left alone.
    */
-  closeAbandonedEvidence(): { attendance: number; mediaStates: number } {
-    return this.db.transaction((tx) => {
+  async closeAbandonedEvidence(nodeId: string): Promise<{ attendance: number; mediaStates: number }> {
+    return this.db.transaction(async () => {
       const a = attendanceIntervals;
       const ofSite = (table: typeof participationEvents | typeof qualitySamples | typeof mediaStateIntervals) =>
-        sql`and ${table.lessonSessionId} = ${a.lessonSessionId} and ${table.participantId} = ${a.participantId}`;
-      const lastSign = sql`max(${a.lastHeartbeatAt}, ${a.joinedAt},
-        coalesce((select max(${participationEvents.occurredAt}) from ${participationEvents} where 1 ${ofSite(participationEvents)}), 0),
-        coalesce((select max(${qualitySamples.sampledAt}) from ${qualitySamples} where 1 ${ofSite(qualitySamples)}), 0),
-        coalesce((select max(${mediaStateIntervals.startedAt}) from ${mediaStateIntervals} where 1 ${ofSite(mediaStateIntervals)}), 0))`;
-      const attendance = tx.update(a).set({ leftAt: lastSign, leaveReason: 'server_restart' }).where(isNull(a.leftAt)).run().changes;
+        sql`${table.lessonSessionId} = ${a.lessonSessionId} and ${table.participantId} = ${a.participantId}`;
+      const lastSign = greatest(
+        a.lastHeartbeatAt,
+        a.joinedAt,
+        sql`coalesce((select max(${participationEvents.occurredAt}) from ${participationEvents} where ${ofSite(participationEvents)}), 0)`,
+        sql`coalesce((select max(${qualitySamples.sampledAt}) from ${qualitySamples} where ${ofSite(qualitySamples)}), 0)`,
+        sql`coalesce((select max(${mediaStateIntervals.startedAt}) from ${mediaStateIntervals} where ${ofSite(mediaStateIntervals)}), 0)`,
+      );
+      const endedLessonsOfNode = (lessonSessionId: typeof a.lessonSessionId | typeof mediaStateIntervals.lessonSessionId) =>
+        inArray(lessonSessionId, this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(and(isNotNull(lessonSessions.endedAt), ownedBy(nodeId))));
+      const attendance = changedRows(
+        await this.db
+          .update(a)
+          .set({ leftAt: lastSign, leaveReason: 'server_restart' })
+          .where(and(isNull(a.leftAt), endedLessonsOfNode(a.lessonSessionId))),
+      );
       const lessonEnd = sql`(select coalesce(${lessonSessions.endedAt}, ${lessonSessions.lastHeartbeatAt}) from ${lessonSessions} where ${lessonSessions.id} = ${mediaStateIntervals.lessonSessionId})`;
-      const mediaStates = tx
-        .update(mediaStateIntervals)
-        .set({ endedAt: sql`max(${mediaStateIntervals.startedAt}, coalesce(${lessonEnd}, ${mediaStateIntervals.startedAt}))` })
-        .where(isNull(mediaStateIntervals.endedAt))
-        .run().changes;
+      const mediaStates = changedRows(
+        await this.db
+          .update(mediaStateIntervals)
+          .set({ endedAt: greatest(mediaStateIntervals.startedAt, sql`coalesce(${lessonEnd}, ${mediaStateIntervals.startedAt})`) })
+          .where(and(isNull(mediaStateIntervals.endedAt), endedLessonsOfNode(mediaStateIntervals.lessonSessionId))),
+      );
       return { attendance, mediaStates };
     });
   }
 
   /** When a timetabled lesson is scheduled to end (null if it no longer exists). */
-  scheduledEnd(scheduledLessonId: number): Date | null {
-    return this.db.select({ endsAt: scheduledLessons.endsAt }).from(scheduledLessons).where(eq(scheduledLessons.id, scheduledLessonId)).get()?.endsAt ?? null;
+  async scheduledEnd(scheduledLessonId: number): Promise<Date | null> {
+    const [row] = await this.db.select({ endsAt: scheduledLessons.endsAt }).from(scheduledLessons).where(eq(scheduledLessons.id, scheduledLessonId)).limit(1);
+    return row?.endsAt ?? null;
   }
 
   /** Is this a timetabled lesson of the course that is still on (not cancelled by 停课)? A lesson starts only for such. */
-  scheduledLessonIsOn(scheduledLessonId: number, courseId: number): boolean {
-    const row = this.db
+  async scheduledLessonIsOn(scheduledLessonId: number, courseId: number): Promise<boolean> {
+    const [row] = await this.db
       .select({ id: scheduledLessons.id })
       .from(scheduledLessons)
       .where(and(eq(scheduledLessons.id, scheduledLessonId), eq(scheduledLessons.courseId, courseId), eq(scheduledLessons.status, 'scheduled')))
-      .get();
+      .limit(1);
     return row !== undefined;
   }
+}
+
+/** Sessions node `nodeId` ran, and those recorded before sessions carried their node (theirs is unknown: any node may close them). */
+function ownedBy(nodeId: string): SQL {
+  return or(eq(lessonSessions.nodeId, nodeId), isNull(lessonSessions.nodeId))!;
 }

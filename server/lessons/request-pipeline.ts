@@ -83,7 +83,10 @@ export function lessonRequestPipeline({ handlers, quotas, message }: RequestPipe
     const ctx: HandlerContext = {
       principal: session.principal,
       channel: session.channel,
-      joined: session.joined,
+      // Read when the handler reads it: a join that waited on the store must see a join that finished meanwhile.
+      get joined() {
+        return session.joined;
+      },
       joinedAs: (joined) => void (session.joined = joined),
       log: session.log,
     };

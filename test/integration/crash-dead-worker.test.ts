@@ -1,10 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaWorker, type MediaWorkerSettings } from '../../media/media-worker.js';
 import type { MediaLogger } from '../../media/index.js';
-import { lessonSessions } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver, recordedEnd } from '../support/lesson-socket.js';
 
 /*
  * The only media worker of a live lesson dies (SIGKILL, the real worker) and no replacement can start (the
@@ -41,7 +39,7 @@ describe('a dead media worker that cannot be replaced', () => {
     const ended = await room.nextEvent('lesson:ended', (e) => e.lessonSessionId === lessonSessionId, 20_000);
     expect(ended.reason).toBe('media_failed');
     expect((await teacher.nextEvent('lesson:ended')).reason).toBe('media_failed');
-    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endReason: 'media_failed' });
+    expect(await recordedEnd(f.db, lessonSessionId)).toMatchObject({ endReason: 'media_failed' });
     expect((await (await f.as('teacher')).get('/api/lessons/live')).json()).toEqual({ lessons: [] });
     workersMayStart = true;
   }, 40_000);

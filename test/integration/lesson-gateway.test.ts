@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
 import { lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
-import { LessonSocket } from '../support/lesson-socket.js';
+import { LessonSocket, recordedEnd } from '../support/lesson-socket.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
 const VP8 = {
@@ -67,14 +67,14 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
   });
 
   it('does not start a lesson for a timetabled lesson that was cancelled (停课)', async () => {
-    const [first] = f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).all();
-    f.db.update(scheduledLessons).set({ status: 'cancelled', changeReason: '运动会' }).where(eq(scheduledLessons.id, first!.id)).run();
+    const [first] = await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId));
+    await f.db.update(scheduledLessons).set({ status: 'cancelled', changeReason: '运动会' }).where(eq(scheduledLessons.id, first!.id));
     try {
       const teacher = await connect('teacher');
       expect(await teacher.ask('lesson:start', { courseId: f.ids.courseId, scheduledLessonId: first!.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-      expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.courseId, f.ids.courseId)).all()).toEqual([]);
+      expect(await f.db.select().from(lessonSessions).where(eq(lessonSessions.courseId, f.ids.courseId))).toEqual([]);
     } finally {
-      f.db.update(scheduledLessons).set({ status: 'scheduled', changeReason: null }).where(eq(scheduledLessons.id, first!.id)).run();
+      await f.db.update(scheduledLessons).set({ status: 'scheduled', changeReason: null }).where(eq(scheduledLessons.id, first!.id));
     }
   });
 
@@ -129,7 +129,7 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     await teacher.request('moderate:mute', { participantId: 'all' });
     await teacher.request('lesson:end', {});
     expect(await room.nextEvent('lesson:ended')).toMatchObject({ lessonSessionId });
-    const row = f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get();
+    const row = await recordedEnd(f.db, lessonSessionId);
     expect(row).toMatchObject({ endReason: 'ended_by_teacher', endedBy: f.ids.users.teacher });
     expect(row?.endedAt).toBeInstanceOf(Date);
   });

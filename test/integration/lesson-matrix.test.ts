@@ -201,12 +201,13 @@ describe('lesson socket matrix: every request × every kind of participant (real
   it('refuses ids of another live lesson with not_found and changes nothing there', async () => {
     // A second course of the lead school, taught by another teacher, live at the same time.
     const otherTeacherId = await f.addUser('teacher-b', 'teacher', { schoolId: f.ids.leadSchoolId });
-    const room = f.db.insert(classrooms).values({ schoolId: f.ids.leadSchoolId, name: '三年级(3)班', receiving: false }).returning().get();
-    const courseB = f.db
-      .insert(courses)
-      .values({ termId: f.ids.termId, schoolId: f.ids.leadSchoolId, name: '三年级美术', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: otherTeacherId, hostClassroomId: room.id })
-      .returning()
-      .get();
+    const [room] = await f.db.insert(classrooms).values({ schoolId: f.ids.leadSchoolId, name: '三年级(3)班', receiving: false }).returning();
+    const courseB = (
+      await f.db
+        .insert(courses)
+        .values({ termId: f.ids.termId, schoolId: f.ids.leadSchoolId, name: '三年级美术', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: otherTeacherId, hostClassroomId: room!.id })
+        .returning()
+    )[0]!;
     const clientB = new TestClient(f.t.app);
     expect((await clientB.login('teacher-b', FIXTURE_PASSWORD)).statusCode).toBe(200);
     const teacherB = await connect(clientB.cookieHeader());
@@ -255,8 +256,8 @@ describe('lesson socket matrix: every request × every kind of participant (real
     // Another course by its id: not hers to start, join or look at.
     expect(await teacher.ask('lesson:start', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // A scheduled lesson of another course does not go with this one.
-    const scheduledA = f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).get()!;
-    expect(await teacherB.ask('lesson:start', { courseId: courseB.id, scheduledLessonId: scheduledA.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const [scheduledA] = await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).limit(1);
+    expect(await teacherB.ask('lesson:start', { courseId: courseB.id, scheduledLessonId: scheduledA!.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(await classroom.ask('lesson:capabilities', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await classroom.ask('lesson:join', { courseId: courseB.id, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 

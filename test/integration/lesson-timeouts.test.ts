@@ -1,9 +1,9 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonReport } from '../../shared/api/evidence-lesson.js';
-import { attendanceIntervals, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
+import { attendanceIntervals, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
+import { LessonSocket, lessonDriver, recordedEnd } from '../support/lesson-socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -25,7 +25,8 @@ describe('lessons that nobody ends time out', () => {
   });
 
   const { connect, join } = lessonDriver(() => f, sockets);
-  const session = (id: number) => f.db.select().from(lessonSessions).where(eq(lessonSessions.id, id)).get()!;
+  // The end is recorded just after the sites are told: wait for it.
+  const session = (id: number) => recordedEnd(f.db, id);
 
   it('ends a lesson whose lead teacher is gone, at the moment she left', async () => {
     const teacher = await connect('teacher');
@@ -40,7 +41,7 @@ describe('lessons that nobody ends time out', () => {
 
     const ended = await room.nextEvent('lesson:ended', (e) => e.lessonSessionId === lessonSessionId, 15_000);
     const noticed = Date.now();
-    const row = session(lessonSessionId);
+    const row = await session(lessonSessionId);
     expect(row.endReason).toBe('timed_out');
     // Ended where the teacher left (she was the last activity), though the timeout noticed 2 s later.
     expect(row.endedAt!.getTime()).toBeGreaterThanOrEqual(teacherLeft);
@@ -48,7 +49,7 @@ describe('lessons that nobody ends time out', () => {
     expect(noticed - row.endedAt!.getTime()).toBeGreaterThanOrEqual(2_000);
     expect(new Date(ended.endedAt).getTime()).toBe(row.endedAt!.getTime());
     // The classroom still connected is counted up to that end, not to the timeout.
-    const rows = f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id)).all();
+    const rows = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id));
     expect(rows.find((r) => r.siteKind === 'receiving_classroom')).toMatchObject({ leftAt: row.endedAt, leaveReason: 'lesson_ended' });
     const report = (await (await f.as('teacher')).get(`/api/reports/lessons/${lessonSessionId}`)).json() as LessonReport;
     expect(report.header.endReason).toBe('timed_out');
@@ -56,21 +57,21 @@ describe('lessons that nobody ends time out', () => {
   });
 
   it('ends a timetabled lesson long past its scheduled end, at its last activity, even with the teacher still there', async () => {
-    const past = f.db
+    const [past] = await f.db
       .select()
       .from(scheduledLessons)
       .where(and(eq(scheduledLessons.courseId, f.ids.courseId), lt(scheduledLessons.endsAt, new Date())))
       .orderBy(asc(scheduledLessons.startsAt))
-      .get()!;
+      .limit(1);
     const teacher = await connect('teacher');
-    const { lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId, scheduledLessonId: past.id });
+    const { lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId, scheduledLessonId: past!.id });
     await join(teacher);
     const beforeLastAct = Date.now();
     await teacher.request('chat:send', { text: '下课了' });
     const afterLastAct = Date.now();
 
     await teacher.nextEvent('lesson:ended', (e) => e.lessonSessionId === lessonSessionId, 15_000);
-    const row = session(lessonSessionId);
+    const row = await session(lessonSessionId);
     expect(row.endReason).toBe('timed_out');
     expect(row.endedAt!.getTime()).toBeGreaterThanOrEqual(beforeLastAct);
     expect(row.endedAt!.getTime()).toBeLessThanOrEqual(afterLastAct);

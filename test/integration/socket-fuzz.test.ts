@@ -163,12 +163,12 @@ describe(`socket fuzzer (seed ${SEED}; replay with TONGKE_FUZZ_SEED=${SEED})`, (
     expect(honest).toEqual({ chat: 15, hands: 5, answers: 5 });
     await teacher.request('lesson:end', {});
     await room.nextEvent('lesson:ended');
-    const events = (kind: 'chat_message' | 'hand_raised' | 'poll_answer') =>
-      f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, site.participantId), eq(participationEvents.kind, kind))).all().length;
+    const events = async (kind: 'chat_message' | 'hand_raised' | 'poll_answer') =>
+      (await f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, site.participantId), eq(participationEvents.kind, kind)))).length;
     await expect.poll(() => events('chat_message'), { timeout: 10_000 }).toBe(honest.chat);
-    expect(events('hand_raised')).toBe(honest.hands);
-    expect(events('poll_answer')).toBe(honest.answers);
-    const attendance = f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).all();
+    expect(await events('hand_raised')).toBe(honest.hands);
+    expect(await events('poll_answer')).toBe(honest.answers);
+    const attendance = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId));
     expect(attendance.filter((a) => a.participantId === site.participantId)).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended', headcount: 14 })]);
     expect(attendance.filter((a) => a.participantId === lead.participantId)).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended' })]);
   }, 90_000);

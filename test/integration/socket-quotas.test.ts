@@ -57,10 +57,10 @@ describe('lesson socket quotas, caps and handshake checks (real server, real wor
 
     await teacher.request('lesson:end', {});
     await back.nextEvent('lesson:ended');
-    const recorded = (kind: 'chat_message' | 'hand_raised') =>
-      f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, participantId), eq(participationEvents.kind, kind))).all().length;
+    const recorded = async (kind: 'chat_message' | 'hand_raised') =>
+      (await f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, participantId), eq(participationEvents.kind, kind)))).length;
     await expect.poll(() => recorded('chat_message'), { timeout: 10_000 }).toBe(accepted);
-    expect(recorded('hand_raised')).toBe(raised);
+    expect(await recorded('hand_raised')).toBe(raised);
     teacher.close();
     back.close();
   }, 60_000);

@@ -1,4 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
+import { eq } from 'drizzle-orm';
+import type { TongkeDb } from '../../server/db/store.js';
+import { lessonSessions } from '../../server/db/schema/index.js';
 import type { OrganisationFixture, PrincipalKey } from './fixtures.js';
 import type { Ack, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
 
@@ -109,4 +112,18 @@ export function lessonDriver(fixture: () => OrganisationFixture, sockets: Lesson
   };
   const join = (socket: LessonSocket) => socket.joinLesson(fixture().ids.courseId);
   return { connect, join };
+}
+
+/**
+ * The lesson session's row once its end is recorded. Sites are told a lesson ended as it ends; the store
+ * records the end a moment later, so a test that has seen `lesson:ended` waits here before reading it.
+ */
+export async function recordedEnd(db: TongkeDb, lessonSessionId: number, timeoutMs = 5_000): Promise<typeof lessonSessions.$inferSelect> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
+    if (row?.endedAt) return row;
+    if (Date.now() > deadline) throw new Error(`the end of lesson session ${lessonSessionId} was not recorded within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
