@@ -18,6 +18,8 @@ export const DtlsParameters = MediaObject({
 });
 export const RtpParameters = MediaObject({ codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) });
 const Id = Type.String({ minLength: 1, maxLength: 100 });
+/** A row id of the store (a course, a timetabled lesson, a user): PostgreSQL's integer keys end at 2^31 − 1, and an id past them is a bad request on either store. */
+const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const TransportOptions = Type.Object({
@@ -49,13 +51,13 @@ export const LESSON_REQUESTS = {
    * capabilities `lesson:join` then carries. Fails with lesson_not_live while the lesson has not started.
    */
   'lesson:capabilities': {
-    payload: Strict({ courseId: Type.Integer({ minimum: 1 }) }),
+    payload: Strict({ courseId: RowId }),
     data: Type.Object({ routerRtpCapabilities: Type.Unknown(), lessonSessionId: Type.Integer() }),
   },
   /** Join the live lesson of a course (lead teacher, receiving classroom, student, assistant or admin observer). */
   'lesson:join': {
     payload: Strict({
-      courseId: Type.Integer({ minimum: 1 }),
+      courseId: RowId,
       /** From an earlier join: rejoin as the same participant within the grace period. */
       resumeToken: Type.Optional(Type.String({ maxLength: 200 })),
       rtpCapabilities: RtpCapabilities,
@@ -72,7 +74,7 @@ export const LESSON_REQUESTS = {
   },
   /** Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". */
   'lesson:start': {
-    payload: Strict({ courseId: Type.Integer({ minimum: 1 }), scheduledLessonId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+    payload: Strict({ courseId: RowId, scheduledLessonId: Type.Optional(RowId) }),
     data: Type.Object({ lessonSessionId: Type.Integer() }),
   },
   /** Lead teacher: end the lesson for everyone. */
@@ -118,7 +120,7 @@ export const LESSON_REQUESTS = {
   'moderate:stop-camera': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
   'moderate:remove': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
   /** Lead teacher: let a removed site (by its account) join this lesson again. */
-  'moderate:readmit': { payload: Strict({ userId: Type.Integer({ minimum: 1 }) }), data: Type.Object({}) },
+  'moderate:readmit': { payload: Strict({ userId: RowId }), data: Type.Object({}) },
 
   'chat:send': { payload: Strict({ text: Type.String({ minLength: 1, maxLength: 500 }) }), data: Type.Object({ id: Type.String() }) },
   'chat:set-enabled': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },

@@ -58,6 +58,17 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     expect(await socket.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
   });
 
+  it('refuses a course id no store can hold with bad_request, not a server fault (PostgreSQL keys end at 2^31 - 1)', async () => {
+    const socket = await connect('teacher');
+    for (const courseId of [2 ** 31, 2 ** 53]) {
+      for (const name of ['lesson:capabilities', 'lesson:start', 'lesson:join'] as const) {
+        const payload = name === 'lesson:join' ? { courseId, rtpCapabilities: { codecs: [] } } : { courseId };
+        expect(await socket.ask(name, payload), `${name} ${courseId}`).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+      }
+    }
+    expect(await socket.ask('lesson:start', { courseId: f.ids.courseId, scheduledLessonId: 2 ** 31 })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
   it('refuses in-lesson requests before joining, and a start by anyone but the lead teacher', async () => {
     const device = await connect('classroom_device');
     expect(await device.ask('chat:send', { text: '你好' })).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
