@@ -165,11 +165,13 @@ describe(`socket fuzzer (seed ${SEED}; replay with TONGKE_FUZZ_SEED=${SEED})`, (
     await room.nextEvent('lesson:ended');
     const events = async (kind: 'chat_message' | 'hand_raised' | 'poll_answer') =>
       (await f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, site.participantId), eq(participationEvents.kind, kind)))).length;
+    // Evidence is written in batches after the fact: each count is waited for.
     await expect.poll(() => events('chat_message'), { timeout: 10_000 }).toBe(honest.chat);
-    expect(await events('hand_raised')).toBe(honest.hands);
-    expect(await events('poll_answer')).toBe(honest.answers);
-    const attendance = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId));
-    expect(attendance.filter((a) => a.participantId === site.participantId)).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended', headcount: 14 })]);
-    expect(attendance.filter((a) => a.participantId === lead.participantId)).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended' })]);
+    await expect.poll(() => events('hand_raised'), { timeout: 10_000 }).toBe(honest.hands);
+    await expect.poll(() => events('poll_answer'), { timeout: 10_000 }).toBe(honest.answers);
+    const attendanceOf = async (participantId: string) =>
+      (await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId))).filter((a) => a.participantId === participantId);
+    await expect.poll(() => attendanceOf(site.participantId), { timeout: 10_000 }).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended', headcount: 14 })]);
+    await expect.poll(() => attendanceOf(lead.participantId), { timeout: 10_000 }).toEqual([expect.objectContaining({ leaveReason: 'lesson_ended' })]);
   }, 90_000);
 });

@@ -60,7 +60,7 @@ describe('lesson socket quotas, caps and handshake checks (real server, real wor
     const recorded = async (kind: 'chat_message' | 'hand_raised') =>
       (await f.db.select().from(participationEvents).where(and(eq(participationEvents.lessonSessionId, lessonSessionId), eq(participationEvents.participantId, participantId), eq(participationEvents.kind, kind)))).length;
     await expect.poll(() => recorded('chat_message'), { timeout: 10_000 }).toBe(accepted);
-    expect(await recorded('hand_raised')).toBe(raised);
+    await expect.poll(() => recorded('hand_raised'), { timeout: 10_000 }).toBe(raised);
     teacher.close();
     back.close();
   }, 60_000);
