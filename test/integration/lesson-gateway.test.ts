@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
-import { lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
+import { courses, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
 import { LessonSocket, recordedEnd } from '../support/lesson-socket.js';
 
@@ -209,5 +209,32 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     // The rebuilt media works: the teacher can send again.
     await expect.poll(async () => (await teacher.ask('transport:create', { direction: 'send' })).ok, { timeout: 15_000 }).toBe(true);
     await teacher.request('lesson:end', {});
+  });
+
+  it('leaves a site in one lesson when it asks to join two at once (a join waits on the store between its checks)', async () => {
+    // A second course of the same lead teacher, live at the same time as the first.
+    const courseB = (
+      await f.db
+        .insert(courses)
+        .values({ termId: f.ids.termId, schoolId: f.ids.leadSchoolId, name: '三年级书法', subject: 'chinese', grade: 3, kind: 'delivered', leadTeacherId: f.ids.users.teacher, hostClassroomId: null })
+        .returning()
+    )[0]!;
+    const starter = await connect('teacher');
+    await starter.request('lesson:start', { courseId: f.ids.courseId });
+    await starter.request('lesson:start', { courseId: courseB.id });
+    const admin = await connect('system_admin');
+    const { routerRtpCapabilities } = await admin.request('lesson:capabilities', { courseId: f.ids.courseId });
+    const acks = await Promise.all([f.ids.courseId, courseB.id].map((courseId) => admin.ask('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } })));
+    expect(acks.map((a) => a.ok)).toEqual([true, true]);
+
+    // Each lesson as its lead teacher sees it on joining: the site is connected in one, gone from the other.
+    const states: string[] = [];
+    for (const courseId of [f.ids.courseId, courseB.id]) {
+      const lead = await connect('teacher');
+      const { snapshot } = await lead.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
+      states.push(...snapshot.participants.filter((p) => p.userId === f.ids.users.system_admin).map((p) => p.connection));
+      await lead.request('lesson:end', {});
+    }
+    expect(states.sort()).toEqual(['connected', 'reconnecting']);
   });
 });
