@@ -107,6 +107,10 @@ describe('people API', () => {
       expect(students.users.map((u: { username: string }) => u.username)).toContain('student');
       const search = (await sys.get('/api/users?q=%E7%8E%8B')).json(); // 王
       expect(search.users.map((u: { username: string }) => u.username)).toEqual(['teacher']);
+      // Without regard to case on both stores (PostgreSQL's LIKE minds case), and % is a plain character.
+      const upper = (await sys.get('/api/users?q=ASSIST')).json();
+      expect(upper.users.map((u: { username: string }) => u.username)).toEqual(['assistant']);
+      expect((await sys.get('/api/users?q=%25')).json().users).toEqual([]);
       const page = (await sys.get('/api/users?limit=2&offset=1')).json();
       expect(page.users).toHaveLength(2);
       expect(page.total).toBeGreaterThan(2);
