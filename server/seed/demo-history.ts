@@ -1,20 +1,7 @@
-import { and, count, eq, lt } from 'drizzle-orm';
 import type { TongkeDb } from '../db/store.js';
-import {
-  attendanceIntervals,
-  classrooms,
-  courseReceivers,
-  courseStudents,
-  courses,
-  lessonSessions,
-  mediaStateIntervals,
-  participationEvents,
-  scheduledLessons,
-  schools,
-  studentProfiles,
-} from '../db/schema/index.js';
-import { chunks, groupBy } from '../core/lists.js';
+import { groupBy } from '../core/lists.js';
 import { refreshLessonRollups } from '../evidence/usage/maintain.js';
+import { DemoRepository, type AttendanceValues, type MediaStateValues, type ParticipationValues } from './demo-repository.js';
 
 /** Which teaching point falls behind (the dashboards should show one). */
 const LAGGING_SCHOOL = '杨柳村教学点';
@@ -35,13 +22,6 @@ function noise(...parts: number[]): number {
 
 const MINUTE = 60_000;
 
-/** Rows per multi-row INSERT: well under both stores' bound-parameter caps for these tables' column counts. */
-const ROWS_PER_INSERT = 500;
-
-type AttendanceRow = typeof attendanceIntervals.$inferInsert;
-type MediaStateRow = typeof mediaStateIntervals.$inferInsert;
-type ParticipationRow = typeof participationEvents.$inferInsert;
-
 /**
  * Gives the demo county the term so far as lessons that "happened": lesson sessions for most timetabled
  * lessons before now, the receiving classrooms that joined (with headcounts), the 送教上门 students who joined from
@@ -52,44 +32,11 @@ type ParticipationRow = typeof participationEvents.$inferInsert;
  * per row would make the seed slow on PostgreSQL.
  */
 export async function seedDemoHistory(db: TongkeDb, now = new Date()): Promise<number> {
-  const [held] = await db.select({ n: count() }).from(lessonSessions);
-  if ((held?.n ?? 0) > 0) return 0;
-  const lessons = await db
-    .select({
-      id: scheduledLessons.id,
-      courseId: scheduledLessons.courseId,
-      startsAt: scheduledLessons.startsAt,
-      endsAt: scheduledLessons.endsAt,
-      leadTeacherId: courses.leadTeacherId,
-      subject: courses.subject,
-      hostClassroomId: courses.hostClassroomId,
-      hostSchoolId: schools.id,
-      regionId: schools.regionId,
-    })
-    .from(scheduledLessons)
-    .innerJoin(courses, eq(courses.id, scheduledLessons.courseId))
-    .innerJoin(schools, eq(schools.id, courses.schoolId))
-    .where(and(eq(scheduledLessons.status, 'scheduled'), lt(scheduledLessons.endsAt, now)))
-    .orderBy(scheduledLessons.id);
-  const receivers = groupBy(
-    await db
-      .select({ courseId: courseReceivers.courseId, classroomId: courseReceivers.classroomId, expected: courseReceivers.expectedStudents, schoolId: schools.id, schoolName: schools.name })
-      .from(courseReceivers)
-      .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
-      .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-      .orderBy(courseReceivers.courseId, courseReceivers.classroomId),
-    (r) => r.courseId,
-  );
-  /** The courses' 送教上门 students, who follow them from home on their own device. */
-  const homeStudents = groupBy(
-    await db
-      .select({ courseId: courseStudents.courseId, userId: courseStudents.studentId, schoolId: studentProfiles.schoolId })
-      .from(courseStudents)
-      .innerJoin(studentProfiles, eq(studentProfiles.userId, courseStudents.studentId))
-      .where(eq(studentProfiles.homeDelivery, true))
-      .orderBy(courseStudents.courseId, courseStudents.studentId),
-    (s) => s.courseId,
-  );
+  const repo = new DemoRepository(db);
+  if ((await repo.sessionCount()) > 0) return 0;
+  const lessons = await repo.pastLessons(now);
+  const receivers = groupBy(await repo.receivers(), (r) => r.courseId);
+  const homeStudents = groupBy(await repo.homeStudents(), (s) => s.courseId);
 
   // One lesson in twelve did not take place (teacher ill, a school event).
   const heldLessons = lessons
@@ -101,30 +48,22 @@ export async function seedDemoHistory(db: TongkeDb, now = new Date()): Promise<n
     }));
 
   const sessionIds = await db.transaction(async () => {
-    const sessionOf = new Map<number, number>();
-    for (const part of chunks(heldLessons, ROWS_PER_INSERT)) {
-      const inserted = await db
-        .insert(lessonSessions)
-        .values(
-          part.map((lesson) => ({
-            courseId: lesson.courseId,
-            scheduledLessonId: lesson.id,
-            startedAt: lesson.startedAt,
-            startedBy: lesson.leadTeacherId,
-            endedAt: lesson.endedAt,
-            endedBy: lesson.leadTeacherId,
-            endReason: 'ended_by_teacher' as const,
-            lastHeartbeatAt: lesson.endedAt,
-          })),
-        )
-        .returning({ id: lessonSessions.id, scheduledLessonId: lessonSessions.scheduledLessonId });
-      // Matched by scheduled lesson rather than by position: the order RETURNING lists rows in is not promised.
-      for (const row of inserted) sessionOf.set(row.scheduledLessonId!, row.id);
-    }
+    const sessionOf = await repo.insertSessions(
+      heldLessons.map((lesson) => ({
+        courseId: lesson.courseId,
+        scheduledLessonId: lesson.id,
+        startedAt: lesson.startedAt,
+        startedBy: lesson.leadTeacherId,
+        endedAt: lesson.endedAt,
+        endedBy: lesson.leadTeacherId,
+        endReason: 'ended_by_teacher' as const,
+        lastHeartbeatAt: lesson.endedAt,
+      })),
+    );
 
-    const attendance: AttendanceRow[] = [];
-    const mediaStates: MediaStateRow[] = [];
-    const participation: ParticipationRow[] = [];
+    const attendance: AttendanceValues[] = [];
+    const mediaStates: MediaStateValues[] = [];
+    const participation: ParticipationValues[] = [];
     for (const lesson of heldLessons) {
       const sessionId = sessionOf.get(lesson.id)!;
       const { startedAt, endedAt } = lesson;
@@ -160,9 +99,7 @@ export async function seedDemoHistory(db: TongkeDb, now = new Date()): Promise<n
         if (noise(lesson.id, student.userId, 12) > 0.6) participation.push({ ...where, kind: 'hand_raised', occurredAt: new Date(joinedAt.getTime() + 10 * MINUTE) });
       }
     }
-    for (const part of chunks(attendance, ROWS_PER_INSERT)) await db.insert(attendanceIntervals).values(part);
-    for (const part of chunks(mediaStates, ROWS_PER_INSERT)) await db.insert(mediaStateIntervals).values(part);
-    for (const part of chunks(participation, ROWS_PER_INSERT)) await db.insert(participationEvents).values(part);
+    await repo.insertEvidence({ attendance, mediaStates, participation });
     return heldLessons.map((lesson) => sessionOf.get(lesson.id)!);
   });
   for (const id of sessionIds) await refreshLessonRollups(db, id);

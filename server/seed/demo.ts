@@ -1,4 +1,3 @@
-import { count, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
@@ -25,6 +24,7 @@ import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { SeedWriter, type GrantScope } from './seed-writer.js';
+import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
 
 /** The tables the demo county fills, in the order the summary lists them. */
@@ -82,18 +82,12 @@ export function demoTermFor(today: string): { name: string; startsOn: string; en
 export async function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): Promise<DemoSeedSummary> {
   const today = options.today ?? shanghaiDate(new Date());
   const { created, term } = await db.transaction(() => writeDemoCounty(db, options.passwordHash, today));
-  const totals: Record<string, number> = {};
-  for (const table of DEMO_TABLES) {
-    const [row] = await db.select({ n: count() }).from(table);
-    totals[getTableName(table)] = row?.n ?? 0;
-  }
-  return { created, totals, term };
+  return { created, totals: await new DemoRepository(db).rowCounts(DEMO_TABLES), term };
 }
 
 /** Seeds the demo county, with this term's past lessons, when the database has no region at all (first start). Returns whether it did. */
 export async function seedDemoIfEmpty(db: TongkeDb, logger: Logger): Promise<boolean> {
-  const [regionCount] = await db.select({ n: count() }).from(regions);
-  if ((regionCount?.n ?? 0) > 0) return false;
+  if ((await new DemoRepository(db).regionCount()) > 0) return false;
   const summary = await seedDemoCounty(db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
   const pastLessons = await seedDemoHistory(db);
   logger.info({ created: summary.created, pastLessons, term: summary.term.name }, `seeded the demo county ${DEMO_REGION.name}; demo logins use the password "${DEMO_PASSWORD}"`);
