@@ -38,3 +38,18 @@ export function shanghaiWeek(epochMs: SQLWrapper): SQL {
 export function likeIgnoringCase(column: SQLWrapper, pattern: string): SQL {
   return sql`${column} ${sql.raw(onPg ? 'ILIKE' : 'LIKE')} ${pattern} ESCAPE '\\'`;
 }
+
+/**
+ * Rows bound as ONE parameter — `json`, a JSON array of arrays, one value per column in order — read back as
+ * a table of `columns` (name and SQL type, e.g. from drizzle's `getSQLType()`), in array order: for bulk
+ * `insert into … (columns) <this>`. The statement's text does not depend on how many rows there are (so it
+ * is prepared once), and building it costs nothing per value. Instants go in as epoch milliseconds.
+ */
+export function rowsFromJson(json: string, columns: ReadonlyArray<{ name: string; sqlType: string }>): SQL {
+  if (onPg) {
+    const values = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType}`).join(', ');
+    return sql`select ${sql.raw(values)} from json_array_elements(${json}::json) with ordinality as j(value, position) order by j.position`;
+  }
+  const values = columns.map((_, i) => `j.value ->> ${i}`).join(', ');
+  return sql`select ${sql.raw(values)} from json_each(${json}) as j order by j.key`;
+}
