@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, getTableName, inArray, isNull, or, SQL, sql, StringChunk, type SQLChunk } from 'drizzle-orm';
-import { rowsFromJson } from '../../db/sql.js';
+import { bulkRows, rowsFromJson, SET_BASED_UPDATES, type BulkColumn } from '../../db/sql.js';
 import { execute, type TongkeDb } from '../../db/store.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
@@ -128,17 +128,26 @@ function newSegment(): Segment {
   return { attendance: [], media: [], attendanceUpdates: [], mediaUpdates: [], touched: new Set() };
 }
 
-/** Consecutive closes at the same instant (the end of a lesson closes everyone's) become one UPDATE. */
-type Coalesced = Update | { op: 'attendance-close-many'; first: Extract<Update, { op: 'attendance-close' }>; participantIds: string[] } | { op: 'media-close-many'; lessonSessionId: number; endedAt: Date; closes: Array<{ participantId: string; kind: string }> };
+type AttendanceClose = Extract<Update, { op: 'attendance-close' }>;
+/**
+ * Consecutive attendance closes of different participants become one UPDATE (each leave closes one, and
+ * they do not touch each other's rows); consecutive media closes at the same instant (the end of a lesson
+ * closes everyone's) become one UPDATE.
+ */
+type Coalesced = Update | { op: 'attendance-closes'; closes: AttendanceClose[]; participants: Set<string> } | { op: 'media-close-many'; lessonSessionId: number; endedAt: Date; closes: Array<{ participantId: string; kind: string }> };
 
 function coalesce(updates: readonly Update[]): Coalesced[] {
   const result: Coalesced[] = [];
   for (const op of updates) {
     const last = result.at(-1);
     if (op.op === 'attendance-close') {
-      if (last?.op === 'attendance-close-many' && sameClose(last.first, op)) last.participantIds.push(op.participantId);
-      else if (last?.op === 'attendance-close' && sameClose(last, op)) result[result.length - 1] = { op: 'attendance-close-many', first: last, participantIds: [last.participantId, op.participantId] };
-      else result.push(op);
+      const key = `${op.lessonSessionId}\u0000${op.participantId}`;
+      if (last?.op === 'attendance-closes' && !last.participants.has(key)) {
+        last.closes.push(op);
+        last.participants.add(key);
+      } else {
+        result.push({ op: 'attendance-closes', closes: [op], participants: new Set([key]) });
+      }
     } else if (op.op === 'media-close') {
       if (last?.op === 'media-close-many' && last.lessonSessionId === op.lessonSessionId && last.endedAt.getTime() === op.endedAt.getTime()) last.closes.push(op);
       else if (last?.op === 'media-close' && last.lessonSessionId === op.lessonSessionId && last.endedAt.getTime() === op.endedAt.getTime())
@@ -151,20 +160,19 @@ function coalesce(updates: readonly Update[]): Coalesced[] {
   return result;
 }
 
-function sameClose(a: Extract<Update, { op: 'attendance-close' }>, b: Extract<Update, { op: 'attendance-close' }>): boolean {
-  return a.lessonSessionId === b.lessonSessionId && a.leftAt.getTime() === b.leftAt.getTime() && a.reason === b.reason;
-}
-
 async function applyUpdate(db: TongkeDb, update: Coalesced): Promise<void> {
   switch (update.op) {
-    case 'attendance-close-many': {
-      const { lessonSessionId, leftAt, reason } = update.first;
-      for (const part of chunks(update.participantIds)) {
-        await db
-          .update(attendanceIntervals)
-          .set({ leftAt, leaveReason: reason, lastHeartbeatAt: leftAt })
-          .where(and(eq(attendanceIntervals.lessonSessionId, lessonSessionId), inArray(attendanceIntervals.participantId, part), isNull(attendanceIntervals.leftAt)));
+    case 'attendance-closes': {
+      if (!SET_BASED_UPDATES || update.closes.length === 1) {
+        for (const close of update.closes) await applyOne(db, close);
+        return;
       }
+      const json = JSON.stringify(update.closes.map((c) => [c.lessonSessionId, c.participantId, c.leftAt.getTime(), c.reason]));
+      await execute(
+        db,
+        sql`update attendance_intervals set left_at = v.left_at, leave_reason = v.leave_reason, last_heartbeat_at = v.left_at from (${rowsFromJson(json, closeColumns())}) as v
+            where attendance_intervals.lesson_session_id = v.lesson_session_id and attendance_intervals.participant_id = v.participant_id and attendance_intervals.left_at is null`,
+      );
       return;
     }
     case 'media-close-many':
@@ -182,18 +190,16 @@ async function applyUpdate(db: TongkeDb, update: Coalesced): Promise<void> {
 }
 
 /**
- * Inserts `rows` into an evidence table in one statement whose rows travel as one JSON parameter (see
- * `rowsFromJson`): drizzle's insert builder wraps every value in a parameter object and type-checks each
- * one several times while building the SQL, which at this volume costs more than the database spends
- * storing the rows; here the text never changes (prepared once) and JSON.stringify does the rest. Values
- * are instants as epoch milliseconds and absent columns as NULL — the evidence tables have no column
- * defaults but the id.
+ * Inserts `rows` into an evidence table in as few statements of constant text as the store allows (see
+ * `bulkRows`): drizzle's insert builder wraps every value in a parameter object and type-checks each one
+ * several times while building the SQL, which at this volume costs more than the database spends storing
+ * the rows. Values are instants as epoch milliseconds and absent columns as NULL — the evidence tables have
+ * no column defaults but the id.
  */
 async function insertRows(db: TongkeDb, table: EvidenceTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
   const { head, keys, columns } = insertShape(table);
-  const json = JSON.stringify(rows.map((row) => keys.map((key) => bindable(row[key]))));
-  await execute(db, sql`${head} ${rowsFromJson(json, columns)}`);
+  for (const source of bulkRows(columns, rows.map((row) => keys.map((key) => bindable(row[key]))))) await execute(db, sql`${head} ${source}`);
 }
 
 type EvidenceTable = typeof attendanceIntervals | typeof mediaStateIntervals | typeof participationEvents | typeof qualitySamples;
@@ -201,7 +207,7 @@ interface InsertShape {
   head: SQL;
   /** Row keys of every column but the id, in the table's order. */
   keys: string[];
-  columns: Array<{ name: string; sqlType: string }>;
+  columns: BulkColumn[];
 }
 const shapes = new Map<EvidenceTable, InsertShape>();
 
@@ -214,6 +220,14 @@ function insertShape(table: EvidenceTable): InsertShape {
     shapes.set(table, shape);
   }
   return shape;
+}
+
+let closeColumnsOf: BulkColumn[] | null = null;
+/** The columns a batch of attendance closes carries (their SQL types are the table's). */
+function closeColumns(): BulkColumn[] {
+  const a = attendanceIntervals;
+  closeColumnsOf ??= [a.lessonSessionId, a.participantId, a.leftAt, a.leaveReason].map((column) => ({ name: column.name, sqlType: column.getSQLType() }));
+  return closeColumnsOf;
 }
 
 const CLOSE_ATTENDANCE = 'update attendance_intervals set left_at = ?, leave_reason = ?, last_heartbeat_at = ? where lesson_session_id = ? and participant_id = ? and left_at is null';
