@@ -235,7 +235,7 @@ describe('EvidenceRecorder', () => {
 
   it('closes what a crash left open at the last evidence recorded, not only the last heartbeat', async () => {
     const repo = new LessonsRepository(f.db);
-    const lessonSessionId = await repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'));
+    const lessonSessionId = await repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'), 'recorder-test');
     await repo.heartbeat([lessonSessionId], at('11:32'));
     const base = { lessonSessionId, userId: f.ids.users.classroom_device, classroomId: f.ids.receivingClassroomId, schoolId: f.ids.teachingPointId };
     await f.db.insert(attendanceIntervals).values({ ...base, participantId: 'room', siteKind: 'receiving_classroom', regionId: f.ids.regionId, joinedAt: at('11:00'), lastHeartbeatAt: at('11:30') });
@@ -246,7 +246,12 @@ describe('EvidenceRecorder', () => {
 
     const { LessonRegistry } = await import('../../lessons/registry.js');
     const { log } = recordingLog();
-    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 }, log);
+    const registry = await LessonRegistry.create(
+      repo,
+      { createLessonMedia: () => Promise.reject(new Error('no media in this test')) },
+      { nodeId: 'recorder-test', reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 },
+      log,
+    );
     expect(registry.recoveredSessionIds).toContain(lessonSessionId);
     // The recovered lesson's evidence is final: its roll-ups are refreshed as the recorder starts.
     const finalised: number[] = [];

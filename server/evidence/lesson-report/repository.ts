@@ -137,7 +137,8 @@ export class LessonReportRepository {
       const rows = await this.db
         .select({
           id: attendanceIntervals.lessonSessionId,
-          sites: countDistinct(sql`coalesce(${attendanceIntervals.userId}, ${attendanceIntervals.participantId})`),
+          // PostgreSQL's coalesce takes one type: the user id as text, else the participant id.
+          sites: countDistinct(sql`coalesce(cast(${attendanceIntervals.userId} as text), ${attendanceIntervals.participantId})`),
           receivingClassrooms: countDistinct(sql`case when ${attendanceIntervals.siteKind} = 'receiving_classroom' then ${attendanceIntervals.classroomId} end`),
         })
         .from(attendanceIntervals)
