@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -62,6 +63,8 @@ interface Step {
   dropped: number;
   rawCapacityPerS: number;
   rawBatchP95Ms: number;
+  /** The machine's 1-minute load average when the step ended (other processes skew wall-clock figures). */
+  load1m: number;
 }
 
 /**
@@ -172,6 +175,7 @@ async function measure(rate: number, seconds: number): Promise<Step> {
       dropped,
       rawCapacityPerS: raw.capacityPerS,
       rawBatchP95Ms: raw.batchP95Ms,
+      load1m: round(os.loadavg()[0]!, 2),
     };
   } finally {
     await f.close();

@@ -1,9 +1,14 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers/promises';
 import { and, eq, getTableColumns, getTableName, inArray, isNull, or, SQL, sql, StringChunk, type SQLChunk } from 'drizzle-orm';
 import { bulkRows, rowsFromJson, SET_BASED_UPDATES, type BulkColumn } from '../../db/sql.js';
 import { execute, type TongkeDb } from '../../db/store.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { EvidenceOp, EvidenceSink } from './ops.js';
+
+/** How long a batch may run without letting the event loop turn (ms). */
+const HOLD_LOOP_MS = 4;
 
 type AttendanceRow = typeof attendanceIntervals.$inferInsert;
 type MediaRow = typeof mediaStateIntervals.$inferInsert;
@@ -46,16 +51,24 @@ export class EvidenceRepository implements EvidenceSink {
 
   async apply(ops: readonly EvidenceOp[]): Promise<void> {
     const { participation, quality, segments, incomplete } = plan(ops);
-    await this.db.transaction(async () => {
-      await insertRows(this.db, participationEvents, participation);
-      await insertRows(this.db, qualitySamples, quality);
-      for (const segment of segments) {
-        await insertRows(this.db, attendanceIntervals, segment.attendance);
-        await insertRows(this.db, mediaStateIntervals, segment.media);
-        for (const update of coalesce(segment.attendanceUpdates)) await applyUpdate(this.db, update);
-        for (const update of coalesce(segment.mediaUpdates)) await applyUpdate(this.db, update);
+    const db = this.db;
+    const steps: Array<() => Promise<void>> = [() => insertRows(db, participationEvents, participation), () => insertRows(db, qualitySamples, quality)];
+    for (const segment of segments) {
+      steps.push(() => insertRows(db, attendanceIntervals, segment.attendance), () => insertRows(db, mediaStateIntervals, segment.media));
+      for (const update of [...coalesce(segment.attendanceUpdates), ...coalesce(segment.mediaUpdates)]) steps.push(() => applyUpdate(db, update));
+    }
+    for (const part of chunks(incomplete)) steps.push(async () => void (await db.update(lessonSessions).set({ evidenceIncomplete: true }).where(inArray(lessonSessions.id, part))));
+    await db.transaction(async () => {
+      let heldSince = performance.now();
+      for (const step of steps) {
+        await step();
+        // SQLite runs every statement synchronously: a big batch would hold the event loop (sockets, timers)
+        // for as long as it takes. Let it turn between statements once the batch has held it a while.
+        if (performance.now() - heldSince >= HOLD_LOOP_MS) {
+          await setImmediate();
+          heldSince = performance.now();
+        }
       }
-      for (const part of chunks(incomplete)) await this.db.update(lessonSessions).set({ evidenceIncomplete: true }).where(inArray(lessonSessions.id, part));
     });
   }
 
