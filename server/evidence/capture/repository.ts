@@ -8,7 +8,7 @@ import { chunks } from '../../core/lists.js';
 import type { EvidenceOp, EvidenceSink } from './ops.js';
 
 /** How long a batch may run without letting the event loop turn (ms). */
-const HOLD_LOOP_MS = 4;
+const HOLD_LOOP_MS = 10;
 
 type AttendanceRow = typeof attendanceIntervals.$inferInsert;
 type MediaRow = typeof mediaStateIntervals.$inferInsert;
@@ -63,7 +63,8 @@ export class EvidenceRepository implements EvidenceSink {
       for (const step of steps) {
         await step();
         // SQLite runs every statement synchronously: a big batch would hold the event loop (sockets, timers)
-        // for as long as it takes. Let it turn between statements once the batch has held it a while.
+        // for as long as it takes. Let it turn between statements once the batch has held it a while (well
+        // under the 25 ms of lag a live lesson tolerates).
         if (performance.now() - heldSince >= HOLD_LOOP_MS) {
           await setImmediate();
           heldSince = performance.now();
