@@ -2,7 +2,7 @@
  * The SQL that differs between SQLite and PostgreSQL, in one place. Repositories build their raw fragments
  * from these; everything else they write is SQL both accept. Instants are epoch milliseconds on both.
  */
-import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { SQL, sql, StringChunk, type SQLChunk, type SQLWrapper } from 'drizzle-orm';
 import { STORE_DIALECT } from './dialect.js';
 
 const onPg = STORE_DIALECT === 'postgresql';
@@ -38,3 +38,70 @@ export function shanghaiWeek(epochMs: SQLWrapper): SQL {
 export function likeIgnoringCase(column: SQLWrapper, pattern: string): SQL {
   return sql`${column} ${sql.raw(onPg ? 'ILIKE' : 'LIKE')} ${pattern} ESCAPE '\\'`;
 }
+
+/** A column of rows bound in bulk: its name and SQL type (drizzle's `getSQLType()`). */
+export interface BulkColumn {
+  name: string;
+  sqlType: string;
+}
+
+/**
+ * Rows bound as ONE parameter — `json`, a JSON array of arrays, one value per column in order — read back as
+ * a table of `columns` (each named so), in array order, on PostgreSQL: for `update … from (<this>) as v`.
+ * The statement's text does not depend on how many rows there are, and building it costs nothing per value.
+ */
+export function rowsFromJson(json: string, columns: readonly BulkColumn[]): SQL {
+  if (onPg) {
+    const values = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType} as ${c.name}`).join(', ');
+    return sql`select ${sql.raw(values)} from json_array_elements(${json}::json) with ordinality as j(value, position) order by j.position`;
+  }
+  const values = columns.map((c, i) => `j.value ->> ${i} as ${c.name}`).join(', ');
+  return sql`select ${sql.raw(values)} from json_each(${json}) as j order by j.key`;
+}
+
+/**
+ * Whether an update of many rows by key is best one set-based `update … from (rowsFromJson) as v`: on
+ * PostgreSQL yes (one round trip instead of one per row); SQLite plans it as a scan of the target per batch,
+ * slower than one prepared UPDATE per row on the same connection.
+ */
+export const SET_BASED_UPDATES = onPg;
+
+/**
+ * What follows `insert into t (columns) ` to insert `rows` (values in column order; instants as epoch
+ * milliseconds): one statement per returned SQL, in order. On PostgreSQL one statement whose rows travel
+ * as one JSON parameter (one round trip, constant text). On SQLite multi-row VALUES in power-of-two sizes
+ * up to 256 rows, so each size's text is prepared once; its JSON functions would parse every value again,
+ * which costs more than binding. The SQL is laid out flat (text, value, text, …): drizzle walks no nested
+ * SQL per value.
+ */
+export function bulkRows(columns: readonly BulkColumn[], rows: ReadonlyArray<readonly unknown[]>): SQL[] {
+  if (rows.length === 0) return [];
+  if (onPg) {
+    const json = JSON.stringify(rows);
+    const values = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType}`).join(', ');
+    return [sql`select ${sql.raw(values)} from json_array_elements(${json}::json) with ordinality as j(value, position) order by j.position`];
+  }
+  const statements: SQL[] = [];
+  for (let from = 0; from < rows.length; ) {
+    let size = 256;
+    while (size > rows.length - from) size >>= 1;
+    const chunks: SQLChunk[] = [VALUES_OPEN];
+    for (let r = from; r < from + size; r++) {
+      if (r > from) chunks.push(NEXT_ROW);
+      const row = rows[r]!;
+      for (let c = 0; c < row.length; c++) {
+        if (c > 0) chunks.push(NEXT_VALUE);
+        chunks.push(row[c] as SQLChunk);
+      }
+    }
+    chunks.push(VALUES_CLOSE);
+    statements.push(new SQL(chunks));
+    from += size;
+  }
+  return statements;
+}
+
+const VALUES_OPEN = new StringChunk('values (');
+const NEXT_VALUE = new StringChunk(', ');
+const NEXT_ROW = new StringChunk('), (');
+const VALUES_CLOSE = new StringChunk(')');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { courses } from '../../server/db/schema/index.js';
+import { chunks } from '../../server/core/lists.js';
 import { MAX_REPORT_DAYS } from '../../server/evidence/usage/figures.js';
 import { MAX_COURSES_LISTED } from '../../server/teaching/service.js';
 import { MAX_LESSON_WINDOW_DAYS } from '../../server/teaching/lessons.js';
@@ -49,14 +50,19 @@ describe('bounded cost of one request', () => {
   });
 
   it('refuses a course list longer than the cap, and answers the same list filtered', async () => {
-    const other = f.t.database.sqlite;
-    const insert = other.prepare(
-      "INSERT INTO courses (term_id, school_id, name, subject, grade, kind, lead_teacher_id, host_classroom_id, active) VALUES (?, ?, ?, 'art', 3, 'delivered', ?, NULL, 1)",
-    );
-    other.transaction(() => {
-      for (let i = 0; i <= MAX_COURSES_LISTED; i++) insert.run(f.ids.termId, f.ids.independentSchoolId, `批量课程${i}`, f.ids.users.teacher);
-    })();
-    expect(f.db.select().from(courses).all().length).toBeGreaterThan(MAX_COURSES_LISTED);
+    const many = Array.from({ length: MAX_COURSES_LISTED + 1 }, (_, i) => ({
+      termId: f.ids.termId,
+      schoolId: f.ids.independentSchoolId,
+      name: `批量课程${i}`,
+      subject: 'art' as const,
+      grade: 3,
+      kind: 'delivered' as const,
+      leadTeacherId: f.ids.users.teacher,
+      hostClassroomId: null,
+      active: true,
+    }));
+    for (const part of chunks(many, 100)) await f.db.insert(courses).values(part);
+    expect((await f.db.select().from(courses)).length).toBeGreaterThan(MAX_COURSES_LISTED);
     const admin = await f.as('region_admin');
     const all = await admin.get('/api/courses');
     expect(all.statusCode).toBe(400);

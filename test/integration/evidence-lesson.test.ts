@@ -56,24 +56,24 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
     await f.close();
   });
 
-  it('leaves exactly the expected rows in the evidence tables', () => {
-    const session = f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()!;
-    const attendance = f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id)).all();
+  it('leaves exactly the expected rows in the evidence tables', async () => {
+    const [session] = await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).limit(1);
+    const attendance = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id));
     expect(attendance.map((a) => ({ p: a.participantId, user: a.userId, kind: a.siteKind, classroom: a.classroomId, reason: a.leaveReason, left: a.leftAt, headcount: a.headcount }))).toEqual([
-      { p: teacherId, user: f.ids.users.teacher, kind: 'host', classroom: f.ids.hostClassroomId, reason: 'lesson_ended', left: session.endedAt, headcount: null },
-      { p: roomId, user: f.ids.users.classroom_device, kind: 'receiving_classroom', classroom: f.ids.receivingClassroomId, reason: 'lesson_ended', left: session.endedAt, headcount: 9 },
+      { p: teacherId, user: f.ids.users.teacher, kind: 'host', classroom: f.ids.hostClassroomId, reason: 'lesson_ended', left: session!.endedAt, headcount: null },
+      { p: roomId, user: f.ids.users.classroom_device, kind: 'receiving_classroom', classroom: f.ids.receivingClassroomId, reason: 'lesson_ended', left: session!.endedAt, headcount: 9 },
     ]);
 
-    const media = f.db.select().from(mediaStateIntervals).where(eq(mediaStateIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(mediaStateIntervals.id)).all();
+    const media = await f.db.select().from(mediaStateIntervals).where(eq(mediaStateIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(mediaStateIntervals.id));
     // The only microphone is the dominant speaker from the observer's first tick on (mediasoup's rule).
     expect(media.map((m) => [m.participantId, m.kind]).sort()).toEqual([
       [teacherId, 'camera_on'],
       [teacherId, 'mic_on'],
       [teacherId, 'speaking'],
     ]);
-    for (const m of media) expect(m.endedAt).toEqual(session.endedAt);
+    for (const m of media) expect(m.endedAt).toEqual(session!.endedAt);
 
-    const events = f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId)).orderBy(asc(participationEvents.id)).all();
+    const events = await f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId)).orderBy(asc(participationEvents.id));
     expect(events.map((e) => [e.participantId, e.kind, e.pollId, e.correct])).toEqual([
       [roomId, 'hand_raised', null, null],
       [roomId, 'chat_message', null, null],
@@ -183,15 +183,15 @@ describe('usage evidence on shutdown', () => {
 
       await f.t.app.close();
 
-      const attendance = f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).all();
+      const attendance = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId));
       expect(attendance.map((a) => a.leaveReason)).toEqual(['lesson_ended', 'lesson_ended']);
-      const events = f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId)).all();
+      const events = await f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId));
       expect(events.map((e) => e.kind)).toEqual(['chat_message', 'hand_raised']);
-      expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endReason: 'server_restart' });
+      expect((await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)))[0]).toMatchObject({ endReason: 'server_restart' });
     } finally {
       for (const s of sockets) s.close();
       f.t.media?.close();
-      f.t.database.close();
+      await f.t.database.close();
       rmSync(dirname(f.t.config.dbPath), { recursive: true, force: true });
     }
   }, 60_000);

@@ -25,7 +25,7 @@ export type EvidenceOp =
 /** Where the buffer's batches go: the evidence repository, or a fake in tests. */
 export interface EvidenceSink {
   /** Applies the ops in order, all or nothing. */
-  apply(ops: readonly EvidenceOp[]): void;
-  /** Applies the ops in order, each on its own; returns the ops that failed, with their errors. */
-  applyEach(ops: readonly EvidenceOp[]): Array<{ op: EvidenceOp; error: unknown }>;
+  apply(ops: readonly EvidenceOp[]): Promise<void>;
+  /** Applies the ops in order, each on its own; resolves to the ops that failed, with their errors. */
+  applyEach(ops: readonly EvidenceOp[]): Promise<Array<{ op: EvidenceOp; error: unknown }>>;
 }

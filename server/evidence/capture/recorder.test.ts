@@ -46,12 +46,12 @@ describe('EvidenceRecorder', () => {
     teacher = { userId: ids.users.teacher, displayName: '王老师', kind: 'lead_teacher', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId, regionId: ids.regionId, schoolName: '城关第一小学' };
     room = { userId: ids.users.classroom_device, displayName: '石门教学点 教学点教室', kind: 'receiving_classroom', classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId, regionId: ids.regionId, schoolName: '石门教学点' };
   });
-  afterAll(() => f.close());
+  afterAll(async () => f.close());
 
   /** A live lesson with fake media, recorded by a recorder on the fixture's database. */
-  function startLesson(options: { sampleIntervalMs?: number } = {}) {
+  async function startLesson(options: { sampleIntervalMs?: number } = {}) {
     clock = at('09:00').getTime();
-    const lessonSessionId = new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, now());
+    const lessonSessionId = await new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, now());
     const lesson = new LiveLesson({ lessonSessionId, courseId: f.ids.courseId, courseName: '三年级音乐', startedAt: now(), reconnectGraceMs: 600_000 });
     const media = new FakeMedia();
     const registry = new EventEmitter<LessonRegistryEvents>();
@@ -61,27 +61,29 @@ describe('EvidenceRecorder', () => {
       sink: new EvidenceRepository(f.db),
       log,
       now,
-      onLessonFinalised: (id) => finalised.push(id),
+      onLessonFinalised: (id) => void finalised.push(id),
       sampleIntervalMs: options.sampleIntervalMs ?? 3_600_000,
       heartbeatIntervalMs: 3_600_000,
     });
     recorder.record({ lesson, media, watchMedia: (watch) => watch(media) });
-    const end = () => {
+    /** Ends the lesson; resolves once its evidence is written (a flush after the one its end started). */
+    const end = async () => {
       lesson.end(now());
       registry.emit('lesson-ended', lessonSessionId, now());
+      await recorder.flush();
     };
     return { lessonSessionId, lesson, media, recorder, finalised, lines, end };
   }
 
-  const rowsOf = (lessonSessionId: number) => ({
-    attendance: f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id)).all(),
-    media: f.db.select().from(mediaStateIntervals).where(eq(mediaStateIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(mediaStateIntervals.id)).all(),
-    participation: f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId)).orderBy(asc(participationEvents.id)).all(),
-    quality: f.db.select().from(qualitySamples).where(eq(qualitySamples.lessonSessionId, lessonSessionId)).all(),
+  const rowsOf = async (lessonSessionId: number) => ({
+    attendance: await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id)),
+    media: await f.db.select().from(mediaStateIntervals).where(eq(mediaStateIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(mediaStateIntervals.id)),
+    participation: await f.db.select().from(participationEvents).where(eq(participationEvents.lessonSessionId, lessonSessionId)).orderBy(asc(participationEvents.id)),
+    quality: await f.db.select().from(qualitySamples).where(eq(qualitySamples.lessonSessionId, lessonSessionId)),
   });
 
-  it('records attendance, media states and participation; a reconnect continues the interval, a lost site left when it dropped', () => {
-    const { lessonSessionId, lesson, media, recorder, finalised, end } = startLesson();
+  it('records attendance, media states and participation; a reconnect continues the interval, a lost site left when it dropped', async () => {
+    const { lessonSessionId, lesson, media, recorder, finalised, end } = await startLesson();
     const tick = (time: string) => (clock = at(time).getTime());
 
     const t = lesson.join(teacher).participant;
@@ -117,9 +119,9 @@ describe('EvidenceRecorder', () => {
     tick('09:10');
     lesson.setMedia(t.id, 'mic', false);
     tick('09:40');
-    end();
+    await end();
 
-    const rows = rowsOf(lessonSessionId);
+    const rows = await rowsOf(lessonSessionId);
     expect(rows.attendance.map((a) => ({ p: a.participantId, kind: a.siteKind, from: a.joinedAt, to: a.leftAt, reason: a.leaveReason, headcount: a.headcount }))).toEqual([
       { p: t.id, kind: 'host', from: at('09:00'), to: at('09:40'), reason: 'lesson_ended', headcount: null },
       // One interval across the reconnect at 09:06; lost at 09:07 (when the link dropped, not when the grace ran out).
@@ -145,11 +147,11 @@ describe('EvidenceRecorder', () => {
     ]);
     expect(finalised).toEqual([lessonSessionId]);
     expect(recorder.backlog).toEqual({ pending: 0, dropped: 0 });
-    recorder.close();
+    await recorder.close();
   });
 
   it('samples each connected site: bitrates from its side, mean round trip and loss, mean stream score', async () => {
-    const { lessonSessionId, lesson, media, recorder, end } = startLesson({ sampleIntervalMs: 20 });
+    const { lessonSessionId, lesson, media, recorder, end } = await startLesson({ sampleIntervalMs: 20 });
     const t = lesson.join(teacher).participant;
     const r = lesson.join(room).participant;
     media.quality.set(t.id, [
@@ -162,32 +164,32 @@ describe('EvidenceRecorder', () => {
     media.emit('consumer-closed', { participantId: t.id, consumerId: 'c3', producerId: 'p3', reason: 'closed' });
     // The room has no transports yet: its stats fail, and it simply has no sample.
     expect(r.id).not.toBe(t.id);
-    await expect.poll(() => (recorder.flush(), rowsOf(lessonSessionId).quality.length), { timeout: 5_000 }).toBeGreaterThan(0);
-    end();
-    const samples = rowsOf(lessonSessionId).quality;
+    await expect.poll(async () => (await recorder.flush(), (await rowsOf(lessonSessionId)).quality.length), { timeout: 5_000 }).toBeGreaterThan(0);
+    await end();
+    const samples = (await rowsOf(lessonSessionId)).quality;
     expect(new Set(samples.map((s) => s.participantId))).toEqual(new Set([t.id]));
     expect(samples[0]).toMatchObject({ classroomId: f.ids.hostClassroomId, rttMs: 50, packetLossPct: 1, sendBitrate: 810_000, recvBitrate: 1_202_000, consumerScore: 8 });
-    recorder.close();
+    await recorder.close();
   });
 
-  it('heartbeats the connected sites only', () => {
-    const { lessonSessionId, lesson, recorder, end } = startLesson();
+  it('heartbeats the connected sites only', async () => {
+    const { lessonSessionId, lesson, recorder, end } = await startLesson();
     const t = lesson.join(teacher).participant;
     const r = lesson.join(room).participant;
     clock = at('09:05').getTime();
     lesson.disconnected(r.id);
     clock = at('09:15').getTime();
     recorder.heartbeat();
-    recorder.flush();
-    const beats = Object.fromEntries(rowsOf(lessonSessionId).attendance.map((a) => [a.participantId, a.lastHeartbeatAt]));
+    await recorder.flush();
+    const beats = Object.fromEntries((await rowsOf(lessonSessionId)).attendance.map((a) => [a.participantId, a.lastHeartbeatAt]));
     expect(beats).toEqual({ [t.id]: at('09:15'), [r.id]: at('09:00') });
-    end();
-    recorder.close();
+    await end();
+    await recorder.close();
   });
 
-  it('writes a stray refused row alone and keeps the rest of its batch', () => {
+  it('writes a stray refused row alone and keeps the rest of its batch', async () => {
     const { log, lines } = recordingLog();
-    const lessonSessionId = new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, at('10:00'));
+    const lessonSessionId = await new LessonsRepository(f.db).startSession(f.ids.courseId, f.ids.users.teacher, null, at('10:00'));
     const buffer = new EvidenceBuffer({ sink: new EvidenceRepository(f.db), log, flushIntervalMs: 3_600_000 });
     const event = (id: number): EvidenceOp => ({
       op: 'participation',
@@ -196,24 +198,22 @@ describe('EvidenceRecorder', () => {
     buffer.push(event(lessonSessionId));
     buffer.push(event(999_999)); // no such lesson: the foreign key refuses it
     buffer.push(event(lessonSessionId));
-    expect(buffer.flush()).toBe(true);
-    expect(rowsOf(lessonSessionId).participation).toHaveLength(2);
+    expect(await buffer.flush()).toBe(true);
+    expect((await rowsOf(lessonSessionId)).participation).toHaveLength(2);
     expect(lines.some((l) => l.msg.includes('refused') && l.level === 50)).toBe(true);
-    buffer.close();
+    await buffer.close();
   });
 
-  it('never throws into the lesson while the database is busy, keeps a bounded backlog, and writes it when the database is back', () => {
+  it('never throws into the lesson while the database is busy, keeps a bounded backlog, and writes it when the database is back', async () => {
     const written: EvidenceOp[] = [];
     let busy = true;
     const busyError = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
     const sink: EvidenceSink = {
-      apply(ops) {
+      async apply(ops) {
         if (busy) throw busyError;
         written.push(...ops);
       },
-      applyEach: () => {
-        throw new Error('not expected');
-      },
+      applyEach: () => Promise.reject(new Error('not expected')),
     };
     const { log, lines } = recordingLog();
     const registry = new EventEmitter<LessonRegistryEvents>();
@@ -223,44 +223,49 @@ describe('EvidenceRecorder', () => {
     recorder.record({ lesson, media, watchMedia: (watch) => watch(media) });
     const t = lesson.join(teacher).participant;
     for (let i = 0; i < 30; i++) expect(() => lesson.chat(t.id, `消息 ${i}`)).not.toThrow();
-    expect(recorder.flush()).toBe(false);
+    expect(await recorder.flush()).toBe(false);
     expect(recorder.backlog).toEqual({ pending: 10, dropped: 21 });
     expect(lines.some((l) => l.level === 50 && l.msg.startsWith('EVIDENCE LOST'))).toBe(true);
     busy = false;
-    expect(recorder.flush()).toBe(true);
+    expect(await recorder.flush()).toBe(true);
     // The lesson lost writes: it is marked incomplete in the same batch.
     expect(written.map((op) => op.op)).toEqual(['evidence-incomplete', 'attendance-open', ...Array(9).fill('participation')]);
-    recorder.close();
+    await recorder.close();
   });
 
   it('closes what a crash left open at the last evidence recorded, not only the last heartbeat', async () => {
     const repo = new LessonsRepository(f.db);
-    const lessonSessionId = repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'));
-    repo.heartbeat([lessonSessionId], at('11:32'));
+    const lessonSessionId = await repo.startSession(f.ids.courseId, f.ids.users.teacher, null, at('11:00'), 'recorder-test');
+    await repo.heartbeat([lessonSessionId], at('11:32'));
     const base = { lessonSessionId, userId: f.ids.users.classroom_device, classroomId: f.ids.receivingClassroomId, schoolId: f.ids.teachingPointId };
-    f.db.insert(attendanceIntervals).values({ ...base, participantId: 'room', siteKind: 'receiving_classroom', regionId: f.ids.regionId, joinedAt: at('11:00'), lastHeartbeatAt: at('11:30') }).run();
-    f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'camera_on', startedAt: at('11:10') }).run();
+    await f.db.insert(attendanceIntervals).values({ ...base, participantId: 'room', siteKind: 'receiving_classroom', regionId: f.ids.regionId, joinedAt: at('11:00'), lastHeartbeatAt: at('11:30') });
+    await f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'camera_on', startedAt: at('11:10') });
     // Recorded after the lesson's last heartbeat (the room spoke at 11:33): the lesson and the room's stay
     // last until then.
-    f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'speaking', startedAt: at('11:33') }).run();
+    await f.db.insert(mediaStateIntervals).values({ ...base, participantId: 'room', kind: 'speaking', startedAt: at('11:33') });
 
     const { LessonRegistry } = await import('../../lessons/registry.js');
     const { log } = recordingLog();
-    const registry = new LessonRegistry(repo, { createLessonMedia: () => Promise.reject(new Error('no media in this test')) }, { reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 }, log);
+    const registry = await LessonRegistry.create(
+      repo,
+      { createLessonMedia: () => Promise.reject(new Error('no media in this test')) },
+      { nodeId: 'recorder-test', reconnectGraceMs: 1_000, noLeadTeacherMs: 3_600_000, overrunGraceMs: 3_600_000, mediaRebuildMs: 30_000 },
+      log,
+    );
     expect(registry.recoveredSessionIds).toContain(lessonSessionId);
     // The recovered lesson's evidence is final: its roll-ups are refreshed as the recorder starts.
     const finalised: number[] = [];
-    const recorder = new EvidenceRecorder(registry, { sink: new EvidenceRepository(f.db), log, onLessonFinalised: (id) => finalised.push(id), recoveredLessonIds: registry.recoveredSessionIds });
+    const recorder = new EvidenceRecorder(registry, { sink: new EvidenceRepository(f.db), log, onLessonFinalised: (id) => void finalised.push(id), recoveredLessonIds: registry.recoveredSessionIds });
     expect(finalised).toContain(lessonSessionId);
-    recorder.close();
-    registry.close();
+    await recorder.close();
+    await registry.close();
 
-    const rows = rowsOf(lessonSessionId);
+    const rows = await rowsOf(lessonSessionId);
     expect(rows.attendance.map((a) => [a.leftAt, a.leaveReason])).toEqual([[at('11:33'), 'server_restart']]);
     expect(rows.media.map((m) => [m.kind, m.endedAt])).toEqual([
       ['camera_on', at('11:33')],
       ['speaking', at('11:33')],
     ]);
-    expect(f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get()).toMatchObject({ endedAt: at('11:33'), endReason: 'server_restart' });
+    expect((await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)))[0]).toMatchObject({ endedAt: at('11:33'), endReason: 'server_restart' });
   });
 });

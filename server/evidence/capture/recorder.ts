@@ -13,7 +13,7 @@ export interface EvidenceRecorderOptions {
    * Called once a lesson that ended has all its evidence written (the roll-up refresh). Errors are
    * logged, never thrown back into the lesson.
    */
-  onLessonFinalised?: (lessonSessionId: number) => void;
+  onLessonFinalised?: (lessonSessionId: number) => void | Promise<void>;
   /** Lessons closed after a crash before this recorder started: finalised (roll-ups) right away. */
   recoveredLessonIds?: readonly number[];
   /** The clock of every recorded instant (tests pass a fake one). */
@@ -39,12 +39,19 @@ export class EvidenceRecorder {
   readonly #buffer: EvidenceBuffer;
   readonly #log: Logger;
   readonly #now: () => Date;
-  readonly #onLessonFinalised: ((lessonSessionId: number) => void) | undefined;
+  readonly #onLessonFinalised: ((lessonSessionId: number) => void | Promise<void>) | undefined;
   readonly #taps = new Map<number, LessonTap>();
-  /** Ended lessons whose writes have not all reached the database yet. */
-  readonly #awaitingFinalisation = new Set<number>();
+  /**
+   * Ended lessons whose writes have not all reached the database yet, each with the buffer's flush count
+   * when it ended: the first flush after that which writes everything it took has written the lesson's last.
+   */
+  readonly #awaitingFinalisation = new Map<number, number>();
+  /** Roll-up refreshes running now (close waits for them: the database closes after it). */
+  readonly #finalising = new Set<Promise<void>>();
   readonly #timers: NodeJS.Timeout[];
   #closed = false;
+  /** The shutdown (calling `close()` again waits for the same one). */
+  #closing: Promise<void> | null = null;
 
   constructor(registry: Pick<EventEmitter<LessonRegistryEvents>, 'on'>, options: EvidenceRecorderOptions) {
     this.#log = options.log;
@@ -54,7 +61,7 @@ export class EvidenceRecorder {
       ...options.buffer,
       sink: options.sink,
       log: options.log,
-      onDrained: () => this.#finaliseWritten(),
+      onDrained: (flushNumber) => this.#finaliseWritten(flushNumber),
       onDropped: options.onDropped,
     });
     registry.on('lesson-started', (running) => this.record(running));
@@ -64,8 +71,7 @@ export class EvidenceRecorder {
     this.#timers = [setInterval(() => this.#sampleAll(), sampleEvery), setInterval(() => this.heartbeat(), beatEvery)];
     for (const timer of this.#timers) timer.unref();
     // Their evidence was closed at the last heartbeat on start; nothing more will come for them.
-    for (const id of options.recoveredLessonIds ?? []) this.#awaitingFinalisation.add(id);
-    this.#finaliseWritten();
+    for (const id of options.recoveredLessonIds ?? []) this.#finalise(id);
   }
 
   /** Writes waiting for the database, and writes dropped because the buffer was full. */
@@ -89,46 +95,65 @@ export class EvidenceRecorder {
     for (const tap of this.#taps.values()) tap.heartbeat();
   }
 
-  /** Writes everything pending now; false when the database did not take it (it stays queued). */
-  flush(): boolean {
+  /**
+   * Writes everything pending now (after the flush already running, if any); false when the database did
+   * not take it (it stays queued). Never rejects.
+   */
+  flush(): Promise<boolean> {
     return this.#buffer.flush();
   }
 
-  /** Graceful shutdown: no more sampling, lessons still tapped are closed, and everything is written. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    for (const timer of this.#timers) clearInterval(timer);
-    for (const tap of this.#taps.values()) tap.finish();
-    this.#taps.clear();
-    this.flush();
-    this.#buffer.close();
+  /**
+   * Graceful shutdown: no more sampling, lessons still tapped are closed, everything is written and the
+   * roll-up refreshes it started have ended. Resolves when it is safe to close the database.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#closed = true;
+      for (const timer of this.#timers) clearInterval(timer);
+      for (const tap of this.#taps.values()) tap.finish();
+      this.#taps.clear();
+      await this.#buffer.close();
+      await Promise.all(this.#finalising);
+    })();
+    return this.#closing;
   }
 
   #lessonEnded(lessonSessionId: number): void {
     try {
       this.#taps.get(lessonSessionId)?.finish();
       this.#taps.delete(lessonSessionId);
-      this.#awaitingFinalisation.add(lessonSessionId);
-      if (!this.flush()) this.#log.error({ lessonSessionId }, "the ended lesson's evidence could not be written yet; its report waits for the next flush");
+      this.#awaitingFinalisation.set(lessonSessionId, this.#buffer.flushesStarted);
+      void this.flush().then((written) => {
+        if (!written) this.#log.error({ lessonSessionId }, "the ended lesson's evidence could not be written yet; its report waits for the next flush");
+      });
     } catch (error) {
       // Ending a lesson must never fail because of its evidence.
       this.#log.error({ err: error, lessonSessionId }, 'finishing the evidence of an ended lesson failed');
     }
   }
 
-  /** The buffer is drained: the ended lessons' evidence is all written, their roll-ups may be refreshed. */
-  #finaliseWritten(): void {
-    if (this.#awaitingFinalisation.size === 0) return;
-    const lessons = [...this.#awaitingFinalisation];
-    this.#awaitingFinalisation.clear();
-    for (const lessonSessionId of lessons) {
+  /** Flush `flushNumber` wrote all it took: the lessons that ended before it started are complete. */
+  #finaliseWritten(flushNumber: number): void {
+    for (const [lessonSessionId, endedAtFlush] of this.#awaitingFinalisation) {
+      if (endedAtFlush >= flushNumber) continue;
+      this.#awaitingFinalisation.delete(lessonSessionId);
+      this.#finalise(lessonSessionId);
+    }
+  }
+
+  /** Refreshes an ended lesson's roll-ups; errors are logged, never thrown back into the lesson. */
+  #finalise(lessonSessionId: number): void {
+    if (!this.#onLessonFinalised) return;
+    const refreshing = (async () => {
       try {
-        this.#onLessonFinalised?.(lessonSessionId);
+        await this.#onLessonFinalised!(lessonSessionId);
       } catch (error) {
         this.#log.error({ err: error, lessonSessionId }, 'refreshing the roll-ups of an ended lesson failed');
       }
-    }
+    })();
+    this.#finalising.add(refreshing);
+    void refreshing.finally(() => this.#finalising.delete(refreshing));
   }
 
   #sampleAll(): void {

@@ -83,19 +83,22 @@ const SESSION_COLUMNS = {
 export class LessonReportRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  session(id: number): SessionRow | undefined {
-    return this.#sessions().where(eq(lessonSessions.id, id)).get();
+  async session(id: number): Promise<SessionRow | undefined> {
+    const [row] = await this.#sessions().where(eq(lessonSessions.id, id)).limit(1);
+    return row;
   }
 
-  sessions(ids: readonly number[]): SessionRow[] {
-    return chunks(ids).flatMap((part) => this.#sessions().where(inArray(lessonSessions.id, part)).all());
+  async sessions(ids: readonly number[]): Promise<SessionRow[]> {
+    const found: SessionRow[] = [];
+    for (const part of chunks(ids)) found.push(...(await this.#sessions().where(inArray(lessonSessions.id, part))));
+    return found;
   }
 
   /**
    * Sessions started in [from, to), newest first: of one course, and/or of courses hosted by a school or
    * received in one of its classrooms.
    */
-  sessionIdsBetween(from: Date, to: Date, filter: { courseId?: number; schoolId?: number }): Array<{ id: number; courseId: number }> {
+  async sessionIdsBetween(from: Date, to: Date, filter: { courseId?: number; schoolId?: number }): Promise<Array<{ id: number; courseId: number }>> {
     const conditions = [gte(lessonSessions.startedAt, from), lt(lessonSessions.startedAt, to)];
     if (filter.courseId !== undefined) conditions.push(eq(lessonSessions.courseId, filter.courseId));
     if (filter.schoolId !== undefined) {
@@ -106,65 +109,62 @@ export class LessonReportRepository {
         .where(eq(classrooms.schoolId, filter.schoolId));
       conditions.push(or(eq(courses.schoolId, filter.schoolId), inArray(lessonSessions.courseId, receivedThere))!);
     }
-    return this.db
+    return await this.db
       .select({ id: lessonSessions.id, courseId: lessonSessions.courseId })
       .from(lessonSessions)
       .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
       .where(and(...conditions))
-      .orderBy(desc(lessonSessions.startedAt), desc(lessonSessions.id))
-      .all();
+      .orderBy(desc(lessonSessions.startedAt), desc(lessonSessions.id));
   }
 
   /** Of these sessions, the ones the user was present in. */
-  sessionsAttendedBy(userId: number, ids: readonly number[]): Set<number> {
+  async sessionsAttendedBy(userId: number, ids: readonly number[]): Promise<Set<number>> {
     const attended = new Set<number>();
     for (const part of chunks(ids)) {
-      const rows = this.db
+      const rows = await this.db
         .selectDistinct({ id: attendanceIntervals.lessonSessionId })
         .from(attendanceIntervals)
-        .where(and(eq(attendanceIntervals.userId, userId), inArray(attendanceIntervals.lessonSessionId, part)))
-        .all();
+        .where(and(eq(attendanceIntervals.userId, userId), inArray(attendanceIntervals.lessonSessionId, part)));
       for (const row of rows) attended.add(row.id);
     }
     return attended;
   }
 
   /** Per session: sites present, and receiving classrooms present. */
-  presence(ids: readonly number[]): Map<number, { sites: number; receivingClassrooms: number }> {
+  async presence(ids: readonly number[]): Promise<Map<number, { sites: number; receivingClassrooms: number }>> {
     const presence = new Map<number, { sites: number; receivingClassrooms: number }>();
     for (const part of chunks(ids)) {
-      const rows = this.db
+      const rows = await this.db
         .select({
           id: attendanceIntervals.lessonSessionId,
-          sites: countDistinct(sql`coalesce(${attendanceIntervals.userId}, ${attendanceIntervals.participantId})`),
+          // PostgreSQL's coalesce takes one type: the user id as text, else the participant id.
+          sites: countDistinct(sql`coalesce(cast(${attendanceIntervals.userId} as text), ${attendanceIntervals.participantId})`),
           receivingClassrooms: countDistinct(sql`case when ${attendanceIntervals.siteKind} = 'receiving_classroom' then ${attendanceIntervals.classroomId} end`),
         })
         .from(attendanceIntervals)
         .where(inArray(attendanceIntervals.lessonSessionId, part))
-        .groupBy(attendanceIntervals.lessonSessionId)
-        .all();
+        .groupBy(attendanceIntervals.lessonSessionId);
       for (const row of rows) presence.set(row.id, { sites: row.sites, receivingClassrooms: row.receivingClassrooms });
     }
     return presence;
   }
 
   /** How many receiving classrooms each course has. */
-  receiverCounts(courseIds: readonly number[]): Map<number, number> {
+  async receiverCounts(courseIds: readonly number[]): Promise<Map<number, number>> {
     const counts = new Map<number, number>();
     for (const part of chunks(courseIds)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ courseId: courseReceivers.courseId, receivers: count() })
         .from(courseReceivers)
         .where(inArray(courseReceivers.courseId, part))
-        .groupBy(courseReceivers.courseId)
-        .all();
+        .groupBy(courseReceivers.courseId);
       for (const row of rows) counts.set(row.courseId, row.receivers);
     }
     return counts;
   }
 
-  receivers(courseId: number): ReceiverRow[] {
-    return this.db
+  async receivers(courseId: number): Promise<ReceiverRow[]> {
+    return await this.db
       .select({
         classroomId: courseReceivers.classroomId,
         classroomName: classrooms.name,
@@ -176,17 +176,16 @@ export class LessonReportRepository {
       .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
       .where(eq(courseReceivers.courseId, courseId))
-      .orderBy(asc(schools.name), asc(classrooms.name))
-      .all();
+      .orderBy(asc(schools.name), asc(classrooms.name));
   }
 
-  evidence(lessonSessionId: number): LessonEvidence {
+  async evidence(lessonSessionId: number): Promise<LessonEvidence> {
     const a = attendanceIntervals;
     const m = mediaStateIntervals;
     const p = participationEvents;
     const q = qualitySamples;
     return {
-      attendance: this.db
+      attendance: await this.db
         .select({
           participantId: a.participantId,
           userId: a.userId,
@@ -201,43 +200,38 @@ export class LessonReportRepository {
         })
         .from(a)
         .where(eq(a.lessonSessionId, lessonSessionId))
-        .orderBy(asc(a.joinedAt), asc(a.id))
-        .all(),
-      mediaStates: this.db
+        .orderBy(asc(a.joinedAt), asc(a.id)),
+      mediaStates: await this.db
         .select({ participantId: m.participantId, userId: m.userId, kind: m.kind, startedAt: m.startedAt, endedAt: m.endedAt })
         .from(m)
-        .where(eq(m.lessonSessionId, lessonSessionId))
-        .all(),
-      participation: this.db
+        .where(eq(m.lessonSessionId, lessonSessionId)),
+      participation: await this.db
         .select({ participantId: p.participantId, userId: p.userId, kind: p.kind, occurredAt: p.occurredAt, pollId: p.pollId, correct: p.correct })
         .from(p)
         .where(eq(p.lessonSessionId, lessonSessionId))
-        .orderBy(asc(p.occurredAt), asc(p.id))
-        .all(),
-      quality: this.db
+        .orderBy(asc(p.occurredAt), asc(p.id)),
+      quality: await this.db
         .select({ participantId: q.participantId, classroomId: q.classroomId, rttMs: q.rttMs, packetLossPct: q.packetLossPct, consumerScore: q.consumerScore })
         .from(q)
-        .where(eq(q.lessonSessionId, lessonSessionId))
-        .all(),
+        .where(eq(q.lessonSessionId, lessonSessionId)),
     };
   }
 
-  names(ids: { userIds: readonly number[]; classroomIds: readonly number[]; schoolIds: readonly number[] }): ReportNames {
+  async names(ids: { userIds: readonly number[]; classroomIds: readonly number[]; schoolIds: readonly number[] }): Promise<ReportNames> {
     const names: ReportNames = { users: new Map(), classrooms: new Map(), schools: new Map() };
     for (const part of chunks(ids.userIds)) {
-      for (const u of this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)).all()) names.users.set(u.id, u.name);
+      for (const u of await this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part))) names.users.set(u.id, u.name);
     }
     for (const part of chunks(ids.classroomIds)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ id: classrooms.id, name: classrooms.name, schoolName: schools.name })
         .from(classrooms)
         .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-        .where(inArray(classrooms.id, part))
-        .all();
+        .where(inArray(classrooms.id, part));
       for (const c of rows) names.classrooms.set(c.id, { name: c.name, schoolName: c.schoolName });
     }
     for (const part of chunks(ids.schoolIds)) {
-      for (const s of this.db.select({ id: schools.id, name: schools.name }).from(schools).where(inArray(schools.id, part)).all()) names.schools.set(s.id, s.name);
+      for (const s of await this.db.select({ id: schools.id, name: schools.name }).from(schools).where(inArray(schools.id, part))) names.schools.set(s.id, s.name);
     }
     return names;
   }

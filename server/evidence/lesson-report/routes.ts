@@ -50,7 +50,7 @@ export default async function lessonReportRoutes(app: TongkeApp) {
       },
     },
     async (request, reply) => {
-      const report = service.report(request.params.lessonSessionId, accessFor(app, request));
+      const report = await service.report(request.params.lessonSessionId, accessFor(app, request));
       const format = request.query.format ?? 'json';
       if (format === 'json') return reply.type('application/json; charset=utf-8').send(report);
       return sendDownload(reply, await exportLessonReport(report, format, request.locale));

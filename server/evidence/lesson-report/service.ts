@@ -26,25 +26,25 @@ export class LessonReportService {
     private readonly deliveredMinMinutes: number,
   ) {}
 
-  report(lessonSessionId: number, access: Access, now = new Date()): LessonReport {
-    const session = this.repo.session(lessonSessionId);
+  async report(lessonSessionId: number, access: Access, now = new Date()): Promise<LessonReport> {
+    const session = await this.repo.session(lessonSessionId);
     if (!session) throw notFound();
-    const scope = scopeOf(access, this.places.course(session.courseId));
+    const scope = scopeOf(access, await this.places.course(session.courseId));
     if (!scope) throw forbidden();
-    const evidence = this.repo.evidence(lessonSessionId);
+    const evidence = await this.repo.evidence(lessonSessionId);
     const ids = (values: Array<number | null>) => [...new Set(values.filter((v): v is number => v !== null))];
-    const names = this.repo.names({
+    const names = await this.repo.names({
       userIds: ids([...evidence.attendance.map((a) => a.userId), ...evidence.participation.map((p) => p.userId)]),
       classroomIds: ids(evidence.attendance.map((a) => a.classroomId)),
       schoolIds: ids(evidence.attendance.map((a) => a.schoolId)),
     });
     return buildLessonReport(
-      { session, evidence, receivers: this.repo.receivers(session.courseId), names },
+      { session, evidence, receivers: await this.repo.receivers(session.courseId), names },
       { now, deliveredMinMinutes: this.deliveredMinMinutes, scope, viewerUserId: access.principal.userId },
     );
   }
 
-  list(query: LessonReportListQuery, access: Access, now = new Date()): LessonReportList {
+  async list(query: LessonReportListQuery, access: Access, now = new Date()): Promise<LessonReportList> {
     const to = query.to ?? shanghaiDate(now);
     const from = query.from ?? addDays(to, -DEFAULT_LIST_DAYS);
     if (!isCalendarDate(from)) throw invalidField('/from', 'is not a calendar date');
@@ -52,8 +52,8 @@ export class LessonReportService {
     if (from > to) throw invalidField('/to', 'must not be before from');
     if (addDays(from, MAX_LIST_DAYS) <= to) throw invalidField('/to', `at most ${MAX_LIST_DAYS} days after from`);
 
-    const candidates = this.repo.sessionIdsBetween(shanghaiInstant(from), shanghaiInstant(addDays(to, 1)), query);
-    const facts = new Map(this.places.courses([...new Set(candidates.map((c) => c.courseId))]).map((c) => [c.id, c]));
+    const candidates = await this.repo.sessionIdsBetween(shanghaiInstant(from), shanghaiInstant(addDays(to, 1)), query);
+    const facts = new Map((await this.places.courses([...new Set(candidates.map((c) => c.courseId))])).map((c) => [c.id, c]));
     const scopes = new Map<number, ReportScope>();
     for (const [courseId, course] of facts) {
       const scope = scopeOf(access, course);
@@ -61,14 +61,14 @@ export class LessonReportService {
     }
     // A site that may see only its own figures lists only the lessons it was in.
     const ownOnly = candidates.filter((c) => scopes.get(c.courseId) === 'own').map((c) => c.id);
-    const attended = ownOnly.length > 0 ? this.repo.sessionsAttendedBy(access.principal.userId, ownOnly) : new Set<number>();
+    const attended = ownOnly.length > 0 ? await this.repo.sessionsAttendedBy(access.principal.userId, ownOnly) : new Set<number>();
     const visible = candidates.filter((c) => scopes.get(c.courseId) === 'full' || attended.has(c.id));
     const shown = visible.slice(0, MAX_LIST_LESSONS);
 
     const ids = shown.map((s) => s.id);
-    const sessions = new Map(this.repo.sessions(ids).map((s) => [s.id, s]));
-    const presence = this.repo.presence(ids);
-    const receivers = this.repo.receiverCounts([...new Set(shown.map((s) => s.courseId))]);
+    const sessions = new Map((await this.repo.sessions(ids)).map((s) => [s.id, s]));
+    const presence = await this.repo.presence(ids);
+    const receivers = await this.repo.receiverCounts([...new Set(shown.map((s) => s.courseId))]);
     const lessons = shown.flatMap(({ id, courseId }) => {
       const session = sessions.get(id);
       if (!session) return [];
