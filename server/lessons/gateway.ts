@@ -16,6 +16,7 @@ import { LessonRequestQuotas, MAX_LESSON_SOCKETS_PER_ACCOUNT } from './quotas.js
 import { lessonRequestPipeline, type RequestSession } from './request-pipeline.js';
 import { endRevokedSockets } from './revocation.js';
 import type { SiteChannel } from './running-lesson.js';
+import type { LessonRooms } from './lesson-rooms.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -26,9 +27,10 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
  * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
  * leaves the connection healthy.
  */
-export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository): Server {
+export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
   const namespace = io.of('/lesson');
+  rooms.bind(namespace);
   const { accounts, places, translate, config } = app.tongke;
   const iceServers = config.turnUrls
     ? [{ urls: config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), ...(config.turnUsername ? { username: config.turnUsername, credential: config.turnCredential } : {}) }]
@@ -118,10 +120,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     const session: RequestSession = {
       principal,
       locale: socket.data.locale,
-      channel: {
-        emit: (event, payload) => void (socket.emit as (e: string, p: unknown) => boolean)(event, payload),
-        disconnect: () => void socket.disconnect(true),
-      },
+      channel: rooms.channelOf(socket),
       joined: null,
       log: app.log.child({ socketId: socket.id, userId: principal.userId }),
     };
