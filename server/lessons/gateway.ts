@@ -16,6 +16,7 @@ import { LessonRequestQuotas, MAX_LESSON_SOCKETS_PER_ACCOUNT } from './quotas.js
 import { lessonRequestPipeline, type RequestSession } from './request-pipeline.js';
 import { endRevokedSockets } from './revocation.js';
 import type { SiteChannel } from './running-lesson.js';
+import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
@@ -36,6 +37,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     ? [{ urls: config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), ...(config.turnUsername ? { username: config.turnUsername, credential: config.turnCredential } : {}) }]
     : [];
 
+  const scopes = new CourseScopes(repo, (courseId) => places.course(courseId));
   const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
   const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
 
@@ -71,8 +73,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        participantIdentity(principal, repo.courseForLesson(courseId), places.course(courseId));
         const running = registry.live(courseId);
+        const { course, facts } = scopes.for(principal, courseId, running);
+        participantIdentity(principal, course, facts);
         if (!running) throw new ApiError('lesson_not_live');
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
       },
@@ -92,9 +95,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     access: 'open',
     run: async ({ principal, channel, joined, joinedAs, log }, { courseId, rtpCapabilities }) => {
       assertRtpCapabilities(rtpCapabilities);
-      const facts = places.course(courseId);
-      const identity = participantIdentity(principal, repo.courseForLesson(courseId), facts);
       const running = registry.live(courseId);
+      const { course, facts } = scopes.for(principal, courseId, running);
+      const identity = participantIdentity(principal, course, facts);
       if (!running) throw new ApiError('lesson_not_live');
       if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
       const { participant, resumed } = running.lesson.join(identity);

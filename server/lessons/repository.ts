@@ -5,6 +5,7 @@ import {
   attendanceIntervals,
   classrooms,
   courseReceivers,
+  courseStudents,
   courses,
   lessonSessions,
   mediaStateIntervals,
@@ -52,6 +53,16 @@ export class LessonsRepository {
       host: { schoolId: course.schoolId, schoolName: course.schoolName, regionId: course.regionId },
       receivers,
     };
+  }
+
+  /** Whether the student is enrolled in the course now (one row by the primary key). */
+  isEnrolled(courseId: number, studentId: number): boolean {
+    const row = this.db
+      .select({ studentId: courseStudents.studentId })
+      .from(courseStudents)
+      .where(and(eq(courseStudents.courseId, courseId), eq(courseStudents.studentId, studentId)))
+      .get();
+    return row !== undefined;
   }
 
   startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date): number {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParticipantChanges } from '../../shared/lesson/protocol.js';
+import { and, eq } from 'drizzle-orm';
 import { courseStudents } from '../../server/db/schema/index.js';
 import { TestClient } from '../support/app.js';
 import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture } from '../support/fixtures.js';
@@ -74,6 +75,31 @@ describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
     // One message per join would be K for the teacher; gathered, it is a handful.
     expect(changesOf(teacher).length).toBeLessThan(K / 2);
     for (const student of students) expect(changesOf(student).length).toBeLessThan(K / 2);
+    await teacher.request('lesson:end', {});
+  });
+
+  it('reads the course once per lesson but enrolment on every join: a student enrolled during the lesson joins, one unenrolled cannot', async () => {
+    const teacher = new LessonSocket(f.t.baseUrl!, (await f.as('teacher')).cookieHeader());
+    sockets.push(teacher);
+    await teacher.connected();
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await teacher.joinLesson(f.ids.courseId);
+
+    const userId = await f.addUser('late-student', 'student', { schoolId: f.ids.teachingPointId });
+    const client = new TestClient(f.t.app);
+    expect((await client.login('late-student', FIXTURE_PASSWORD)).statusCode).toBe(200);
+    const student = new LessonSocket(f.t.baseUrl!, client.cookieHeader());
+    sockets.push(student);
+    await student.connected();
+    expect(await student.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+    const joined = await student.joinLesson(f.ids.courseId);
+    expect(joined.snapshot.participants.find((p) => p.id === joined.participantId)?.kind).toBe('student');
+    await student.request('lesson:leave', {});
+
+    f.db.delete(courseStudents).where(and(eq(courseStudents.courseId, f.ids.courseId), eq(courseStudents.studentId, userId))).run();
+    expect(await student.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await teacher.request('lesson:end', {});
   });
 });
