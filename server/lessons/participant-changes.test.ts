@@ -24,7 +24,7 @@ describe('ParticipantChangeBatch', () => {
 
   it('gathers what follows a message for the rest of the window, then sends it as one', async () => {
     const sent: ParticipantChanges[] = [];
-    const batch = new ParticipantChangeBatch((changes) => sent.push(changes), 30);
+    const batch = new ParticipantChangeBatch((changes) => sent.push(changes), 300);
     const [a, b, c] = [site(1), site(2), site(3)];
     batch.joined(a);
     await nextTurn();
@@ -36,7 +36,7 @@ describe('ParticipantChangeBatch', () => {
     batch.joined(c);
     // Still inside the window after the first message: nothing more has gone out yet.
     expect(sent).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(sent).toHaveLength(2);
     expect(sent[1]).toEqual({ joined: [c.view()], updated: [a.view()], left: [{ participantId: b.id, reason: 'left' }] });
   });

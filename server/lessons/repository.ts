@@ -26,8 +26,19 @@ export interface CourseForLesson {
   receivers: Array<{ classroomId: number; assistantTeacherId: number | null; schoolId: number; schoolName: string; regionId: number }>;
 }
 
+/** Is this student enrolled in this course? By the primary key, with the ids as placeholders. */
+const enrolmentQuery = (db: TongkeDb) =>
+  db
+    .select({ studentId: courseStudents.studentId })
+    .from(courseStudents)
+    .where(and(eq(courseStudents.courseId, sql.placeholder('courseId')), eq(courseStudents.studentId, sql.placeholder('studentId'))))
+    .prepare();
+
 /** Lesson sessions: what actually ran, from start to end. */
 export class LessonsRepository {
+  /** Prepared on first use: a join burst asks it K times at once, and building a query costs more than running it. */
+  #enrolment: ReturnType<typeof enrolmentQuery> | undefined;
+
   constructor(private readonly db: TongkeDb) {}
 
   courseForLesson(courseId: number): CourseForLesson {
@@ -57,12 +68,8 @@ export class LessonsRepository {
 
   /** Whether the student is enrolled in the course now (one row by the primary key). */
   isEnrolled(courseId: number, studentId: number): boolean {
-    const row = this.db
-      .select({ studentId: courseStudents.studentId })
-      .from(courseStudents)
-      .where(and(eq(courseStudents.courseId, courseId), eq(courseStudents.studentId, studentId)))
-      .get();
-    return row !== undefined;
+    this.#enrolment ??= enrolmentQuery(this.db);
+    return this.#enrolment.get({ courseId, studentId }) !== undefined;
   }
 
   startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date): number {

@@ -6,9 +6,10 @@ import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LiveLesson, mayConsume } from './live-lesson.js';
 import type { LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
-import { assertRtpParameters, type ConsumerParameters, type RtpCapabilities } from '../../media/index.js';
+import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
 import { ChannelAudience, type LessonAudience } from './audience.js';
+import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
 import { ParticipantChangeBatch } from './participant-changes.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
@@ -19,8 +20,6 @@ export interface SiteChannel {
 
 interface ProducerRecord extends ProducerView {}
 
-/** A consumer as its receiver was told of it (`consumer:create`'s ack). */
-type ConsumerOffer = ConsumerParameters & { participantId: string; source: MediaSource };
 
 /** What a running lesson does when the worker under it dies. */
 export interface MediaRecoveryOptions {
@@ -54,12 +53,8 @@ export class RunningLesson {
   readonly #channels = new Map<string, SiteChannel>();
   readonly #rtpCapabilities = new Map<string, RtpCapabilities>();
   readonly #producers = new Map<string, ProducerRecord>();
-  /** participantId → consumerId → what she was given for it (a retry of the same producer gets it again). */
-  readonly #consumers = new Map<string, Map<string, ConsumerOffer>>();
-  /** `participantId producerId` → a consume on its way, so that two requests for it make one consumer. */
-  readonly #consuming = new Map<string, Promise<ConsumerOffer>>();
+  readonly #consumers: ConsumerOffers;
   readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
-  readonly #maxConsumers: number;
   readonly #recovery: MediaRecoveryOptions;
   /** Every attached channel, for lesson-wide events: one send per event, not one per site. */
   readonly #audience: LessonAudience;
@@ -68,7 +63,7 @@ export class RunningLesson {
 
   private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, options: RunningLessonOptions) {
     this.lesson = lesson;
-    this.#maxConsumers = options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT;
+    this.#consumers = new ConsumerOffers(options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT);
     this.#media = media;
     this.#factory = factory;
     this.#log = log;
@@ -182,34 +177,16 @@ export class RunningLesson {
     const owner = record ? this.#participantOrNull(record.participantId) : null;
     if (!record || !owner) throw new ApiError('not_found');
     if (!mayConsume(viewer, owner)) throw new ApiError('forbidden');
-    const mine = this.#consumers.get(viewer.id) ?? new Map<string, ConsumerOffer>();
-    const existing = [...mine.values()].find((offer) => offer.producerId === producerId);
-    if (existing) return existing;
-    const key = `${viewer.id} ${producerId}`;
-    const pending = this.#consuming.get(key);
-    if (pending) return pending;
-    const inFlight = [...this.#consuming.keys()].filter((k) => k.startsWith(`${viewer.id} `)).length;
-    if (mine.size + inFlight >= this.#maxConsumers) throw new ApiError('too_many_streams', { limit: this.#maxConsumers });
-    const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
-    if (!rtpCapabilities) throw new ApiError('bad_request');
-    const consuming = (async () => {
+    return this.#consumers.offer(viewer.id, producerId, async () => {
+      const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
+      if (!rtpCapabilities) throw new ApiError('bad_request');
       const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
-      const offer: ConsumerOffer = { ...consumer, participantId: owner.id, source: record.source };
-      let current = this.#consumers.get(viewer.id);
-      if (!current) this.#consumers.set(viewer.id, (current = new Map()));
-      current.set(consumer.id, offer);
-      return offer;
-    })();
-    this.#consuming.set(key, consuming);
-    try {
-      return await consuming;
-    } finally {
-      this.#consuming.delete(key);
-    }
+      return { ...consumer, participantId: owner.id, source: record.source };
+    });
   }
 
   ownConsumer(viewer: LessonParticipant, consumerId: string): void {
-    if (!this.#consumers.get(viewer.id)?.has(consumerId)) throw new ApiError('not_found');
+    if (!this.#consumers.has(viewer.id, consumerId)) throw new ApiError('not_found');
   }
 
   /**
@@ -302,7 +279,7 @@ export class RunningLesson {
 
   #closeMediaOf(participantId: string): void {
     for (const record of [...this.#producers.values()]) if (record.participantId === participantId) this.#forgetProducer(record.id);
-    this.#consumers.delete(participantId);
+    this.#consumers.forget(participantId);
     this.#media.closeParticipant(participantId);
   }
 
@@ -349,7 +326,7 @@ export class RunningLesson {
         for (const record of theirs) channel?.emit('producer:new', record);
         continue;
       }
-      const mine = this.#consumers.get(viewer.id);
+      const mine = this.#consumers.of(viewer.id);
       for (const [consumerId, { producerId }] of mine ?? []) {
         if (!theirs.some((p) => p.id === producerId)) continue;
         this.#media.closeConsumer(viewer.id, consumerId);
@@ -361,7 +338,7 @@ export class RunningLesson {
 
   #wireMedia(media: LessonMediaPort): void {
     media.on('consumer-closed', ({ participantId, consumerId }) => {
-      if (!this.#consumers.get(participantId)?.delete(consumerId)) return;
+      if (!this.#consumers.delete(participantId, consumerId)) return;
       this.#channels.get(participantId)?.emit('consumer:closed', { consumerId });
     });
     media.on('producer-closed', ({ producerId }) => this.#forgetProducer(producerId));
