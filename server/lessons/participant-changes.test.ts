@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ParticipantChanges } from '../../shared/lesson/protocol.js';
 import { LessonParticipant, type ParticipantIdentity } from './participant.js';
-import { ParticipantChangeBatch } from './participant-changes.js';
+import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 
 const site = (userId: number): LessonParticipant =>
   new LessonParticipant({ userId, displayName: `site ${userId}`, kind: 'receiving_classroom', classroomId: userId, schoolId: 1, regionId: 1, schoolName: '石桥村教学点' } satisfies ParticipantIdentity);
@@ -24,7 +24,7 @@ describe('ParticipantChangeBatch', () => {
 
   it('gathers what follows a message for the rest of the window, then sends it as one', async () => {
     const sent: ParticipantChanges[] = [];
-    const batch = new ParticipantChangeBatch((changes) => sent.push(changes), 300);
+    const batch = new ParticipantChangeBatch((changes) => sent.push(changes), () => 300);
     const [a, b, c] = [site(1), site(2), site(3)];
     batch.joined(a);
     await nextTurn();
@@ -57,5 +57,11 @@ describe('ParticipantChangeBatch', () => {
     batch.flush();
     await nextTurn();
     expect(sent).toHaveLength(1);
+  });
+
+  it('gathers for longer in a big lesson, where each message is a write to every site', () => {
+    expect(participantChangesWindowMs(1)).toBe(50);
+    expect(participantChangesWindowMs(200)).toBe(100);
+    expect(participantChangesWindowMs(1000)).toBe(500);
   });
 });

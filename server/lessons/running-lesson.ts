@@ -10,7 +10,7 @@ import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js'
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
 import { ChannelAudience, type LessonAudience } from './audience.js';
 import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
-import { ParticipantChangeBatch } from './participant-changes.js';
+import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -69,7 +69,10 @@ export class RunningLesson {
     this.#log = log;
     this.#recovery = options.recovery ?? DEFAULT_RECOVERY;
     this.#audience = options.audience ?? new ChannelAudience();
-    this.#changes = new ParticipantChangeBatch((changes) => this.#audience.emit('participants:changed', changes));
+    this.#changes = new ParticipantChangeBatch(
+      (changes) => this.#audience.emit('participants:changed', changes),
+      () => participantChangesWindowMs(this.#channels.size),
+    );
     this.#wireLesson();
     this.#wireMedia(media);
   }
