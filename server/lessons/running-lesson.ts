@@ -20,7 +20,6 @@ export interface SiteChannel {
 
 interface ProducerRecord extends ProducerView {}
 
-
 /** What a running lesson does when the worker under it dies. */
 export interface MediaRecoveryOptions {
   /** How long to keep trying to rebuild the lesson's media on a live worker before giving up (ms). */
