@@ -16,6 +16,8 @@ import { LessonRequestQuotas, MAX_LESSON_SOCKETS_PER_ACCOUNT } from './quotas.js
 import { lessonRequestPipeline, type RequestSession } from './request-pipeline.js';
 import { endRevokedSockets } from './revocation.js';
 import type { SiteChannel } from './running-lesson.js';
+import { CourseScopes } from './course-scope.js';
+import type { LessonRooms } from './lesson-rooms.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -26,14 +28,16 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
  * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
  * leaves the connection healthy.
  */
-export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository): Server {
+export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
   const namespace = io.of('/lesson');
+  rooms.bind(namespace);
   const { accounts, places, translate, config } = app.tongke;
   const iceServers = config.turnUrls
     ? [{ urls: config.turnUrls.split(',').map((u) => u.trim()).filter(Boolean), ...(config.turnUsername ? { username: config.turnUsername, credential: config.turnCredential } : {}) }]
     : [];
 
+  const scopes = new CourseScopes(repo, (courseId) => places.course(courseId));
   const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
   const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
 
@@ -75,7 +79,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        participantIdentity(principal, await repo.courseForLesson(courseId), await places.course(courseId));
+        const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
+        participantIdentity(principal, course, facts);
         const running = registry.live(courseId);
         if (!running) throw new ApiError('lesson_not_live');
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
@@ -99,8 +104,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     run: async (ctx, { courseId, rtpCapabilities }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
-      const facts = await places.course(courseId);
-      const identity = participantIdentity(principal, await repo.courseForLesson(courseId), facts);
+      const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
+      const identity = participantIdentity(principal, course, facts);
       // Nothing waits from here on: the lesson, and the one she may be in already, are read after the store answered.
       const running = registry.live(courseId);
       if (!running) throw new ApiError('lesson_not_live');
@@ -129,10 +134,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     const session: RequestSession = {
       principal,
       locale: socket.data.locale,
-      channel: {
-        emit: (event, payload) => void (socket.emit as (e: string, p: unknown) => boolean)(event, payload),
-        disconnect: () => void socket.disconnect(true),
-      },
+      channel: rooms.channelOf(socket),
       joined: null,
       log: app.log.child({ socketId: socket.id, userId: principal.userId }),
     };

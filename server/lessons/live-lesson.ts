@@ -85,6 +85,16 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     return [...this.#participants.values()];
   }
 
+  /** The participant with this id, if she is in the lesson now. */
+  find(id: string): LessonParticipant | undefined {
+    return this.#participants.get(id);
+  }
+
+  /** Whether this participant (this one, not a later one of the same account) is in the lesson now. */
+  includes(participant: LessonParticipant): boolean {
+    return this.#participants.get(participant.id) === participant;
+  }
+
   participant(id: string): LessonParticipant {
     const participant = this.#participants.get(id);
     if (!participant) throw new ApiError('not_found');
@@ -99,7 +109,12 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   join(identity: ParticipantIdentity): { participant: LessonParticipant; resumed: boolean } {
     if (this.#ended) throw new ApiError('not_found');
     if (this.#removed.has(identity.userId)) throw new ApiError('removed_from_lesson');
-    const existing = this.participants.find((p) => p.identity.userId === identity.userId);
+    let existing: LessonParticipant | undefined;
+    for (const p of this.#participants.values()) {
+      if (p.identity.userId !== identity.userId) continue;
+      existing = p;
+      break;
+    }
     if (existing) {
       if (existing.graceTimer) clearTimeout(existing.graceTimer);
       existing.graceTimer = null;

@@ -9,6 +9,7 @@ import type { LessonMediaFactory } from './media-port.js';
 import { LessonsRepository } from './repository.js';
 import { LessonRegistry } from './registry.js';
 import { attachLessonGateway } from './gateway.js';
+import { LessonRooms } from './lesson-rooms.js';
 import { lessonRoutes } from './routes.js';
 
 /**
@@ -19,6 +20,7 @@ import { lessonRoutes } from './routes.js';
 export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & LessonMediaFactory): Promise<void> {
   const { database, config } = app.tongke;
   const repo = new LessonsRepository(database.db);
+  const rooms = new LessonRooms();
   const registry = await LessonRegistry.create(
     repo,
     media,
@@ -28,11 +30,12 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
       noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000,
       overrunGraceMs: config.lessonOverrunGraceSeconds * 1000,
       mediaRebuildMs: config.mediaRebuildSeconds * 1000,
+      audienceFor: (lessonSessionId) => rooms.audienceFor(lessonSessionId),
     },
     app.log.child({ component: 'lessons' }),
   );
   await app.register(lessonRoutes(registry));
-  attachLessonGateway(app, registry, repo);
+  attachLessonGateway(app, registry, repo, rooms);
   const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.
   const recorder = new EvidenceRecorder(registry, {

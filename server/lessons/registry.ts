@@ -6,6 +6,7 @@ import type { LessonsRepository } from './repository.js';
 import type { LessonMediaFactory } from './media-port.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LessonActivity, type LessonTimeoutOptions } from './lesson-timeouts.js';
+import type { LessonAudienceFactory } from './audience.js';
 
 /**
  * How often a live lesson records that it is alive. With the evidence flushed every second and sites'
@@ -21,6 +22,8 @@ export interface LessonRegistryOptions extends LessonTimeoutOptions {
   nodeId: string;
   /** How long a lesson whose media worker died waits for media on a live worker before it is ended. */
   mediaRebuildMs: number;
+  /** Where each lesson's lesson-wide events go (the gateway's rooms; default: each site's channel in turn). */
+  audienceFor?: LessonAudienceFactory;
 }
 
 export interface LiveLessonSummary {
@@ -109,6 +112,7 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
       try {
         const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
+          audience: this.options.audienceFor?.(lessonSessionId),
           recovery: {
             rebuildWithinMs: this.options.mediaRebuildMs,
             onMediaFailed: () => {

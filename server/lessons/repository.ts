@@ -6,6 +6,7 @@ import {
   attendanceIntervals,
   classrooms,
   courseReceivers,
+  courseStudents,
   courses,
   lessonSessions,
   mediaStateIntervals,
@@ -52,6 +53,16 @@ export class LessonsRepository {
       host: { schoolId: course.schoolId, schoolName: course.schoolName, regionId: course.regionId },
       receivers,
     };
+  }
+
+  /** Whether the student is enrolled in the course now (one row by the primary key; the store keeps the statement prepared). */
+  async isEnrolled(courseId: number, studentId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ studentId: courseStudents.studentId })
+      .from(courseStudents)
+      .where(and(eq(courseStudents.courseId, courseId), eq(courseStudents.studentId, studentId)))
+      .limit(1);
+    return row !== undefined;
   }
 
   /**

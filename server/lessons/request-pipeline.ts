@@ -74,7 +74,7 @@ export function lessonRequestPipeline({ handlers, quotas, message }: RequestPipe
     const handler = handlers[name];
     if (!VALIDATORS[name].Check(payload)) return fail(new ApiError('bad_request'));
     const { joined } = session;
-    if (joined && (joined.running.lesson.ended || !joined.running.lesson.participants.includes(joined.participant))) session.joined = null;
+    if (joined && (joined.running.lesson.ended || !joined.running.lesson.includes(joined.participant))) session.joined = null;
     if (handler.access !== 'open' && !session.joined) return fail(new ApiError('lesson_not_live'));
     if (handler.access === 'moderator' && !session.joined!.participant.isLeadTeacher) return fail(new ApiError('forbidden'));
     const wait = await quotas.take(name, session.principal.userId);

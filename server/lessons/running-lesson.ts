@@ -6,8 +6,11 @@ import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LiveLesson, mayConsume } from './live-lesson.js';
 import type { LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
-import { assertRtpParameters, type ConsumerParameters, type RtpCapabilities } from '../../media/index.js';
+import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
+import { ChannelAudience, type LessonAudience } from './audience.js';
+import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
+import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -16,9 +19,6 @@ export interface SiteChannel {
 }
 
 interface ProducerRecord extends ProducerView {}
-
-/** A consumer as its receiver was told of it (`consumer:create`'s ack). */
-type ConsumerOffer = ConsumerParameters & { participantId: string; source: MediaSource };
 
 /** What a running lesson does when the worker under it dies. */
 export interface MediaRecoveryOptions {
@@ -35,6 +35,8 @@ export interface RunningLessonOptions {
   recovery?: MediaRecoveryOptions;
   /** Consumers one participant may hold (default MAX_CONSUMERS_PER_PARTICIPANT). */
   maxConsumersPerParticipant?: number;
+  /** Where lesson-wide events go (the gateway's Socket.IO room; default: each attached channel in turn). */
+  audience?: LessonAudience;
 }
 
 /**
@@ -50,28 +52,33 @@ export class RunningLesson {
   readonly #channels = new Map<string, SiteChannel>();
   readonly #rtpCapabilities = new Map<string, RtpCapabilities>();
   readonly #producers = new Map<string, ProducerRecord>();
-  /** participantId → consumerId → what she was given for it (a retry of the same producer gets it again). */
-  readonly #consumers = new Map<string, Map<string, ConsumerOffer>>();
-  /** `participantId producerId` → a consume on its way, so that two requests for it make one consumer. */
-  readonly #consuming = new Map<string, Promise<ConsumerOffer>>();
+  readonly #consumers: ConsumerOffers;
   readonly #mediaWatchers: Array<(media: LessonMediaPort) => void> = [];
-  readonly #maxConsumers: number;
   readonly #recovery: MediaRecoveryOptions;
+  /** Every attached channel, for lesson-wide events: one send per event, not one per site. */
+  readonly #audience: LessonAudience;
+  /** Joins, changes and leaves gathered into one `participants:changed` per burst. */
+  readonly #changes: ParticipantChangeBatch;
 
-  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, maxConsumers: number, recovery: MediaRecoveryOptions) {
+  private constructor(lesson: LiveLesson, media: LessonMediaPort, factory: LessonMediaFactory, log: Logger, options: RunningLessonOptions) {
     this.lesson = lesson;
-    this.#maxConsumers = maxConsumers;
+    this.#consumers = new ConsumerOffers(options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT);
     this.#media = media;
     this.#factory = factory;
     this.#log = log;
-    this.#recovery = recovery;
+    this.#recovery = options.recovery ?? DEFAULT_RECOVERY;
+    this.#audience = options.audience ?? new ChannelAudience();
+    this.#changes = new ParticipantChangeBatch(
+      (changes) => this.#audience.emit('participants:changed', changes),
+      () => participantChangesWindowMs(this.#channels.size),
+    );
     this.#wireLesson();
     this.#wireMedia(media);
   }
 
   static async create(lesson: LiveLesson, factory: LessonMediaFactory, log: Logger, options: RunningLessonOptions = {}): Promise<RunningLesson> {
     const media = await factory.createLessonMedia({ lessonId: String(lesson.lessonSessionId) });
-    return new RunningLesson(lesson, media, factory, log, options.maxConsumersPerParticipant ?? MAX_CONSUMERS_PER_PARTICIPANT, options.recovery ?? DEFAULT_RECOVERY);
+    return new RunningLesson(lesson, media, factory, log, options);
   }
 
   get media(): LessonMediaPort {
@@ -91,16 +98,21 @@ export class RunningLesson {
   attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: RtpCapabilities): void {
     const previous = this.#channels.get(participant.id);
     this.#channels.set(participant.id, channel);
+    this.#audience.add(channel);
     this.#rtpCapabilities.set(participant.id, rtpCapabilities);
     // A resumed participant starts media afresh: its old transports (and what they carried) are gone.
     this.#closeMediaOf(participant.id);
-    if (previous && previous !== channel) previous.disconnect();
+    if (previous && previous !== channel) {
+      this.#audience.remove(previous);
+      previous.disconnect();
+    }
   }
 
   /** The channel went away (socket closed): media closes now, the participant waits out the grace period. */
   detach(participantId: string, channel: SiteChannel): void {
     if (this.#channels.get(participantId) !== channel) return;
     this.#channels.delete(participantId);
+    this.#audience.remove(channel);
     this.#closeMediaOf(participantId);
     this.lesson.disconnected(participantId);
   }
@@ -127,9 +139,10 @@ export class RunningLesson {
     const record: ProducerRecord = { id: producerId, participantId: participant.id, kind: options.kind, source: options.source, paused: heldMuted };
     this.#producers.set(producerId, record);
     this.lesson.setMedia(participant.id, options.source, !heldMuted);
-    if (heldMuted) this.#channels.get(participant.id)?.emit('moderation:applied', { action: 'muted' });
+    if (heldMuted) this.#toSite(participant.id, 'moderation:applied', { action: 'muted' });
+    // Per site: only those who may consume it are offered it.
     for (const viewer of this.lesson.participants) {
-      if (mayConsume(viewer, participant)) this.#channels.get(viewer.id)?.emit('producer:new', record);
+      if (mayConsume(viewer, participant)) this.#toSite(viewer.id, 'producer:new', record);
     }
     return producerId;
   }
@@ -166,34 +179,16 @@ export class RunningLesson {
     const owner = record ? this.#participantOrNull(record.participantId) : null;
     if (!record || !owner) throw new ApiError('not_found');
     if (!mayConsume(viewer, owner)) throw new ApiError('forbidden');
-    const mine = this.#consumers.get(viewer.id) ?? new Map<string, ConsumerOffer>();
-    const existing = [...mine.values()].find((offer) => offer.producerId === producerId);
-    if (existing) return existing;
-    const key = `${viewer.id} ${producerId}`;
-    const pending = this.#consuming.get(key);
-    if (pending) return pending;
-    const inFlight = [...this.#consuming.keys()].filter((k) => k.startsWith(`${viewer.id} `)).length;
-    if (mine.size + inFlight >= this.#maxConsumers) throw new ApiError('too_many_streams', { limit: this.#maxConsumers });
-    const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
-    if (!rtpCapabilities) throw new ApiError('bad_request');
-    const consuming = (async () => {
+    return this.#consumers.offer(viewer.id, producerId, async () => {
+      const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
+      if (!rtpCapabilities) throw new ApiError('bad_request');
       const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
-      const offer: ConsumerOffer = { ...consumer, participantId: owner.id, source: record.source };
-      let current = this.#consumers.get(viewer.id);
-      if (!current) this.#consumers.set(viewer.id, (current = new Map()));
-      current.set(consumer.id, offer);
-      return offer;
-    })();
-    this.#consuming.set(key, consuming);
-    try {
-      return await consuming;
-    } finally {
-      this.#consuming.delete(key);
-    }
+      return { ...consumer, participantId: owner.id, source: record.source };
+    });
   }
 
   ownConsumer(viewer: LessonParticipant, consumerId: string): void {
-    if (!this.#consumers.get(viewer.id)?.has(consumerId)) throw new ApiError('not_found');
+    if (!this.#consumers.has(viewer.id, consumerId)) throw new ApiError('not_found');
   }
 
   /**
@@ -205,27 +200,30 @@ export class RunningLesson {
     const mic = this.#producerOf(target.id, 'mic');
     if (!mic || mic.paused) return; // already silent: nothing to tell the site
     await this.setProducerPaused(target, mic.id, true);
-    this.#channels.get(target.id)?.emit('moderation:applied', { action: 'muted' });
+    this.#toSite(target.id, 'moderation:applied', { action: 'muted' });
   }
 
   stopCamera(target: LessonParticipant): void {
     const camera = this.#producerOf(target.id, 'camera');
     if (camera) this.closeProducer(target, camera.id);
     this.lesson.setMedia(target.id, 'camera', false);
-    this.#channels.get(target.id)?.emit('moderation:applied', { action: 'camera_stopped' });
+    this.#toSite(target.id, 'moderation:applied', { action: 'camera_stopped' });
   }
 
   /** Removes a site; `barred` (a teacher's removal) keeps the account out for the rest of the lesson. */
   remove(target: LessonParticipant, { barred = true }: { barred?: boolean } = {}): void {
     const channel = this.#channels.get(target.id);
-    channel?.emit('moderation:applied', { action: 'removed' });
+    this.#toSite(target.id, 'moderation:applied', { action: 'removed' });
     this.#channels.delete(target.id);
+    if (channel) this.#audience.remove(channel);
     this.lesson.leave(target.id, 'removed', barred);
     channel?.disconnect();
   }
 
+  /** Sends an event to every site of the lesson (after the participant changes gathered so far). */
   broadcast<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void {
-    for (const channel of this.#channels.values()) channel.emit(event, payload);
+    this.#changes.flush();
+    this.#audience.emit(event, payload);
   }
 
   channel(participantId: string): SiteChannel | undefined {
@@ -235,9 +233,14 @@ export class RunningLesson {
   /** Ends the lesson: everyone is told, media closes. */
   end(endedAt: Date, reason: LessonEndReason = 'ended_by_teacher'): void {
     this.broadcast('lesson:ended', { lessonSessionId: this.lesson.lessonSessionId, endedAt: endedAt.toISOString(), reason });
+    // Sites are told the lesson ended; that everyone then left is not news to them.
+    this.#changes.close();
     this.lesson.end(endedAt);
     this.#media.close();
-    for (const channel of this.#channels.values()) channel.disconnect();
+    for (const channel of this.#channels.values()) {
+      this.#audience.remove(channel);
+      channel.disconnect();
+    }
     this.#channels.clear();
   }
 
@@ -247,13 +250,25 @@ export class RunningLesson {
   }
 
   #participantOrNull(id: string): LessonParticipant | null {
-    return this.lesson.participants.find((p) => p.id === id) ?? null;
+    return this.lesson.find(id) ?? null;
   }
 
+  /**
+   * A lesson event for one site. Participant changes gathered so far go first, so that a site never hears
+   * of a participant (a producer, a poll answer) before it has heard she joined.
+   */
+  #toSite<K extends LessonEventName>(participantId: string, event: K, payload: LessonEventPayload<K>): void {
+    const channel = this.#channels.get(participantId);
+    if (!channel) return;
+    this.#changes.flush();
+    channel.emit(event, payload);
+  }
+
+  /** An event about a producer, per site: only the sites that may consume it (a subset, not a room). */
   #broadcastTo<K extends LessonEventName>(ownerId: string, event: K, payload: LessonEventPayload<K>): void {
     const owner = this.#participantOrNull(ownerId);
     if (!owner) return;
-    for (const viewer of this.lesson.participants) if (mayConsume(viewer, owner)) this.#channels.get(viewer.id)?.emit(event, payload);
+    for (const viewer of this.lesson.participants) if (mayConsume(viewer, owner)) this.#toSite(viewer.id, event, payload);
   }
 
   #forgetProducer(producerId: string): void {
@@ -266,31 +281,34 @@ export class RunningLesson {
 
   #closeMediaOf(participantId: string): void {
     for (const record of [...this.#producers.values()]) if (record.participantId === participantId) this.#forgetProducer(record.id);
-    this.#consumers.delete(participantId);
+    this.#consumers.forget(participantId);
     this.#media.closeParticipant(participantId);
   }
 
   #wireLesson(): void {
     const { lesson } = this;
-    lesson.on('participant-joined', (p) => this.broadcast('participant:joined', p.view()));
-    lesson.on('participant-updated', (p) => this.broadcast('participant:updated', p.view()));
+    lesson.on('participant-joined', (p) => this.#changes.joined(p));
+    lesson.on('participant-updated', (p) => this.#changes.updated(p));
     lesson.on('participant-left', (p, reason) => {
       this.#closeMediaOf(p.id);
+      const channel = this.#channels.get(p.id);
       this.#channels.delete(p.id);
+      if (channel) this.#audience.remove(channel);
       this.#rtpCapabilities.delete(p.id);
-      this.broadcast('participant:left', { participantId: p.id, reason });
+      this.#changes.left(p, reason);
     });
     lesson.on('hand-queue', (queue) => this.broadcast('hand:queue', { queue }));
     lesson.on('chat', (message) => this.broadcast('chat:message', message));
     lesson.on('chat-enabled', (enabled) => this.broadcast('chat:enabled', { enabled }));
     lesson.on('locked', (locked) => this.broadcast('lesson:locked', { locked }));
+    // Per site: each sees her own answers (and the teacher the correct ones), so the payloads differ.
     lesson.on('poll-updated', (poll) => {
-      for (const viewer of lesson.participants) this.#channels.get(viewer.id)?.emit('poll:updated', poll.viewFor(viewer.id, viewer.isLeadTeacher));
+      for (const viewer of lesson.participants) this.#toSite(viewer.id, 'poll:updated', poll.viewFor(viewer.id, viewer.isLeadTeacher));
     });
     lesson.on('stage-changed', (staged) => this.#restage(staged));
     // Only the lead teacher manages removals: the other sites are not told who was removed.
     lesson.on('removed-changed', (removed) => {
-      for (const viewer of lesson.participants) if (viewer.isLeadTeacher) this.#channels.get(viewer.id)?.emit('lesson:removed', { removed });
+      for (const viewer of lesson.participants) if (viewer.isLeadTeacher) this.#toSite(viewer.id, 'lesson:removed', { removed });
     });
   }
 
@@ -302,6 +320,7 @@ export class RunningLesson {
       if (screen) this.closeProducer(staged, screen.id);
     }
     const theirs = [...this.#producers.values()].filter((p) => p.participantId === staged.id);
+    this.#changes.flush();
     for (const viewer of this.lesson.participants) {
       if (viewer.id === staged.id) continue;
       const channel = this.#channels.get(viewer.id);
@@ -309,7 +328,7 @@ export class RunningLesson {
         for (const record of theirs) channel?.emit('producer:new', record);
         continue;
       }
-      const mine = this.#consumers.get(viewer.id);
+      const mine = this.#consumers.of(viewer.id);
       for (const [consumerId, { producerId }] of mine ?? []) {
         if (!theirs.some((p) => p.id === producerId)) continue;
         this.#media.closeConsumer(viewer.id, consumerId);
@@ -321,7 +340,7 @@ export class RunningLesson {
 
   #wireMedia(media: LessonMediaPort): void {
     media.on('consumer-closed', ({ participantId, consumerId }) => {
-      if (!this.#consumers.get(participantId)?.delete(consumerId)) return;
+      if (!this.#consumers.delete(participantId, consumerId)) return;
       this.#channels.get(participantId)?.emit('consumer:closed', { consumerId });
     });
     media.on('producer-closed', ({ producerId }) => this.#forgetProducer(producerId));

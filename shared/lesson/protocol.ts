@@ -162,12 +162,27 @@ export type LessonRequestData<K extends LessonRequestName> = Static<(typeof LESS
 /** Every ack. */
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
 
+/** A participant who left the lesson, and why. */
+export const ParticipantLeft = Type.Object({ participantId: Type.String(), reason: Type.Enum(['left', 'removed', 'connection_lost', 'lesson_ended']) });
+export type ParticipantLeft = Static<typeof ParticipantLeft>;
+
+/** The payload of `participants:changed`. */
+export const ParticipantChanges = Type.Object({
+  joined: Type.Array(ParticipantView),
+  updated: Type.Array(ParticipantView),
+  left: Type.Array(ParticipantLeft),
+});
+export type ParticipantChanges = Static<typeof ParticipantChanges>;
+
 /** Server → client events and their payloads. */
 export const LESSON_EVENTS = {
-  'participant:joined': ParticipantView,
-  /** Any change of a participant (mic, camera, stage, hand, connection, quality, audio-only). */
-  'participant:updated': ParticipantView,
-  'participant:left': Type.Object({ participantId: Type.String(), reason: Type.Enum(['left', 'removed', 'connection_lost', 'lesson_ended']) }),
+  /**
+   * Who joined, changed (mic, camera, stage, hand, connection, quality, audio-only, headcount) or left since
+   * the last one, each participant once with her latest view. Sent at once after a lone change and at most
+   * every ~50 ms during a burst, so that K sites joining together cost each site a few messages, not K.
+   * A participant is in at most one of the lists; `left` may name one the receiver never saw.
+   */
+  'participants:changed': ParticipantChanges,
   /** A producer this participant may now consume. */
   'producer:new': ProducerView,
   'producer:closed': Type.Object({ producerId: Type.String() }),

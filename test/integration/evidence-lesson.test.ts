@@ -41,7 +41,7 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
 
     // The classroom's link drops and comes back within the grace period: the same participant, the same interval.
     room.close();
-    await teacher.nextEvent('participant:updated', (p) => p.id === roomId && p.connection === 'reconnecting');
+    await teacher.nextParticipant('updated', (p) => p.id === roomId && p.connection === 'reconnecting');
     const back = await connect('classroom_device');
     const rejoined = await join(back);
     expect(rejoined).toMatchObject({ participantId: roomId, resumed: true });

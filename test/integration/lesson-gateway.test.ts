@@ -106,7 +106,7 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     const roomJoin = await joinAs(room);
     expect(roomJoin.snapshot.producers.map((p) => p.id).sort()).toEqual([micId, cameraId].sort());
     expect(roomJoin.snapshot.participants.map((p) => p.kind).sort()).toEqual(['lead_teacher', 'receiving_classroom']);
-    await teacher.nextEvent('participant:joined', (p) => p.id === roomJoin.participantId);
+    await teacher.nextParticipant('joined', (p) => p.id === roomJoin.participantId);
 
     await room.request('transport:create', { direction: 'recv' });
     const consumer = await room.request('consumer:create', { producerId: cameraId });
@@ -122,7 +122,7 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     const queue = await teacher.nextEvent('hand:queue', (q) => q.queue.length === 1);
     expect(queue.queue[0]!.participantId).toBe(roomJoin.participantId);
     await teacher.request('stage:invite', { participantId: roomJoin.participantId });
-    await room.nextEvent('participant:updated', (p) => p.id === roomJoin.participantId && p.onStage);
+    await room.nextParticipant('updated', (p) => p.id === roomJoin.participantId && p.onStage);
 
     await room.request('chat:send', { text: '老师好' });
     expect(await teacher.nextEvent('chat:message')).toMatchObject({ text: '老师好', participantId: roomJoin.participantId });

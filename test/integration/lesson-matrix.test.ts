@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../../shared/errors.js';
-import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
+import { LESSON_REQUESTS, type LessonRequestName, type ParticipantChanges } from '../../shared/lesson/protocol.js';
 import { eq } from 'drizzle-orm';
 import { classrooms, courses, scheduledLessons } from '../../server/db/schema/index.js';
 import { TestClient } from '../support/app.js';
@@ -150,7 +150,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
   it('refuses every in-lesson request before joining with lesson_not_live, and runs none of them', async () => {
     const teacher = await connectAs('teacher');
     await teacher.request('lesson:start', { courseId: f.ids.courseId });
-    await joinLesson(teacher, f.ids.courseId);
+    const { participantId: teacherId } = await joinLesson(teacher, f.ids.courseId);
     const early = await connectAs('classroom_device');
     const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x', removableUserId: 1 } as unknown as World;
     for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
@@ -161,7 +161,9 @@ describe('lesson socket matrix: every request × every kind of participant (real
       expect(await early.ask(name, payload), name).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
     }
     // Nothing reached the lesson: no chat, no hand, no site.
-    expect(teacher.received.filter((r) => r.event === 'chat:message' || r.event === 'hand:queue' || r.event === 'participant:joined')).toEqual([]);
+    const joinedSites = teacher.received.flatMap((r) => (r.event === 'participants:changed' ? (r.payload as ParticipantChanges).joined.filter((p) => p.id !== teacherId) : []));
+    expect(teacher.received.filter((r) => r.event === 'chat:message' || r.event === 'hand:queue')).toEqual([]);
+    expect(joinedSites).toEqual([]);
     await teacher.request('lesson:end', {});
     await teacher.nextEvent('lesson:ended');
     teacher.close();
@@ -218,6 +220,8 @@ describe('lesson socket matrix: every request × every kind of participant (real
     const { pollId: pollB } = await teacherB.request('poll:create', { question: 'Q', options: ['a', 'b'], multiple: false });
     const observerB = await connectAs('system_admin');
     const watcherB = (await joinLesson(observerB, courseB.id)).participantId;
+    // Participant changes reach sites a moment later: let this one arrive before counting what comes after.
+    await teacherB.nextParticipant('joined', (p) => p.id === watcherB);
     await observerB.request('transport:create', { direction: 'recv' });
     const { id: consumerB } = await observerB.request('consumer:create', { producerId: micB });
 
@@ -263,7 +267,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
 
     // Nothing happened in the other lesson: no change reached its sites, and its producer, consumer and poll still work.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const CHANGES = new Set(['producer:paused', 'producer:closed', 'consumer:closed', 'participant:updated', 'participant:left', 'poll:updated', 'hand:queue', 'moderation:applied']);
+    const CHANGES = new Set(['producer:paused', 'producer:closed', 'consumer:closed', 'participants:changed', 'poll:updated', 'hand:queue', 'moderation:applied']);
     const changes = [...teacherB.received.slice(seenTeacherB), ...observerB.received.slice(seenObserverB)].filter((r) => CHANGES.has(r.event));
     expect(changes).toEqual([]);
     await teacherB.request('producer:pause', { producerId: micB });

@@ -78,7 +78,7 @@ describe('lesson moderation: removal and readmission, a mute that holds, per-sit
     await reloaded.nextEvent('moderation:applied', (e) => e.action === 'muted');
     // The teacher hears nothing from it: its microphone arrives paused and the site shows the mic off.
     expect((await teacher.nextEvent('producer:new', (p) => p.id === producerId)).paused).toBe(true);
-    expect(await teacher.nextEvent('participant:updated', (p) => p.id === rejoined.participantId && p.connection === 'connected' && !p.micOn)).toBeTruthy();
+    expect(await teacher.nextParticipant('updated', (p) => p.id === rejoined.participantId && p.connection === 'connected' && !p.micOn)).toBeTruthy();
 
     // The site unmutes itself (allowed): the teacher's mute no longer holds after another reload.
     await reloaded.request('producer:resume', { producerId });

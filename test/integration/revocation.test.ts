@@ -46,7 +46,7 @@ describe('revocation reaches live lesson sockets', () => {
     await revoke();
     await gone;
     expect(site.received).toContainEqual({ event: 'moderation:applied', payload: { action: 'removed' } });
-    await teacher.nextEvent('participant:left', (p) => p.participantId === participantId && p.reason === 'removed', 1_000);
+    await teacher.nextParticipant('left', (p) => p.participantId === participantId && p.reason === 'removed', 1_000);
     const again = new LessonSocket(baseUrl, cookie);
     sockets.push(again);
     await expect(again.connected()).rejects.toThrow('unauthenticated');

@@ -78,13 +78,14 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
 }
 
 /**
- * A block of 100 RTC ports whose top ports (the WebRtcServers' UDP+TCP ports) are free now. Test files
- * run in parallel forks (and several checkouts may test at once), so a fixed range would collide.
+ * A block of `size` RTC ports (100 by default) whose top ports (the WebRtcServers' UDP+TCP ports) are free
+ * now. Test files run in parallel forks (and several checkouts may test at once), so a fixed range would
+ * collide. A bench that opens hundreds of per-transport ports asks for a bigger block.
  */
-export async function freeRtcRange(workers: number): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
+export async function freeRtcRange(workers: number, size = 100): Promise<{ rtcMinPort: number; rtcMaxPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const rtcMinPort = 20000 + Math.floor(Math.random() * 200) * 100;
-    const rtcMaxPort = rtcMinPort + 99;
+    const rtcMinPort = 20000 + Math.floor(Math.random() * (20000 / size)) * size;
+    const rtcMaxPort = rtcMinPort + size - 1;
     let free = true;
     for (let i = 0; i < workers && free; i++) free = await portFree(rtcMaxPort - i);
     if (free) return { rtcMinPort, rtcMaxPort };

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { TongkeDb } from '../../server/db/store.js';
 import { lessonSessions } from '../../server/db/schema/index.js';
 import type { OrganisationFixture, PrincipalKey } from './fixtures.js';
-import type { Ack, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
+import type { Ack, ParticipantChanges, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
 
 /** A Socket.IO client of the `/lesson` namespace signed in with a session cookie, as a browser would be. */
 export class LessonSocket {
@@ -91,6 +91,13 @@ export class LessonSocket {
       if (Date.now() > deadline) throw new Error(`no ${event} event within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 25));
     }
+  }
+
+  /** Resolves with the first entry of `participants:changed`'s `change` list that matches (already or within the timeout). */
+  async nextParticipant<C extends keyof ParticipantChanges>(change: C, match: (entry: ParticipantChanges[C][number]) => boolean = () => true, timeoutMs = 10_000): Promise<ParticipantChanges[C][number]> {
+    const entries = (changes: ParticipantChanges) => changes[change] as Array<ParticipantChanges[C][number]>;
+    const changes = await this.nextEvent('participants:changed', (payload) => entries(payload).some(match), timeoutMs);
+    return entries(changes).find(match)!;
   }
 
   close(): void {

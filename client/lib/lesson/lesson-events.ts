@@ -28,18 +28,21 @@ export interface LessonEventHandlers {
 export function wireLessonEvents(connection: LessonConnection, state: LessonState, handlers: LessonEventHandlers): void {
   const mine = (participantId: string) => participantId === state.myId;
 
-  connection.on('participant:joined', (participant) => state.upsertParticipant(participant));
-  connection.on('participant:updated', (participant) => {
-    const before = state.participant(participant.id);
-    state.upsertParticipant(participant);
-    if (!mine(participant.id) || !before || before.onStage === participant.onStage) return;
-    if (participant.onStage) handlers.notify('info', 'live.notice.onStage');
-    else {
-      handlers.notify('info', 'live.notice.offStage');
-      handlers.leftStage();
+  // One message for a burst of joins, changes and leaves: each participant appears once, in her latest state.
+  connection.on('participants:changed', ({ joined, updated, left }) => {
+    for (const { participantId } of left) state.removeParticipant(participantId);
+    // A site's own join can carry her first changes (she was put on stage at once): same rule for both.
+    for (const participant of [...joined, ...updated]) {
+      const before = state.participant(participant.id);
+      state.upsertParticipant(participant);
+      if (!mine(participant.id) || !before || before.onStage === participant.onStage) continue;
+      if (participant.onStage) handlers.notify('info', 'live.notice.onStage');
+      else {
+        handlers.notify('info', 'live.notice.offStage');
+        handlers.leftStage();
+      }
     }
   });
-  connection.on('participant:left', ({ participantId }) => state.removeParticipant(participantId));
 
   connection.on('producer:new', (producer) => {
     state.addProducer(producer);

@@ -1,0 +1,44 @@
+import type { Namespace, Socket } from 'socket.io';
+import type { LessonAudience } from './audience.js';
+import type { SiteChannel } from './running-lesson.js';
+
+/**
+ * The gateway's side of lesson audiences: each live lesson is a Socket.IO room of the `/lesson` namespace,
+ * and each socket's site channel knows its socket, so that RunningLesson can put it in and out of the room
+ * without knowing about sockets. An event for the whole lesson is then one `to(room).emit`: encoded once.
+ */
+export class LessonRooms {
+  #namespace: Namespace | null = null;
+  readonly #sockets = new WeakMap<SiteChannel, Socket>();
+
+  /** The namespace the rooms live in; until it is bound (no gateway yet) nobody can be in a room. */
+  bind(namespace: Namespace): void {
+    this.#namespace = namespace;
+  }
+
+  /** The channel to one socket's site. */
+  channelOf(socket: Socket): SiteChannel {
+    const channel: SiteChannel = {
+      emit: (event, payload) => void socket.emit(event, payload),
+      disconnect: () => void socket.disconnect(true),
+    };
+    this.#sockets.set(channel, socket);
+    return channel;
+  }
+
+  audienceFor(lessonSessionId: number): LessonAudience {
+    const room = `lesson:${lessonSessionId}`;
+    return {
+      add: (channel) => void this.#socketOf(channel).join(room),
+      remove: (channel) => void this.#sockets.get(channel)?.leave(room),
+      emit: (event, payload) => void this.#namespace?.to(room).emit(event, payload),
+    };
+  }
+
+  #socketOf(channel: SiteChannel): Socket {
+    const socket = this.#sockets.get(channel);
+    // Every channel of a gateway lesson is made by channelOf: another one here is a bug, not a request.
+    if (!socket) throw new Error('a lesson channel the gateway did not make cannot join a lesson room');
+    return socket;
+  }
+}

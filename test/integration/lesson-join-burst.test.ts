@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ParticipantChanges } from '../../shared/lesson/protocol.js';
+import { and, eq } from 'drizzle-orm';
+import { courseStudents } from '../../server/db/schema/index.js';
+import { TestClient } from '../support/app.js';
+import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture } from '../support/fixtures.js';
+import { LessonSocket } from '../support/lesson-socket.js';
+
+/** Sites joining at once: enough that one message per site per site would be obvious. */
+const K = 24;
+
+const changesOf = (socket: LessonSocket): ParticipantChanges[] =>
+  socket.received.filter((r) => r.event === 'participants:changed').map((r) => r.payload as ParticipantChanges);
+
+/** Who a site believes is in the lesson: its join snapshot with every participant change applied in order. */
+function participantsSeenBy(socket: LessonSocket, snapshotIds: readonly string[]): Set<string> {
+  const ids = new Set(snapshotIds);
+  for (const { joined, updated, left } of changesOf(socket)) {
+    for (const { participantId } of left) ids.delete(participantId);
+    for (const p of [...joined, ...updated]) ids.add(p.id);
+  }
+  return ids;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
+  let f: OrganisationFixture;
+  const sockets: LessonSocket[] = [];
+
+  beforeAll(async () => {
+    f = await createOrganisationFixture({ media: true, listen: true }, { loginRateLimit: 1_000 });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await f.close();
+  });
+
+  it('tells every site of K joins in far fewer than K participant messages, and every site ends up knowing everyone', async () => {
+    const connect = (cookie: string) => {
+      const socket = new LessonSocket(f.t.baseUrl!, cookie);
+      sockets.push(socket);
+      return socket;
+    };
+    const teacher = connect((await f.as('teacher')).cookieHeader());
+    await teacher.connected();
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    const host = await teacher.joinLesson(f.ids.courseId);
+
+    const students: LessonSocket[] = [];
+    for (let i = 0; i < K; i++) {
+      const userId = await f.addUser(`burst-student-${i}`, 'student', { schoolId: f.ids.teachingPointId });
+      f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+      const client = new TestClient(f.t.app);
+      expect((await client.login(`burst-student-${i}`, FIXTURE_PASSWORD)).statusCode).toBe(200);
+      students.push(connect(client.cookieHeader()));
+    }
+    await Promise.all(students.map((s) => s.connected()));
+
+    const joins = await Promise.all(students.map((s) => s.joinLesson(f.ids.courseId)));
+    const everyone = new Set([host.participantId, ...joins.map((j) => j.participantId)]);
+    const sites: Array<[LessonSocket, string[]]> = [
+      [teacher, host.snapshot.participants.map((p) => p.id)],
+      ...students.map((s, i): [LessonSocket, string[]] => [s, joins[i]!.snapshot.participants.map((p) => p.id)]),
+    ];
+    await until(() => sites.every(([socket, snapshot]) => participantsSeenBy(socket, snapshot).size === everyone.size), 'every site to know every participant');
+
+    for (const [socket, snapshot] of sites) expect(participantsSeenBy(socket, snapshot)).toEqual(everyone);
+    // One message per join would be K for the teacher; gathered, it is a handful.
+    expect(changesOf(teacher).length).toBeLessThan(K / 2);
+    for (const student of students) expect(changesOf(student).length).toBeLessThan(K / 2);
+    await teacher.request('lesson:end', {});
+  });
+
+  it('reads the course once per lesson but enrolment on every join: a student enrolled during the lesson joins, one unenrolled cannot', async () => {
+    const teacher = new LessonSocket(f.t.baseUrl!, (await f.as('teacher')).cookieHeader());
+    sockets.push(teacher);
+    await teacher.connected();
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await teacher.joinLesson(f.ids.courseId);
+
+    const userId = await f.addUser('late-student', 'student', { schoolId: f.ids.teachingPointId });
+    const client = new TestClient(f.t.app);
+    expect((await client.login('late-student', FIXTURE_PASSWORD)).statusCode).toBe(200);
+    const student = new LessonSocket(f.t.baseUrl!, client.cookieHeader());
+    sockets.push(student);
+    await student.connected();
+    expect(await student.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+    const joined = await student.joinLesson(f.ids.courseId);
+    expect(joined.snapshot.participants.find((p) => p.id === joined.participantId)?.kind).toBe('student');
+    await student.request('lesson:leave', {});
+
+    f.db.delete(courseStudents).where(and(eq(courseStudents.courseId, f.ids.courseId), eq(courseStudents.studentId, userId))).run();
+    expect(await student.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await teacher.request('lesson:end', {});
+  });
+});
