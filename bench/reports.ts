@@ -7,7 +7,6 @@ import { addDays, shanghaiInstant } from '../shared/time.js';
 import { createTestApp, TestClient } from '../test/support/app.js';
 import { FIXTURE_PASSWORD, fixturePasswordHash } from '../test/support/fixtures.js';
 import { ratios, round, type Benchmark, type BenchResult } from './registry.js';
-import { BENCH_STORE } from './store.js';
 import { generateSyntheticYear } from './synthetic-year.js';
 
 /** Scale of the full run: the largest that generates and rolls up within a few minutes on 2 cores. */
@@ -82,8 +81,8 @@ export const reportsBenchmark: Benchmark = {
       const baseline = { regionReportP50Ms: p(rawSamples, 50), regionReportP95Ms: p(rawSamples, 95) };
       const speedUp = round(baseline.regionReportP95Ms / Math.max(figures.regionReportP95Ms, 0.001), 2);
       return {
-        name: BENCH_STORE === 'sqlite' ? 'reports' : 'reports-postgresql',
-        parameters: { store: BENCH_STORE, scale, repeats, schools: year.counts.schools, lessons: year.counts.lessons, attendanceIntervals: year.counts.attendanceIntervals, participationEvents: year.counts.participationEvents },
+        name: 'reports',
+        parameters: { scale, repeats, schools: year.counts.schools, lessons: year.counts.lessons, attendanceIntervals: year.counts.attendanceIntervals, participationEvents: year.counts.participationEvents },
         figures: { ...figures, regionSpeedUpVsRaw: speedUp, schoolsCompared: fromRaw.size, deliveredMismatches: mismatches.length },
         baseline,
         ratio: ratios(figures, baseline),

@@ -3,8 +3,6 @@
  * after another, prints a table and merges the results by name into bench/results/latest.json. A quick run
  * only prints: its numbers are too small to keep.
  */
-// First: the store must be chosen before any benchmark imports the schema.
-import { stopBenchStore } from './store.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -77,14 +75,12 @@ async function main(argv: readonly string[]): Promise<void> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv.slice(2).filter((a, i, all) => a !== '--store' && all[i - 1] !== '--store'))
-    .finally(stopBenchStore)
-    .then(
-      // mediasoup workers and sockets are closed by each benchmark; exit in case a library keeps a handle.
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+  main(process.argv.slice(2)).then(
+    // mediasoup workers and sockets are closed by each benchmark; exit in case a library keeps a handle.
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }
