@@ -1,14 +1,16 @@
 /**
- * `npm run bench [-- name… ] [--quick] [--list]`: runs the named benchmarks (all when none is named) one
- * after another, prints a table and merges the results by name into bench/results/latest.json. A quick run
- * only prints: its numbers are too small to keep.
+ * `npm run bench [-- name… ] [--quick] [--list] [--store postgresql]`: runs the named benchmarks (all when none
+ * is named) one after another, prints a table and merges the results by name into bench/results/latest.json.
+ * A quick run only prints: its numbers are too small to keep. `--store postgresql` runs them on a private
+ * PostgreSQL server started for the run (as the suite's PostgreSQL run does) and keeps the results as
+ * `<name>:postgresql`; without it they run on SQLite files.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { BENCHMARKS, type Benchmark, type BenchResult } from './registry.js';
+import type { Benchmark, BenchResult } from './registry.js';
 
 const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
@@ -22,7 +24,7 @@ export function machine(): StoredBenchResult['machine'] {
   return { cores: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryBytes: os.totalmem(), platform: `${os.platform()} ${os.release()}`, node: process.version };
 }
 
-export function selectBenchmarks(names: readonly string[]): Benchmark[] {
+export function selectBenchmarks(BENCHMARKS: readonly Benchmark[], names: readonly string[]): Benchmark[] {
   if (names.length === 0) return [...BENCHMARKS];
   const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
@@ -55,19 +57,33 @@ function readStored(): StoredBenchResult[] {
 
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');
+  const storeAt = argv.indexOf('--store');
+  const store = storeAt >= 0 ? argv[storeAt + 1] : 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgresql') throw new Error(`--store is sqlite or postgresql, not ${store}`);
+  let stopStore: (() => Promise<void>) | undefined;
+  if (store === 'postgresql') {
+    // The schema is built for the store named in the environment when first imported: set it up before the benchmarks load.
+    process.env.TONGKE_TEST_STORE = 'postgresql';
+    stopStore = await (await import('../test/support/store-setup.js')).default();
+  }
+  const { BENCHMARKS } = await import('./registry.js');
   if (argv.includes('--list')) {
     for (const b of BENCHMARKS) console.log(`${b.name.padEnd(16)} ${b.description}`);
     return;
   }
-  const selected = selectBenchmarks(argv.filter((a) => !a.startsWith('--')));
+  const names = argv.filter((a, i) => !a.startsWith('--') && !(storeAt >= 0 && i === storeAt + 1));
+  const selected = selectBenchmarks(BENCHMARKS, names);
   const fresh: StoredBenchResult[] = [];
   for (const benchmark of selected) {
-    console.log(`running ${benchmark.name}${quick ? ' (quick)' : ''}…`);
+    console.log(`running ${benchmark.name}${quick ? ' (quick)' : ''} on ${store}…`);
     const result = await benchmark.run({ quick });
+    if (store === 'postgresql') result.name = `${result.name}:postgresql`;
+    result.parameters = { ...result.parameters, store };
     const stored = { ...result, date: new Date().toISOString(), machine: machine() };
     fresh.push(stored);
     console.log(formatResult(result));
   }
+  await stopStore?.();
   if (quick) return;
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(mergeResults(readStored(), fresh), null, 2)}\n`);
