@@ -49,7 +49,7 @@ describe('data benchmarks (quick mode)', () => {
     for (let i = 0; i < 2; i++) {
       const t = await createTestApp();
       try {
-        const year = await generateSyntheticYear(t.database.db, { scale: 0.0005, seed: 7 });
+        const year = await generateSyntheticYear(t.database, { scale: 0.0005, seed: 7 });
         const [row] = await rows<{ n: number; connected: number; schools: number }>(
           t.database.db,
           sql`SELECT COUNT(*) AS n, coalesce(sum(left_at - joined_at), 0) AS connected, coalesce(sum(school_id), 0) AS schools FROM attendance_intervals`,

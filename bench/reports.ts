@@ -28,7 +28,7 @@ export const reportsBenchmark: Benchmark = {
     try {
       const { db } = t.database;
       const started = performance.now();
-      const year = await generateSyntheticYear(db, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) });
+      const year = await generateSyntheticYear(t.database, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) });
       const generatedMs = performance.now() - started;
       const rolledUp = await rebuildRollups(db);
       const rollupMs = performance.now() - started - generatedMs;

@@ -1,13 +1,11 @@
-import { sql } from 'drizzle-orm';
-import { execute, rows, type TongkeDb } from '../server/db/store.js';
+import type { DatabaseHandle } from '../server/db/store.js';
+import { openBulkStore, type BulkStore, type Literal } from './bulk-store.js';
 import { addDays, isoWeekday, shanghaiInstant } from '../shared/time.js';
 import { SUBJECTS as SUBJECT_LIST, type Subject } from '../shared/subjects.js';
 
 /*
  * A county-scale school year for report benchmarks, written into a migrated Tongke store (SQLite or
- * PostgreSQL) with multi-row INSERTs of literal values in large transactions: the query builders would
- * dominate the run time, and the values are all generated here (numbers and fixed names), so inlining them is
- * safe. At scale 1:
+ * PostgreSQL) on the bare driver in large transactions (./bulk-store.ts: the ORM would dominate). At scale 1:
  * 300 schools in 30 education groups, two terms, ~60k lesson sessions, ~3M attendance intervals and ~20M
  * participation events. Deterministic for a given seed.
  *
@@ -71,38 +69,17 @@ const ROWS_PER_TRANSACTION = 200_000;
 /** Evidence rows per multi-row INSERT. */
 const ROWS_PER_INSERT = 1_000;
 
-type Literal = string | number | boolean | null;
-/** A value as an SQL literal both dialects read the same (generated values only: nothing here comes from a user). */
-function literal(value: Literal): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
-    return String(value);
-  }
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** Buffers rows of one table and writes them as multi-row INSERTs. */
-class RowWriter {
-  readonly #pending: string[] = [];
-  constructor(
-    private readonly db: TongkeDb,
-    private readonly head: string,
-  ) {}
-  async add(...values: Literal[]): Promise<void> {
-    this.#pending.push(`(${values.map(literal).join(', ')})`);
-    if (this.#pending.length >= ROWS_PER_INSERT) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const values = this.#pending.splice(0).join(',\n');
-    await execute(this.db, sql.raw(`${this.head} VALUES ${values}`));
+/** Fills `database` (a freshly migrated Tongke store nothing else writes to meanwhile) with a synthetic year and rebuilds nothing. */
+export async function generateSyntheticYear(database: DatabaseHandle, options: SyntheticYearOptions): Promise<SyntheticYear> {
+  const bulk = await openBulkStore(database);
+  try {
+    return await generate(bulk, options);
+  } finally {
+    await bulk.close();
   }
 }
 
-/** Fills `db` (a freshly migrated Tongke store) with a synthetic year and rebuilds nothing. */
-export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYearOptions): Promise<SyntheticYear> {
+async function generate(bulk: BulkStore, options: SyntheticYearOptions): Promise<SyntheticYear> {
   const random = seededRandom(options.seed ?? 20250217);
   const progress = options.onProgress ?? (() => undefined);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -116,17 +93,16 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
   const subjects = SUBJECT_WEIGHTS.filter(([s]) => (SUBJECT_LIST as readonly string[]).includes(s));
 
   /** One row inserted, its id back. */
-  const insert = async (table: string, columns: string, ...values: Literal[]): Promise<number> => {
-    const [row] = await rows<{ id: number }>(db, sql.raw(`INSERT INTO ${table} (${columns}) VALUES (${values.map(literal).join(', ')}) RETURNING id`));
-    return Number(row!.id);
-  };
+  const insert = (table: string, columns: string, ...values: Literal[]): Promise<number> => bulk.insertOne(table, columns.split(', '), values);
+  const add = (table: string, columns: string, ...values: Literal[]): Promise<void> => bulk.add(table, columns.split(', '), values);
 
   // Organisation: groups of one lead school, three members and six teaching points.
   interface School { id: number; role: 'lead' | 'member' | 'teaching_point'; hosts: number[]; receiving: number | null; lagging: boolean; students: number }
   const groupCount = Math.max(2, Math.round(30 * Math.min(1, options.scale * 10)));
   const groups: School[][] = [];
   const termIdList: number[] = [];
-  const regionId = await db.transaction(async () => {
+  const groupLeads: Array<[number, number]> = [];
+  const regionId = await bulk.transaction(async () => {
     const region = await insert('regions', 'name, code', '基准县', 'bench');
     for (const t of TERMS) termIdList.push(await insert('terms', 'region_id, name, starts_on, ends_on', region, t.name, t.startsOn, t.endsOn));
     for (let g = 0; g < groupCount; g++) {
@@ -144,17 +120,21 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
         // About one teaching point in five lags: it often does not connect, or drops out early.
         members.push({ id, role, hosts, receiving, lagging: role === 'teaching_point' && random() < 0.2, students });
       }
-      await execute(db, sql`UPDATE education_groups SET lead_school_id = ${members[0]!.id} WHERE id = ${groupId}`);
+      groupLeads.push([groupId, members[0]!.id]);
       groups.push(members);
     }
     return region;
+  });
+  // The lead school is known only after the group: set it in a second pass (PostgreSQL's writer only inserts).
+  await bulk.transaction(async () => {
+    for (const [groupId, leadId] of groupLeads) await bulk.setLeadSchool(groupId, leadId);
   });
   const termId = termIdList[1]!;
 
   // Courses: each host classroom teaches a few courses a term to 1–4 receiving classrooms of its group.
   interface Course { id: number; termIndex: number; schoolId: number; hostClassroomId: number; teacherId: number; receivers: School[] }
   const coursesList: Course[] = [];
-  await db.transaction(async () => {
+  await bulk.transaction(async () => {
     let n = 0;
     for (const members of groups) {
       const receivingSchools = members.filter((s) => s.receiving !== null);
@@ -162,7 +142,7 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
         for (const hostClassroomId of host.hosts) {
           n++;
           const teacherId = await insert('users', 'username, display_name', `bench-teacher-${n}`, `教师${n}`);
-          await execute(db, sql`INSERT INTO role_grants (user_id, role, school_id) VALUES (${teacherId}, 'teacher', ${host.id})`);
+          await add('role_grants', 'user_id, role, school_id', teacherId, 'teacher', host.id);
           for (const termIndex of TERMS.keys()) {
             for (let c = 0; c < 3; c++) {
               const subject = weighted(subjects);
@@ -183,7 +163,7 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
               // Teaching points first: that is what delivered lessons are for.
               const candidates = receivingSchools.filter((s) => s.id !== host.id).sort((a, b) => rank(a) - rank(b) || random() - 0.5);
               const receivers = candidates.slice(0, int(1, 4));
-              for (const r of receivers) await execute(db, sql`INSERT INTO course_receivers (course_id, classroom_id, expected_students) VALUES (${id}, ${r.receiving}, ${Math.min(r.students, int(5, 45))})`);
+              for (const r of receivers) await add('course_receivers', 'course_id, classroom_id, expected_students', id, r.receiving, Math.min(r.students, int(5, 45)));
               coursesList.push({ id, termIndex, schoolId: host.id, hostClassroomId, teacherId, receivers });
             }
           }
@@ -206,14 +186,14 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
   const lessonSessionIds: number[] = [];
   let attendanceRows = 0;
   let participationRows = 0;
-  const attendance = new RowWriter(
-    db,
-    'INSERT INTO attendance_intervals (lesson_session_id, participant_id, user_id, site_kind, classroom_id, school_id, region_id, joined_at, left_at, leave_reason, headcount, last_heartbeat_at)',
-  );
-  const participation = new RowWriter(db, 'INSERT INTO participation_events (lesson_session_id, participant_id, user_id, classroom_id, school_id, region_id, kind, occurred_at, poll_id, correct)');
+  const attendance = {
+    add: (...values: Literal[]) =>
+      add('attendance_intervals', 'lesson_session_id, participant_id, user_id, site_kind, classroom_id, school_id, region_id, joined_at, left_at, leave_reason, headcount, last_heartbeat_at', ...values),
+  };
+  const participation = { add: (...values: Literal[]) => add('participation_events', 'lesson_session_id, participant_id, user_id, classroom_id, school_id, region_id, kind, occurred_at, poll_id, correct', ...values) };
   let l = 0;
   while (l < lessonTarget) {
-    await db.transaction(async () => {
+    await bulk.transaction(async () => {
       let rowsInTransaction = 0;
       for (; l < lessonTarget && rowsInTransaction < ROWS_PER_TRANSACTION; l++) {
         const course = coursesList[l % coursesList.length]!;
@@ -280,8 +260,6 @@ export async function generateSyntheticYear(db: TongkeDb, options: SyntheticYear
         }
         if ((l + 1) % 5_000 === 0) progress(`${l + 1}/${lessonTarget} lessons, ${attendanceRows} intervals, ${participationRows} events`);
       }
-      await attendance.flush();
-      await participation.flush();
     });
   }
 

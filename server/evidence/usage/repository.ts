@@ -112,10 +112,12 @@ export class UsageRepository {
 
   // ---- Roll-up aggregates ----
 
-  async sums(filter: RollupFilter, key: RollupKey): Promise<RollupSums[]> {
+  async sums(filter: RollupFilter, key: RollupKey, bySubject = false): Promise<RollupSums[]> {
     const min = filter.deliveredSeconds;
+    // By subject: the key is "k|subject" (a key holds no "|subject" suffix of its own, see splitSubject).
+    const k = bySubject ? sql`CAST(${ROLLUP_KEYS[key]} AS TEXT) || '|' || subject` : ROLLUP_KEYS[key];
     const found = await rows<Record<string, unknown>>(this.db, sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k,
+      SELECT ${k} AS k,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
@@ -154,6 +156,24 @@ export class UsageRepository {
       chatMessages: num(r.chat_messages),
       pollAnswers: num(r.poll_answers),
     }));
+  }
+
+  /**
+   * `sums` and `receivedSubjects` of one key from one scan: grouped by key and subject, then added up per key.
+   * Every count adds up across subjects because a lesson has one subject (its course's); the subjects
+   * received are those with received lessons, as many as `receivedSubjects` counts.
+   */
+  async sumsAndSubjects(filter: RollupFilter, key: RollupKey): Promise<{ sums: RollupSums[]; subjects: Array<{ key: string; subject: Subject; lessons: number }> }> {
+    const bySubject = await this.sums(filter, key, true);
+    const sums = new Map<string, RollupSums>();
+    const subjects: Array<{ key: string; subject: Subject; lessons: number }> = [];
+    for (const row of bySubject) {
+      const [k, subject] = splitSubject(row.key);
+      const total = sums.get(k);
+      sums.set(k, total ? addSums(total, row) : { ...row, key: k });
+      if (row.received > 0) subjects.push({ key: k, subject, lessons: row.received });
+    }
+    return { sums: [...sums.values()], subjects };
   }
 
   /** Subjects of the delivered lessons received (not hosted), per key, with how many lessons of each. */
@@ -345,6 +365,47 @@ export class UsageRepository {
     const { regionId: _regionId, ...set } = values;
     await this.db.insert(regionTargets).values(values).onConflictDoUpdate({ target: regionTargets.regionId, set });
   }
+}
+
+/** "key|subject" → [key, subject]; the subject is after the last "|" (composite keys have their own). */
+function splitSubject(key: string): [string, Subject] {
+  const at = key.lastIndexOf('|');
+  return [key.slice(0, at), key.slice(at + 1) as Subject];
+}
+
+const SUM_FIELDS = [
+  'held',
+  'delivered',
+  'hosted',
+  'received',
+  'receivedSeconds',
+  'hostedSeconds',
+  'studentSeconds',
+  'attendanceExpected',
+  'attendancePresent',
+  'homeExpected',
+  'homePresent',
+  'participantsPresent',
+  'participantsActive',
+  'hands',
+  'chatMessages',
+  'pollAnswers',
+] as const satisfies ReadonlyArray<keyof RollupSums>;
+
+/**
+ * The figures of two disjoint sets of lessons together. Only for sets no lesson belongs to both of — the
+ * subjects of one key, or the periods (weeks, months, terms) of a range: a lesson counts in the period of
+ * the day it started, of its course's term.
+ */
+export function addSums(a: RollupSums, b: RollupSums): RollupSums {
+  const sum = { ...a };
+  for (const field of SUM_FIELDS) sum[field] = a[field] + b[field];
+  return sum;
+}
+
+/** Timetable counts of two disjoint sets of timetabled lessons together (as addSums). */
+export function addScheduled(a: ScheduledSums, b: ScheduledSums): ScheduledSums {
+  return { key: a.key, scheduled: a.scheduled + b.scheduled, delivered: a.delivered + b.delivered, moved: a.moved + b.moved, cancelled: a.cancelled + b.cancelled, adHoc: a.adHoc + b.adHoc };
 }
 
 /** The timetable query's scope column (the site's, through its school for the region). */

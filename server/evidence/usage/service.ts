@@ -6,9 +6,9 @@ import type { Access } from '../../core/access.js';
 import { groupBy as groupItems } from '../../core/lists.js';
 import type { TongkeDb } from '../../db/store.js';
 import type { Places } from '../../organisation/places.js';
-import { hasActivity, resolveRange, usageFigures, weeksWithin, type ReportRange } from './figures.js';
+import { hasActivity, resolveRange, usageFigures, weeksWithin, type FigureParts, type ReportRange } from './figures.js';
 import { studentsRowName } from './labels.js';
-import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
+import { addScheduled, addSums, UsageRepository, type RollupFilter, type RollupKey, type RollupSums, type ScheduledSums, type SchoolRow } from './repository.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
@@ -90,9 +90,10 @@ export class UsageReportService {
     }
     sortRows(rows);
 
-    const totals = (await this.#figures(filter, 'all', names)).build('0', layout.receiving.size, range.weeks);
     const periods = await this.periods(groupBy, range, unit.place.regionId);
     const byPeriod = await this.#figures(filter, groupBy, names);
+    // The periods split the range's lessons (each counts in the period it started in): their sum is the total.
+    const totals = byPeriod.total(layout.receiving.size, range.weeks);
     const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)) }));
 
     const path = await this.#path(unit);
@@ -129,24 +130,37 @@ export class UsageReportService {
     return periods;
   }
 
-  /** All the figures of one grouping, from five aggregate queries. */
+  /**
+   * All the figures of one grouping, from three aggregate queries (roll-ups with their subjects, timetable,
+   * teachers); `total` adds up every key's — right only when no lesson counts under two keys (periods).
+   */
   async #figures(filter: RollupFilter, key: RollupKey, names: ReadonlyMap<number, string> | null) {
-    const sums = new Map((await this.repo.sums(filter, key)).map((s) => [s.key, s]));
-    const scheduled = key === 'lesson' ? new Map() : new Map((await this.repo.scheduled(filter, key)).map((s) => [s.key, s]));
-    const subjects = groupItems(await this.repo.receivedSubjects(filter, key), (s) => s.key);
+    const { sums: sumRows, subjects: subjectRows } = await this.repo.sumsAndSubjects(filter, key);
+    const sums = new Map(sumRows.map((s) => [s.key, s]));
+    const scheduled = new Map<string, ScheduledSums>(key === 'lesson' ? [] : (await this.repo.scheduled(filter, key)).map((s) => [s.key, s]));
+    const subjects = groupItems(subjectRows, (s) => s.key);
     const teachers = groupItems(await this.repo.teachers(filter, key), (t) => t.key);
+    const figures = (parts: Pick<FigureParts, 'sums' | 'scheduled' | 'subjects' | 'teacherIds'>, receivingClassrooms: number, weeks: number) =>
+      usageFigures({ ...parts, teacherNames: names, receivingClassrooms, weeks });
     return {
       keys: () => new Set([...sums.keys(), ...scheduled.keys()]),
       build: (k: string, receivingClassrooms: number, weeks: number) =>
-        usageFigures({
-          sums: sums.get(k),
-          scheduled: scheduled.get(k),
-          subjects: (subjects.get(k) ?? []).map((s): Subject => s.subject),
-          teacherIds: (teachers.get(k) ?? []).map((t) => t.userId),
-          teacherNames: names,
+        figures(
+          { sums: sums.get(k), scheduled: scheduled.get(k), subjects: (subjects.get(k) ?? []).map((s): Subject => s.subject), teacherIds: (teachers.get(k) ?? []).map((t) => t.userId) },
           receivingClassrooms,
           weeks,
-        }),
+        ),
+      total: (receivingClassrooms: number, weeks: number) =>
+        figures(
+          {
+            sums: sumRows.reduce<RollupSums | undefined>((total, s) => (total ? addSums(total, s) : s), undefined),
+            scheduled: [...scheduled.values()].reduce<ScheduledSums | undefined>((total, s) => (total ? addScheduled(total, s) : s), undefined),
+            subjects: [...new Set(subjectRows.map((s) => s.subject))],
+            teacherIds: [...new Set([...teachers.values()].flat().map((t) => t.userId))],
+          },
+          receivingClassrooms,
+          weeks,
+        ),
     };
   }
 
