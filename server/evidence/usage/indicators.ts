@@ -5,7 +5,7 @@ import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
 import { studentWeightedDisparity } from './disparity.js';
 import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
-import type { RollupFilter, RollupSums, TargetsRow } from './repository.js';
+import { addSums, type RollupFilter, type RollupSums, type TargetsRow } from './repository.js';
 import type { UsageReportService } from './service.js';
 
 const NO_TARGETS: Omit<RegionTargets, 'regionId'> = {
@@ -69,9 +69,10 @@ export class IndicatorService {
     };
 
     const schoolRows = (await repo.schools({ regionId: region.id })).filter((s) => s.active);
-    const sums = new Map((await repo.sums(filter, 'school')).map((s) => [s.key, s]));
+    const bySchool = await repo.sumsAndSubjects(filter, 'school');
+    const sums = new Map(bySchool.sums.map((s) => [s.key, s]));
     const scheduled = new Map((await repo.scheduled(filter, 'school')).map((s) => [s.key, s]));
-    const subjects = groupBy(await repo.receivedSubjects(filter, 'school'), (s) => s.key);
+    const subjects = groupBy(bySchool.subjects, (s) => s.key);
     const sharedSeconds = (s: RollupSums | undefined) => (s?.receivedSeconds ?? 0) + (s?.hostedSeconds ?? 0);
 
     const schools: SchoolIndicator[] = schoolRows.map((school) => {
@@ -112,12 +113,14 @@ export class IndicatorService {
       .map((s) => ({ schoolId: s.id, schoolName: s.name, students: s.studentCount, sharedHours: round(sharedSeconds(sums.get(String(s.id))) / 3600, 2), value: sharedSeconds(sums.get(String(s.id))) / 3600 / s.studentCount }));
     const disparity = studentWeightedDisparity(disparityValues);
 
-    const [total] = await repo.sums(filter, 'all');
+    // The weeks split the range's lessons (each counts in the week it started in): their sum is the total.
+    const weekSums = await repo.sums(filter, 'week');
+    const total = weekSums.reduce<RollupSums | undefined>((sum, s) => (sum ? addSums(sum, s) : s), undefined);
     const [scheduledTotal] = await repo.scheduled(filter, 'all');
     const teacherIds = new Set((await repo.teachers(filter, 'all')).map((t) => t.userId));
-    const trend = await this.#trend(filter, range, region.id, targets, new Set(schools.filter((s) => s.evaluated).map((s) => String(s.school.id))));
+    const trend = await this.#trend(filter, weekSums, range, region.id, targets, new Set(schools.filter((s) => s.evaluated).map((s) => String(s.school.id))));
     const evaluated = schools.filter((s) => s.evaluated);
-    const matrix = await this.#matrix(filter, evaluated);
+    const matrix = await this.#matrix(filter, bySchool.subjects, evaluated);
     return {
       region,
       term: range.term ? { id: range.term.id, name: range.term.name, startsOn: range.term.startsOn, endsOn: range.term.endsOn } : null,
@@ -157,9 +160,9 @@ export class IndicatorService {
     };
   }
 
-  async #trend(filter: RollupFilter, range: ReportRange, regionId: number, targets: RegionTargets, evaluated: ReadonlySet<string>): Promise<IndicatorReport['trend']> {
+  async #trend(filter: RollupFilter, weekSums: readonly RollupSums[], range: ReportRange, regionId: number, targets: RegionTargets, evaluated: ReadonlySet<string>): Promise<IndicatorReport['trend']> {
     const { repo } = this.usage;
-    const weeks = new Map((await repo.sums(filter, 'week')).map((s) => [s.key, s]));
+    const weeks = new Map(weekSums.map((s) => [s.key, s]));
     const perSchool = new Map((await repo.sums(filter, 'school_week')).map((s) => [s.key, s.received]));
     return (await this.usage.periods('week', range, regionId)).map((week) => {
       const s = weeks.get(week.key);
@@ -179,9 +182,10 @@ export class IndicatorService {
     });
   }
 
-  async #matrix(filter: RollupFilter, evaluated: readonly SchoolIndicator[]): Promise<IndicatorReport['matrix']> {
+  /** `received`: the delivered lessons each school received, per subject (sumsAndSubjects by school). */
+  async #matrix(filter: RollupFilter, received: ReadonlyArray<{ key: string; subject: Subject; lessons: number }>, evaluated: readonly SchoolIndicator[]): Promise<IndicatorReport['matrix']> {
     const { repo } = this.usage;
-    const delivered = new Map((await repo.receivedSubjects(filter, 'school_subject')).map((r) => [r.key, r.lessons]));
+    const delivered = new Map(received.map((r) => [`${r.key}|${r.subject}`, r.lessons]));
     // A subject whose lessons were all cancelled (停课) is not taught there: only lessons still on make a column.
     const scheduled = new Map((await repo.scheduled(filter, 'school_subject')).filter((r) => r.scheduled > 0).map((r) => [r.key, r.scheduled]));
     const ids = new Set(evaluated.map((s) => String(s.school.id)));

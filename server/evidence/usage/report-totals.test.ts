@@ -17,7 +17,9 @@ import { Places } from '../../organisation/places.js';
 import { can } from '../../policy/policy.js';
 import { generateSyntheticYear, type SyntheticYear } from '../../../bench/synthetic-year.js';
 import { newTestStore, type TestStoreLocation } from '../../../test/support/store.js';
-import { usageFigures, weeksWithin } from './figures.js';
+import { SUBJECTS } from '../../../shared/subjects.js';
+import { hours, rate, usageFigures, weeksWithin } from './figures.js';
+import { IndicatorService } from './indicators.js';
 import { rebuildRollups } from './maintain.js';
 import type { RollupFilter, RollupKey, UsageRepository } from './repository.js';
 import { UsageReportService } from './service.js';
@@ -39,6 +41,16 @@ async function previousFigures(repo: UsageRepository, filter: RollupFilter, key:
       weeks,
     });
 }
+
+const termFilter = (year: SyntheticYear): RollupFilter => ({
+  scope: { column: 'region_id', ids: [year.regionId] },
+  fromDay: year.termStartsOn,
+  toDay: year.termEndsOn,
+  fromInstant: shanghaiInstant(year.termStartsOn),
+  toInstant: shanghaiInstant(addDays(year.termEndsOn, 1)),
+  courseIds: null,
+  deliveredSeconds: 20 * 60,
+});
 
 describe('the region term report on a synthetic county year', () => {
   let dir: string;
@@ -75,15 +87,7 @@ describe('the region term report on a synthetic county year', () => {
 
   it.each(['week', 'month', 'term'] satisfies UsagePeriod[])('gives the same totals, school rows and %s trend as one query per grouping', async (period) => {
     const report = await service.report({ scope: 'region', id: year.regionId, termId: year.termId, groupBy: period }, access, 'zh-CN', '2025-12-01');
-    const filter: RollupFilter = {
-      scope: { column: 'region_id', ids: [year.regionId] },
-      fromDay: year.termStartsOn,
-      toDay: year.termEndsOn,
-      fromInstant: shanghaiInstant(year.termStartsOn),
-      toInstant: shanghaiInstant(addDays(year.termEndsOn, 1)),
-      courseIds: null,
-      deliveredSeconds: 20 * 60,
-    };
+    const filter = termFilter(year);
     const weeks = weeksWithin(year.termStartsOn, year.termEndsOn);
     const receiving = report.totals.receivingClassrooms;
 
@@ -98,5 +102,26 @@ describe('the region term report on a synthetic county year', () => {
     const byPeriod = await previousFigures(service.repo, filter, period);
     expect(report.trend.length).toBeGreaterThan(0);
     for (const point of report.trend) expect(point.figures, point.key).toEqual(byPeriod(point.key, receiving, weeksWithin(point.from, point.to)));
+  });
+
+  it('gives the same indicator totals, subjects per school and subject matrix as one query per grouping', async () => {
+    const report = await new IndicatorService(service).report({ regionId: year.regionId, termId: year.termId }, '2025-12-01');
+    const filter = termFilter(year);
+    const [total] = await service.repo.sums(filter, 'all');
+    expect(total!.delivered).toBeGreaterThan(50);
+    expect(report.summary).toMatchObject({
+      deliveredLessons: total!.delivered,
+      receivedHours: hours(total!.receivedSeconds),
+      attendanceRate: rate(total!.attendancePresent, total!.attendanceExpected),
+      participationRate: rate(total!.participantsActive, total!.participantsPresent),
+    });
+    const subjects = groupBy(await service.repo.receivedSubjects(filter, 'school'), (s) => s.key);
+    for (const school of report.schools) {
+      expect(school.subjects, school.school.name).toEqual(SUBJECTS.filter((subject) => (subjects.get(String(school.school.id)) ?? []).some((r) => r.subject === subject)));
+    }
+    const delivered = new Map((await service.repo.receivedSubjects(filter, 'school_subject')).map((r) => [r.key, r.lessons]));
+    const cells = report.matrix.rows.flatMap((row) => row.cells.map((cell) => [`${row.schoolId}|${cell.subject}`, cell.delivered] as const));
+    expect(cells.some(([, n]) => n > 0)).toBe(true);
+    for (const [key, n] of cells) expect(n, key).toBe(delivered.get(key) ?? 0);
   });
 });
