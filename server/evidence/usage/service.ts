@@ -77,7 +77,8 @@ export class UsageReportService {
     };
     const names = layout.teacherNames ? await this.#teacherNames(filter) : null;
 
-    const byRow = await this.#figures(filter, layout.rowKey, names);
+    // Both groupings at once: on PostgreSQL their queries run side by side on the pool.
+    const [byRow, byPeriod, periods] = await Promise.all([this.#figures(filter, layout.rowKey, names), this.#figures(filter, groupBy, names), this.periods(groupBy, range, unit.place.regionId)]);
     const rowCount = (key: string): number => countReceiving(layout, key);
     const rows: UsageRow[] = [];
     const keys = new Set([...layout.units.keys(), ...byRow.keys()]);
@@ -90,8 +91,6 @@ export class UsageReportService {
     }
     sortRows(rows);
 
-    const periods = await this.periods(groupBy, range, unit.place.regionId);
-    const byPeriod = await this.#figures(filter, groupBy, names);
     // The periods split the range's lessons (each counts in the period it started in): their sum is the total.
     const totals = byPeriod.total(layout.receiving.size, range.weeks);
     const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)) }));
@@ -135,11 +134,15 @@ export class UsageReportService {
    * teachers); `total` adds up every key's — right only when no lesson counts under two keys (periods).
    */
   async #figures(filter: RollupFilter, key: RollupKey, names: ReadonlyMap<number, string> | null) {
-    const { sums: sumRows, subjects: subjectRows } = await this.repo.sumsAndSubjects(filter, key);
+    const [{ sums: sumRows, subjects: subjectRows }, scheduledRows, teacherRows] = await Promise.all([
+      this.repo.sumsAndSubjects(filter, key),
+      key === 'lesson' ? [] : this.repo.scheduled(filter, key),
+      this.repo.teachers(filter, key),
+    ]);
     const sums = new Map(sumRows.map((s) => [s.key, s]));
-    const scheduled = new Map<string, ScheduledSums>(key === 'lesson' ? [] : (await this.repo.scheduled(filter, key)).map((s) => [s.key, s]));
+    const scheduled = new Map<string, ScheduledSums>(scheduledRows.map((s) => [s.key, s]));
     const subjects = groupItems(subjectRows, (s) => s.key);
-    const teachers = groupItems(await this.repo.teachers(filter, key), (t) => t.key);
+    const teachers = groupItems(teacherRows, (t) => t.key);
     const figures = (parts: Pick<FigureParts, 'sums' | 'scheduled' | 'subjects' | 'teacherIds'>, receivingClassrooms: number, weeks: number) =>
       usageFigures({ ...parts, teacherNames: names, receivingClassrooms, weeks });
     return {
