@@ -7,9 +7,9 @@ describe('accounts', () => {
   let t: TestApp;
   beforeEach(async () => {
     t = await createTestApp();
-    const region = t.database.db.insert(regions).values({ name: '示范县', code: 'demo' }).returning().get();
-    const user = t.database.db.insert(users).values({ username: 'admin', displayName: '县管理员', passwordHash: await hashPassword('correct horse') }).returning().get();
-    t.database.db.insert(roleGrants).values({ userId: user.id, role: 'region_admin', regionId: region.id }).run();
+    const region = (await t.database.db.insert(regions).values({ name: '示范县', code: 'demo' }).returning())[0]!;
+    const user = (await t.database.db.insert(users).values({ username: 'admin', displayName: '县管理员', passwordHash: await hashPassword('correct horse') }).returning())[0]!;
+    await t.database.db.insert(roleGrants).values({ userId: user.id, role: 'region_admin', regionId: region.id });
   });
   afterEach(async () => t.close());
 

@@ -12,7 +12,8 @@ import { isDeviceUsername } from './usernames.js';
 
 const USAGE = `Usage: npm run admin:create -- --username <name> --display-name <name>
 
-  Creates a system administrator in the database named by TONGKE_DB_PATH (default ./data/tongke.db).
+  Creates a system administrator in the store named by TONGKE_DATABASE_URL (PostgreSQL), else in the SQLite
+  file named by TONGKE_DB_PATH (default ./data/tongke.db).
   The password is asked for (not shown) on a terminal, or read from the first line of standard input:
     echo 'a long password' | npm run admin:create -- --username admin --display-name 系统管理员`;
 
@@ -54,8 +55,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const passwordHash = await hashPassword(password);
   const database = await openDatabase(storeLocation(config));
   try {
-    const id = new AccountsRepository(database.db).createSystemAdmin({ username, displayName, passwordHash });
-    console.log(`System administrator ${username} (id ${id}) created in ${config.dbPath}.`);
+    const id = await new AccountsRepository(database.db).createSystemAdmin({ username, displayName, passwordHash });
+    console.log(`System administrator ${username} (id ${id}) created in ${database.location}.`);
     return 0;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createOrganisationFixture, type OrganisationFixture } from '../../test/support/fixtures.js';
 import { TestClient } from '../../test/support/app.js';
 import { classrooms, roleGrants, users } from '../db/schema/index.js';
+import { execute, type DatabaseHandle } from '../db/store.js';
 
 /** Device accounts and people never share a name, and pairing either fully happens or leaves its code usable. */
 describe('device accounts and pairing', () => {
@@ -13,7 +14,7 @@ describe('device accounts and pairing', () => {
   afterAll(async () => f.close());
 
   const pairingCode = async (classroomId: number) => (await (await f.as('system_admin')).post(`/api/classrooms/${classroomId}/pairing-code`)).json().code as string;
-  const newClassroom = (name: string) => f.db.insert(classrooms).values({ schoolId: f.ids.teachingPointId, name, receiving: true }).returning().get().id;
+  const newClassroom = async (name: string) => (await f.db.insert(classrooms).values({ schoolId: f.ids.teachingPointId, name, receiving: true }).returning())[0]!.id;
 
   it('refuses a person the device namespace, by hand and by CSV import', async () => {
     const admin = await f.as('system_admin');
@@ -24,12 +25,12 @@ describe('device accounts and pairing', () => {
     const imported = await admin.post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv });
     expect(imported.json().error.code).toBe('import_invalid');
     expect(imported.json().error.details).toEqual(expect.arrayContaining([expect.objectContaining({ line: 2, column: 'username', message: expect.stringContaining('classroom-43') })]));
-    expect(f.db.select().from(users).where(eq(users.username, 'ok.teacher')).get()).toBeUndefined();
+    expect((await f.db.select().from(users).where(eq(users.username, 'ok.teacher')))[0]).toBeUndefined();
   });
 
   it('pairs a classroom even when an older person account holds its device name', async () => {
-    const classroomId = newClassroom('旧账号教室');
-    f.db.insert(users).values({ username: `classroom-${classroomId}`, displayName: '历史遗留', passwordHash: null }).run();
+    const classroomId = await newClassroom('旧账号教室');
+    await f.db.insert(users).values({ username: `classroom-${classroomId}`, displayName: '历史遗留', passwordHash: null });
     const device = new TestClient(f.t.app);
     const paired = await device.post('/api/auth/pair', { code: await pairingCode(classroomId) });
     expect(paired.statusCode).toBe(200);
@@ -38,17 +39,36 @@ describe('device accounts and pairing', () => {
   });
 
   it('a pairing that fails half-way leaves the code usable', async () => {
-    const classroomId = newClassroom('半途教室');
+    const classroomId = await newClassroom('半途教室');
     const code = await pairingCode(classroomId);
-    // The session cannot be written (a real SQLite failure at the last step of pairing).
-    f.t.database.sqlite.exec(`CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    // The session cannot be written (a real store failure at the last step of pairing).
+    await refuseSessions(f.t.database);
     try {
       expect((await new TestClient(f.t.app).post('/api/auth/pair', { code })).statusCode).toBe(500);
     } finally {
-      f.t.database.sqlite.exec('DROP TRIGGER refuse_sessions');
+      await acceptSessions(f.t.database);
     }
-    expect(f.db.select().from(roleGrants).where(eq(roleGrants.classroomId, classroomId)).all()).toEqual([]);
+    expect(await f.db.select().from(roleGrants).where(eq(roleGrants.classroomId, classroomId))).toEqual([]);
     const retry = await new TestClient(f.t.app).post('/api/auth/pair', { code });
     expect(retry.statusCode).toBe(200);
   });
 });
+
+/** A trigger that makes the store refuse every new session, in each dialect's words. */
+async function refuseSessions({ db, dialect }: DatabaseHandle): Promise<void> {
+  if (dialect === 'sqlite') {
+    await execute(db, sql.raw(`CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END`));
+    return;
+  }
+  await execute(db, sql.raw(`CREATE FUNCTION refuse_session() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$`));
+  await execute(db, sql.raw('CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse_session()'));
+}
+
+async function acceptSessions({ db, dialect }: DatabaseHandle): Promise<void> {
+  if (dialect === 'sqlite') {
+    await execute(db, sql.raw('DROP TRIGGER refuse_sessions'));
+    return;
+  }
+  await execute(db, sql.raw('DROP TRIGGER refuse_sessions ON sessions'));
+  await execute(db, sql.raw('DROP FUNCTION refuse_session()'));
+}

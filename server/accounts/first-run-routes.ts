@@ -12,7 +12,7 @@ export default async function firstRunRoutes(app: TongkeApp) {
   const { accounts, config } = app.tongke;
 
   app.addHook('onReady', async () => {
-    const token = accounts.firstRun.issueToken();
+    const token = await accounts.firstRun.issueToken();
     if (token) {
       app.log.warn(
         { setupUrl: `${config.publicUrl}/setup`, setupToken: token },
@@ -20,7 +20,7 @@ export default async function firstRunRoutes(app: TongkeApp) {
           '(or run `npm run admin:create`). The token works once and only until an administrator exists.',
       );
     }
-    if (accounts.firstRun.status().demoWarning) {
+    if ((await accounts.firstRun.status()).demoWarning) {
       app.log.warn(
         { host: config.host },
         `DEMO ACCOUNTS ARE ENABLED and this server listens on ${config.host}, beyond this machine: anyone who can reach it ` +

@@ -17,8 +17,8 @@ describe('the demo warning', () => {
   /** An app listening on `host`, with one account as the demo seed makes it (marked, with a password). */
   const withDemoAccount = async (host: string) => {
     t = await createTestApp({ host });
-    const user = t.database.db.insert(users).values({ username: 'admin', displayName: '系统管理员', passwordHash: await hashPassword('tongke-demo'), demoAccount: true }).returning().get();
-    t.database.db.insert(roleGrants).values({ userId: user.id, role: 'system_admin' }).run();
+    const user = (await t.database.db.insert(users).values({ username: 'admin', displayName: '系统管理员', passwordHash: await hashPassword('tongke-demo'), demoAccount: true }).returning())[0]!;
+    await t.database.db.insert(roleGrants).values({ userId: user.id, role: 'system_admin' });
     return { t, userId: user.id, instance: async () => (await t!.app.inject({ method: 'GET', url: '/api/instance' })).json() };
   };
 
@@ -37,7 +37,7 @@ describe('the demo warning', () => {
 
   it('goes off when the demo accounts are deactivated, and an empty database asks for setup', async () => {
     const { t: app, userId, instance } = await withDemoAccount('0.0.0.0');
-    app.database.db.update(users).set({ active: false }).where(eq(users.id, userId)).run();
+    await app.database.db.update(users).set({ active: false }).where(eq(users.id, userId));
     // Nobody is left to administer: the first-run setup opens again.
     expect(await instance()).toEqual({ demoWarning: false, setupRequired: true });
   });

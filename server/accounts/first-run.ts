@@ -35,13 +35,13 @@ export class FirstAdminSetup {
     private readonly host: string,
   ) {}
 
-  status(): InstanceStatus {
-    return { demoWarning: this.repo.demoAccountsActive() && !isLoopbackHost(this.host), setupRequired: !this.repo.systemAdminExists() };
+  async status(): Promise<InstanceStatus> {
+    return { demoWarning: (await this.repo.demoAccountsActive()) && !isLoopbackHost(this.host), setupRequired: !(await this.repo.systemAdminExists()) };
   }
 
   /** A fresh token to print, or null when a system administrator exists already. Replaces any earlier one. */
-  issueToken(): string | null {
-    if (this.repo.systemAdminExists()) {
+  async issueToken(): Promise<string | null> {
+    if (await this.repo.systemAdminExists()) {
       this.#tokenHash = null;
       return null;
     }
@@ -52,19 +52,24 @@ export class FirstAdminSetup {
 
   /** Creates the first system administrator with the printed token; the token is spent either way it succeeds. */
   async createFirstAdmin(token: string, account: { username: string; displayName: string; password: string }): Promise<number> {
-    if (!this.#tokenMatches(token)) throw new ApiError('setup_token_invalid');
+    if (!(await this.#tokenMatches(token))) throw new ApiError('setup_token_invalid');
     if (isDeviceUsername(account.username)) throw new ApiError('username_reserved');
     const passwordHash = await hashPassword(account.password);
-    // Checked again after the (slow) hash: two requests with the token must not both get through.
-    if (!this.#tokenMatches(token) || this.repo.systemAdminExists()) throw new ApiError('setup_token_invalid');
+    // Checked again after the (slow) hash, and spent before the next await: two requests with the token must
+    // not both get through.
+    if (!this.#sameToken(token)) throw new ApiError('setup_token_invalid');
     this.#tokenHash = null;
+    if (await this.repo.systemAdminExists()) throw new ApiError('setup_token_invalid');
     return conflictOnDuplicate('username', () =>
       this.repo.createSystemAdmin({ username: account.username.trim(), displayName: account.displayName.trim(), passwordHash }),
     );
   }
 
-  #tokenMatches(token: string): boolean {
-    if (this.#tokenHash === null || this.repo.systemAdminExists()) return false;
-    return timingSafeEqual(this.#tokenHash, sha256(token));
+  async #tokenMatches(token: string): Promise<boolean> {
+    return this.#sameToken(token) && !(await this.repo.systemAdminExists());
+  }
+
+  #sameToken(token: string): boolean {
+    return this.#tokenHash !== null && timingSafeEqual(this.#tokenHash, sha256(token));
   }
 }

@@ -10,9 +10,9 @@ describe('sign-in lockout and limits', () => {
   let t: TestApp;
   const account = async (username: string, password: string, active = true) => {
     const db = t.database.db;
-    const region = db.select().from(regions).get() ?? db.insert(regions).values({ name: '示范县', code: 'demo' }).returning().get();
-    const user = db.insert(users).values({ username, displayName: username, passwordHash: await hashPassword(password), active }).returning().get();
-    db.insert(roleGrants).values({ userId: user.id, role: 'region_admin', regionId: region.id }).run();
+    const region = (await db.select().from(regions))[0] ?? (await db.insert(regions).values({ name: '示范县', code: 'demo' }).returning())[0]!;
+    const user = (await db.insert(users).values({ username, displayName: username, passwordHash: await hashPassword(password), active }).returning())[0]!;
+    await db.insert(roleGrants).values({ userId: user.id, role: 'region_admin', regionId: region.id });
     return user.id;
   };
 
@@ -31,7 +31,7 @@ describe('sign-in lockout and limits', () => {
     const right = await client.login('parallel', 'correct horse');
     expect(right.statusCode).toBe(401);
     expect(right.json().error.code).toBe('login_invalid');
-    const row = t.database.db.select().from(users).where(eq(users.username, 'parallel')).get();
+    const row = (await t.database.db.select().from(users).where(eq(users.username, 'parallel')))[0];
     expect(row?.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
   });
 

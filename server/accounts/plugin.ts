@@ -29,7 +29,7 @@ export default fp(
 
     app.addHook('onRequest', async (request: FastifyRequest) => {
       const token = request.cookies[SESSION_COOKIE];
-      request.principal = token ? app.tongke.accounts.principalFor(token) : null;
+      request.principal = token ? await app.tongke.accounts.principalFor(token) : null;
       request.locale = pickLocale(request.cookies[LOCALE_COOKIE], request.principal?.locale, request.headers['accept-language'], app.tongke.config.locale);
     });
 

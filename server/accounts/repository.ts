@@ -12,20 +12,22 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 export class AccountsRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  userByUsername(username: string) {
-    return this.db.select().from(users).where(eq(users.username, username)).get();
+  async userByUsername(username: string) {
+    const [user] = await this.db.select().from(users).where(eq(users.username, username)).limit(1);
+    return user;
   }
 
-  userById(id: number) {
-    return this.db.select().from(users).where(eq(users.id, id)).get();
+  async userById(id: number) {
+    const [user] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    return user;
   }
 
-  grantsOf(userId: number) {
-    return this.db.select().from(roleGrants).where(eq(roleGrants.userId, userId)).all();
+  async grantsOf(userId: number) {
+    return this.db.select().from(roleGrants).where(eq(roleGrants.userId, userId));
   }
 
   /** Grants with a display name of their scope (region, group, school or "school · classroom"). */
-  grantViewsOf(userId: number) {
+  async grantViewsOf(userId: number) {
     return this.db
       .select({
         id: roleGrants.id,
@@ -44,8 +46,7 @@ export class AccountsRepository {
       .leftJoin(educationGroups, eq(educationGroups.id, roleGrants.groupId))
       .leftJoin(classrooms, eq(classrooms.id, roleGrants.classroomId))
       .leftJoin(schools, eq(schools.id, roleGrants.schoolId))
-      .where(eq(roleGrants.userId, userId))
-      .all();
+      .where(eq(roleGrants.userId, userId));
   }
 
   /**
@@ -53,128 +54,118 @@ export class AccountsRepository {
    * cannot all read the same count. Returns the attempt's number since the last success or lock, or null
    * while the account is locked.
    */
-  beginLoginAttempt(userId: number, now: Date): number | null {
-    const row = this.db
+  async beginLoginAttempt(userId: number, now: Date): Promise<number | null> {
+    const [row] = await this.db
       .update(users)
       .set({ failedLogins: sql`${users.failedLogins} + 1` })
       .where(and(eq(users.id, userId), or(isNull(users.lockedUntil), lte(users.lockedUntil, now))))
-      .returning({ attempts: users.failedLogins })
-      .get();
+      .returning({ attempts: users.failedLogins });
     return row?.attempts ?? null;
   }
 
-  lockLogin(userId: number, until: Date): void {
-    this.db.update(users).set({ failedLogins: 0, lockedUntil: until }).where(eq(users.id, userId)).run();
+  async lockLogin(userId: number, until: Date): Promise<void> {
+    await this.db.update(users).set({ failedLogins: 0, lockedUntil: until }).where(eq(users.id, userId));
   }
 
-  isLoginLocked(userId: number, now: Date): boolean {
-    const row = this.db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId)).get();
+  async isLoginLocked(userId: number, now: Date): Promise<boolean> {
+    const [row] = await this.db.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId)).limit(1);
     return row?.lockedUntil != null && row.lockedUntil > now;
   }
 
-  clearFailedLogins(userId: number): void {
-    this.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).run();
+  async clearFailedLogins(userId: number): Promise<void> {
+    await this.db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId));
   }
 
-  setLocale(userId: number, locale: 'zh-CN' | 'en'): void {
-    this.db.update(users).set({ locale }).where(eq(users.id, userId)).run();
+  async setLocale(userId: number, locale: 'zh-CN' | 'en'): Promise<void> {
+    await this.db.update(users).set({ locale }).where(eq(users.id, userId));
   }
 
-  createSession(
+  async createSession(
     token: string,
     session: { userId: number; kind: SessionKind; courseId: number | null; studentLinkId?: number | null; expiresAt: Date; userAgent: string | null },
-  ): void {
+  ): Promise<void> {
     const now = new Date();
-    this.db
-      .insert(sessions)
-      .values({ tokenHash: hashToken(token), ...session, createdAt: now, lastSeenAt: now })
-      .run();
+    await this.db.insert(sessions).values({ tokenHash: hashToken(token), ...session, createdAt: now, lastSeenAt: now });
   }
 
-  liveSession(token: string, now: Date) {
-    return this.db
+  async liveSession(token: string, now: Date) {
+    const [session] = await this.db
       .select()
       .from(sessions)
       .where(and(eq(sessions.tokenHash, hashToken(token)), gt(sessions.expiresAt, now)))
-      .get();
+      .limit(1);
+    return session;
   }
 
-  touchSession(tokenHash: string, now: Date): void {
-    this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();
+  async touchSession(tokenHash: string, now: Date): Promise<void> {
+    await this.db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
 
   /** Deletes one session; returns what it was (to end its live sockets), or null when there was none. */
-  deleteSession(token: string): { userId: number; tokenHash: string } | null {
-    return this.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).returning({ userId: sessions.userId, tokenHash: sessions.tokenHash }).get() ?? null;
+  async deleteSession(token: string): Promise<{ userId: number; tokenHash: string } | null> {
+    const [ended] = await this.db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).returning({ userId: sessions.userId, tokenHash: sessions.tokenHash });
+    return ended ?? null;
   }
 
   /** Deletes every session of a user; returns their token hashes. */
-  deleteSessionsOf(userId: number): string[] {
-    return this.db
-      .delete(sessions)
-      .where(eq(sessions.userId, userId))
-      .returning({ tokenHash: sessions.tokenHash })
-      .all()
-      .map((r) => r.tokenHash);
+  async deleteSessionsOf(userId: number): Promise<string[]> {
+    const ended = await this.db.delete(sessions).where(eq(sessions.userId, userId)).returning({ tokenHash: sessions.tokenHash });
+    return ended.map((r) => r.tokenHash);
   }
 
   /** Deletes the sessions a student link opened; returns their token hashes. */
-  deleteSessionsOfLink(studentLinkId: number): string[] {
-    return this.db
-      .delete(sessions)
-      .where(eq(sessions.studentLinkId, studentLinkId))
-      .returning({ tokenHash: sessions.tokenHash })
-      .all()
-      .map((r) => r.tokenHash);
+  async deleteSessionsOfLink(studentLinkId: number): Promise<string[]> {
+    const ended = await this.db.delete(sessions).where(eq(sessions.studentLinkId, studentLinkId)).returning({ tokenHash: sessions.tokenHash });
+    return ended.map((r) => r.tokenHash);
   }
 
-  /** Runs `work` in one transaction (synchronous, as better-sqlite3 is). */
-  transaction<T>(work: () => T): T {
+  /** Runs `work` in one transaction: every query made through the store meanwhile joins it (ambient). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.db.transaction(() => work());
   }
 
   /** Whether an active system administrator exists (the first-run setup is closed once one does). */
-  systemAdminExists(): boolean {
-    return (
-      this.db
-        .select({ id: users.id })
-        .from(roleGrants)
-        .innerJoin(users, eq(users.id, roleGrants.userId))
-        .where(and(eq(roleGrants.role, 'system_admin'), eq(users.active, true)))
-        .get() !== undefined
-    );
+  async systemAdminExists(): Promise<boolean> {
+    const [admin] = await this.db
+      .select({ id: users.id })
+      .from(roleGrants)
+      .innerJoin(users, eq(users.id, roleGrants.userId))
+      .where(and(eq(roleGrants.role, 'system_admin'), eq(users.active, true)))
+      .limit(1);
+    return admin !== undefined;
   }
 
   /** A new system administrator with a password, in one transaction. */
-  createSystemAdmin(account: { username: string; displayName: string; passwordHash: string }): number {
-    return this.db.transaction((tx) => {
-      const user = tx.insert(users).values(account).returning({ id: users.id }).get();
-      tx.insert(roleGrants).values({ userId: user.id, role: 'system_admin' }).run();
-      return user.id;
+  async createSystemAdmin(account: { username: string; displayName: string; passwordHash: string }): Promise<number> {
+    return this.db.transaction(async () => {
+      const [user] = await this.db.insert(users).values(account).returning({ id: users.id });
+      await this.db.insert(roleGrants).values({ userId: user!.id, role: 'system_admin' });
+      return user!.id;
     });
   }
 
   /** Whether an active account made by the demo seed still has the published demo password. */
-  demoAccountsActive(): boolean {
-    return (
-      this.db
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.demoAccount, true), eq(users.active, true), sql`${users.passwordHash} IS NOT NULL`))
-        .get() !== undefined
-    );
+  async demoAccountsActive(): Promise<boolean> {
+    const [demo] = await this.db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.demoAccount, true), eq(users.active, true), sql`${users.passwordHash} IS NOT NULL`))
+      .limit(1);
+    return demo !== undefined;
   }
 
-  createStudentLink(link: { studentId: number; courseId: number; issuedBy: number; issuedAt: Date; expiresAt: Date }): number {
-    return this.db.insert(studentLinks).values(link).returning({ id: studentLinks.id }).get().id;
+  async createStudentLink(link: { studentId: number; courseId: number; issuedBy: number; issuedAt: Date; expiresAt: Date }): Promise<number> {
+    const [created] = await this.db.insert(studentLinks).values(link).returning({ id: studentLinks.id });
+    return created!.id;
   }
 
-  studentLink(id: number) {
-    return this.db.select().from(studentLinks).where(eq(studentLinks.id, id)).get();
+  async studentLink(id: number) {
+    const [link] = await this.db.select().from(studentLinks).where(eq(studentLinks.id, id)).limit(1);
+    return link;
   }
 
   /** A course's issued links, newest first, with the student's and the issuer's names. */
-  studentLinksOf(courseId: number) {
+  async studentLinksOf(courseId: number) {
     const issuers = sql`(SELECT display_name FROM users WHERE id = ${studentLinks.issuedBy})`;
     return this.db
       .select({
@@ -189,60 +180,61 @@ export class AccountsRepository {
       .from(studentLinks)
       .innerJoin(users, eq(users.id, studentLinks.studentId))
       .where(eq(studentLinks.courseId, courseId))
-      .orderBy(desc(studentLinks.issuedAt), desc(studentLinks.id))
-      .all();
+      .orderBy(desc(studentLinks.issuedAt), desc(studentLinks.id));
   }
 
-  revokeStudentLink(id: number, now: Date): void {
-    this.db.update(studentLinks).set({ revokedAt: now }).where(and(eq(studentLinks.id, id), isNull(studentLinks.revokedAt))).run();
+  async revokeStudentLink(id: number, now: Date): Promise<void> {
+    await this.db.update(studentLinks).set({ revokedAt: now }).where(and(eq(studentLinks.id, id), isNull(studentLinks.revokedAt)));
   }
 
-  purgeExpiredSessions(now: Date): void {
-    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  async purgeExpiredSessions(now: Date): Promise<void> {
+    await this.db.delete(sessions).where(lt(sessions.expiresAt, now));
   }
 
-  createPairing(pairing: { code: string; classroomId: number; createdBy: number; expiresAt: Date }): void {
-    this.db
-      .insert(devicePairings)
-      .values({ ...pairing, createdAt: new Date() })
-      .run();
+  async createPairing(pairing: { code: string; classroomId: number; createdBy: number; expiresAt: Date }): Promise<void> {
+    await this.db.insert(devicePairings).values({ ...pairing, createdAt: new Date() });
   }
 
   /** Claims an unused, unexpired pairing code once; returns its classroom. */
-  claimPairing(code: string, now: Date): number | null {
-    const pairing = this.db
+  async claimPairing(code: string, now: Date): Promise<number | null> {
+    const [pairing] = await this.db
       .select()
       .from(devicePairings)
       .where(and(eq(devicePairings.code, code), isNull(devicePairings.usedAt), gt(devicePairings.expiresAt, now)))
-      .get();
+      .limit(1);
     if (!pairing) return null;
-    this.db.update(devicePairings).set({ usedAt: now }).where(eq(devicePairings.id, pairing.id)).run();
+    await this.db.update(devicePairings).set({ usedAt: now }).where(eq(devicePairings.id, pairing.id));
     return pairing.classroomId;
   }
 
   /** The device account of a classroom (one per classroom), created on first pairing. */
-  deviceUserOf(classroomId: number): { id: number } {
-    const existing = this.db
+  async deviceUserOf(classroomId: number): Promise<{ id: number }> {
+    const [existing] = await this.db
       .select({ id: roleGrants.userId })
       .from(roleGrants)
       .where(and(eq(roleGrants.role, 'classroom_device'), eq(roleGrants.classroomId, classroomId)))
-      .get();
+      .limit(1);
     if (existing) return existing;
-    const classroom = this.db
+    const [classroom] = await this.db
       .select({ name: classrooms.name, schoolName: schools.name })
       .from(classrooms)
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
       .where(eq(classrooms.id, classroomId))
-      .get();
+      .limit(1);
     // The device namespace is closed to people, but an account made before that rule may hold the name.
-    const username = deviceUsernameCandidates(classroomId).find((name) => !this.userByUsername(name));
+    let username: string | undefined;
+    for (const name of deviceUsernameCandidates(classroomId)) {
+      if (!(await this.userByUsername(name))) {
+        username = name;
+        break;
+      }
+    }
     if (!username) throw new Error(`no free device user name for classroom ${classroomId}`);
-    const user = this.db
+    const [user] = await this.db
       .insert(users)
       .values({ username, displayName: `${classroom?.schoolName ?? ''} ${classroom?.name ?? ''}`.trim(), passwordHash: null })
-      .returning({ id: users.id })
-      .get();
-    this.db.insert(roleGrants).values({ userId: user.id, role: 'classroom_device', classroomId }).run();
-    return user;
+      .returning({ id: users.id });
+    await this.db.insert(roleGrants).values({ userId: user!.id, role: 'classroom_device', classroomId });
+    return user!;
   }
 }

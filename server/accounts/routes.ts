@@ -1,5 +1,4 @@
 import type { FastifyReply } from 'fastify';
-import { and, eq } from 'drizzle-orm';
 import { ERROR_RESPONSES, IdParams, OkResponse } from '../../shared/api/common.js';
 import {
   CsrfResponse,
@@ -17,23 +16,22 @@ import {
 import firstRunRoutes from './first-run-routes.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { ApiError } from '../core/errors.js';
-import { courseStudents } from '../db/schema/index.js';
 import { capabilitiesOf } from '../policy/capabilities.js';
 import { LOCALE_COOKIE, SESSION_COOKIE, type AuthenticatedPrincipal } from './principal.js';
 import type { NewSession } from './service.js';
 
 /** Sign-in, sign-out, who-am-I, CSRF token, device pairing and student links. */
 export default async function accountsRoutes(app: TongkeApp) {
-  const { accounts, places, db, config } = app.tongke;
+  const { accounts, places, config } = app.tongke;
   const secure = config.publicUrl.startsWith('https:');
   await app.register(firstRunRoutes);
 
   const setSessionCookie = (reply: FastifyReply, session: NewSession) =>
     reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: session.expiresAt });
 
-  const me = (principal: AuthenticatedPrincipal) => ({
+  const me = async (principal: AuthenticatedPrincipal) => ({
     user: { id: principal.userId, username: principal.username, displayName: principal.displayName, locale: principal.locale },
-    grants: accounts.grantViewsOf(principal.userId).map((g) => ({
+    grants: (await accounts.grantViewsOf(principal.userId)).map((g) => ({
       id: g.id,
       role: g.role,
       regionId: g.regionId,
@@ -60,7 +58,7 @@ export default async function accountsRoutes(app: TongkeApp) {
     async (request, reply) => {
       const session = await accounts.login(request.body.username, request.body.password, request.headers['user-agent'] ?? null);
       setSessionCookie(reply, session);
-      const principal = accounts.principalFor(session.token);
+      const principal = await accounts.principalFor(session.token);
       if (!principal) throw new ApiError('internal');
       return me(principal);
     },
@@ -68,7 +66,7 @@ export default async function accountsRoutes(app: TongkeApp) {
 
   app.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 200: OkResponse, ...ERROR_RESPONSES } } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) accounts.logout(token);
+    if (token) await accounts.logout(token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true as const };
   });
@@ -79,7 +77,7 @@ export default async function accountsRoutes(app: TongkeApp) {
 
   app.put('/api/auth/locale', { schema: { tags: ['auth'], body: LocaleBody, response: { 200: OkResponse, ...ERROR_RESPONSES } } }, async (request, reply) => {
     // Anyone may switch language; a signed-in user keeps the choice on her account.
-    if (request.principal) accounts.setLocale(request.principal.userId, request.body.locale);
+    if (request.principal) await accounts.setLocale(request.principal.userId, request.body.locale);
     reply.setCookie(LOCALE_COOKIE, request.body.locale, { path: '/', sameSite: 'lax', secure, maxAge: 365 * 24 * 3600 });
     return { ok: true as const };
   });
@@ -91,9 +89,9 @@ export default async function accountsRoutes(app: TongkeApp) {
       schema: { tags: ['auth'], body: PairBody, response: { 200: MeResponse, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
-      const session = accounts.pairDevice(request.body.code, request.headers['user-agent'] ?? null);
+      const session = await accounts.pairDevice(request.body.code, request.headers['user-agent'] ?? null);
       setSessionCookie(reply, session);
-      const principal = accounts.principalFor(session.token);
+      const principal = await accounts.principalFor(session.token);
       if (!principal) throw new ApiError('internal');
       return me(principal);
     },
@@ -106,15 +104,10 @@ export default async function accountsRoutes(app: TongkeApp) {
       schema: { tags: ['auth'], body: StudentLinkBody, response: { 200: MeResponse, ...ERROR_RESPONSES } },
     },
     async (request, reply) => {
-      const isEnrolled = (studentId: number, courseId: number) =>
-        db
-          .select({ id: courseStudents.studentId })
-          .from(courseStudents)
-          .where(and(eq(courseStudents.courseId, courseId), eq(courseStudents.studentId, studentId)))
-          .get() !== undefined;
-      const session = accounts.redeemStudentLink(request.body.token, isEnrolled, request.headers['user-agent'] ?? null);
+      const isEnrolled = (studentId: number, courseId: number) => places.isEnrolled(studentId, courseId);
+      const session = await accounts.redeemStudentLink(request.body.token, isEnrolled, request.headers['user-agent'] ?? null);
       setSessionCookie(reply, session);
-      const principal = accounts.principalFor(session.token);
+      const principal = await accounts.principalFor(session.token);
       if (!principal) throw new ApiError('internal');
       return me(principal);
     },
@@ -124,8 +117,8 @@ export default async function accountsRoutes(app: TongkeApp) {
     '/api/classrooms/:id/pairing-code',
     { schema: { tags: ['organisation'], params: IdParams, response: { 200: PairingCodeResponse, ...ERROR_RESPONSES } } },
     async (request) => {
-      const principal = app.authorize(request, 'classroom.pair', { kind: 'classroom', place: places.classroom(request.params.id) });
-      const { code, expiresAt } = accounts.createPairingCode(request.params.id, principal.userId);
+      const principal = app.authorize(request, 'classroom.pair', { kind: 'classroom', place: await places.classroom(request.params.id) });
+      const { code, expiresAt } = await accounts.createPairingCode(request.params.id, principal.userId);
       return { code, expiresAt: expiresAt.toISOString() };
     },
   );
@@ -134,8 +127,8 @@ export default async function accountsRoutes(app: TongkeApp) {
     '/api/classrooms/:id/device',
     { schema: { tags: ['organisation'], params: IdParams, response: { 200: OkResponse, ...ERROR_RESPONSES } } },
     async (request) => {
-      app.authorize(request, 'classroom.pair', { kind: 'classroom', place: places.classroom(request.params.id) });
-      accounts.unpairDevice(request.params.id);
+      app.authorize(request, 'classroom.pair', { kind: 'classroom', place: await places.classroom(request.params.id) });
+      await accounts.unpairDevice(request.params.id);
       return { ok: true as const };
     },
   );
@@ -144,10 +137,10 @@ export default async function accountsRoutes(app: TongkeApp) {
     '/api/courses/:id/student-links',
     { schema: { tags: ['teaching'], params: IdParams, body: StudentLinkCreateBody, response: { 200: StudentLinkResponse, ...ERROR_RESPONSES } } },
     async (request) => {
-      const course = places.course(request.params.id);
+      const course = await places.course(request.params.id);
       const principal = app.authorize(request, 'course.invite_student', { kind: 'course', course });
       if (!course.studentIds.includes(request.body.studentId)) throw new ApiError('bad_request');
-      const { token, expiresAt } = accounts.createStudentLink(request.body.studentId, course.id, request.body.validDays, principal.userId);
+      const { token, expiresAt } = await accounts.createStudentLink(request.body.studentId, course.id, request.body.validDays, principal.userId);
       // The token rides in the fragment: browsers never send it, so it cannot reach an access log.
       return { url: `${config.publicUrl}/join#t=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
     },
@@ -157,11 +150,11 @@ export default async function accountsRoutes(app: TongkeApp) {
     '/api/courses/:id/student-links',
     { schema: { tags: ['teaching'], params: IdParams, response: { 200: StudentLinkList, ...ERROR_RESPONSES } } },
     async (request) => {
-      const course = places.course(request.params.id);
+      const course = await places.course(request.params.id);
       app.authorize(request, 'course.invite_student', { kind: 'course', course });
       const iso = (date: Date | null) => date?.toISOString() ?? null;
       return {
-        links: accounts.studentLinksOf(course.id).map((l) => ({
+        links: (await accounts.studentLinksOf(course.id)).map((l) => ({
           ...l,
           issuedAt: l.issuedAt.toISOString(),
           expiresAt: l.expiresAt.toISOString(),
@@ -175,9 +168,9 @@ export default async function accountsRoutes(app: TongkeApp) {
     '/api/courses/:id/student-links/:linkId',
     { schema: { tags: ['teaching'], params: StudentLinkParams, response: { 200: OkResponse, ...ERROR_RESPONSES } } },
     async (request) => {
-      const course = places.course(request.params.id);
+      const course = await places.course(request.params.id);
       app.authorize(request, 'course.invite_student', { kind: 'course', course });
-      accounts.revokeStudentLink(course.id, request.params.linkId);
+      await accounts.revokeStudentLink(course.id, request.params.linkId);
       return { ok: true as const };
     },
   );

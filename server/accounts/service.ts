@@ -62,20 +62,20 @@ export class AccountsService {
   async login(username: string, password: string, userAgent: string | null, now = new Date()): Promise<NewSession> {
     const name = username.trim();
     await this.#countAttempt(name);
-    const user = this.#repo.userByUsername(name);
-    const attempt = user?.passwordHash ? this.#repo.beginLoginAttempt(user.id, now) : null;
+    const user = await this.#repo.userByUsername(name);
+    const attempt = user?.passwordHash ? await this.#repo.beginLoginAttempt(user.id, now) : null;
     if (!user || !user.passwordHash || attempt === null || attempt > LOCKOUT_AFTER_FAILURES) {
-      if (user && attempt !== null) this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
+      if (user && attempt !== null) await this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
       await verifyPassword(await dummyPasswordHash(), password);
       throw new ApiError('login_invalid');
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      if (attempt >= LOCKOUT_AFTER_FAILURES) this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
+      if (attempt >= LOCKOUT_AFTER_FAILURES) await this.#repo.lockLogin(user.id, new Date(now.getTime() + LOCKOUT_MINUTES * 60_000));
       throw new ApiError('login_invalid');
     }
     // A lock set by a parallel attempt while this one was being checked still holds.
-    if (!user.active || this.#repo.isLoginLocked(user.id, now)) throw new ApiError('login_invalid');
-    this.#repo.clearFailedLogins(user.id);
+    if (!user.active || (await this.#repo.isLoginLocked(user.id, now))) throw new ApiError('login_invalid');
+    await this.#repo.clearFailedLogins(user.id);
     return this.#startSession(user.id, 'password', null, userAgent, now);
   }
 
@@ -90,48 +90,48 @@ export class AccountsService {
   }
 
   /** The principal behind a session token, or null when it is unknown, expired or its user deactivated. */
-  principalFor(token: string, now = new Date()): AuthenticatedPrincipal | null {
-    const session = this.#repo.liveSession(token, now);
+  async principalFor(token: string, now = new Date()): Promise<AuthenticatedPrincipal | null> {
+    const session = await this.#repo.liveSession(token, now);
     if (!session) return null;
-    const user = this.#repo.userById(session.userId);
+    const user = await this.#repo.userById(session.userId);
     if (!user || !user.active) return null;
     // Touch at most once a minute: last-seen is for admins, not worth a write per request.
-    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) this.#repo.touchSession(session.tokenHash, now);
+    if (now.getTime() - session.lastSeenAt.getTime() > 60_000) await this.#repo.touchSession(session.tokenHash, now);
     return {
       userId: user.id,
       username: user.username,
       displayName: user.displayName,
       locale: user.locale,
-      grants: this.#repo.grantsOf(user.id),
+      grants: await this.#repo.grantsOf(user.id),
       courseOnly: session.courseId,
       sessionKind: session.kind,
       sessionTokenHash: session.tokenHash,
     };
   }
 
-  grantViewsOf(userId: number) {
+  async grantViewsOf(userId: number) {
     return this.#repo.grantViewsOf(userId);
   }
 
-  logout(token: string): void {
-    const ended = this.#repo.deleteSession(token);
+  async logout(token: string): Promise<void> {
+    const ended = await this.#repo.deleteSession(token);
     if (ended) this.revocations.announce({ userId: ended.userId, tokenHashes: [ended.tokenHash], reason: 'signed_out' });
   }
 
   /** Ends every session of a user (deactivated, password reset, roles changed): she signs in afresh. */
-  endSessionsOf(userId: number, reason: RevocationReason): void {
-    this.revocations.announce({ userId, tokenHashes: this.#repo.deleteSessionsOf(userId), reason });
+  async endSessionsOf(userId: number, reason: RevocationReason): Promise<void> {
+    this.revocations.announce({ userId, tokenHashes: await this.#repo.deleteSessionsOf(userId), reason });
   }
 
-  setLocale(userId: number, locale: Locale): void {
-    this.#repo.setLocale(userId, locale);
+  async setLocale(userId: number, locale: Locale): Promise<void> {
+    await this.#repo.setLocale(userId, locale);
   }
 
   /** A fresh code an admin reads out to the classroom device; any earlier unused code stays valid until it expires. */
-  createPairingCode(classroomId: number, createdBy: number, now = new Date()): { code: string; expiresAt: Date } {
+  async createPairingCode(classroomId: number, createdBy: number, now = new Date()): Promise<{ code: string; expiresAt: Date }> {
     const code = Array.from({ length: 8 }, () => PAIRING_ALPHABET[randomInt(PAIRING_ALPHABET.length)]).join('');
     const expiresAt = new Date(now.getTime() + PAIRING_CODE_MINUTES * 60_000);
-    this.#repo.createPairing({ code, classroomId, createdBy, expiresAt });
+    await this.#repo.createPairing({ code, classroomId, createdBy, expiresAt });
     return { code, expiresAt };
   }
 
@@ -139,61 +139,66 @@ export class AccountsService {
    * The device enters the code once and stays signed in as its classroom. Claiming the code, finding or
    * making the device account and opening the session are one transaction: a failure leaves the code usable.
    */
-  pairDevice(code: string, userAgent: string | null, now = new Date()): NewSession {
-    return this.#repo.transaction(() => {
-      const classroomId = this.#repo.claimPairing(code.trim().toUpperCase().replace(/[\s-]/g, ''), now);
+  async pairDevice(code: string, userAgent: string | null, now = new Date()): Promise<NewSession> {
+    return this.#repo.transaction(async () => {
+      const classroomId = await this.#repo.claimPairing(code.trim().toUpperCase().replace(/[\s-]/g, ''), now);
       if (classroomId === null) throw new ApiError('pairing_code_invalid');
-      const device = this.#repo.deviceUserOf(classroomId);
+      const device = await this.#repo.deviceUserOf(classroomId);
       return this.#startSession(device.id, 'device', null, userAgent, now);
     });
   }
 
   /** Ends every session of a classroom's device (unpairing). */
-  unpairDevice(classroomId: number): void {
-    this.endSessionsOf(this.#repo.deviceUserOf(classroomId).id, 'device_unpaired');
+  async unpairDevice(classroomId: number): Promise<void> {
+    await this.endSessionsOf((await this.#repo.deviceUserOf(classroomId)).id, 'device_unpaired');
   }
 
   /** Issues a link for one student and course; the link has a row, so it can be listed and revoked. */
-  createStudentLink(studentId: number, courseId: number, validDays: number, issuedBy: number, now = new Date()): { token: string; expiresAt: Date } {
+  async createStudentLink(studentId: number, courseId: number, validDays: number, issuedBy: number, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
     const expiresAt = new Date(now.getTime() + validDays * 24 * 3600_000);
-    const linkId = this.#repo.createStudentLink({ studentId, courseId, issuedBy, issuedAt: now, expiresAt });
+    const linkId = await this.#repo.createStudentLink({ studentId, courseId, issuedBy, issuedAt: now, expiresAt });
     return { token: signStudentLink(this.#secret, { linkId, studentId, courseId, expiresAt }), expiresAt };
   }
 
-  studentLinksOf(courseId: number) {
+  async studentLinksOf(courseId: number) {
     return this.#repo.studentLinksOf(courseId);
   }
 
   /** Revokes one of a course's links: it cannot sign in again and the sessions it opened end. */
-  revokeStudentLink(courseId: number, linkId: number, now = new Date()): void {
-    const link = this.#repo.studentLink(linkId);
+  async revokeStudentLink(courseId: number, linkId: number, now = new Date()): Promise<void> {
+    const link = await this.#repo.studentLink(linkId);
     if (!link || link.courseId !== courseId) throw new ApiError('not_found');
-    this.#repo.revokeStudentLink(linkId, now);
-    this.revocations.announce({ userId: link.studentId, tokenHashes: this.#repo.deleteSessionsOfLink(linkId), reason: 'link_revoked' });
+    await this.#repo.revokeStudentLink(linkId, now);
+    this.revocations.announce({ userId: link.studentId, tokenHashes: await this.#repo.deleteSessionsOfLink(linkId), reason: 'link_revoked' });
   }
 
   /**
    * Redeems a student link for a session confined to its course. `isEnrolled` is asked so that a link of a
    * student who has since left the course stops working.
    */
-  redeemStudentLink(token: string, isEnrolled: (studentId: number, courseId: number) => boolean, userAgent: string | null, now = new Date()): NewSession & { courseId: number } {
+  async redeemStudentLink(
+    token: string,
+    isEnrolled: (studentId: number, courseId: number) => boolean | Promise<boolean>,
+    userAgent: string | null,
+    now = new Date(),
+  ): Promise<NewSession & { courseId: number }> {
     const result = verifyStudentLink(this.#secret, token, now);
     if (!result.ok) throw new ApiError(result.reason);
     const { linkId, studentId, courseId, expiresAt } = result.claims;
-    const link = this.#repo.studentLink(linkId);
+    const link = await this.#repo.studentLink(linkId);
     if (!link || link.revokedAt !== null || link.studentId !== studentId || link.courseId !== courseId) throw new ApiError('link_invalid');
-    const student = this.#repo.userById(studentId);
-    if (!student || !isEnrolled(studentId, courseId)) throw new ApiError('link_invalid');
+    const student = await this.#repo.userById(studentId);
+    if (!student || !(await isEnrolled(studentId, courseId))) throw new ApiError('link_invalid');
     if (!student.active) throw new ApiError('account_inactive');
-    const session = this.#startSession(studentId, 'student_link', courseId, userAgent, now, expiresAt, linkId);
+    const session = await this.#startSession(studentId, 'student_link', courseId, userAgent, now, expiresAt, linkId);
     return { ...session, courseId };
   }
 
-  #startSession(userId: number, kind: SessionKind, courseId: number | null, userAgent: string | null, now: Date, notAfter?: Date, studentLinkId?: number): NewSession {
+  async #startSession(userId: number, kind: SessionKind, courseId: number | null, userAgent: string | null, now: Date, notAfter?: Date, studentLinkId?: number): Promise<NewSession> {
     const token = randomBytes(32).toString('base64url');
     let expiresAt = new Date(now.getTime() + SESSION_LIFETIME_MS[kind]);
     if (notAfter && notAfter < expiresAt) expiresAt = notAfter;
-    this.#repo.createSession(token, { userId, kind, courseId, studentLinkId: studentLinkId ?? null, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
+    await this.#repo.createSession(token, { userId, kind, courseId, studentLinkId: studentLinkId ?? null, expiresAt, userAgent: userAgent?.slice(0, 300) ?? null });
     return { token, expiresAt };
   }
 }

@@ -1,8 +1,9 @@
 import { ApiError } from './errors.js';
 
-const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+/** SQLite's codes for a duplicate key, and PostgreSQL's SQLSTATE unique_violation. */
+const UNIQUE_CODES = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
 
-/** Is this (possibly wrapped by drizzle) error SQLite refusing a duplicate key? */
+/** Is this (possibly wrapped by drizzle) error the store refusing a duplicate key? */
 export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if ('code' in e && typeof e.code === 'string' && UNIQUE_CODES.has(e.code)) return true;
@@ -14,9 +15,9 @@ export function isUniqueViolation(error: unknown): boolean {
  * Runs a write and turns a unique-key clash into `409 conflict` naming the field the caller chose. The
  * unique indexes are the truth (no check-then-insert race); any other error is rethrown untouched.
  */
-export function conflictOnDuplicate<T>(field: string, write: () => T): T {
+export async function conflictOnDuplicate<T>(field: string, write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (error) {
     if (isUniqueViolation(error)) throw new ApiError('conflict', {}, { field });
     throw error;

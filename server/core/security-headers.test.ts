@@ -5,21 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import type { TongkeApp } from './app-types.js';
+import { newTestStore } from '../../test/support/store.js';
 
-/** The real app with a stand-in built client (index.html and one asset) on a temporary database. */
+/** The real app with a stand-in built client (index.html and one asset) on a fresh store of the run, which the app opens itself. */
 async function appServingClient(publicUrl: string): Promise<{ app: TongkeApp; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-headers-'));
   const clientDir = join(dir, 'client');
   mkdirSync(join(clientDir, 'assets'), { recursive: true });
   writeFileSync(join(clientDir, 'index.html'), '<!doctype html><div id="app"></div><script type="module" src="/assets/main.js"></script>');
   writeFileSync(join(clientDir, 'assets', 'main.js'), 'export {};');
-  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), logLevel: 'silent', publicUrl });
+  const store = await newTestStore(dir);
+  const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), databaseUrl: store.databaseUrl, logLevel: 'silent', publicUrl });
   const app = await buildApp({ config, logger: false, clientDir });
   await app.ready();
   return {
     app,
     async close() {
       await app.close();
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

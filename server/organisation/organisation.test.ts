@@ -85,13 +85,13 @@ describe('organisation API', () => {
 
     it('refuses a malformed body with 400 and changes nothing', async () => {
       const sys = await f.as('system_admin');
-      const before = f.db.select().from(regions).all();
+      const before = await f.db.select().from(regions);
       const res = await sys.post('/api/regions', { name: '坏', code: 'Not A Code' });
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('bad_request');
       expect((await sys.patch(`/api/regions/${f.ids.regionId}`, { name: '   ' })).statusCode).toBe(400);
       expect((await sys.patch(`/api/regions/${f.ids.regionId}`, { code: 'renamed' })).statusCode).toBe(400);
-      expect(f.db.select().from(regions).all()).toEqual(before);
+      expect(await f.db.select().from(regions)).toEqual(before);
     });
 
     it('answers 404 for a region that does not exist', async () => {
@@ -107,16 +107,16 @@ describe('organisation API', () => {
       expect(created.statusCode).toBe(201);
       const group = created.json();
       expect(group).toMatchObject({ leadSchoolId: school.id, active: true });
-      expect(f.db.select().from(schools).where(eq(schools.id, school.id)).get()).toMatchObject({ groupId: group.id, groupRole: 'lead' });
+      expect((await f.db.select().from(schools).where(eq(schools.id, school.id)))[0]).toMatchObject({ groupId: group.id, groupRole: 'lead' });
 
       const member = (await admin.post('/api/schools', schoolBody(f.ids.regionId, '北山二小', group.id))).json();
       const changed = await admin.patch(`/api/groups/${group.id}`, { leadSchoolId: member.id });
       expect(changed.json().leadSchoolId).toBe(member.id);
-      expect(f.db.select().from(schools).where(eq(schools.id, school.id)).get()?.groupRole).toBe('member');
+      expect((await f.db.select().from(schools).where(eq(schools.id, school.id)))[0]?.groupRole).toBe('member');
 
       // A school leaving the group it leads leaves the group without a lead school.
       await admin.patch(`/api/schools/${member.id}`, { groupId: null });
-      expect(f.db.select().from(educationGroups).where(eq(educationGroups.id, group.id)).get()?.leadSchoolId).toBeNull();
+      expect((await f.db.select().from(educationGroups).where(eq(educationGroups.id, group.id)))[0]?.leadSchoolId).toBeNull();
     });
 
     it('refuses a lead school of another region or another group, and a duplicate name with 409', async () => {
@@ -128,7 +128,7 @@ describe('organisation API', () => {
       expect(otherGroup.statusCode).toBe(400);
       const duplicate = await sys.post('/api/groups', { regionId: f.ids.regionId, name: '城关教育集团' });
       expect(duplicate.statusCode).toBe(409);
-      expect(f.db.select().from(educationGroups).all().map((g) => g.name)).not.toContain('跨县集团');
+      expect((await f.db.select().from(educationGroups)).map((g) => g.name)).not.toContain('跨县集团');
     });
 
     it('filters the list by region and by what the caller may read', async () => {
@@ -172,14 +172,14 @@ describe('organisation API', () => {
     it('lists schools filtered by group', async () => {
       const list = (await (await f.as('region_admin')).get(`/api/schools?groupId=${f.ids.groupId}`)).json();
       expect(list.map((s: { id: number }) => s.id).sort()).toEqual(
-        f.db.select().from(schools).where(eq(schools.groupId, f.ids.groupId)).all().map((s) => s.id).sort(),
+        (await f.db.select().from(schools).where(eq(schools.groupId, f.ids.groupId))).map((s) => s.id).sort(),
       );
     });
 
     it('refuses a bad enum value with 400 and answers 404 for an unknown school', async () => {
       const sys = await f.as('system_admin');
       expect((await sys.post('/api/schools', { ...schoolBody(f.ids.regionId, '坏学校'), stage: 'university' })).statusCode).toBe(400);
-      expect(f.db.select().from(schools).where(eq(schools.name, '坏学校')).get()).toBeUndefined();
+      expect((await f.db.select().from(schools).where(eq(schools.name, '坏学校')))[0]).toBeUndefined();
       expect((await sys.patch('/api/schools/99999', { name: '无' })).statusCode).toBe(404);
     });
   });
@@ -198,19 +198,19 @@ describe('organisation API', () => {
 
     it('refuses a duplicate name in the same school with 409 and an unknown school with 400', async () => {
       const sys = await f.as('system_admin');
-      const before = f.db.select().from(classrooms).all().length;
+      const before = (await f.db.select().from(classrooms)).length;
       const duplicate = await sys.post('/api/classrooms', { schoolId: f.ids.leadSchoolId, name: '三年级(1)班' });
       expect(duplicate.statusCode).toBe(409);
       expect((await sys.post('/api/classrooms', { schoolId: 99999, name: '无校' })).statusCode).toBe(400);
       expect((await sys.post('/api/classrooms', { schoolId: f.ids.leadSchoolId, name: '多余字段', extra: 1 })).statusCode).toBe(400);
-      expect(f.db.select().from(classrooms).all()).toHaveLength(before);
+      expect(await f.db.select().from(classrooms)).toHaveLength(before);
     });
 
     it('reports unpaired after the device is unpaired', async () => {
       const sys = await f.as('system_admin');
       await f.as('classroom_device');
       await sys.delete(`/api/classrooms/${f.ids.receivingClassroomId}/device`);
-      expect(f.db.select().from(sessions).all().some((s) => s.kind === 'device')).toBe(false);
+      expect((await f.db.select().from(sessions)).some((s) => s.kind === 'device')).toBe(false);
       const list = (await sys.get(`/api/classrooms?schoolId=${f.ids.teachingPointId}`)).json();
       expect(list[0].devicePaired).toBe(false);
     });

@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/store.js';
 import { classrooms, courseReceivers, courseStudents, courses, educationGroups, regions, roleGrants, schools } from '../db/schema/index.js';
@@ -15,37 +15,37 @@ const ROLE_ORDER: readonly Role[] = ['system_admin', 'region_admin', 'group_admi
 export class Places {
   constructor(private readonly db: TongkeDb) {}
 
-  region(id: number): OrgPlace {
-    const row = this.db.select({ id: regions.id }).from(regions).where(eq(regions.id, id)).get();
+  async region(id: number): Promise<OrgPlace> {
+    const [row] = await this.db.select({ id: regions.id }).from(regions).where(eq(regions.id, id)).limit(1);
     if (!row) throw notFound();
     return { regionId: row.id, groupId: null, schoolId: null, classroomId: null };
   }
 
-  group(id: number): OrgPlace {
-    const row = this.db.select({ regionId: educationGroups.regionId }).from(educationGroups).where(eq(educationGroups.id, id)).get();
+  async group(id: number): Promise<OrgPlace> {
+    const [row] = await this.db.select({ regionId: educationGroups.regionId }).from(educationGroups).where(eq(educationGroups.id, id)).limit(1);
     if (!row) throw notFound();
     return { regionId: row.regionId, groupId: id, schoolId: null, classroomId: null };
   }
 
-  school(id: number): OrgPlace {
-    const row = this.db.select({ regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(eq(schools.id, id)).get();
+  async school(id: number): Promise<OrgPlace> {
+    const [row] = await this.db.select({ regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(eq(schools.id, id)).limit(1);
     if (!row) throw notFound();
     return { regionId: row.regionId, groupId: row.groupId, schoolId: id, classroomId: null };
   }
 
-  classroom(id: number): OrgPlace {
-    const row = this.db
+  async classroom(id: number): Promise<OrgPlace> {
+    const [row] = await this.db
       .select({ schoolId: classrooms.schoolId, regionId: schools.regionId, groupId: schools.groupId })
       .from(classrooms)
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
       .where(eq(classrooms.id, id))
-      .get();
+      .limit(1);
     if (!row) throw notFound();
     return { regionId: row.regionId, groupId: row.groupId, schoolId: row.schoolId, classroomId: id };
   }
 
   /** The place a grant's scope names (null for a system admin). */
-  ofScope(scope: { regionId: number | null; groupId: number | null; schoolId: number | null; classroomId: number | null }): OrgPlace | null {
+  async ofScope(scope: { regionId: number | null; groupId: number | null; schoolId: number | null; classroomId: number | null }): Promise<OrgPlace | null> {
     if (scope.classroomId !== null) return this.classroom(scope.classroomId);
     if (scope.schoolId !== null) return this.school(scope.schoolId);
     if (scope.groupId !== null) return this.group(scope.groupId);
@@ -54,77 +54,84 @@ export class Places {
   }
 
   /** A region as a policy target, with the groups and schools inside it (for rules about admins within it). */
-  regionTarget(id: number): Extract<PolicyTarget, { kind: 'region' }> {
-    const place = this.region(id);
-    const groupIds = this.db.select({ id: educationGroups.id }).from(educationGroups).where(eq(educationGroups.regionId, id)).all();
-    const schoolIds = this.db.select({ id: schools.id }).from(schools).where(eq(schools.regionId, id)).all();
+  async regionTarget(id: number): Promise<Extract<PolicyTarget, { kind: 'region' }>> {
+    const place = await this.region(id);
+    const groupIds = await this.db.select({ id: educationGroups.id }).from(educationGroups).where(eq(educationGroups.regionId, id));
+    const schoolIds = await this.db.select({ id: schools.id }).from(schools).where(eq(schools.regionId, id));
     return { kind: 'region', place, contents: { groupIds: groupIds.map((g) => g.id), schoolIds: schoolIds.map((s) => s.id) } };
   }
 
   /** A user account as a policy target: the places of its grants and its highest role. */
-  user(userId: number): Extract<PolicyTarget, { kind: 'user' }> {
-    const grants = this.db.select().from(roleGrants).where(eq(roleGrants.userId, userId)).all();
-    return userTarget(userId, grants, (g) => this.ofScope(g));
+  async user(userId: number): Promise<Extract<PolicyTarget, { kind: 'user' }>> {
+    const grants = await this.db.select().from(roleGrants).where(eq(roleGrants.userId, userId));
+    const placed = new Map<RoleGrant, OrgPlace | null>();
+    for (const grant of grants) placed.set(grant, await this.ofScope(grant));
+    return userTarget(userId, grants, (g) => placed.get(g) ?? null);
   }
 
   /**
    * Every group, school and classroom's place at once: for filtering a long list through the policy
    * without a query per row. A snapshot — take a fresh one per request.
    */
-  index(): PlaceIndex {
+  async index(): Promise<PlaceIndex> {
     return new PlaceIndex(
-      this.db.select({ id: educationGroups.id, regionId: educationGroups.regionId }).from(educationGroups).all(),
-      this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools).all(),
-      this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId }).from(classrooms).all(),
+      await this.db.select({ id: educationGroups.id, regionId: educationGroups.regionId }).from(educationGroups),
+      await this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools),
+      await this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId }).from(classrooms),
     );
   }
 
   /** The facts of many courses in a few queries (unknown ids are left out). */
-  courses(ids: readonly number[], index = this.index()): CourseFacts[] {
+  async courses(ids: readonly number[], index?: PlaceIndex): Promise<CourseFacts[]> {
     if (ids.length === 0) return [];
+    const places = index ?? (await this.index());
     const facts = new Map<number, CourseFacts & { receivers: CourseFacts['receivers'][number][]; studentIds: number[] }>();
     for (const part of chunks(ids)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ id: courses.id, schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId })
         .from(courses)
-        .where(inArray(courses.id, part))
-        .all();
+        .where(inArray(courses.id, part));
       for (const row of rows) {
-        const host = row.hostClassroomId !== null ? index.classroom(row.hostClassroomId) : index.school(row.schoolId);
+        const host = row.hostClassroomId !== null ? places.classroom(row.hostClassroomId) : places.school(row.schoolId);
         if (host) facts.set(row.id, { id: row.id, host, leadTeacherId: row.leadTeacherId, receivers: [], studentIds: [] });
       }
-      for (const r of this.db.select().from(courseReceivers).where(inArray(courseReceivers.courseId, part)).all()) {
-        const place = index.classroom(r.classroomId);
+      for (const r of await this.db.select().from(courseReceivers).where(inArray(courseReceivers.courseId, part))) {
+        const place = places.classroom(r.classroomId);
         if (place) facts.get(r.courseId)?.receivers.push({ place, assistantTeacherId: r.assistantTeacherId });
       }
-      for (const s of this.db.select().from(courseStudents).where(inArray(courseStudents.courseId, part)).all()) {
+      for (const s of await this.db.select().from(courseStudents).where(inArray(courseStudents.courseId, part))) {
         facts.get(s.courseId)?.studentIds.push(s.studentId);
       }
     }
     return ids.flatMap((id) => facts.get(id) ?? []);
   }
 
-  course(id: number): CourseFacts {
-    const course = this.db
+  async course(id: number): Promise<CourseFacts> {
+    const [course] = await this.db
       .select({ schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId })
       .from(courses)
       .where(eq(courses.id, id))
-      .get();
+      .limit(1);
     if (!course) throw notFound();
-    const host = course.hostClassroomId !== null ? this.classroom(course.hostClassroomId) : this.school(course.schoolId);
-    const receivers = this.db
+    const host = course.hostClassroomId !== null ? await this.classroom(course.hostClassroomId) : await this.school(course.schoolId);
+    const receiverRows = await this.db
       .select({ classroomId: courseReceivers.classroomId, assistantTeacherId: courseReceivers.assistantTeacherId })
       .from(courseReceivers)
-      .where(eq(courseReceivers.courseId, id))
-      .all()
-      .map((r) => ({ place: this.classroom(r.classroomId), assistantTeacherId: r.assistantTeacherId }));
-    const studentIds = this.db
-      .select({ studentId: courseStudents.studentId })
-      .from(courseStudents)
-      .where(eq(courseStudents.courseId, id))
-      .all()
-      .map((r) => r.studentId);
+      .where(eq(courseReceivers.courseId, id));
+    const receivers: Array<CourseFacts['receivers'][number]> = [];
+    for (const r of receiverRows) receivers.push({ place: await this.classroom(r.classroomId), assistantTeacherId: r.assistantTeacherId });
+    const studentIds = (await this.db.select({ studentId: courseStudents.studentId }).from(courseStudents).where(eq(courseStudents.courseId, id))).map((r) => r.studentId);
     return { id, host, leadTeacherId: course.leadTeacherId, receivers, studentIds };
+  }
+
+  /** Whether the student is enrolled in the course (a student link stops working when she leaves it). */
+  async isEnrolled(studentId: number, courseId: number): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: courseStudents.studentId })
+      .from(courseStudents)
+      .where(and(eq(courseStudents.courseId, courseId), eq(courseStudents.studentId, studentId)))
+      .limit(1);
+    return row !== undefined;
   }
 }
 

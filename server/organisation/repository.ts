@@ -24,52 +24,56 @@ export class OrganisationRepository {
   constructor(private readonly db: TongkeDb) {}
 
   /**
-   * Runs `work` in one SQLite transaction. better-sqlite3 is synchronous on one connection, so the
-   * repository's own queries inside `work` run within it; a throw rolls everything back.
+   * Runs `work` in one transaction: every query made through the store while it runs joins it (the store's
+   * transactions are ambient), and a throw rolls everything back.
    */
-  transaction<T>(work: () => T): T {
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.db.transaction(() => work());
   }
 
-  regions(): RegionRow[] {
-    return this.db.select().from(regions).orderBy(asc(regions.name)).all();
+  async regions(): Promise<RegionRow[]> {
+    return this.db.select().from(regions).orderBy(asc(regions.name));
   }
 
-  region(id: number): RegionRow | undefined {
-    return this.db.select().from(regions).where(eq(regions.id, id)).get();
+  async region(id: number): Promise<RegionRow | undefined> {
+    const [row] = await this.db.select().from(regions).where(eq(regions.id, id)).limit(1);
+    return row;
   }
 
-  insertRegion(values: { name: string; code: string }): RegionRow {
-    return this.db.insert(regions).values(values).returning().get();
+  async insertRegion(values: { name: string; code: string }): Promise<RegionRow> {
+    const [row] = await this.db.insert(regions).values(values).returning();
+    return row!;
   }
 
-  updateRegion(id: number, values: Partial<Pick<RegionRow, 'name' | 'active'>>): void {
-    if (Object.keys(values).length > 0) this.db.update(regions).set(values).where(eq(regions.id, id)).run();
+  async updateRegion(id: number, values: Partial<Pick<RegionRow, 'name' | 'active'>>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(regions).set(values).where(eq(regions.id, id));
   }
 
-  groups(filter: { regionId?: number | undefined } = {}): EducationGroupRow[] {
+  async groups(filter: { regionId?: number | undefined } = {}): Promise<EducationGroupRow[]> {
     const where = filter.regionId === undefined ? undefined : eq(educationGroups.regionId, filter.regionId);
-    return this.db.select().from(educationGroups).where(where).orderBy(asc(educationGroups.name)).all();
+    return this.db.select().from(educationGroups).where(where).orderBy(asc(educationGroups.name));
   }
 
-  group(id: number): EducationGroupRow | undefined {
-    return this.db.select().from(educationGroups).where(eq(educationGroups.id, id)).get();
+  async group(id: number): Promise<EducationGroupRow | undefined> {
+    const [row] = await this.db.select().from(educationGroups).where(eq(educationGroups.id, id)).limit(1);
+    return row;
   }
 
-  insertGroup(values: { regionId: number; name: string }): EducationGroupRow {
-    return this.db.insert(educationGroups).values(values).returning().get();
+  async insertGroup(values: { regionId: number; name: string }): Promise<EducationGroupRow> {
+    const [row] = await this.db.insert(educationGroups).values(values).returning();
+    return row!;
   }
 
-  updateGroup(id: number, values: Partial<Pick<EducationGroupRow, 'name' | 'leadSchoolId' | 'active'>>): void {
-    if (Object.keys(values).length > 0) this.db.update(educationGroups).set(values).where(eq(educationGroups.id, id)).run();
+  async updateGroup(id: number, values: Partial<Pick<EducationGroupRow, 'name' | 'leadSchoolId' | 'active'>>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(educationGroups).set(values).where(eq(educationGroups.id, id));
   }
 
   /** Groups whose lead school is this school. */
-  groupsLedBy(schoolId: number): EducationGroupRow[] {
-    return this.db.select().from(educationGroups).where(eq(educationGroups.leadSchoolId, schoolId)).all();
+  async groupsLedBy(schoolId: number): Promise<EducationGroupRow[]> {
+    return this.db.select().from(educationGroups).where(eq(educationGroups.leadSchoolId, schoolId));
   }
 
-  schools(filter: { regionId?: number | undefined; groupId?: number | undefined } = {}): SchoolRow[] {
+  async schools(filter: { regionId?: number | undefined; groupId?: number | undefined } = {}): Promise<SchoolRow[]> {
     const conditions: SQL[] = [];
     if (filter.regionId !== undefined) conditions.push(eq(schools.regionId, filter.regionId));
     if (filter.groupId !== undefined) conditions.push(eq(schools.groupId, filter.groupId));
@@ -77,47 +81,49 @@ export class OrganisationRepository {
       .select()
       .from(schools)
       .where(and(...conditions))
-      .orderBy(asc(schools.name))
-      .all();
+      .orderBy(asc(schools.name));
   }
 
-  school(id: number): SchoolRow | undefined {
-    return this.db.select().from(schools).where(eq(schools.id, id)).get();
+  async school(id: number): Promise<SchoolRow | undefined> {
+    const [row] = await this.db.select().from(schools).where(eq(schools.id, id)).limit(1);
+    return row;
   }
 
-  insertSchool(values: SchoolValues): SchoolRow {
-    return this.db.insert(schools).values(values).returning().get();
+  async insertSchool(values: SchoolValues): Promise<SchoolRow> {
+    const [row] = await this.db.insert(schools).values(values).returning();
+    return row!;
   }
 
-  updateSchool(id: number, values: Partial<SchoolValues>): void {
-    if (Object.keys(values).length > 0) this.db.update(schools).set(values).where(eq(schools.id, id)).run();
+  async updateSchool(id: number, values: Partial<SchoolValues>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(schools).set(values).where(eq(schools.id, id));
   }
 
-  classrooms(filter: { schoolId?: number | undefined } = {}): ClassroomRow[] {
+  async classrooms(filter: { schoolId?: number | undefined } = {}): Promise<ClassroomRow[]> {
     const where = filter.schoolId === undefined ? undefined : eq(classrooms.schoolId, filter.schoolId);
-    return this.db.select().from(classrooms).where(where).orderBy(asc(classrooms.schoolId), asc(classrooms.name)).all();
+    return this.db.select().from(classrooms).where(where).orderBy(asc(classrooms.schoolId), asc(classrooms.name));
   }
 
-  classroom(id: number): ClassroomRow | undefined {
-    return this.db.select().from(classrooms).where(eq(classrooms.id, id)).get();
+  async classroom(id: number): Promise<ClassroomRow | undefined> {
+    const [row] = await this.db.select().from(classrooms).where(eq(classrooms.id, id)).limit(1);
+    return row;
   }
 
-  insertClassroom(values: { schoolId: number; name: string; receiving: boolean; multimedia: boolean }): ClassroomRow {
-    return this.db.insert(classrooms).values(values).returning().get();
+  async insertClassroom(values: { schoolId: number; name: string; receiving: boolean; multimedia: boolean }): Promise<ClassroomRow> {
+    const [row] = await this.db.insert(classrooms).values(values).returning();
+    return row!;
   }
 
-  updateClassroom(id: number, values: Partial<Pick<ClassroomRow, 'name' | 'receiving' | 'multimedia' | 'active'>>): void {
-    if (Object.keys(values).length > 0) this.db.update(classrooms).set(values).where(eq(classrooms.id, id)).run();
+  async updateClassroom(id: number, values: Partial<Pick<ClassroomRow, 'name' | 'receiving' | 'multimedia' | 'active'>>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(classrooms).set(values).where(eq(classrooms.id, id));
   }
 
   /** Classrooms whose device account holds a session that has not expired (a county has at most thousands). */
-  pairedClassroomIds(now: Date): Set<number> {
-    const rows = this.db
+  async pairedClassroomIds(now: Date): Promise<Set<number>> {
+    const rows = await this.db
       .selectDistinct({ classroomId: roleGrants.classroomId })
       .from(roleGrants)
       .innerJoin(sessions, and(eq(sessions.userId, roleGrants.userId), gt(sessions.expiresAt, now)))
-      .where(eq(roleGrants.role, 'classroom_device'))
-      .all();
+      .where(eq(roleGrants.role, 'classroom_device'));
     return new Set(rows.flatMap((r) => (r.classroomId === null ? [] : [r.classroomId])));
   }
 }

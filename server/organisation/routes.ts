@@ -51,11 +51,11 @@ export default async function organisationRoutes(app: TongkeApp) {
 
   app.post('/api/regions', { schema: { tags, body: RegionCreate, response: { 201: Region, ...ERROR_RESPONSES } } }, async (request, reply) => {
     app.authorize(request, 'org.manage', { kind: 'system' });
-    return reply.code(201).send(service.createRegion(request.body));
+    return reply.code(201).send(await service.createRegion(request.body));
   });
 
   app.patch('/api/regions/:id', { schema: { tags, params: IdParams, body: RegionUpdate, response: { 200: Region, ...ERROR_RESPONSES } } }, async (request) => {
-    app.authorize(request, 'org.manage', { kind: 'region', place: places.region(request.params.id) });
+    app.authorize(request, 'org.manage', { kind: 'region', place: await places.region(request.params.id) });
     return service.updateRegion(request.params.id, request.body);
   });
 
@@ -65,14 +65,14 @@ export default async function organisationRoutes(app: TongkeApp) {
   );
 
   app.post('/api/groups', { schema: { tags, body: EducationGroupCreate, response: { 201: EducationGroup, ...ERROR_RESPONSES } } }, async (request, reply) =>
-    reply.code(201).send(service.createGroup(request.body, accessFor(app, request))),
+    reply.code(201).send(await service.createGroup(request.body, accessFor(app, request))),
   );
 
   app.patch(
     '/api/groups/:id',
     { schema: { tags, params: IdParams, body: EducationGroupUpdate, response: { 200: EducationGroup, ...ERROR_RESPONSES } } },
     async (request) => {
-      app.authorize(request, 'org.manage', { kind: 'group', place: places.group(request.params.id) });
+      app.authorize(request, 'org.manage', { kind: 'group', place: await places.group(request.params.id) });
       return service.updateGroup(request.params.id, request.body, accessFor(app, request));
     },
   );
@@ -83,11 +83,11 @@ export default async function organisationRoutes(app: TongkeApp) {
   );
 
   app.post('/api/schools', { schema: { tags, body: SchoolCreate, response: { 201: School, ...ERROR_RESPONSES } } }, async (request, reply) =>
-    reply.code(201).send(service.createSchool(request.body, accessFor(app, request))),
+    reply.code(201).send(await service.createSchool(request.body, accessFor(app, request))),
   );
 
   app.patch('/api/schools/:id', { schema: { tags, params: IdParams, body: SchoolUpdate, response: { 200: School, ...ERROR_RESPONSES } } }, async (request) => {
-    app.authorize(request, 'org.manage', { kind: 'school', place: places.school(request.params.id) });
+    app.authorize(request, 'org.manage', { kind: 'school', place: await places.school(request.params.id) });
     return service.updateSchool(request.params.id, request.body, accessFor(app, request));
   });
 
@@ -99,14 +99,14 @@ export default async function organisationRoutes(app: TongkeApp) {
   );
 
   app.post('/api/classrooms', { schema: { tags, body: ClassroomCreate, response: { 201: Classroom, ...ERROR_RESPONSES } } }, async (request, reply) =>
-    reply.code(201).send(service.createClassroom(request.body, accessFor(app, request))),
+    reply.code(201).send(await service.createClassroom(request.body, accessFor(app, request))),
   );
 
   app.patch(
     '/api/classrooms/:id',
     { schema: { tags, params: IdParams, body: ClassroomUpdate, response: { 200: Classroom, ...ERROR_RESPONSES } } },
     async (request) => {
-      app.authorize(request, 'org.manage', { kind: 'classroom', place: places.classroom(request.params.id) });
+      app.authorize(request, 'org.manage', { kind: 'classroom', place: await places.classroom(request.params.id) });
       return service.updateClassroom(request.params.id, request.body);
     },
   );

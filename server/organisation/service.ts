@@ -54,123 +54,121 @@ export class OrganisationService {
    * Everything the caller may `org.read`, for navigation and pickers — plus, as read-only context, the
    * region and group of each school she sees (a school admin's tree starts at her county, not at nothing).
    */
-  tree(access: Access): OrganisationTree {
-    const index = this.places.index();
-    const schools = this.listSchools(access, {});
+  async tree(access: Access): Promise<OrganisationTree> {
+    const index = await this.places.index();
+    const schools = await this.listSchools(access, {});
     const regionIds = new Set(schools.map((s) => s.regionId));
     const groupIds = new Set(schools.map((s) => s.groupId).filter((id): id is number => id !== null));
-    const readable = new Set(this.listRegions(access, index).map((r) => r.id));
-    const readableGroups = new Set(this.listGroups(access, {}).map((g) => g.id));
+    const readable = new Set((await this.listRegions(access, index)).map((r) => r.id));
+    const readableGroups = new Set((await this.listGroups(access, {})).map((g) => g.id));
     return {
-      regions: this.#repo.regions().filter((r) => readable.has(r.id) || regionIds.has(r.id)).map(regionView),
-      groups: this.#repo.groups({}).filter((g) => readableGroups.has(g.id) || groupIds.has(g.id)).map(groupView),
+      regions: (await this.#repo.regions()).filter((r) => readable.has(r.id) || regionIds.has(r.id)).map(regionView),
+      groups: (await this.#repo.groups({})).filter((g) => readableGroups.has(g.id) || groupIds.has(g.id)).map(groupView),
       schools,
-      classrooms: this.listClassrooms(access, {}, index),
+      classrooms: await this.listClassrooms(access, {}, index),
     };
   }
 
   // ---- Regions ----
 
   /** Regions the caller may `org.read` (a group admin sees her group's region). */
-  listRegions(access: Access, index: PlaceIndex = this.places.index()): Region[] {
-    return this.#repo
-      .regions()
-      .filter((r) => access.can('org.read', index.regionTarget(r.id)))
+  async listRegions(access: Access, index?: PlaceIndex): Promise<Region[]> {
+    const places = index ?? (await this.places.index());
+    return (await this.#repo.regions())
+      .filter((r) => access.can('org.read', places.regionTarget(r.id)))
       .map(regionView);
   }
 
   /** A new region (the caller is a system admin); a taken code is `conflict`. */
-  createRegion(body: RegionCreate): Region {
-    return regionView(conflictOnDuplicate('code', () => this.#repo.insertRegion({ name: body.name.trim(), code: body.code })));
+  async createRegion(body: RegionCreate): Promise<Region> {
+    return regionView(await conflictOnDuplicate('code', () => this.#repo.insertRegion({ name: body.name.trim(), code: body.code })));
   }
 
   /** Renames or (de)activates a region (already authorized). */
-  updateRegion(id: number, body: RegionUpdate): Region {
-    this.#repo.updateRegion(id, { ...(body.name !== undefined && { name: body.name.trim() }), ...(body.active !== undefined && { active: body.active }) });
-    return regionView(this.#existing(this.#repo.region(id)));
+  async updateRegion(id: number, body: RegionUpdate): Promise<Region> {
+    await this.#repo.updateRegion(id, { ...(body.name !== undefined && { name: body.name.trim() }), ...(body.active !== undefined && { active: body.active }) });
+    return regionView(this.#existing(await this.#repo.region(id)));
   }
 
   // ---- Education groups ----
 
   /** Groups (of a region, optionally) the caller may `org.read`. */
-  listGroups(access: Access, filter: { regionId?: number | undefined }): EducationGroup[] {
-    return this.#repo
-      .groups(filter)
+  async listGroups(access: Access, filter: { regionId?: number | undefined }): Promise<EducationGroup[]> {
+    return (await this.#repo.groups(filter))
       .filter((g) => access.can('org.read', { kind: 'group', place: { regionId: g.regionId, groupId: g.id, schoolId: null, classroomId: null } }))
       .map(groupView);
   }
 
   /** A new group in a region; a lead school given here joins the group as its lead school. */
-  createGroup(body: EducationGroupCreate, access: Access): EducationGroup {
-    const region = this.#repo.region(body.regionId);
+  async createGroup(body: EducationGroupCreate, access: Access): Promise<EducationGroup> {
+    const region = await this.#repo.region(body.regionId);
     if (!region) throw invalidField('/regionId', 'no such region');
     access.authorize('org.manage', { kind: 'group', place: { regionId: region.id, groupId: null, schoolId: null, classroomId: null } });
     if (!region.active) throw invalidField('/regionId', 'the region is deactivated');
-    const leadSchool = body.leadSchoolId ? this.#leadSchoolCandidate(body.leadSchoolId, region.id, null, access) : null;
-    return this.#repo.transaction(() => {
-      const group = conflictOnDuplicate('name', () => this.#repo.insertGroup({ regionId: region.id, name: body.name.trim() }));
-      if (leadSchool) this.#makeLeadSchool(group, leadSchool);
-      return groupView(this.#existing(this.#repo.group(group.id)));
+    const leadSchool = body.leadSchoolId ? await this.#leadSchoolCandidate(body.leadSchoolId, region.id, null, access) : null;
+    return this.#repo.transaction(async () => {
+      const group = await conflictOnDuplicate('name', () => this.#repo.insertGroup({ regionId: region.id, name: body.name.trim() }));
+      if (leadSchool) await this.#makeLeadSchool(group, leadSchool);
+      return groupView(this.#existing(await this.#repo.group(group.id)));
     });
   }
 
   /** Renames, (de)activates or changes the lead school of a group (already authorized for `org.manage`). */
-  updateGroup(id: number, body: EducationGroupUpdate, access: Access): EducationGroup {
-    const group = this.#existing(this.#repo.group(id));
-    const leadSchool = body.leadSchoolId ? this.#leadSchoolCandidate(body.leadSchoolId, group.regionId, group.id, access) : null;
-    return this.#repo.transaction(() => {
-      conflictOnDuplicate('name', () =>
+  async updateGroup(id: number, body: EducationGroupUpdate, access: Access): Promise<EducationGroup> {
+    const group = this.#existing(await this.#repo.group(id));
+    const leadSchool = body.leadSchoolId ? await this.#leadSchoolCandidate(body.leadSchoolId, group.regionId, group.id, access) : null;
+    return this.#repo.transaction(async () => {
+      await conflictOnDuplicate('name', () =>
         this.#repo.updateGroup(id, { ...(body.name !== undefined && { name: body.name.trim() }), ...(body.active !== undefined && { active: body.active }) }),
       );
-      if (leadSchool) this.#makeLeadSchool(group, leadSchool);
+      if (leadSchool) await this.#makeLeadSchool(group, leadSchool);
       else if (body.leadSchoolId === null && group.leadSchoolId !== null) {
-        this.#repo.updateGroup(id, { leadSchoolId: null });
-        this.#demoteLeadSchool(group.leadSchoolId, group.id);
+        await this.#repo.updateGroup(id, { leadSchoolId: null });
+        await this.#demoteLeadSchool(group.leadSchoolId, group.id);
       }
-      return groupView(this.#existing(this.#repo.group(id)));
+      return groupView(this.#existing(await this.#repo.group(id)));
     });
   }
 
   /** A lead school must be a school of the group's region that is in this group or in none yet. */
-  #leadSchoolCandidate(schoolId: number, regionId: number, groupId: number | null, access: Access): SchoolRow {
-    const school = this.#repo.school(schoolId);
+  async #leadSchoolCandidate(schoolId: number, regionId: number, groupId: number | null, access: Access): Promise<SchoolRow> {
+    const school = await this.#repo.school(schoolId);
     if (!school || school.regionId !== regionId) throw invalidField('/leadSchoolId', "not a school of the group's region");
     if (school.groupId !== null && school.groupId !== groupId) throw invalidField('/leadSchoolId', 'the school belongs to another group');
     access.authorize('org.manage', { kind: 'school', place: schoolPlace(school) });
     return school;
   }
 
-  #makeLeadSchool(group: EducationGroupRow, school: SchoolRow): void {
-    if (group.leadSchoolId !== null && group.leadSchoolId !== school.id) this.#demoteLeadSchool(group.leadSchoolId, group.id);
-    this.#repo.updateSchool(school.id, { groupId: group.id, groupRole: 'lead' });
-    this.#repo.updateGroup(group.id, { leadSchoolId: school.id });
+  async #makeLeadSchool(group: EducationGroupRow, school: SchoolRow): Promise<void> {
+    if (group.leadSchoolId !== null && group.leadSchoolId !== school.id) await this.#demoteLeadSchool(group.leadSchoolId, group.id);
+    await this.#repo.updateSchool(school.id, { groupId: group.id, groupRole: 'lead' });
+    await this.#repo.updateGroup(group.id, { leadSchoolId: school.id });
   }
 
   /** The former lead school stays in the group as a member school. */
-  #demoteLeadSchool(schoolId: number, groupId: number): void {
-    const school = this.#repo.school(schoolId);
-    if (school && school.groupId === groupId && school.groupRole === 'lead') this.#repo.updateSchool(schoolId, { groupRole: 'member' });
+  async #demoteLeadSchool(schoolId: number, groupId: number): Promise<void> {
+    const school = await this.#repo.school(schoolId);
+    if (school && school.groupId === groupId && school.groupRole === 'lead') await this.#repo.updateSchool(schoolId, { groupRole: 'member' });
   }
 
   // ---- Schools ----
 
   /** Schools (of a region or group, optionally) the caller may `org.read`. */
-  listSchools(access: Access, filter: { regionId?: number | undefined; groupId?: number | undefined }): School[] {
-    return this.#repo
-      .schools(filter)
+  async listSchools(access: Access, filter: { regionId?: number | undefined; groupId?: number | undefined }): Promise<School[]> {
+    return (await this.#repo.schools(filter))
       .filter((s) => access.can('org.read', { kind: 'school', place: schoolPlace(s) }))
       .map(schoolView);
   }
 
   /** A new school in a region and, optionally, one of its groups; needs `org.manage` where it will sit. */
-  createSchool(body: SchoolCreate, access: Access): School {
-    const region = this.#repo.region(body.regionId);
+  async createSchool(body: SchoolCreate, access: Access): Promise<School> {
+    const region = await this.#repo.region(body.regionId);
     if (!region) throw invalidField('/regionId', 'no such region');
     const groupId = body.groupId ?? null;
-    if (groupId !== null) this.#groupOfRegion(groupId, region.id);
+    if (groupId !== null) await this.#groupOfRegion(groupId, region.id);
     access.authorize('org.manage', { kind: 'school', place: { regionId: region.id, groupId, schoolId: null, classroomId: null } });
     if (!region.active) throw invalidField('/regionId', 'the region is deactivated');
-    const school = conflictOnDuplicate('name', () =>
+    const school = await conflictOnDuplicate('name', () =>
       this.#repo.insertSchool({
         regionId: region.id,
         groupId,
@@ -189,15 +187,15 @@ export class OrganisationService {
    * Edits a school (already authorized for `org.manage` where it is). Moving it to another group needs the
    * same authority there; a school that leaves the group it leads leaves that group without a lead school.
    */
-  updateSchool(id: number, body: SchoolUpdate, access: Access): School {
-    const school = this.#existing(this.#repo.school(id));
+  async updateSchool(id: number, body: SchoolUpdate, access: Access): Promise<School> {
+    const school = this.#existing(await this.#repo.school(id));
     const moving = body.groupId !== undefined && body.groupId !== school.groupId;
-    if (moving && body.groupId) this.#groupOfRegion(body.groupId, school.regionId);
+    if (moving && body.groupId) await this.#groupOfRegion(body.groupId, school.regionId);
     const groupId = body.groupId === undefined ? school.groupId : body.groupId;
     if (moving) access.authorize('org.manage', { kind: 'school', place: { ...schoolPlace(school), groupId } });
     const leavesLedGroup = moving && school.groupRole === 'lead' && body.groupRole === undefined;
-    return this.#repo.transaction(() => {
-      conflictOnDuplicate('name', () =>
+    return this.#repo.transaction(async () => {
+      await conflictOnDuplicate('name', () =>
         this.#repo.updateSchool(id, {
           ...(body.name !== undefined && { name: body.name.trim() }),
           ...(body.locality !== undefined && { locality: body.locality }),
@@ -208,13 +206,13 @@ export class OrganisationService {
           ...(body.groupRole !== undefined ? { groupRole: body.groupRole } : leavesLedGroup ? { groupRole: 'member' as const } : {}),
         }),
       );
-      if (moving) for (const led of this.#repo.groupsLedBy(id)) this.#repo.updateGroup(led.id, { leadSchoolId: null });
-      return schoolView(this.#existing(this.#repo.school(id)));
+      if (moving) for (const led of await this.#repo.groupsLedBy(id)) await this.#repo.updateGroup(led.id, { leadSchoolId: null });
+      return schoolView(this.#existing(await this.#repo.school(id)));
     });
   }
 
-  #groupOfRegion(groupId: number, regionId: number): EducationGroupRow {
-    const group = this.#repo.group(groupId);
+  async #groupOfRegion(groupId: number, regionId: number): Promise<EducationGroupRow> {
+    const group = await this.#repo.group(groupId);
     if (!group || group.regionId !== regionId) throw invalidField('/groupId', "not a group of the school's region");
     if (!group.active) throw invalidField('/groupId', 'the group is deactivated');
     return group;
@@ -223,34 +221,34 @@ export class OrganisationService {
   // ---- Classrooms ----
 
   /** Classrooms (of a school, optionally) the caller may `org.read`, with whether a device is paired now. */
-  listClassrooms(access: Access, filter: { schoolId?: number | undefined }, index: PlaceIndex = this.places.index()): Classroom[] {
-    const paired = this.#repo.pairedClassroomIds(new Date());
-    return this.#repo
-      .classrooms(filter)
+  async listClassrooms(access: Access, filter: { schoolId?: number | undefined }, index?: PlaceIndex): Promise<Classroom[]> {
+    const places = index ?? (await this.places.index());
+    const paired = await this.#repo.pairedClassroomIds(new Date());
+    return (await this.#repo.classrooms(filter))
       .filter((c) => {
-        const place = index.classroom(c.id);
+        const place = places.classroom(c.id);
         return place !== undefined && access.can('org.read', { kind: 'classroom', place });
       })
       .map((c) => this.#classroomView(c, paired));
   }
 
   /** A new classroom of a school; needs `org.manage` in that school. */
-  createClassroom(body: ClassroomCreate, access: Access): Classroom {
-    const school = this.#repo.school(body.schoolId);
+  async createClassroom(body: ClassroomCreate, access: Access): Promise<Classroom> {
+    const school = await this.#repo.school(body.schoolId);
     if (!school) throw invalidField('/schoolId', 'no such school');
     access.authorize('org.manage', { kind: 'classroom', place: schoolPlace(school) });
     if (!school.active) throw invalidField('/schoolId', 'the school is deactivated');
-    const classroom = conflictOnDuplicate('name', () =>
+    const classroom = await conflictOnDuplicate('name', () =>
       this.#repo.insertClassroom({ schoolId: school.id, name: body.name.trim(), receiving: body.receiving, multimedia: body.multimedia }),
     );
     return this.#classroomView(classroom, new Set());
   }
 
   /** Renames, re-purposes or (de)activates a classroom (already authorized). */
-  updateClassroom(id: number, body: ClassroomUpdate): Classroom {
+  async updateClassroom(id: number, body: ClassroomUpdate): Promise<Classroom> {
     const { name, ...rest } = body;
-    conflictOnDuplicate('name', () => this.#repo.updateClassroom(id, { ...rest, ...(name !== undefined && { name: name.trim() }) }));
-    return this.#classroomView(this.#existing(this.#repo.classroom(id)), this.#repo.pairedClassroomIds(new Date()));
+    await conflictOnDuplicate('name', () => this.#repo.updateClassroom(id, { ...rest, ...(name !== undefined && { name: name.trim() }) }));
+    return this.#classroomView(this.#existing(await this.#repo.classroom(id)), await this.#repo.pairedClassroomIds(new Date()));
   }
 
   #classroomView(c: ClassroomRow, paired: ReadonlySet<number>): Classroom {

@@ -13,7 +13,7 @@ describe('CSV user import', () => {
   });
   afterAll(async () => f.close());
 
-  const countUsers = () => f.db.select().from(users).all().length;
+  const countUsers = async () => (await f.db.select().from(users)).length;
 
   it('imports teachers and students in one go, and says which accounts have no password', async () => {
     const csv = [
@@ -29,20 +29,20 @@ describe('CSV user import', () => {
     expect(res.json()).toMatchObject({ imported: 3, dryRun: false, errors: [], withoutPassword: ['stu01'] });
     expect(res.json().notices[0]).toContain('学生链接');
 
-    const created = f.db.select().from(users).where(inArray(users.username, ['zhang.t', 'stu01', 'stu02'])).orderBy(users.id).all();
+    const created = await f.db.select().from(users).where(inArray(users.username, ['zhang.t', 'stu01', 'stu02'])).orderBy(users.id);
     expect(created.map((u) => [u.username, u.displayName, u.passwordHash !== null])).toEqual([
       ['zhang.t', '张老师', true],
       ['stu01', '王小二', false],
       ['stu02', '李,小三', true],
     ]);
     const stu02 = created.find((u) => u.username === 'stu02');
-    expect(f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu02?.id ?? 0)).get()).toMatchObject({
+    expect((await f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu02?.id ?? 0)))[0]).toMatchObject({
       schoolId: f.ids.leadSchoolId,
       grade: 4,
       className: '四年级',
       homeDelivery: true,
     });
-    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, stu02?.id ?? 0)).all()).toEqual([
+    expect(await f.db.select().from(roleGrants).where(eq(roleGrants.userId, stu02?.id ?? 0))).toEqual([
       expect.objectContaining({ role: 'student', schoolId: f.ids.leadSchoolId }),
     ]);
   });
@@ -58,7 +58,7 @@ describe('CSV user import', () => {
       '"multi',
       'line",跨行,teacher,,5,,', // lines 7–8: user name with a line break, no password, grade for a teacher
     ].join('\n');
-    const before = countUsers();
+    const before = await countUsers();
     const res = await (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('import_invalid');
@@ -75,7 +75,7 @@ describe('CSV user import', () => {
       { line: 7, column: 'password', message: '教职工账号必须设置密码（只有学生可以凭学生链接登录）。' },
       { line: 7, column: 'grade', message: '只有学生需要填写“年级”，请留空或检查角色。' },
     ]);
-    expect(countUsers()).toBe(before);
+    expect(await countUsers()).toBe(before);
   });
 
   it('answers in English when asked, and checks without importing on a dry run', async () => {
@@ -83,14 +83,14 @@ describe('CSV user import', () => {
     const bad = await admin.request('POST', '/api/users/import', { schoolId: f.ids.teachingPointId, csv: 'username,display_name\nabc,A' }, { 'accept-language': 'en' });
     expect(bad.json().error.details).toEqual([{ line: 1, column: 'role', message: 'The required column "role" is missing.' }]);
 
-    const before = countUsers();
+    const before = await countUsers();
     const dry = await admin.post('/api/users/import', { schoolId: f.ids.teachingPointId, csv: 'username,display_name,role,grade\ndry.one,试一试,student,1', dryRun: true });
     expect(dry.json()).toMatchObject({ imported: 1, dryRun: true, errors: [], withoutPassword: ['dry.one'] });
-    expect(countUsers()).toBe(before);
+    expect(await countUsers()).toBe(before);
   });
 
   it('refuses a file over the size bound with one clear message, importing nothing', async () => {
-    const before = countUsers();
+    const before = await countUsers();
     const row = (i: number) => `big${String(i).padStart(6, '0')},${'长'.repeat(20)},student,,3,三年级,否`;
     const lines = ['username,display_name,role,password,grade,class_name,home_delivery'];
     for (let i = 0, bytes = 0; bytes <= MAX_IMPORT_BYTES; i++) {
@@ -100,7 +100,7 @@ describe('CSV user import', () => {
     const res = await (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, csv: lines.join('\n') });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'import_invalid', details: [{ line: 1, message: `文件太大（最多 ${MAX_IMPORT_BYTES / 1024} KB），请分成几个文件。` }] });
-    expect(countUsers()).toBe(before);
+    expect(await countUsers()).toBe(before);
   });
 
   it("refuses importing into a school outside the caller's reach, and an unknown school", async () => {
@@ -122,21 +122,21 @@ describe('user lists as schools really have them', () => {
   const CHINESE_LIST = ['用户名,姓名,角色,密码,年级,班级,送教上门', 'gbk.teacher,赵老师,教师,teacher-pass-9,,,', 'gbk.stu,钱小燕,学生,,5,五年级（2）班,是', ''].join('\r\n');
   const upload = async (bytes: Buffer, dryRun = false) =>
     (await f.as('school_admin')).post('/api/users/import', { schoolId: f.ids.leadSchoolId, file: bytes.toString('base64'), dryRun });
-  const named = (names: string[]) => f.db.select().from(users).where(inArray(users.username, names)).orderBy(users.username).all();
+  const named = async (names: string[]) => (await f.db.select().from(users).where(inArray(users.username, names)).orderBy(users.username));
 
   it('reads a GBK file saved by Excel on Chinese Windows, says so in the preview, and imports the Chinese text intact', async () => {
     const gbk = iconv.encode(CHINESE_LIST, 'gbk');
     const preview = await upload(gbk, true);
     expect(preview.statusCode).toBe(200);
     expect(preview.json()).toMatchObject({ imported: 2, dryRun: true, encoding: 'gb18030' });
-    expect(named(['gbk.stu', 'gbk.teacher'])).toEqual([]);
+    expect(await named(['gbk.stu', 'gbk.teacher'])).toEqual([]);
 
     const res = await upload(gbk);
     expect(res.json()).toMatchObject({ imported: 2, encoding: 'gb18030' });
-    expect(named(['gbk.stu', 'gbk.teacher']).map((u) => u.displayName)).toEqual(['钱小燕', '赵老师']);
-    const stu = named(['gbk.stu'])[0];
-    expect(f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu?.id ?? 0)).get()).toMatchObject({ grade: 5, className: '五年级（2）班', homeDelivery: true });
-    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, named(['gbk.teacher'])[0]?.id ?? 0)).all()).toEqual([expect.objectContaining({ role: 'teacher' })]);
+    expect((await named(['gbk.stu', 'gbk.teacher'])).map((u) => u.displayName)).toEqual(['钱小燕', '赵老师']);
+    const stu = (await named(['gbk.stu']))[0];
+    expect((await f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, stu?.id ?? 0)))[0]).toMatchObject({ grade: 5, className: '五年级（2）班', homeDelivery: true });
+    expect(await f.db.select().from(roleGrants).where(eq(roleGrants.userId, (await named(['gbk.teacher']))[0]?.id ?? 0))).toEqual([expect.objectContaining({ role: 'teacher' })]);
   });
 
   it('tells UTF-8 with and without BOM apart', async () => {
@@ -146,14 +146,14 @@ describe('user lists as schools really have them', () => {
   });
 
   it('refuses text it cannot decode with a clear message, importing nothing', async () => {
-    const before = f.db.select().from(users).all().length;
+    const before = (await f.db.select().from(users)).length;
     // Windows-1252 (a Western Excel): neither UTF-8 nor GBK.
     const latin = iconv.encode('username,display_name,role,grade\nzoe.b,Zoë Brontë,student,3\nrene.c,René Çelik,student,3\n', 'win1252');
     const res = await upload(latin);
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('import_invalid');
     expect(res.json().error.details).toEqual([{ line: 1, column: '', message: expect.stringMatching(/^无法识别文件的文字编码（看起来像 .+），没有导入任何数据。/) }]);
-    expect(f.db.select().from(users).all().length).toBe(before);
+    expect((await f.db.select().from(users)).length).toBe(before);
   });
 
   it('imports an XLSX workbook directly (its first sheet)', async () => {
@@ -167,8 +167,8 @@ describe('user lists as schools really have them', () => {
     const res = await upload(bytes);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ imported: 2, encoding: 'xlsx', withoutPassword: ['xlsx.stu'] });
-    expect(named(['xlsx.stu', 'xlsx.teacher']).map((u) => u.displayName)).toEqual(['吴小雨', '周老师']);
-    expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, named(['xlsx.teacher'])[0]?.id ?? 0)).all()).toEqual([expect.objectContaining({ role: 'assistant_teacher' })]);
+    expect((await named(['xlsx.stu', 'xlsx.teacher'])).map((u) => u.displayName)).toEqual(['吴小雨', '周老师']);
+    expect(await f.db.select().from(roleGrants).where(eq(roleGrants.userId, (await named(['xlsx.teacher']))[0]?.id ?? 0))).toEqual([expect.objectContaining({ role: 'assistant_teacher' })]);
   });
 
   it('offers the template in CSV (UTF-8 with BOM) and XLSX with Chinese column names and roles, and both import as they are', async () => {

@@ -23,7 +23,7 @@ const HASH_CONCURRENCY = 2;
  * are created in one transaction (or, with dryRun, only counted).
  */
 export async function importUsers(repo: PeopleRepository, places: Places, body: UserImportBody, access: Access, translate: Translate): Promise<UserImportResult> {
-  const school = places.index().school(body.schoolId);
+  const school = (await places.index()).school(body.schoolId);
   if (!school) throw invalidField('/schoolId', 'no such school');
   const grantAt = (role: ImportRole): RoleGrant => ({ role, regionId: null, groupId: null, schoolId: body.schoolId, classroomId: null });
   const grantable = new Set(IMPORT_ROLES.filter((role) => access.canGrant(grantAt(role), school)));
@@ -32,7 +32,7 @@ export async function importUsers(repo: PeopleRepository, places: Places, body: 
   const source = await readSource(body);
   if ('issue' in source) throw new ApiError('import_invalid', {}, describe([source.issue], translate));
   const { rows, issues } = checkImportRecords(source.records);
-  const taken = repo.takenUsernames(rows.map((r) => r.username));
+  const taken = await repo.takenUsernames(rows.map((r) => r.username));
   for (const row of rows) {
     if (taken.has(row.username)) issues.push({ line: row.line, column: 'username', key: 'usernameTaken', params: { username: row.username } });
     if (!grantable.has(row.role)) issues.push({ line: row.line, column: 'role', key: 'roleNotAllowed', params: { role: row.role } });
@@ -45,9 +45,9 @@ export async function importUsers(repo: PeopleRepository, places: Places, body: 
   if (body.dryRun) return result;
 
   const hashes = await hashAll(rows);
-  repo.transaction(() => {
+  await repo.transaction(async () => {
     for (const row of rows) {
-      conflictOnDuplicate('username', () =>
+      await conflictOnDuplicate('username', () =>
         repo.insertAccount({
           username: row.username,
           displayName: row.displayName,

@@ -28,7 +28,7 @@ describe('creating an account as a school office does it', () => {
       message: '用户名 chen.t 已被使用，请换一个。',
       details: [{ path: '/username', message: '用户名 chen.t 已被使用，请换一个。' }],
     });
-    expect(f.db.select().from(users).where(eq(users.username, 'chen.t')).all()).toHaveLength(1);
+    expect(await f.db.select().from(users).where(eq(users.username, 'chen.t'))).toHaveLength(1);
   });
 
   it('generates a password for a staff account given none, returns it once, and it signs in', async () => {

@@ -11,7 +11,7 @@ describe('people API', () => {
   });
   afterAll(async () => f.close());
 
-  const countUsers = () => f.db.select().from(users).all().length;
+  const countUsers = async () => (await f.db.select().from(users)).length;
 
   describe('creating accounts', () => {
     it('creates a teacher with a password who can then sign in', async () => {
@@ -70,11 +70,11 @@ describe('people API', () => {
         grants: grants.map((g) => Object.fromEntries(Object.entries(g).map(([k, v]) => [k, resolve(v)]))),
         ...(student && { student: { ...student, schoolId: resolve(student.schoolId) } }),
       };
-      const before = countUsers();
+      const before = await countUsers();
       const res = await (await f.as('system_admin')).post('/api/users', body);
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('bad_request');
-      expect(countUsers()).toBe(before);
+      expect(await countUsers()).toBe(before);
     });
 
     it('refuses grants the caller may not hand out with 403', async () => {
@@ -86,12 +86,12 @@ describe('people API', () => {
         [group, { role: 'teacher', schoolId: f.ids.independentSchoolId }],
         [group, { role: 'system_admin' }],
       ];
-      const before = countUsers();
+      const before = await countUsers();
       for (const [client, grant] of attempts) {
         const res = await client.post('/api/users', { username: 'too.much', displayName: '越权', password: 'long-enough', grants: [grant] });
         expect(res.statusCode).toBe(403);
       }
-      expect(countUsers()).toBe(before);
+      expect(await countUsers()).toBe(before);
     });
   });
 
@@ -107,6 +107,10 @@ describe('people API', () => {
       expect(students.users.map((u: { username: string }) => u.username)).toContain('student');
       const search = (await sys.get('/api/users?q=%E7%8E%8B')).json(); // 王
       expect(search.users.map((u: { username: string }) => u.username)).toEqual(['teacher']);
+      // Without regard to case on both stores (PostgreSQL's LIKE minds case), and % is a plain character.
+      const upper = (await sys.get('/api/users?q=ASSIST')).json();
+      expect(upper.users.map((u: { username: string }) => u.username)).toEqual(['assistant']);
+      expect((await sys.get('/api/users?q=%25')).json().users).toEqual([]);
       const page = (await sys.get('/api/users?limit=2&offset=1')).json();
       expect(page.users).toHaveLength(2);
       expect(page.total).toBeGreaterThan(2);
@@ -129,7 +133,7 @@ describe('people API', () => {
       expect((await client.get('/api/auth/me')).statusCode).toBe(200);
       const res = await (await f.as('school_admin')).patch(`/api/users/${id}`, { active: false });
       expect(res.json().active).toBe(false);
-      expect(f.db.select().from(sessions).where(eq(sessions.userId, id)).all()).toEqual([]);
+      expect(await f.db.select().from(sessions).where(eq(sessions.userId, id))).toEqual([]);
       expect((await client.get('/api/auth/me')).statusCode).toBe(401);
     });
 
@@ -146,11 +150,11 @@ describe('people API', () => {
 
     it('refuses deactivating oneself and malformed edits, changing nothing', async () => {
       const admin = await f.as('school_admin');
-      const before = f.db.select().from(users).where(eq(users.id, f.ids.users.school_admin)).get();
+      const before = (await f.db.select().from(users).where(eq(users.id, f.ids.users.school_admin)))[0];
       expect((await admin.patch(`/api/users/${f.ids.users.school_admin}`, { active: false })).statusCode).toBe(400);
       expect((await admin.patch(`/api/users/${f.ids.users.teacher}`, { password: 'short' })).statusCode).toBe(400);
       expect((await admin.patch(`/api/users/${f.ids.users.teacher}`, { username: 'renamed' })).statusCode).toBe(400);
-      expect(f.db.select().from(users).where(eq(users.id, f.ids.users.school_admin)).get()).toEqual(before);
+      expect((await f.db.select().from(users).where(eq(users.id, f.ids.users.school_admin)))[0]).toEqual(before);
     });
 
     it('does not let a school admin manage a region admin or someone at another school', async () => {
@@ -171,7 +175,7 @@ describe('people API', () => {
       const id = created.json().id;
       const moved = await sys.patch(`/api/users/${id}`, { student: { schoolId: f.ids.leadSchoolId, grade: 4, className: '四(2)', homeDelivery: false } });
       expect(moved.json().grants).toEqual([expect.objectContaining({ role: 'student', schoolId: f.ids.leadSchoolId })]);
-      expect(f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, id)).get()?.schoolId).toBe(f.ids.leadSchoolId);
+      expect((await f.db.select().from(studentProfiles).where(eq(studentProfiles.userId, id)))[0]?.schoolId).toBe(f.ids.leadSchoolId);
       // A teacher has no student profile to edit.
       expect((await sys.patch(`/api/users/${f.ids.users.teacher}`, { student: { schoolId: f.ids.leadSchoolId, grade: 1, className: '', homeDelivery: false } })).statusCode).toBe(400);
     });
@@ -188,7 +192,7 @@ describe('people API', () => {
       const grantId = added.json().grants.find((g: { role: string }) => g.role === 'assistant_teacher').id;
       const removed = await admin.delete(`/api/users/${id}/grants/${grantId}`);
       expect(removed.json().grants.map((g: { role: string }) => g.role)).toEqual(['teacher']);
-      const last = f.db.select().from(roleGrants).where(eq(roleGrants.userId, id)).get();
+      const last = (await f.db.select().from(roleGrants).where(eq(roleGrants.userId, id)))[0];
       expect((await admin.delete(`/api/users/${id}/grants/${last?.id}`)).statusCode).toBe(400);
       expect((await admin.delete(`/api/users/${id}/grants/99999`)).statusCode).toBe(404);
     });
@@ -197,7 +201,7 @@ describe('people API', () => {
       const id = await f.addUser('wants.more', 'teacher', { schoolId: f.ids.leadSchoolId });
       const admin = await f.as('school_admin');
       expect((await admin.post(`/api/users/${id}/grants`, { role: 'group_admin', groupId: f.ids.groupId })).statusCode).toBe(403);
-      expect(f.db.select().from(roleGrants).where(eq(roleGrants.userId, id)).all()).toHaveLength(1);
+      expect(await f.db.select().from(roleGrants).where(eq(roleGrants.userId, id))).toHaveLength(1);
     });
   });
 });

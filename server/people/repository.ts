@@ -1,6 +1,7 @@
-import { and, asc, eq, exists, inArray, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, or, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/store.js';
+import { likeIgnoringCase } from '../db/sql.js';
 import { classrooms, educationGroups, regions, roleGrants, schools, studentProfiles, users } from '../db/schema/index.js';
 import { chunks } from '../core/lists.js';
 import type { RoleGrant } from '../policy/policy.js';
@@ -35,20 +36,20 @@ export interface UserFilter {
 /** A case-insensitive substring match that treats % and _ in the search as plain characters. */
 function containsText(column: SQLWrapper, q: string): SQL {
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`${column} LIKE ${pattern} ESCAPE '\\'`;
+  return likeIgnoringCase(column, pattern);
 }
 
 /** Persistence of accounts, their role grants and student profiles. */
 export class PeopleRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  /** One SQLite transaction (better-sqlite3 is synchronous on one connection, so our queries run inside it). */
-  transaction<T>(work: () => T): T {
+  /** One transaction: every query made through the store while `work` runs joins it (ambient), a throw rolls it back. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.db.transaction(() => work());
   }
 
   /** Accounts matching the filter, by user name. The caller filters them further by policy. */
-  users(filter: UserFilter): UserRow[] {
+  async users(filter: UserFilter): Promise<UserRow[]> {
     const conditions: SQL[] = [];
     const q = filter.q?.trim();
     if (q) {
@@ -69,32 +70,35 @@ export class PeopleRepository {
       .select()
       .from(users)
       .where(and(...conditions))
-      .orderBy(asc(users.username))
-      .all();
+      .orderBy(asc(users.username));
   }
 
-  user(id: number): UserRow | undefined {
-    return this.db.select().from(users).where(eq(users.id, id)).get();
+  async user(id: number): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, id)).limit(1);
+    return row;
   }
 
   /** Which of these user names are taken already. */
-  takenUsernames(usernames: readonly string[]): Set<string> {
+  async takenUsernames(usernames: readonly string[]): Promise<Set<string>> {
     const taken = new Set<string>();
     for (const part of chunks(usernames)) {
-      for (const row of this.db.select({ username: users.username }).from(users).where(inArray(users.username, part)).all()) taken.add(row.username);
+      for (const row of await this.db.select({ username: users.username }).from(users).where(inArray(users.username, part))) taken.add(row.username);
     }
     return taken;
   }
 
   /** Grants of these users (all of them when `userIds` is omitted). */
-  grantsOf(userIds?: readonly number[]): GrantRow[] {
-    if (userIds === undefined) return this.db.select().from(roleGrants).all();
-    return chunks(userIds).flatMap((part) => this.db.select().from(roleGrants).where(inArray(roleGrants.userId, part)).all());
+  async grantsOf(userIds?: readonly number[]): Promise<GrantRow[]> {
+    if (userIds === undefined) return this.db.select().from(roleGrants);
+    const found: GrantRow[] = [];
+    for (const part of chunks(userIds)) found.push(...(await this.db.select().from(roleGrants).where(inArray(roleGrants.userId, part))));
+    return found;
   }
 
-  grantsWithNames(userIds: readonly number[]): GrantWithNames[] {
-    return chunks(userIds).flatMap((part) =>
-      this.db
+  async grantsWithNames(userIds: readonly number[]): Promise<GrantWithNames[]> {
+    const found: GrantWithNames[] = [];
+    for (const part of chunks(userIds)) {
+      const rows = await this.db
         .select({
           id: roleGrants.id,
           userId: roleGrants.userId,
@@ -114,45 +118,47 @@ export class PeopleRepository {
         .leftJoin(classrooms, eq(classrooms.id, roleGrants.classroomId))
         .leftJoin(schools, or(eq(schools.id, roleGrants.schoolId), eq(schools.id, classrooms.schoolId)))
         .where(inArray(roleGrants.userId, part))
-        .orderBy(asc(roleGrants.id))
-        .all(),
-    );
+        .orderBy(asc(roleGrants.id));
+      found.push(...rows);
+    }
+    return found;
   }
 
-  studentProfiles(userIds: readonly number[]): StudentProfileRow[] {
-    return chunks(userIds).flatMap((part) => this.db.select().from(studentProfiles).where(inArray(studentProfiles.userId, part)).all());
+  async studentProfiles(userIds: readonly number[]): Promise<StudentProfileRow[]> {
+    const found: StudentProfileRow[] = [];
+    for (const part of chunks(userIds)) found.push(...(await this.db.select().from(studentProfiles).where(inArray(studentProfiles.userId, part))));
+    return found;
   }
 
   /** Inserts an account with its grants and student profile; call inside a transaction. */
-  insertAccount(account: NewAccount): UserRow {
-    const user = this.db
+  async insertAccount(account: NewAccount): Promise<UserRow> {
+    const [user] = await this.db
       .insert(users)
       .values({ username: account.username, displayName: account.displayName, passwordHash: account.passwordHash })
-      .returning()
-      .get();
-    for (const grant of account.grants) this.insertGrant(user.id, grant);
-    if (account.student) this.db.insert(studentProfiles).values({ userId: user.id, ...account.student }).run();
-    return user;
+      .returning();
+    for (const grant of account.grants) await this.insertGrant(user!.id, grant);
+    if (account.student) await this.db.insert(studentProfiles).values({ userId: user!.id, ...account.student });
+    return user!;
   }
 
-  updateUser(id: number, values: Partial<Pick<UserRow, 'displayName' | 'active' | 'passwordHash' | 'demoAccount' | 'failedLogins' | 'lockedUntil'>>): void {
-    if (Object.keys(values).length > 0) this.db.update(users).set(values).where(eq(users.id, id)).run();
+  async updateUser(id: number, values: Partial<Pick<UserRow, 'displayName' | 'active' | 'passwordHash' | 'demoAccount' | 'failedLogins' | 'lockedUntil'>>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(users).set(values).where(eq(users.id, id));
   }
 
-  upsertStudentProfile(profile: StudentProfileRow): void {
+  async upsertStudentProfile(profile: StudentProfileRow): Promise<void> {
     const { userId, ...rest } = profile;
-    this.db.insert(studentProfiles).values(profile).onConflictDoUpdate({ target: studentProfiles.userId, set: rest }).run();
+    await this.db.insert(studentProfiles).values(profile).onConflictDoUpdate({ target: studentProfiles.userId, set: rest });
   }
 
-  insertGrant(userId: number, grant: RoleGrant): GrantRow {
-    return this.db
+  async insertGrant(userId: number, grant: RoleGrant): Promise<GrantRow> {
+    const [row] = await this.db
       .insert(roleGrants)
       .values({ userId, role: grant.role, regionId: grant.regionId, groupId: grant.groupId, schoolId: grant.schoolId, classroomId: grant.classroomId })
-      .returning()
-      .get();
+      .returning();
+    return row!;
   }
 
-  deleteGrant(grantId: number): void {
-    this.db.delete(roleGrants).where(eq(roleGrants.id, grantId)).run();
+  async deleteGrant(grantId: number): Promise<void> {
+    await this.db.delete(roleGrants).where(eq(roleGrants.id, grantId));
   }
 }

@@ -25,7 +25,7 @@ export default async function peopleRoutes(app: TongkeApp) {
   });
 
   app.get('/api/users/:id', { schema: { tags, params: IdParams, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
-    app.authorize(request, 'user.read', service.policyTarget(request.params.id));
+    app.authorize(request, 'user.read', await service.policyTarget(request.params.id));
     return service.get(request.params.id);
   });
 
@@ -34,7 +34,7 @@ export default async function peopleRoutes(app: TongkeApp) {
   );
 
   app.patch('/api/users/:id', { schema: { tags, params: IdParams, body: UserUpdate, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
-    app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
+    app.authorize(request, 'user.manage', await service.policyTarget(request.params.id));
     return service.update(request.params.id, request.body, accessFor(app, request));
   });
 
@@ -42,13 +42,13 @@ export default async function peopleRoutes(app: TongkeApp) {
     '/api/users/:id/grants',
     { schema: { tags, params: IdParams, body: RoleGrantInput, response: { 201: User, ...ERROR_RESPONSES } } },
     async (request, reply) => {
-      app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
-      return reply.code(201).send(service.addGrant(request.params.id, request.body, accessFor(app, request)));
+      app.authorize(request, 'user.manage', await service.policyTarget(request.params.id));
+      return reply.code(201).send(await service.addGrant(request.params.id, request.body, accessFor(app, request)));
     },
   );
 
   app.delete('/api/users/:id/grants/:grantId', { schema: { tags, params: UserGrantParams, response: { 200: User, ...ERROR_RESPONSES } } }, async (request) => {
-    app.authorize(request, 'user.manage', service.policyTarget(request.params.id));
+    app.authorize(request, 'user.manage', await service.policyTarget(request.params.id));
     return service.removeGrant(request.params.id, request.params.grantId, accessFor(app, request));
   });
 

@@ -22,7 +22,7 @@ const DEVICE = 'classroom_device';
 
 /** Ends a user's sessions, and the live connections opened with them (the accounts service). */
 export interface SessionEnder {
-  endSessionsOf(userId: number, reason: RevocationReason): void;
+  endSessionsOf(userId: number, reason: RevocationReason): Promise<void>;
 }
 
 /**
@@ -41,26 +41,26 @@ export class PeopleService {
   }
 
   /** The accounts matching the query that the caller may `user.read`, a page at a time. */
-  list(query: UserListQuery, access: Access): UserList {
-    const candidates = this.#repo.users(query);
-    const index = this.places.index();
-    const grantsByUser = groupBy(this.#repo.grantsOf(candidates.map((u) => u.id)), (g) => g.userId);
+  async list(query: UserListQuery, access: Access): Promise<UserList> {
+    const candidates = await this.#repo.users(query);
+    const index = await this.places.index();
+    const grantsByUser = groupBy(await this.#repo.grantsOf(candidates.map((u) => u.id)), (g) => g.userId);
     const readable = candidates.filter((u) =>
       access.can('user.read', userTarget(u.id, grantsByUser.get(u.id) ?? [], (g) => index.ofScope(g))),
     );
     const offset = query.offset ?? 0;
     const page = readable.slice(offset, offset + (query.limit ?? 100));
-    return { total: readable.length, users: this.#views(page) };
+    return { total: readable.length, users: await this.#views(page) };
   }
 
   /** An existing account as a policy target (`not_found` when there is none). */
-  policyTarget(id: number): ReturnType<Places['user']> {
-    return this.places.user(this.#user(id).id);
+  async policyTarget(id: number): ReturnType<Places['user']> {
+    return this.places.user((await this.#user(id)).id);
   }
 
   /** One account (the caller was authorized to read it). */
-  get(id: number): User {
-    const [view] = this.#views([this.#user(id)]);
+  async get(id: number): Promise<User> {
+    const [view] = await this.#views([await this.#user(id)]);
     if (!view) throw notFound();
     return view;
   }
@@ -71,7 +71,7 @@ export class PeopleService {
    */
   async create(body: UserCreate, access: Access): Promise<UserCreated> {
     if (isDeviceUsername(body.username)) throw new ApiError('username_reserved');
-    const index = this.places.index();
+    const index = await this.places.index();
     const grants = body.grants.map((input, i) => this.#grantToGive(input, `/grants/${i}`, index, access));
     grants.forEach((grant, i) => {
       if (grants.findIndex((other) => sameGrant(other, grant)) !== i) throw invalidField(`/grants/${i}`, 'the same grant twice');
@@ -85,16 +85,16 @@ export class PeopleService {
     const initialPassword = body.password === undefined && !studentGrant ? generateInitialPassword() : undefined;
     const password = body.password ?? initialPassword;
     const passwordHash = password === undefined ? null : await hashPassword(password);
-    const user = this.#repo.transaction(() => {
+    const user = await this.#repo.transaction(async () => {
       try {
-        return this.#repo.insertAccount({ username: body.username, displayName: body.displayName.trim(), passwordHash, grants, student: body.student ?? null });
+        return await this.#repo.insertAccount({ username: body.username, displayName: body.displayName.trim(), passwordHash, grants, student: body.student ?? null });
       } catch (error) {
         // The unique index is the truth (no check-then-insert race); the admin is told which name is taken.
         if (isUniqueViolation(error)) throw new ApiError('username_taken', { username: body.username }, [{ path: '/username' }]);
         throw error;
       }
     });
-    return { ...this.get(user.id), ...(initialPassword !== undefined && { initialPassword }) };
+    return { ...(await this.get(user.id)), ...(initialPassword !== undefined && { initialPassword }) };
   }
 
   /**
@@ -103,56 +103,56 @@ export class PeopleService {
    * Nobody deactivates her own account.
    */
   async update(id: number, body: UserUpdate, access: Access): Promise<User> {
-    const user = this.#user(id);
+    const user = await this.#user(id);
     if (body.active === false && id === access.principal.userId) throw invalidField('/active', 'you cannot deactivate your own account');
-    const movedStudentGrant = body.student ? this.#studentProfileChange(id, body.student, access) : null;
+    const movedStudentGrant = body.student ? await this.#studentProfileChange(id, body.student, access) : null;
     const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
-    this.#repo.transaction(() => {
-      this.#repo.updateUser(id, {
+    await this.#repo.transaction(async () => {
+      await this.#repo.updateUser(id, {
         ...(body.displayName !== undefined && { displayName: body.displayName.trim() }),
         ...(body.active !== undefined && { active: body.active }),
         // A new password is no longer the published demo one.
         ...(passwordHash !== undefined && { passwordHash, demoAccount: false }),
         ...(body.unlock && { failedLogins: 0, lockedUntil: null }),
       });
-      if (body.student) this.#repo.upsertStudentProfile({ userId: id, ...body.student });
+      if (body.student) await this.#repo.upsertStudentProfile({ userId: id, ...body.student });
       if (movedStudentGrant) {
-        this.#repo.deleteGrant(movedStudentGrant.id);
-        this.#repo.insertGrant(id, { ...movedStudentGrant, schoolId: body.student?.schoolId ?? movedStudentGrant.schoolId });
+        await this.#repo.deleteGrant(movedStudentGrant.id);
+        await this.#repo.insertGrant(id, { ...movedStudentGrant, schoolId: body.student?.schoolId ?? movedStudentGrant.schoolId });
       }
     });
     // A deactivated account, or one whose password an admin reset (it may have leaked), is signed out
     // everywhere, its live lessons included.
-    if (body.active === false && user.active) this.sessions.endSessionsOf(id, 'deactivated');
-    else if (passwordHash !== undefined && id !== access.principal.userId) this.sessions.endSessionsOf(id, 'password_reset');
+    if (body.active === false && user.active) await this.sessions.endSessionsOf(id, 'deactivated');
+    else if (passwordHash !== undefined && id !== access.principal.userId) await this.sessions.endSessionsOf(id, 'password_reset');
     return this.get(id);
   }
 
   /** Adds a grant (the caller manages the account and may hand out this grant). */
-  addGrant(id: number, input: RoleGrantInput, access: Access): User {
-    this.#user(id);
-    const grant = this.#grantToGive(input, '', this.places.index(), access);
-    const existing = this.#repo.grantsOf([id]);
+  async addGrant(id: number, input: RoleGrantInput, access: Access): Promise<User> {
+    await this.#user(id);
+    const grant = this.#grantToGive(input, '', await this.places.index(), access);
+    const existing = await this.#repo.grantsOf([id]);
     if (existing.some((g) => sameGrant(g, grant))) throw new ApiError('conflict', {}, { field: 'grant' });
     if (grant.role === STUDENT) {
-      const [profile] = this.#repo.studentProfiles([id]);
+      const [profile] = await this.#repo.studentProfiles([id]);
       if (existing.some((g) => g.role === STUDENT)) throw invalidField('/role', 'a student belongs to one school');
       if (!profile || profile.schoolId !== grant.schoolId) throw invalidField('/schoolId', "a student grant needs a student profile at that school");
     }
-    this.#repo.insertGrant(id, grant);
-    this.#rolesChanged(id);
+    await this.#repo.insertGrant(id, grant);
+    await this.#rolesChanged(id);
     return this.get(id);
   }
 
   /** Removes a grant the caller could have handed out. The last grant stays: deactivate the account instead. */
-  removeGrant(id: number, grantId: number, access: Access): User {
-    const grants = this.#repo.grantsOf([this.#user(id).id]);
+  async removeGrant(id: number, grantId: number, access: Access): Promise<User> {
+    const grants = await this.#repo.grantsOf([(await this.#user(id)).id]);
     const grant = grants.find((g) => g.id === grantId);
     if (!grant) throw notFound();
-    if (!access.canGrant(grant, this.places.index().ofScope(grant))) throw forbidden();
+    if (!access.canGrant(grant, (await this.places.index()).ofScope(grant))) throw forbidden();
     if (grants.length === 1) throw invalidField('/grantId', 'the last grant of an account: deactivate the account instead');
-    this.#repo.deleteGrant(grantId);
-    this.#rolesChanged(id);
+    await this.#repo.deleteGrant(grantId);
+    await this.#rolesChanged(id);
     return this.get(id);
   }
 
@@ -160,8 +160,8 @@ export class PeopleService {
    * What a user may do changed: her sessions end, so that no open connection keeps acting on the old
    * grants (a live lesson socket holds the grants it joined with).
    */
-  #rolesChanged(id: number): void {
-    this.sessions.endSessionsOf(id, 'roles_changed');
+  async #rolesChanged(id: number): Promise<void> {
+    await this.sessions.endSessionsOf(id, 'roles_changed');
   }
 
   /** CSV import into one school; see ./import.ts. */
@@ -185,27 +185,27 @@ export class PeopleService {
    * A student profile may change only on a student's account. Moving her to another school moves her
    * student grant with it, which the caller must be allowed to hand out there; returns that grant to move.
    */
-  #studentProfileChange(id: number, profile: StudentProfile, access: Access): GrantRow | null {
-    const grant = this.#repo.grantsOf([id]).find((g) => g.role === STUDENT);
+  async #studentProfileChange(id: number, profile: StudentProfile, access: Access): Promise<GrantRow | null> {
+    const grant = (await this.#repo.grantsOf([id])).find((g) => g.role === STUDENT);
     if (!grant) throw invalidField('/student', 'only students have a student profile');
     if (grant.schoolId === profile.schoolId) return null;
     const moved: RoleGrant = { ...grant, schoolId: profile.schoolId };
-    const place = this.places.index().school(profile.schoolId);
+    const place = (await this.places.index()).school(profile.schoolId);
     if (!place) throw invalidField('/student/schoolId', 'no such school');
     if (!access.canGrant(moved, place)) throw forbidden();
     return grant;
   }
 
-  #user(id: number): UserRow {
-    const user = this.#repo.user(id);
+  async #user(id: number): Promise<UserRow> {
+    const user = await this.#repo.user(id);
     if (!user) throw notFound();
     return user;
   }
 
-  #views(rows: readonly UserRow[]): User[] {
+  async #views(rows: readonly UserRow[]): Promise<User[]> {
     const ids = rows.map((u) => u.id);
-    const grants = groupBy(this.#repo.grantsWithNames(ids), (g) => g.userId);
-    const profiles = new Map(this.#repo.studentProfiles(ids).map((p) => [p.userId, p]));
+    const grants = groupBy(await this.#repo.grantsWithNames(ids), (g) => g.userId);
+    const profiles = new Map((await this.#repo.studentProfiles(ids)).map((p) => [p.userId, p]));
     const now = Date.now();
     return rows.map((u) => {
       const profile = profiles.get(u.id);

@@ -9,7 +9,8 @@ const USAGE = `Usage: npm run seed -- --demo
 
   --demo   create the demo county 青山县 (groups, schools, teaching points, people, courses, this
            term's timetable and, in a county that has held no lesson yet, the term's past lessons
-           for the reports) in the database named by TONGKE_DB_PATH (default ./data/tongke.db).
+           for the reports) in the store named by TONGKE_DATABASE_URL (a postgres:// URL), else in
+           the SQLite file named by TONGKE_DB_PATH (default ./data/tongke.db).
            Safe to repeat: what exists already is left as it is.`;
 
 /** `npm run seed -- --demo`: seeds the demo county on demand and prints what it created. */
@@ -27,12 +28,12 @@ async function main(args: readonly string[]): Promise<number> {
 
   const config = loadConfigOrExplain();
   if (!config) return 2;
-  // argon2 is slow and the transaction is synchronous: hash once, before it.
+  // argon2 is slow: hash once, before the transaction, so that it does not hold the store meanwhile.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const database = await openDatabase(storeLocation(config));
   try {
-    const summary = seedDemoCounty(database.db, { passwordHash });
-    const pastLessons = seedDemoHistory(database.db);
+    const summary = await seedDemoCounty(database.db, { passwordHash });
+    const pastLessons = await seedDemoHistory(database.db);
     const createdTotal = Object.values(summary.created).reduce((sum, n) => sum + n, 0);
     console.log(`Demo county 青山县 in ${database.location}`);
     console.log(`Term: ${summary.term.name} (${summary.term.startsOn} → ${summary.term.endsOn})`);

@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, eq, getTableName, is, sql, Table, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { SHORTAGE_SUBJECTS } from '../../shared/subjects.js';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiWeekStart } from '../../shared/time.js';
 import { hashPassword, verifyPassword } from '../accounts/passwords.js';
-import { openDatabase, type DatabaseHandle } from '../db/store.js';
+import { openDatabase, rows, type DatabaseHandle } from '../db/store.js';
+import * as schema from '../db/schema/index.js';
+import { newTestStore, type TestStoreLocation } from '../../test/support/store.js';
 import { demoTermFor, seedDemoCounty, seedDemoIfEmpty, type DemoSeedSummary } from './demo.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
 import { seedDemoHistory } from './demo-history.js';
@@ -20,50 +24,65 @@ import { Places } from '../organisation/places.js';
 let dir: string;
 let passwordHash: string;
 let database: DatabaseHandle;
+const stores: TestStoreLocation[] = [];
 let first: DemoSeedSummary;
 let second: DemoSeedSummary;
 let countsAfterFirst: Record<string, number>;
 
-const rowCounts = (handle: DatabaseHandle): Record<string, number> => {
-  const tables = handle.sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY name")
-    .all() as Array<{ name: string }>;
-  return Object.fromEntries(tables.map(({ name }) => [name, (handle.sqlite.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n]));
+/** Every table of the schema (both dialects' tables are drizzle `Table`s), so a table added later is counted too. */
+const TABLES = (Object.values(schema) as unknown[]).filter((value) => is(value, Table)) as SQLiteTable[];
+
+const rowCounts = async (handle: DatabaseHandle): Promise<Record<string, number>> => {
+  const counts: Record<string, number> = {};
+  for (const table of TABLES) {
+    const [row] = await handle.db.select({ n: count() }).from(table);
+    counts[getTableName(table)] = row!.n;
+  }
+  return counts;
 };
 
-const all = <T>(sql: string, ...params: unknown[]): T[] => database.sqlite.prepare(sql).all(...params) as T[];
+/** A fresh, migrated store of the run's kind (a SQLite file here, or a new PostgreSQL database). */
+const openStore = async (): Promise<DatabaseHandle> => {
+  const store = await newTestStore(mkdtempSync(join(dir, 'store-')));
+  stores.push(store);
+  return openDatabase(store.location);
+};
+
+const all = <T>(query: SQL): Promise<T[]> => rows<T>(database.db, query);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tongke-seed-'));
   passwordHash = await hashPassword(DEMO_PASSWORD);
-  database = openDatabase(join(dir, 'demo.db'));
-  first = seedDemoCounty(database.db, { passwordHash });
-  countsAfterFirst = rowCounts(database);
-  second = seedDemoCounty(database.db, { passwordHash });
+  database = await openStore();
+  first = await seedDemoCounty(database.db, { passwordHash });
+  countsAfterFirst = await rowCounts(database);
+  second = await seedDemoCounty(database.db, { passwordHash });
 });
 
-afterAll(() => {
-  database?.close();
+afterAll(async () => {
+  await database?.close();
+  for (const store of stores) await store.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('demo county seed', () => {
-  it('is idempotent: a second run creates nothing and leaves every table as it was', () => {
+  it('is idempotent: a second run creates nothing and leaves every table as it was', async () => {
     expect(first.created.scheduled_lessons).toBeGreaterThan(0);
+    expect(countsAfterFirst.scheduled_lessons).toBe(first.totals.scheduled_lessons);
     expect(second.created).toEqual({});
-    expect(rowCounts(database)).toEqual(countsAfterFirst);
+    expect(await rowCounts(database)).toEqual(countsAfterFirst);
     expect(second.totals).toEqual(first.totals);
   });
 
-  it('builds 青山县 with two groups, their lead schools, member schools and rural teaching points', () => {
-    const groups = all<{ name: string; lead: string }>(
-      'SELECT g.name, s.name AS lead FROM education_groups g JOIN schools s ON s.id = g.lead_school_id ORDER BY g.id',
+  it('builds 青山县 with two groups, their lead schools, member schools and rural teaching points', async () => {
+    const groups = await all<{ name: string; lead: string }>(
+      sql`SELECT g.name, s.name AS lead FROM education_groups g JOIN schools s ON s.id = g.lead_school_id ORDER BY g.id`,
     );
     expect(groups).toEqual([
       { name: '青山县实验小学教育集团', lead: '青山县实验小学' },
       { name: '青山县第一中学教育集团', lead: '青山县第一中学' },
     ]);
-    const schools = all<{ group_role: string; locality: string; student_count: number }>('SELECT group_role, locality, student_count FROM schools');
+    const schools = await all<{ group_role: string; locality: string; student_count: number }>(sql`SELECT group_role, locality, student_count FROM schools`);
     const points = schools.filter((s) => s.group_role === 'teaching_point');
     const members = schools.filter((s) => s.group_role === 'member');
     expect(points.length).toBeGreaterThanOrEqual(6);
@@ -78,22 +97,21 @@ describe('demo county seed', () => {
 
   it('creates every demo login with its role and name, signing in with the demo password', async () => {
     for (const login of DEMO_LOGINS) {
-      const rows = all<{ display_name: string; role: string; password_hash: string }>(
-        'SELECT u.display_name, g.role, u.password_hash FROM users u JOIN role_grants g ON g.user_id = u.id WHERE u.username = ?',
-        login.username,
+      const grants = await all<{ display_name: string; role: string; password_hash: string }>(
+        sql`SELECT u.display_name, g.role, u.password_hash FROM users u JOIN role_grants g ON g.user_id = u.id WHERE u.username = ${login.username}`,
       );
-      expect(rows.map((r) => r.role), login.username).toEqual([login.role]);
-      expect(rows[0]?.display_name).toBe(login.displayName);
+      expect(grants.map((r) => r.role), login.username).toEqual([login.role]);
+      expect(grants[0]?.display_name).toBe(login.displayName);
     }
-    const [wang] = all<{ password_hash: string }>("SELECT password_hash FROM users WHERE username = 'teacher.wang'");
+    const [wang] = await all<{ password_hash: string }>(sql`SELECT password_hash FROM users WHERE username = 'teacher.wang'`);
     expect(await verifyPassword(wang!.password_hash, DEMO_PASSWORD)).toBe(true);
     // Every account with the published password is marked, so that the instance can warn about it.
-    expect(all<{ n: number }>('SELECT count(*) AS n FROM users WHERE demo_account = 0')).toEqual([{ n: 0 }]);
+    expect(await all<{ n: number }>(sql`SELECT count(*) AS n FROM users WHERE demo_account = false`)).toEqual([{ n: 0 }]);
   });
 
-  it("sends 王老师's music course to both demo classroom devices, with their assistants and 陈同学 at home", () => {
-    const receivers = all<{ course_id: number; device: string; assistant: string | null }>(
-      `SELECT c.id AS course_id, d.username AS device, a.username AS assistant
+  it("sends 王老师's music course to both demo classroom devices, with their assistants and 陈同学 at home", async () => {
+    const receivers = await all<{ course_id: number; device: string; assistant: string | null }>(
+      sql`SELECT c.id AS course_id, d.username AS device, a.username AS assistant
          FROM courses c
          JOIN users t ON t.id = c.lead_teacher_id AND t.username = 'teacher.wang'
          JOIN course_receivers r ON r.course_id = c.id
@@ -107,19 +125,20 @@ describe('demo county seed', () => {
     expect(receivers.map((r) => r.device).sort()).toEqual(['room.shiqiao', 'room.yangliu']);
     expect(receivers.find((r) => r.device === 'room.shiqiao')?.assistant).toBe('assistant.zhao');
     const [courseId] = courseIds;
-    const receiverCount = all<{ n: number }>('SELECT count(*) AS n FROM course_receivers WHERE course_id = ?', courseId)[0]?.n;
-    expect(receiverCount).toBe(2);
-    const students = all<{ username: string; home_delivery: number }>(
-      `SELECT u.username, p.home_delivery FROM course_students cs JOIN users u ON u.id = cs.student_id
-         JOIN student_profiles p ON p.user_id = u.id WHERE cs.course_id = ?`,
-      courseId,
-    );
-    expect(students).toContainEqual({ username: 'student.chen', home_delivery: 1 });
+    const [receiverCount] = await all<{ n: number }>(sql`SELECT count(*) AS n FROM course_receivers WHERE course_id = ${courseId}`);
+    expect(receiverCount?.n).toBe(2);
+    const students = await database.db
+      .select({ username: schema.users.username, homeDelivery: schema.studentProfiles.homeDelivery })
+      .from(schema.courseStudents)
+      .innerJoin(schema.users, eq(schema.users.id, schema.courseStudents.studentId))
+      .innerJoin(schema.studentProfiles, eq(schema.studentProfiles.userId, schema.users.id))
+      .where(eq(schema.courseStudents.courseId, courseId!));
+    expect(students).toContainEqual({ username: 'student.chen', homeDelivery: true });
   });
 
-  it('gives every teaching point music, art, PE, English, science and ideology in its timetable', () => {
-    const rows = all<{ school: string; subject: string }>(
-      `SELECT DISTINCT s.name AS school, c.subject
+  it('gives every teaching point music, art, PE, English, science and ideology in its timetable', async () => {
+    const taught = await all<{ school: string; subject: string }>(
+      sql`SELECT DISTINCT s.name AS school, c.subject
          FROM schools s
          JOIN classrooms cl ON cl.school_id = s.id
          JOIN course_receivers r ON r.classroom_id = cl.id
@@ -127,19 +146,19 @@ describe('demo county seed', () => {
          JOIN timetable_slots ts ON ts.course_id = c.id
         WHERE s.group_role = 'teaching_point'`,
     );
-    const points = new Set(rows.map((r) => r.school));
+    const points = new Set(taught.map((r) => r.school));
     expect(points.size).toBeGreaterThanOrEqual(6);
     for (const point of points) {
-      const subjects = rows.filter((r) => r.school === point).map((r) => r.subject);
+      const subjects = taught.filter((r) => r.school === point).map((r) => r.subject);
       expect(subjects, point).toEqual(expect.arrayContaining([...SHORTAGE_SUBJECTS]));
     }
-    const kinds = all<{ kind: string }>('SELECT DISTINCT kind FROM courses ORDER BY kind').map((r) => r.kind);
+    const kinds = (await all<{ kind: string }>(sql`SELECT DISTINCT kind FROM courses ORDER BY kind`)).map((r) => r.kind);
     expect(kinds).toEqual(['delivered', 'master_teacher', 'open_school']);
   });
 
-  it('never books a teacher or a classroom twice at the same time', () => {
-    const clashes = all<{ who: string }>(
-      `WITH booked AS (
+  it('never books a teacher or a classroom twice at the same time', async () => {
+    const clashes = await all<{ who: string }>(
+      sql`WITH booked AS (
          SELECT c.lead_teacher_id AS who, 'teacher' AS kind, ts.weekday, ts.period FROM timetable_slots ts JOIN courses c ON c.id = ts.course_id
          UNION ALL
          SELECT c.host_classroom_id, 'classroom', ts.weekday, ts.period FROM timetable_slots ts JOIN courses c ON c.id = ts.course_id
@@ -148,7 +167,7 @@ describe('demo county seed', () => {
        SELECT kind || ' ' || who AS who FROM booked GROUP BY kind, who, weekday, period HAVING count(*) > 1`,
     );
     expect(clashes).toEqual([]);
-    const times = all<{ starts_at: string; ends_at: string }>('SELECT DISTINCT starts_at, ends_at FROM timetable_slots');
+    const times = await all<{ starts_at: string; ends_at: string }>(sql`SELECT DISTINCT starts_at, ends_at FROM timetable_slots`);
     for (const { starts_at, ends_at } of times) {
       expect(starts_at >= '08:00' && ends_at <= '16:30').toBe(true);
       const minutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3));
@@ -156,33 +175,31 @@ describe('demo county seed', () => {
     }
   });
 
-  it("has a term covering today and this week's lessons, with 王老师 teaching every weekday", () => {
+  it("has a term covering today and this week's lessons, with 王老师 teaching every weekday", async () => {
     const today = shanghaiDate(new Date());
-    const [term] = all<{ starts_on: string; ends_on: string }>('SELECT starts_on, ends_on FROM terms');
+    const [term] = await all<{ starts_on: string; ends_on: string }>(sql`SELECT starts_on, ends_on FROM terms`);
     expect(term!.starts_on <= today).toBe(true);
     expect(term!.ends_on >= today).toBe(true);
 
     const monday = shanghaiWeekStart(new Date());
     const from = shanghaiInstant(monday).getTime();
     const to = shanghaiInstant(addDays(monday, 7)).getTime();
-    const thisWeek = all<{ n: number }>('SELECT count(*) AS n FROM scheduled_lessons WHERE starts_at >= ? AND starts_at < ?', from, to)[0]?.n;
-    expect(thisWeek).toBeGreaterThan(0);
+    const [thisWeek] = await all<{ n: number }>(sql`SELECT count(*) AS n FROM scheduled_lessons WHERE starts_at >= ${from} AND starts_at < ${to}`);
+    expect(thisWeek?.n).toBeGreaterThan(0);
 
-    const wangDays = all<{ weekday: number }>(
-      `SELECT DISTINCT ts.weekday FROM timetable_slots ts JOIN courses c ON c.id = ts.course_id
+    const wangDays = (await all<{ weekday: number }>(
+      sql`SELECT DISTINCT ts.weekday FROM timetable_slots ts JOIN courses c ON c.id = ts.course_id
          JOIN users u ON u.id = c.lead_teacher_id WHERE u.username = 'teacher.wang' ORDER BY ts.weekday`,
-    ).map((r) => r.weekday);
+    )).map((r) => r.weekday);
     expect(wangDays).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('expands each slot into one lesson per week of the term, cancelled on public holidays', () => {
-    const [slot] = all<{ id: number; n: number }>('SELECT slot_id AS id, count(*) AS n FROM scheduled_lessons GROUP BY slot_id ORDER BY slot_id LIMIT 1');
+  it('expands each slot into one lesson per week of the term, cancelled on public holidays', async () => {
+    const [slot] = await all<{ id: number; n: number }>(sql`SELECT slot_id AS id, count(*) AS n FROM scheduled_lessons GROUP BY slot_id ORDER BY slot_id LIMIT 1`);
     expect(slot!.n).toBeGreaterThanOrEqual(20);
     if (first.term.startsOn === '2026-09-01') {
-      const nationalDay = all<{ status: string }>(
-        'SELECT DISTINCT status FROM scheduled_lessons WHERE starts_at >= ? AND starts_at < ?',
-        shanghaiInstant('2026-10-01').getTime(),
-        shanghaiInstant('2026-10-03').getTime(),
+      const nationalDay = await all<{ status: string }>(
+        sql`SELECT DISTINCT status FROM scheduled_lessons WHERE starts_at >= ${shanghaiInstant('2026-10-01').getTime()} AND starts_at < ${shanghaiInstant('2026-10-03').getTime()}`,
       );
       expect(nationalDay).toEqual([{ status: 'cancelled' }]);
     }
@@ -203,47 +220,47 @@ describe('demoTermFor', () => {
 
 describe('seedDemoIfEmpty', () => {
   it('seeds an empty database once and leaves a database with a region alone', async () => {
-    const empty = openDatabase(join(dir, 'empty.db'));
+    const empty = await openStore();
     try {
       const logger = pino({ level: 'silent' });
       expect(await seedDemoIfEmpty(empty.db, logger)).toBe(true);
-      const counts = rowCounts(empty);
+      const counts = await rowCounts(empty);
       expect(counts.users).toBe(countsAfterFirst.users);
       expect(await seedDemoIfEmpty(empty.db, logger)).toBe(false);
-      expect(rowCounts(empty)).toEqual(counts);
+      expect(await rowCounts(empty)).toEqual(counts);
     } finally {
-      empty.close();
+      await empty.close();
     }
   });
 });
 
 describe('seedDemoHistory', () => {
-  it('records the past lessons of the term once, with their roll-ups, and one teaching point that misses music', () => {
-    const history = openDatabase(join(dir, 'history.db'));
+  it('records the past lessons of the term once, with their roll-ups, and one teaching point that misses music', async () => {
+    const history = await openStore();
     try {
       // A fixed Friday in the middle of a term, so the amount of history does not depend on the test's date.
       const today = '2026-11-27';
-      seedDemoCounty(history.db, { passwordHash, today });
+      await seedDemoCounty(history.db, { passwordHash, today });
       const now = shanghaiInstant(today, '12:00');
-      const sessions = seedDemoHistory(history.db, now);
+      const sessions = await seedDemoHistory(history.db, now);
       expect(sessions).toBeGreaterThan(50);
-      const ended = history.sqlite.prepare('SELECT count(*) AS n FROM lesson_sessions WHERE ended_at IS NOT NULL AND ended_at <= ?').get(now.getTime()) as { n: number };
-      expect(ended.n).toBe(sessions);
-      const rollups = history.sqlite.prepare('SELECT count(DISTINCT lesson_session_id) AS n FROM usage_site_days').get() as { n: number };
-      expect(rollups.n).toBe(sessions);
+      const one = async (query: SQL) => (await rows<{ n: number }>(history.db, query))[0]!.n;
+      expect(await one(sql`SELECT count(*) AS n FROM lesson_sessions WHERE ended_at IS NOT NULL AND ended_at <= ${now.getTime()}`)).toBe(sessions);
+      expect(await one(sql`SELECT count(DISTINCT lesson_session_id) AS n FROM usage_site_days`)).toBe(sessions);
       // 杨柳村教学点 joins far fewer of its music lessons than 石桥村教学点 (the dashboards should show a laggard).
       const joinedMusic = (school: string) =>
-        (history.sqlite
-          .prepare(
-            `SELECT count(*) AS n FROM attendance_intervals a JOIN schools s ON s.id = a.school_id JOIN lesson_sessions l ON l.id = a.lesson_session_id
-             JOIN courses c ON c.id = l.course_id WHERE s.name = ? AND c.subject = 'music' AND a.site_kind = 'receiving_classroom'`,
-          )
-          .get(school) as { n: number }).n;
-      expect(joinedMusic('杨柳村教学点')).toBeLessThan(joinedMusic('石桥村教学点'));
+        one(
+          sql`SELECT count(*) AS n FROM attendance_intervals a JOIN schools s ON s.id = a.school_id JOIN lesson_sessions l ON l.id = a.lesson_session_id
+             JOIN courses c ON c.id = l.course_id WHERE s.name = ${school} AND c.subject = 'music' AND a.site_kind = 'receiving_classroom'`,
+        );
+      expect(await joinedMusic('杨柳村教学点')).toBeLessThan(await joinedMusic('石桥村教学点'));
+      // Every held lesson has its host, and each receiving classroom that joined has its camera interval.
+      expect(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind = 'host'`)).toBe(sessions);
+      expect(await one(sql`SELECT count(*) AS n FROM media_state_intervals`)).toBe(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind <> 'student'`));
       // Never twice: a county that has held lessons gets no invented history.
-      expect(seedDemoHistory(history.db, now)).toBe(0);
+      expect(await seedDemoHistory(history.db, now)).toBe(0);
     } finally {
-      history.close();
+      await history.close();
     }
   });
 });
@@ -253,29 +270,30 @@ describe("the demo county's figures (issue #14)", () => {
   const today = '2026-11-27';
   const now = shanghaiInstant(today, '12:00');
 
-  beforeAll(() => {
-    history = openDatabase(join(dir, 'figures.db'));
-    seedDemoCounty(history.db, { passwordHash, today });
-    seedDemoHistory(history.db, now);
+  beforeAll(async () => {
+    history = await openStore();
+    await seedDemoCounty(history.db, { passwordHash, today });
+    await seedDemoHistory(history.db, now);
   });
-  afterAll(() => history?.close());
+  afterAll(async () => history?.close());
 
-  const one = <T>(sql: string, ...params: unknown[]): T => history.sqlite.prepare(sql).get(...params) as T;
+  const one = async <T>(query: SQL): Promise<T> => (await rows<T>(history.db, query))[0]!;
 
-  it('ships with its routine-use targets set, for its teaching points', () => {
-    const targets = one<{ lessons_per_week: number | null; attendance_pct: number | null; applies_to: string; required_subjects: string }>(
-      'SELECT lessons_per_week, attendance_pct, applies_to, required_subjects FROM region_targets t JOIN regions r ON r.id = t.region_id WHERE r.code = ?',
-      'qingshan',
-    );
-    expect(targets).toMatchObject({ lessons_per_week: DEMO_TARGETS.lessonsPerWeek, attendance_pct: DEMO_TARGETS.attendancePct });
-    expect(JSON.parse(targets.applies_to)).toEqual(['teaching_point']);
-    expect(JSON.parse(targets.required_subjects)).toEqual(DEMO_TARGETS.requiredSubjects);
+  it('ships with its routine-use targets set, for its teaching points', async () => {
+    const [targets] = await history.db
+      .select({ lessonsPerWeek: schema.regionTargets.lessonsPerWeek, attendancePct: schema.regionTargets.attendancePct, appliesTo: schema.regionTargets.appliesTo, requiredSubjects: schema.regionTargets.requiredSubjects })
+      .from(schema.regionTargets)
+      .innerJoin(schema.regions, eq(schema.regions.id, schema.regionTargets.regionId))
+      .where(eq(schema.regions.code, 'qingshan'));
+    expect(targets).toMatchObject({ lessonsPerWeek: DEMO_TARGETS.lessonsPerWeek, attendancePct: DEMO_TARGETS.attendancePct });
+    expect(targets!.appliesTo).toEqual(['teaching_point']);
+    expect(targets!.requiredSubjects).toEqual(DEMO_TARGETS.requiredSubjects);
 
     // The headline counts the teaching points, and some of them (not all, not none) meet the targets.
     const usage = new UsageReportService(history.db, new Places(history.db), { deliveredMinMinutes: 20 });
-    const region = one<{ id: number }>("SELECT id FROM regions WHERE code = 'qingshan'");
-    const report = new IndicatorService(usage).report({ regionId: region.id }, today);
-    const points = one<{ n: number }>("SELECT count(*) AS n FROM schools WHERE group_role = 'teaching_point'").n;
+    const region = await one<{ id: number }>(sql`SELECT id FROM regions WHERE code = 'qingshan'`);
+    const report = await new IndicatorService(usage).report({ regionId: region.id }, today);
+    const points = (await one<{ n: number }>(sql`SELECT count(*) AS n FROM schools WHERE group_role = 'teaching_point'`)).n;
     expect(report.summary.routineUseByKind).toHaveLength(1);
     const [byKind] = report.summary.routineUseByKind;
     expect(byKind).toMatchObject({ groupRole: 'teaching_point', schools: points });
@@ -283,27 +301,27 @@ describe("the demo county's figures (issue #14)", () => {
     expect(byKind!.routineUse).toBeLessThan(points);
   });
 
-  it('has home-delivered students (送教上门) who attended some of their lessons, not all', () => {
-    const home = one<{ expected: number; present: number }>('SELECT sum(home_expected) AS expected, sum(home_present) AS present FROM usage_site_days');
+  it('has home-delivered students (送教上门) who attended some of their lessons, not all', async () => {
+    const home = await one<{ expected: number; present: number }>(sql`SELECT sum(home_expected) AS expected, sum(home_present) AS present FROM usage_site_days`);
     expect(home.expected).toBeGreaterThan(0);
     expect(home.present).toBeGreaterThan(0);
     expect(home.present).toBeLessThan(home.expected);
   });
 
-  it('names the receiving classrooms in the seeded lesson reports', () => {
+  it('names the receiving classrooms in the seeded lesson reports', async () => {
     const repo = new LessonReportRepository(history.db);
-    const sessionIds = (history.sqlite.prepare('SELECT id FROM lesson_sessions ORDER BY id LIMIT 20').all() as Array<{ id: number }>).map((r) => r.id);
+    const sessionIds = (await rows<{ id: number }>(history.db, sql`SELECT id FROM lesson_sessions ORDER BY id LIMIT 20`)).map((r) => r.id);
     expect(sessionIds.length).toBeGreaterThan(0);
     for (const id of sessionIds) {
-      const session = repo.session(id)!;
-      const evidence = repo.evidence(id);
+      const session = (await repo.session(id))!;
+      const evidence = await repo.evidence(id);
       const ids = (values: Array<number | null>) => [...new Set(values.filter((v): v is number => v !== null))];
-      const names = repo.names({
+      const names = await repo.names({
         userIds: ids([...evidence.attendance.map((a) => a.userId), ...evidence.participation.map((p) => p.userId)]),
         classroomIds: ids(evidence.attendance.map((a) => a.classroomId)),
         schoolIds: ids(evidence.attendance.map((a) => a.schoolId)),
       });
-      const report = buildLessonReport({ session, evidence, receivers: repo.receivers(session.courseId), names }, { now, deliveredMinMinutes: 20, scope: 'full', viewerUserId: 0 });
+      const report = buildLessonReport({ session, evidence, receivers: await repo.receivers(session.courseId), names }, { now, deliveredMinMinutes: 20, scope: 'full', viewerUserId: 0 });
       const rooms = report.participants.filter((p) => p.kind === 'receiving_classroom');
       expect(rooms.length, `lesson ${id}`).toBeGreaterThan(0);
       for (const room of rooms) expect(room.displayName).toBe(room.classroomName);

@@ -1,4 +1,3 @@
-import { count, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Logger } from 'pino';
 import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
@@ -24,7 +23,8 @@ import {
 import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
-import { SeedWriter, type GrantScope, type SeedDb } from './seed-writer.js';
+import { SeedWriter, type GrantScope } from './seed-writer.js';
+import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
 
 /** The tables the demo county fills, in the order the summary lists them. */
@@ -54,7 +54,7 @@ export interface DemoSeedSummary {
 }
 
 export interface DemoSeedOptions {
-  /** argon2 hash of DEMO_PASSWORD, computed before the (synchronous) transaction. */
+  /** argon2 hash of DEMO_PASSWORD, computed before the transaction (argon2 is slow; the transaction should not wait on it). */
   passwordHash: string;
   /** Shanghai calendar date the demo term must cover; default today. */
   today?: string;
@@ -79,28 +79,26 @@ export function demoTermFor(today: string): { name: string; startsOn: string; en
  * courses with weekly timetables and their scheduled lessons — in one transaction. Idempotent: everything is
  * matched by natural key and nothing that exists is changed, so a second run creates nothing.
  */
-export function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): DemoSeedSummary {
+export async function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): Promise<DemoSeedSummary> {
   const today = options.today ?? shanghaiDate(new Date());
-  const { created, term } = db.transaction((tx) => writeDemoCounty(tx, options.passwordHash, today));
-  const totals = Object.fromEntries(DEMO_TABLES.map((table) => [getTableName(table), db.select({ n: count() }).from(table).get()?.n ?? 0]));
-  return { created, totals, term };
+  const { created, term } = await db.transaction(() => writeDemoCounty(db, options.passwordHash, today));
+  return { created, totals: await new DemoRepository(db).rowCounts(DEMO_TABLES), term };
 }
 
 /** Seeds the demo county, with this term's past lessons, when the database has no region at all (first start). Returns whether it did. */
 export async function seedDemoIfEmpty(db: TongkeDb, logger: Logger): Promise<boolean> {
-  const regionCount = db.select({ n: count() }).from(regions).get()?.n ?? 0;
-  if (regionCount > 0) return false;
-  const summary = seedDemoCounty(db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-  const pastLessons = seedDemoHistory(db);
+  if ((await new DemoRepository(db).regionCount()) > 0) return false;
+  const summary = await seedDemoCounty(db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
+  const pastLessons = await seedDemoHistory(db);
   logger.info({ created: summary.created, pastLessons, term: summary.term.name }, `seeded the demo county ${DEMO_REGION.name}; demo logins use the password "${DEMO_PASSWORD}"`);
   return true;
 }
 
-function writeDemoCounty(db: SeedDb, passwordHash: string, today: string): { created: Record<string, number>; term: DemoSeedSummary['term'] } {
+async function writeDemoCounty(db: TongkeDb, passwordHash: string, today: string): Promise<{ created: Record<string, number>; term: DemoSeedSummary['term'] }> {
   const write = new SeedWriter(db);
-  const places = writeOrganisation(write);
-  const people = writePeople(write, places, passwordHash);
-  const term = writeTeaching(write, places, people, today);
+  const places = await writeOrganisation(write);
+  const people = await writePeople(write, places, passwordHash);
+  const term = await writeTeaching(write, places, people, today);
   return { created: write.created, term };
 }
 
@@ -117,36 +115,36 @@ interface DemoPlaces {
 }
 
 /** The county, its groups, schools and classrooms. */
-function writeOrganisation(write: SeedWriter): DemoPlaces {
+async function writeOrganisation(write: SeedWriter): Promise<DemoPlaces> {
   const places: DemoPlaces = {
-    regionId: write.region(DEMO_REGION.code, DEMO_REGION.name),
+    regionId: await write.region(DEMO_REGION.code, DEMO_REGION.name),
     groups: new Map(),
     schools: new Map(),
     classrooms: new Map(),
     receivingRooms: new Map(),
     classSizes: new Map(),
   };
-  write.regionTargets(places.regionId, DEMO_TARGETS);
+  await write.regionTargets(places.regionId, DEMO_TARGETS);
   for (const group of DEMO_GROUPS) {
-    const groupId = write.group(places.regionId, group.name);
+    const groupId = await write.group(places.regionId, group.name);
     places.groups.set(group.name, groupId);
     for (const school of group.schools) {
-      const schoolId = write.school(places.regionId, groupId, school);
+      const schoolId = await write.school(places.regionId, groupId, school);
       places.schools.set(school.name, schoolId);
       for (const classroom of school.classrooms) {
-        const classroomId = write.classroom(schoolId, classroom);
+        const classroomId = await write.classroom(schoolId, classroom);
         places.classrooms.set(`${school.name} ${classroom.name}`, classroomId);
         places.classSizes.set(classroomId, classroom.classSize);
         if (classroom.receiving && !places.receivingRooms.has(school.name)) places.receivingRooms.set(school.name, classroomId);
       }
     }
-    write.leadSchool(groupId, need(places.schools, group.lead, 'school'));
+    await write.leadSchool(groupId, need(places.schools, group.lead, 'school'));
   }
   return places;
 }
 
 /** The featured demo logins, the other staff and the students, all with the demo password; user ids by username. */
-function writePeople(write: SeedWriter, places: DemoPlaces, passwordHash: string): Map<string, number> {
+async function writePeople(write: SeedWriter, places: DemoPlaces, passwordHash: string): Promise<Map<string, number>> {
   const scopeOf = (login: Pick<DemoLogin, 'role' | 'scope'>): GrantScope => {
     switch (ROLE_SCOPE_KIND[login.role]) {
       case 'system':
@@ -162,33 +160,33 @@ function writePeople(write: SeedWriter, places: DemoPlaces, passwordHash: string
     }
   };
   const userIds = new Map<string, number>();
-  const account = (username: string, displayName: string): number => {
-    const id = write.user(username, displayName, passwordHash);
+  const account = async (username: string, displayName: string): Promise<number> => {
+    const id = await write.user(username, displayName, passwordHash);
     userIds.set(username, id);
     return id;
   };
-  for (const login of DEMO_LOGINS) write.grant(account(login.username, login.displayName), login.role, scopeOf(login));
-  for (const staff of DEMO_STAFF) write.grant(account(staff.username, staff.displayName), staff.role, scopeOf({ role: staff.role, scope: staff.school }));
+  for (const login of DEMO_LOGINS) await write.grant(await account(login.username, login.displayName), login.role, scopeOf(login));
+  for (const staff of DEMO_STAFF) await write.grant(await account(staff.username, staff.displayName), staff.role, scopeOf({ role: staff.role, scope: staff.school }));
   for (const student of DEMO_STUDENTS) {
     const schoolId = need(places.schools, student.school, 'school');
-    const userId = account(student.username, student.displayName);
-    write.grant(userId, 'student', { schoolId });
-    write.studentProfile(userId, { schoolId, grade: student.grade, className: student.className, homeDelivery: student.homeDelivery });
+    const userId = await account(student.username, student.displayName);
+    await write.grant(userId, 'student', { schoolId });
+    await write.studentProfile(userId, { schoolId, grade: student.grade, className: student.className, homeDelivery: student.homeDelivery });
   }
   return userIds;
 }
 
 /** The term covering today, the courses with their receivers and home-delivered students, slots and lessons. */
-function writeTeaching(write: SeedWriter, places: DemoPlaces, userIds: Map<string, number>, today: string): DemoSeedSummary['term'] {
+async function writeTeaching(write: SeedWriter, places: DemoPlaces, userIds: Map<string, number>, today: string): Promise<DemoSeedSummary['term']> {
   const assistants = new Map<string, number>();
   for (const school of DEMO_GROUPS.flatMap((g) => g.schools)) {
     if (school.assistant) assistants.set(school.name, need(userIds, school.assistant, 'user'));
   }
   const termSpec = demoTermFor(today);
-  const term = write.term(places.regionId, termSpec);
+  const term = await write.term(places.regionId, termSpec);
   const holidays = new Set(DEMO_HOLIDAYS);
   for (const course of DEMO_COURSES) {
-    const courseId = write.course({
+    const courseId = await write.course({
       termId: term.id,
       schoolId: need(places.schools, course.school, 'school'),
       name: course.name,
@@ -200,22 +198,23 @@ function writeTeaching(write: SeedWriter, places: DemoPlaces, userIds: Map<strin
     });
     for (const school of course.receivers) {
       const classroomId = need(places.receivingRooms, school, 'receiving classroom');
-      write.receiver(courseId, classroomId, assistants.get(school) ?? null, places.classSizes.get(classroomId) ?? 0);
+      await write.receiver(courseId, classroomId, assistants.get(school) ?? null, places.classSizes.get(classroomId) ?? 0);
     }
     // Home-delivered students (送教上门) follow the delivered courses of their school and grade from home.
     if (course.kind === 'delivered') {
       for (const student of DEMO_STUDENTS) {
         if (student.homeDelivery && student.grade === course.grade && course.receivers.includes(student.school)) {
-          write.courseStudent(courseId, need(userIds, student.username, 'user'));
+          await write.courseStudent(courseId, need(userIds, student.username, 'user'));
         }
       }
     }
-    const slots = course.slots.map(([weekday, period]) => {
+    const slots = [];
+    for (const [weekday, period] of course.slots) {
       const times = PERIODS[period];
       if (!times) throw new Error(`demo course ${course.name} uses an unknown period ${period}`);
-      return write.slot(courseId, weekday, period, times[0], times[1]);
-    });
-    write.lessons(courseId, expandTimetable(slots, term), (lesson) => holidays.has(shanghaiDate(lesson.startsAt)));
+      slots.push(await write.slot(courseId, weekday, period, times[0], times[1]));
+    }
+    await write.lessons(courseId, expandTimetable(slots, term), (lesson) => holidays.has(shanghaiDate(lesson.startsAt)));
   }
   return { name: termSpec.name, startsOn: term.startsOn, endsOn: term.endsOn };
 }

@@ -1,10 +1,9 @@
-import type { RunResult } from 'better-sqlite3';
 import { and, eq, isNull, type SQL } from 'drizzle-orm';
-import type { BaseSQLiteDatabase, SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { RegionTargetsBody } from '../../shared/api/evidence-usage.js';
 import type { Role } from '../../shared/roles.js';
 import type { ExpandedLesson } from '../teaching/schedule.js';
-import type * as schema from '../db/schema/index.js';
+import { changedRows, type TongkeDb } from '../db/store.js';
 import {
   classrooms,
   courseReceivers,
@@ -23,9 +22,6 @@ import {
 } from '../db/schema/index.js';
 import type { DemoClassroom, DemoSchool } from './demo-data.js';
 
-/** The database or a transaction on it (both are synchronous with better-sqlite3). */
-export type SeedDb = BaseSQLiteDatabase<'sync', RunResult, typeof schema>;
-
 export interface GrantScope {
   regionId?: number;
   groupId?: number;
@@ -41,10 +37,10 @@ const matches = (column: SQLiteColumn, value: number | undefined): SQL => (value
  * undo an administrator's edits), so seeding twice changes nothing.
  */
 export class SeedWriter {
-  readonly #db: SeedDb;
+  readonly #db: TongkeDb;
   readonly #created = new Map<string, number>();
 
-  constructor(db: SeedDb) {
+  constructor(db: TongkeDb) {
     this.#db = db;
   }
 
@@ -57,74 +53,76 @@ export class SeedWriter {
     if (rows > 0) this.#created.set(table, (this.#created.get(table) ?? 0) + rows);
   }
 
-  region(code: string, name: string): number {
-    const found = this.#db.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).get();
+  async region(code: string, name: string): Promise<number> {
+    const [found] = await this.#db.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).limit(1);
     if (found) return found.id;
     this.#count('regions');
-    return this.#db.insert(regions).values({ code, name }).returning({ id: regions.id }).get().id;
+    const [row] = await this.#db.insert(regions).values({ code, name }).returning({ id: regions.id });
+    return row!.id;
   }
 
-  group(regionId: number, name: string): number {
-    const found = this.#db
+  async group(regionId: number, name: string): Promise<number> {
+    const [found] = await this.#db
       .select({ id: educationGroups.id })
       .from(educationGroups)
       .where(and(eq(educationGroups.regionId, regionId), eq(educationGroups.name, name)))
-      .get();
+      .limit(1);
     if (found) return found.id;
     this.#count('education_groups');
-    return this.#db.insert(educationGroups).values({ regionId, name }).returning({ id: educationGroups.id }).get().id;
+    const [row] = await this.#db.insert(educationGroups).values({ regionId, name }).returning({ id: educationGroups.id });
+    return row!.id;
   }
 
   /** Names the group's lead school unless one is already set. */
-  leadSchool(groupId: number, schoolId: number): void {
-    this.#db
+  async leadSchool(groupId: number, schoolId: number): Promise<void> {
+    await this.#db
       .update(educationGroups)
       .set({ leadSchoolId: schoolId })
-      .where(and(eq(educationGroups.id, groupId), isNull(educationGroups.leadSchoolId)))
-      .run();
+      .where(and(eq(educationGroups.id, groupId), isNull(educationGroups.leadSchoolId)));
   }
 
-  school(regionId: number, groupId: number, spec: DemoSchool): number {
-    const found = this.#db
+  async school(regionId: number, groupId: number, spec: DemoSchool): Promise<number> {
+    const [found] = await this.#db
       .select({ id: schools.id })
       .from(schools)
       .where(and(eq(schools.regionId, regionId), eq(schools.name, spec.name)))
-      .get();
+      .limit(1);
     if (found) return found.id;
     this.#count('schools');
     const { name, groupRole, locality, stage, studentCount } = spec;
-    return this.#db
+    const [row] = await this.#db
       .insert(schools)
       .values({ regionId, groupId, name, groupRole, locality, stage, studentCount })
-      .returning({ id: schools.id })
-      .get().id;
+      .returning({ id: schools.id });
+    return row!.id;
   }
 
-  classroom(schoolId: number, spec: DemoClassroom): number {
-    const found = this.#db
+  async classroom(schoolId: number, spec: DemoClassroom): Promise<number> {
+    const [found] = await this.#db
       .select({ id: classrooms.id })
       .from(classrooms)
       .where(and(eq(classrooms.schoolId, schoolId), eq(classrooms.name, spec.name)))
-      .get();
+      .limit(1);
     if (found) return found.id;
     this.#count('classrooms');
-    return this.#db
+    const [row] = await this.#db
       .insert(classrooms)
       .values({ schoolId, name: spec.name, receiving: spec.receiving, multimedia: true })
-      .returning({ id: classrooms.id })
-      .get().id;
+      .returning({ id: classrooms.id });
+    return row!.id;
   }
 
-  user(username: string, displayName: string, passwordHash: string): number {
-    const found = this.#db.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
+  async user(username: string, displayName: string, passwordHash: string): Promise<number> {
+    const [found] = await this.#db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
     if (found) return found.id;
     this.#count('users');
     // Marked so that the instance can warn while accounts with the published demo password exist.
-    return this.#db.insert(users).values({ username, displayName, passwordHash, demoAccount: true }).returning({ id: users.id }).get().id;
+    const [row] = await this.#db.insert(users).values({ username, displayName, passwordHash, demoAccount: true }).returning({ id: users.id });
+    return row!.id;
   }
 
-  grant(userId: number, role: Role, scope: GrantScope): void {
-    const found = this.#db
+  async grant(userId: number, role: Role, scope: GrantScope): Promise<void> {
+    const [found] = await this.#db
       .select({ id: roleGrants.id })
       .from(roleGrants)
       .where(
@@ -137,66 +135,68 @@ export class SeedWriter {
           matches(roleGrants.classroomId, scope.classroomId),
         ),
       )
-      .get();
+      .limit(1);
     if (found) return;
     this.#count('role_grants');
-    this.#db.insert(roleGrants).values({ userId, role, ...scope }).run();
+    await this.#db.insert(roleGrants).values({ userId, role, ...scope });
   }
 
-  studentProfile(userId: number, profile: { schoolId: number; grade: number; className: string; homeDelivery: boolean }): void {
-    this.#count('student_profiles', this.#db.insert(studentProfiles).values({ userId, ...profile }).onConflictDoNothing().run().changes);
+  async studentProfile(userId: number, profile: { schoolId: number; grade: number; className: string; homeDelivery: boolean }): Promise<void> {
+    this.#count('student_profiles', changedRows(await this.#db.insert(studentProfiles).values({ userId, ...profile }).onConflictDoNothing()));
   }
 
   /** The region's term of that name; an existing term keeps its dates. */
-  term(regionId: number, spec: { name: string; startsOn: string; endsOn: string }): { id: number; startsOn: string; endsOn: string } {
+  async term(regionId: number, spec: { name: string; startsOn: string; endsOn: string }): Promise<{ id: number; startsOn: string; endsOn: string }> {
     const columns = { id: terms.id, startsOn: terms.startsOn, endsOn: terms.endsOn };
-    const found = this.#db
+    const [found] = await this.#db
       .select(columns)
       .from(terms)
       .where(and(eq(terms.regionId, regionId), eq(terms.name, spec.name)))
-      .get();
+      .limit(1);
     if (found) return found;
     this.#count('terms');
-    return this.#db.insert(terms).values({ regionId, ...spec }).returning(columns).get();
+    const [row] = await this.#db.insert(terms).values({ regionId, ...spec }).returning(columns);
+    return row!;
   }
 
-  course(course: Omit<typeof courses.$inferInsert, 'id' | 'active'>): number {
-    const found = this.#db
+  async course(course: Omit<typeof courses.$inferInsert, 'id' | 'active'>): Promise<number> {
+    const [found] = await this.#db
       .select({ id: courses.id })
       .from(courses)
       .where(and(eq(courses.termId, course.termId), eq(courses.schoolId, course.schoolId), eq(courses.name, course.name)))
-      .get();
+      .limit(1);
     if (found) return found.id;
     this.#count('courses');
-    return this.#db.insert(courses).values(course).returning({ id: courses.id }).get().id;
+    const [row] = await this.#db.insert(courses).values(course).returning({ id: courses.id });
+    return row!.id;
   }
 
-  receiver(courseId: number, classroomId: number, assistantTeacherId: number | null, expectedStudents: number): void {
-    const result = this.#db.insert(courseReceivers).values({ courseId, classroomId, assistantTeacherId, expectedStudents }).onConflictDoNothing().run();
-    this.#count('course_receivers', result.changes);
+  async receiver(courseId: number, classroomId: number, assistantTeacherId: number | null, expectedStudents: number): Promise<void> {
+    this.#count('course_receivers', changedRows(await this.#db.insert(courseReceivers).values({ courseId, classroomId, assistantTeacherId, expectedStudents }).onConflictDoNothing()));
   }
 
   /** The region's targets, unless an administrator (or an earlier run) has set them. */
-  regionTargets(regionId: number, targets: Required<RegionTargetsBody>): void {
+  async regionTargets(regionId: number, targets: Required<RegionTargetsBody>): Promise<void> {
     const values = { regionId, ...targets, requiredSubjects: [...targets.requiredSubjects], appliesTo: [...targets.appliesTo], updatedAt: new Date(), updatedBy: null };
-    this.#count('region_targets', this.#db.insert(regionTargets).values(values).onConflictDoNothing().run().changes);
+    this.#count('region_targets', changedRows(await this.#db.insert(regionTargets).values(values).onConflictDoNothing()));
   }
 
-  courseStudent(courseId: number, studentId: number): void {
-    this.#count('course_students', this.#db.insert(courseStudents).values({ courseId, studentId }).onConflictDoNothing().run().changes);
+  async courseStudent(courseId: number, studentId: number): Promise<void> {
+    this.#count('course_students', changedRows(await this.#db.insert(courseStudents).values({ courseId, studentId }).onConflictDoNothing()));
   }
 
   /** A weekly slot, matched by course, weekday and period. */
-  slot(courseId: number, weekday: number, period: number, startsAt: string, endsAt: string): { id: number; weekday: number; startsAt: string; endsAt: string } {
+  async slot(courseId: number, weekday: number, period: number, startsAt: string, endsAt: string): Promise<{ id: number; weekday: number; startsAt: string; endsAt: string }> {
     const columns = { id: timetableSlots.id, weekday: timetableSlots.weekday, startsAt: timetableSlots.startsAt, endsAt: timetableSlots.endsAt };
-    const found = this.#db
+    const [found] = await this.#db
       .select(columns)
       .from(timetableSlots)
       .where(and(eq(timetableSlots.courseId, courseId), eq(timetableSlots.weekday, weekday), eq(timetableSlots.period, period)))
-      .get();
+      .limit(1);
     if (found) return found;
     this.#count('timetable_slots');
-    return this.#db.insert(timetableSlots).values({ courseId, weekday, period, startsAt, endsAt }).returning(columns).get();
+    const [row] = await this.#db.insert(timetableSlots).values({ courseId, weekday, period, startsAt, endsAt }).returning(columns);
+    return row!;
   }
 
   /**
@@ -204,19 +204,16 @@ export class SeedWriter {
    * lessons are filtered out first rather than by ON CONFLICT, which would still advance the AUTOINCREMENT
    * sequence on every run.
    */
-  lessons(courseId: number, lessons: readonly ExpandedLesson[], cancelled: (lesson: ExpandedLesson) => boolean): void {
+  async lessons(courseId: number, lessons: readonly ExpandedLesson[], cancelled: (lesson: ExpandedLesson) => boolean): Promise<void> {
     const existing = new Set(
-      this.#db
-        .select({ slotId: scheduledLessons.slotId, startsAt: scheduledLessons.startsAt })
-        .from(scheduledLessons)
-        .where(eq(scheduledLessons.courseId, courseId))
-        .all()
-        .map((row) => `${row.slotId}@${row.startsAt.getTime()}`),
+      (await this.#db.select({ slotId: scheduledLessons.slotId, startsAt: scheduledLessons.startsAt }).from(scheduledLessons).where(eq(scheduledLessons.courseId, courseId))).map(
+        (row) => `${row.slotId}@${row.startsAt.getTime()}`,
+      ),
     );
     const rows = lessons
       .filter((lesson) => !existing.has(`${lesson.slotId}@${lesson.startsAt.getTime()}`))
       .map((lesson) => ({ courseId, ...lesson, status: cancelled(lesson) ? ('cancelled' as const) : ('scheduled' as const) }));
     if (rows.length === 0) return;
-    this.#count('scheduled_lessons', this.#db.insert(scheduledLessons).values(rows).run().changes);
+    this.#count('scheduled_lessons', changedRows(await this.#db.insert(scheduledLessons).values(rows)));
   }
 }

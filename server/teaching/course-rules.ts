@@ -23,23 +23,23 @@ const holds = (grants: readonly GrantAtSchool[] | undefined, role: Role, where: 
  * receiver's school; students have student profiles. On edits only what changed (and what depends on it)
  * is re-checked, so an unrelated edit is not refused because a classroom was deactivated later.
  */
-export function checkCourse(repo: TeachingRepository, course: CourseCreate, changed: ChangedFields): CoursePlan {
+export async function checkCourse(repo: TeachingRepository, course: CourseCreate, changed: ChangedFields): Promise<CoursePlan> {
   const touched = (...fields: Array<keyof CourseCreate>) => changed === 'all' || fields.some((f) => changed.has(f));
-  const host = repo.school(course.schoolId);
+  const host = await repo.school(course.schoolId);
   if (!host) throw invalidField('/schoolId', 'no such school');
 
   if (touched('termId', 'schoolId')) {
-    const term = repo.term(course.termId);
+    const term = await repo.term(course.termId);
     if (!term) throw invalidField('/termId', 'no such term');
     if (term.regionId !== host.regionId) throw invalidField('/termId', "not a term of the host school's region");
   }
 
-  const people = repo.activeUsersWithGrants([course.leadTeacherId, ...course.receivers.flatMap((r) => (r.assistantTeacherId === null ? [] : [r.assistantTeacherId]))]);
+  const people = await repo.activeUsersWithGrants([course.leadTeacherId, ...course.receivers.flatMap((r) => (r.assistantTeacherId === null ? [] : [r.assistantTeacherId]))]);
   if (touched('leadTeacherId', 'schoolId') && !holds(people.get(course.leadTeacherId), 'teacher', (g) => g.regionId === host.regionId)) {
     throw invalidField('/leadTeacherId', "not an active teacher in the host school's region");
   }
 
-  const classrooms = new Map(repo.classrooms([...(course.hostClassroomId === null ? [] : [course.hostClassroomId]), ...course.receivers.map((r) => r.classroomId)]).map((c) => [c.id, c]));
+  const classrooms = new Map((await repo.classrooms([...(course.hostClassroomId === null ? [] : [course.hostClassroomId]), ...course.receivers.map((r) => r.classroomId)])).map((c) => [c.id, c]));
   if (touched('hostClassroomId', 'schoolId') && course.hostClassroomId !== null) {
     const hostClassroom = classrooms.get(course.hostClassroomId);
     if (!hostClassroom || hostClassroom.schoolId !== host.id) throw invalidField('/hostClassroomId', 'not a classroom of the host school');
@@ -61,7 +61,7 @@ export function checkCourse(repo: TeachingRepository, course: CourseCreate, chan
   }
 
   if (touched('studentIds')) {
-    const withProfile = repo.studentIdsWithProfile(course.studentIds);
+    const withProfile = await repo.studentIdsWithProfile(course.studentIds);
     course.studentIds.forEach((studentId, i) => {
       if (!withProfile.has(studentId)) throw invalidField(`/studentIds/${i}`, 'not a student');
       if (course.studentIds.indexOf(studentId) !== i) throw invalidField(`/studentIds/${i}`, 'listed twice');
@@ -95,26 +95,26 @@ export interface CourseReferences {
  * school's receiving classroom. Only what is new is asked about: keeping a receiver or a student that a
  * wider admin put there is not re-decided on an unrelated edit. Throws `out_of_reach` (403) naming the field.
  */
-export function authorizeAssignments(places: Places, access: Access, plan: CoursePlan, before: CourseReferences): void {
+export async function authorizeAssignments(places: Places, access: Access, plan: CoursePlan, before: CourseReferences): Promise<void> {
   const refuse = (path: string): never => {
     throw new ApiError('out_of_reach', {}, [{ path, message: 'outside your administration' }]);
   };
-  const person = (userId: number, path: string) => {
-    if (!access.can('course.assign', places.user(userId))) refuse(path);
+  const person = async (userId: number, path: string) => {
+    if (!access.can('course.assign', await places.user(userId))) refuse(path);
   };
-  if (plan.leadTeacherId !== before.leadTeacherId) person(plan.leadTeacherId, '/leadTeacherId');
-  const index = places.index();
-  plan.receivers.forEach((receiver, i) => {
+  if (plan.leadTeacherId !== before.leadTeacherId) await person(plan.leadTeacherId, '/leadTeacherId');
+  const index = await places.index();
+  for (const [i, receiver] of plan.receivers.entries()) {
     const kept = before.receivers.find((r) => r.classroomId === receiver.classroomId);
     if (!kept) {
       const place = index.classroom(receiver.classroomId);
       if (!place || !access.can('course.assign', { kind: 'classroom', place })) refuse(`/receivers/${i}/classroomId`);
     }
     if (receiver.assistantTeacherId !== null && kept?.assistantTeacherId !== receiver.assistantTeacherId) {
-      person(receiver.assistantTeacherId, `/receivers/${i}/assistantTeacherId`);
+      await person(receiver.assistantTeacherId, `/receivers/${i}/assistantTeacherId`);
     }
-  });
-  plan.studentIds.forEach((studentId, i) => {
-    if (!before.studentIds.includes(studentId)) person(studentId, `/studentIds/${i}`);
-  });
+  }
+  for (const [i, studentId] of plan.studentIds.entries()) {
+    if (!before.studentIds.includes(studentId)) await person(studentId, `/studentIds/${i}`);
+  }
 }

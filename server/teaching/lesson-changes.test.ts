@@ -24,8 +24,7 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
       .select()
       .from(scheduledLessons)
       .where(and(eq(scheduledLessons.courseId, courseId), gt(scheduledLessons.startsAt, new Date())))
-      .orderBy(asc(scheduledLessons.startsAt))
-      .all();
+      .orderBy(asc(scheduledLessons.startsAt));
   const myLessons = async (who: 'classroom_device' | 'student' | 'teacher', days = 40): Promise<ScheduledLessonView[]> => {
     const from = shanghaiInstant(shanghaiDate(new Date())).toISOString();
     const to = shanghaiInstant(addDays(shanghaiDate(new Date()), days)).toISOString();
@@ -35,7 +34,7 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
   };
 
   it('lets the lead teacher move a lesson; the receiving classroom sees it at the new time, marked as moved with the reason', async () => {
-    const lesson = futureLessons()[0]!;
+    const lesson = (await futureLessons())[0]!;
     const date = addDays(shanghaiDate(lesson.startsAt), 1);
     const res = await (await f.as('teacher')).post(`/api/scheduled-lessons/${lesson.id}/move`, { date, startsAt: '15:00', endsAt: '15:40', reason: '教研活动' });
     expect(res.statusCode).toBe(204);
@@ -44,27 +43,27 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
   });
 
   it('keeps a moved lesson where it was moved when the timetable is re-planned, without planning its old slot again', async () => {
-    const [lesson] = futureLessons();
+    const [lesson] = await futureLessons();
     const date = addDays(shanghaiDate(lesson!.startsAt), 1);
     await (await f.as('teacher')).post(`/api/scheduled-lessons/${lesson!.id}/move`, { date, startsAt: '16:00', endsAt: '16:40' });
-    const before = futureLessons().length;
-    const slots = f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId)).all();
+    const before = (await futureLessons()).length;
+    const slots = await f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId));
     const replan = await (await f.as('school_admin')).put(`/api/courses/${f.ids.courseId}/timetable`, {
       slots: slots.map(({ weekday, period, startsAt, endsAt }) => ({ weekday, period, startsAt, endsAt })),
     });
     expect(replan.statusCode).toBe(200);
-    const after = futureLessons();
+    const after = await futureLessons();
     expect(after).toHaveLength(before);
     expect(after.find((l) => l.id === lesson!.id)?.startsAt).toEqual(shanghaiInstant(date, '16:00'));
     expect(after.some((l) => l.startsAt.getTime() === lesson!.startsAt.getTime())).toBe(false);
   });
 
   it('cancels a lesson with a reason; students see 已停课 and why; a blank reason is refused and changes nothing', async () => {
-    const lesson = futureLessons().find((l) => l.movedFrom === null)!;
+    const lesson = (await futureLessons()).find((l) => l.movedFrom === null)!;
     const teacher = await f.as('teacher');
     expect((await teacher.post(`/api/scheduled-lessons/${lesson.id}/cancel`, { reason: '   ' })).statusCode).toBe(400);
     expect((await teacher.post(`/api/scheduled-lessons/${lesson.id}/cancel`, {})).statusCode).toBe(400);
-    expect(f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, lesson.id)).get()!.status).toBe('scheduled');
+    expect((await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, lesson.id)).limit(1))[0]!.status).toBe('scheduled');
     expect((await teacher.post(`/api/scheduled-lessons/${lesson.id}/cancel`, { reason: '台风停课' })).statusCode).toBe(204);
     expect((await myLessons('student')).find((l) => l.id === lesson.id)).toMatchObject({ status: 'cancelled', changeReason: '台风停课' });
     // A cancelled lesson is the record; it cannot be cancelled or moved again.
@@ -73,8 +72,8 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
 
   it('refuses to move or cancel a lesson already held, or into the past, or onto another lesson of the course', async () => {
     const teacher = await f.as('teacher');
-    const [first, second] = futureLessons().filter((l) => l.status === 'scheduled');
-    f.db.insert(lessonSessions).values({ courseId: f.ids.courseId, scheduledLessonId: first!.id, startedAt: new Date(), startedBy: f.ids.users.teacher, lastHeartbeatAt: new Date() }).run();
+    const [first, second] = (await futureLessons()).filter((l) => l.status === 'scheduled');
+    await f.db.insert(lessonSessions).values({ courseId: f.ids.courseId, scheduledLessonId: first!.id, startedAt: new Date(), startedBy: f.ids.users.teacher, lastHeartbeatAt: new Date() });
     const held = await teacher.post(`/api/scheduled-lessons/${first!.id}/cancel`, { reason: '已上过' });
     expect(held.statusCode).toBe(409);
     expect(held.json().error.code).toBe('lesson_already_held');
@@ -84,22 +83,22 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
     const clash = await teacher.post(`/api/scheduled-lessons/${second!.id}/move`, { date: onto, startsAt: '00:00', endsAt: '23:59' });
     expect(clash.statusCode).toBe(409);
     expect(clash.json().error.code).toBe('lesson_clash');
-    expect(f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, second!.id)).get()!.startsAt).toEqual(second!.startsAt);
+    expect((await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, second!.id)).limit(1))[0]!.startsAt).toEqual(second!.startsAt);
   });
 
   it('lets only the lead teacher and admins over the host school change lessons', async () => {
-    const lesson = futureLessons().filter((l) => l.status === 'scheduled').at(-1)!;
+    const lesson = (await futureLessons()).filter((l) => l.status === 'scheduled').at(-1)!;
     for (const who of ['assistant_teacher', 'classroom_device', 'student', 'other_school_admin'] as const) {
       const res = await (await f.as(who)).post(`/api/scheduled-lessons/${lesson.id}/cancel`, { reason: '不该能停' });
       expect([403, 404]).toContain(res.statusCode);
     }
-    expect(f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, lesson.id)).get()!.status).toBe('scheduled');
+    expect((await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, lesson.id)).limit(1))[0]!.status).toBe('scheduled');
   });
 
   it('starts an ad hoc lesson (临时上课) now, whatever the timetable: it is listed today for the classroom', async () => {
     // Clear the fixture's lessons of the coming hour, so that the case does not depend on the hour it runs at.
     const soon = new Date(Date.now() + 3600_000);
-    f.db.delete(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), lt(scheduledLessons.startsAt, soon), gt(scheduledLessons.endsAt, new Date()))).run();
+    await f.db.delete(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), lt(scheduledLessons.startsAt, soon), gt(scheduledLessons.endsAt, new Date())));
     const res = await (await f.as('teacher')).post(`/api/courses/${f.ids.courseId}/ad-hoc-lessons`, { minutes: 40 });
     expect(res.statusCode).toBe(200);
     expect(res.json().created).toBe(true);
@@ -116,9 +115,9 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
   describe('the region calendar', () => {
     /** A course of its own, Mon 09:00 and Wed 09:00, so that the cases above do not disturb it. */
     const calendarCourse = async (): Promise<number> => {
-      const course = f.db.select().from(courses).where(eq(courses.id, f.ids.courseId)).get()!;
+      const course = (await f.db.select().from(courses).where(eq(courses.id, f.ids.courseId)).limit(1))[0]!;
       const { id: _id, ...values } = course;
-      const id = f.db.insert(courses).values({ ...values, name: '日历课程' }).returning().get().id;
+      const id = (await f.db.insert(courses).values({ ...values, name: '日历课程' }).returning())[0]!.id;
       const res = await (await f.as('school_admin')).put(`/api/courses/${id}/timetable`, {
         slots: [
           { weekday: 1, period: 1, startsAt: '09:00', endsAt: '09:40' },
@@ -128,28 +127,28 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
       expect(res.statusCode).toBe(200);
       return id;
     };
-    const datesOf = (courseId: number) => futureLessons(courseId).map((l) => shanghaiDate(l.startsAt));
+    const datesOf = async (courseId: number) => (await futureLessons(courseId)).map((l) => shanghaiDate(l.startsAt));
 
     it('drops the lessons of a holiday and adds those of a make-up working day; removing them re-plans', async () => {
       const courseId = await calendarCourse();
       const monday = nextWeekday(1, addDays(shanghaiDate(new Date()), 7));
       const saturday = addDays(monday, 5);
-      expect(datesOf(courseId)).toContain(monday);
+      expect(await datesOf(courseId)).toContain(monday);
       const admin = await f.as('region_admin');
       const holiday = await admin.post(`/api/regions/${f.ids.regionId}/calendar-days`, { kind: 'holiday', name: '国庆节', startsOn: monday, endsOn: addDays(monday, 2) });
       expect(holiday.statusCode).toBe(201);
       const workday = await admin.post(`/api/regions/${f.ids.regionId}/calendar-days`, { kind: 'workday', name: '国庆调休', startsOn: saturday, endsOn: saturday, followsWeekday: 1 });
       expect(workday.statusCode).toBe(201);
-      expect(datesOf(courseId)).not.toContain(monday);
-      expect(datesOf(courseId)).not.toContain(addDays(monday, 2));
-      expect(datesOf(courseId)).toContain(saturday);
+      expect(await datesOf(courseId)).not.toContain(monday);
+      expect(await datesOf(courseId)).not.toContain(addDays(monday, 2));
+      expect(await datesOf(courseId)).toContain(saturday);
       const listed = (await (await f.as('school_admin')).get(`/api/regions/${f.ids.regionId}/calendar-days`)).json().days;
       expect(listed.map((d: { name: string }) => d.name)).toEqual(['国庆节', '国庆调休']);
 
       expect((await admin.delete(`/api/calendar-days/${holiday.json().id}`)).statusCode).toBe(204);
       expect((await admin.delete(`/api/calendar-days/${workday.json().id}`)).statusCode).toBe(204);
-      expect(datesOf(courseId)).toContain(monday);
-      expect(datesOf(courseId)).not.toContain(saturday);
+      expect(await datesOf(courseId)).toContain(monday);
+      expect(await datesOf(courseId)).not.toContain(saturday);
     });
 
     it.each([
@@ -162,10 +161,10 @@ describe('调课, 停课, 临时上课 and the region calendar', () => {
       const admin = await f.as('region_admin');
       const base = addDays(shanghaiDate(new Date()), 60);
       const existing = await admin.post(`/api/regions/${f.ids.regionId}/calendar-days`, { kind: 'holiday', name: `已有${_case}`, startsOn: base, endsOn: base });
-      const lessonsBefore = f.db.select().from(scheduledLessons).all();
+      const lessonsBefore = await f.db.select().from(scheduledLessons).orderBy(asc(scheduledLessons.id));
       const res = await admin.post(`/api/regions/${f.ids.regionId}/calendar-days`, body(base));
       expect(res.statusCode).toBe(status);
-      expect(f.db.select().from(scheduledLessons).all()).toEqual(lessonsBefore);
+      expect(await f.db.select().from(scheduledLessons).orderBy(asc(scheduledLessons.id))).toEqual(lessonsBefore);
       await admin.delete(`/api/calendar-days/${existing.json().id}`);
     });
 

@@ -33,34 +33,34 @@ export class LessonChanges {
   ) {}
 
   /** The course a scheduled lesson belongs to (`not_found` when there is no such lesson). */
-  courseOf(scheduledLessonId: number): number {
-    const lesson = this.repo.scheduledLesson(scheduledLessonId);
+  async courseOf(scheduledLessonId: number): Promise<number> {
+    const lesson = await this.repo.scheduledLesson(scheduledLessonId);
     if (!lesson) throw notFound();
     return lesson.courseId;
   }
 
   /** 调课: the lesson takes place at another Shanghai date and time; it keeps its identity and remembers where it was. */
-  move(id: number, body: LessonMove, now = new Date()): void {
-    const lesson = this.#changeable(id);
+  async move(id: number, body: LessonMove, now = new Date()): Promise<void> {
+    const lesson = await this.#changeable(id);
     if (!isCalendarDate(body.date)) throw invalidField('/date', 'not a calendar date');
     if (body.endsAt <= body.startsAt) throw invalidField('/endsAt', 'must be after startsAt');
     const startsAt = shanghaiInstant(body.date, body.startsAt);
     const endsAt = shanghaiInstant(body.date, body.endsAt);
     if (endsAt <= now) throw invalidField('/date', 'must not be in the past');
     if (body.date > addDays(shanghaiDate(now), MAX_MOVE_DAYS)) throw invalidField('/date', `at most ${MAX_MOVE_DAYS} days ahead`);
-    this.repo.transaction(() => {
-      this.#noClash(lesson.courseId, startsAt, endsAt, id);
+    await this.repo.transaction(async () => {
+      await this.#noClash(lesson.courseId, startsAt, endsAt, id);
       const reason = body.reason?.trim();
-      this.repo.updateScheduledLesson(id, { startsAt, endsAt, movedFrom: lesson.movedFrom ?? lesson.startsAt, changeReason: reason ? reason : null });
+      await this.repo.updateScheduledLesson(id, { startsAt, endsAt, movedFrom: lesson.movedFrom ?? lesson.startsAt, changeReason: reason ? reason : null });
     });
   }
 
   /** 停课: the lesson will not take place; it stays listed as cancelled with the reason. */
-  cancel(id: number, body: LessonCancel): void {
-    this.#changeable(id);
+  async cancel(id: number, body: LessonCancel): Promise<void> {
+    await this.#changeable(id);
     const reason = body.reason.trim();
     if (reason === '') throw invalidField('/reason', 'must not be blank');
-    this.repo.updateScheduledLesson(id, { status: 'cancelled', changeReason: reason });
+    await this.repo.updateScheduledLesson(id, { status: 'cancelled', changeReason: reason });
   }
 
   /**
@@ -68,73 +68,73 @@ export class LessonChanges {
    * When a lesson of the course already falls in that time (the slot is now, or about to come), that is
    * the lesson she means: it is returned rather than a second one made beside it.
    */
-  addAdHoc(courseId: number, body: AdHocLessonCreate, now = new Date()): { id: number; created: boolean } {
-    const course = this.repo.course(courseId);
+  async addAdHoc(courseId: number, body: AdHocLessonCreate, now = new Date()): Promise<{ id: number; created: boolean }> {
+    const course = await this.repo.course(courseId);
     if (!course) throw notFound();
     if (!course.active) throw invalidField('/courseId', 'the course is deactivated');
     // Whole minutes, so that the lesson lists show the times the teacher expects.
     const startsAt = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
     const endsAt = new Date(startsAt.getTime() + body.minutes * 60_000);
-    return this.repo.transaction(() => {
-      const [current] = this.repo.overlappingLessons(courseId, startsAt, endsAt);
+    return this.repo.transaction(async () => {
+      const [current] = await this.repo.overlappingLessons(courseId, startsAt, endsAt);
       if (current) return { id: current.id, created: false };
-      return { id: this.repo.insertAdHocLesson(courseId, startsAt, endsAt).id, created: true };
+      return { id: (await this.repo.insertAdHocLesson(courseId, startsAt, endsAt)).id, created: true };
     });
   }
 
   // ---- The region's calendar ----
 
-  calendar(regionId: number): CalendarDay[] {
-    return this.repo.calendarDays(regionId).map(calendarDayView);
+  async calendar(regionId: number): Promise<CalendarDay[]> {
+    return (await this.repo.calendarDays(regionId)).map(calendarDayView);
   }
 
   /** The region a calendar entry belongs to (`not_found` when there is none). */
-  regionOfCalendarDay(id: number): number {
-    const day = this.repo.calendarDay(id);
+  async regionOfCalendarDay(id: number): Promise<number> {
+    const day = await this.repo.calendarDay(id);
     if (!day) throw notFound();
     return day.regionId;
   }
 
   /** Adds a holiday or a make-up working day and re-plans the region's courses from today on. */
-  addCalendarDay(regionId: number, body: CalendarDayCreate, now = new Date()): CalendarDay {
-    if (!this.repo.region(regionId)) throw notFound();
+  async addCalendarDay(regionId: number, body: CalendarDayCreate, now = new Date()): Promise<CalendarDay> {
+    if (!(await this.repo.region(regionId))) throw notFound();
     const entry = checkCalendarDay(body);
-    return this.repo.transaction(() => {
-      const overlapping = this.repo.calendarDaysBetween(regionId, entry.startsOn, entry.endsOn);
+    return this.repo.transaction(async () => {
+      const overlapping = await this.repo.calendarDaysBetween(regionId, entry.startsOn, entry.endsOn);
       if (overlapping.length > 0) throw new ApiError('conflict', {}, { field: 'startsOn', with: overlapping[0]!.name });
-      const row = this.repo.insertCalendarDay({ regionId, ...entry });
-      this.#replanRegion(regionId, now);
+      const row = await this.repo.insertCalendarDay({ regionId, ...entry });
+      await this.#replanRegion(regionId, now);
       return calendarDayView(row);
     });
   }
 
-  deleteCalendarDay(id: number, now = new Date()): void {
-    const day = this.repo.calendarDay(id);
+  async deleteCalendarDay(id: number, now = new Date()): Promise<void> {
+    const day = await this.repo.calendarDay(id);
     if (!day) throw notFound();
-    this.repo.transaction(() => {
-      this.repo.deleteCalendarDay(id);
-      this.#replanRegion(day.regionId, now);
+    await this.repo.transaction(async () => {
+      await this.repo.deleteCalendarDay(id);
+      await this.#replanRegion(day.regionId, now);
     });
   }
 
-  #replanRegion(regionId: number, now: Date): void {
-    for (const course of this.repo.activeCoursesOfRegion(regionId)) {
-      const term = this.repo.term(course.termId);
-      if (term) this.planner.reschedule(course, term, now);
+  async #replanRegion(regionId: number, now: Date): Promise<void> {
+    for (const course of await this.repo.activeCoursesOfRegion(regionId)) {
+      const term = await this.repo.term(course.termId);
+      if (term) await this.planner.reschedule(course, term, now);
     }
   }
 
   /** A lesson that may still change: it exists, is not cancelled, and no session was held for it. */
-  #changeable(id: number): ScheduledLessonRow {
-    const lesson = this.repo.scheduledLesson(id);
+  async #changeable(id: number): Promise<ScheduledLessonRow> {
+    const lesson = await this.repo.scheduledLesson(id);
     if (!lesson) throw notFound();
     if (lesson.status === 'cancelled') throw invalidField('/id', 'the lesson is already cancelled');
-    if (this.repo.lessonHeld(id)) throw new ApiError('lesson_already_held');
+    if (await this.repo.lessonHeld(id)) throw new ApiError('lesson_already_held');
     return lesson;
   }
 
-  #noClash(courseId: number, startsAt: Date, endsAt: Date, exceptId?: number): void {
-    const [clash] = this.repo.overlappingLessons(courseId, startsAt, endsAt, exceptId);
+  async #noClash(courseId: number, startsAt: Date, endsAt: Date, exceptId?: number): Promise<void> {
+    const [clash] = await this.repo.overlappingLessons(courseId, startsAt, endsAt, exceptId);
     if (clash) throw new ApiError('lesson_clash', { time: `${shanghaiDate(clash.startsAt)} ${shanghaiTime(clash.startsAt)}` });
   }
 }

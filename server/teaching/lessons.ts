@@ -24,24 +24,24 @@ export class LessonPlanner {
   ) {}
 
   /** The course's weekly slots, by weekday and time. */
-  timetable(courseId: number): Timetable {
-    return { slots: this.repo.slotsOf(courseId).map(({ id, weekday, period, startsAt, endsAt }) => ({ id, weekday, period, startsAt, endsAt })) };
+  async timetable(courseId: number): Promise<Timetable> {
+    return { slots: (await this.repo.slotsOf(courseId)).map(({ id, weekday, period, startsAt, endsAt }) => ({ id, weekday, period, startsAt, endsAt })) };
   }
 
   /**
    * Replaces the course's weekly slots and re-plans its lessons from today (Shanghai) on, in one
    * transaction. Lessons before today, cancelled ones and ones already held stay as they are.
    */
-  replaceTimetable(courseId: number, slots: readonly TimetableSlot[], now = new Date()): Timetable {
+  async replaceTimetable(courseId: number, slots: readonly TimetableSlot[], now = new Date()): Promise<Timetable> {
     checkSlots(slots);
-    const course = this.repo.course(courseId);
+    const course = await this.repo.course(courseId);
     if (!course) throw notFound();
-    const term = this.repo.term(course.termId);
+    const term = await this.repo.term(course.termId);
     if (!term) throw notFound();
-    this.repo.transaction(() => {
-      this.repo.deletePlannedLessons(courseId, shanghaiInstant(shanghaiDate(now)));
-      this.repo.replaceSlots(courseId, slots);
-      this.reschedule(course, term, now);
+    await this.repo.transaction(async () => {
+      await this.repo.deletePlannedLessons(courseId, shanghaiInstant(shanghaiDate(now)));
+      await this.repo.replaceSlots(courseId, slots);
+      await this.reschedule(course, term, now);
     });
     return this.timetable(courseId);
   }
@@ -50,20 +50,21 @@ export class LessonPlanner {
    * Makes the course's planned lessons from today on match its timetable, term and active state (an
    * inactive course has none). Call inside a transaction.
    */
-  reschedule(course: CourseRow, term: TermRow, now = new Date()): void {
+  async reschedule(course: CourseRow, term: TermRow, now = new Date()): Promise<void> {
     const today = shanghaiDate(now);
     const from = shanghaiInstant(today);
-    this.repo.deletePlannedLessons(course.id, from);
+    await this.repo.deletePlannedLessons(course.id, from);
     if (!course.active) return;
     // A cancelled or already-held lesson at the same time stands for that slot; do not plan it twice.
-    const kept = this.repo.keptLessonStarts(course.id, from);
-    const lessons = expandTimetable(this.repo.slotsOf(course.id), term, today, this.calendar(term.regionId, today, term.endsOn)).filter((l) => !kept.has(l.startsAt.getTime()));
-    this.repo.insertLessons(course.id, lessons);
+    const kept = await this.repo.keptLessonStarts(course.id, from);
+    const calendar = await this.calendar(term.regionId, today, term.endsOn);
+    const lessons = expandTimetable(await this.repo.slotsOf(course.id), term, today, calendar).filter((l) => !kept.has(l.startsAt.getTime()));
+    await this.repo.insertLessons(course.id, lessons);
   }
 
   /** The region's holidays and make-up working days between two dates, as the timetable expansion reads them. */
-  calendar(regionId: number, fromDate: string, toDate: string): SchoolCalendar {
-    const days = this.repo.calendarDaysBetween(regionId, fromDate, toDate);
+  async calendar(regionId: number, fromDate: string, toDate: string): Promise<SchoolCalendar> {
+    const days = await this.repo.calendarDaysBetween(regionId, fromDate, toDate);
     return {
       holidays: days.filter((d) => d.kind === 'holiday'),
       workdays: new Map(days.flatMap((d) => (d.kind === 'workday' && d.followsWeekday !== null ? [[d.startsOn, d.followsWeekday] as const] : []))),
@@ -75,7 +76,7 @@ export class LessonPlanner {
    * receiving classroom she is signed in as, or is enrolled in — as far as the policy lets her read them
    * (a student-link session reaches only its course). At most 62 days.
    */
-  myLessons(query: MyLessonsQuery, access: Access): MyLessons {
+  async myLessons(query: MyLessonsQuery, access: Access): Promise<MyLessons> {
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(from < to)) throw invalidField('/to', 'must be after from');
@@ -83,7 +84,7 @@ export class LessonPlanner {
 
     const { principal } = access;
     const myClassroomIds = principal.grants.flatMap((g) => (g.classroomId === null ? [] : [g.classroomId]));
-    const facts = this.places.courses(this.repo.courseIdsOfParticipant(principal.userId, myClassroomIds));
+    const facts = await this.places.courses(await this.repo.courseIdsOfParticipant(principal.userId, myClassroomIds));
     const parts = new Map<number, MyPart>();
     for (const course of facts) {
       if (!access.can('course.read', { kind: 'course', course })) continue;
@@ -100,12 +101,12 @@ export class LessonPlanner {
       if (part) parts.set(course.id, part);
     }
 
-    const courseRows = new Map(this.repo.courses({ ids: [...parts.keys()] }).filter((c) => c.active).map((c) => [c.id, c]));
+    const courseRows = new Map((await this.repo.courses({ ids: [...parts.keys()] })).filter((c) => c.active).map((c) => [c.id, c]));
     const courseIds = [...courseRows.keys()];
-    const receivers = this.repo.receiversOf(courseIds);
-    const teacherNames = this.repo.displayNames([...new Set([...courseRows.values()].map((c) => c.leadTeacherId))]);
-    const schoolNames = this.repo.schoolNames([...new Set([...courseRows.values()].map((c) => c.schoolId))]);
-    const lessons = this.repo.lessonsBetween(courseIds, from, to).flatMap((lesson): ScheduledLessonView[] => {
+    const receivers = await this.repo.receiversOf(courseIds);
+    const teacherNames = await this.repo.displayNames([...new Set([...courseRows.values()].map((c) => c.leadTeacherId))]);
+    const schoolNames = await this.repo.schoolNames([...new Set([...courseRows.values()].map((c) => c.schoolId))]);
+    const lessons = (await this.repo.lessonsBetween(courseIds, from, to)).flatMap((lesson): ScheduledLessonView[] => {
       const course = courseRows.get(lesson.courseId);
       const myPart = parts.get(lesson.courseId);
       if (!course || !myPart) return [];

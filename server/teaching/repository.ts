@@ -19,6 +19,13 @@ import {
 } from '../db/schema/index.js';
 import { chunks } from '../core/lists.js';
 
+/** Runs `query` on each part of a long id list in turn (bound parameters are capped per statement) and joins the rows. */
+async function inParts<I, R>(ids: readonly I[], query: (part: I[]) => Promise<R[]>, size?: number): Promise<R[]> {
+  const rows: R[] = [];
+  for (const part of chunks(ids, size)) rows.push(...(await query(part)));
+  return rows;
+}
+
 export type TermRow = typeof terms.$inferSelect;
 export type CourseRow = typeof courses.$inferSelect;
 export type ClassroomFacts = { id: number; schoolId: number; regionId: number; receiving: boolean; active: boolean };
@@ -42,83 +49,82 @@ export interface ReceiverValues {
 export class TeachingRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  /** One SQLite transaction (better-sqlite3 is synchronous on one connection, so our queries run inside it). */
-  transaction<T>(work: () => T): T {
+  /** Runs `work` in one transaction: the store's transactions are ambient, so every query made through `db` meanwhile joins it. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.db.transaction(() => work());
   }
 
   // ---- Terms ----
 
-  terms(filter: { regionId?: number | undefined }): TermRow[] {
+  async terms(filter: { regionId?: number | undefined }): Promise<TermRow[]> {
     const where = filter.regionId === undefined ? undefined : eq(terms.regionId, filter.regionId);
-    return this.db.select().from(terms).where(where).orderBy(asc(terms.startsOn), asc(terms.name)).all();
+    return this.db.select().from(terms).where(where).orderBy(asc(terms.startsOn), asc(terms.name));
   }
 
-  term(id: number): TermRow | undefined {
-    return this.db.select().from(terms).where(eq(terms.id, id)).get();
+  async term(id: number): Promise<TermRow | undefined> {
+    const [row] = await this.db.select().from(terms).where(eq(terms.id, id)).limit(1);
+    return row;
   }
 
-  insertTerm(values: Omit<TermRow, 'id'>): TermRow {
-    return this.db.insert(terms).values(values).returning().get();
+  async insertTerm(values: Omit<TermRow, 'id'>): Promise<TermRow> {
+    const [row] = await this.db.insert(terms).values(values).returning();
+    return row!;
   }
 
-  updateTerm(id: number, values: Partial<Omit<TermRow, 'id' | 'regionId'>>): void {
-    if (Object.keys(values).length > 0) this.db.update(terms).set(values).where(eq(terms.id, id)).run();
+  async updateTerm(id: number, values: Partial<Omit<TermRow, 'id' | 'regionId'>>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(terms).set(values).where(eq(terms.id, id));
   }
 
-  courseIdsOfTerm(termId: number): number[] {
-    return this.db.select({ id: courses.id }).from(courses).where(eq(courses.termId, termId)).all().map((c) => c.id);
+  async courseIdsOfTerm(termId: number): Promise<number[]> {
+    return (await this.db.select({ id: courses.id }).from(courses).where(eq(courses.termId, termId))).map((c) => c.id);
   }
 
   // ---- Facts for validating terms and courses ----
 
-  region(id: number): { id: number; active: boolean } | undefined {
-    return this.db.select({ id: regions.id, active: regions.active }).from(regions).where(eq(regions.id, id)).get();
+  async region(id: number): Promise<{ id: number; active: boolean } | undefined> {
+    const [row] = await this.db.select({ id: regions.id, active: regions.active }).from(regions).where(eq(regions.id, id)).limit(1);
+    return row;
   }
 
-  school(id: number): { id: number; regionId: number; active: boolean } | undefined {
-    return this.db.select({ id: schools.id, regionId: schools.regionId, active: schools.active }).from(schools).where(eq(schools.id, id)).get();
+  async school(id: number): Promise<{ id: number; regionId: number; active: boolean } | undefined> {
+    const [row] = await this.db.select({ id: schools.id, regionId: schools.regionId, active: schools.active }).from(schools).where(eq(schools.id, id)).limit(1);
+    return row;
   }
 
-  classrooms(ids: readonly number[]): ClassroomFacts[] {
-    return chunks(ids).flatMap((part) =>
+  async classrooms(ids: readonly number[]): Promise<ClassroomFacts[]> {
+    return inParts(ids, (part) =>
       this.db
         .select({ id: classrooms.id, schoolId: classrooms.schoolId, regionId: schools.regionId, receiving: classrooms.receiving, active: classrooms.active })
         .from(classrooms)
         .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-        .where(inArray(classrooms.id, part))
-        .all(),
+        .where(inArray(classrooms.id, part)),
     );
   }
 
   /** Active accounts among these, with their grants' roles and schools (with each school's region). */
-  activeUsersWithGrants(ids: readonly number[]): Map<number, GrantAtSchool[]> {
+  async activeUsersWithGrants(ids: readonly number[]): Promise<Map<number, GrantAtSchool[]>> {
     const result = new Map<number, GrantAtSchool[]>();
     for (const part of chunks(ids)) {
-      for (const u of this.db.select({ id: users.id }).from(users).where(and(inArray(users.id, part), eq(users.active, true))).all()) result.set(u.id, []);
-      const grants = this.db
+      for (const u of await this.db.select({ id: users.id }).from(users).where(and(inArray(users.id, part), eq(users.active, true)))) result.set(u.id, []);
+      const grants = await this.db
         .select({ userId: roleGrants.userId, role: roleGrants.role, schoolId: roleGrants.schoolId, regionId: schools.regionId })
         .from(roleGrants)
         .leftJoin(schools, eq(schools.id, roleGrants.schoolId))
-        .where(inArray(roleGrants.userId, part))
-        .all();
+        .where(inArray(roleGrants.userId, part));
       for (const g of grants) result.get(g.userId)?.push({ role: g.role, schoolId: g.schoolId, regionId: g.regionId });
     }
     return result;
   }
 
   /** Which of these users have a student profile. */
-  studentIdsWithProfile(ids: readonly number[]): Set<number> {
-    return new Set(
-      chunks(ids).flatMap((part) =>
-        this.db.select({ id: studentProfiles.userId }).from(studentProfiles).where(inArray(studentProfiles.userId, part)).all().map((r) => r.id),
-      ),
-    );
+  async studentIdsWithProfile(ids: readonly number[]): Promise<Set<number>> {
+    const rows = await inParts(ids, (part) => this.db.select({ id: studentProfiles.userId }).from(studentProfiles).where(inArray(studentProfiles.userId, part)));
+    return new Set(rows.map((r) => r.id));
   }
 
   // ---- Courses ----
 
-  courses(filter: { termId?: number | undefined; schoolId?: number | undefined; ids?: readonly number[] }): CourseRow[] {
+  async courses(filter: { termId?: number | undefined; schoolId?: number | undefined; ids?: readonly number[] }): Promise<CourseRow[]> {
     const conditions: SQL[] = [];
     if (filter.termId !== undefined) conditions.push(eq(courses.termId, filter.termId));
     if (filter.schoolId !== undefined) conditions.push(eq(courses.schoolId, filter.schoolId));
@@ -127,37 +133,38 @@ export class TeachingRepository {
         .select()
         .from(courses)
         .where(and(...conditions, extra))
-        .orderBy(asc(courses.name), asc(courses.id))
-        .all();
+        .orderBy(asc(courses.name), asc(courses.id));
     if (filter.ids === undefined) return select();
-    return chunks(filter.ids).flatMap((part) => select(inArray(courses.id, part)));
+    return inParts(filter.ids, (part) => select(inArray(courses.id, part)));
   }
 
-  course(id: number): CourseRow | undefined {
-    return this.db.select().from(courses).where(eq(courses.id, id)).get();
+  async course(id: number): Promise<CourseRow | undefined> {
+    const [row] = await this.db.select().from(courses).where(eq(courses.id, id)).limit(1);
+    return row;
   }
 
-  insertCourse(values: CourseValues): CourseRow {
-    return this.db.insert(courses).values(values).returning().get();
+  async insertCourse(values: CourseValues): Promise<CourseRow> {
+    const [row] = await this.db.insert(courses).values(values).returning();
+    return row!;
   }
 
-  updateCourse(id: number, values: Partial<CourseValues>): void {
-    if (Object.keys(values).length > 0) this.db.update(courses).set(values).where(eq(courses.id, id)).run();
+  async updateCourse(id: number, values: Partial<CourseValues>): Promise<void> {
+    if (Object.keys(values).length > 0) await this.db.update(courses).set(values).where(eq(courses.id, id));
   }
 
-  replaceReceivers(courseId: number, receivers: readonly ReceiverValues[]): void {
-    this.db.delete(courseReceivers).where(eq(courseReceivers.courseId, courseId)).run();
-    if (receivers.length > 0) this.db.insert(courseReceivers).values(receivers.map((r) => ({ courseId, ...r }))).run();
+  async replaceReceivers(courseId: number, receivers: readonly ReceiverValues[]): Promise<void> {
+    await this.db.delete(courseReceivers).where(eq(courseReceivers.courseId, courseId));
+    if (receivers.length > 0) await this.db.insert(courseReceivers).values(receivers.map((r) => ({ courseId, ...r })));
   }
 
-  replaceStudents(courseId: number, studentIds: readonly number[]): void {
-    this.db.delete(courseStudents).where(eq(courseStudents.courseId, courseId)).run();
-    for (const part of chunks(studentIds)) this.db.insert(courseStudents).values(part.map((studentId) => ({ courseId, studentId }))).run();
+  async replaceStudents(courseId: number, studentIds: readonly number[]): Promise<void> {
+    await this.db.delete(courseStudents).where(eq(courseStudents.courseId, courseId));
+    for (const part of chunks(studentIds)) await this.db.insert(courseStudents).values(part.map((studentId) => ({ courseId, studentId })));
   }
 
   /** Receivers of these courses with classroom, school and assistant names, in classroom order. */
-  receiversOf(courseIds: readonly number[]) {
-    return chunks(courseIds).flatMap((part) =>
+  async receiversOf(courseIds: readonly number[]) {
+    return inParts(courseIds, (part) =>
       this.db
         .select({
           courseId: courseReceivers.courseId,
@@ -174,47 +181,44 @@ export class TeachingRepository {
         .innerJoin(schools, eq(schools.id, classrooms.schoolId))
         .leftJoin(users, eq(users.id, courseReceivers.assistantTeacherId))
         .where(inArray(courseReceivers.courseId, part))
-        .orderBy(asc(courseReceivers.classroomId))
-        .all(),
+        .orderBy(asc(courseReceivers.classroomId)),
     );
   }
 
-  studentsOf(courseIds: readonly number[]): Array<{ courseId: number; studentId: number }> {
-    return chunks(courseIds).flatMap((part) =>
-      this.db.select().from(courseStudents).where(inArray(courseStudents.courseId, part)).orderBy(asc(courseStudents.studentId)).all(),
-    );
+  async studentsOf(courseIds: readonly number[]): Promise<Array<{ courseId: number; studentId: number }>> {
+    return inParts(courseIds, (part) => this.db.select().from(courseStudents).where(inArray(courseStudents.courseId, part)).orderBy(asc(courseStudents.studentId)));
   }
 
-  displayNames(userIds: readonly number[]): Map<number, string> {
-    const rows = chunks(userIds).flatMap((part) => this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)).all());
+  async displayNames(userIds: readonly number[]): Promise<Map<number, string>> {
+    const rows = await inParts(userIds, (part) => this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)));
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  schoolNames(schoolIds: readonly number[]): Map<number, string> {
-    const rows = chunks(schoolIds).flatMap((part) => this.db.select({ id: schools.id, name: schools.name }).from(schools).where(inArray(schools.id, part)).all());
+  async schoolNames(schoolIds: readonly number[]): Promise<Map<number, string>> {
+    const rows = await inParts(schoolIds, (part) => this.db.select({ id: schools.id, name: schools.name }).from(schools).where(inArray(schools.id, part)));
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   /** Courses the user takes part in: as lead teacher, as a receiver's assistant, in one of these classrooms, or as a student. */
-  courseIdsOfParticipant(userId: number, classroomIds: readonly number[]): number[] {
+  async courseIdsOfParticipant(userId: number, classroomIds: readonly number[]): Promise<number[]> {
     const ids = new Set<number>();
-    for (const c of this.db.select({ id: courses.id }).from(courses).where(eq(courses.leadTeacherId, userId)).all()) ids.add(c.id);
+    for (const c of await this.db.select({ id: courses.id }).from(courses).where(eq(courses.leadTeacherId, userId))) ids.add(c.id);
     const receiverWhere = classroomIds.length > 0 ? or(eq(courseReceivers.assistantTeacherId, userId), inArray(courseReceivers.classroomId, [...classroomIds])) : eq(courseReceivers.assistantTeacherId, userId);
-    for (const r of this.db.select({ id: courseReceivers.courseId }).from(courseReceivers).where(receiverWhere).all()) ids.add(r.id);
-    for (const s of this.db.select({ id: courseStudents.courseId }).from(courseStudents).where(eq(courseStudents.studentId, userId)).all()) ids.add(s.id);
+    for (const r of await this.db.select({ id: courseReceivers.courseId }).from(courseReceivers).where(receiverWhere)) ids.add(r.id);
+    for (const s of await this.db.select({ id: courseStudents.courseId }).from(courseStudents).where(eq(courseStudents.studentId, userId))) ids.add(s.id);
     return [...ids];
   }
 
   // ---- Timetable and scheduled lessons ----
 
-  slotsOf(courseId: number): SlotRow[] {
-    return this.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, courseId)).orderBy(asc(timetableSlots.weekday), asc(timetableSlots.startsAt)).all();
+  async slotsOf(courseId: number): Promise<SlotRow[]> {
+    return this.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, courseId)).orderBy(asc(timetableSlots.weekday), asc(timetableSlots.startsAt));
   }
 
-  replaceSlots(courseId: number, slots: ReadonlyArray<Omit<SlotRow, 'id' | 'courseId'>>): void {
+  async replaceSlots(courseId: number, slots: ReadonlyArray<Omit<SlotRow, 'id' | 'courseId'>>): Promise<void> {
     // Lessons already held keep their row; the schema sets their slot to null.
-    this.db.delete(timetableSlots).where(eq(timetableSlots.courseId, courseId)).run();
-    if (slots.length > 0) this.db.insert(timetableSlots).values(slots.map((s) => ({ courseId, ...s }))).run();
+    await this.db.delete(timetableSlots).where(eq(timetableSlots.courseId, courseId));
+    if (slots.length > 0) await this.db.insert(timetableSlots).values(slots.map((s) => ({ courseId, ...s })));
   }
 
   /**
@@ -222,8 +226,8 @@ export class TeachingRepository {
    * timetable as it stands (not moved, not added on the spot) and no lesson session refers to them.
    * Cancelled, moved, ad hoc and held lessons stay as the record of what happened.
    */
-  deletePlannedLessons(courseId: number, from: Date): void {
-    this.db
+  async deletePlannedLessons(courseId: number, from: Date): Promise<void> {
+    await this.db
       .delete(scheduledLessons)
       .where(
         and(
@@ -234,38 +238,38 @@ export class TeachingRepository {
           gte(scheduledLessons.startsAt, from),
           notExists(this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, scheduledLessons.id))),
         ),
-      )
-      .run();
+      );
   }
 
   /**
    * Start instants (ms) from `from` on that the timetable must not plan again after deletePlannedLessons:
    * the kept lessons' starts, and where a moved lesson used to be (its slot's lesson was moved, not dropped).
    */
-  keptLessonStarts(courseId: number, from: Date): Set<number> {
-    const rows = this.db
+  async keptLessonStarts(courseId: number, from: Date): Promise<Set<number>> {
+    const rows = await this.db
       .select({ startsAt: scheduledLessons.startsAt, movedFrom: scheduledLessons.movedFrom })
       .from(scheduledLessons)
-      .where(and(eq(scheduledLessons.courseId, courseId), or(gte(scheduledLessons.startsAt, from), and(isNotNull(scheduledLessons.movedFrom), gte(scheduledLessons.movedFrom, from)))))
-      .all();
+      .where(and(eq(scheduledLessons.courseId, courseId), or(gte(scheduledLessons.startsAt, from), and(isNotNull(scheduledLessons.movedFrom), gte(scheduledLessons.movedFrom, from)))));
     return new Set(rows.flatMap((r) => (r.movedFrom ? [r.startsAt.getTime(), r.movedFrom.getTime()] : [r.startsAt.getTime()])));
   }
 
-  scheduledLesson(id: number): ScheduledLessonRow | undefined {
-    return this.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, id)).get();
+  async scheduledLesson(id: number): Promise<ScheduledLessonRow | undefined> {
+    const [row] = await this.db.select().from(scheduledLessons).where(eq(scheduledLessons.id, id)).limit(1);
+    return row;
   }
 
-  updateScheduledLesson(id: number, values: Partial<Pick<ScheduledLessonRow, 'startsAt' | 'endsAt' | 'status' | 'movedFrom' | 'changeReason'>>): void {
-    this.db.update(scheduledLessons).set(values).where(eq(scheduledLessons.id, id)).run();
+  async updateScheduledLesson(id: number, values: Partial<Pick<ScheduledLessonRow, 'startsAt' | 'endsAt' | 'status' | 'movedFrom' | 'changeReason'>>): Promise<void> {
+    await this.db.update(scheduledLessons).set(values).where(eq(scheduledLessons.id, id));
   }
 
   /** Has a lesson session (running or ended) been held for this scheduled lesson? */
-  lessonHeld(id: number): boolean {
-    return this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, id)).limit(1).get() !== undefined;
+  async lessonHeld(id: number): Promise<boolean> {
+    const [held] = await this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, id)).limit(1);
+    return held !== undefined;
   }
 
   /** The course's lessons (not cancelled, other than `exceptId`) overlapping [startsAt, endsAt). */
-  overlappingLessons(courseId: number, startsAt: Date, endsAt: Date, exceptId = 0): ScheduledLessonRow[] {
+  async overlappingLessons(courseId: number, startsAt: Date, endsAt: Date, exceptId = 0): Promise<ScheduledLessonRow[]> {
     return this.db
       .select()
       .from(scheduledLessons)
@@ -277,66 +281,64 @@ export class TeachingRepository {
           gt(scheduledLessons.endsAt, startsAt),
           ne(scheduledLessons.id, exceptId),
         ),
-      )
-      .all();
+      );
   }
 
-  insertAdHocLesson(courseId: number, startsAt: Date, endsAt: Date): ScheduledLessonRow {
-    return this.db.insert(scheduledLessons).values({ courseId, slotId: null, startsAt, endsAt, adHoc: true }).returning().get();
+  async insertAdHocLesson(courseId: number, startsAt: Date, endsAt: Date): Promise<ScheduledLessonRow> {
+    const [row] = await this.db.insert(scheduledLessons).values({ courseId, slotId: null, startsAt, endsAt, adHoc: true }).returning();
+    return row!;
   }
 
   // ---- The region's school calendar ----
 
-  calendarDays(regionId: number): CalendarDayRow[] {
-    return this.db.select().from(calendarDays).where(eq(calendarDays.regionId, regionId)).orderBy(asc(calendarDays.startsOn), asc(calendarDays.id)).all();
+  async calendarDays(regionId: number): Promise<CalendarDayRow[]> {
+    return this.db.select().from(calendarDays).where(eq(calendarDays.regionId, regionId)).orderBy(asc(calendarDays.startsOn), asc(calendarDays.id));
   }
 
-  calendarDay(id: number): CalendarDayRow | undefined {
-    return this.db.select().from(calendarDays).where(eq(calendarDays.id, id)).get();
+  async calendarDay(id: number): Promise<CalendarDayRow | undefined> {
+    const [row] = await this.db.select().from(calendarDays).where(eq(calendarDays.id, id)).limit(1);
+    return row;
   }
 
   /** The region's entries touching [fromDate, toDate]. */
-  calendarDaysBetween(regionId: number, fromDate: string, toDate: string): CalendarDayRow[] {
+  async calendarDaysBetween(regionId: number, fromDate: string, toDate: string): Promise<CalendarDayRow[]> {
     return this.db
       .select()
       .from(calendarDays)
-      .where(and(eq(calendarDays.regionId, regionId), lte(calendarDays.startsOn, toDate), gte(calendarDays.endsOn, fromDate)))
-      .all();
+      .where(and(eq(calendarDays.regionId, regionId), lte(calendarDays.startsOn, toDate), gte(calendarDays.endsOn, fromDate)));
   }
 
-  insertCalendarDay(values: Omit<CalendarDayRow, 'id'>): CalendarDayRow {
-    return this.db.insert(calendarDays).values(values).returning().get();
+  async insertCalendarDay(values: Omit<CalendarDayRow, 'id'>): Promise<CalendarDayRow> {
+    const [row] = await this.db.insert(calendarDays).values(values).returning();
+    return row!;
   }
 
-  deleteCalendarDay(id: number): void {
-    this.db.delete(calendarDays).where(eq(calendarDays.id, id)).run();
+  async deleteCalendarDay(id: number): Promise<void> {
+    await this.db.delete(calendarDays).where(eq(calendarDays.id, id));
   }
 
   /** Active courses of the region's terms (to re-plan them when its calendar changes). */
-  activeCoursesOfRegion(regionId: number): CourseRow[] {
-    return this.db
+  async activeCoursesOfRegion(regionId: number): Promise<CourseRow[]> {
+    const rows = await this.db
       .select({ course: courses })
       .from(courses)
       .innerJoin(terms, eq(terms.id, courses.termId))
-      .where(and(eq(terms.regionId, regionId), eq(courses.active, true)))
-      .all()
-      .map((r) => r.course);
+      .where(and(eq(terms.regionId, regionId), eq(courses.active, true)));
+    return rows.map((r) => r.course);
   }
 
-  insertLessons(courseId: number, lessons: ReadonlyArray<{ slotId: number; startsAt: Date; endsAt: Date }>): void {
-    for (const part of chunks(lessons, 200)) this.db.insert(scheduledLessons).values(part.map((l) => ({ courseId, ...l }))).run();
+  async insertLessons(courseId: number, lessons: ReadonlyArray<{ slotId: number; startsAt: Date; endsAt: Date }>): Promise<void> {
+    for (const part of chunks(lessons, 200)) await this.db.insert(scheduledLessons).values(part.map((l) => ({ courseId, ...l })));
   }
 
   /** Lessons of these courses starting in [from, to), by start. */
-  lessonsBetween(courseIds: readonly number[], from: Date, to: Date): ScheduledLessonRow[] {
-    return chunks(courseIds)
-      .flatMap((part) =>
-        this.db
-          .select()
-          .from(scheduledLessons)
-          .where(and(inArray(scheduledLessons.courseId, part), gte(scheduledLessons.startsAt, from), lt(scheduledLessons.startsAt, to)))
-          .all(),
-      )
-      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id);
+  async lessonsBetween(courseIds: readonly number[], from: Date, to: Date): Promise<ScheduledLessonRow[]> {
+    const rows = await inParts(courseIds, (part) =>
+      this.db
+        .select()
+        .from(scheduledLessons)
+        .where(and(inArray(scheduledLessons.courseId, part), gte(scheduledLessons.startsAt, from), lt(scheduledLessons.startsAt, to))),
+    );
+    return rows.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id - b.id);
   }
 }

@@ -43,43 +43,42 @@ export class TeachingService {
   // ---- Terms ----
 
   /** Terms (of a region, optionally) of the regions the caller may `term.read`. */
-  listTerms(filter: { regionId?: number | undefined }, access: Access): Term[] {
-    const index = this.places.index();
-    return this.#repo
-      .terms(filter)
+  async listTerms(filter: { regionId?: number | undefined }, access: Access): Promise<Term[]> {
+    const index = await this.places.index();
+    return (await this.#repo.terms(filter))
       .filter((t) => access.can('term.read', index.regionTarget(t.regionId)))
       .map(termView);
   }
 
   /** The region a term belongs to, as a policy target (`not_found` when there is no such term). */
-  termTarget(id: number): PolicyTarget {
-    const term = this.#repo.term(id);
+  async termTarget(id: number): Promise<PolicyTarget> {
+    const term = await this.#repo.term(id);
     if (!term) throw notFound();
-    return { kind: 'region', place: this.places.region(term.regionId) };
+    return { kind: 'region', place: await this.places.region(term.regionId) };
   }
 
   /** A new term of a region the caller may `term.manage`; dates are checked, a taken name is `conflict`. */
-  createTerm(body: TermCreate, access: Access): Term {
-    const region = this.#repo.region(body.regionId);
+  async createTerm(body: TermCreate, access: Access): Promise<Term> {
+    const region = await this.#repo.region(body.regionId);
     if (!region) throw invalidField('/regionId', 'no such region');
-    access.authorize('term.manage', { kind: 'region', place: this.places.region(region.id) });
+    access.authorize('term.manage', { kind: 'region', place: await this.places.region(region.id) });
     if (!region.active) throw invalidField('/regionId', 'the region is deactivated');
     checkTermDates(body.startsOn, body.endsOn);
-    return termView(conflictOnDuplicate('name', () => this.#repo.insertTerm({ regionId: body.regionId, name: body.name.trim(), startsOn: body.startsOn, endsOn: body.endsOn })));
+    return termView(await conflictOnDuplicate('name', () => this.#repo.insertTerm({ regionId: body.regionId, name: body.name.trim(), startsOn: body.startsOn, endsOn: body.endsOn })));
   }
 
   /** Edits a term (authorized for `term.manage`); new dates re-plan the lessons of its courses from today on. */
-  updateTerm(id: number, body: TermUpdate, now = new Date()): Term {
-    const term = this.#repo.term(id);
+  async updateTerm(id: number, body: TermUpdate, now = new Date()): Promise<Term> {
+    const term = await this.#repo.term(id);
     if (!term) throw notFound();
     const startsOn = body.startsOn ?? term.startsOn;
     const endsOn = body.endsOn ?? term.endsOn;
     checkTermDates(startsOn, endsOn);
-    return this.#repo.transaction(() => {
-      conflictOnDuplicate('name', () => this.#repo.updateTerm(id, { ...(body.name !== undefined && { name: body.name.trim() }), startsOn, endsOn }));
-      const updated = this.#repo.term(id) ?? term;
+    return this.#repo.transaction(async () => {
+      await conflictOnDuplicate('name', () => this.#repo.updateTerm(id, { ...(body.name !== undefined && { name: body.name.trim() }), startsOn, endsOn }));
+      const updated = (await this.#repo.term(id)) ?? term;
       if (startsOn !== term.startsOn || endsOn !== term.endsOn) {
-        for (const course of this.#repo.courses({ termId: id })) this.planner.reschedule(course, updated, now);
+        for (const course of await this.#repo.courses({ termId: id })) await this.planner.reschedule(course, updated, now);
       }
       return termView(updated);
     });
@@ -88,9 +87,9 @@ export class TeachingService {
   // ---- Courses ----
 
   /** Courses matching the query that the caller may `course.read`. */
-  listCourses(query: CourseListQuery, access: Access): Course[] {
-    const rows = this.#repo.courses(query);
-    const facts = new Map(this.places.courses(rows.map((c) => c.id)).map((f) => [f.id, f]));
+  async listCourses(query: CourseListQuery, access: Access): Promise<Course[]> {
+    const rows = await this.#repo.courses(query);
+    const facts = new Map((await this.places.courses(rows.map((c) => c.id))).map((f) => [f.id, f]));
     const readable = rows.filter((c) => {
       const course = facts.get(c.id);
       return course !== undefined && access.can('course.read', { kind: 'course', course });
@@ -100,24 +99,24 @@ export class TeachingService {
   }
 
   /** One course with its receivers' names and its students (the caller was authorized to read it). */
-  getCourse(id: number): Course {
-    const [view] = this.#views([this.#course(id)]);
+  async getCourse(id: number): Promise<Course> {
+    const [view] = await this.#views([await this.#course(id)]);
     if (!view) throw notFound();
     return view;
   }
 
   /** A new course hosted by a school the caller may set up courses for (`course.create`). */
-  createCourse(body: CourseCreate, access: Access): Course {
-    const host = this.#repo.school(body.schoolId);
+  async createCourse(body: CourseCreate, access: Access): Promise<Course> {
+    const host = await this.#repo.school(body.schoolId);
     if (!host) throw invalidField('/schoolId', 'no such school');
-    access.authorize('course.create', { kind: 'school', place: this.places.school(host.id) });
-    const plan = checkCourse(this.#repo, body, 'all');
-    authorizeAssignments(this.places, access, plan, { leadTeacherId: null, receivers: [], studentIds: [] });
+    access.authorize('course.create', { kind: 'school', place: await this.places.school(host.id) });
+    const plan = await checkCourse(this.#repo, body, 'all');
+    await authorizeAssignments(this.places, access, plan, { leadTeacherId: null, receivers: [], studentIds: [] });
     const { receivers, studentIds, ...values } = plan;
-    const course = this.#repo.transaction(() => {
-      const row = this.#repo.insertCourse({ ...values, active: true });
-      this.#repo.replaceReceivers(row.id, receivers);
-      this.#repo.replaceStudents(row.id, studentIds);
+    const course = await this.#repo.transaction(async () => {
+      const row = await this.#repo.insertCourse({ ...values, active: true });
+      await this.#repo.replaceReceivers(row.id, receivers);
+      await this.#repo.replaceStudents(row.id, studentIds);
       return row;
     });
     return this.getCourse(course.id);
@@ -127,45 +126,45 @@ export class TeachingService {
    * Edits a course (authorized for `course.manage`). `receivers` and `studentIds` replace the lists; moving
    * it to another host school needs `course.create` there. A new term or (de)activation re-plans lessons.
    */
-  updateCourse(id: number, body: CourseUpdate, access: Access, now = new Date()): Course {
-    const current = this.#course(id);
+  async updateCourse(id: number, body: CourseUpdate, access: Access, now = new Date()): Promise<Course> {
+    const current = await this.#course(id);
     if (body.schoolId !== undefined && body.schoolId !== current.schoolId) {
-      if (!this.#repo.school(body.schoolId)) throw invalidField('/schoolId', 'no such school');
-      access.authorize('course.create', { kind: 'school', place: this.places.school(body.schoolId) });
+      if (!(await this.#repo.school(body.schoolId))) throw invalidField('/schoolId', 'no such school');
+      access.authorize('course.create', { kind: 'school', place: await this.places.school(body.schoolId) });
     }
-    const currentReceivers = this.#repo.receiversOf([id]).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
-    const currentStudents = this.#repo.studentsOf([id]).map((s) => s.studentId);
+    const currentReceivers = (await this.#repo.receiversOf([id])).map(({ classroomId, assistantTeacherId, expectedStudents }) => ({ classroomId, assistantTeacherId, expectedStudents }));
+    const currentStudents = (await this.#repo.studentsOf([id])).map((s) => s.studentId);
     const receivers = body.receivers ?? currentReceivers;
     const studentIds = body.studentIds ?? currentStudents;
     const { active, ...fields } = body;
     const changed = body.schoolId !== undefined && body.schoolId !== current.schoolId ? 'all' : new Set(COURSE_FIELDS.filter((f) => fields[f] !== undefined));
-    const plan: CoursePlan = checkCourse(this.#repo, { ...current, ...fields, receivers, studentIds }, changed);
-    authorizeAssignments(this.places, access, plan, { leadTeacherId: current.leadTeacherId, receivers: currentReceivers, studentIds: currentStudents });
+    const plan: CoursePlan = await checkCourse(this.#repo, { ...current, ...fields, receivers, studentIds }, changed);
+    await authorizeAssignments(this.places, access, plan, { leadTeacherId: current.leadTeacherId, receivers: currentReceivers, studentIds: currentStudents });
     const { receivers: newReceivers, studentIds: newStudents, ...values } = plan;
-    this.#repo.transaction(() => {
-      this.#repo.updateCourse(id, { ...values, ...(active !== undefined && { active }) });
-      if (body.receivers) this.#repo.replaceReceivers(id, newReceivers);
-      if (body.studentIds) this.#repo.replaceStudents(id, newStudents);
-      const updated = this.#course(id);
+    await this.#repo.transaction(async () => {
+      await this.#repo.updateCourse(id, { ...values, ...(active !== undefined && { active }) });
+      if (body.receivers) await this.#repo.replaceReceivers(id, newReceivers);
+      if (body.studentIds) await this.#repo.replaceStudents(id, newStudents);
+      const updated = await this.#course(id);
       if (updated.termId !== current.termId || updated.active !== current.active) {
-        const term = this.#repo.term(updated.termId);
-        if (term) this.planner.reschedule(updated, term, now);
+        const term = await this.#repo.term(updated.termId);
+        if (term) await this.planner.reschedule(updated, term, now);
       }
     });
     return this.getCourse(id);
   }
 
-  #course(id: number): CourseRow {
-    const course = this.#repo.course(id);
+  async #course(id: number): Promise<CourseRow> {
+    const course = await this.#repo.course(id);
     if (!course) throw notFound();
     return course;
   }
 
-  #views(rows: readonly CourseRow[]): Course[] {
+  async #views(rows: readonly CourseRow[]): Promise<Course[]> {
     const ids = rows.map((c) => c.id);
-    const receivers = groupBy(this.#repo.receiversOf(ids), (r) => r.courseId);
-    const students = groupBy(this.#repo.studentsOf(ids), (s) => s.courseId);
-    const teacherNames = this.#repo.displayNames([...new Set(rows.map((c) => c.leadTeacherId))]);
+    const receivers = groupBy(await this.#repo.receiversOf(ids), (r) => r.courseId);
+    const students = groupBy(await this.#repo.studentsOf(ids), (s) => s.courseId);
+    const teacherNames = await this.#repo.displayNames([...new Set(rows.map((c) => c.leadTeacherId))]);
     return rows.map((c) => ({
       id: c.id,
       termId: c.termId,

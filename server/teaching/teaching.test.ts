@@ -29,7 +29,7 @@ describe('teaching API', () => {
   /** The group admin sets up a course from her lead school to her teaching point (the main use). */
   const groupCourse = async (name: string): Promise<number> => (await (await f.as('group_admin')).post('/api/courses', courseBody({ name }))).json().id;
   const lessonsOf = (courseId: number) =>
-    f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, courseId)).orderBy(asc(scheduledLessons.startsAt)).all();
+    f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, courseId)).orderBy(asc(scheduledLessons.startsAt));
 
   describe('terms', () => {
     it('lets a region admin create and rename a term, refusing a duplicate name with 409', async () => {
@@ -47,10 +47,10 @@ describe('teaching API', () => {
       ['a term of two years', { startsOn: '2027-01-01', endsOn: '2029-01-01' }],
       ['a date in another format', { startsOn: '22/02/2027', endsOn: '2027-07-09' }],
     ])('refuses %s with 400 and creates nothing', async (_case, dates) => {
-      const before = f.db.select().from(terms).all();
+      const before = await f.db.select().from(terms);
       const res = await (await f.as('region_admin')).post('/api/terms', { regionId: f.ids.regionId, name: '坏学期', ...dates });
       expect(res.statusCode).toBe(400);
-      expect(f.db.select().from(terms).all()).toEqual(before);
+      expect(await f.db.select().from(terms)).toEqual(before);
     });
 
     it('shows terms to the admins inside the region only', async () => {
@@ -86,7 +86,7 @@ describe('teaching API', () => {
       ['a student without a student profile', { studentIds: ['teacher'] }, '/studentIds/0'],
       ['a term of another region', { termId: 'otherTerm' }, '/termId'],
     ])('refuses %s with 400 naming the field, creating nothing', async (_case, overrides, path) => {
-      const otherTerm = f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县学期 ${_case}`, startsOn: '2027-02-22', endsOn: '2027-07-09' }).returning().get();
+      const otherTerm = (await f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县学期 ${_case}`, startsOn: '2027-02-22', endsOn: '2027-07-09' }).returning())[0]!;
       const refs: Record<string, number> = {
         assistant: f.ids.users.assistant_teacher,
         teacher: f.ids.users.teacher,
@@ -97,11 +97,11 @@ describe('teaching API', () => {
       };
       const resolve = (value: unknown): unknown =>
         typeof value === 'string' && value in refs ? refs[value] : Array.isArray(value) ? value.map(resolve) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)])) : value;
-      const before = f.db.select().from(courses).all().length;
+      const before = (await f.db.select().from(courses)).length;
       const res = await (await f.as('system_admin')).post('/api/courses', courseBody(Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, resolve(v)]))));
       expect(res.statusCode).toBe(400);
       expect(res.json().error.details[0].path).toBe(path);
-      expect(f.db.select().from(courses).all()).toHaveLength(before);
+      expect(await f.db.select().from(courses)).toHaveLength(before);
     });
 
     it.each([
@@ -111,11 +111,11 @@ describe('teaching API', () => {
       const refs: Record<string, number> = { receiving: f.ids.receivingClassroomId, student: f.ids.users.student };
       const resolve = (value: unknown): unknown =>
         typeof value === 'string' && value in refs ? refs[value] : Array.isArray(value) ? value.map(resolve) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)])) : value;
-      const before = f.db.select().from(courses).all().length;
+      const before = (await f.db.select().from(courses)).length;
       const res = await (await f.as('school_admin')).post('/api/courses', courseBody(resolve(overrides) as Record<string, unknown>));
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toMatchObject({ code: 'out_of_reach', message: expect.stringContaining('不在您管理的范围内'), details: [{ path }] });
-      expect(f.db.select().from(courses).all()).toHaveLength(before);
+      expect(await f.db.select().from(courses)).toHaveLength(before);
       // Within her own school she may set a course up.
       expect((await (await f.as('school_admin')).post('/api/courses', courseBody({ name: `本校课程 ${_case}`, receivers: [], studentIds: [] }))).statusCode).toBe(201);
     });
@@ -126,7 +126,7 @@ describe('teaching API', () => {
       const kept = await admin.patch(`/api/courses/${id}`, { receivers: [{ classroomId: f.ids.receivingClassroomId, assistantTeacherId: f.ids.users.assistant_teacher, expectedStudents: 14 }], studentIds: [f.ids.users.student] });
       expect(kept.statusCode).toBe(200);
       const stranger = await f.addUser('tp.student2', 'student', { schoolId: f.ids.teachingPointId });
-      f.db.insert(studentProfiles).values({ userId: stranger, schoolId: f.ids.teachingPointId, grade: 3, className: '三年级', homeDelivery: false }).run();
+      await f.db.insert(studentProfiles).values({ userId: stranger, schoolId: f.ids.teachingPointId, grade: 3, className: '三年级', homeDelivery: false });
       const enrol = await admin.patch(`/api/courses/${id}`, { studentIds: [f.ids.users.student, stranger] });
       expect(enrol.statusCode).toBe(403);
       expect(enrol.json().error.details).toEqual([expect.objectContaining({ path: '/studentIds/1', reason: 'outside your administration' })]);
@@ -151,7 +151,7 @@ describe('teaching API', () => {
       expect(edited.json()).toMatchObject({ receivers: [], studentIds: [] });
       expect((await admin.patch(`/api/courses/${id}`, { leadTeacherId: f.ids.users.student })).statusCode).toBe(400);
       expect((await admin.patch(`/api/courses/${id}`, { name: '   ' })).statusCode).toBe(400);
-      expect(f.db.select().from(courses).where(eq(courses.id, id)).get()?.name).toBe('待编辑课程');
+      expect((await f.db.select().from(courses).where(eq(courses.id, id)).limit(1))[0]?.name).toBe('待编辑课程');
       // Moving the course to a school outside her reach needs authority there.
       expect((await admin.patch(`/api/courses/${id}`, { schoolId: f.ids.teachingPointId, hostClassroomId: null })).statusCode).toBe(403);
     });
@@ -161,10 +161,10 @@ describe('teaching API', () => {
     it('replaces the slots and re-plans lessons from today on, keeping past and cancelled ones', async () => {
       const admin = await f.as('school_admin');
       const id = await groupCourse('排课测试');
-      const term = f.db.select().from(terms).where(eq(terms.id, f.ids.termId)).get();
+      const term = (await f.db.select().from(terms).where(eq(terms.id, f.ids.termId)).limit(1))[0];
       const first = await admin.put(`/api/courses/${id}/timetable`, { slots: [{ weekday: 3, period: 1, startsAt: '08:00', endsAt: '08:40' }] });
       expect(first.statusCode).toBe(200);
-      const planned = lessonsOf(id);
+      const planned = await lessonsOf(id);
       // From today to the end of the term, every Wednesday at 08:00 Shanghai = 00:00 UTC.
       expect(planned.length).toBeGreaterThan(10);
       expect(planned.every((l) => isoWeekday(shanghaiDate(l.startsAt)) === 3 && l.startsAt.toISOString().endsWith('T00:00:00.000Z'))).toBe(true);
@@ -172,9 +172,9 @@ describe('teaching API', () => {
       expect(shanghaiDate(planned.at(-1)!.startsAt) <= (term?.endsOn ?? '')).toBe(true);
 
       // A lesson from last week (already past) and a cancelled future one.
-      const past = f.db.insert(scheduledLessons).values({ courseId: id, startsAt: shanghaiInstant(addDays(today(), -7), '08:00'), endsAt: shanghaiInstant(addDays(today(), -7), '08:40') }).returning().get();
+      const past = (await f.db.insert(scheduledLessons).values({ courseId: id, startsAt: shanghaiInstant(addDays(today(), -7), '08:00'), endsAt: shanghaiInstant(addDays(today(), -7), '08:40') }).returning())[0]!;
       const cancelled = planned.at(-1)!;
-      f.db.update(scheduledLessons).set({ status: 'cancelled' }).where(eq(scheduledLessons.id, cancelled.id)).run();
+      await f.db.update(scheduledLessons).set({ status: 'cancelled' }).where(eq(scheduledLessons.id, cancelled.id));
 
       const second = await admin.put(`/api/courses/${id}/timetable`, {
         slots: [
@@ -183,7 +183,7 @@ describe('teaching API', () => {
         ],
       });
       expect(second.json().slots.map((s: { weekday: number }) => s.weekday)).toEqual([3, 5]);
-      const replanned = lessonsOf(id);
+      const replanned = await lessonsOf(id);
       expect(replanned.find((l) => l.id === past.id)).toBeDefined();
       expect(replanned.filter((l) => l.startsAt.getTime() === cancelled.startsAt.getTime())).toEqual([expect.objectContaining({ id: cancelled.id, status: 'cancelled' })]);
       expect(replanned.some((l) => isoWeekday(shanghaiDate(l.startsAt)) === 5)).toBe(true);
@@ -192,8 +192,8 @@ describe('teaching API', () => {
 
     it('refuses clashing or backwards slots with 400 and changes nothing', async () => {
       const admin = await f.as('school_admin');
-      const slotsBefore = f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId)).all();
-      const lessonsBefore = lessonsOf(f.ids.courseId);
+      const slotsBefore = await f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId));
+      const lessonsBefore = await lessonsOf(f.ids.courseId);
       for (const slots of [
         [{ weekday: 1, period: 1, startsAt: '08:00', endsAt: '08:40' }, { weekday: 1, period: 2, startsAt: '08:30', endsAt: '09:10' }],
         [{ weekday: 2, period: 1, startsAt: '09:00', endsAt: '08:00' }],
@@ -202,32 +202,31 @@ describe('teaching API', () => {
       ]) {
         expect((await admin.put(`/api/courses/${f.ids.courseId}/timetable`, { slots })).statusCode).toBe(400);
       }
-      expect(f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId)).all()).toEqual(slotsBefore);
-      expect(lessonsOf(f.ids.courseId)).toEqual(lessonsBefore);
+      expect(await f.db.select().from(timetableSlots).where(eq(timetableSlots.courseId, f.ids.courseId))).toEqual(slotsBefore);
+      expect(await lessonsOf(f.ids.courseId)).toEqual(lessonsBefore);
     });
 
     it('removes the planned lessons of a deactivated course and plans them again on reactivation', async () => {
       const admin = await f.as('school_admin');
       const id = await groupCourse('停课测试');
       await admin.put(`/api/courses/${id}/timetable`, { slots: [{ weekday: 2, period: 1, startsAt: '08:00', endsAt: '08:40' }] });
-      const planned = lessonsOf(id).length;
+      const planned = (await lessonsOf(id)).length;
       await admin.patch(`/api/courses/${id}`, { active: false });
-      expect(lessonsOf(id)).toEqual([]);
+      expect(await lessonsOf(id)).toEqual([]);
       await admin.patch(`/api/courses/${id}`, { active: true });
-      expect(lessonsOf(id)).toHaveLength(planned);
+      expect(await lessonsOf(id)).toHaveLength(planned);
     });
 
     it('re-plans the lessons of its courses when a term ends earlier', async () => {
       const admin = await f.as('region_admin');
       const endsOn = addDays(today(), 14);
       await admin.patch(`/api/terms/${f.ids.termId}`, { endsOn });
-      const future = f.db
+      const future = await f.db
         .select()
         .from(scheduledLessons)
-        .where(and(eq(scheduledLessons.courseId, f.ids.courseId), gte(scheduledLessons.startsAt, shanghaiInstant(addDays(endsOn, 1)))))
-        .all();
+        .where(and(eq(scheduledLessons.courseId, f.ids.courseId), gte(scheduledLessons.startsAt, shanghaiInstant(addDays(endsOn, 1)))));
       expect(future).toEqual([]);
-      const past = f.db.select().from(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), lt(scheduledLessons.startsAt, shanghaiInstant(today())))).all();
+      const past = await f.db.select().from(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), lt(scheduledLessons.startsAt, shanghaiInstant(today()))));
       expect(past.length).toBeGreaterThan(0);
       await admin.patch(`/api/terms/${f.ids.termId}`, { endsOn: addDays(today(), 120) });
     });

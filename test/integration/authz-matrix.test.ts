@@ -31,13 +31,13 @@ import {
  */
 
 /** A finished lesson session of the fixture course, as a live lesson leaves it. */
-function recordedLesson(f: OrganisationFixture): number {
+async function recordedLesson(f: OrganisationFixture): Promise<number> {
   const startedAt = new Date('2026-09-07T01:00:00Z');
-  return f.db
+  const [session] = await f.db
     .insert(lessonSessions)
     .values({ courseId: f.ids.courseId, startedBy: f.ids.users.teacher, startedAt, lastHeartbeatAt: startedAt, endedAt: new Date(startedAt.getTime() + 40 * 60_000), endReason: 'ended_by_teacher' })
-    .returning({ id: lessonSessions.id })
-    .get().id;
+    .returning({ id: lessonSessions.id });
+  return session!.id;
 }
 
 const slots = [
@@ -156,9 +156,9 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /api/courses/:id/student-links', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/student-links` }), allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'] },
   {
     route: 'DELETE /api/courses/:id/student-links/:linkId',
-    call: (f) => {
-      f.t.app.tongke.accounts.createStudentLink(f.ids.users.student, f.ids.courseId, 7, f.ids.users.teacher);
-      const [newest] = f.t.app.tongke.accounts.studentLinksOf(f.ids.courseId);
+    call: async (f) => {
+      await f.t.app.tongke.accounts.createStudentLink(f.ids.users.student, f.ids.courseId, 7, f.ids.users.teacher);
+      const [newest] = await f.t.app.tongke.accounts.studentLinksOf(f.ids.courseId);
       return { method: 'DELETE', url: `/api/courses/${f.ids.courseId}/student-links/${newest?.id ?? 0}` };
     },
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
@@ -166,8 +166,8 @@ const ROUTES: RouteCase[] = [
   // 调课 / 停课 / 临时上课: each call gets a lesson of its own, days apart, so that no call clashes with another.
   {
     route: 'POST /api/scheduled-lessons/:id/move',
-    call: (f, n) => {
-      const { id, date, hour } = plannedLesson(f, n);
+    call: async (f, n) => {
+      const { id, date, hour } = await plannedLesson(f, n);
       const later = String(hour + 9).padStart(2, '0');
       return { method: 'POST', url: `/api/scheduled-lessons/${id}/move`, body: { date, startsAt: `${later}:00`, endsAt: `${later}:40`, reason: '调课' } };
     },
@@ -176,15 +176,15 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'POST /api/scheduled-lessons/:id/cancel',
-    call: (f, n) => ({ method: 'POST', url: `/api/scheduled-lessons/${plannedLesson(f, n).id}/cancel`, body: { reason: '停课' } }),
+    call: async (f, n) => ({ method: 'POST', url: `/api/scheduled-lessons/${(await plannedLesson(f, n)).id}/cancel`, body: { reason: '停课' } }),
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
     success: 204,
   },
   {
     route: 'POST /api/courses/:id/ad-hoc-lessons',
-    call: (f) => {
+    call: async (f) => {
       // Each allowed caller makes a lesson of her own (else she is handed the previous caller's).
-      f.db.delete(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), eq(scheduledLessons.adHoc, true))).run();
+      await f.db.delete(scheduledLessons).where(and(eq(scheduledLessons.courseId, f.ids.courseId), eq(scheduledLessons.adHoc, true)));
       return { method: 'POST', url: `/api/courses/${f.ids.courseId}/ad-hoc-lessons`, body: { minutes: 40 } };
     },
     allowed: [...LEAD_SCHOOL_MANAGERS, 'teacher'],
@@ -201,9 +201,9 @@ const ROUTES: RouteCase[] = [
   },
   {
     route: 'DELETE /api/calendar-days/:id',
-    call: (f, n) => {
+    call: async (f, n) => {
       const day = addDays('2031-01-01', n * 2);
-      const id = f.db.insert(calendarDays).values({ regionId: f.ids.regionId, kind: 'holiday', name: `删除${n}`, startsOn: day, endsOn: day }).returning().get().id;
+      const id = (await f.db.insert(calendarDays).values({ regionId: f.ids.regionId, kind: 'holiday', name: `删除${n}`, startsOn: day, endsOn: day }).returning())[0]!.id;
       return { method: 'DELETE', url: `/api/calendar-days/${id}` };
     },
     allowed: REGION_MANAGERS,
@@ -234,8 +234,8 @@ const ROUTES: RouteCase[] = [
   // ---- Lesson reports ----
   // The whole lesson for the lead teacher and admins over the host or a receiver; a site of the course (its
   // classroom, assistant, enrolled student) gets its own figures; a student link reaches no report.
-  { route: 'GET /api/reports/lessons/:lessonSessionId', call: (f) => ({ method: 'GET', url: `/api/reports/lessons/${recordedLesson(f)}` }), allowed: LESSON_REPORT_READERS },
-  { route: 'GET /api/reports/lessons/:lessonSessionId (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/lessons/${recordedLesson(f)}?format=xlsx` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/reports/lessons/:lessonSessionId', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await recordedLesson(f)}` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/reports/lessons/:lessonSessionId (XLSX)', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await recordedLesson(f)}?format=xlsx` }), allowed: LESSON_REPORT_READERS },
   { route: 'GET /api/reports/indicators', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/reports/indicators (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}&format=xlsx` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/regions/:id/targets', call: (f) => ({ method: 'GET', url: `/api/regions/${f.ids.regionId}/targets` }), allowed: REGION_MANAGERS },
@@ -303,14 +303,13 @@ describe('authorization matrix', () => {
  * A planned lesson of the fixture's course of its own, for a case that moves or cancels it: a distinct
  * (date, hour) per `n` within the next half year, between 06:00 and 12:40 (moves go 9 hours later).
  */
-function plannedLesson(f: OrganisationFixture, n: number): { id: number; date: string; hour: number } {
+async function plannedLesson(f: OrganisationFixture, n: number): Promise<{ id: number; date: string; hour: number }> {
   const date = addDays(shanghaiDate(new Date()), 10 + (n % 180));
   const hour = 6 + (Math.floor(n / 180) % 7);
   const at = String(hour).padStart(2, '0');
-  const id = f.db
+  const [lesson] = await f.db
     .insert(scheduledLessons)
     .values({ courseId: f.ids.courseId, slotId: null, startsAt: shanghaiInstant(date, `${at}:00`), endsAt: shanghaiInstant(date, `${at}:40`) })
-    .returning()
-    .get().id;
-  return { id, date, hour };
+    .returning();
+  return { id: lesson!.id, date, hour };
 }

@@ -7,28 +7,33 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase } from '../../server/db/store.js';
+import { newTestStore, type TestStoreLocation } from '../support/store.js';
 import { users } from '../../server/db/schema/index.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 import { TestClient } from '../support/app.js';
-import { HttpClient, ServerProcess } from '../support/server-process.js';
+import { HttpClient, ServerProcess, storeEnvironment } from '../support/server-process.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The real server started on a temporary database, as an operator would start it. */
+/** The real server started on an empty store of the run (a temporary SQLite file or PostgreSQL database), as an operator would start it. */
 describe('first run', () => {
   const dirs: string[] = [];
-  const tempDb = () => {
+  const stores: TestStoreLocation[] = [];
+  const tempStore = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tongke-first-run-'));
     dirs.push(dir);
-    return join(dir, 'tongke.db');
+    const store = await newTestStore(dir);
+    stores.push(store);
+    return { dir, ...store };
   };
-  afterAll(() => {
+  afterAll(async () => {
+    for (const store of stores) await store.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('without --demo an empty database has no known password; the printed setup token creates the first admin once', async () => {
-    const dbPath = tempDb();
-    const server = await ServerProcess.start(dbPath);
+    const store = await tempStore();
+    const server = await ServerProcess.start(store.location);
     try {
       const line = await server.line((l) => l.includes('"setupToken"'));
       const token = (JSON.parse(line) as { setupToken: string }).setupToken;
@@ -48,16 +53,16 @@ describe('first run', () => {
     } finally {
       await server.stop();
     }
-    const database = openDatabase(dbPath);
+    const database = await openDatabase(store.location);
     try {
-      expect(database.db.select({ username: users.username }).from(users).all()).toEqual([{ username: 'principal' }]);
+      expect(await database.db.select({ username: users.username }).from(users)).toEqual([{ username: 'principal' }]);
     } finally {
-      database.close();
+      await database.close();
     }
   });
 
   it('with --demo on a non-loopback address it warns loudly in the log and tells every page to show the banner', async () => {
-    const server = await ServerProcess.start(tempDb(), { TONGKE_HOST: '0.0.0.0' }, { args: ['--demo'] });
+    const server = await ServerProcess.start((await tempStore()).location, { TONGKE_HOST: '0.0.0.0' }, { args: ['--demo'] });
     try {
       const warning = await server.line((l) => l.includes('DEMO ACCOUNTS ARE ENABLED'));
       expect(JSON.parse(warning)).toMatchObject({ level: 40 });
@@ -70,18 +75,20 @@ describe('first run', () => {
   });
 
   it('npm run admin:create makes a system administrator in the configured database, which closes /setup', async () => {
-    const dbPath = tempDb();
+    const store = await tempStore();
+    // On PostgreSQL the session secret still lands beside TONGKE_DB_PATH: keep it in the test's directory.
+    const env = { ...process.env, TONGKE_DB_PATH: join(store.dir, 'tongke.db'), ...storeEnvironment(store.location) };
     const run = (args: string[], input: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'server/accounts/admin-cli.ts', ...args], { cwd: ROOT, env: { ...process.env, TONGKE_DB_PATH: dbPath }, input, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', 'tsx', 'server/accounts/admin-cli.ts', ...args], { cwd: ROOT, env, input, encoding: 'utf8' });
     const created = run(['--username', 'operator', '--display-name', '运维管理员'], 'a long secret\n');
     expect(created.stderr).toBe('');
     expect(created.status).toBe(0);
     expect(run(['--username', 'operator', '--display-name', '又一个'], 'a long secret\n')).toMatchObject({ status: 1, stderr: expect.stringContaining('taken') });
     expect(run(['--username', 'classroom-7', '--display-name', '终端'], 'a long secret\n').status).toBe(2);
 
-    const config = loadConfig({}, { dbPath, logLevel: 'silent' });
-    const database = openDatabase(dbPath);
-    const app = await buildApp({ config, database, logger: false, clientDir: join(dbPath, 'none') });
+    const config = loadConfig({}, { dbPath: join(store.dir, 'tongke.db'), databaseUrl: store.databaseUrl, logLevel: 'silent' });
+    const database = await openDatabase(store.location);
+    const app = await buildApp({ config, database, logger: false, clientDir: join(store.dir, 'none') });
     try {
       await app.ready();
       const client = new TestClient(app);
@@ -91,7 +98,7 @@ describe('first run', () => {
       expect(setup.json().error.code).toBe('setup_token_invalid');
     } finally {
       await app.close();
-      database.close();
+      await database.close();
     }
   });
 });

@@ -55,7 +55,7 @@ function outOfReach(f: OrganisationFixture): Promise<OutOfReach> {
   let made = outOfReachMade.get(f);
   if (!made) {
     made = (async () => {
-      const classroomId = f.db.insert(classrooms).values({ schoolId: f.ids.independentSchoolId, name: '河口中学录播教室', receiving: true }).returning().get().id;
+      const classroomId = (await f.db.insert(classrooms).values({ schoolId: f.ids.independentSchoolId, name: '河口中学录播教室', receiving: true }).returning())[0]!.id;
       const teacherId = await f.addUser('hekou.teacher', 'teacher', { schoolId: f.ids.independentSchoolId });
       const studentId = await addStudent(f, 'hekou.student', f.ids.independentSchoolId);
       const teachingPointAssistantId = await f.addUser('shimen.assistant2', 'assistant_teacher', { schoolId: f.ids.teachingPointId });
@@ -69,20 +69,20 @@ function outOfReach(f: OrganisationFixture): Promise<OutOfReach> {
 
 export async function addStudent(f: OrganisationFixture, username: string, schoolId: number): Promise<number> {
   const id = await f.addUser(username, 'student', { schoolId });
-  f.db.insert(studentProfiles).values({ userId: id, schoolId, grade: 3, className: '三年级', homeDelivery: false }).run();
+  await f.db.insert(studentProfiles).values({ userId: id, schoolId, grade: 3, className: '三年级', homeDelivery: false });
   return id;
 }
 
 /** A course like the fixture's (lead school → teaching point, one student), for a case that edits it. */
 async function freshCourse(f: OrganisationFixture, n: number): Promise<number> {
   const { leadSchoolTeacherId } = await outOfReach(f);
-  const id = f.db
+  const [course] = await f.db
     .insert(courses)
     .values({ termId: f.ids.termId, schoolId: f.ids.leadSchoolId, name: `编辑课程${n}`, subject: 'art', grade: 3, kind: 'delivered', leadTeacherId: leadSchoolTeacherId, hostClassroomId: f.ids.hostClassroomId })
-    .returning()
-    .get().id;
-  f.db.insert(courseReceivers).values({ courseId: id, classroomId: f.ids.receivingClassroomId, assistantTeacherId: f.ids.users.assistant_teacher, expectedStudents: 12 }).run();
-  f.db.insert(courseStudents).values({ courseId: id, studentId: f.ids.users.student }).run();
+    .returning();
+  const id = course!.id;
+  await f.db.insert(courseReceivers).values({ courseId: id, classroomId: f.ids.receivingClassroomId, assistantTeacherId: f.ids.users.assistant_teacher, expectedStudents: 12 });
+  await f.db.insert(courseStudents).values({ courseId: id, studentId: f.ids.users.student });
   return id;
 }
 
@@ -181,8 +181,8 @@ export const OUT_OF_REACH_CASES: RouteCase[] = [
   {
     // Structural refusals (400) for those allowed to write at all, 403 for everyone else: nothing outside the unit is reachable.
     route: 'POST /api/courses (term of another region)',
-    call: (f, n) => {
-      const term = f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县学期 ${n}`, startsOn: '2027-02-22', endsOn: '2027-07-09' }).returning().get();
+    call: async (f, n) => {
+      const term = (await f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县学期 ${n}`, startsOn: '2027-02-22', endsOn: '2027-07-09' }).returning())[0]!;
       return { method: 'POST', url: '/api/courses', body: courseBody(f, n, { termId: term.id, receivers: [], studentIds: [] }) };
     },
     allowed: LEAD_SCHOOL_MANAGERS,
@@ -202,8 +202,8 @@ export const OUT_OF_REACH_CASES: RouteCase[] = [
   },
   {
     route: 'PATCH /api/groups/:id (lead school of another region)',
-    call: (f, n) => {
-      const group = f.db.insert(educationGroups).values({ regionId: f.ids.regionId, name: `新集团${n}` }).returning().get();
+    call: async (f, n) => {
+      const group = (await f.db.insert(educationGroups).values({ regionId: f.ids.regionId, name: `新集团${n}` }).returning())[0]!;
       return { method: 'PATCH', url: `/api/groups/${group.id}`, body: { leadSchoolId: f.ids.otherSchoolId } };
     },
     allowed: REGION_MANAGERS,
@@ -232,8 +232,8 @@ export const OUT_OF_REACH_CASES: RouteCase[] = [
   },
   {
     route: 'PATCH /api/schools/:id (moves it to another group)',
-    call: (f, n) => {
-      const school = f.db.insert(schools).values({ regionId: f.ids.regionId, groupId: f.ids.groupId, name: `迁出小学${n}`, groupRole: 'member', locality: 'rural', stage: 'primary', studentCount: 50 }).returning().get();
+    call: async (f, n) => {
+      const school = (await f.db.insert(schools).values({ regionId: f.ids.regionId, groupId: f.ids.groupId, name: `迁出小学${n}`, groupRole: 'member', locality: 'rural', stage: 'primary', studentCount: 50 }).returning())[0]!;
       return { method: 'PATCH', url: `/api/schools/${school.id}`, body: { groupId: f.ids.otherGroupId } };
     },
     allowed: REGION_MANAGERS,

@@ -99,56 +99,58 @@ export async function createOrganisationFixture(options: TestAppOptions = {}, co
   const db = t.database.db;
   const passwordHash = await fixturePasswordHash();
 
-  const region = db.insert(regions).values({ name: '示范县', code: 'demo' }).returning().get();
-  const otherRegion = db.insert(regions).values({ name: '邻县', code: 'other' }).returning().get();
-  const group = db.insert(educationGroups).values({ regionId: region.id, name: '城关教育集团' }).returning().get();
-  const otherGroup = db.insert(educationGroups).values({ regionId: region.id, name: '西岭教育集团' }).returning().get();
-  const school = (values: typeof schools.$inferInsert) => db.insert(schools).values(values).returning().get();
-  const leadSchool = school({ regionId: region.id, groupId: group.id, name: '城关第一小学', groupRole: 'lead', locality: 'urban', stage: 'primary', studentCount: 1200 });
-  db.update(educationGroups).set({ leadSchoolId: leadSchool.id }).where(eq(educationGroups.id, group.id)).run();
-  const teachingPoint = school({ regionId: region.id, groupId: group.id, name: '石门教学点', groupRole: 'teaching_point', locality: 'rural', stage: 'primary', studentCount: 18 });
-  const independent = school({ regionId: region.id, groupId: null, name: '河口中学', groupRole: 'member', locality: 'township', stage: 'junior', studentCount: 600 });
-  const otherSchool = school({ regionId: otherRegion.id, groupId: null, name: '邻县实验小学', groupRole: 'member', locality: 'urban', stage: 'primary', studentCount: 900 });
-  const classroom = (schoolId: number, name: string, receiving: boolean) => db.insert(classrooms).values({ schoolId, name, receiving }).returning().get();
-  const hostClassroom = classroom(leadSchool.id, '三年级(1)班', false);
-  const receivingClassroom = classroom(teachingPoint.id, '教学点教室', true);
-  const otherClassroom = classroom(otherSchool.id, '三年级(2)班', true);
+  const region = first(await db.insert(regions).values({ name: '示范县', code: 'demo' }).returning());
+  const otherRegion = first(await db.insert(regions).values({ name: '邻县', code: 'other' }).returning());
+  const group = first(await db.insert(educationGroups).values({ regionId: region.id, name: '城关教育集团' }).returning());
+  const otherGroup = first(await db.insert(educationGroups).values({ regionId: region.id, name: '西岭教育集团' }).returning());
+  const school = async (values: typeof schools.$inferInsert) => first(await db.insert(schools).values(values).returning());
+  const leadSchool = await school({ regionId: region.id, groupId: group.id, name: '城关第一小学', groupRole: 'lead', locality: 'urban', stage: 'primary', studentCount: 1200 });
+  await db.update(educationGroups).set({ leadSchoolId: leadSchool.id }).where(eq(educationGroups.id, group.id));
+  const teachingPoint = await school({ regionId: region.id, groupId: group.id, name: '石门教学点', groupRole: 'teaching_point', locality: 'rural', stage: 'primary', studentCount: 18 });
+  const independent = await school({ regionId: region.id, groupId: null, name: '河口中学', groupRole: 'member', locality: 'township', stage: 'junior', studentCount: 600 });
+  const otherSchool = await school({ regionId: otherRegion.id, groupId: null, name: '邻县实验小学', groupRole: 'member', locality: 'urban', stage: 'primary', studentCount: 900 });
+  const classroom = async (schoolId: number, name: string, receiving: boolean) => first(await db.insert(classrooms).values({ schoolId, name, receiving }).returning());
+  const hostClassroom = await classroom(leadSchool.id, '三年级(1)班', false);
+  const receivingClassroom = await classroom(teachingPoint.id, '教学点教室', true);
+  const otherClassroom = await classroom(otherSchool.id, '三年级(2)班', true);
 
-  const account = (username: string, displayName: string, role: Role, scope: Partial<typeof roleGrants.$inferInsert>, hash: string | null = passwordHash) => {
-    const user = db.insert(users).values({ username, displayName, passwordHash: hash }).returning().get();
-    db.insert(roleGrants).values({ userId: user.id, role, ...scope }).run();
+  const account = async (username: string, displayName: string, role: Role, scope: Partial<typeof roleGrants.$inferInsert>, hash: string | null = passwordHash) => {
+    const user = first(await db.insert(users).values({ username, displayName, passwordHash: hash }).returning());
+    await db.insert(roleGrants).values({ userId: user.id, role, ...scope });
     return user.id;
   };
   const userIds: Record<AccountKey, number> = {
-    system_admin: account('sys', '系统管理员', 'system_admin', {}),
-    region_admin: account('region', '示范县管理员', 'region_admin', { regionId: region.id }),
-    other_region_admin: account('region-other', '邻县管理员', 'region_admin', { regionId: otherRegion.id }),
-    group_admin: account('group', '集团管理员', 'group_admin', { groupId: group.id }),
-    other_group_admin: account('group-other', '西岭集团管理员', 'group_admin', { groupId: otherGroup.id }),
-    school_admin: account('school', '一小管理员', 'school_admin', { schoolId: leadSchool.id }),
-    other_school_admin: account('school-other', '河口中学管理员', 'school_admin', { schoolId: independent.id }),
-    teacher: account('teacher', '王老师', 'teacher', { schoolId: leadSchool.id }),
-    assistant_teacher: account('assistant', '李老师', 'assistant_teacher', { schoolId: teachingPoint.id }),
-    student: account('student', '小明', 'student', { schoolId: teachingPoint.id }),
+    system_admin: await account('sys', '系统管理员', 'system_admin', {}),
+    region_admin: await account('region', '示范县管理员', 'region_admin', { regionId: region.id }),
+    other_region_admin: await account('region-other', '邻县管理员', 'region_admin', { regionId: otherRegion.id }),
+    group_admin: await account('group', '集团管理员', 'group_admin', { groupId: group.id }),
+    other_group_admin: await account('group-other', '西岭集团管理员', 'group_admin', { groupId: otherGroup.id }),
+    school_admin: await account('school', '一小管理员', 'school_admin', { schoolId: leadSchool.id }),
+    other_school_admin: await account('school-other', '河口中学管理员', 'school_admin', { schoolId: independent.id }),
+    teacher: await account('teacher', '王老师', 'teacher', { schoolId: leadSchool.id }),
+    assistant_teacher: await account('assistant', '李老师', 'assistant_teacher', { schoolId: teachingPoint.id }),
+    student: await account('student', '小明', 'student', { schoolId: teachingPoint.id }),
     // The device account pairing would create for the classroom (pairing finds it by its grant).
-    classroom_device: account(`classroom-${receivingClassroom.id}`, '石门教学点 教学点教室', 'classroom_device', { classroomId: receivingClassroom.id }, null),
+    classroom_device: await account(`classroom-${receivingClassroom.id}`, '石门教学点 教学点教室', 'classroom_device', { classroomId: receivingClassroom.id }, null),
   };
-  db.insert(studentProfiles).values({ userId: userIds.student, schoolId: teachingPoint.id, grade: 3, className: '三年级', homeDelivery: false }).run();
+  await db.insert(studentProfiles).values({ userId: userIds.student, schoolId: teachingPoint.id, grade: 3, className: '三年级', homeDelivery: false });
 
   const today = shanghaiDate(new Date());
-  const term = db.insert(terms).values({ regionId: region.id, name: '本学期', startsOn: addDays(today, -30), endsOn: addDays(today, 120) }).returning().get();
-  const course = db
-    .insert(courses)
-    .values({ termId: term.id, schoolId: leadSchool.id, name: '三年级音乐', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: userIds.teacher, hostClassroomId: hostClassroom.id })
-    .returning()
-    .get();
-  db.insert(courseReceivers).values({ courseId: course.id, classroomId: receivingClassroom.id, assistantTeacherId: userIds.assistant_teacher, expectedStudents: 12 }).run();
-  db.insert(courseStudents).values({ courseId: course.id, studentId: userIds.student }).run();
+  const term = first(await db.insert(terms).values({ regionId: region.id, name: '本学期', startsOn: addDays(today, -30), endsOn: addDays(today, 120) }).returning());
+  const course = first(
+    await db
+      .insert(courses)
+      .values({ termId: term.id, schoolId: leadSchool.id, name: '三年级音乐', subject: 'music', grade: 3, kind: 'delivered', leadTeacherId: userIds.teacher, hostClassroomId: hostClassroom.id })
+      .returning(),
+  );
+  await db.insert(courseReceivers).values({ courseId: course.id, classroomId: receivingClassroom.id, assistantTeacherId: userIds.assistant_teacher, expectedStudents: 12 });
+  await db.insert(courseStudents).values({ courseId: course.id, studentId: userIds.student });
   const slots = [
-    db.insert(timetableSlots).values({ courseId: course.id, weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning().get(),
-    db.insert(timetableSlots).values({ courseId: course.id, weekday: 4, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning().get(),
+    first(await db.insert(timetableSlots).values({ courseId: course.id, weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning()),
+    first(await db.insert(timetableSlots).values({ courseId: course.id, weekday: 4, period: 2, startsAt: '09:00', endsAt: '09:40' }).returning()),
   ];
-  for (const lesson of expandTimetable(slots, term)) db.insert(scheduledLessons).values({ courseId: course.id, ...lesson }).run();
+  const lessons = expandTimetable(slots, term).map((lesson) => ({ courseId: course.id, ...lesson }));
+  if (lessons.length > 0) await db.insert(scheduledLessons).values(lessons);
 
   const ids: FixtureIds = {
     regionId: region.id,
@@ -202,8 +204,8 @@ export async function createOrganisationFixture(options: TestAppOptions = {}, co
     ids,
     as,
     async addUser(username, role, scope) {
-      const user = db.insert(users).values({ username, displayName: username, passwordHash: await fixturePasswordHash() }).returning().get();
-      db.insert(roleGrants).values({ userId: user.id, role, ...scope }).run();
+      const user = first(await db.insert(users).values({ username, displayName: username, passwordHash: await fixturePasswordHash() }).returning());
+      await db.insert(roleGrants).values({ userId: user.id, role, ...scope });
       return user.id;
     },
     close: () => t.close(),
@@ -224,20 +226,28 @@ export interface RecordedSite {
  * teacher, and each site present from start to end. Returns the lesson session id; the caller adds any
  * other evidence and refreshes the roll-ups.
  */
-export function recordFinishedLesson(f: OrganisationFixture, startedAt: Date, sites: readonly RecordedSite[]): number {
+export async function recordFinishedLesson(f: OrganisationFixture, startedAt: Date, sites: readonly RecordedSite[]): Promise<number> {
   const { db, ids } = f;
   const endedAt = new Date(startedAt.getTime() + 40 * 60_000);
-  const lessonSessionId = db
-    .insert(lessonSessions)
-    .values({ courseId: ids.courseId, startedBy: ids.users.teacher, startedAt, endedAt, endedBy: ids.users.teacher, endReason: 'ended_by_teacher', lastHeartbeatAt: endedAt })
-    .returning()
-    .get().id;
+  const lessonSessionId = first(
+    await db
+      .insert(lessonSessions)
+      .values({ courseId: ids.courseId, startedBy: ids.users.teacher, startedAt, endedAt, endedBy: ids.users.teacher, endReason: 'ended_by_teacher', lastHeartbeatAt: endedAt })
+      .returning(),
+  ).id;
   for (const site of sites) {
-    db.insert(attendanceIntervals)
-      .values({ lessonSessionId, ...site, regionId: ids.regionId, joinedAt: startedAt, leftAt: endedAt, leaveReason: 'lesson_ended', lastHeartbeatAt: endedAt })
-      .run();
+    await db
+      .insert(attendanceIntervals)
+      .values({ lessonSessionId, ...site, regionId: ids.regionId, joinedAt: startedAt, leftAt: endedAt, leaveReason: 'lesson_ended', lastHeartbeatAt: endedAt });
   }
   return lessonSessionId;
+}
+
+/** The one row an insert returned. */
+function first<T>(rows: readonly T[]): T {
+  const [row] = rows;
+  if (row === undefined) throw new Error('the insert returned no row');
+  return row;
 }
 
 async function expectOk(response: Promise<{ statusCode: number; body: string }>, what: string): Promise<void> {

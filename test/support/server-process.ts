@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dialectOf } from '../../server/db/dialect.js';
 import { freeRtcRange } from './app.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A real Tongke server process (`node --import tsx server/main.ts`) on a database file: the e2e server, first-run and crash tests. */
+/** A real Tongke server process (`node --import tsx server/main.ts`) on a store: the e2e server, first-run and crash tests. */
 export class ServerProcess {
   readonly #output: string[] = [];
   #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -21,11 +24,13 @@ export class ServerProcess {
   }
 
   /**
-   * Starts the server on `dbPath` (free loopback and RTC ports) and waits for /healthz. `env` adds or
+   * Starts the server on the store at `location` — a SQLite file, or a PostgreSQL URL (`newTestStore()` of
+   * test/support/store.ts in the PostgreSQL run), passed as TONGKE_DATABASE_URL — on free loopback and RTC
+   * ports, and waits for /healthz. `env` adds or
    * overrides settings; `preload`: more `--import`s (fault injection); `args`: command-line arguments (`--demo`);
    * `logFile`: where everything it prints is also written. A server that never becomes healthy is stopped.
    */
-  static async start(dbPath: string, env: Record<string, string> = {}, options: { preload?: string[]; args?: string[]; logFile?: string } = {}): Promise<ServerProcess> {
+  static async start(location: string, env: Record<string, string> = {}, options: { preload?: string[]; args?: string[]; logFile?: string } = {}): Promise<ServerProcess> {
     const { preload = [], args = [], logFile } = options;
     const port = await freePort();
     const rtc = await freeRtcRange(1);
@@ -35,15 +40,16 @@ export class ServerProcess {
       TONGKE_HOST: '127.0.0.1',
       TONGKE_PORT: String(port),
       TONGKE_PUBLIC_URL: baseUrl,
-      TONGKE_DB_PATH: dbPath,
       TONGKE_MEDIA_WORKERS: '1',
       TONGKE_RTC_LISTEN_IP: '127.0.0.1',
       TONGKE_RTC_MIN_PORT: String(rtc.rtcMinPort),
       TONGKE_RTC_MAX_PORT: String(rtc.rtcMaxPort),
       TONGKE_LOG_LEVEL: 'warn',
       TONGKE_SEED_DEMO: 'false',
-      ...env,
     };
+    Object.assign(childEnv, storeEnvironment(location), env);
+    // On PostgreSQL the generated session secret is still kept beside TONGKE_DB_PATH: not in the checkout.
+    if (dialectOf(location) === 'postgresql' && env.TONGKE_DB_PATH === undefined) childEnv.TONGKE_DB_PATH = join(mkdtempSync(join(tmpdir(), 'tongke-server-')), 'tongke.db');
     delete childEnv.TONGKE_CONFIG;
     delete childEnv.TONGKE_SESSION_SECRET;
     const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
@@ -142,6 +148,15 @@ export class ServerProcess {
     }
     throw new Error(`the server was not healthy within 60 s:\n${this.output()}`);
   }
+}
+
+/**
+ * The environment that points a child process (the server, admin-cli) at the store at `location`: a
+ * PostgreSQL URL goes in TONGKE_DATABASE_URL; a SQLite path in TONGKE_DB_PATH, with TONGKE_DATABASE_URL
+ * cleared — the PostgreSQL run of the suite sets it (to its template) in every test process's environment.
+ */
+export function storeEnvironment(location: string): NodeJS.ProcessEnv {
+  return dialectOf(location) === 'postgresql' ? { TONGKE_DATABASE_URL: location } : { TONGKE_DB_PATH: location, TONGKE_DATABASE_URL: undefined };
 }
 
 /** A port the kernel just handed out on loopback (closed again for the server to take). */
