@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 
+import { sql } from 'drizzle-orm';
+import { rows } from '../server/db/store.js';
 import { createTestApp } from '../test/support/app.js';
 import { BENCHMARKS, type Benchmark } from './registry.js';
 import { formatResult } from './runner.js';
@@ -47,10 +49,13 @@ describe('data benchmarks (quick mode)', () => {
     for (let i = 0; i < 2; i++) {
       const t = await createTestApp();
       try {
-        const year = generateSyntheticYear(t.database.sqlite, { scale: 0.0005, seed: 7 });
-        const sums = t.database.sqlite
-          .prepare('SELECT COUNT(*) AS n, TOTAL(left_at - joined_at) AS connected, TOTAL(school_id) AS schools FROM attendance_intervals')
-          .get();
+        const year = await generateSyntheticYear(t.database, { scale: 0.0005, seed: 7 });
+        const [row] = await rows<{ n: number; connected: number; schools: number }>(
+          t.database.db,
+          sql`SELECT COUNT(*) AS n, coalesce(sum(left_at - joined_at), 0) AS connected, coalesce(sum(school_id), 0) AS schools FROM attendance_intervals`,
+        );
+        // Numbers on both stores (PostgreSQL sums bigints as numeric).
+        const sums = { n: Number(row!.n), connected: Number(row!.connected), schools: Number(row!.schools) };
         fingerprints.push({ counts: year.counts, sums });
       } finally {
         await t.close();

@@ -1,4 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { greatest, least } from '../server/db/sql.js';
+import { execute, rows } from '../server/db/store.js';
 import { rebuildRollups } from '../server/evidence/usage/maintain.js';
 import { addDays, shanghaiInstant } from '../shared/time.js';
 import { createTestApp, TestClient } from '../test/support/app.js';
@@ -23,15 +26,17 @@ export const reportsBenchmark: Benchmark = {
     const repeats = quick ? 3 : 20;
     const t = await createTestApp();
     try {
-      const { sqlite, db } = t.database;
+      const { db } = t.database;
       const started = performance.now();
-      const year = generateSyntheticYear(sqlite, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) });
+      const year = await generateSyntheticYear(t.database, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) });
       const generatedMs = performance.now() - started;
-      const rolledUp = rebuildRollups(db);
+      const rolledUp = await rebuildRollups(db);
       const rollupMs = performance.now() - started - generatedMs;
+      // PostgreSQL: fresh planner statistics after the bulk load (autovacuum would gather them soon after; SQLite's planner does without, as before).
+      if (t.database.dialect === 'postgresql') await execute(db, sql`ANALYZE`);
 
-      const admin = Number(sqlite.prepare("INSERT INTO users (username, display_name, password_hash) VALUES ('bench-admin', '基准管理员', ?)").run(await fixturePasswordHash()).lastInsertRowid);
-      sqlite.prepare("INSERT INTO role_grants (user_id, role, region_id) VALUES (?, 'region_admin', ?)").run(admin, year.regionId);
+      const [admin] = await rows<{ id: number }>(db, sql`INSERT INTO users (username, display_name, password_hash) VALUES ('bench-admin', '基准管理员', ${await fixturePasswordHash()}) RETURNING id`);
+      await execute(db, sql`INSERT INTO role_grants (user_id, role, region_id) VALUES (${admin!.id}, 'region_admin', ${year.regionId})`);
       const client = new TestClient(t.app);
       const login = await client.login('bench-admin', FIXTURE_PASSWORD);
       if (login.statusCode !== 200) throw new Error(`bench admin login failed: ${login.statusCode} ${login.body}`);
@@ -61,15 +66,14 @@ export const reportsBenchmark: Benchmark = {
       const lesson = await time(() => get(lessonUrl));
 
       const deliveredSeconds = t.config.deliveredMinMinutes * 60;
-      const raw = sqlite.prepare(RAW_DELIVERED_PER_SCHOOL);
-      const rawArgs = [shanghaiInstant(year.termStartsOn).getTime(), shanghaiInstant(addDays(year.termEndsOn, 1)).getTime(), deliveredSeconds];
-      const rawAnswer = () => raw.all(...rawArgs) as Array<{ school_id: number; delivered: number; hours: number }>;
+      const raw = rawDeliveredPerSchool(shanghaiInstant(year.termStartsOn).getTime(), shanghaiInstant(addDays(year.termEndsOn, 1)).getTime(), deliveredSeconds);
+      const rawAnswer = async () => (await rows<{ school_id: number; delivered: number; hours: number }>(db, raw)).map((r) => ({ school_id: Number(r.school_id), delivered: Number(r.delivered) }));
       const rawSamples = await time(rawAnswer);
 
       // Both must agree on the delivered lessons per school.
       const report = (await get(regionUrl)).json() as { rows: Array<{ unit: { id: number; scope: string }; figures: { deliveredLessons: number } }> };
       const fromReport = new Map(report.rows.filter((r) => r.figures.deliveredLessons > 0).map((r) => [r.unit.id, r.figures.deliveredLessons]));
-      const fromRaw = new Map(rawAnswer().map((r) => [r.school_id, r.delivered]));
+      const fromRaw = new Map((await rawAnswer()).map((r) => [r.school_id, r.delivered]));
       const mismatches = [...new Set([...fromReport.keys(), ...fromRaw.keys()])].filter((id) => fromReport.get(id) !== fromRaw.get(id));
 
       const p = (samples: number[], q: number) => round(percentile(samples, q), 2);
@@ -109,19 +113,19 @@ export const reportsBenchmark: Benchmark = {
  * reconnects never overlap (sum); the synthetic students all join at the start, so their union is the
  * longest interval (max). Lessons count when they started in the range.
  */
-const RAW_DELIVERED_PER_SCHOOL = `
+const rawDeliveredPerSchool = (from: number, to: number, deliveredSeconds: number) => sql`
   WITH spans AS (
     SELECT a.lesson_session_id, a.school_id, a.site_kind,
       CASE WHEN a.site_kind = 'student' THEN -1 ELSE a.classroom_id END AS site,
-      (MIN(COALESCE(a.left_at, a.last_heartbeat_at), COALESCE(l.ended_at, l.last_heartbeat_at)) - MAX(a.joined_at, l.started_at)) / 1000 AS seconds
+      (${least(sql`COALESCE(a.left_at, a.last_heartbeat_at)`, sql`COALESCE(l.ended_at, l.last_heartbeat_at)`)} - ${greatest(sql`a.joined_at`, sql`l.started_at`)}) / 1000 AS seconds
     FROM lesson_sessions l JOIN attendance_intervals a ON a.lesson_session_id = l.id
-    WHERE l.started_at >= ? AND l.started_at < ? AND a.site_kind IN ('host', 'receiving_classroom', 'student')
+    WHERE l.started_at >= ${from} AND l.started_at < ${to} AND a.site_kind IN ('host', 'receiving_classroom', 'student')
   ), sites AS (
     SELECT lesson_session_id, school_id, CASE WHEN site_kind = 'student' THEN MAX(seconds) ELSE SUM(seconds) END AS seconds
-    FROM spans WHERE seconds > 0 GROUP BY lesson_session_id, school_id, site
+    FROM spans WHERE seconds > 0 GROUP BY lesson_session_id, school_id, site, site_kind
   )
-  SELECT school_id, COUNT(DISTINCT CASE WHEN seconds >= ? THEN lesson_session_id END) AS delivered, TOTAL(seconds) / 3600.0 AS hours
-  FROM sites GROUP BY school_id HAVING delivered > 0`;
+  SELECT school_id, COUNT(DISTINCT CASE WHEN seconds >= ${deliveredSeconds} THEN lesson_session_id END) AS delivered, coalesce(sum(seconds), 0) / 3600.0 AS hours
+  FROM sites GROUP BY school_id HAVING COUNT(DISTINCT CASE WHEN seconds >= ${deliveredSeconds} THEN lesson_session_id END) > 0`;
 
 /** Nearest-rank percentile of a sample (q in 0–100). */
 export function percentile(samples: readonly number[], q: number): number {

@@ -1,10 +1,11 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { DatabaseHandle } from '../server/db/store.js';
+import { openBulkStore, type BulkStore, type Literal } from './bulk-store.js';
 import { addDays, isoWeekday, shanghaiInstant } from '../shared/time.js';
 import { SUBJECTS as SUBJECT_LIST, type Subject } from '../shared/subjects.js';
 
 /*
- * A county-scale school year for report benchmarks, written straight into a migrated Tongke database with
- * raw prepared statements in large transactions (the ORM would dominate the run time). At scale 1:
+ * A county-scale school year for report benchmarks, written into a migrated Tongke store (SQLite or
+ * PostgreSQL) on the bare driver in large transactions (./bulk-store.ts: the ORM would dominate). At scale 1:
  * 300 schools in 30 education groups, two terms, ~60k lesson sessions, ~3M attendance intervals and ~20M
  * participation events. Deterministic for a given seed.
  *
@@ -65,9 +66,20 @@ const LESSON_MS = 40 * 60_000;
 const PARTICIPATION_KINDS = ['chat_message', 'hand_raised', 'hand_lowered', 'poll_answer', 'stage_invited', 'stage_returned'] as const;
 const PARTICIPATION_WEIGHTS = [50, 18, 14, 10, 4, 4];
 const ROWS_PER_TRANSACTION = 200_000;
+/** Evidence rows per multi-row INSERT. */
+const ROWS_PER_INSERT = 1_000;
 
-/** Fills `sqlite` (a freshly migrated Tongke database) with a synthetic year and rebuilds nothing. */
-export function generateSyntheticYear(sqlite: BetterSqlite3.Database, options: SyntheticYearOptions): SyntheticYear {
+/** Fills `database` (a freshly migrated Tongke store nothing else writes to meanwhile) with a synthetic year and rebuilds nothing. */
+export async function generateSyntheticYear(database: DatabaseHandle, options: SyntheticYearOptions): Promise<SyntheticYear> {
+  const bulk = await openBulkStore(database);
+  try {
+    return await generate(bulk, options);
+  } finally {
+    await bulk.close();
+  }
+}
+
+async function generate(bulk: BulkStore, options: SyntheticYearOptions): Promise<SyntheticYear> {
   const random = seededRandom(options.seed ?? 20250217);
   const progress = options.onProgress ?? (() => undefined);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -80,87 +92,85 @@ export function generateSyntheticYear(sqlite: BetterSqlite3.Database, options: S
   };
   const subjects = SUBJECT_WEIGHTS.filter(([s]) => (SUBJECT_LIST as readonly string[]).includes(s));
 
-  const run = (statement: string, ...params: unknown[]) => Number(sqlite.prepare(statement).run(...params).lastInsertRowid);
-  const insertSchool = sqlite.prepare(
-    'INSERT INTO schools (region_id, group_id, name, group_role, locality, stage, student_count) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertClassroom = sqlite.prepare('INSERT INTO classrooms (school_id, name, receiving) VALUES (?, ?, ?)');
-  const insertUser = sqlite.prepare('INSERT INTO users (username, display_name) VALUES (?, ?)');
-  const insertGrant = sqlite.prepare('INSERT INTO role_grants (user_id, role, school_id) VALUES (?, ?, ?)');
-  const insertCourse = sqlite.prepare(
-    'INSERT INTO courses (term_id, school_id, name, subject, grade, kind, lead_teacher_id, host_classroom_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertReceiver = sqlite.prepare('INSERT INTO course_receivers (course_id, classroom_id, expected_students) VALUES (?, ?, ?)');
-  const insertLesson = sqlite.prepare(
-    "INSERT INTO lesson_sessions (course_id, started_at, started_by, ended_at, ended_by, end_reason, last_heartbeat_at) VALUES (?, ?, ?, ?, ?, 'ended_by_teacher', ?)",
-  );
-  const insertAttendance = sqlite.prepare(
-    'INSERT INTO attendance_intervals (lesson_session_id, participant_id, user_id, site_kind, classroom_id, school_id, region_id, joined_at, left_at, leave_reason, headcount, last_heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertParticipation = sqlite.prepare(
-    'INSERT INTO participation_events (lesson_session_id, participant_id, user_id, classroom_id, school_id, region_id, kind, occurred_at, poll_id, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  /** One row inserted, its id back. */
+  const insert = (table: string, columns: string, ...values: Literal[]): Promise<number> => bulk.insertOne(table, columns.split(', '), values);
+  const add = (table: string, columns: string, ...values: Literal[]): Promise<void> => bulk.add(table, columns.split(', '), values);
 
   // Organisation: groups of one lead school, three members and six teaching points.
   interface School { id: number; role: 'lead' | 'member' | 'teaching_point'; hosts: number[]; receiving: number | null; lagging: boolean; students: number }
   const groupCount = Math.max(2, Math.round(30 * Math.min(1, options.scale * 10)));
   const groups: School[][] = [];
-  let termId = 0;
-  const regionId = sqlite.transaction(() => {
-    const region = run("INSERT INTO regions (name, code) VALUES ('基准县', 'bench')");
-    const termIds = TERMS.map((t) => run('INSERT INTO terms (region_id, name, starts_on, ends_on) VALUES (?, ?, ?, ?)', region, t.name, t.startsOn, t.endsOn));
-    termId = termIds[1]!;
+  const termIdList: number[] = [];
+  const groupLeads: Array<[number, number]> = [];
+  const regionId = await bulk.transaction(async () => {
+    const region = await insert('regions', 'name, code', '基准县', 'bench');
+    for (const t of TERMS) termIdList.push(await insert('terms', 'region_id, name, starts_on, ends_on', region, t.name, t.startsOn, t.endsOn));
     for (let g = 0; g < groupCount; g++) {
-      const groupId = run('INSERT INTO education_groups (region_id, name) VALUES (?, ?)', region, `教育集团${g + 1}`);
+      const groupId = await insert('education_groups', 'region_id, name', region, `教育集团${g + 1}`);
       const members: School[] = [];
       const roles = ['lead', 'member', 'member', 'member', ...Array<'teaching_point'>(6).fill('teaching_point')] as const;
-      roles.forEach((role, i) => {
+      for (const [i, role] of roles.entries()) {
         const students = role === 'lead' ? int(1200, 2600) : role === 'member' ? int(300, 900) : int(6, 60);
         const locality = role === 'lead' ? 'urban' : role === 'member' ? 'township' : 'rural';
-        const id = Number(insertSchool.run(region, groupId, `集团${g + 1}${role === 'lead' ? '龙头校' : role === 'member' ? `成员校${i}` : `教学点${i}`}`, role, locality, 'primary', students).lastInsertRowid);
-        const hosts = role === 'teaching_point' ? [] : Array.from({ length: role === 'lead' ? 3 : 1 }, (_, k) => Number(insertClassroom.run(id, `录播教室${k + 1}`, 0).lastInsertRowid));
-        const receiving = role === 'lead' ? null : Number(insertClassroom.run(id, '接收教室', 1).lastInsertRowid);
+        const name = `集团${g + 1}${role === 'lead' ? '龙头校' : role === 'member' ? `成员校${i}` : `教学点${i}`}`;
+        const id = await insert('schools', 'region_id, group_id, name, group_role, locality, stage, student_count', region, groupId, name, role, locality, 'primary', students);
+        const hosts: number[] = [];
+        if (role !== 'teaching_point') for (let k = 0; k < (role === 'lead' ? 3 : 1); k++) hosts.push(await insert('classrooms', 'school_id, name, receiving', id, `录播教室${k + 1}`, false));
+        const receiving = role === 'lead' ? null : await insert('classrooms', 'school_id, name, receiving', id, '接收教室', true);
         // About one teaching point in five lags: it often does not connect, or drops out early.
         members.push({ id, role, hosts, receiving, lagging: role === 'teaching_point' && random() < 0.2, students });
-      });
-      sqlite.prepare('UPDATE education_groups SET lead_school_id = ? WHERE id = ?').run(members[0]!.id, groupId);
+      }
+      groupLeads.push([groupId, members[0]!.id]);
       groups.push(members);
     }
     return region;
-  })();
+  });
+  // The lead school is known only after the group: set it in a second pass (PostgreSQL's writer only inserts).
+  await bulk.transaction(async () => {
+    for (const [groupId, leadId] of groupLeads) await bulk.setLeadSchool(groupId, leadId);
+  });
+  const termId = termIdList[1]!;
 
   // Courses: each host classroom teaches a few courses a term to 1–4 receiving classrooms of its group.
   interface Course { id: number; termIndex: number; schoolId: number; hostClassroomId: number; teacherId: number; receivers: School[] }
   const coursesList: Course[] = [];
-  sqlite.transaction(() => {
+  await bulk.transaction(async () => {
     let n = 0;
-    groups.forEach((members) => {
+    for (const members of groups) {
       const receivingSchools = members.filter((s) => s.receiving !== null);
       for (const host of members.filter((s) => s.hosts.length > 0)) {
         for (const hostClassroomId of host.hosts) {
-          const teacherId = Number(insertUser.run(`bench-teacher-${++n}`, `教师${n}`).lastInsertRowid);
-          insertGrant.run(teacherId, 'teacher', host.id);
-          TERMS.forEach((_, termIndex) => {
+          n++;
+          const teacherId = await insert('users', 'username, display_name', `bench-teacher-${n}`, `教师${n}`);
+          await add('role_grants', 'user_id, role, school_id', teacherId, 'teacher', host.id);
+          for (const termIndex of TERMS.keys()) {
             for (let c = 0; c < 3; c++) {
               const subject = weighted(subjects);
               const grade = int(1, 6);
-              const id = Number(
-                insertCourse.run(termIds(termIndex), host.id, `${grade}年级${subject}${c + 1}`, subject, grade, host.role === 'lead' ? 'delivered' : pick(['delivered', 'master_teacher', 'open_school']), teacherId, hostClassroomId).lastInsertRowid,
+              const kind = host.role === 'lead' ? 'delivered' : pick(['delivered', 'master_teacher', 'open_school']);
+              const id = await insert(
+                'courses',
+                'term_id, school_id, name, subject, grade, kind, lead_teacher_id, host_classroom_id',
+                termIdList[termIndex]!,
+                host.id,
+                `${grade}年级${subject}${c + 1}`,
+                subject,
+                grade,
+                kind,
+                teacherId,
+                hostClassroomId,
               );
               // Teaching points first: that is what delivered lessons are for.
               const candidates = receivingSchools.filter((s) => s.id !== host.id).sort((a, b) => rank(a) - rank(b) || random() - 0.5);
               const receivers = candidates.slice(0, int(1, 4));
-              for (const r of receivers) insertReceiver.run(id, r.receiving, Math.min(r.students, int(5, 45)));
+              for (const r of receivers) await add('course_receivers', 'course_id, classroom_id, expected_students', id, r.receiving, Math.min(r.students, int(5, 45)));
               coursesList.push({ id, termIndex, schoolId: host.id, hostClassroomId, teacherId, receivers });
             }
-          });
+          }
         }
       }
-    });
-  })();
-  function termIds(termIndex: number): number {
-    return termIndex === 1 ? termId : termId - 1;
-  }
+    }
+  });
   function rank(s: School): number {
     return s.role === 'teaching_point' ? 0 : 1;
   }
@@ -171,80 +181,86 @@ export function generateSyntheticYear(sqlite: BetterSqlite3.Database, options: S
     return days;
   });
 
-  // Lessons and their evidence.
+  // Lessons and their evidence, in transactions of about ROWS_PER_TRANSACTION rows.
   const lessonTarget = Math.max(20, Math.round(60_000 * options.scale));
   const lessonSessionIds: number[] = [];
   let attendanceRows = 0;
   let participationRows = 0;
-  let rowsInTransaction = 0;
-  sqlite.exec('BEGIN');
-  const maybeCommit = () => {
-    if (rowsInTransaction < ROWS_PER_TRANSACTION) return;
-    sqlite.exec('COMMIT');
-    sqlite.exec('BEGIN');
-    rowsInTransaction = 0;
+  const attendance = {
+    add: (...values: Literal[]) =>
+      add('attendance_intervals', 'lesson_session_id, participant_id, user_id, site_kind, classroom_id, school_id, region_id, joined_at, left_at, leave_reason, headcount, last_heartbeat_at', ...values),
   };
-  try {
-    for (let l = 0; l < lessonTarget; l++) {
-      const course = coursesList[l % coursesList.length]!;
-      const start = shanghaiInstant(pick(termDays[course.termIndex]!), pick(PERIOD_STARTS)).getTime();
-      // Most lessons run their 40 minutes; some end early.
-      const end = start + (random() < 0.9 ? LESSON_MS : int(5, 39) * 60_000);
-      const lessonId = Number(insertLesson.run(course.id, start, course.teacherId, end, course.teacherId, end).lastInsertRowid);
-      lessonSessionIds.push(lessonId);
+  const participation = { add: (...values: Literal[]) => add('participation_events', 'lesson_session_id, participant_id, user_id, classroom_id, school_id, region_id, kind, occurred_at, poll_id, correct', ...values) };
+  let l = 0;
+  while (l < lessonTarget) {
+    await bulk.transaction(async () => {
+      let rowsInTransaction = 0;
+      for (; l < lessonTarget && rowsInTransaction < ROWS_PER_TRANSACTION; l++) {
+        const course = coursesList[l % coursesList.length]!;
+        const start = shanghaiInstant(pick(termDays[course.termIndex]!), pick(PERIOD_STARTS)).getTime();
+        // Most lessons run their 40 minutes; some end early.
+        const end = start + (random() < 0.9 ? LESSON_MS : int(5, 39) * 60_000);
+        const lessonId = await insert(
+          'lesson_sessions',
+          'course_id, started_at, started_by, ended_at, ended_by, end_reason, last_heartbeat_at',
+          course.id,
+          start,
+          course.teacherId,
+          end,
+          course.teacherId,
+          'ended_by_teacher',
+          end,
+        );
+        lessonSessionIds.push(lessonId);
 
-      interface Site { participantId: string; userId: number | null; classroomId: number | null; schoolId: number }
-      const active: Site[] = [];
-      const interval = (site: Site, kind: string, from: number, to: number, reason: string, headcount: number | null) => {
-        insertAttendance.run(lessonId, site.participantId, site.userId, kind, site.classroomId, site.schoolId, regionId, from, to, reason, headcount, to);
-        attendanceRows++;
-        rowsInTransaction++;
-      };
-      const host: Site = { participantId: `${lessonId}h`, userId: course.teacherId, classroomId: course.hostClassroomId, schoolId: course.schoolId };
-      interval(host, 'host', start, end, 'lesson_ended', null);
-      active.push(host);
-      let p = 0;
-      for (const r of course.receivers) {
-        if (random() < (r.lagging ? 0.5 : 0.06)) continue;
-        // Connected from the start, with up to two drops and reconnects; lagging points often leave early.
-        let from = start + int(0, 3) * 60_000;
-        const leaveAt = r.lagging && random() < 0.5 ? from + int(3, 25) * 60_000 : end;
-        const drops = random() < 0.3 ? int(1, 2) : 0;
-        for (let d = 0; d <= drops && from < leaveAt; d++) {
-          const site: Site = { participantId: `${lessonId}r${++p}`, userId: null, classroomId: r.receiving, schoolId: r.id };
-          const to = d === drops ? Math.min(leaveAt, end) : Math.min(leaveAt, from + int(5, 15) * 60_000);
-          interval(site, 'receiving_classroom', from, to, d === drops ? (to === end ? 'lesson_ended' : 'left') : 'connection_lost', int(4, 40));
-          active.push(site);
-          from = to + int(1, 3) * 60_000;
+        interface Site { participantId: string; userId: number | null; classroomId: number | null; schoolId: number }
+        const active: Site[] = [];
+        const interval = async (site: Site, kind: string, from: number, to: number, reason: string, headcount: number | null) => {
+          await attendance.add(lessonId, site.participantId, site.userId, kind, site.classroomId, site.schoolId, regionId, from, to, reason, headcount, to);
+          attendanceRows++;
+          rowsInTransaction++;
+        };
+        const host: Site = { participantId: `${lessonId}h`, userId: course.teacherId, classroomId: course.hostClassroomId, schoolId: course.schoolId };
+        await interval(host, 'host', start, end, 'lesson_ended', null);
+        active.push(host);
+        let p = 0;
+        for (const r of course.receivers) {
+          if (random() < (r.lagging ? 0.5 : 0.06)) continue;
+          // Connected from the start, with up to two drops and reconnects; lagging points often leave early.
+          let from = start + int(0, 3) * 60_000;
+          const leaveAt = r.lagging && random() < 0.5 ? from + int(3, 25) * 60_000 : end;
+          const drops = random() < 0.3 ? int(1, 2) : 0;
+          for (let d = 0; d <= drops && from < leaveAt; d++) {
+            const site: Site = { participantId: `${lessonId}r${++p}`, userId: null, classroomId: r.receiving, schoolId: r.id };
+            const to = d === drops ? Math.min(leaveAt, end) : Math.min(leaveAt, from + int(5, 15) * 60_000);
+            await interval(site, 'receiving_classroom', from, to, d === drops ? (to === end ? 'lesson_ended' : 'left') : 'connection_lost', int(4, 40));
+            active.push(site);
+            from = to + int(1, 3) * 60_000;
+          }
         }
+        // Remote students (home delivery, own devices) of the receiving schools; all join at the start.
+        const studentCount = course.receivers.length === 0 ? 0 : int(20, 66);
+        for (let s = 0; s < studentCount; s++) {
+          const school = pick(course.receivers);
+          const site: Site = { participantId: `${lessonId}s${s}`, userId: null, classroomId: null, schoolId: school.id };
+          const to = random() < 0.8 ? end : start + int(1, 39) * 60_000;
+          await interval(site, 'student', start, Math.min(to, end), to >= end ? 'lesson_ended' : 'left', null);
+          active.push(site);
+        }
+        // Participation: ~330 per lesson on average at scale 1.
+        const events = int(160, 500);
+        for (let e = 0; e < events; e++) {
+          const site = pick(active);
+          const kindIndex = weightedIndex(random, PARTICIPATION_WEIGHTS);
+          const kind = PARTICIPATION_KINDS[kindIndex]!;
+          const isPoll = kind === 'poll_answer';
+          await participation.add(lessonId, site.participantId, site.userId, site.classroomId, site.schoolId, regionId, kind, start + Math.floor(random() * (end - start)), isPoll ? `poll-${e % 7}` : null, isPoll ? random() < 0.7 : null);
+          participationRows++;
+          rowsInTransaction++;
+        }
+        if ((l + 1) % 5_000 === 0) progress(`${l + 1}/${lessonTarget} lessons, ${attendanceRows} intervals, ${participationRows} events`);
       }
-      // Remote students (home delivery, own devices) of the receiving schools; all join at the start.
-      const studentCount = course.receivers.length === 0 ? 0 : int(20, 66);
-      for (let s = 0; s < studentCount; s++) {
-        const school = pick(course.receivers);
-        const site: Site = { participantId: `${lessonId}s${s}`, userId: null, classroomId: null, schoolId: school.id };
-        const to = random() < 0.8 ? end : start + int(1, 39) * 60_000;
-        interval(site, 'student', start, Math.min(to, end), to >= end ? 'lesson_ended' : 'left', null);
-        active.push(site);
-      }
-      // Participation: ~330 per lesson on average at scale 1.
-      const events = int(160, 500);
-      for (let e = 0; e < events; e++) {
-        const site = pick(active);
-        const kindIndex = weightedIndex(random, PARTICIPATION_WEIGHTS);
-        const kind = PARTICIPATION_KINDS[kindIndex]!;
-        const isPoll = kind === 'poll_answer';
-        insertParticipation.run(lessonId, site.participantId, site.userId, site.classroomId, site.schoolId, regionId, kind, start + Math.floor(random() * (end - start)), isPoll ? `poll-${e % 7}` : null, isPoll ? (random() < 0.7 ? 1 : 0) : null);
-        participationRows++;
-        rowsInTransaction++;
-      }
-      maybeCommit();
-      if ((l + 1) % 5_000 === 0) progress(`${l + 1}/${lessonTarget} lessons, ${attendanceRows} intervals, ${participationRows} events`);
-    }
-    sqlite.exec('COMMIT');
-  } catch (error) {
-    sqlite.exec('ROLLBACK');
-    throw error;
+    });
   }
 
   const t = TERMS[1];

@@ -46,18 +46,18 @@ describe('every CSV export neutralises formula-like names', () => {
   beforeAll(async () => {
     f = await createOrganisationFixture();
     const { ids, db } = f;
-    db.update(schools).set({ name: HOSTILE.school }).where(eq(schools.id, ids.teachingPointId)).run();
-    db.update(classrooms).set({ name: HOSTILE.classroom }).where(eq(classrooms.id, ids.receivingClassroomId)).run();
-    db.update(courses).set({ name: HOSTILE.course }).where(eq(courses.id, ids.courseId)).run();
-    db.update(users).set({ displayName: HOSTILE.student }).where(eq(users.id, ids.users.student)).run();
+    await db.update(schools).set({ name: HOSTILE.school }).where(eq(schools.id, ids.teachingPointId));
+    await db.update(classrooms).set({ name: HOSTILE.classroom }).where(eq(classrooms.id, ids.receivingClassroomId));
+    await db.update(courses).set({ name: HOSTILE.course }).where(eq(courses.id, ids.courseId));
+    await db.update(users).set({ displayName: HOSTILE.student }).where(eq(users.id, ids.users.student));
     const start = shanghaiInstant(addDays(today, -3), '09:00');
-    lessonSessionId = recordFinishedLesson(f, start, [
+    lessonSessionId = await recordFinishedLesson(f, start, [
       { participantId: 't', userId: ids.users.teacher, siteKind: 'host', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId },
       { participantId: 'd', userId: ids.users.classroom_device, siteKind: 'receiving_classroom', classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId },
       { participantId: 's', userId: ids.users.student, siteKind: 'student', classroomId: null, schoolId: ids.teachingPointId },
     ]);
-    db.insert(participationEvents).values({ lessonSessionId, participantId: 's', userId: ids.users.student, schoolId: ids.teachingPointId, regionId: ids.regionId, kind: 'chat_message', occurredAt: start }).run();
-    refreshLessonRollups(db, lessonSessionId);
+    await db.insert(participationEvents).values({ lessonSessionId, participantId: 's', userId: ids.users.student, schoolId: ids.teachingPointId, regionId: ids.regionId, kind: 'chat_message', occurredAt: start });
+    await refreshLessonRollups(db, lessonSessionId);
   });
   afterAll(async () => f.close());
 

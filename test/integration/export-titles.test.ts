@@ -25,11 +25,11 @@ describe('every export names what it is', () => {
     f = await createOrganisationFixture();
     const { ids, db } = f;
     const start = shanghaiInstant(addDays(today, -3), '09:00');
-    lessonSessionId = recordFinishedLesson(f, start, [
+    lessonSessionId = await recordFinishedLesson(f, start, [
       { participantId: 't', userId: ids.users.teacher, siteKind: 'host', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId },
       { participantId: 'd', userId: ids.users.classroom_device, siteKind: 'receiving_classroom', classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId },
     ]);
-    refreshLessonRollups(db, lessonSessionId);
+    await refreshLessonRollups(db, lessonSessionId);
   });
   afterAll(async () => f.close());
 

@@ -13,8 +13,8 @@ describe('region targets apply to the kinds of school they are set for', () => {
 
   beforeAll(async () => {
     f = await createOrganisationFixture();
-    const room = f.db.insert(classrooms).values({ schoolId: f.ids.independentSchoolId, name: '河口中学 录播教室', receiving: true }).returning().get();
-    f.db.insert(courseReceivers).values({ courseId: f.ids.courseId, classroomId: room.id, expectedStudents: 40 }).run();
+    const [room] = await f.db.insert(classrooms).values({ schoolId: f.ids.independentSchoolId, name: '河口中学 录播教室', receiving: true }).returning();
+    await f.db.insert(courseReceivers).values({ courseId: f.ids.courseId, classroomId: room!.id, expectedStudents: 40 });
   });
   afterAll(async () => f.close());
 

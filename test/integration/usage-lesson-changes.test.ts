@@ -35,20 +35,19 @@ describe('usage figures after lessons are moved or cancelled', () => {
     const school = (id: number) => r.rows.find((row) => row.unit.kind === 'school' && row.unit.id === id)?.figures;
     return { total: changes(r.totals), lead: school(f.ids.leadSchoolId) && changes(school(f.ids.leadSchoolId)!), point: school(f.ids.teachingPointId) && changes(school(f.ids.teachingPointId)!) };
   };
-  const lessonsInRange = () =>
+  const lessonsInRange = async () =>
     f.db
       .select()
       .from(scheduledLessons)
       .where(and(eq(scheduledLessons.courseId, f.ids.courseId), gte(scheduledLessons.startsAt, shanghaiInstant(w)), lt(scheduledLessons.startsAt, shanghaiInstant(addDays(w, 14)))))
-      .orderBy(asc(scheduledLessons.startsAt))
-      .all();
+      .orderBy(asc(scheduledLessons.startsAt), asc(scheduledLessons.id));
 
   it('stops counting a cancelled lesson, counts a moved one in its new period only', async () => {
     const before = await scheduled();
     // Two sites (host and receiving classroom) per lesson of the fixture's course.
     expect(before).toBeGreaterThan(0);
-    const perLesson = before / lessonsInRange().length;
-    const [first, second] = lessonsInRange();
+    const perLesson = before / (await lessonsInRange()).length;
+    const [first, second] = await lessonsInRange();
     const teacher = await f.as('teacher');
     expect((await teacher.post(`/api/scheduled-lessons/${first!.id}/cancel`, { reason: '停电' })).statusCode).toBe(204);
     expect(await scheduled()).toBe(before - perLesson);
@@ -63,7 +62,7 @@ describe('usage figures after lessons are moved or cancelled', () => {
   it('counts moved, cancelled and ad hoc lessons per school, in the report and its CSV', async () => {
     // After the test above: the first lesson of the period is cancelled, the second moved out of it.
     const teacher = await f.as('teacher');
-    const [third] = lessonsInRange().filter((l) => l.status === 'scheduled');
+    const [third] = (await lessonsInRange()).filter((l) => l.status === 'scheduled');
     const before = await report();
     expect((await teacher.post(`/api/scheduled-lessons/${third!.id}/move`, { date: addDays(w, 3), startsAt: '15:00', endsAt: '15:40' })).statusCode).toBe(204);
     // Each lesson counts at both of its sites (the host school, the teaching point that receives it), once in the total.

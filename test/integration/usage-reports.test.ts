@@ -37,14 +37,14 @@ describe('usage reports over recorded lessons', () => {
   beforeAll(async () => {
     f = await createOrganisationFixture();
     w = mondayOf(addDays(shanghaiDate(new Date()), -14));
-    f.db.update(studentProfiles).set({ homeDelivery: true }).where(eq(studentProfiles.userId, f.ids.users.student)).run();
+    await f.db.update(studentProfiles).set({ homeDelivery: true }).where(eq(studentProfiles.userId, f.ids.users.student));
     const { ids } = f;
     const at = (day: number, time: string) => shanghaiInstant(addDays(w, day), time);
     const device = ids.users.classroom_device;
     const room = { classroomId: ids.receivingClassroomId, schoolId: ids.teachingPointId, regionId: ids.regionId };
     const host = { classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId, regionId: ids.regionId };
     lessonIds = [
-      recordLesson(f.db, ids.courseId, ids.users.teacher, at(0, '09:00'), at(0, '09:40'), [
+      await recordLesson(f.db, ids.courseId, ids.users.teacher, at(0, '09:00'), at(0, '09:40'), [
         { participantId: 't1', userId: ids.users.teacher, siteKind: 'host', ...host, from: at(0, '09:00'), to: at(0, '09:40') },
         { participantId: 'd1', userId: device, siteKind: 'receiving_classroom', ...room, from: at(0, '09:02'), to: at(0, '09:38'), headcount: 10 },
         { participantId: 's1', userId: ids.users.student, siteKind: 'student', classroomId: null, schoolId: ids.teachingPointId, regionId: ids.regionId, from: at(0, '09:05'), to: at(0, '09:25') },
@@ -54,16 +54,16 @@ describe('usage reports over recorded lessons', () => {
         { participantId: 'd1', userId: device, ...room, kind: 'poll_answer', occurredAt: at(0, '09:30') },
         { participantId: 's1', userId: ids.users.student, classroomId: null, schoolId: ids.teachingPointId, regionId: ids.regionId, kind: 'chat_message', occurredAt: at(0, '09:12') },
       ]),
-      recordLesson(f.db, ids.courseId, ids.users.teacher, at(3, '09:00'), at(3, '09:15'), [
+      await recordLesson(f.db, ids.courseId, ids.users.teacher, at(3, '09:00'), at(3, '09:15'), [
         { participantId: 't2', userId: ids.users.teacher, siteKind: 'host', ...host, from: at(3, '09:00'), to: at(3, '09:15') },
         { participantId: 'd2', userId: device, siteKind: 'receiving_classroom', ...room, from: at(3, '09:01'), to: at(3, '09:15') },
       ], []),
-      recordLesson(f.db, ids.courseId, ids.users.teacher, at(6, '23:50'), at(7, '00:30'), [
+      await recordLesson(f.db, ids.courseId, ids.users.teacher, at(6, '23:50'), at(7, '00:30'), [
         { participantId: 't3', userId: ids.users.teacher, siteKind: 'host', ...host, from: at(6, '23:50'), to: at(7, '00:30') },
         { participantId: 'd3', userId: device, siteKind: 'receiving_classroom', ...room, from: at(6, '23:50'), to: at(7, '00:30'), headcount: 12 },
       ], []),
     ];
-    for (const id of lessonIds) refreshLessonRollups(f.db, id);
+    for (const id of lessonIds) await refreshLessonRollups(f.db, id);
     await Promise.all((['system_admin', 'region_admin', 'group_admin', 'school_admin', 'teacher'] as const).map((p) => f.as(p)));
   });
   afterAll(async () => f.close());
@@ -144,7 +144,7 @@ describe('usage reports over recorded lessons', () => {
     ]);
   });
 
-  it('judges delivery by the configured minutes when the report is read', () => {
+  it('judges delivery by the configured minutes when the report is read', async () => {
     const service = new UsageReportService(f.db, f.t.app.tongke.places, { deliveredMinMinutes: 10 });
     const principal: AuthenticatedPrincipal = {
       userId: f.ids.users.region_admin,
@@ -157,7 +157,7 @@ describe('usage reports over recorded lessons', () => {
       sessionTokenHash: '',
     };
     const access: Access = { principal, can: (action, target) => can(principal, action, target), authorize: () => undefined, canGrant: () => false };
-    const report = service.report({ scope: 'region', id: f.ids.regionId, from: w, to: addDays(w, 13) }, access, 'zh-CN');
+    const report = await service.report({ scope: 'region', id: f.ids.regionId, from: w, to: addDays(w, 13) }, access, 'zh-CN');
     // L2 ran 15 minutes (the classroom 14): delivered at 10 minutes, not at 20.
     expect([report.totals.deliveredLessons, report.totals.receivedLessons, report.totals.scheduledDelivered]).toEqual([3, 3, 2]);
   });
@@ -250,20 +250,20 @@ describe('usage reports over recorded lessons', () => {
 
   it('rolls up idempotently, rebuilds to the same figures, and keeps roll-ups when raw evidence is purged', async () => {
     const before = await usage(`scope=region&id=${f.ids.regionId}`);
-    const rows = () => f.db.select().from(usageSiteDays).all().length;
-    const count = rows();
-    refreshLessonRollups(f.db, lessonIds[0]!);
-    refreshLessonRollups(f.db, lessonIds[0]!);
-    expect(rows()).toBe(count);
-    expect(rebuildRollups(f.db)).toBe(3);
+    const rows = async () => (await f.db.select().from(usageSiteDays)).length;
+    const count = await rows();
+    await refreshLessonRollups(f.db, lessonIds[0]!);
+    await refreshLessonRollups(f.db, lessonIds[0]!);
+    expect(await rows()).toBe(count);
+    expect(await rebuildRollups(f.db)).toBe(3);
     expect((await usage(`scope=region&id=${f.ids.regionId}`)).totals).toEqual(before.totals);
 
     // Keep 1 day: every lesson here is older; their evidence goes, their roll-ups stay — also through a rebuild.
     const purge = await purgeExpiredEvidence(f.db, 1);
     expect(purge).toMatchObject({ lessons: 3 });
-    expect(f.db.select().from(attendanceIntervals).all()).toHaveLength(0);
-    expect(rebuildRollups(f.db)).toBe(0);
-    expect(rows()).toBe(count);
+    expect(await f.db.select().from(attendanceIntervals)).toHaveLength(0);
+    expect(await rebuildRollups(f.db)).toBe(0);
+    expect(await rows()).toBe(count);
     expect((await usage(`scope=region&id=${f.ids.regionId}`)).totals).toEqual(before.totals);
   });
 
@@ -292,7 +292,7 @@ describe('usage reports over recorded lessons', () => {
     if (address === null || typeof address === 'string') throw new Error('no address');
     try {
       const log = f.t.app.log;
-      onLessonFinalised(f.db, { deliveredMinMinutes: 20, reportWebhookUrl: `http://127.0.0.1:${address.port}/hook`, reportWebhookSecret: secret }, log)(lessonIds[2]!);
+      await onLessonFinalised(f.db, { deliveredMinMinutes: 20, reportWebhookUrl: `http://127.0.0.1:${address.port}/hook`, reportWebhookSecret: secret }, log)(lessonIds[2]!);
       for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(received).toHaveLength(1);
       const { body, signature } = received[0]!;
@@ -326,10 +326,11 @@ interface Act {
 }
 
 /** A finished lesson session and its evidence rows, as the capture recorder leaves them. */
-function recordLesson(db: TongkeDb, courseId: number, teacherId: number, startedAt: Date, endedAt: Date, intervals: Interval[], acts: Act[]): number {
-  const lesson = db.insert(lessonSessions).values({ courseId, startedBy: teacherId, startedAt, endedAt, endedBy: teacherId, endReason: 'ended_by_teacher', lastHeartbeatAt: endedAt }).returning().get();
+async function recordLesson(db: TongkeDb, courseId: number, teacherId: number, startedAt: Date, endedAt: Date, intervals: Interval[], acts: Act[]): Promise<number> {
+  const [lesson] = await db.insert(lessonSessions).values({ courseId, startedBy: teacherId, startedAt, endedAt, endedBy: teacherId, endReason: 'ended_by_teacher', lastHeartbeatAt: endedAt }).returning();
+  if (!lesson) throw new Error('no lesson session was inserted');
   for (const i of intervals) {
-    db.insert(attendanceIntervals)
+    await db.insert(attendanceIntervals)
       .values({
         lessonSessionId: lesson.id,
         participantId: i.participantId,
@@ -343,9 +344,8 @@ function recordLesson(db: TongkeDb, courseId: number, teacherId: number, started
         leaveReason: 'lesson_ended',
         headcount: i.headcount ?? null,
         lastHeartbeatAt: i.to,
-      })
-      .run();
+      });
   }
-  for (const a of acts) db.insert(participationEvents).values({ lessonSessionId: lesson.id, ...a }).run();
+  for (const a of acts) await db.insert(participationEvents).values({ lessonSessionId: lesson.id, ...a });
   return lesson.id;
 }

@@ -89,18 +89,18 @@ export interface ReportRange {
  * The range a report covers: the term's dates (a term of the region; a running term up to today),
  * overridden by from/to; with neither, the region's term covering today, else the twelve weeks up to today.
  */
-export function resolveRange(
+export async function resolveRange(
   query: { termId?: number | undefined; from?: string | undefined; to?: string | undefined },
   regionId: number,
-  lookup: { term(id: number): TermRow | undefined; termCovering(regionId: number, day: string): TermRow | undefined },
+  lookup: { term(id: number): Promise<TermRow | undefined>; termCovering(regionId: number, day: string): Promise<TermRow | undefined> },
   today: string,
-): ReportRange {
+): Promise<ReportRange> {
   let term: TermRow | null = null;
   if (query.termId !== undefined) {
-    term = lookup.term(query.termId) ?? null;
+    term = (await lookup.term(query.termId)) ?? null;
     if (!term || term.regionId !== regionId) throw invalidField('/termId', 'no such term in this region');
   } else if (query.from === undefined && query.to === undefined) {
-    term = lookup.termCovering(regionId, today) ?? null;
+    term = (await lookup.termCovering(regionId, today)) ?? null;
   }
   if (query.from !== undefined && !isCalendarDate(query.from)) throw invalidField('/from', 'not a calendar date');
   if (query.to !== undefined && !isCalendarDate(query.to)) throw invalidField('/to', 'not a calendar date');

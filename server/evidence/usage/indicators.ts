@@ -4,8 +4,8 @@ import { shanghaiDate } from '../../../shared/time.js';
 import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
 import { studentWeightedDisparity } from './disparity.js';
-import { hours, rate, resolveRange, round } from './figures.js';
-import type { RollupFilter, RollupSums, TargetsRow } from './repository.js';
+import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
+import { addSums, type RollupFilter, type RollupSums, type TargetsRow } from './repository.js';
 import type { UsageReportService } from './service.js';
 
 const NO_TARGETS: Omit<RegionTargets, 'regionId'> = {
@@ -40,24 +40,24 @@ const targetsView = (regionId: number, row: TargetsRow | undefined): RegionTarge
 export class IndicatorService {
   constructor(private readonly usage: UsageReportService) {}
 
-  targets(regionId: number): RegionTargets {
-    if (!this.usage.repo.region(regionId)) throw notFound();
-    return targetsView(regionId, this.usage.repo.targets(regionId));
+  async targets(regionId: number): Promise<RegionTargets> {
+    if (!(await this.usage.repo.region(regionId))) throw notFound();
+    return targetsView(regionId, await this.usage.repo.targets(regionId));
   }
 
-  saveTargets(regionId: number, body: RegionTargetsBody, userId: number, now = new Date()): RegionTargets {
-    if (!this.usage.repo.region(regionId)) throw notFound();
+  async saveTargets(regionId: number, body: RegionTargetsBody, userId: number, now = new Date()): Promise<RegionTargets> {
+    if (!(await this.usage.repo.region(regionId))) throw notFound();
     const appliesTo = [...new Set(body.appliesTo ?? DEFAULT_TARGET_SCHOOL_KINDS)];
-    this.usage.repo.saveTargets({ regionId, ...body, requiredSubjects: [...new Set(body.requiredSubjects)], appliesTo, updatedAt: now, updatedBy: userId });
+    await this.usage.repo.saveTargets({ regionId, ...body, requiredSubjects: [...new Set(body.requiredSubjects)], appliesTo, updatedAt: now, updatedBy: userId });
     return this.targets(regionId);
   }
 
-  report(query: IndicatorQuery, today = shanghaiDate(new Date())): IndicatorReport {
+  async report(query: IndicatorQuery, today = shanghaiDate(new Date())): Promise<IndicatorReport> {
     const { repo } = this.usage;
-    const region = repo.region(query.regionId);
+    const region = await repo.region(query.regionId);
     if (!region) throw notFound();
-    const range = resolveRange(query, region.id, repo, today);
-    const targets = this.targets(region.id);
+    const range = await resolveRange(query, region.id, repo, today);
+    const targets = await this.targets(region.id);
     const filter: RollupFilter = {
       scope: { column: 'region_id', ids: [region.id] },
       fromDay: range.from,
@@ -68,10 +68,11 @@ export class IndicatorService {
       deliveredSeconds: this.usage.deliveredSeconds,
     };
 
-    const schoolRows = repo.schools({ regionId: region.id }).filter((s) => s.active);
-    const sums = new Map(repo.sums(filter, 'school').map((s) => [s.key, s]));
-    const scheduled = new Map(repo.scheduled(filter, 'school').map((s) => [s.key, s]));
-    const subjects = groupBy(repo.receivedSubjects(filter, 'school'), (s) => s.key);
+    const schoolRows = (await repo.schools({ regionId: region.id })).filter((s) => s.active);
+    const bySchool = await repo.sumsAndSubjects(filter, 'school');
+    const sums = new Map(bySchool.sums.map((s) => [s.key, s]));
+    const scheduled = new Map((await repo.scheduled(filter, 'school')).map((s) => [s.key, s]));
+    const subjects = groupBy(bySchool.subjects, (s) => s.key);
     const sharedSeconds = (s: RollupSums | undefined) => (s?.receivedSeconds ?? 0) + (s?.hostedSeconds ?? 0);
 
     const schools: SchoolIndicator[] = schoolRows.map((school) => {
@@ -112,8 +113,14 @@ export class IndicatorService {
       .map((s) => ({ schoolId: s.id, schoolName: s.name, students: s.studentCount, sharedHours: round(sharedSeconds(sums.get(String(s.id))) / 3600, 2), value: sharedSeconds(sums.get(String(s.id))) / 3600 / s.studentCount }));
     const disparity = studentWeightedDisparity(disparityValues);
 
-    const total = repo.sums(filter, 'all')[0];
+    // The weeks split the range's lessons (each counts in the week it started in): their sum is the total.
+    const weekSums = await repo.sums(filter, 'week');
+    const total = weekSums.reduce<RollupSums | undefined>((sum, s) => (sum ? addSums(sum, s) : s), undefined);
+    const [scheduledTotal] = await repo.scheduled(filter, 'all');
+    const teacherIds = new Set((await repo.teachers(filter, 'all')).map((t) => t.userId));
+    const trend = await this.#trend(filter, weekSums, range, region.id, targets, new Set(schools.filter((s) => s.evaluated).map((s) => String(s.school.id))));
     const evaluated = schools.filter((s) => s.evaluated);
+    const matrix = await this.#matrix(filter, bySchool.subjects, evaluated);
     return {
       region,
       term: range.term ? { id: range.term.id, name: range.term.name, startsOn: range.term.startsOn, endsOn: range.term.endsOn } : null,
@@ -131,11 +138,11 @@ export class IndicatorService {
           return { groupRole, schools: ofKind.length, routineUse: ofKind.filter((s) => s.routineUse === true).length };
         }),
         deliveredLessons: total?.delivered ?? 0,
-        scheduledLessons: repo.scheduled(filter, 'all')[0]?.scheduled ?? 0,
+        scheduledLessons: scheduledTotal?.scheduled ?? 0,
         receivedHours: hours(total?.receivedSeconds ?? 0),
         attendanceRate: rate(total?.attendancePresent ?? 0, total?.attendanceExpected ?? 0),
         participationRate: rate(total?.participantsActive ?? 0, total?.participantsPresent ?? 0),
-        teacherCount: new Set(repo.teachers(filter, 'all').map((t) => t.userId)).size,
+        teacherCount: teacherIds.size,
       },
       disparity: {
         totalStudents: disparity.totalStudents,
@@ -148,16 +155,16 @@ export class IndicatorService {
         values: disparityValues,
       },
       schools,
-      trend: this.#trend(filter, range, region.id, targets, new Set(evaluated.map((s) => String(s.school.id)))),
-      matrix: this.#matrix(filter, evaluated),
+      trend,
+      matrix,
     };
   }
 
-  #trend(filter: RollupFilter, range: ReturnType<typeof resolveRange>, regionId: number, targets: RegionTargets, evaluated: ReadonlySet<string>): IndicatorReport['trend'] {
+  async #trend(filter: RollupFilter, weekSums: readonly RollupSums[], range: ReportRange, regionId: number, targets: RegionTargets, evaluated: ReadonlySet<string>): Promise<IndicatorReport['trend']> {
     const { repo } = this.usage;
-    const weeks = new Map(repo.sums(filter, 'week').map((s) => [s.key, s]));
-    const perSchool = new Map(repo.sums(filter, 'school_week').map((s) => [s.key, s.received]));
-    return this.usage.periods('week', range, regionId).map((week) => {
+    const weeks = new Map(weekSums.map((s) => [s.key, s]));
+    const perSchool = new Map((await repo.sums(filter, 'school_week')).map((s) => [s.key, s.received]));
+    return (await this.usage.periods('week', range, regionId)).map((week) => {
       const s = weeks.get(week.key);
       const meeting =
         targets.lessonsPerWeek === null
@@ -175,11 +182,12 @@ export class IndicatorService {
     });
   }
 
-  #matrix(filter: RollupFilter, evaluated: readonly SchoolIndicator[]): IndicatorReport['matrix'] {
+  /** `received`: the delivered lessons each school received, per subject (sumsAndSubjects by school). */
+  async #matrix(filter: RollupFilter, received: ReadonlyArray<{ key: string; subject: Subject; lessons: number }>, evaluated: readonly SchoolIndicator[]): Promise<IndicatorReport['matrix']> {
     const { repo } = this.usage;
-    const delivered = new Map(repo.receivedSubjects(filter, 'school_subject').map((r) => [r.key, r.lessons]));
+    const delivered = new Map(received.map((r) => [`${r.key}|${r.subject}`, r.lessons]));
     // A subject whose lessons were all cancelled (停课) is not taught there: only lessons still on make a column.
-    const scheduled = new Map(repo.scheduled(filter, 'school_subject').filter((r) => r.scheduled > 0).map((r) => [r.key, r.scheduled]));
+    const scheduled = new Map((await repo.scheduled(filter, 'school_subject')).filter((r) => r.scheduled > 0).map((r) => [r.key, r.scheduled]));
     const ids = new Set(evaluated.map((s) => String(s.school.id)));
     const seen = new Set<Subject>(SHORTAGE_SUBJECTS);
     for (const key of [...delivered.keys(), ...scheduled.keys()]) {

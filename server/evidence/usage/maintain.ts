@@ -8,9 +8,9 @@ import { RollupRepository } from './rollup-repository.js';
  * capture side calls it after a lesson's final flush. Lessons whose raw evidence the retention job has
  * purged are left as they are (their roll-ups are all that remains).
  */
-export function refreshLessonRollups(db: TongkeDb, lessonSessionId: number): void {
+export async function refreshLessonRollups(db: TongkeDb, lessonSessionId: number): Promise<void> {
   const repo = new RollupRepository(db);
-  repo.transaction(() => refreshIn(repo, lessonSessionId, repo.purgedBefore()));
+  await repo.transaction(async () => refreshIn(repo, lessonSessionId, await repo.purgedBefore()));
 }
 
 export interface RollupRange {
@@ -25,17 +25,17 @@ export interface RollupRange {
  * rebuild never holds the database for long). Lessons older than the last retention purge are skipped:
  * their evidence is gone and their roll-ups are kept. Returns how many lessons were rolled up.
  */
-export function rebuildRollups(db: TongkeDb, range: RollupRange = {}): number {
+export async function rebuildRollups(db: TongkeDb, range: RollupRange = {}): Promise<number> {
   const repo = new RollupRepository(db);
-  const purgedBefore = repo.purgedBefore();
+  const purgedBefore = await repo.purgedBefore();
   const from = purgedBefore && (!range.from || range.from < purgedBefore) ? purgedBefore : range.from;
-  const ids = repo.lessonIdsStartedBetween(from, range.to);
-  for (const id of ids) repo.transaction(() => refreshIn(repo, id, purgedBefore));
+  const ids = await repo.lessonIdsStartedBetween(from, range.to);
+  for (const id of ids) await repo.transaction(() => refreshIn(repo, id, purgedBefore));
   return ids.length;
 }
 
-function refreshIn(repo: RollupRepository, lessonSessionId: number, purgedBefore: Date | null): void {
-  const evidence = repo.lessonEvidence(lessonSessionId);
+async function refreshIn(repo: RollupRepository, lessonSessionId: number, purgedBefore: Date | null): Promise<void> {
+  const evidence = await repo.lessonEvidence(lessonSessionId);
   if (evidence && purgedBefore && evidence.lesson.startedAt < purgedBefore.getTime()) return;
-  repo.replaceLessonRollup(lessonSessionId, evidence ? computeLessonRollup(evidence) : null);
+  await repo.replaceLessonRollup(lessonSessionId, evidence ? computeLessonRollup(evidence) : null);
 }

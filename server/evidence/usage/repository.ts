@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { LessonKind, SchoolGroupRole, SchoolStage, Subject } from '../../../shared/subjects.js';
-import type { TongkeDb } from '../../db/store.js';
+import { rows, type TongkeDb } from '../../db/store.js';
+import { shanghaiMonth, shanghaiWeek } from '../../db/sql.js';
 import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 
@@ -74,29 +75,29 @@ export type TargetsRow = typeof regionTargets.$inferSelect;
 
 /** Roll-up columns shared by usage_site_days and usage_lesson_teachers. */
 const ROLLUP_KEYS: Record<RollupKey, SQL> = {
-  all: sql`0`,
+  all: sql`'0'`,
   school: sql`school_id`,
   classroom: sql`coalesce(classroom_id, 0)`,
   lesson: sql`lesson_session_id`,
   week: sql`week`,
   month: sql`substr(day, 1, 7)`,
   term: sql`term_id`,
-  school_week: sql`school_id || '|' || week`,
-  school_subject: sql`school_id || '|' || subject`,
+  school_week: sql`CAST(school_id AS TEXT) || '|' || week`,
+  school_subject: sql`CAST(school_id AS TEXT) || '|' || subject`,
 };
 
 /** The same keys over a timetabled lesson `sl` of course `c` at site `site`. */
-const SCHEDULED_WEEK = sql`date(sl.starts_at / 1000, 'unixepoch', '+8 hours', '-6 days', 'weekday 1')`;
+const SCHEDULED_WEEK = shanghaiWeek(sql`sl.starts_at`);
 const SCHEDULED_KEYS: Record<RollupKey, SQL> = {
-  all: sql`0`,
+  all: sql`'0'`,
   school: sql`site.school_id`,
   classroom: sql`coalesce(site.classroom_id, 0)`,
   lesson: sql`NULL`,
   week: SCHEDULED_WEEK,
-  month: sql`strftime('%Y-%m', sl.starts_at / 1000, 'unixepoch', '+8 hours')`,
+  month: shanghaiMonth(sql`sl.starts_at`),
   term: sql`c.term_id`,
-  school_week: sql`site.school_id || '|' || ${SCHEDULED_WEEK}`,
-  school_subject: sql`site.school_id || '|' || c.subject`,
+  school_week: sql`CAST(site.school_id AS TEXT) || '|' || ${SCHEDULED_WEEK}`,
+  school_subject: sql`CAST(site.school_id AS TEXT) || '|' || c.subject`,
 };
 
 const list = (ids: readonly number[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
@@ -111,30 +112,32 @@ export class UsageRepository {
 
   // ---- Roll-up aggregates ----
 
-  sums(filter: RollupFilter, key: RollupKey): RollupSums[] {
+  async sums(filter: RollupFilter, key: RollupKey, bySubject = false): Promise<RollupSums[]> {
     const min = filter.deliveredSeconds;
-    const rows = this.db.all<Record<string, unknown>>(sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k,
-        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
-        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
-        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
-        COUNT(DISTINCT CASE WHEN lesson_start = 1 AND site_kind <> 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS received,
-        TOTAL(CASE WHEN site_kind = 'receiving_classroom' THEN connected_seconds END) AS received_seconds,
-        TOTAL(CASE WHEN site_kind = 'host' THEN connected_seconds END) AS hosted_seconds,
-        TOTAL(CASE WHEN site_kind = 'student' THEN connected_seconds END) AS student_seconds,
-        TOTAL(attendance_expected) AS attendance_expected,
-        TOTAL(attendance_present) AS attendance_present,
-        TOTAL(home_expected) AS home_expected,
-        TOTAL(home_present) AS home_present,
-        TOTAL(participants_present) AS participants_present,
-        TOTAL(participants_active) AS participants_active,
-        TOTAL(hands) AS hands,
-        TOTAL(chat_messages) AS chat_messages,
-        TOTAL(poll_answers) AS poll_answers
+    // By subject: the key is "k|subject" (a key holds no "|subject" suffix of its own, see splitSubject).
+    const k = bySubject ? sql`CAST(${ROLLUP_KEYS[key]} AS TEXT) || '|' || subject` : ROLLUP_KEYS[key];
+    const found = await rows<Record<string, unknown>>(this.db, sql`
+      SELECT ${k} AS k,
+        COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
+        COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
+        COUNT(DISTINCT CASE WHEN lesson_start = true AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
+        COUNT(DISTINCT CASE WHEN lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS received,
+        coalesce(sum(CASE WHEN site_kind = 'receiving_classroom' THEN connected_seconds END), 0) AS received_seconds,
+        coalesce(sum(CASE WHEN site_kind = 'host' THEN connected_seconds END), 0) AS hosted_seconds,
+        coalesce(sum(CASE WHEN site_kind = 'student' THEN connected_seconds END), 0) AS student_seconds,
+        coalesce(sum(attendance_expected), 0) AS attendance_expected,
+        coalesce(sum(attendance_present), 0) AS attendance_present,
+        coalesce(sum(home_expected), 0) AS home_expected,
+        coalesce(sum(home_present), 0) AS home_present,
+        coalesce(sum(participants_present), 0) AS participants_present,
+        coalesce(sum(participants_active), 0) AS participants_active,
+        coalesce(sum(hands), 0) AS hands,
+        coalesce(sum(chat_messages), 0) AS chat_messages,
+        coalesce(sum(poll_answers), 0) AS poll_answers
       FROM usage_site_days
       WHERE ${this.#rollupWhere(filter)}
       GROUP BY k`);
-    return rows.map((r) => ({
+    return found.map((r) => ({
       key: String(r.k),
       held: num(r.held),
       delivered: num(r.delivered),
@@ -155,21 +158,39 @@ export class UsageRepository {
     }));
   }
 
+  /**
+   * `sums` and `receivedSubjects` of one key from one scan: grouped by key and subject, then added up per key.
+   * Every count adds up across subjects because a lesson has one subject (its course's); the subjects
+   * received are those with received lessons, as many as `receivedSubjects` counts.
+   */
+  async sumsAndSubjects(filter: RollupFilter, key: RollupKey): Promise<{ sums: RollupSums[]; subjects: Array<{ key: string; subject: Subject; lessons: number }> }> {
+    const bySubject = await this.sums(filter, key, true);
+    const sums = new Map<string, RollupSums>();
+    const subjects: Array<{ key: string; subject: Subject; lessons: number }> = [];
+    for (const row of bySubject) {
+      const [k, subject] = splitSubject(row.key);
+      const total = sums.get(k);
+      sums.set(k, total ? addSums(total, row) : { ...row, key: k });
+      if (row.received > 0) subjects.push({ key: k, subject, lessons: row.received });
+    }
+    return { sums: [...sums.values()], subjects };
+  }
+
   /** Subjects of the delivered lessons received (not hosted), per key, with how many lessons of each. */
-  receivedSubjects(filter: RollupFilter, key: RollupKey): Array<{ key: string; subject: Subject; lessons: number }> {
-    const rows = this.db.all<{ k: unknown; subject: Subject; n: number }>(sql`
+  async receivedSubjects(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; subject: Subject; lessons: number }>> {
+    const found = await rows<{ k: unknown; subject: Subject; n: number }>(this.db, sql`
       SELECT ${ROLLUP_KEYS[key]} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
       FROM usage_site_days
-      WHERE ${this.#rollupWhere(filter)} AND lesson_start = 1 AND site_kind <> 'host' AND site_lesson_seconds >= ${filter.deliveredSeconds}
+      WHERE ${this.#rollupWhere(filter)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${filter.deliveredSeconds}
       GROUP BY k, subject`);
-    return rows.map((r) => ({ key: String(r.k), subject: r.subject, lessons: num(r.n) }));
+    return found.map((r) => ({ key: String(r.k), subject: r.subject, lessons: num(r.n) }));
   }
 
   /** Distinct teachers who taught or took part, per key. */
-  teachers(filter: RollupFilter, key: RollupKey): Array<{ key: string; userId: number }> {
-    const rows = this.db.all<{ k: unknown; user_id: number }>(sql`
+  async teachers(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; userId: number }>> {
+    const found = await rows<{ k: unknown; user_id: number }>(this.db, sql`
       SELECT ${ROLLUP_KEYS[key]} AS k, user_id FROM usage_lesson_teachers WHERE ${this.#rollupWhere(filter)} GROUP BY k, user_id`);
-    return rows.map((r) => ({ key: String(r.k), userId: r.user_id }));
+    return found.map((r) => ({ key: String(r.k), userId: num(r.user_id) }));
   }
 
   /**
@@ -177,24 +198,24 @@ export class UsageRepository {
    * are still on (not cancelled), how many of those a delivered session stood for at that site, and how many
    * were moved, cancelled or planned ad hoc. One pass with conditional counts, so the changes cost no query.
    */
-  scheduled(filter: RollupFilter, key: RollupKey): ScheduledSums[] {
-    const scope = filter.scope.ids.length === 0 ? sql`0` : sql`${sql.raw(SCHEDULED_SCOPE[filter.scope.column])} IN (${list(filter.scope.ids)})`;
+  async scheduled(filter: RollupFilter, key: RollupKey): Promise<ScheduledSums[]> {
+    const scope = filter.scope.ids.length === 0 ? sql`false` : sql`${sql.raw(SCHEDULED_SCOPE[filter.scope.column])} IN (${list(filter.scope.ids)})`;
     const conditions: SQL[] = [sql`sl.starts_at >= ${filter.fromInstant.getTime()}`, sql`sl.starts_at < ${filter.toInstant.getTime()}`, scope];
     if (filter.subject) conditions.push(sql`c.subject = ${filter.subject}`);
     if (filter.kind) conditions.push(sql`c.kind = ${filter.kind}`);
-    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`0` : sql`c.id IN (${list(filter.courseIds)})`);
+    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`false` : sql`c.id IN (${list(filter.courseIds)})`);
     const min = filter.deliveredSeconds;
-    const rows = this.db.all<{ k: unknown; scheduled: number; delivered: number; moved: number; cancelled: number; ad_hoc: number }>(sql`
+    const found = await rows<{ k: unknown; scheduled: number; delivered: number; moved: number; cancelled: number; ad_hoc: number }>(this.db, sql`
       SELECT ${SCHEDULED_KEYS[key]} AS k,
         COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' THEN sl.id END) AS scheduled,
         COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND EXISTS (
           SELECT 1 FROM usage_site_days u
-          WHERE u.scheduled_lesson_id = sl.id AND u.lesson_start = 1 AND u.site_lesson_seconds >= ${min} AND u.school_id = site.school_id
+          WHERE u.scheduled_lesson_id = sl.id AND u.lesson_start = true AND u.site_lesson_seconds >= ${min} AND u.school_id = site.school_id
             AND (u.classroom_id = site.classroom_id OR (site.classroom_id IS NULL AND u.site_kind = 'host'))
         ) THEN sl.id END) AS delivered,
         COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND sl.moved_from IS NOT NULL THEN sl.id END) AS moved,
         COUNT(DISTINCT CASE WHEN sl.status = 'cancelled' THEN sl.id END) AS cancelled,
-        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND sl.ad_hoc = 1 THEN sl.id END) AS ad_hoc
+        COUNT(DISTINCT CASE WHEN sl.status = 'scheduled' AND sl.ad_hoc = true THEN sl.id END) AS ad_hoc
       FROM scheduled_lessons sl
       JOIN courses c ON c.id = sl.course_id
       JOIN (
@@ -206,7 +227,7 @@ export class UsageRepository {
       JOIN schools sc ON sc.id = site.school_id
       WHERE ${sql.join(conditions, sql` AND `)}
       GROUP BY k`);
-    return rows.map((r) => ({
+    return found.map((r) => ({
       key: String(r.k),
       scheduled: num(r.scheduled),
       delivered: num(r.delivered),
@@ -218,43 +239,49 @@ export class UsageRepository {
 
   #rollupWhere(filter: RollupFilter): SQL {
     const { column, ids } = filter.scope;
-    const conditions: SQL[] = [ids.length === 0 ? sql`0` : sql`${sql.identifier(column)} IN (${list(ids)})`, sql`day >= ${filter.fromDay}`, sql`day <= ${filter.toDay}`];
+    const conditions: SQL[] = [ids.length === 0 ? sql`false` : sql`${sql.identifier(column)} IN (${list(ids)})`, sql`day >= ${filter.fromDay}`, sql`day <= ${filter.toDay}`];
     if (filter.subject) conditions.push(sql`subject = ${filter.subject}`);
     if (filter.kind) conditions.push(sql`kind = ${filter.kind}`);
-    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`0` : sql`course_id IN (${list(filter.courseIds)})`);
+    if (filter.courseIds) conditions.push(filter.courseIds.length === 0 ? sql`false` : sql`course_id IN (${list(filter.courseIds)})`);
     return sql.join(conditions, sql` AND `);
   }
 
   // ---- Lessons ----
 
-  lessons(ids: readonly number[]): Array<{ id: number; startedAt: Date; endedAt: Date | null; courseId: number; courseName: string; subject: Subject; kind: LessonKind }> {
-    return chunks(ids).flatMap((part) =>
-      this.db
-        .select({ id: lessonSessions.id, startedAt: lessonSessions.startedAt, endedAt: lessonSessions.endedAt, courseId: courses.id, courseName: courses.name, subject: courses.subject, kind: courses.kind })
-        .from(lessonSessions)
-        .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
-        .where(inArray(lessonSessions.id, part))
-        .all(),
-    );
+  async lessons(ids: readonly number[]): Promise<Array<{ id: number; startedAt: Date; endedAt: Date | null; courseId: number; courseName: string; subject: Subject; kind: LessonKind }>> {
+    const found = [];
+    for (const part of chunks(ids)) {
+      found.push(
+        ...(await this.db
+          .select({ id: lessonSessions.id, startedAt: lessonSessions.startedAt, endedAt: lessonSessions.endedAt, courseId: courses.id, courseName: courses.name, subject: courses.subject, kind: courses.kind })
+          .from(lessonSessions)
+          .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
+          .where(inArray(lessonSessions.id, part))),
+      );
+    }
+    return found;
   }
 
   /** Courses this user leads (candidates for a teacher's own-course reports). */
-  coursesLedBy(userId: number): number[] {
-    return this.db.select({ id: courses.id }).from(courses).where(eq(courses.leadTeacherId, userId)).all().map((c) => c.id);
+  async coursesLedBy(userId: number): Promise<number[]> {
+    const led = await this.db.select({ id: courses.id }).from(courses).where(eq(courses.leadTeacherId, userId));
+    return led.map((c) => c.id);
   }
 
   // ---- Organisation ----
 
-  region(id: number): { id: number; name: string } | undefined {
-    return this.db.select({ id: regions.id, name: regions.name }).from(regions).where(eq(regions.id, id)).get();
+  async region(id: number): Promise<{ id: number; name: string } | undefined> {
+    const [row] = await this.db.select({ id: regions.id, name: regions.name }).from(regions).where(eq(regions.id, id)).limit(1);
+    return row;
   }
 
-  group(id: number): { id: number; name: string; regionId: number } | undefined {
-    return this.db.select({ id: educationGroups.id, name: educationGroups.name, regionId: educationGroups.regionId }).from(educationGroups).where(eq(educationGroups.id, id)).get();
+  async group(id: number): Promise<{ id: number; name: string; regionId: number } | undefined> {
+    const [row] = await this.db.select({ id: educationGroups.id, name: educationGroups.name, regionId: educationGroups.regionId }).from(educationGroups).where(eq(educationGroups.id, id)).limit(1);
+    return row;
   }
 
   /** Schools of a region or of a group, with their group's name. */
-  schools(where: { regionId: number } | { groupId: number } | { id: number }): SchoolRow[] {
+  async schools(where: { regionId: number } | { groupId: number } | { id: number }): Promise<SchoolRow[]> {
     const condition = 'regionId' in where ? eq(schools.regionId, where.regionId) : 'groupId' in where ? eq(schools.groupId, where.groupId) : eq(schools.id, where.id);
     return this.db
       .select({
@@ -271,68 +298,114 @@ export class UsageRepository {
       .from(schools)
       .leftJoin(educationGroups, eq(educationGroups.id, schools.groupId))
       .where(condition)
-      .orderBy(asc(schools.name))
-      .all();
+      .orderBy(asc(schools.name));
   }
 
-  classroomsOf(schoolIds: readonly number[]): Array<{ id: number; schoolId: number; name: string; receiving: boolean; active: boolean }> {
-    return chunks(schoolIds).flatMap((part) =>
-      this.db
-        .select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving, active: classrooms.active })
-        .from(classrooms)
-        .where(inArray(classrooms.schoolId, part))
-        .orderBy(asc(classrooms.name))
-        .all(),
-    );
+  async classroomsOf(schoolIds: readonly number[]): Promise<Array<{ id: number; schoolId: number; name: string; receiving: boolean; active: boolean }>> {
+    const found = [];
+    for (const part of chunks(schoolIds)) {
+      found.push(
+        ...(await this.db
+          .select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving, active: classrooms.active })
+          .from(classrooms)
+          .where(inArray(classrooms.schoolId, part))
+          .orderBy(asc(classrooms.name))),
+      );
+    }
+    return found;
   }
 
-  classroom(id: number): { id: number; schoolId: number; name: string; receiving: boolean } | undefined {
-    return this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving }).from(classrooms).where(eq(classrooms.id, id)).get();
+  async classroom(id: number): Promise<{ id: number; schoolId: number; name: string; receiving: boolean } | undefined> {
+    const [row] = await this.db.select({ id: classrooms.id, schoolId: classrooms.schoolId, name: classrooms.name, receiving: classrooms.receiving }).from(classrooms).where(eq(classrooms.id, id)).limit(1);
+    return row;
   }
 
-  userNames(ids: readonly number[]): Map<number, string> {
+  async userNames(ids: readonly number[]): Promise<Map<number, string>> {
     const names = new Map<number, string>();
     for (const part of chunks(ids)) {
-      for (const u of this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part)).all()) names.set(u.id, u.name);
+      for (const u of await this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part))) names.set(u.id, u.name);
     }
     return names;
   }
 
   // ---- Terms ----
 
-  term(id: number): TermRow | undefined {
-    return this.db.select().from(terms).where(eq(terms.id, id)).get();
+  async term(id: number): Promise<TermRow | undefined> {
+    const [row] = await this.db.select().from(terms).where(eq(terms.id, id)).limit(1);
+    return row;
   }
 
   /** The region's term that covers the day, if any. */
-  termCovering(regionId: number, day: string): TermRow | undefined {
-    return this.db
+  async termCovering(regionId: number, day: string): Promise<TermRow | undefined> {
+    const [row] = await this.db
       .select()
       .from(terms)
       .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, day), gte(terms.endsOn, day)))
-      .orderBy(asc(terms.startsOn))
-      .get();
+      .orderBy(asc(terms.startsOn), asc(terms.id))
+      .limit(1);
+    return row;
   }
 
-  termsOverlapping(regionId: number, fromDay: string, toDay: string): TermRow[] {
+  async termsOverlapping(regionId: number, fromDay: string, toDay: string): Promise<TermRow[]> {
     return this.db
       .select()
       .from(terms)
       .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, toDay), gte(terms.endsOn, fromDay)))
-      .orderBy(asc(terms.startsOn))
-      .all();
+      .orderBy(asc(terms.startsOn), asc(terms.id));
   }
 
   // ---- Targets ----
 
-  targets(regionId: number): TargetsRow | undefined {
-    return this.db.select().from(regionTargets).where(eq(regionTargets.regionId, regionId)).get();
+  async targets(regionId: number): Promise<TargetsRow | undefined> {
+    const [row] = await this.db.select().from(regionTargets).where(eq(regionTargets.regionId, regionId)).limit(1);
+    return row;
   }
 
-  saveTargets(values: TargetsRow): void {
+  async saveTargets(values: TargetsRow): Promise<void> {
     const { regionId: _regionId, ...set } = values;
-    this.db.insert(regionTargets).values(values).onConflictDoUpdate({ target: regionTargets.regionId, set }).run();
+    await this.db.insert(regionTargets).values(values).onConflictDoUpdate({ target: regionTargets.regionId, set });
   }
+}
+
+/** "key|subject" → [key, subject]; the subject is after the last "|" (composite keys have their own). */
+function splitSubject(key: string): [string, Subject] {
+  const at = key.lastIndexOf('|');
+  return [key.slice(0, at), key.slice(at + 1) as Subject];
+}
+
+const SUM_FIELDS = [
+  'held',
+  'delivered',
+  'hosted',
+  'received',
+  'receivedSeconds',
+  'hostedSeconds',
+  'studentSeconds',
+  'attendanceExpected',
+  'attendancePresent',
+  'homeExpected',
+  'homePresent',
+  'participantsPresent',
+  'participantsActive',
+  'hands',
+  'chatMessages',
+  'pollAnswers',
+] as const satisfies ReadonlyArray<keyof RollupSums>;
+
+/**
+ * The figures of two disjoint sets of lessons together. Only for sets no lesson belongs to both of — the
+ * subjects of one key, or the periods (weeks, months, terms) of a range: a lesson counts in the period of
+ * the day it started, of its course's term.
+ */
+export function addSums(a: RollupSums, b: RollupSums): RollupSums {
+  const sum = { ...a };
+  for (const field of SUM_FIELDS) sum[field] = a[field] + b[field];
+  return sum;
+}
+
+/** Timetable counts of two disjoint sets of timetabled lessons together (as addSums). */
+export function addScheduled(a: ScheduledSums, b: ScheduledSums): ScheduledSums {
+  return { key: a.key, scheduled: a.scheduled + b.scheduled, delivered: a.delivered + b.delivered, moved: a.moved + b.moved, cancelled: a.cancelled + b.cancelled, adHoc: a.adHoc + b.adHoc };
 }
 
 /** The timetable query's scope column (the site's, through its school for the region). */

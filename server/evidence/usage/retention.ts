@@ -22,20 +22,20 @@ export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, 
   if (retentionDays <= 0) return null;
   const repo = new RollupRepository(db);
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-  const previous = repo.purgedBefore();
-  const lessons = repo.endedLessonsStartedBetween(previous, cutoff);
+  const previous = await repo.purgedBefore();
+  const lessons = await repo.endedLessonsStartedBetween(previous, cutoff);
   let deletedRows = 0;
   for (const id of lessons) {
-    deletedRows += repo.transaction(() => {
-      if (!repo.hasRollup(id)) {
-        const evidence = repo.lessonEvidence(id);
-        if (evidence) repo.replaceLessonRollup(id, computeLessonRollup(evidence));
+    deletedRows += await repo.transaction(async () => {
+      if (!(await repo.hasRollup(id))) {
+        const evidence = await repo.lessonEvidence(id);
+        if (evidence) await repo.replaceLessonRollup(id, computeLessonRollup(evidence));
       }
       return repo.deleteEvidence(id);
     });
     await yieldToEventLoop();
   }
-  repo.recordPurge(now, cutoff, deletedRows);
+  await repo.recordPurge(now, cutoff, deletedRows);
   return { cutoff, lessons: lessons.length, deletedRows };
 }
 

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, max, sql } from 'drizzle-orm';
-import type { TongkeDb } from '../../db/store.js';
+import { changedRows, type TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
   classrooms,
@@ -30,15 +30,16 @@ const INSERT_BATCH = 30;
 export class RollupRepository {
   constructor(private readonly db: TongkeDb) {}
 
-  transaction<T>(work: () => T): T {
+  /** Runs `work` in one transaction (ambient: every query of this repository inside it joins). */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
     return this.db.transaction(() => work());
   }
 
   /** Everything computeLessonRollup needs about one lesson session; undefined when there is no such session. */
-  lessonEvidence(lessonSessionId: number): LessonEvidence | undefined {
-    const lesson = this.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).get();
+  async lessonEvidence(lessonSessionId: number): Promise<LessonEvidence | undefined> {
+    const [lesson] = await this.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).limit(1);
     if (!lesson) return undefined;
-    const course = this.db
+    const [course] = await this.db
       .select({
         termId: courses.termId,
         subject: courses.subject,
@@ -52,10 +53,10 @@ export class RollupRepository {
       .from(courses)
       .innerJoin(schools, eq(schools.id, courses.schoolId))
       .where(eq(courses.id, lesson.courseId))
-      .get();
+      .limit(1);
     if (!course) return undefined;
 
-    const receivers = this.db
+    const receivers = await this.db
       .select({
         classroomId: courseReceivers.classroomId,
         expectedStudents: courseReceivers.expectedStudents,
@@ -68,25 +69,27 @@ export class RollupRepository {
       .innerJoin(classrooms, eq(classrooms.id, courseReceivers.classroomId))
       .innerJoin(schools, eq(schools.id, classrooms.schoolId))
       .where(eq(courseReceivers.courseId, lesson.courseId))
-      .all();
-    const enrolled = this.db
+      .orderBy(asc(courseReceivers.classroomId));
+    const enrolled = await this.db
       .select({ userId: courseStudents.studentId, homeDelivery: studentProfiles.homeDelivery, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
       .from(courseStudents)
       .leftJoin(studentProfiles, eq(studentProfiles.userId, courseStudents.studentId))
       .leftJoin(schools, eq(schools.id, studentProfiles.schoolId))
       .where(eq(courseStudents.courseId, lesson.courseId))
-      .all();
-    const attendance = this.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).all();
-    const participation = this.db
+      .orderBy(asc(courseStudents.studentId));
+    const attendance = await this.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id));
+    const participation = await this.db
       .select({ participantId: participationEvents.participantId, userId: participationEvents.userId, classroomId: participationEvents.classroomId, kind: participationEvents.kind, occurredAt: participationEvents.occurredAt })
       .from(participationEvents)
       .where(eq(participationEvents.lessonSessionId, lessonSessionId))
-      .all();
+      .orderBy(asc(participationEvents.id));
 
     const classroomIds = [...new Set([...attendance, ...participation].flatMap((r) => (r.classroomId === null ? [] : [r.classroomId])))];
     const schoolIds = [...new Set(attendance.flatMap((r) => (r.schoolId === null ? [] : [r.schoolId])))];
     const userIds = [...new Set(attendance.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
 
+    const scheduledLessonId = await this.#matchScheduledLesson(lesson.courseId, lesson.scheduledLessonId, lesson.startedAt);
+    const [classroomPlaces, schoolPlaces, teacherIds] = [await this.#classroomPlaces(classroomIds), await this.#schoolPlaces(schoolIds), await this.#teachers(userIds)];
     return {
       lesson: {
         id: lesson.id,
@@ -95,7 +98,7 @@ export class RollupRepository {
         startedBy: lesson.startedBy,
         endedAt: lesson.endedAt?.getTime() ?? null,
         lastHeartbeatAt: lesson.lastHeartbeatAt.getTime(),
-        scheduledLessonId: this.#matchScheduledLesson(lesson.courseId, lesson.scheduledLessonId, lesson.startedAt),
+        scheduledLessonId,
       },
       course: {
         termId: course.termId,
@@ -128,83 +131,83 @@ export class RollupRepository {
         headcount: a.headcount,
       })),
       participation: participation.map((p) => ({ ...p, occurredAt: p.occurredAt.getTime() })),
-      classroomPlaces: this.#classroomPlaces(classroomIds),
-      schoolPlaces: this.#schoolPlaces(schoolIds),
-      teacherIds: this.#teachers(userIds),
+      classroomPlaces,
+      schoolPlaces,
+      teacherIds,
     };
   }
 
   /** Replaces the lesson's roll-up rows (call inside a transaction). */
-  replaceLessonRollup(lessonSessionId: number, rollup: LessonRollup | null): void {
-    this.db.delete(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).run();
-    this.db.delete(usageLessonTeachers).where(eq(usageLessonTeachers.lessonSessionId, lessonSessionId)).run();
+  async replaceLessonRollup(lessonSessionId: number, rollup: LessonRollup | null): Promise<void> {
+    await this.db.delete(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId));
+    await this.db.delete(usageLessonTeachers).where(eq(usageLessonTeachers.lessonSessionId, lessonSessionId));
     if (!rollup) return;
-    for (const part of chunks(rollup.siteDays, INSERT_BATCH)) this.db.insert(usageSiteDays).values(part).run();
-    for (const part of chunks(rollup.teachers, INSERT_BATCH)) this.db.insert(usageLessonTeachers).values(part).run();
+    for (const part of chunks(rollup.siteDays, INSERT_BATCH)) await this.db.insert(usageSiteDays).values(part);
+    for (const part of chunks(rollup.teachers, INSERT_BATCH)) await this.db.insert(usageLessonTeachers).values(part);
   }
 
   /** Lesson sessions that started in [from, to), oldest first. */
-  lessonIdsStartedBetween(from: Date | undefined, to: Date | undefined): number[] {
-    return this.db
+  async lessonIdsStartedBetween(from: Date | undefined, to: Date | undefined): Promise<number[]> {
+    const found = await this.db
       .select({ id: lessonSessions.id })
       .from(lessonSessions)
       .where(and(from ? gte(lessonSessions.startedAt, from) : undefined, to ? lt(lessonSessions.startedAt, to) : undefined))
-      .orderBy(asc(lessonSessions.startedAt))
-      .all()
-      .map((r) => r.id);
+      .orderBy(asc(lessonSessions.startedAt), asc(lessonSessions.id));
+    return found.map((r) => r.id);
   }
 
   /** The lesson's roll-up rows (for its final summary). */
-  lessonRollupRows(lessonSessionId: number): Array<typeof usageSiteDays.$inferSelect> {
-    return this.db.select().from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).all();
+  async lessonRollupRows(lessonSessionId: number): Promise<Array<typeof usageSiteDays.$inferSelect>> {
+    return this.db.select().from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).orderBy(asc(usageSiteDays.id));
   }
 
   // ---- Retention ----
 
   /** Ended lessons that started in [after, before), oldest first (after null: from the beginning). */
-  endedLessonsStartedBetween(after: Date | null, before: Date): number[] {
-    return this.db
+  async endedLessonsStartedBetween(after: Date | null, before: Date): Promise<number[]> {
+    const found = await this.db
       .select({ id: lessonSessions.id })
       .from(lessonSessions)
       .where(and(after ? gte(lessonSessions.startedAt, after) : undefined, lt(lessonSessions.startedAt, before), isNotNull(lessonSessions.endedAt)))
-      .orderBy(asc(lessonSessions.startedAt))
-      .all()
-      .map((r) => r.id);
+      .orderBy(asc(lessonSessions.startedAt), asc(lessonSessions.id));
+    return found.map((r) => r.id);
   }
 
-  hasRollup(lessonSessionId: number): boolean {
-    return this.db.select({ id: usageSiteDays.id }).from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).limit(1).get() !== undefined;
+  async hasRollup(lessonSessionId: number): Promise<boolean> {
+    const [row] = await this.db.select({ id: usageSiteDays.id }).from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId)).limit(1);
+    return row !== undefined;
   }
 
   /** Deletes the lesson's raw evidence; returns how many rows went. */
-  deleteEvidence(lessonSessionId: number): number {
+  async deleteEvidence(lessonSessionId: number): Promise<number> {
     let deleted = 0;
     for (const table of [attendanceIntervals, mediaStateIntervals, participationEvents, qualitySamples]) {
-      deleted += this.db.delete(table).where(eq(table.lessonSessionId, lessonSessionId)).run().changes;
+      deleted += changedRows(await this.db.delete(table).where(eq(table.lessonSessionId, lessonSessionId)));
     }
     return deleted;
   }
 
-  recordPurge(ranAt: Date, cutoff: Date, deletedRows: number): void {
-    this.db.insert(evidencePurges).values({ ranAt, cutoff, deletedRows }).run();
+  async recordPurge(ranAt: Date, cutoff: Date, deletedRows: number): Promise<void> {
+    await this.db.insert(evidencePurges).values({ ranAt, cutoff, deletedRows });
   }
 
   /** Lessons that started before this instant have lost their raw evidence (null: never purged). */
-  purgedBefore(): Date | null {
-    return this.db.select({ cutoff: max(evidencePurges.cutoff) }).from(evidencePurges).get()?.cutoff ?? null;
+  async purgedBefore(): Promise<Date | null> {
+    const [row] = await this.db.select({ cutoff: max(evidencePurges.cutoff) }).from(evidencePurges);
+    return row?.cutoff ?? null;
   }
 
   /**
    * The timetabled lesson a session stands for: the one it names, or else the course's planned lesson whose
    * time window (± 15 minutes) contains the session's start, the nearest if several do.
    */
-  #matchScheduledLesson(courseId: number, named: number | null, startedAt: Date): number | null {
+  async #matchScheduledLesson(courseId: number, named: number | null, startedAt: Date): Promise<number | null> {
     if (named !== null) {
-      const row = this.db.select({ id: scheduledLessons.id }).from(scheduledLessons).where(and(eq(scheduledLessons.id, named), eq(scheduledLessons.courseId, courseId))).get();
+      const [row] = await this.db.select({ id: scheduledLessons.id }).from(scheduledLessons).where(and(eq(scheduledLessons.id, named), eq(scheduledLessons.courseId, courseId))).limit(1);
       if (row) return row.id;
     }
     const at = startedAt.getTime();
-    const row = this.db
+    const [row] = await this.db
       .select({ id: scheduledLessons.id })
       .from(scheduledLessons)
       .where(
@@ -216,43 +219,40 @@ export class RollupRepository {
         ),
       )
       .orderBy(sql`abs(${scheduledLessons.startsAt} - ${at})`, desc(scheduledLessons.id))
-      .limit(1)
-      .get();
+      .limit(1);
     return row?.id ?? null;
   }
 
-  #classroomPlaces(ids: readonly number[]): Map<number, SitePlace> {
+  async #classroomPlaces(ids: readonly number[]): Promise<Map<number, SitePlace>> {
     const places = new Map<number, SitePlace>();
     for (const part of chunks(ids)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ id: classrooms.id, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
         .from(classrooms)
         .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-        .where(inArray(classrooms.id, part))
-        .all();
+        .where(inArray(classrooms.id, part));
       for (const r of rows) places.set(r.id, { schoolId: r.schoolId, regionId: r.regionId, groupId: r.groupId });
     }
     return places;
   }
 
-  #schoolPlaces(ids: readonly number[]): Map<number, SitePlace> {
+  async #schoolPlaces(ids: readonly number[]): Promise<Map<number, SitePlace>> {
     const places = new Map<number, SitePlace>();
     for (const part of chunks(ids)) {
-      for (const r of this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(inArray(schools.id, part)).all()) {
+      for (const r of await this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(inArray(schools.id, part))) {
         places.set(r.id, { schoolId: r.id, regionId: r.regionId, groupId: r.groupId });
       }
     }
     return places;
   }
 
-  #teachers(userIds: readonly number[]): Set<number> {
+  async #teachers(userIds: readonly number[]): Promise<Set<number>> {
     const ids = new Set<number>();
     for (const part of chunks(userIds)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ userId: roleGrants.userId })
         .from(roleGrants)
-        .where(and(inArray(roleGrants.userId, part), inArray(roleGrants.role, ['teacher', 'assistant_teacher'])))
-        .all();
+        .where(and(inArray(roleGrants.userId, part), inArray(roleGrants.role, ['teacher', 'assistant_teacher'])));
       for (const r of rows) ids.add(r.userId);
     }
     return ids;

@@ -44,7 +44,7 @@ export default async function usageReportRoutes(app: TongkeApp) {
       },
     },
     async (request, reply) => {
-      const report = usage.report(request.query, accessFor(app, request), request.locale);
+      const report = await usage.report(request.query, accessFor(app, request), request.locale);
       const format = request.query.format ?? 'json';
       if (format === 'json') return report;
       const name = `${tr(LABELS.usageFile, request.locale)}-${report.unit.name}-${report.from}_${report.to}`;
@@ -67,8 +67,8 @@ export default async function usageReportRoutes(app: TongkeApp) {
       },
     },
     async (request, reply) => {
-      app.authorize(request, 'reports.read', { kind: 'region', place: places.region(request.query.regionId) });
-      const report = indicators.report(request.query);
+      app.authorize(request, 'reports.read', { kind: 'region', place: await places.region(request.query.regionId) });
+      const report = await indicators.report(request.query);
       const format = request.query.format ?? 'json';
       if (format === 'json') return report;
       const name = `${tr(LABELS.indicatorFile, request.locale)}-${report.region.name}-${report.from}_${report.to}`;
@@ -82,7 +82,7 @@ export default async function usageReportRoutes(app: TongkeApp) {
     '/api/regions/:id/targets',
     { schema: { tags, summary: "The region's routine-use targets", params: IdParams, response: { 200: RegionTargets, ...ERROR_RESPONSES } } },
     async (request) => {
-      app.authorize(request, 'reports.read', { kind: 'region', place: places.region(request.params.id) });
+      app.authorize(request, 'reports.read', { kind: 'region', place: await places.region(request.params.id) });
       return indicators.targets(request.params.id);
     },
   );
@@ -91,7 +91,7 @@ export default async function usageReportRoutes(app: TongkeApp) {
     '/api/regions/:id/targets',
     { schema: { tags, summary: "Sets the region's routine-use targets (null: not evaluated)", params: IdParams, body: RegionTargetsBody, response: { 200: RegionTargets, ...ERROR_RESPONSES } } },
     async (request) => {
-      const principal = app.authorize(request, 'targets.manage', { kind: 'region', place: places.region(request.params.id) });
+      const principal = app.authorize(request, 'targets.manage', { kind: 'region', place: await places.region(request.params.id) });
       return indicators.saveTargets(request.params.id, request.body, principal.userId);
     },
   );

@@ -13,22 +13,22 @@ export interface ReportUnit {
 }
 
 /** Loads the unit (`not_found` when it does not exist). */
-export function reportUnit(places: Places, scope: UsageScope, id: number): ReportUnit {
+export async function reportUnit(places: Places, scope: UsageScope, id: number): Promise<ReportUnit> {
   switch (scope) {
     case 'region': {
-      const place = places.region(id);
+      const place = await places.region(id);
       return { scope, id, place, target: { kind: 'region', place } };
     }
     case 'group': {
-      const place = places.group(id);
+      const place = await places.group(id);
       return { scope, id, place, target: { kind: 'group', place } };
     }
     case 'school': {
-      const place = places.school(id);
+      const place = await places.school(id);
       return { scope, id, place, target: { kind: 'school', place } };
     }
     case 'classroom': {
-      const place = places.classroom(id);
+      const place = await places.classroom(id);
       return { scope, id, place, target: { kind: 'classroom', place } };
     }
   }
@@ -56,10 +56,9 @@ export type ReportReach = { kind: 'all' } | { kind: 'own_courses'; courses: Cour
  * courses she may read reports of (`reports.read` on the course: the lead teacher) that are hosted or
  * received inside the unit; with none there, `forbidden` — students, devices and assistants see nothing.
  */
-export function reportReach(access: Access, places: Places, unit: ReportUnit, ledCourseIds: () => number[]): ReportReach {
+export async function reportReach(access: Access, places: Places, unit: ReportUnit, ledCourseIds: () => Promise<number[]>): Promise<ReportReach> {
   if (access.can('reports.read', unit.target)) return { kind: 'all' };
-  const courses = places
-    .courses(ledCourseIds())
+  const courses = (await places.courses(await ledCourseIds()))
     .filter((course) => access.can('reports.read', { kind: 'course', course }))
     .filter((course) => [course.host, ...course.receivers.map((r) => r.place)].some((p) => within(p, unit)));
   if (courses.length === 0) throw forbidden();

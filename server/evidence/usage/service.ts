@@ -6,9 +6,9 @@ import type { Access } from '../../core/access.js';
 import { groupBy as groupItems } from '../../core/lists.js';
 import type { TongkeDb } from '../../db/store.js';
 import type { Places } from '../../organisation/places.js';
-import { hasActivity, resolveRange, usageFigures, weeksWithin, type ReportRange } from './figures.js';
+import { hasActivity, resolveRange, usageFigures, weeksWithin, type FigureParts, type ReportRange } from './figures.js';
 import { studentsRowName } from './labels.js';
-import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
+import { addScheduled, addSums, UsageRepository, type RollupFilter, type RollupKey, type RollupSums, type ScheduledSums, type SchoolRow } from './repository.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
@@ -58,12 +58,12 @@ export class UsageReportService {
     return Math.max(1, this.settings.deliveredMinMinutes * 60);
   }
 
-  report(query: UsageQuery, access: Access, locale: Locale, today = shanghaiDate(new Date())): UsageReport {
-    const unit = reportUnit(this.places, query.scope, query.id);
-    const reach = reportReach(access, this.places, unit, () => this.repo.coursesLedBy(access.principal.userId));
-    const range = resolveRange(query, unit.place.regionId, this.repo, today);
+  async report(query: UsageQuery, access: Access, locale: Locale, today = shanghaiDate(new Date())): Promise<UsageReport> {
+    const unit = await reportUnit(this.places, query.scope, query.id);
+    const reach = await reportReach(access, this.places, unit, () => this.repo.coursesLedBy(access.principal.userId));
+    const range = await resolveRange(query, unit.place.regionId, this.repo, today);
     const groupBy = query.groupBy ?? 'week';
-    const layout = this.#layout(unit, reach, locale);
+    const layout = await this.#layout(unit, reach, locale);
     const filter: RollupFilter = {
       ...layout.filter,
       fromDay: range.from,
@@ -75,13 +75,14 @@ export class UsageReportService {
       courseIds: reach.kind === 'own_courses' ? reach.courses.map((c) => c.id) : null,
       deliveredSeconds: this.deliveredSeconds,
     };
-    const names = layout.teacherNames ? this.#teacherNames(filter) : null;
+    const names = layout.teacherNames ? await this.#teacherNames(filter) : null;
 
-    const byRow = this.#figures(filter, layout.rowKey, names);
+    // Both groupings at once: on PostgreSQL their queries run side by side on the pool.
+    const [byRow, byPeriod, periods] = await Promise.all([this.#figures(filter, layout.rowKey, names), this.#figures(filter, groupBy, names), this.periods(groupBy, range, unit.place.regionId)]);
     const rowCount = (key: string): number => countReceiving(layout, key);
     const rows: UsageRow[] = [];
     const keys = new Set([...layout.units.keys(), ...byRow.keys()]);
-    if (layout.rowKey === 'lesson') this.#addLessonUnits(layout, [...keys]);
+    if (layout.rowKey === 'lesson') await this.#addLessonUnits(layout, [...keys]);
     for (const key of keys) {
       const rowUnit = layout.units.get(key);
       if (!rowUnit) continue;
@@ -90,12 +91,11 @@ export class UsageReportService {
     }
     sortRows(rows);
 
-    const totals = this.#figures(filter, 'all', names).build('0', layout.receiving.size, range.weeks);
-    const periods = this.periods(groupBy, range, unit.place.regionId);
-    const byPeriod = this.#figures(filter, groupBy, names);
+    // The periods split the range's lessons (each counts in the period it started in): their sum is the total.
+    const totals = byPeriod.total(layout.receiving.size, range.weeks);
     const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)) }));
 
-    const path = this.#path(unit);
+    const path = await this.#path(unit);
     return {
       scope: unit.scope,
       unit: path[path.length - 1]!,
@@ -114,7 +114,7 @@ export class UsageReportService {
   }
 
   /** The periods of a range: its weeks (from Monday), months, or the region's terms, each cut to the range. */
-  periods(groupBy: UsagePeriod, range: ReportRange, regionId: number): Period[] {
+  async periods(groupBy: UsagePeriod, range: ReportRange, regionId: number): Promise<Period[]> {
     const clip = (from: string, to: string) => ({ from: from < range.from ? range.from : from, to: to > range.to ? range.to : to });
     const periods: Period[] = [];
     if (groupBy === 'week') {
@@ -124,86 +124,103 @@ export class UsageReportService {
         periods.push({ key: month, label: month, ...clip(`${month}-01`, addDays(`${nextMonth(month)}-01`, -1)) });
       }
     } else {
-      for (const term of this.repo.termsOverlapping(regionId, range.from, range.to)) periods.push({ key: String(term.id), label: term.name, ...clip(term.startsOn, term.endsOn) });
+      for (const term of await this.repo.termsOverlapping(regionId, range.from, range.to)) periods.push({ key: String(term.id), label: term.name, ...clip(term.startsOn, term.endsOn) });
     }
     return periods;
   }
 
-  /** All the figures of one grouping, from five aggregate queries. */
-  #figures(filter: RollupFilter, key: RollupKey, names: ReadonlyMap<number, string> | null) {
-    const sums = new Map(this.repo.sums(filter, key).map((s) => [s.key, s]));
-    const scheduled = key === 'lesson' ? new Map() : new Map(this.repo.scheduled(filter, key).map((s) => [s.key, s]));
-    const subjects = groupItems(this.repo.receivedSubjects(filter, key), (s) => s.key);
-    const teachers = groupItems(this.repo.teachers(filter, key), (t) => t.key);
+  /**
+   * All the figures of one grouping, from three aggregate queries (roll-ups with their subjects, timetable,
+   * teachers); `total` adds up every key's — right only when no lesson counts under two keys (periods).
+   */
+  async #figures(filter: RollupFilter, key: RollupKey, names: ReadonlyMap<number, string> | null) {
+    const [{ sums: sumRows, subjects: subjectRows }, scheduledRows, teacherRows] = await Promise.all([
+      this.repo.sumsAndSubjects(filter, key),
+      key === 'lesson' ? [] : this.repo.scheduled(filter, key),
+      this.repo.teachers(filter, key),
+    ]);
+    const sums = new Map(sumRows.map((s) => [s.key, s]));
+    const scheduled = new Map<string, ScheduledSums>(scheduledRows.map((s) => [s.key, s]));
+    const subjects = groupItems(subjectRows, (s) => s.key);
+    const teachers = groupItems(teacherRows, (t) => t.key);
+    const figures = (parts: Pick<FigureParts, 'sums' | 'scheduled' | 'subjects' | 'teacherIds'>, receivingClassrooms: number, weeks: number) =>
+      usageFigures({ ...parts, teacherNames: names, receivingClassrooms, weeks });
     return {
       keys: () => new Set([...sums.keys(), ...scheduled.keys()]),
       build: (k: string, receivingClassrooms: number, weeks: number) =>
-        usageFigures({
-          sums: sums.get(k),
-          scheduled: scheduled.get(k),
-          subjects: (subjects.get(k) ?? []).map((s): Subject => s.subject),
-          teacherIds: (teachers.get(k) ?? []).map((t) => t.userId),
-          teacherNames: names,
+        figures(
+          { sums: sums.get(k), scheduled: scheduled.get(k), subjects: (subjects.get(k) ?? []).map((s): Subject => s.subject), teacherIds: (teachers.get(k) ?? []).map((t) => t.userId) },
           receivingClassrooms,
           weeks,
-        }),
+        ),
+      total: (receivingClassrooms: number, weeks: number) =>
+        figures(
+          {
+            sums: sumRows.reduce<RollupSums | undefined>((total, s) => (total ? addSums(total, s) : s), undefined),
+            scheduled: [...scheduled.values()].reduce<ScheduledSums | undefined>((total, s) => (total ? addScheduled(total, s) : s), undefined),
+            subjects: [...new Set(subjectRows.map((s) => s.subject))],
+            teacherIds: [...new Set([...teachers.values()].flat().map((t) => t.userId))],
+          },
+          receivingClassrooms,
+          weeks,
+        ),
     };
   }
 
-  #teacherNames(filter: RollupFilter): Map<number, string> {
-    return this.repo.userNames([...new Set(this.repo.teachers(filter, 'all').map((t) => t.userId))]);
+  async #teacherNames(filter: RollupFilter): Promise<Map<number, string>> {
+    return this.repo.userNames([...new Set((await this.repo.teachers(filter, 'all')).map((t) => t.userId))]);
   }
 
-  #layout(unit: ReportUnit, reach: ReportReach, locale: Locale): Layout {
+  async #layout(unit: ReportUnit, reach: ReportReach, locale: Locale): Promise<Layout> {
     const own = reach.kind === 'own_courses' ? reach.courses : null;
     const schoolUnit = (s: SchoolRow): UsageUnit => ({ kind: 'school', id: s.id, name: s.name, groupId: s.groupId, groupName: s.groupName, groupRole: s.groupRole });
     /** Receiving classrooms (id → school) among these schools: active ones, or the receivers of the caller's own courses. */
-    const receivingIn = (schoolIds: readonly number[]): Map<number, number> => {
+    const receivingIn = async (schoolIds: readonly number[]): Promise<Map<number, number>> => {
       const inScope = new Set(schoolIds);
       if (own) {
         const ids = own.flatMap((c) => c.receivers.map((r) => r.place)).filter((p) => p.schoolId !== null && inScope.has(p.schoolId) && p.classroomId !== null);
         return new Map(ids.map((p) => [p.classroomId!, p.schoolId!]));
       }
-      return new Map(this.repo.classroomsOf(schoolIds).filter((c) => c.receiving && c.active).map((c) => [c.id, c.schoolId]));
+      return new Map((await this.repo.classroomsOf(schoolIds)).filter((c) => c.receiving && c.active).map((c) => [c.id, c.schoolId]));
     };
 
     switch (unit.scope) {
       case 'region':
       case 'group': {
-        const schoolRows = this.repo.schools(unit.scope === 'region' ? { regionId: unit.id } : { groupId: unit.id });
+        const schoolRows = await this.repo.schools(unit.scope === 'region' ? { regionId: unit.id } : { groupId: unit.id });
         const ids = schoolRows.map((s) => s.id);
         return {
           filter: { scope: unit.scope === 'region' ? { column: 'region_id', ids: [unit.id] } : { column: 'school_id', ids } },
           rowKey: 'school',
           units: new Map(schoolRows.map((s) => [String(s.id), schoolUnit(s)])),
-          receiving: receivingIn(ids),
+          receiving: await receivingIn(ids),
           teacherNames: false,
           alwaysListed: new Set(schoolRows.filter((s) => s.active).map((s) => String(s.id))),
         };
       }
       case 'school': {
-        const classroomRows = this.repo.classroomsOf([unit.id]);
+        const classroomRows = await this.repo.classroomsOf([unit.id]);
         const units = new Map<string, UsageUnit>(classroomRows.map((c) => [String(c.id), { kind: 'classroom', id: c.id, name: c.name, receiving: c.receiving }]));
         units.set('0', { kind: 'students', id: unit.id, name: studentsRowName(locale) });
         return {
           filter: { scope: { column: 'school_id', ids: [unit.id] } },
           rowKey: 'classroom',
           units,
-          receiving: receivingIn([unit.id]),
+          receiving: await receivingIn([unit.id]),
           teacherNames: true,
           alwaysListed: new Set(classroomRows.filter((c) => c.active).map((c) => String(c.id))),
         };
       }
       case 'classroom': {
-        const receiving = receivingIn([unit.place.schoolId!]);
+        const receiving = await receivingIn([unit.place.schoolId!]);
         const mine = receiving.has(unit.id) ? new Map([[unit.id, unit.place.schoolId!]]) : new Map<number, number>();
         return { filter: { scope: { column: 'classroom_id', ids: [unit.id] } }, rowKey: 'lesson', units: new Map(), receiving: mine, teacherNames: true, alwaysListed: new Set() };
       }
     }
   }
 
-  #addLessonUnits(layout: Layout, keys: string[]): void {
-    for (const lesson of this.repo.lessons(keys.map(Number))) {
+  async #addLessonUnits(layout: Layout, keys: string[]): Promise<void> {
+    for (const lesson of await this.repo.lessons(keys.map(Number))) {
       layout.units.set(String(lesson.id), {
         kind: 'lesson',
         id: lesson.id,
@@ -221,17 +238,17 @@ export class UsageReportService {
   }
 
   /** Region → group → school → classroom down to the unit. */
-  #path(unit: ReportUnit): UsageUnit[] {
+  async #path(unit: ReportUnit): Promise<UsageUnit[]> {
     const { place } = unit;
-    const region = this.repo.region(place.regionId);
+    const region = await this.repo.region(place.regionId);
     const path: UsageUnit[] = [{ kind: 'region', id: place.regionId, name: region?.name ?? '' }];
-    if (place.groupId !== null) path.push({ kind: 'group', id: place.groupId, name: this.repo.group(place.groupId)?.name ?? '' });
+    if (place.groupId !== null) path.push({ kind: 'group', id: place.groupId, name: (await this.repo.group(place.groupId))?.name ?? '' });
     if (place.schoolId !== null) {
-      const [school] = this.repo.schools({ id: place.schoolId });
+      const [school] = await this.repo.schools({ id: place.schoolId });
       if (school) path.push({ kind: 'school', id: school.id, name: school.name, groupId: school.groupId, groupName: school.groupName, groupRole: school.groupRole });
     }
     if (place.classroomId !== null) {
-      const classroom = this.repo.classroom(place.classroomId);
+      const classroom = await this.repo.classroom(place.classroomId);
       if (classroom) path.push({ kind: 'classroom', id: classroom.id, name: classroom.name, receiving: classroom.receiving });
     }
     return path;

@@ -30,8 +30,8 @@ export function signBody(body: string, secret: string): string {
 }
 
 /** The final usage summary of one lesson, from its roll-up rows (null when it has none). */
-export function lessonReportFinal(db: TongkeDb, lessonSessionId: number, deliveredMinMinutes: number, now = new Date()): LessonReportFinal | null {
-  const rows = new RollupRepository(db).lessonRollupRows(lessonSessionId).filter((r) => r.lessonStart);
+export async function lessonReportFinal(db: TongkeDb, lessonSessionId: number, deliveredMinMinutes: number, now = new Date()): Promise<LessonReportFinal | null> {
+  const rows = (await new RollupRepository(db).lessonRollupRows(lessonSessionId)).filter((r) => r.lessonStart);
   const first = rows[0];
   if (!first) return null;
   return {
