@@ -10,11 +10,11 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..', '..');
 const SERVER = join(ROOT, 'server');
 
-function sourceFiles(dir: string): string[] {
+function sourceFiles(dir: string, tests = false): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'migrations' ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    if (entry.isDirectory()) return entry.name === 'migrations' || entry.name === 'node_modules' ? [] : sourceFiles(path, tests);
+    return entry.name.endsWith('.ts') && entry.name.endsWith('.test.ts') === tests ? [path] : [];
   });
 }
 
@@ -39,5 +39,13 @@ describe('the data layer boundary', () => {
   it('uses no synchronous or SQLite-only query API outside the store', () => {
     const offenders = files.filter((f) => !f.name.startsWith('server/db/') && SYNC_QUERY.test(f.text)).map((f) => f.name);
     expect(offenders).toEqual([]);
+  });
+
+  it('keeps tests, their support and the benchmarks off that API too (it works on SQLite only, so only the PostgreSQL run would notice)', () => {
+    const others = [...sourceFiles(SERVER, true), ...sourceFiles(join(ROOT, 'test')), ...sourceFiles(join(ROOT, 'test'), true), ...sourceFiles(join(ROOT, 'bench')), ...sourceFiles(join(ROOT, 'bench'), true)]
+      .map((path) => ({ name: relative(ROOT, path).replaceAll('\\', '/'), text: readFileSync(path, 'utf8') }))
+      .filter((f) => !f.name.startsWith('server/db/') && !f.name.startsWith('bench/bulk-store'));
+    expect(others.length).toBeGreaterThan(50);
+    expect(others.filter((f) => SYNC_QUERY.test(f.text)).map((f) => f.name)).toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
     const students: LessonSocket[] = [];
     for (let i = 0; i < K; i++) {
       const userId = await f.addUser(`burst-student-${i}`, 'student', { schoolId: f.ids.teachingPointId });
-      f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+      await f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId });
       const client = new TestClient(f.t.app);
       expect((await client.login(`burst-student-${i}`, FIXTURE_PASSWORD)).statusCode).toBe(200);
       students.push(connect(client.cookieHeader()));
@@ -93,12 +93,12 @@ describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
     await student.connected();
     expect(await student.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId }).run();
+    await f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId });
     const joined = await student.joinLesson(f.ids.courseId);
     expect(joined.snapshot.participants.find((p) => p.id === joined.participantId)?.kind).toBe('student');
     await student.request('lesson:leave', {});
 
-    f.db.delete(courseStudents).where(and(eq(courseStudents.courseId, f.ids.courseId), eq(courseStudents.studentId, userId))).run();
+    await f.db.delete(courseStudents).where(and(eq(courseStudents.courseId, f.ids.courseId), eq(courseStudents.studentId, userId)));
     expect(await student.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await teacher.request('lesson:end', {});
   });
