@@ -34,7 +34,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dbPath = join(dir, 'tongke.db');
   const database = await openDatabase(dbPath);
   try {
-    seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
+    await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
   } finally {
     await database.close();
   }
