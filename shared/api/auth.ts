@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { LOCALES } from '../i18n/index.js';
 import { ROLES } from '../roles.js';
+import { RowId } from './common.js';
 
 export const LoginBody = Type.Object(
   {
@@ -69,7 +70,7 @@ export const PairingCodeResponse = Type.Object({ code: Type.String(), expiresAt:
 export type PairingCodeResponse = Static<typeof PairingCodeResponse>;
 
 export const StudentLinkCreateBody = Type.Object(
-  { studentId: Type.Integer({ minimum: 1 }), validDays: Type.Integer({ minimum: 1, maximum: 180, default: 30 }) },
+  { studentId: RowId, validDays: Type.Integer({ minimum: 1, maximum: 180, default: 30 }) },
   { additionalProperties: false },
 );
 export type StudentLinkCreateBody = Static<typeof StudentLinkCreateBody>;
@@ -90,7 +91,7 @@ export type StudentLinkView = Static<typeof StudentLinkView>;
 export const StudentLinkList = Type.Object({ links: Type.Array(StudentLinkView) });
 export type StudentLinkList = Static<typeof StudentLinkList>;
 /** DELETE /api/courses/:id/student-links/:linkId */
-export const StudentLinkParams = Type.Object({ id: Type.Integer({ minimum: 1 }), linkId: Type.Integer({ minimum: 1 }) });
+export const StudentLinkParams = Type.Object({ id: RowId, linkId: RowId });
 export type StudentLinkParams = Static<typeof StudentLinkParams>;
 
 /** What every visitor may know about this instance (GET /api/instance), for the first-run banner and /setup. */

@@ -23,7 +23,13 @@ export const ERROR_RESPONSES = {
   500: ApiErrorSchema,
 } as const;
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/**
+ * A row id: what the stores' integer keys hold (PostgreSQL's integer stops at 2^31 − 1). A larger number is a
+ * bad request, not a lookup that fails inside the database.
+ */
+export const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+
+export const IdParams = Type.Object({ id: RowId });
 export type IdParams = Static<typeof IdParams>;
 
 export const OkResponse = Type.Object({ ok: Type.Literal(true) });

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { PARTICIPANT_KINDS } from '../lesson/model.js';
 import { LESSON_KINDS, SUBJECTS } from '../subjects.js';
+import { RowId } from './common.js';
 
 /*
  * The per-lesson report (课堂报告): what happened in one lesson session — who was there and for how long,
@@ -30,9 +31,9 @@ export const LessonReportListQuery = Type.Object(
   {
     from: Type.Optional(DateOnly),
     to: Type.Optional(DateOnly),
-    courseId: Type.Optional(Type.Integer({ minimum: 1 })),
+    courseId: Type.Optional(RowId),
     /** The host school or a receiving classroom's school. */
-    schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
+    schoolId: Type.Optional(RowId),
   },
   { additionalProperties: false },
 );
@@ -79,7 +80,7 @@ export type LessonReportList = Static<typeof LessonReportList>;
 
 // ---- GET /api/reports/lessons/:lessonSessionId ----
 
-export const LessonReportParams = Type.Object({ lessonSessionId: Type.Integer({ minimum: 1 }) });
+export const LessonReportParams = Type.Object({ lessonSessionId: RowId });
 export type LessonReportParams = Static<typeof LessonReportParams>;
 /** `xlsx` / `csv` download the participant table (xlsx adds the classroom table as a second sheet). */
 export const LessonReportQuery = Type.Object({ format: Type.Optional(Type.Enum(LESSON_REPORT_FORMATS)) }, { additionalProperties: false });

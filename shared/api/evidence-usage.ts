@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LESSON_KINDS, SCHOOL_GROUP_ROLES, SCHOOL_STAGES, SUBJECTS, type SchoolGroupRole } from '../subjects.js';
+import { RowId } from './common.js';
 
 /*
  * The usage-evidence reports: usage by organisation unit, the region's indicators (routine use, 差异系数,
@@ -31,7 +32,7 @@ export type IndicatorTable = (typeof INDICATOR_TABLES)[number];
  * default the term covering today.
  */
 const RangeQuery = {
-  termId: Type.Optional(Type.Integer({ minimum: 1 })),
+  termId: Type.Optional(RowId),
   from: Type.Optional(DateOnly),
   to: Type.Optional(DateOnly),
   format: Type.Optional(Type.Enum(REPORT_FORMATS)),
@@ -41,7 +42,7 @@ const RangeQuery = {
 
 export const UsageQuery = Type.Object({
   scope: Type.Enum(USAGE_SCOPES),
-  id: Type.Integer({ minimum: 1 }),
+  id: RowId,
   ...RangeQuery,
   groupBy: Type.Optional(Type.Enum(USAGE_PERIODS)),
   subject: Type.Optional(Type.Enum(SUBJECTS)),
@@ -183,7 +184,7 @@ export type RegionTargets = Static<typeof RegionTargets>;
 // ---- Indicators of a region ----
 
 export const IndicatorQuery = Type.Object({
-  regionId: Type.Integer({ minimum: 1 }),
+  regionId: RowId,
   ...RangeQuery,
   table: Type.Optional(Type.Enum(INDICATOR_TABLES)),
 });

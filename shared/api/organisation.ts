@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { SCHOOL_GROUP_ROLES, SCHOOL_LOCALITIES, SCHOOL_STAGES } from '../subjects.js';
-import { Name } from './common.js';
+import { Name, RowId } from './common.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -25,16 +25,16 @@ export const EducationGroup = Type.Object({
 });
 export type EducationGroup = Static<typeof EducationGroup>;
 export const EducationGroupCreate = Type.Object(
-  { regionId: Type.Integer({ minimum: 1 }), name: Name(), leadSchoolId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))) },
+  { regionId: RowId, name: Name(), leadSchoolId: Type.Optional(Nullable(RowId)) },
   { additionalProperties: false },
 );
 export type EducationGroupCreate = Static<typeof EducationGroupCreate>;
 export const EducationGroupUpdate = Type.Partial(
-  Type.Object({ name: Name(), leadSchoolId: Nullable(Type.Integer({ minimum: 1 })), active: Type.Boolean() }),
+  Type.Object({ name: Name(), leadSchoolId: Nullable(RowId), active: Type.Boolean() }),
   { additionalProperties: false },
 );
 export type EducationGroupUpdate = Static<typeof EducationGroupUpdate>;
-export const EducationGroupListQuery = Type.Object({ regionId: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const EducationGroupListQuery = Type.Object({ regionId: Type.Optional(RowId) });
 
 // ---- Schools (学校 / 教学点) ----
 export const School = Type.Object({
@@ -51,8 +51,8 @@ export const School = Type.Object({
 export type School = Static<typeof School>;
 export const SchoolCreate = Type.Object(
   {
-    regionId: Type.Integer({ minimum: 1 }),
-    groupId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    regionId: RowId,
+    groupId: Type.Optional(Nullable(RowId)),
     name: Name(),
     groupRole: Type.Enum(SCHOOL_GROUP_ROLES),
     locality: Type.Enum(SCHOOL_LOCALITIES),
@@ -64,7 +64,7 @@ export const SchoolCreate = Type.Object(
 export type SchoolCreate = Static<typeof SchoolCreate>;
 export const SchoolUpdate = Type.Partial(
   Type.Object({
-    groupId: Nullable(Type.Integer({ minimum: 1 })),
+    groupId: Nullable(RowId),
     name: Name(),
     groupRole: Type.Enum(SCHOOL_GROUP_ROLES),
     locality: Type.Enum(SCHOOL_LOCALITIES),
@@ -76,8 +76,8 @@ export const SchoolUpdate = Type.Partial(
 );
 export type SchoolUpdate = Static<typeof SchoolUpdate>;
 export const SchoolListQuery = Type.Object({
-  regionId: Type.Optional(Type.Integer({ minimum: 1 })),
-  groupId: Type.Optional(Type.Integer({ minimum: 1 })),
+  regionId: Type.Optional(RowId),
+  groupId: Type.Optional(RowId),
 });
 
 // ---- Classrooms (教室 / 接收教室) ----
@@ -93,7 +93,7 @@ export const Classroom = Type.Object({
 });
 export type Classroom = Static<typeof Classroom>;
 export const ClassroomCreate = Type.Object(
-  { schoolId: Type.Integer({ minimum: 1 }), name: Name(), receiving: Type.Boolean({ default: true }), multimedia: Type.Boolean({ default: true }) },
+  { schoolId: RowId, name: Name(), receiving: Type.Boolean({ default: true }), multimedia: Type.Boolean({ default: true }) },
   { additionalProperties: false },
 );
 export type ClassroomCreate = Static<typeof ClassroomCreate>;
@@ -102,7 +102,7 @@ export const ClassroomUpdate = Type.Partial(
   { additionalProperties: false },
 );
 export type ClassroomUpdate = Static<typeof ClassroomUpdate>;
-export const ClassroomListQuery = Type.Object({ schoolId: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const ClassroomListQuery = Type.Object({ schoolId: Type.Optional(RowId) });
 
 /**
  * The organisation as the signed-in admin may see it (GET /api/organisation): regions, groups, schools and

@@ -1,27 +1,27 @@
 import { Type, type Static } from 'typebox';
 import { LOCALES } from '../i18n/index.js';
 import { ROLES } from '../roles.js';
-import { Name } from './common.js';
+import { Name, RowId } from './common.js';
 import { RoleGrantView } from './auth.js';
 
 /** A role to grant: the scope column that the role's kind names must be set (ROLE_SCOPE_KIND). */
 export const RoleGrantInput = Type.Object(
   {
     role: Type.Enum(ROLES),
-    regionId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    groupId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    schoolId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    classroomId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
+    regionId: Type.Optional(Type.Union([RowId, Type.Null()])),
+    groupId: Type.Optional(Type.Union([RowId, Type.Null()])),
+    schoolId: Type.Optional(Type.Union([RowId, Type.Null()])),
+    classroomId: Type.Optional(Type.Union([RowId, Type.Null()])),
   },
   { additionalProperties: false },
 );
 export type RoleGrantInput = Static<typeof RoleGrantInput>;
 /** DELETE /api/users/:id/grants/:grantId */
-export const UserGrantParams = Type.Object({ id: Type.Integer({ minimum: 1 }), grantId: Type.Integer({ minimum: 1 }) });
+export const UserGrantParams = Type.Object({ id: RowId, grantId: RowId });
 export type UserGrantParams = Static<typeof UserGrantParams>;
 
 export const StudentProfile = Type.Object({
-  schoolId: Type.Integer({ minimum: 1 }),
+  schoolId: RowId,
   grade: Type.Integer({ minimum: 1, maximum: 9 }),
   className: Type.String({ maxLength: 50 }),
   homeDelivery: Type.Boolean(),
@@ -70,7 +70,7 @@ export const UserUpdate = Type.Partial(
 export type UserUpdate = Static<typeof UserUpdate>;
 
 export const UserListQuery = Type.Object({
-  schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
+  schoolId: Type.Optional(RowId),
   role: Type.Optional(Type.Enum(ROLES)),
   q: Type.Optional(Type.String({ maxLength: 64 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -93,7 +93,7 @@ export type ImportEncoding = (typeof IMPORT_ENCODINGS)[number];
  */
 export const UserImportBody = Type.Object(
   {
-    schoolId: Type.Integer({ minimum: 1 }),
+    schoolId: RowId,
     csv: Type.Optional(Type.String({ minLength: 1, maxLength: 2_000_000 })),
     /** base64 of at most 1 MiB (the import's byte bound). */
     file: Type.Optional(Type.String({ minLength: 1, maxLength: 1_400_000 })),

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LESSON_KINDS, SUBJECTS } from '../subjects.js';
-import { Name } from './common.js';
+import { Name, RowId } from './common.js';
 
 const DateOnly = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const WallTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
@@ -8,17 +8,17 @@ const WallTime = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
 // ---- Terms ----
 export const Term = Type.Object({ id: Type.Integer(), regionId: Type.Integer(), name: Type.String(), startsOn: DateOnly, endsOn: DateOnly });
 export type Term = Static<typeof Term>;
-export const TermCreate = Type.Object({ regionId: Type.Integer({ minimum: 1 }), name: Name(), startsOn: DateOnly, endsOn: DateOnly }, { additionalProperties: false });
+export const TermCreate = Type.Object({ regionId: RowId, name: Name(), startsOn: DateOnly, endsOn: DateOnly }, { additionalProperties: false });
 export type TermCreate = Static<typeof TermCreate>;
 export const TermUpdate = Type.Partial(Type.Object({ name: Name(), startsOn: DateOnly, endsOn: DateOnly }), { additionalProperties: false });
 export type TermUpdate = Static<typeof TermUpdate>;
-export const TermListQuery = Type.Object({ regionId: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const TermListQuery = Type.Object({ regionId: Type.Optional(RowId) });
 export type TermListQuery = Static<typeof TermListQuery>;
 
 // ---- Courses ----
 export const CourseReceiver = Type.Object({
-  classroomId: Type.Integer({ minimum: 1 }),
-  assistantTeacherId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  classroomId: RowId,
+  assistantTeacherId: Type.Union([RowId, Type.Null()]),
   expectedStudents: Type.Integer({ minimum: 0, maximum: 200 }),
 });
 export type CourseReceiver = Static<typeof CourseReceiver>;
@@ -51,24 +51,24 @@ export const Course = Type.Object({
 export type Course = Static<typeof Course>;
 
 const CourseFields = {
-  termId: Type.Integer({ minimum: 1 }),
-  schoolId: Type.Integer({ minimum: 1 }),
+  termId: RowId,
+  schoolId: RowId,
   name: Name(),
   subject: Type.Enum(SUBJECTS),
   grade: Type.Integer({ minimum: 1, maximum: 9 }),
   kind: Type.Enum(LESSON_KINDS),
-  leadTeacherId: Type.Integer({ minimum: 1 }),
-  hostClassroomId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  leadTeacherId: RowId,
+  hostClassroomId: Type.Union([RowId, Type.Null()]),
   receivers: Type.Array(CourseReceiver, { maxItems: 50 }),
-  studentIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 500 }),
+  studentIds: Type.Array(RowId, { maxItems: 500 }),
 };
 export const CourseCreate = Type.Object(CourseFields, { additionalProperties: false });
 export type CourseCreate = Static<typeof CourseCreate>;
 export const CourseUpdate = Type.Partial(Type.Object({ ...CourseFields, active: Type.Boolean() }), { additionalProperties: false });
 export type CourseUpdate = Static<typeof CourseUpdate>;
 export const CourseListQuery = Type.Object({
-  termId: Type.Optional(Type.Integer({ minimum: 1 })),
-  schoolId: Type.Optional(Type.Integer({ minimum: 1 })),
+  termId: Type.Optional(RowId),
+  schoolId: Type.Optional(RowId),
 });
 export type CourseListQuery = Static<typeof CourseListQuery>;
 

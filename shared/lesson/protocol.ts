@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
+import { RowId } from '../api/common.js';
 import { ChatMessage, LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -18,8 +19,6 @@ export const DtlsParameters = MediaObject({
 });
 export const RtpParameters = MediaObject({ codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) });
 const Id = Type.String({ minLength: 1, maxLength: 100 });
-/** A row id of the store (a course, a timetabled lesson, a user): PostgreSQL's integer keys end at 2^31 − 1, and an id past them is a bad request on either store. */
-const RowId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const Strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const TransportOptions = Type.Object({
