@@ -23,6 +23,7 @@ import opsRoutes from './ops/routes.js';
 import type { LessonMediaFactory } from './lessons/media-port.js';
 import { registerLiveLessons } from './lessons/live-lessons.js';
 import { FEATURE_ROUTES } from './features.js';
+import { AccountsRepository } from './accounts/repository.js';
 
 export interface BuildAppOptions {
   config: TongkeConfig;
@@ -78,7 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
           database,
           db: database.db,
           places: new Places(database.db),
-          accounts: new AccountsService(database.db, { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host }),
+          accounts: new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host }),
           media: options.media ?? null,
           translate,
         });

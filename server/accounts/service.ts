@@ -8,7 +8,6 @@ import { signStudentLink, verifyStudentLink } from './student-links.js';
 import type { AuthenticatedPrincipal } from './principal.js';
 import { FirstAdminSetup } from './first-run.js';
 import { RevocationNotifier, type RevocationReason } from './revocation.js';
-import type { TongkeDb } from '../db/store.js';
 
 /** How long each kind of session lives. A paired classroom stays signed in for a school year. */
 const SESSION_LIFETIME_MS: Record<SessionKind, number> = {
@@ -47,8 +46,8 @@ export class AccountsService {
   readonly revocations = new RevocationNotifier();
   readonly firstRun: FirstAdminSetup;
 
-  constructor(db: TongkeDb, options: AccountsOptions) {
-    this.#repo = new AccountsRepository(db);
+  constructor(repo: AccountsRepository, options: AccountsOptions) {
+    this.#repo = repo;
     this.#secret = options.secret;
     this.#attemptsPerAccount = new RateLimiterMemory({ points: options.loginAccountLimit, duration: 60 });
     this.firstRun = new FirstAdminSetup(this.#repo, options.listenHost);

@@ -36,6 +36,12 @@ describe('the data layer boundary', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('gives services their repositories, not the database handle', () => {
+    const services = files.filter((f) => f.name.endsWith('service.ts'));
+    expect(services.length).toBeGreaterThan(4);
+    expect(services.filter((f) => /from '[./]*db\/store\.js'/.test(f.text)).map((f) => f.name)).toEqual([]);
+  });
+
   it('uses no synchronous or SQLite-only query API outside the store', () => {
     const offenders = files.filter((f) => !f.name.startsWith('server/db/') && SYNC_QUERY.test(f.text)).map((f) => f.name);
     expect(offenders).toEqual([]);

@@ -22,6 +22,7 @@ import {
 import type { TongkeApp } from '../core/app-types.js';
 import { accessFor, requireSignIn } from '../core/access.js';
 import { OrganisationService } from './service.js';
+import { OrganisationRepository } from './repository.js';
 
 const tags = ['organisation'];
 
@@ -32,7 +33,7 @@ const tags = ['organisation'];
  */
 export default async function organisationRoutes(app: TongkeApp) {
   const { db, places } = app.tongke;
-  const service = new OrganisationService(db, places);
+  const service = new OrganisationService(new OrganisationRepository(db), places);
   requireSignIn(app);
 
   const browse = (request: FastifyRequest) => {

@@ -13,7 +13,6 @@ import type {
   SchoolCreate,
   SchoolUpdate,
 } from '../../shared/api/organisation.js';
-import type { TongkeDb } from '../db/store.js';
 import { notFound } from '../core/errors.js';
 import type { OrgPlace } from '../policy/policy.js';
 import type { Access } from '../core/access.js';
@@ -44,10 +43,10 @@ export class OrganisationService {
   readonly #repo: OrganisationRepository;
 
   constructor(
-    db: TongkeDb,
+    repo: OrganisationRepository,
     private readonly places: Places,
   ) {
-    this.#repo = new OrganisationRepository(db);
+    this.#repo = repo;
   }
 
   /**

@@ -6,6 +6,7 @@ import { importTemplateCsv, importTemplateXlsx } from './import-template.js';
 import type { TongkeApp } from '../core/app-types.js';
 import { accessFor, requireSignIn } from '../core/access.js';
 import { PeopleService } from './service.js';
+import { PeopleRepository } from './repository.js';
 
 const tags = ['people'];
 
@@ -16,7 +17,7 @@ const tags = ['people'];
  */
 export default async function peopleRoutes(app: TongkeApp) {
   const { db, places, translate, accounts } = app.tongke;
-  const service = new PeopleService(db, places, accounts);
+  const service = new PeopleService(new PeopleRepository(db), places, accounts);
   requireSignIn(app);
 
   app.get('/api/users', { schema: { tags, querystring: UserListQuery, response: { 200: UserList, ...ERROR_RESPONSES } } }, async (request) => {

@@ -4,7 +4,6 @@ import { hashPassword } from '../accounts/passwords.js';
 import { isDeviceUsername } from '../accounts/usernames.js';
 import type { RevocationReason } from '../accounts/revocation.js';
 import { ApiError, forbidden, notFound } from '../core/errors.js';
-import type { TongkeDb } from '../db/store.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isUniqueViolation } from '../core/constraints.js';
 import { generateInitialPassword } from './initial-password.js';
@@ -33,11 +32,11 @@ export class PeopleService {
   readonly #repo: PeopleRepository;
 
   constructor(
-    db: TongkeDb,
+    repo: PeopleRepository,
     private readonly places: Places,
     private readonly sessions: SessionEnder,
   ) {
-    this.#repo = new PeopleRepository(db);
+    this.#repo = repo;
   }
 
   /** The accounts matching the query that the caller may `user.read`, a page at a time. */

@@ -20,6 +20,7 @@ import { LessonReportRepository } from '../evidence/lesson-report/repository.js'
 import { IndicatorService } from '../evidence/usage/indicators.js';
 import { UsageReportService } from '../evidence/usage/service.js';
 import { Places } from '../organisation/places.js';
+import { UsageRepository } from '../evidence/usage/repository.js';
 
 let dir: string;
 let passwordHash: string;
@@ -290,7 +291,7 @@ describe("the demo county's figures (issue #14)", () => {
     expect(targets!.requiredSubjects).toEqual(DEMO_TARGETS.requiredSubjects);
 
     // The headline counts the teaching points, and some of them (not all, not none) meet the targets.
-    const usage = new UsageReportService(history.db, new Places(history.db), { deliveredMinMinutes: 20 });
+    const usage = new UsageReportService(new UsageRepository(history.db), new Places(history.db), { deliveredMinMinutes: 20 });
     const region = await one<{ id: number }>(sql`SELECT id FROM regions WHERE code = 'qingshan'`);
     const report = await new IndicatorService(usage).report({ regionId: region.id }, today);
     const points = (await one<{ n: number }>(sql`SELECT count(*) AS n FROM schools WHERE group_role = 'teaching_point'`)).n;

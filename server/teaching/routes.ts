@@ -24,6 +24,7 @@ import {
 import type { TongkeApp } from '../core/app-types.js';
 import { accessFor, requireSignIn } from '../core/access.js';
 import { TeachingService } from './service.js';
+import { TeachingRepository } from './repository.js';
 
 const tags = ['teaching'];
 
@@ -33,7 +34,7 @@ const tags = ['teaching'];
  */
 export default async function teachingRoutes(app: TongkeApp) {
   const { db, places } = app.tongke;
-  const service = new TeachingService(db, places);
+  const service = new TeachingService(new TeachingRepository(db), places);
   const changes = service.changes;
   requireSignIn(app);
 

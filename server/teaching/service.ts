@@ -1,6 +1,5 @@
 import type { Course, CourseCreate, CourseListQuery, CourseUpdate, Term, TermCreate, TermUpdate } from '../../shared/api/teaching.js';
 import { ApiError, notFound } from '../core/errors.js';
-import type { TongkeDb } from '../db/store.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField, isCalendarDate } from '../core/constraints.js';
 import type { Places } from '../organisation/places.js';
@@ -32,10 +31,10 @@ export class TeachingService {
   readonly changes: LessonChanges;
 
   constructor(
-    db: TongkeDb,
+    repo: TeachingRepository,
     private readonly places: Places,
   ) {
-    this.#repo = new TeachingRepository(db);
+    this.#repo = repo;
     this.planner = new LessonPlanner(this.#repo, places);
     this.changes = new LessonChanges(this.#repo, this.planner);
   }

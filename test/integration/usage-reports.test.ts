@@ -16,6 +16,7 @@ import type { AuthenticatedPrincipal } from '../../server/accounts/principal.js'
 import type { Access } from '../../server/core/access.js';
 import { can } from '../../server/policy/policy.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
+import { UsageRepository } from '../../server/evidence/usage/repository.js';
 
 /*
  * The fixture's music course (lead school → teaching point's receiving classroom, expecting 12; one enrolled
@@ -145,7 +146,7 @@ describe('usage reports over recorded lessons', () => {
   });
 
   it('judges delivery by the configured minutes when the report is read', async () => {
-    const service = new UsageReportService(f.db, f.t.app.tongke.places, { deliveredMinMinutes: 10 });
+    const service = new UsageReportService(new UsageRepository(f.db), f.t.app.tongke.places, { deliveredMinMinutes: 10 });
     const principal: AuthenticatedPrincipal = {
       userId: f.ids.users.region_admin,
       grants: [{ role: 'region_admin', regionId: f.ids.regionId, groupId: null, schoolId: null, classroomId: null }],

@@ -21,7 +21,7 @@ import { SUBJECTS } from '../../../shared/subjects.js';
 import { hours, rate, usageFigures, weeksWithin } from './figures.js';
 import { IndicatorService } from './indicators.js';
 import { rebuildRollups } from './maintain.js';
-import type { RollupFilter, RollupKey, UsageRepository } from './repository.js';
+import { UsageRepository, type RollupFilter, type RollupKey } from './repository.js';
 import { UsageReportService } from './service.js';
 
 /** The figures of one grouping as the report computed them before: one query per figure kind and key. */
@@ -66,7 +66,7 @@ describe('the region term report on a synthetic county year', () => {
     database = await openDatabase(store.location);
     year = await generateSyntheticYear(database, { scale: 0.003, seed: 11 });
     expect(await rebuildRollups(database.db)).toBe(year.counts.lessons);
-    service = new UsageReportService(database.db, new Places(database.db), { deliveredMinMinutes: 20 });
+    service = new UsageReportService(new UsageRepository(database.db), new Places(database.db), { deliveredMinMinutes: 20 });
     const principal: AuthenticatedPrincipal = {
       userId: 1,
       grants: [{ role: 'region_admin', regionId: year.regionId, groupId: null, schoolId: null, classroomId: null }],

@@ -12,6 +12,7 @@ import { IndicatorService } from './indicators.js';
 import { LABELS, tr } from './labels.js';
 import { scheduleEvidenceRetention } from './retention.js';
 import { UsageReportService } from './service.js';
+import { UsageRepository } from './repository.js';
 
 const tags = ['reports'];
 const produces = ['application/json', CSV_TYPE, XLSX_TYPE];
@@ -26,7 +27,7 @@ const DOWNLOAD =
  */
 export default async function usageReportRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const usage = new UsageReportService(db, places, { deliveredMinMinutes: config.deliveredMinMinutes });
+  const usage = new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes });
   const indicators = new IndicatorService(usage);
   requireSignIn(app);
   scheduleEvidenceRetention(app, db, config.evidenceRetentionDays);

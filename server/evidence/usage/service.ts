@@ -4,7 +4,6 @@ import { SCHOOL_GROUP_ROLES, type Subject } from '../../../shared/subjects.js';
 import { addDays, mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
 import { groupBy as groupItems } from '../../core/lists.js';
-import type { TongkeDb } from '../../db/store.js';
 import type { Places } from '../../organisation/places.js';
 import { hasActivity, resolveRange, usageFigures, weeksWithin, type FigureParts, type ReportRange } from './figures.js';
 import { studentsRowName } from './labels.js';
@@ -43,14 +42,11 @@ const ROLE_ORDER = new Map(SCHOOL_GROUP_ROLES.map((role, i) => [role, i]));
  * trend by week, month or term. Everything is read from the roll-ups and the timetable.
  */
 export class UsageReportService {
-  readonly repo: UsageRepository;
-
   constructor(
-    db: TongkeDb,
+    readonly repo: UsageRepository,
     private readonly places: Places,
     private readonly settings: ReportSettings,
   ) {
-    this.repo = new UsageRepository(db);
   }
 
   /** The seconds a site must be connected for a lesson to count as delivered there (at least one). */
