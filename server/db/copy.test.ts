@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import BetterSqlite3 from 'better-sqlite3';
 import { eq, isNotNull } from 'drizzle-orm';
-import pg from 'pg';
 import { storeEnvironment } from '../../test/support/server-process.js';
+import { withPostgresAdmin } from '../../test/support/store.js';
 import { CopyError, copySqliteToPostgres, type TableCount } from './copy.js';
 import { STORE_DIALECT } from './dialect.js';
 import { educationGroups, regions, users } from './schema/index.js';
@@ -14,15 +14,8 @@ import { openDatabase } from './store.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-async function admin(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: `${process.env.TONGKE_TEST_PG_BASE_URL}/postgres` });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+/** One statement on the suite's PostgreSQL maintenance database. */
+const admin = (query: string) => withPostgresAdmin((client) => client.query(query)).then(() => undefined);
 
 // A copy needs both stores at once; only the PostgreSQL run of the suite has a server to copy into.
 describe.runIf(STORE_DIALECT === 'postgresql')('npm run db:copy (SQLite → PostgreSQL)', () => {

@@ -12,8 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import { migratePostgres } from './pg-migrate.js';
 
 const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Rows per INSERT, kept under PostgreSQL's 65 535 parameters for the widest table. */
@@ -41,6 +40,8 @@ interface ForeignKey {
 interface TablePlan {
   name: string;
   columns: string[];
+  /** The primary key's columns, in key order (what a deferred column's later UPDATE finds its row by). */
+  key: string[];
   /** Columns inserted as null and set afterwards: they point at a table that is not copied yet. */
   deferred: string[];
 }
@@ -55,7 +56,7 @@ function sqliteTables(source: BetterSqlite3.Database): string[] {
 export function plan(source: BetterSqlite3.Database): TablePlan[] {
   const tables = sqliteTables(source);
   const keys = new Map(tables.map((t) => [t, source.prepare(`PRAGMA foreign_key_list(${quote(t)})`).all() as ForeignKey[]]));
-  const info = new Map(tables.map((t) => [t, source.prepare(`PRAGMA table_info(${quote(t)})`).all() as Array<{ name: string; notnull: number }>]));
+  const info = new Map(tables.map((t) => [t, source.prepare(`PRAGMA table_info(${quote(t)})`).all() as Array<{ name: string; notnull: number; pk: number }>]));
   const nullable = (t: string, column: string) => info.get(t)!.find((c) => c.name === column)?.notnull === 0;
   const done = new Set<string>();
   const order: TablePlan[] = [];
@@ -75,7 +76,8 @@ export function plan(source: BetterSqlite3.Database): TablePlan[] {
         .get(name)!
         .filter((k) => k.table === name || !done.has(k.table))
         .map((k) => k.from);
-      order.push({ name, columns, deferred: [...new Set(deferred)] });
+      const key = info.get(name)!.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      order.push({ name, columns, key, deferred: [...new Set(deferred)] });
       done.add(name);
     }
   }
@@ -101,7 +103,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
       throw new CopyError(`the SQLite file has ${applied} of ${journal.entries.length} migrations: start this version of Tongke on it once (it migrates at start), then copy`);
     }
     await target.connect();
-    await migrate(drizzle(target), { migrationsFolder: join(MIGRATIONS, 'postgresql') });
+    await migratePostgres(target);
     const tables = plan(source);
     const types = new Map<string, string>();
     const described = await target.query<{ table_name: string; column_name: string; data_type: string }>(
@@ -133,7 +135,7 @@ export async function copySqliteToPostgres(sqlitePath: string, postgresUrl: stri
       for (const table of tables) {
         const batch = Math.max(1, Math.floor(MAX_PARAMETERS / table.columns.length));
         const select = source.prepare(`SELECT ${table.columns.map(quote).join(', ')} FROM ${quote(table.name)}`).raw(true);
-        const key = (source.prepare(`PRAGMA table_info(${quote(table.name)})`).all() as Array<{ name: string; pk: number }>).filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+        const { key } = table;
         const deferredAt = table.deferred.map((c) => table.columns.indexOf(c));
         const patch = { table: table.name, key, columns: table.deferred, rows: [] as unknown[][] };
         let pending: unknown[][] = [];

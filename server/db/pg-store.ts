@@ -3,18 +3,12 @@
  * come back as numbers (as on SQLite) — bigint and numeric are parsed, which is safe for every figure Tongke
  * keeps. Migrations run under an advisory lock, so several processes starting at once apply them once.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import * as schema from './schema/index.js';
+import { migratePostgres } from './pg-migrate.js';
 import { ambientDb, setRawRunner, type DatabaseHandle, type TongkeDb } from './store.js';
-
-const MIGRATIONS = join(dirname(fileURLToPath(import.meta.url)), 'migrations', 'postgresql');
-/** An arbitrary constant naming Tongke's migration lock among the server's advisory locks. */
-const MIGRATION_LOCK = 0x7467_6b65;
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
@@ -43,10 +37,8 @@ export async function openPgStore(url: string, options: { poolSize?: number } = 
   pool.on('error', () => undefined);
   const client = await pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await migrate(drizzle(client), { migrationsFolder: MIGRATIONS });
+    await migratePostgres(client);
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     client.release();
   }
   const root = drizzle(pool, { schema }) as unknown as TongkeDb;

@@ -15,8 +15,11 @@ export interface TestStoreLocation {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const base = process.env.TONGKE_TEST_PG_BASE_URL;
+/** The database every test database of the PostgreSQL run is copied from (migrated by the global setup). */
+export const TEMPLATE_DATABASE = 'tongke_template';
+
+/** Runs `work` on the maintenance database of the suite's PostgreSQL server (by default, the run's). */
+export async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<T>, base = process.env.TONGKE_TEST_PG_BASE_URL): Promise<T> {
   if (!base) throw new Error('the PostgreSQL run needs its global setup (test/support/store-setup.ts)');
   const client = new pg.Client({ connectionString: `${base}/postgres` });
   await client.connect();
@@ -35,7 +38,7 @@ export async function newTestStore(dir: string): Promise<TestStoreLocation> {
   const name = `t_${process.pid}_${randomBytes(6).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE tongke_template`));
+      await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
       break;
     } catch (error) {
       // Two copies of the template at the same moment can collide ("source database is being accessed").
@@ -47,6 +50,6 @@ export async function newTestStore(dir: string): Promise<TestStoreLocation> {
   return {
     location,
     databaseUrl: location,
-    drop: () => admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => withPostgresAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 }
