@@ -79,6 +79,7 @@ interface Step {
 export const ingestBenchmark: Benchmark = {
   name: 'ingest',
   description: 'evidence events/s through the real recorder pipeline vs. the bare driver\'s batched inserts on the same store',
+  measuresStore: true,
   async run({ quick }): Promise<BenchResult> {
     const rates = quick ? [200] : FULL_RATES;
     const seconds = quick ? 1 : FULL_SECONDS;

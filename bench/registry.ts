@@ -34,6 +34,8 @@ export interface Benchmark {
   name: string;
   /** One line for `npm run bench -- --list` and the table. */
   description: string;
+  /** It measures the store: a full run without `--store` measures it on SQLite and then on PostgreSQL. */
+  measuresStore?: boolean;
   run(options: BenchOptions): Promise<BenchResult>;
 }
 

@@ -21,6 +21,7 @@ const QUICK_SCALE = 0.001;
 export const reportsBenchmark: Benchmark = {
   name: 'reports',
   description: 'region/school/lesson reports on a synthetic county year vs. a raw SQL over the evidence tables',
+  measuresStore: true,
   async run({ quick }): Promise<BenchResult> {
     const scale = quick ? QUICK_SCALE : FULL_SCALE;
     const repeats = quick ? 3 : 20;

@@ -1,10 +1,13 @@
 /**
- * `npm run bench [-- name… ] [--quick] [--list] [--store postgresql]`: runs the named benchmarks (all when none
- * is named) one after another, prints a table and merges the results by name into bench/results/latest.json.
- * A quick run only prints: its numbers are too small to keep. `--store postgresql` runs them on a private
- * PostgreSQL server started for the run (as the suite's PostgreSQL run does) and keeps the results as
- * `<name>:postgresql`; without it they run on SQLite files.
+ * `npm run bench [-- name… ] [--quick] [--list] [--store sqlite|postgresql]`: runs the named benchmarks (all
+ * when none is named) one after another, prints a table and merges the results by name into
+ * bench/results/latest.json. A quick run only prints: its numbers are too small to keep. `--store postgresql`
+ * runs them on a private PostgreSQL server started for the run (as the suite's PostgreSQL run does) and keeps
+ * the results as `<name>:postgresql`; `--store sqlite` on SQLite files only. Without `--store`, a full run
+ * measures on SQLite and then runs the benchmarks that measure the store again on PostgreSQL, in a child
+ * process (the schema is built for one store per process).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
@@ -88,6 +91,12 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify(mergeResults(readStored(), fresh), null, 2)}\n`);
   console.log(`wrote ${RESULTS_FILE}`);
+  const onPostgres = storeAt < 0 ? selected.filter((b) => b.measuresStore).map((b) => b.name) : [];
+  if (onPostgres.length > 0) {
+    console.log(`now on PostgreSQL: ${onPostgres.join(', ')}`);
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...onPostgres, '--store', 'postgresql'], { stdio: 'inherit' });
+    if (child.status !== 0) throw new Error(`the PostgreSQL run of ${onPostgres.join(', ')} failed (exit ${child.status ?? child.signal})`);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
