@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import type { LessonReport, LessonReportList } from '../../shared/api/evidence-lesson.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket, lessonDriver } from '../support/lesson-socket.js';
+import { LessonSocket, closedAttendance, lessonDriver } from '../support/lesson-socket.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
 const VP8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 22222222 }] };
@@ -49,6 +49,8 @@ describe('usage evidence of a real lesson (real gateway, real worker)', () => {
     await sleep(4_000);
     await teacher.request('lesson:end', {});
     await back.nextEvent('lesson:ended');
+    // The evidence is written a moment after the sites are told.
+    await closedAttendance(f.db, lessonSessionId);
   }, 60_000);
 
   afterAll(async () => {

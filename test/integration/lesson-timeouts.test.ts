@@ -1,9 +1,9 @@
 import { and, asc, eq, lt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonReport } from '../../shared/api/evidence-lesson.js';
-import { attendanceIntervals, scheduledLessons } from '../../server/db/schema/index.js';
+import { scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
-import { LessonSocket, lessonDriver, recordedEnd } from '../support/lesson-socket.js';
+import { LessonSocket, closedAttendance, lessonDriver, recordedEnd } from '../support/lesson-socket.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,7 +49,7 @@ describe('lessons that nobody ends time out', () => {
     expect(noticed - row.endedAt!.getTime()).toBeGreaterThanOrEqual(2_000);
     expect(new Date(ended.endedAt).getTime()).toBe(row.endedAt!.getTime());
     // The classroom still connected is counted up to that end, not to the timeout.
-    const rows = await f.db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id));
+    const rows = await closedAttendance(f.db, lessonSessionId);
     expect(rows.find((r) => r.siteKind === 'receiving_classroom')).toMatchObject({ leftAt: row.endedAt, leaveReason: 'lesson_ended' });
     const report = (await (await f.as('teacher')).get(`/api/reports/lessons/${lessonSessionId}`)).json() as LessonReport;
     expect(report.header.endReason).toBe('timed_out');

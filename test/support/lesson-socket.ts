@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { TongkeDb } from '../../server/db/store.js';
-import { lessonSessions } from '../../server/db/schema/index.js';
+import { attendanceIntervals, lessonSessions } from '../../server/db/schema/index.js';
 import type { OrganisationFixture, PrincipalKey } from './fixtures.js';
 import type { Ack, ParticipantChanges, LessonClientToServer, LessonEventName, LessonEventPayload, LessonRequestData, LessonRequestName, LessonRequestPayload, LessonServerToClient } from '../../shared/lesson/protocol.js';
 
@@ -126,11 +126,29 @@ export function lessonDriver(fixture: () => OrganisationFixture, sockets: Lesson
  * records the end a moment later, so a test that has seen `lesson:ended` waits here before reading it.
  */
 export async function recordedEnd(db: TongkeDb, lessonSessionId: number, timeoutMs = 5_000): Promise<typeof lessonSessions.$inferSelect> {
+  return settled(`the end of lesson session ${lessonSessionId}`, timeoutMs, async () => {
+    const [row] = await db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
+    return row?.endedAt ? row : null;
+  });
+}
+
+/**
+ * The ended lesson's attendance intervals once every one is closed. Evidence goes through a write buffer
+ * that is flushed when the lesson ends, a moment after the session row records the end.
+ */
+export async function closedAttendance(db: TongkeDb, lessonSessionId: number, timeoutMs = 5_000): Promise<Array<typeof attendanceIntervals.$inferSelect>> {
+  return settled(`the attendance of lesson session ${lessonSessionId}`, timeoutMs, async () => {
+    const rows = await db.select().from(attendanceIntervals).where(eq(attendanceIntervals.lessonSessionId, lessonSessionId)).orderBy(asc(attendanceIntervals.id));
+    return rows.length > 0 && rows.every((r) => r.leftAt !== null) ? rows : null;
+  });
+}
+
+async function settled<T>(what: string, timeoutMs: number, read: () => Promise<T | null>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = await db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
-    if (row?.endedAt) return row;
-    if (Date.now() > deadline) throw new Error(`the end of lesson session ${lessonSessionId} was not recorded within ${timeoutMs} ms`);
+    const value = await read();
+    if (value !== null) return value;
+    if (Date.now() > deadline) throw new Error(`${what} was not recorded within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
