@@ -4,11 +4,11 @@
  * keeps. Migrations run under an advisory lock, so several processes starting at once apply them once.
  */
 import pg from 'pg';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import * as schema from './schema/index.js';
 import { migratePostgres } from './pg-migrate.js';
-import { ambientDb, setRawRunner, type DatabaseHandle, type TongkeDb } from './store.js';
+import { ambientDb, setRawRunner, type BulkColumn, type DatabaseHandle, type TongkeDb } from './store.js';
 
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
@@ -18,6 +18,14 @@ type PgDb = { execute(query: SQL): Promise<{ rows: unknown[]; rowCount: number |
 setRawRunner({
   rows: async <T>(db: TongkeDb, query: SQL) => (await (db as unknown as PgDb).execute(query)).rows as T[],
   execute: async (db: TongkeDb, query: SQL) => ({ changes: (await (db as unknown as PgDb).execute(query)).rowCount ?? 0 }),
+  // One statement whatever the number of rows: they travel as one JSON parameter, read back in order.
+  insertRows: async (db: TongkeDb, table: string, columns: readonly BulkColumn[], values: ReadonlyArray<readonly unknown[]>) => {
+    const names = columns.map((c) => c.name).join(', ');
+    const read = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType}`).join(', ');
+    await (db as unknown as PgDb).execute(
+      sql`insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(read)} from json_array_elements(${JSON.stringify(values)}::json) with ordinality as j(value, position) order by j.position`,
+    );
+  },
 });
 
 /** The URL without its password, for logs. */

@@ -2,8 +2,9 @@
  * The SQL that differs between SQLite and PostgreSQL, in one place. Repositories build their raw fragments
  * from these; everything else they write is SQL both accept. Instants are epoch milliseconds on both.
  */
-import { SQL, sql, StringChunk, type SQLChunk, type SQLWrapper } from 'drizzle-orm';
+import { SQL, sql, type SQLWrapper } from 'drizzle-orm';
 import { STORE_DIALECT } from './dialect.js';
+import type { BulkColumn } from './store.js';
 
 const onPg = STORE_DIALECT === 'postgresql';
 
@@ -39,12 +40,6 @@ export function likeIgnoringCase(column: SQLWrapper, pattern: string): SQL {
   return sql`${column} ${sql.raw(onPg ? 'ILIKE' : 'LIKE')} ${pattern} ESCAPE '\\'`;
 }
 
-/** A column of rows bound in bulk: its name and SQL type (drizzle's `getSQLType()`). */
-export interface BulkColumn {
-  name: string;
-  sqlType: string;
-}
-
 /**
  * Rows bound as ONE parameter — `json`, a JSON array of arrays, one value per column in order — read back as
  * a table of `columns` (each named so), in array order, on PostgreSQL: for `update … from (<this>) as v`.
@@ -65,43 +60,3 @@ export function rowsFromJson(json: string, columns: readonly BulkColumn[]): SQL 
  * slower than one prepared UPDATE per row on the same connection.
  */
 export const SET_BASED_UPDATES = onPg;
-
-/**
- * What follows `insert into t (columns) ` to insert `rows` (values in column order; instants as epoch
- * milliseconds): one statement per returned SQL, in order. On PostgreSQL one statement whose rows travel
- * as one JSON parameter (one round trip, constant text). On SQLite multi-row VALUES in power-of-two sizes
- * up to 256 rows, so each size's text is prepared once; its JSON functions would parse every value again,
- * which costs more than binding. The SQL is laid out flat (text, value, text, …): drizzle walks no nested
- * SQL per value.
- */
-export function bulkRows(columns: readonly BulkColumn[], rows: ReadonlyArray<readonly unknown[]>): SQL[] {
-  if (rows.length === 0) return [];
-  if (onPg) {
-    const json = JSON.stringify(rows);
-    const values = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType}`).join(', ');
-    return [sql`select ${sql.raw(values)} from json_array_elements(${json}::json) with ordinality as j(value, position) order by j.position`];
-  }
-  const statements: SQL[] = [];
-  for (let from = 0; from < rows.length; ) {
-    let size = 256;
-    while (size > rows.length - from) size >>= 1;
-    const chunks: SQLChunk[] = [VALUES_OPEN];
-    for (let r = from; r < from + size; r++) {
-      if (r > from) chunks.push(NEXT_ROW);
-      const row = rows[r]!;
-      for (let c = 0; c < row.length; c++) {
-        if (c > 0) chunks.push(NEXT_VALUE);
-        chunks.push(row[c] as SQLChunk);
-      }
-    }
-    chunks.push(VALUES_CLOSE);
-    statements.push(new SQL(chunks));
-    from += size;
-  }
-  return statements;
-}
-
-const VALUES_OPEN = new StringChunk('values (');
-const NEXT_VALUE = new StringChunk(', ');
-const NEXT_ROW = new StringChunk('), (');
-const VALUES_CLOSE = new StringChunk(')');

@@ -98,7 +98,14 @@ export function ambientDb(root: TongkeDb, enter: <T>(context: AmbientContext, wo
 type RawRunner = {
   rows<T>(db: TongkeDb, query: SQL): Promise<T[]>;
   execute(db: TongkeDb, query: SQL): Promise<{ changes: number }>;
+  insertRows(db: TongkeDb, table: string, columns: readonly BulkColumn[], values: ReadonlyArray<readonly unknown[]>): Promise<void>;
 };
+
+/** A column of rows written in bulk: its name and SQL type (drizzle's `getSQLType()`). */
+export interface BulkColumn {
+  name: string;
+  sqlType: string;
+}
 let raw: RawRunner | null = null;
 /** Called by the dialect's store module when it loads. */
 export function setRawRunner(runner: RawRunner): void {
@@ -117,6 +124,18 @@ export function rows<T>(db: TongkeDb, query: SQL): Promise<T[]> {
 /** Runs a raw SQL statement; says how many rows it changed. */
 export function execute(db: TongkeDb, query: SQL): Promise<{ changes: number }> {
   return runner().execute(db, query);
+}
+
+/**
+ * Inserts rows into `table` (`values`: one array per row, in `columns` order; instants as epoch
+ * milliseconds, absent as null), joining the ambient transaction like any query. For high-volume appends
+ * (evidence): drizzle's builders cost more per value than the database spends storing it. SQLite runs one
+ * prepared single-row INSERT per row on its connection, as a bare better-sqlite3 loop would; PostgreSQL sends
+ * all rows in one statement as one JSON parameter (one round trip, constant text).
+ */
+export function insertRows(db: TongkeDb, table: string, columns: readonly BulkColumn[], values: ReadonlyArray<readonly unknown[]>): Promise<void> {
+  if (values.length === 0) return Promise.resolve();
+  return runner().insertRows(db, table, columns, values);
 }
 
 /** How many rows a builder's write changed (`await db.delete(...)` answers differently per driver). */

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { and, eq, getTableColumns, getTableName, inArray, isNull, or, SQL, sql, StringChunk, type SQLChunk } from 'drizzle-orm';
-import { bulkRows, rowsFromJson, SET_BASED_UPDATES, type BulkColumn } from '../../db/sql.js';
-import { execute, type TongkeDb } from '../../db/store.js';
+import { rowsFromJson, SET_BASED_UPDATES } from '../../db/sql.js';
+import { execute, insertRows as insertInto, type BulkColumn, type TongkeDb } from '../../db/store.js';
 import { attendanceIntervals, lessonSessions, mediaStateIntervals, participationEvents, qualitySamples } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { EvidenceOp, EvidenceSink } from './ops.js';
@@ -204,21 +204,20 @@ async function applyUpdate(db: TongkeDb, update: Coalesced): Promise<void> {
 }
 
 /**
- * Inserts `rows` into an evidence table in as few statements of constant text as the store allows (see
- * `bulkRows`): drizzle's insert builder wraps every value in a parameter object and type-checks each one
- * several times while building the SQL, which at this volume costs more than the database spends storing
- * the rows. Values are instants as epoch milliseconds and absent columns as NULL — the evidence tables have
- * no column defaults but the id.
+ * Inserts `rows` into an evidence table through the store's bulk insert (see `insertRows` in the store):
+ * drizzle's insert builder wraps every value in a parameter object and type-checks each one several times,
+ * which at this volume costs more than the database spends storing the rows. Values are instants as epoch
+ * milliseconds and absent columns as NULL — the evidence tables have no column defaults but the id.
  */
 async function insertRows(db: TongkeDb, table: EvidenceTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
-  const { head, keys, columns } = insertShape(table);
-  for (const source of bulkRows(columns, rows.map((row) => keys.map((key) => bindable(row[key]))))) await execute(db, sql`${head} ${source}`);
+  const { name, keys, columns } = insertShape(table);
+  await insertInto(db, name, columns, rows.map((row) => keys.map((key) => bindable(row[key]))));
 }
 
 type EvidenceTable = typeof attendanceIntervals | typeof mediaStateIntervals | typeof participationEvents | typeof qualitySamples;
 interface InsertShape {
-  head: SQL;
+  name: string;
   /** Row keys of every column but the id, in the table's order. */
   keys: string[];
   columns: BulkColumn[];
@@ -230,7 +229,7 @@ function insertShape(table: EvidenceTable): InsertShape {
   if (!shape) {
     const entries = Object.entries(getTableColumns(table)).filter(([key]) => key !== 'id');
     const columns = entries.map(([, column]) => ({ name: column.name, sqlType: column.getSQLType() }));
-    shape = { head: sql`insert into ${sql.raw(getTableName(table))} (${sql.raw(columns.map((c) => c.name).join(', '))})`, keys: entries.map(([key]) => key), columns };
+    shape = { name: getTableName(table), keys: entries.map(([key]) => key), columns };
     shapes.set(table, shape);
   }
   return shape;
