@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +49,8 @@ export class ServerProcess {
     };
     Object.assign(childEnv, storeEnvironment(location), env);
     // On PostgreSQL the generated session secret is still kept beside TONGKE_DB_PATH: not in the checkout.
-    if (dialectOf(location) === 'postgresql' && env.TONGKE_DB_PATH === undefined) childEnv.TONGKE_DB_PATH = join(mkdtempSync(join(tmpdir(), 'tongke-server-')), 'tongke.db');
+    const secretDir = dialectOf(location) === 'postgresql' && env.TONGKE_DB_PATH === undefined ? mkdtempSync(join(tmpdir(), 'tongke-server-')) : null;
+    if (secretDir) childEnv.TONGKE_DB_PATH = join(secretDir, 'tongke.db');
     delete childEnv.TONGKE_CONFIG;
     delete childEnv.TONGKE_SESSION_SECRET;
     const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
@@ -59,6 +60,7 @@ export class ServerProcess {
       for (const stream of [child.stdout, child.stderr]) stream?.pipe(log, { end: false });
       child.once('exit', () => log.end());
     }
+    if (secretDir) child.once('exit', () => rmSync(secretDir, { recursive: true, force: true }));
     const server = new ServerProcess(child, baseUrl);
     process.once('exit', () => child.kill('SIGKILL'));
     try {
