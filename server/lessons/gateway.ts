@@ -18,6 +18,7 @@ import { endRevokedSockets } from './revocation.js';
 import type { SiteChannel } from './running-lesson.js';
 import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
+import { openReceivingAtJoin } from './join-receiving.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -101,7 +102,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   const join: LessonHandlerTable['lesson:join'] = {
     access: 'open',
-    run: async (ctx, { courseId, rtpCapabilities }) => {
+    run: async (ctx, { courseId, rtpCapabilities, receive }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
       const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
@@ -115,13 +116,18 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       running.attach(participant, channel, rtpCapabilities);
       joinedAs({ running, participant });
       log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
+      const receiving = receive ? await openReceivingAtJoin(running, participant, log) : undefined;
+      // Read after the consumers were made: a producer that came meanwhile is listed (the client consumes
+      // it itself), one that went is not, and neither is its consumer (closed with it).
+      const producers = running.visibleProducers(participant);
       return {
         participantId: participant.id,
         resumeToken: participant.resumeToken,
         resumed,
         routerRtpCapabilities: running.media.rtpCapabilities,
         iceServers,
-        snapshot: running.lesson.snapshotFor(participant, running.visibleProducers(participant)),
+        snapshot: running.lesson.snapshotFor(participant, producers),
+        ...(receiving && { receiving: { ...receiving, consumers: receiving.consumers.filter((c) => producers.some((p) => p.id === c.producerId)) } }),
       };
     },
   };
