@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonMedia } from '../../media/index.js';
-import type { LessonRequestData } from '../../shared/lesson/protocol.js';
 import { createOrganisationFixture, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 
@@ -23,10 +22,8 @@ describe('joining with the receiving side in the ack (real mediasoup worker, rea
     await socket.connected();
     return socket;
   };
-  const join = async (socket: LessonSocket, extra: { receive?: boolean; resumeToken?: string } = {}): Promise<LessonRequestData<'lesson:join'>> => {
-    const { routerRtpCapabilities } = await socket.request('lesson:capabilities', { courseId: f.ids.courseId });
-    return socket.request('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] }, ...extra });
-  };
+  const join = (socket: LessonSocket, options: { receive?: boolean; resumeToken?: string } = {}) => socket.joinLesson(f.ids.courseId, options);
+  // Paused on the worker: the receiver has not resumed it (or its tile or audio-only mode holds it).
   const paused = (participantId: string, consumerId: string) => media!.consumerState(participantId, consumerId).paused;
 
   let teacher: LessonSocket;

@@ -218,7 +218,7 @@ export class LessonSession {
         if (this.#device?.routerKey !== JSON.stringify(routerRtpCapabilities)) this.#device = await loadDevice(routerRtpCapabilities);
         if (round !== this.#round) return;
         const device = this.#device;
-        const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities });
+        const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true });
         if (round !== this.#round) return;
         if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) {
           await this.#startMedia(round, device, joined);
@@ -265,10 +265,11 @@ export class LessonSession {
     });
     this.#media = media;
     this.#consuming = new Set();
-    await media.openReceiving();
+    await media.openReceiving(joined.receiving?.transport);
     if (round !== this.#round) return;
-    // Producers announced while the recv transport was being made are in the state already.
-    const consumed = this.state.producers.map((producer) => this.#consume(media, producer));
+    // The join made a consumer of each producer it listed; one announced since is asked for (consumer:create).
+    const made = new Map(joined.receiving?.consumers.map((consumer) => [consumer.producerId, consumer]));
+    const consumed = this.state.producers.map((producer) => this.#consume(media, producer, made.get(producer.id)));
     await Promise.all([...consumed, this.#publish(media)]);
     if (round !== this.#round) return;
     if (this.#audioOnly) await this.#tell(this.#connection.request('media:audio-only', { enabled: true }));
@@ -327,12 +328,12 @@ export class LessonSession {
     if (media && media.receiving && this.state.phase === 'live') void this.#consume(media, producer);
   }
 
-  async #consume(media: MediaSession, producer: ProducerView): Promise<void> {
+  async #consume(media: MediaSession, producer: ProducerView, made?: LessonRequestData<'consumer:create'>): Promise<void> {
     if (this.#consuming.has(producer.id) || this.state.mediaOfProducer(producer.id).length > 0) return;
     const consuming = this.#consuming;
     consuming.add(producer.id);
     try {
-      const received = await media.consume(producer.id);
+      const received = await (made ? media.receive(made) : media.consume(producer.id));
       if (media !== this.#media || !this.state.hasProducer(producer.id)) {
         media.closeConsumer(received.consumerId);
         return;
