@@ -116,18 +116,19 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       running.attach(participant, channel, rtpCapabilities);
       joinedAs({ running, participant });
       log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
+      // The lesson as she joins it, before the receiving side is made: in a burst, read after it would list
+      // everyone joining meanwhile in every ack (K² bytes). What changes meanwhile reaches her as events
+      // sent before this ack, which the client applies after the snapshot (see `receive` in the protocol).
+      const snapshot = running.lesson.snapshotFor(participant, running.visibleProducers(participant));
       const receiving = receive ? await openReceivingAtJoin(running, participant, log) : undefined;
-      // Read after the consumers were made: a producer that came meanwhile is listed (the client consumes
-      // it itself), one that went is not, and neither is its consumer (closed with it).
-      const producers = running.visibleProducers(participant);
       return {
         participantId: participant.id,
         resumeToken: participant.resumeToken,
         resumed,
         routerRtpCapabilities: running.media.rtpCapabilities,
         iceServers,
-        snapshot: running.lesson.snapshotFor(participant, producers),
-        ...(receiving && { receiving: { ...receiving, consumers: receiving.consumers.filter((c) => producers.some((p) => p.id === c.producerId)) } }),
+        snapshot,
+        ...(receiving && { receiving }),
       };
     },
   };

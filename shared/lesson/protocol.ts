@@ -64,6 +64,8 @@ export const LESSON_REQUESTS = {
        * Receive from the join on: the ack then carries the recv transport and a consumer (paused) of every
        * producer she may receive now, saving a round trip per transport and per producer. Producers that
        * appear later are offered with `producer:new` and consumed with `consumer:create` as before.
+       * The snapshot is the lesson as she joined; events sent while her receiving side was made arrive
+       * before the ack and are newer than its snapshot: a client applies them after it, in order.
        */
       receive: Type.Optional(Type.Boolean()),
     }),

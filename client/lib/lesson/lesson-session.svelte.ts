@@ -218,11 +218,14 @@ export class LessonSession {
         if (this.#device?.routerKey !== JSON.stringify(routerRtpCapabilities)) this.#device = await loadDevice(routerRtpCapabilities);
         if (round !== this.#round) return;
         const device = this.#device;
-        const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true });
-        if (round !== this.#round) return;
-        if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) {
-          await this.#startMedia(round, device, joined);
-          return;
+        // Events sent while the server makes our receiving side are newer than the ack's snapshot.
+        const release = this.#connection.holdEvents();
+        try {
+          const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true });
+          if (round !== this.#round) return;
+          if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) return await this.#startMedia(round, device, joined, release);
+        } finally {
+          release();
         }
       }
     } catch (error) {
@@ -245,10 +248,11 @@ export class LessonSession {
     }
   }
 
-  async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>): Promise<void> {
+  async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>, releaseEvents: () => void): Promise<void> {
     this.#closeMedia();
     this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
     this.state.applySnapshot(joined.snapshot, joined.participantId);
+    releaseEvents();
     // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
     // server holds the mic paused anyway; this keeps the button and the local track honest).
     if (joined.snapshot.mutedByTeacher && this.#micOn) {
