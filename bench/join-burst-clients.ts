@@ -35,11 +35,33 @@ async function phase<T>(phases: Record<string, number[]>, name: string, run: () 
 async function join(socket: LessonSocket, courseId: number, phases: Record<string, number[]>): Promise<void> {
   const { routerRtpCapabilities } = await phase(phases, 'capabilities', () => socket.request('lesson:capabilities', { courseId }));
   // The router's capabilities stand in for a device's: Node has no WebRTC stack (and so no DTLS).
-  const joined = await phase(phases, 'join', () => socket.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] }, receive: true }));
+  const rtpCapabilities = routerRtpCapabilities as { codecs: [] };
+  if (PER_REQUEST) return joinPerRequest(socket, courseId, rtpCapabilities, phases);
+  const joined = await phase(phases, 'join', () => socket.request('lesson:join', { courseId, rtpCapabilities, receive: true }));
   if (joined.snapshot.producers.length === 0) throw new Error('the lesson has no producers to consume: the teacher is not sending');
   const consumers = joined.receiving?.consumers ?? [];
   if (consumers.length !== joined.snapshot.producers.length) throw new Error(`the join ack carried ${consumers.length} consumers for ${joined.snapshot.producers.length} producers`);
   await phase(phases, 'resume', () => socket.request('consumers:resume', { consumerIds: consumers.map((c) => c.id) }));
+}
+
+/**
+ * `TONGKE_BENCH_JOIN=per-request`: the join as it was before the receiving side moved into it (recv
+ * transport, then consumer:create and consumer:resume per producer), to compare the two on one machine.
+ */
+const PER_REQUEST = process.env.TONGKE_BENCH_JOIN === 'per-request';
+
+async function joinPerRequest(socket: LessonSocket, courseId: number, rtpCapabilities: { codecs: [] }, phases: Record<string, number[]>): Promise<void> {
+  const joined = await phase(phases, 'join', () => socket.request('lesson:join', { courseId, rtpCapabilities }));
+  if (joined.snapshot.producers.length === 0) throw new Error('the lesson has no producers to consume: the teacher is not sending');
+  await phase(phases, 'transport', () => socket.request('transport:create', { direction: 'recv' }));
+  await phase(phases, 'consume', () =>
+    Promise.all(
+      joined.snapshot.producers.map(async (producer) => {
+        const consumer = await socket.request('consumer:create', { producerId: producer.id });
+        await socket.request('consumer:resume', { consumerId: consumer.id });
+      }),
+    ),
+  );
 }
 
 function send(message: FromClients): Promise<void> {
