@@ -1,12 +1,15 @@
 /**
  * Join burst: K Socket.IO clients, each signed in as its own enrolled student, join one live lesson at
- * once and do what a real client does up to receiving every producer: lesson:capabilities → lesson:join →
- * transport:create recv → consumer:create per producer → consumer:resume. The server runs in this process
- * (createTestApp with real media and a listening port), so its event-loop delay can be sampled. The baseline
- * is the bare mediasoup calls those joins need — createWebRtcTransport + consume per producer + resume —
- * made directly on a router of the same pool, K at once.
+ * once and do what the page does up to receiving every producer: lesson:capabilities → lesson:join with
+ * `receive` (recv transport and paused consumers in the ack) → consumers:resume. The server runs in this
+ * process (createTestApp with real media and a listening port), so its event-loop delay can be sampled; the
+ * clients run in a child process (join-burst-clients.ts), as classrooms are other machines. The baseline is
+ * the bare mediasoup calls those joins need — createWebRtcTransport + consume per producer + resume — made
+ * directly on a router of the same pool, K at once.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 
 import { courseStudents } from '../server/db/schema/index.js';
 import type { TongkeApp } from '../server/core/app-types.js';
@@ -14,6 +17,7 @@ import type { Router } from '../media/index.js';
 import { FIXTURE_PASSWORD, createOrganisationFixture, type OrganisationFixture } from '../test/support/fixtures.js';
 import { freeRtcRange } from '../test/support/app.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
+import type { BurstOrder, FromClients, ToClients } from './join-burst-clients.js';
 import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
@@ -27,9 +31,11 @@ interface BurstFigures {
   p95Ms: number;
   p99Ms: number;
   maxMs: number;
-  /** Event-loop delay of this process during the burst (server and clients share it). */
+  /** Event-loop delay of this process (the server's) during the burst. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** CPU time this process (the server's, or the baseline's calls) spent during the burst, per join: steadier than latency on a busy machine. */
+  cpuMsPerJoin: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -37,36 +43,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-/** Phase durations of one join, for the per-step breakdown. */
-type PhaseTimes = Map<string, number[]>;
-
-/** Times one phase of a join into `phases`. */
-async function phase<T>(phases: PhaseTimes, name: string, run: () => Promise<T>): Promise<T> {
-  const startedAt = performance.now();
-  try {
-    return await run();
-  } finally {
-    const list = phases.get(name) ?? [];
-    list.push(performance.now() - startedAt);
-    phases.set(name, list);
-  }
+function phaseP95s(phases: Record<string, number[]>): Record<string, number> {
+  return Object.fromEntries(Object.entries(phases).map(([name, times]) => [`${name}P95Ms`, round(percentile([...times].sort((a, b) => a - b), 95), 1)]));
 }
 
-function phaseP95s(phases: PhaseTimes): Record<string, number> {
-  return Object.fromEntries([...phases].map(([name, times]) => [`${name}P95Ms`, round(percentile([...times].sort((a, b) => a - b), 95), 1)]));
-}
-
-/** Runs `join` for every client at once and reports latency percentiles and the event-loop delay meanwhile. */
-async function burst(clients: number, join: (index: number) => Promise<void>): Promise<BurstFigures> {
+/** The event-loop delay of this process while `during` runs, with the latencies it returns. */
+async function burstFigures(clients: number, during: () => Promise<number[]>): Promise<BurstFigures> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  const latencies = await Promise.all(
-    Array.from({ length: clients }, async (_, index) => {
-      const startedAt = performance.now();
-      await join(index);
-      return performance.now() - startedAt;
-    }),
-  );
+  const cpuBefore = process.cpuUsage();
+  const latencies = await during();
+  const cpu = process.cpuUsage(cpuBefore);
   loop.disable();
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
@@ -77,7 +64,19 @@ async function burst(clients: number, join: (index: number) => Promise<void>): P
     maxMs: round(sorted.at(-1) ?? 0, 1),
     loopDelayP99Ms: round(loop.percentile(99) / 1e6, 1),
     loopDelayMaxMs: round(loop.max / 1e6, 1),
+    cpuMsPerJoin: round((cpu.user + cpu.system) / 1000 / clients, 2),
   };
+}
+
+/** Runs `join` for every index at once, in this process (the bare mediasoup baseline); resolves with each latency. */
+function allAtOnce(clients: number, join: (index: number) => Promise<void>): Promise<number[]> {
+  return Promise.all(
+    Array.from({ length: clients }, async (_, index) => {
+      const startedAt = performance.now();
+      await join(index);
+      return performance.now() - startedAt;
+    }),
+  );
 }
 
 /**
@@ -121,39 +120,50 @@ async function enrolledStudents(f: OrganisationFixture, count: number): Promise<
   return cookies;
 }
 
-async function tongkeBurst(baseUrl: string, courseId: number, cookies: readonly string[], clients: number): Promise<BurstFigures & Record<string, number>> {
-  const phases: PhaseTimes = new Map();
-  const sockets = cookies.slice(0, clients).map((cookie) => new LessonSocket(baseUrl, cookie));
+/** The next message from the clients' process (its failure as an error). */
+function fromClients(child: ChildProcess): Promise<FromClients> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the bench clients' process exited (${code}) before answering`));
+    child.once('exit', onExit);
+    child.once('message', (message: FromClients) => {
+      child.off('exit', onExit);
+      if (message.type === 'failed') reject(new Error(`the bench clients failed: ${message.message}`));
+      else resolve(message);
+    });
+  });
+}
+
+async function tongkeBurst(order: BurstOrder): Promise<BurstFigures & Record<string, number>> {
+  const child = fork(fileURLToPath(new URL('./join-burst-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    // Connecting is not part of the join: a client is connected before the lesson goes live.
-    await Promise.all(sockets.map((s) => s.connected()));
-    const figures = await burst(clients, async (index) => {
-      const socket = sockets[index]!;
-      const { routerRtpCapabilities } = await phase(phases, 'capabilities', () => socket.request('lesson:capabilities', { courseId }));
-      // The router's capabilities stand in for a device's: Node has no WebRTC stack (and so no DTLS).
-      const joined = await phase(phases, 'join', () => socket.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } }));
-      if (joined.snapshot.producers.length === 0) throw new Error('the lesson has no producers to consume: the teacher is not sending');
-      await phase(phases, 'transport', () => socket.request('transport:create', { direction: 'recv' }));
-      await phase(phases, 'consume', () =>
-        Promise.all(
-          joined.snapshot.producers.map(async (producer) => {
-            const consumer = await socket.request('consumer:create', { producerId: producer.id });
-            await socket.request('consumer:resume', { consumerId: consumer.id });
-          }),
-        ),
-      );
+    const tell = (message: ToClients) => child.send(message);
+    const ready = fromClients(child);
+    tell({ type: 'burst', order });
+    await ready;
+    let phases: Record<string, number[]> = {};
+    const figures = await burstFigures(order.cookies.length, async () => {
+      const done = fromClients(child);
+      tell({ type: 'go' });
+      const answer = await done;
+      if (answer.type !== 'done') throw new Error(`unexpected answer from the bench clients: ${answer.type}`);
+      phases = answer.phases;
+      return answer.latencies;
     });
     return { ...figures, ...phaseP95s(phases) };
+  } catch (error) {
+    child.kill();
+    throw error;
   } finally {
-    await Promise.all(sockets.map((s) => (s.socket.connected ? s.ask('lesson:leave', {}).catch((error: unknown) => console.error('leave failed', error)) : undefined)));
-    for (const s of sockets) s.close();
+    // The clients leave the lesson before exiting: the next burst starts from an empty lesson.
+    await exited;
   }
 }
 
 async function rawBurst(router: Router, producerIds: readonly string[], clients: number): Promise<BurstFigures> {
   const transports: Array<{ close(): void }> = [];
   try {
-    return await burst(clients, async () => {
+    return await burstFigures(clients, () => allAtOnce(clients, async () => {
       const transport = await router.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }], enableUdp: true, enableTcp: true, preferUdp: true });
       transports.push(transport);
       await Promise.all(
@@ -162,7 +172,7 @@ async function rawBurst(router: Router, producerIds: readonly string[], clients:
           await consumer.resume();
         }),
       );
-    });
+    }));
   } finally {
     for (const t of transports) t.close();
   }
@@ -196,7 +206,7 @@ export async function runJoinBurst(options: { quick: boolean; sizes?: number[] }
       const rawSend = await router.createWebRtcTransport({ listenIps: [{ ip: '127.0.0.1' }] });
       const producers = [await rawSend.produce({ kind: 'audio', rtpParameters: OPUS }), await rawSend.produce({ kind: 'video', rtpParameters: VP8 })];
       for (const clients of sizes) {
-        tongke.push(await tongkeBurst(baseUrl, courseId, cookies, clients));
+        tongke.push(await tongkeBurst({ baseUrl, courseId, cookies: cookies.slice(0, clients) }));
         raw.push(await rawBurst(router, producers.map((p) => p.id), clients));
       }
     } finally {
@@ -208,7 +218,7 @@ export async function runJoinBurst(options: { quick: boolean; sizes?: number[] }
     await f.close();
   }
   const largest = (list: BurstFigures[]) => list.at(-1)!;
-  const pick = (b: BurstFigures) => ({ p50Ms: b.p50Ms, p95Ms: b.p95Ms, p99Ms: b.p99Ms, loopDelayP99Ms: b.loopDelayP99Ms });
+  const pick = (b: BurstFigures) => ({ p50Ms: b.p50Ms, p95Ms: b.p95Ms, p99Ms: b.p99Ms, loopDelayP99Ms: b.loopDelayP99Ms, cpuMsPerJoin: b.cpuMsPerJoin });
   const figures = pick(largest(tongke));
   const baseline = pick(largest(raw));
   return {
@@ -220,8 +230,9 @@ export async function runJoinBurst(options: { quick: boolean; sizes?: number[] }
     steps: [...tongke.map((s) => ({ side: 'tongke', ...s })), ...raw.map((s) => ({ side: 'raw', ...s }))],
     notes: [
       'Figures are for the largest K; steps hold every K.',
-      'No DTLS: Node has no WebRTC stack, so transports are created but never connected; the join ends at consumer:resume.',
-      'Server, Socket.IO clients and the event-loop monitor share one process: the loop delay includes client work.',
+      'No DTLS: Node has no WebRTC stack, so transports are created but never connected; the join ends at consumers:resume.',
+      'The Socket.IO clients run in a child process (since 2026-11-29): the loop delay is the server process\'s own; the baseline runs in the server process.',
+      'A join is 3 requests (capabilities, join with the recv transport and paused consumers in its ack, one batched resume); it was 4 + 2 per producer.',
       'The baseline uses per-transport ports (listenIps); Tongke uses the worker WebRtcServer.',
       'Clients are connected (Socket.IO handshake) before the burst; sign-in (argon2) is set-up, not measured.',
     ],

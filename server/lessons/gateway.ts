@@ -18,6 +18,7 @@ import { endRevokedSockets } from './revocation.js';
 import type { SiteChannel } from './running-lesson.js';
 import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
+import { openReceivingAtJoin } from './join-receiving.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -101,7 +102,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   const join: LessonHandlerTable['lesson:join'] = {
     access: 'open',
-    run: async (ctx, { courseId, rtpCapabilities }) => {
+    run: async (ctx, { courseId, rtpCapabilities, receive }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
       const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
@@ -115,13 +116,19 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       running.attach(participant, channel, rtpCapabilities);
       joinedAs({ running, participant });
       log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
+      // The lesson as she joins it, before the receiving side is made: in a burst, read after it would list
+      // everyone joining meanwhile in every ack (K² bytes). What changes meanwhile reaches her as events
+      // sent before this ack, which the client applies after the snapshot (see `receive` in the protocol).
+      const snapshot = running.lesson.snapshotFor(participant, running.visibleProducers(participant));
+      const receiving = receive ? await openReceivingAtJoin(running, participant, log) : undefined;
       return {
         participantId: participant.id,
         resumeToken: participant.resumeToken,
         resumed,
         routerRtpCapabilities: running.media.rtpCapabilities,
         iceServers,
-        snapshot: running.lesson.snapshotFor(participant, running.visibleProducers(participant)),
+        snapshot,
+        ...(receiving && { receiving }),
       };
     },
   };

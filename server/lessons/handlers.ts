@@ -80,6 +80,15 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
       return none;
     },
   },
+  'consumers:resume': {
+    access: 'joined',
+    run: async ({ joined }, { consumerIds }) => {
+      // All hers, or nothing is resumed.
+      for (const consumerId of consumerIds) joined.running.ownConsumer(joined.participant, consumerId);
+      await Promise.all(consumerIds.map((consumerId) => joined.running.media.resumeConsumer(joined.participant.id, consumerId)));
+      return none;
+    },
+  },
   'consumer:tile': {
     access: 'joined',
     run: async ({ joined }, { consumerId, ...tile }) => {

@@ -27,6 +27,8 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   'producer:resume': { points: 60, seconds: 60 },
   'consumer:create': { points: 300, seconds: 60 },
   'consumer:resume': { points: 300, seconds: 60 },
+  // One per join or rejoin (what its ack carried), and one per layout change that remounts several tiles.
+  'consumers:resume': { points: 60, seconds: 60 },
   // The page reports a tile at most twice a second while a window is resized (tile-reporter.ts).
   'consumer:tile': { points: 1200, seconds: 60 },
   'media:audio-only': { points: 30, seconds: 60 },

@@ -60,6 +60,14 @@ export const LESSON_REQUESTS = {
       /** From an earlier join: rejoin as the same participant within the grace period. */
       resumeToken: Type.Optional(Type.String({ maxLength: 200 })),
       rtpCapabilities: RtpCapabilities,
+      /**
+       * Receive from the join on: the ack then carries the recv transport and a consumer (paused) of every
+       * producer she may receive now, saving a round trip per transport and per producer. Producers that
+       * appear later are offered with `producer:new` and consumed with `consumer:create` as before.
+       * The snapshot is the lesson as she joined; events sent while her receiving side was made arrive
+       * before the ack and are newer than its snapshot: a client applies them after it, in order.
+       */
+      receive: Type.Optional(Type.Boolean()),
     }),
     data: Type.Object({
       participantId: Type.String(),
@@ -69,6 +77,8 @@ export const LESSON_REQUESTS = {
       routerRtpCapabilities: Type.Unknown(),
       iceServers: Type.Array(IceServer),
       snapshot: LessonSnapshot,
+      /** With `receive`: the recv transport's options and the consumers made for the snapshot's producers. */
+      receiving: Type.Optional(Type.Object({ transport: TransportOptions, consumers: Type.Array(ConsumerOptions) })),
     }),
   },
   /** Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". */
@@ -101,6 +111,8 @@ export const LESSON_REQUESTS = {
   'consumer:create': { payload: Strict({ producerId: Id }), data: ConsumerOptions },
   /** The client is ready to render: resume. */
   'consumer:resume': { payload: Strict({ consumerId: Id }), data: Type.Object({}) },
+  /** The client is ready to render several of its consumers (those of the join ack): resume them all. */
+  'consumers:resume': { payload: Strict({ consumerIds: Type.Array(Id, { minItems: 1, maxItems: 100 }) }), data: Type.Object({}) },
   /** The tile's size on screen (0×0 or hidden = pause); the server picks layers from it. */
   'consumer:tile': {
     payload: Strict({ consumerId: Id, width: Type.Integer({ minimum: 0, maximum: 10000 }), height: Type.Integer({ minimum: 0, maximum: 10000 }), visible: Type.Boolean() }),

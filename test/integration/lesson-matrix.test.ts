@@ -91,6 +91,7 @@ const MATRIX: Record<LessonRequestName, Row> = {
     after: (w, kind, data) => void (w.consumer[kind] = (data as { id: string }).id),
   },
   'consumer:resume': { payload: (w, kind) => ({ consumerId: w.consumer[kind] }), expected: everyone('ok') },
+  'consumers:resume': { payload: (w, kind) => ({ consumerIds: [w.consumer[kind]] }), expected: everyone('ok') },
   'consumer:tile': { payload: (w, kind) => ({ consumerId: w.consumer[kind], width: 320, height: 180, visible: true }), expected: everyone('ok') },
   'hand:raise': { payload: () => ({}), expected: everyone('ok') },
   'hand:lower': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
@@ -157,7 +158,10 @@ describe('lesson socket matrix: every request × every kind of participant (real
       if (name === 'lesson:capabilities' || name === 'lesson:join' || name === 'lesson:start') continue;
       const payload = MATRIX[name].payload(w, 'classroom') as Record<string, unknown>;
       // Ids the caller does not have yet: any well-formed id.
-      for (const key of Object.keys(payload)) if (payload[key] === undefined) payload[key] = 'some-id';
+      for (const [key, value] of Object.entries(payload)) {
+        if (value === undefined) payload[key] = 'some-id';
+        else if (Array.isArray(value)) payload[key] = value.map((item: unknown) => item ?? 'some-id');
+      }
       expect(await early.ask(name, payload), name).toMatchObject({ ok: false, error: { code: 'lesson_not_live' } });
     }
     // Nothing reached the lesson: no chat, no hand, no site.
@@ -243,6 +247,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
       ['producer:close', { producerId: micB }],
       ['consumer:create', { producerId: micB }],
       ['consumer:resume', { consumerId: consumerB }],
+      ['consumers:resume', { consumerIds: [consumerB] }],
       ['consumer:tile', { consumerId: consumerB, width: 0, height: 0, visible: false }],
       ['hand:lower', { participantId: watcherB }],
       ['stage:invite', { participantId: watcherB }],

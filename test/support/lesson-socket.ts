@@ -31,10 +31,13 @@ export class LessonSocket {
     });
   }
 
-  /** Loads the live lesson's capabilities and joins it, as the page does (throws on a refusal). */
-  async joinLesson(courseId: number): Promise<LessonRequestData<'lesson:join'>> {
+  /**
+   * Loads the live lesson's capabilities and joins it, as the page does (throws on a refusal). `receive`
+   * and `resumeToken` go with the join (the page asks to receive from the join on).
+   */
+  async joinLesson(courseId: number, options: { receive?: boolean; resumeToken?: string } = {}): Promise<LessonRequestData<'lesson:join'>> {
     const { routerRtpCapabilities } = await this.request('lesson:capabilities', { courseId });
-    return this.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
+    return this.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] }, ...options });
   }
 
   /** Sends a request and resolves with its ack (ok or error). Any payload may be sent, also malformed ones. */

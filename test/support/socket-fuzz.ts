@@ -24,6 +24,7 @@ function template(name: LessonRequestName, id: string, courseId: number): Record
     'producer:resume': { producerId: id },
     'consumer:create': { producerId: id },
     'consumer:resume': { consumerId: id },
+    'consumers:resume': { consumerIds: [id] },
     'consumer:tile': { consumerId: id, width: 320, height: 180, visible: true },
     'media:audio-only': { enabled: true },
     'hand:raise': {},

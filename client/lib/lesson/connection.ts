@@ -11,6 +11,7 @@ import type {
   LessonServerToClient,
 } from '../../../shared/lesson/protocol.js';
 import { ApiError } from '../api.js';
+import { HeldEvents } from './held-events.js';
 
 type LessonSocket = Socket<LessonServerToClient, LessonClientToServer>;
 
@@ -45,6 +46,7 @@ export interface ConnectionListeners {
 export class LessonConnection {
   readonly #socket: LessonSocket;
   readonly #offlineMessage: string;
+  readonly #held = new HeldEvents();
   #onBrowserOffline = () => this.dropLink();
   #closed = false;
 
@@ -61,7 +63,11 @@ export class LessonConnection {
       timeout: 8_000,
     });
     this.#socket.on('connect', () => listeners.onConnected());
-    this.#socket.on('disconnect', (reason) => listeners.onLost(reason === 'io server disconnect' ? 'closed_by_server' : 'transient'));
+    this.#socket.on('disconnect', (reason) => {
+      // What came before the drop (the lesson's end, a removal) counts: the join in flight fails anyway.
+      this.#held.flush();
+      listeners.onLost(reason === 'io server disconnect' ? 'closed_by_server' : 'transient');
+    });
     // A refusal by the server (foreign origin, too many open lessons) explains itself in `data.message`.
     this.#socket.on('connect_error', (error: Error & { data?: { message?: unknown } }) =>
       listeners.onConnectError(error.message, this.#socket.active, typeof error.data?.message === 'string' ? error.data.message : undefined),
@@ -116,12 +122,21 @@ export class LessonConnection {
     throw new ApiError(statusOf(ack.error.code), ack.error.code, ack.error.message);
   }
 
+  /**
+   * Holds server events until the returned function is called (a join in flight: they are newer than the
+   * snapshot its ack will carry). When the link drops, what was held is applied at once.
+   */
+  holdEvents(): () => void {
+    return this.#held.hold();
+  }
+
   /** Listens to a server event; returns the function that stops listening. */
   on<K extends LessonEventName>(event: K, listener: (payload: LessonEventPayload<K>) => void): () => void {
     const on = this.#socket.on as (event: K, listener: (payload: LessonEventPayload<K>) => void) => LessonSocket;
     const off = this.#socket.off as (event: K, listener: (payload: LessonEventPayload<K>) => void) => LessonSocket;
-    on.call(this.#socket, event, listener);
-    return () => void off.call(this.#socket, event, listener);
+    const deliver = (payload: LessonEventPayload<K>) => this.#held.deliver(() => listener(payload));
+    on.call(this.#socket, event, deliver);
+    return () => void off.call(this.#socket, event, deliver);
   }
 }
 

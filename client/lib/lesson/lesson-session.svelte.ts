@@ -218,11 +218,14 @@ export class LessonSession {
         if (this.#device?.routerKey !== JSON.stringify(routerRtpCapabilities)) this.#device = await loadDevice(routerRtpCapabilities);
         if (round !== this.#round) return;
         const device = this.#device;
-        const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities });
-        if (round !== this.#round) return;
-        if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) {
-          await this.#startMedia(round, device, joined);
-          return;
+        // Events sent while the server makes our receiving side are newer than the ack's snapshot.
+        const release = this.#connection.holdEvents();
+        try {
+          const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true });
+          if (round !== this.#round) return;
+          if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) return await this.#startMedia(round, device, joined, release);
+        } finally {
+          release();
         }
       }
     } catch (error) {
@@ -245,10 +248,11 @@ export class LessonSession {
     }
   }
 
-  async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>): Promise<void> {
+  async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>, releaseEvents: () => void): Promise<void> {
     this.#closeMedia();
     this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
     this.state.applySnapshot(joined.snapshot, joined.participantId);
+    releaseEvents();
     // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
     // server holds the mic paused anyway; this keeps the button and the local track honest).
     if (joined.snapshot.mutedByTeacher && this.#micOn) {
@@ -265,10 +269,11 @@ export class LessonSession {
     });
     this.#media = media;
     this.#consuming = new Set();
-    await media.openReceiving();
+    await media.openReceiving(joined.receiving?.transport);
     if (round !== this.#round) return;
-    // Producers announced while the recv transport was being made are in the state already.
-    const consumed = this.state.producers.map((producer) => this.#consume(media, producer));
+    // The join made a consumer of each producer it listed; one announced since is asked for (consumer:create).
+    const made = new Map(joined.receiving?.consumers.map((consumer) => [consumer.producerId, consumer]));
+    const consumed = this.state.producers.map((producer) => this.#consume(media, producer, made.get(producer.id)));
     await Promise.all([...consumed, this.#publish(media)]);
     if (round !== this.#round) return;
     if (this.#audioOnly) await this.#tell(this.#connection.request('media:audio-only', { enabled: true }));
@@ -327,12 +332,12 @@ export class LessonSession {
     if (media && media.receiving && this.state.phase === 'live') void this.#consume(media, producer);
   }
 
-  async #consume(media: MediaSession, producer: ProducerView): Promise<void> {
+  async #consume(media: MediaSession, producer: ProducerView, made?: LessonRequestData<'consumer:create'>): Promise<void> {
     if (this.#consuming.has(producer.id) || this.state.mediaOfProducer(producer.id).length > 0) return;
     const consuming = this.#consuming;
     consuming.add(producer.id);
     try {
-      const received = await media.consume(producer.id);
+      const received = await (made ? media.receive(made) : media.consume(producer.id));
       if (media !== this.#media || !this.state.hasProducer(producer.id)) {
         media.closeConsumer(received.consumerId);
         return;

@@ -2,6 +2,7 @@ import { Device, type types } from 'mediasoup-client';
 import type { MediaSource } from '../../../shared/lesson/model.js';
 import type { LessonRequestData } from '../../../shared/lesson/protocol.js';
 import type { LessonConnection } from './connection.js';
+import { ConsumerResumes } from './consumer-resumes.js';
 import {
   CAMERA_CODEC_OPTIONS,
   CAMERA_ENCODINGS,
@@ -74,6 +75,8 @@ export class MediaSession {
   readonly #producers = new Map<MediaSource, types.Producer>();
   readonly #consumers = new Map<string, types.Consumer>();
   readonly #restarting = new Set<string>();
+  /** Tiles mounted together (after a join) resume their consumers in one request. */
+  readonly #resumes: ConsumerResumes;
   #closed = false;
 
   constructor(device: Device, connection: LessonConnection, iceServers: RTCIceServer[], listeners: MediaSessionListeners) {
@@ -81,6 +84,10 @@ export class MediaSession {
     this.#connection = connection;
     this.#iceServers = iceServers;
     this.#listeners = listeners;
+    this.#resumes = new ConsumerResumes(
+      (name, payload) => connection.request(name, payload),
+      (consumerId) => this.#consumers.has(consumerId),
+    );
   }
 
   get closed(): boolean {
@@ -96,9 +103,12 @@ export class MediaSession {
     return this.#device.canProduce(kind);
   }
 
-  /** Creates the recv transport (before consuming anything). */
-  async openReceiving(): Promise<void> {
-    const options = await this.#connection.request('transport:create', { direction: 'recv' });
+  /**
+   * Sets up the recv transport (before consuming anything): from the options the join ack carried, else
+   * (a server that made none) asks for one.
+   */
+  async openReceiving(given?: TransportOptions): Promise<void> {
+    const options = given ?? (await this.#connection.request('transport:create', { direction: 'recv' }));
     this.#assertOpen();
     const transport = this.#device.createRecvTransport(transportOptions(options, this.#iceServers));
     this.#wire(transport, 'recv');
@@ -162,6 +172,13 @@ export class MediaSession {
     if (!this.#recv) throw new Error('consume() before openReceiving()');
     const options: ConsumerOptions = await this.#connection.request('consumer:create', { producerId });
     this.#assertOpen();
+    return this.receive(options);
+  }
+
+  /** Sets up here a consumer the server has made (paused there): one of the join ack's, or consumer:create's. */
+  async receive(options: ConsumerOptions): Promise<ReceivedTrack> {
+    if (!this.#recv) throw new Error('receive() before openReceiving()');
+    const { producerId } = options;
     const consumer = await this.#recv.consume({
       id: options.id,
       producerId: options.producerId,
@@ -181,10 +198,10 @@ export class MediaSession {
     return { consumerId: consumer.id, producerId, participantId: options.participantId, kind: options.kind, source: options.source, track: consumer.track };
   }
 
-  /** The element that shows it is in the page: let the server start sending. */
+  /** The element that shows it is in the page: let the server start sending (with the others of this task). */
   async resumeConsumer(consumerId: string): Promise<void> {
     if (!this.#consumers.has(consumerId)) return;
-    await this.#connection.request('consumer:resume', { consumerId });
+    await this.#resumes.resume(consumerId);
   }
 
   hasConsumer(consumerId: string): boolean {
