@@ -4,6 +4,7 @@ import { rows, type TongkeDb } from '../../db/store.js';
 import { shanghaiMonth, shanghaiWeek } from '../../db/sql.js';
 import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
+import { planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
 
 /** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
 export interface RollupFilter {
@@ -108,15 +109,44 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : Num
  * school or classroom and day), the organisation names they are shown with, and the region targets.
  */
 export class UsageRepository {
-  constructor(private readonly db: TongkeDb) {}
+  readonly #weeks: WeekRollupRepository;
+
+  /** `weekRollups: false` reads usage_site_days only (the answer the week roll-ups are checked against). */
+  constructor(
+    private readonly db: TongkeDb,
+    private readonly options: { weekRollups: boolean } = { weekRollups: true },
+  ) {
+    this.#weeks = new WeekRollupRepository(db);
+  }
+
+  async #planWeeks(filter: RollupFilter, key: RollupKey): Promise<WeekPlan | null> {
+    return this.options.weekRollups ? planWeeks(filter, key, await this.#weeks.countedWith()) : null;
+  }
 
   // ---- Roll-up aggregates ----
 
+  /**
+   * Roll-up figures per key. Whole weeks come from the week roll-ups when they answer the filter exactly
+   * (see planWeeks), the days around them from usage_site_days; each lesson counts on the day it started,
+   * so the parts add up.
+   */
   async sums(filter: RollupFilter, key: RollupKey, bySubject = false): Promise<RollupSums[]> {
-    const min = filter.deliveredSeconds;
     // By subject: the key is "k|subject" (a key holds no "|subject" suffix of its own, see splitSubject).
     const k = bySubject ? sql`CAST(${ROLLUP_KEYS[key]} AS TEXT) || '|' || subject` : ROLLUP_KEYS[key];
-    const found = await rows<Record<string, unknown>>(this.db, sql`
+    const plan = await this.#planWeeks(filter, key);
+    if (!plan) return (await this.#siteDaySums(filter, k)).map(toSums);
+    const parts = await Promise.all([this.#weeks.sums(plan, filter, k), ...plan.partialDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))]);
+    const sums = new Map<string, RollupSums>();
+    for (const row of parts.flat().map(toSums)) {
+      const total = sums.get(row.key);
+      sums.set(row.key, total ? addSums(total, row) : row);
+    }
+    return [...sums.values()];
+  }
+
+  async #siteDaySums(filter: RollupFilter, k: SQL): Promise<Array<Record<string, unknown>>> {
+    const min = filter.deliveredSeconds;
+    return rows<Record<string, unknown>>(this.db, sql`
       SELECT ${k} AS k,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
@@ -137,25 +167,6 @@ export class UsageRepository {
       FROM usage_site_days
       WHERE ${this.#rollupWhere(filter)}
       GROUP BY k`);
-    return found.map((r) => ({
-      key: String(r.k),
-      held: num(r.held),
-      delivered: num(r.delivered),
-      hosted: num(r.hosted),
-      received: num(r.received),
-      receivedSeconds: num(r.received_seconds),
-      hostedSeconds: num(r.hosted_seconds),
-      studentSeconds: num(r.student_seconds),
-      attendanceExpected: num(r.attendance_expected),
-      attendancePresent: num(r.attendance_present),
-      homeExpected: num(r.home_expected),
-      homePresent: num(r.home_present),
-      participantsPresent: num(r.participants_present),
-      participantsActive: num(r.participants_active),
-      hands: num(r.hands),
-      chatMessages: num(r.chat_messages),
-      pollAnswers: num(r.poll_answers),
-    }));
   }
 
   /**
@@ -178,12 +189,23 @@ export class UsageRepository {
 
   /** Subjects of the delivered lessons received (not hosted), per key, with how many lessons of each. */
   async receivedSubjects(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; subject: Subject; lessons: number }>> {
-    const found = await rows<{ k: unknown; subject: Subject; n: number }>(this.db, sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
-      FROM usage_site_days
-      WHERE ${this.#rollupWhere(filter)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${filter.deliveredSeconds}
-      GROUP BY k, subject`);
-    return found.map((r) => ({ key: String(r.k), subject: r.subject, lessons: num(r.n) }));
+    const k = ROLLUP_KEYS[key];
+    const siteDays = (f: RollupFilter) =>
+      rows<{ k: unknown; subject: string; n: unknown }>(this.db, sql`
+        SELECT ${k} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
+        FROM usage_site_days
+        WHERE ${this.#rollupWhere(f)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${f.deliveredSeconds}
+        GROUP BY k, subject`);
+    const plan = await this.#planWeeks(filter, key);
+    const parts = plan ? await Promise.all([this.#weeks.receivedSubjects(plan, filter, k), ...plan.partialDays.map((days) => siteDays({ ...filter, ...days }))]) : [await siteDays(filter)];
+    const lessons = new Map<string, { key: string; subject: Subject; lessons: number }>();
+    for (const r of parts.flat()) {
+      const found = { key: String(r.k), subject: r.subject as Subject, lessons: num(r.n) };
+      const id = `${found.key}|${found.subject}`;
+      const total = lessons.get(id);
+      lessons.set(id, total ? { ...total, lessons: total.lessons + found.lessons } : found);
+    }
+    return [...lessons.values()];
   }
 
   /** Distinct teachers who taught or took part, per key. */
@@ -414,3 +436,26 @@ const SCHEDULED_SCOPE: Record<RollupFilter['scope']['column'], string> = {
   school_id: 'site.school_id',
   classroom_id: 'site.classroom_id',
 };
+
+/** One aggregate row (usage_site_days or week roll-ups, same column names) as RollupSums. */
+function toSums(r: Record<string, unknown>): RollupSums {
+  return {
+    key: String(r.k),
+    held: num(r.held),
+    delivered: num(r.delivered),
+    hosted: num(r.hosted),
+    received: num(r.received),
+    receivedSeconds: num(r.received_seconds),
+    hostedSeconds: num(r.hosted_seconds),
+    studentSeconds: num(r.student_seconds),
+    attendanceExpected: num(r.attendance_expected),
+    attendancePresent: num(r.attendance_present),
+    homeExpected: num(r.home_expected),
+    homePresent: num(r.home_present),
+    participantsPresent: num(r.participants_present),
+    participantsActive: num(r.participants_active),
+    hands: num(r.hands),
+    chatMessages: num(r.chat_messages),
+    pollAnswers: num(r.poll_answers),
+  };
+}

@@ -1,0 +1,189 @@
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { addDays, mondayOf } from '../../../shared/time.js';
+import { execute, rows, type TongkeDb } from '../../db/store.js';
+import { usageWeekThreshold } from '../../db/schema/index.js';
+import type { RollupFilter, RollupKey, RollupSums } from './repository.js';
+
+/*
+ * The week roll-ups (usage_school_weeks, usage_region_weeks): usage_site_days summed per school or region,
+ * week, term, subject and kind of lesson, with each lesson counted once per row under the threshold recorded
+ * in usage_week_threshold. A term report reads these for its whole weeks; see schema/rollups.ts.
+ */
+
+/** Which week table answers a key: the school rows, or the region rows (a lesson counted once across its schools). */
+export type WeekLevel = 'school' | 'region';
+
+/** The whole weeks of a report's day range, read from a week table; the days outside them (at most six at each end) stay with usage_site_days. */
+export interface WeekPlan {
+  level: WeekLevel;
+  /** Mondays, inclusive. */
+  fromWeek: string;
+  toWeek: string;
+  /** Day ranges of the filter that are not whole weeks. */
+  partialDays: Array<{ fromDay: string; toDay: string }>;
+}
+
+const SCHOOL_KEYS: ReadonlySet<RollupKey> = new Set(['school', 'school_week', 'school_subject']);
+const ACROSS_SCHOOL_KEYS: ReadonlySet<RollupKey> = new Set(['all', 'week', 'term']);
+
+/**
+ * Which week rows answer a filter and key exactly, if any: not for classrooms, lessons or months (a week
+ * can straddle two months), a teacher's own courses, a threshold other than the rows were counted with,
+ * or counts across several schools or regions that a lesson could be counted in twice (a group's totals).
+ */
+export function planWeeks(filter: RollupFilter, key: RollupKey, countedWith: number | null): WeekPlan | null {
+  const { column, ids } = filter.scope;
+  if (countedWith !== filter.deliveredSeconds || filter.courseIds !== null || ids.length === 0) return null;
+  let level: WeekLevel;
+  if (SCHOOL_KEYS.has(key) && column !== 'classroom_id') level = 'school';
+  else if (ACROSS_SCHOOL_KEYS.has(key) && ids.length === 1 && column !== 'classroom_id') level = column === 'school_id' ? 'school' : 'region';
+  else return null;
+
+  const firstMonday = mondayOf(filter.fromDay);
+  const fromWeek = firstMonday === filter.fromDay ? firstMonday : addDays(firstMonday, 7);
+  const lastMonday = mondayOf(filter.toDay);
+  const toWeek = addDays(lastMonday, 6) === filter.toDay ? lastMonday : addDays(lastMonday, -7);
+  if (fromWeek > toWeek) return null;
+  const partialDays: WeekPlan['partialDays'] = [];
+  if (filter.fromDay < fromWeek) partialDays.push({ fromDay: filter.fromDay, toDay: addDays(fromWeek, -1) });
+  if (addDays(toWeek, 6) < filter.toDay) partialDays.push({ fromDay: addDays(toWeek, 7), toDay: filter.toDay });
+  return { level, fromWeek, toWeek, partialDays };
+}
+
+const SUMMED = [
+  'site_days',
+  'held',
+  'delivered',
+  'hosted',
+  'received',
+  'received_seconds',
+  'hosted_seconds',
+  'student_seconds',
+  'attendance_expected',
+  'attendance_present',
+  'home_expected',
+  'home_present',
+  'participants_present',
+  'participants_active',
+  'hands',
+  'chat_messages',
+  'poll_answers',
+] as const;
+
+/**
+ * One lesson's contribution to each week row of a level, from its usage_site_days: the lesson counts
+ * (each 0 or 1 — the lesson's start-day rows are all in one week) and its sums.
+ */
+const lessonContributions = (level: WeekLevel, where: SQL, min: number) => {
+  const keys = level === 'school' ? 'region_id, school_id, term_id, week, subject, kind' : 'region_id, term_id, week, subject, kind';
+  return sql`
+    SELECT ${sql.raw(keys)},
+      count(*) AS site_days,
+      max(CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN 1 ELSE 0 END) AS held,
+      max(CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN 1 ELSE 0 END) AS delivered,
+      max(CASE WHEN lesson_start = true AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN 1 ELSE 0 END) AS hosted,
+      max(CASE WHEN lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${min} THEN 1 ELSE 0 END) AS received,
+      sum(CASE WHEN site_kind = 'receiving_classroom' THEN connected_seconds ELSE 0 END) AS received_seconds,
+      sum(CASE WHEN site_kind = 'host' THEN connected_seconds ELSE 0 END) AS hosted_seconds,
+      sum(CASE WHEN site_kind = 'student' THEN connected_seconds ELSE 0 END) AS student_seconds,
+      sum(attendance_expected) AS attendance_expected,
+      sum(attendance_present) AS attendance_present,
+      sum(home_expected) AS home_expected,
+      sum(home_present) AS home_present,
+      sum(participants_present) AS participants_present,
+      sum(participants_active) AS participants_active,
+      sum(hands) AS hands,
+      sum(chat_messages) AS chat_messages,
+      sum(poll_answers) AS poll_answers
+    FROM usage_site_days WHERE ${where}
+    GROUP BY lesson_session_id, ${sql.raw(keys)}`;
+};
+
+const TABLES: Record<WeekLevel, { name: string; keys: string }> = {
+  school: { name: 'usage_school_weeks', keys: 'school_id, week, subject, kind, term_id, region_id' },
+  region: { name: 'usage_region_weeks', keys: 'region_id, week, subject, kind, term_id' },
+};
+
+/** Keeps the week roll-ups and reads them. */
+export class WeekRollupRepository {
+  constructor(private readonly db: TongkeDb) {}
+
+  /** The threshold (seconds) the week rows count delivered lessons with; null: they are not built. */
+  async countedWith(): Promise<number | null> {
+    const [row] = await this.db.select({ seconds: usageWeekThreshold.deliveredSeconds }).from(usageWeekThreshold).where(eq(usageWeekThreshold.id, 1)).limit(1);
+    return row?.seconds ?? null;
+  }
+
+  /**
+   * Adds (sign 1) or takes away (sign −1) one lesson's usage_site_days as they are now. Called in the
+   * transaction that replaces them: away before the old rows go, added after the new ones are in. Rows
+   * left standing for no usage_site_days are deleted. Nothing while the week rows are not built.
+   */
+  async addLesson(lessonSessionId: number, sign: 1 | -1): Promise<void> {
+    const min = await this.countedWith();
+    if (min === null) return;
+    const lesson = sql`lesson_session_id = ${lessonSessionId}`;
+    for (const level of ['school', 'region'] as const) {
+      const { name, keys } = TABLES[level];
+      const total = (c: string) => (sign === 1 ? `sum(${c})` : `-sum(${c})`);
+      await execute(this.db, sql`
+        INSERT INTO ${sql.identifier(name)} (${sql.raw(keys)}, ${sql.raw(SUMMED.join(', '))})
+        SELECT ${sql.raw(keys)}, ${sql.raw(SUMMED.map(total).join(', '))}
+        FROM (${lessonContributions(level, lesson, min)}) AS l
+        WHERE true
+        GROUP BY ${sql.raw(keys)}
+        ON CONFLICT (${sql.raw(keys)}) DO UPDATE SET ${sql.raw(SUMMED.map((c) => `${c} = ${name}.${c} + excluded.${c}`).join(', '))}`);
+      if (sign === -1) {
+        // The lesson's old rows still say which week rows it touched (the key index finds them).
+        const match = keys
+          .split(', ')
+          .map((c) => `${name}.${c} = u.${c}`)
+          .join(' AND ');
+        await execute(this.db, sql`
+          DELETE FROM ${sql.identifier(name)} WHERE site_days = 0 AND EXISTS (
+            SELECT 1 FROM usage_site_days u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
+      }
+    }
+  }
+
+  /** Replaces every week row with the sums of usage_site_days, lessons counted delivered from `deliveredSeconds` (call inside a transaction). */
+  async rebuild(deliveredSeconds: number): Promise<void> {
+    for (const level of ['school', 'region'] as const) {
+      const { name, keys } = TABLES[level];
+      await execute(this.db, sql`DELETE FROM ${sql.identifier(name)}`);
+      await execute(this.db, sql`
+        INSERT INTO ${sql.identifier(name)} (${sql.raw(keys)}, ${sql.raw(SUMMED.join(', '))})
+        SELECT ${sql.raw(keys)}, ${sql.raw(SUMMED.map((c) => `sum(${c})`).join(', '))}
+        FROM (${lessonContributions(level, sql`true`, deliveredSeconds)}) AS l
+        WHERE true
+        GROUP BY ${sql.raw(keys)}`);
+    }
+    await this.db.insert(usageWeekThreshold).values({ id: 1, deliveredSeconds }).onConflictDoUpdate({ target: usageWeekThreshold.id, set: { deliveredSeconds } });
+  }
+
+  /** The summed figures of the plan's weeks per key (`k`, with the same columns as the usage_site_days aggregate). */
+  async sums(plan: WeekPlan, filter: RollupFilter, k: SQL): Promise<Array<Record<string, unknown>>> {
+    return rows(this.db, sql`
+      SELECT ${k} AS k, ${sql.raw(SUMMED.slice(1).map((c) => `sum(${c}) AS ${c}`).join(', '))}
+      FROM ${sql.identifier(TABLES[plan.level].name)}
+      WHERE ${this.#where(plan, filter)}
+      GROUP BY k`);
+  }
+
+  /** Received lessons per key and subject in the plan's weeks (only those with some). */
+  async receivedSubjects(plan: WeekPlan, filter: RollupFilter, k: SQL): Promise<Array<{ k: unknown; subject: string; n: unknown }>> {
+    return rows(this.db, sql`
+      SELECT ${k} AS k, subject, sum(received) AS n
+      FROM ${sql.identifier(TABLES[plan.level].name)}
+      WHERE ${this.#where(plan, filter)}
+      GROUP BY k, subject HAVING sum(received) > 0`);
+  }
+
+  #where(plan: WeekPlan, filter: RollupFilter): SQL {
+    const { column, ids } = filter.scope;
+    const conditions: SQL[] = [sql`${sql.identifier(column)} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`, sql`week >= ${plan.fromWeek}`, sql`week <= ${plan.toWeek}`];
+    if (filter.subject) conditions.push(sql`subject = ${filter.subject}`);
+    if (filter.kind) conditions.push(sql`kind = ${filter.kind}`);
+    return sql.join(conditions, sql` AND `);
+  }
+}
