@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from 'drizzle-orm';
 import { addDays, mondayOf } from '../../../shared/time.js';
 import { execute, rows, type TongkeDb } from '../../db/store.js';
 import { usageWeekThreshold } from '../../db/schema/index.js';
-import type { RollupFilter, RollupKey, RollupSums } from './repository.js';
+import type { RollupFilter, RollupKey } from './repository.js';
 
 /*
  * The week roll-ups (usage_school_weeks, usage_region_weeks): usage_site_days summed per school or region,
