@@ -89,7 +89,6 @@ export const usageSiteDays = table(
  */
 const weekSums = () => ({
   termId: int('term_id').notNull().references(() => terms.id),
-  week: text('week').notNull(),
   subject: text('subject', { enum: SUBJECTS }).notNull(),
   kind: text('kind', { enum: LESSON_KINDS }).notNull(),
   siteDays: int('site_days').notNull(),
@@ -114,15 +113,25 @@ const weekSums = () => ({
 /** One school's usage in one week, per subject and kind of lesson (a lesson counts once per school). */
 export const usageSchoolWeeks = table(
   'usage_school_weeks',
-  { id: id(), regionId: int('region_id').notNull().references(() => regions.id), schoolId: int('school_id').notNull().references(() => schools.id), ...weekSums() },
+  { id: id(), regionId: int('region_id').notNull().references(() => regions.id), schoolId: int('school_id').notNull().references(() => schools.id), week: text('week').notNull(), ...weekSums() },
   (t) => [
     uniqueIndex('usage_school_weeks_key_idx').on(t.schoolId, t.week, t.subject, t.kind, t.termId, t.regionId),
     index('usage_school_weeks_region_week_idx').on(t.regionId, t.week),
   ],
 );
 
+/**
+ * The same sums per school over a whole term's lessons (the course's term, whatever the day): a county's
+ * term report reads ~10 rows per school here, minus the weeks of the term outside the report's range.
+ */
+export const usageSchoolTerms = table(
+  'usage_school_terms',
+  { id: id(), regionId: int('region_id').notNull().references(() => regions.id), schoolId: int('school_id').notNull().references(() => schools.id), ...weekSums() },
+  (t) => [uniqueIndex('usage_school_terms_key_idx').on(t.schoolId, t.subject, t.kind, t.termId, t.regionId), index('usage_school_terms_region_term_idx').on(t.regionId, t.termId)],
+);
+
 /** One region's usage in one week, per subject and kind of lesson (a lesson counts once per region, however many of its schools took part). */
-export const usageRegionWeeks = table('usage_region_weeks', { id: id(), regionId: int('region_id').notNull().references(() => regions.id), ...weekSums() }, (t) => [
+export const usageRegionWeeks = table('usage_region_weeks', { id: id(), regionId: int('region_id').notNull().references(() => regions.id), week: text('week').notNull(), ...weekSums() }, (t) => [
   uniqueIndex('usage_region_weeks_key_idx').on(t.regionId, t.week, t.subject, t.kind, t.termId),
 ]);
 

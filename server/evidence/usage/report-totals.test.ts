@@ -139,6 +139,9 @@ describe('the region term report on a synthetic county year', () => {
     const queries: UsageQuery[] = [
       { scope: 'region', id: year.regionId, termId: year.termId },
       { scope: 'region', id: year.regionId, from: '2025-03-05', to: '2025-05-21', groupBy: 'term' },
+      // Most of the spring term (its whole-term rows less its weeks outside), and one term whole with part of the next.
+      { scope: 'region', id: year.regionId, from: '2025-03-03', to: '2025-06-15' },
+      { scope: 'region', id: year.regionId, from: '2024-09-02', to: '2025-03-12', groupBy: 'month' },
       { scope: 'region', id: year.regionId, termId: year.termId, subject: 'music' },
       { scope: 'region', id: year.regionId, termId: year.termId, kind: 'delivered' },
       { scope: 'school', id: school, termId: year.termId },
@@ -156,6 +159,12 @@ describe('the region term report on a synthetic county year', () => {
     const before = (await service.report(query, access, 'zh-CN', '2025-12-01')).totals.deliveredLessons;
     await execute(database.db, sql`UPDATE usage_region_weeks SET delivered = delivered + 1000 WHERE id = (SELECT min(id) FROM usage_region_weeks WHERE week >= ${year.termStartsOn} AND week <= ${year.termEndsOn})`);
     expect((await service.report(query, access, 'zh-CN', '2025-12-01')).totals.deliveredLessons).toBe(before + 1000);
+    // Its school rows from the term's rows.
+    const [termRow] = await rows<{ id: number; school_id: number }>(database.db, sql`SELECT id, school_id FROM usage_school_terms WHERE term_id = ${year.termId} ORDER BY id LIMIT 1`);
+    const schoolDelivered = async () => (await service.report(query, access, 'zh-CN', '2025-12-01')).rows.find((r) => r.unit.id === Number(termRow!.school_id))!.figures.deliveredLessons;
+    const schoolBefore = await schoolDelivered();
+    await execute(database.db, sql`UPDATE usage_school_terms SET delivered = delivered + 1000 WHERE id = ${termRow!.id}`);
+    expect(await schoolDelivered()).toBe(schoolBefore + 1000);
     // Another threshold than the week rows count with: read from usage_site_days until they are rebuilt for it.
     const tenMinutes = new UsageReportService(service.repo, new Places(database.db), { deliveredMinMinutes: 10 });
     const byTen = await tenMinutes.report(query, access, 'zh-CN', '2025-12-01');
@@ -171,10 +180,12 @@ describe('the region term report on a synthetic county year', () => {
     const weekRows = async () => ({
       school: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_school_weeks ORDER BY school_id, week, subject, kind, term_id, region_id`),
       region: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_region_weeks ORDER BY region_id, week, subject, kind, term_id`),
+      term: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_school_terms ORDER BY school_id, subject, kind, term_id, region_id`),
     });
     const withoutIds = (found: Awaited<ReturnType<typeof weekRows>>) => ({
       school: found.school.map(({ id: _id, ...row }) => row),
       region: found.region.map(({ id: _id, ...row }) => row),
+      term: found.term.map(({ id: _id, ...row }) => row),
     });
     const ids = year.lessonSessionIds;
     const [moved, emptied, again] = [ids[Math.floor(ids.length / 3)]!, ids[Math.floor(ids.length / 2)]!, ids[ids.length - 2]!];
@@ -195,6 +206,7 @@ describe('the region term report on a synthetic county year', () => {
     expect(withoutIds(kept)).not.toEqual(withoutIds(before));
     expect(kept.school.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
     expect(kept.region.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
+    expect(kept.term.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
     await ensureWeekRollups(database.db, 10 * 60);
     await ensureWeekRollups(database.db, 20 * 60);
     expect(withoutIds(await weekRows())).toEqual(withoutIds(kept));

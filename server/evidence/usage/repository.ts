@@ -104,18 +104,20 @@ export class UsageRepository {
     const plan = await this.#planWeeks(filter, key);
     if (!plan) return (await this.#siteDaySums(filter, k)).map(toSums);
     const parts = await Promise.all([this.#weeks.sums(plan, filter, k), ...plan.partialDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))]);
-    const sums = new Map<string, RollupSums>();
-    for (const row of parts.flat().map(toSums)) {
-      const total = sums.get(row.key);
-      sums.set(row.key, total ? addSums(total, row) : row);
+    const sums = new Map<string, RollupSums & { siteDays: number }>();
+    for (const row of parts.flat()) {
+      const found = { ...toSums(row), siteDays: num(row.site_days) };
+      const total = sums.get(found.key);
+      sums.set(found.key, total ? { ...addSums(total, found), siteDays: total.siteDays + found.siteDays } : found);
     }
-    return [...sums.values()];
+    // A key whose rows were all taken away again (a term's weeks outside the range) has no usage_site_days in it.
+    return [...sums.values()].filter((s) => s.siteDays > 0).map(({ siteDays: _siteDays, ...s }) => s);
   }
 
   async #siteDaySums(filter: RollupFilter, k: SQL): Promise<Array<Record<string, unknown>>> {
     const min = filter.deliveredSeconds;
     return rows<Record<string, unknown>>(this.db, sql`
-      SELECT ${k} AS k,
+      SELECT ${k} AS k, count(*) AS site_days,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
@@ -173,7 +175,7 @@ export class UsageRepository {
       const total = lessons.get(id);
       lessons.set(id, total ? { ...total, lessons: total.lessons + found.lessons } : found);
     }
-    return [...lessons.values()];
+    return [...lessons.values()].filter((r) => r.lessons > 0);
   }
 
   /** Distinct teachers who taught or took part, per key. */

@@ -21,6 +21,8 @@ export interface WeekPlan {
   toWeek: string;
   /** Day ranges of the filter that are not whole weeks. */
   partialDays: Array<{ fromDay: string; toDay: string }>;
+  /** The key needs no week, so school rows may come from whole terms (usage_school_terms). */
+  byTerm: boolean;
 }
 
 const SCHOOL_KEYS: ReadonlySet<RollupKey> = new Set(['school', 'school_week', 'school_subject']);
@@ -47,7 +49,7 @@ export function planWeeks(filter: RollupFilter, key: RollupKey, countedWith: num
   const partialDays: WeekPlan['partialDays'] = [];
   if (filter.fromDay < fromWeek) partialDays.push({ fromDay: filter.fromDay, toDay: addDays(fromWeek, -1) });
   if (addDays(toWeek, 6) < filter.toDay) partialDays.push({ fromDay: addDays(toWeek, 7), toDay: filter.toDay });
-  return { level, fromWeek, toWeek, partialDays };
+  return { level, fromWeek, toWeek, partialDays, byTerm: level === 'school' && key !== 'week' && key !== 'school_week' };
 }
 
 const SUMMED = [
@@ -74,8 +76,8 @@ const SUMMED = [
  * One lesson's contribution to each week row of a level, from its usage_site_days: the lesson counts
  * (each 0 or 1 — the lesson's start-day rows are all in one week) and its sums.
  */
-const lessonContributions = (level: WeekLevel, where: SQL, min: number) => {
-  const keys = level === 'school' ? 'region_id, school_id, term_id, week, subject, kind' : 'region_id, term_id, week, subject, kind';
+const lessonContributions = (level: Level, where: SQL, min: number) => {
+  const keys = TABLES[level].keys;
   return sql`
     SELECT ${sql.raw(keys)},
       count(*) AS site_days,
@@ -99,9 +101,13 @@ const lessonContributions = (level: WeekLevel, where: SQL, min: number) => {
     GROUP BY lesson_session_id, ${sql.raw(keys)}`;
 };
 
-const TABLES: Record<WeekLevel, { name: string; keys: string }> = {
+/** The tables kept from usage_site_days, with their key columns. */
+type Level = WeekLevel | 'school_term';
+const LEVELS: readonly Level[] = ['school', 'region', 'school_term'];
+const TABLES: Record<Level, { name: string; keys: string }> = {
   school: { name: 'usage_school_weeks', keys: 'school_id, week, subject, kind, term_id, region_id' },
   region: { name: 'usage_region_weeks', keys: 'region_id, week, subject, kind, term_id' },
+  school_term: { name: 'usage_school_terms', keys: 'school_id, subject, kind, term_id, region_id' },
 };
 
 /** Keeps the week roll-ups and reads them. */
@@ -123,7 +129,7 @@ export class WeekRollupRepository {
     const min = await this.countedWith();
     if (min === null) return;
     const lesson = sql`lesson_session_id = ${lessonSessionId}`;
-    for (const level of ['school', 'region'] as const) {
+    for (const level of LEVELS) {
       const { name, keys } = TABLES[level];
       const total = (c: string) => (sign === 1 ? `sum(${c})` : `-sum(${c})`);
       await execute(this.db, sql`
@@ -148,7 +154,7 @@ export class WeekRollupRepository {
 
   /** Replaces every week row with the sums of usage_site_days, lessons counted delivered from `deliveredSeconds` (call inside a transaction). */
   async rebuild(deliveredSeconds: number): Promise<void> {
-    for (const level of ['school', 'region'] as const) {
+    for (const level of LEVELS) {
       const { name, keys } = TABLES[level];
       await execute(this.db, sql`DELETE FROM ${sql.identifier(name)}`);
       await execute(this.db, sql`
@@ -161,27 +167,60 @@ export class WeekRollupRepository {
     await this.db.insert(usageWeekThreshold).values({ id: 1, deliveredSeconds }).onConflictDoUpdate({ target: usageWeekThreshold.id, set: { deliveredSeconds } });
   }
 
-  /** The summed figures of the plan's weeks per key (`k`, with the same columns as the usage_site_days aggregate). */
+  /**
+   * The summed figures of the plan's weeks per key (`k`; the columns of the usage_site_days aggregate and
+   * `site_days`), as parts to add up: some may be negative. School rows of a term whose weeks are mostly in
+   * the range come from the term's row minus its weeks outside the range — a county term report reads ~10
+   * rows per school instead of ~100.
+   */
   async sums(plan: WeekPlan, filter: RollupFilter, k: SQL): Promise<Array<Record<string, unknown>>> {
-    return rows(this.db, sql`
-      SELECT ${k} AS k, ${sql.raw(SUMMED.slice(1).map((c) => `sum(${c}) AS ${c}`).join(', '))}
-      FROM ${sql.identifier(TABLES[plan.level].name)}
-      WHERE ${this.#where(plan, filter)}
-      GROUP BY k`);
+    return this.#parts(plan, filter, (table, where, sign) =>
+      rows(this.db, sql`
+        SELECT ${k} AS k, ${sql.raw(SUMMED.map((c) => `${sign === 1 ? '' : '-'}sum(${c}) AS ${c}`).join(', '))}
+        FROM ${sql.identifier(table)} WHERE ${where} GROUP BY k`),
+    );
   }
 
-  /** Received lessons per key and subject in the plan's weeks (only those with some). */
+  /** Received lessons per key and subject in the plan's weeks, as parts to add up (as `sums`). */
   async receivedSubjects(plan: WeekPlan, filter: RollupFilter, k: SQL): Promise<Array<{ k: unknown; subject: string; n: unknown }>> {
-    return rows(this.db, sql`
-      SELECT ${k} AS k, subject, sum(received) AS n
-      FROM ${sql.identifier(TABLES[plan.level].name)}
-      WHERE ${this.#where(plan, filter)}
-      GROUP BY k, subject HAVING sum(received) > 0`);
+    return this.#parts(plan, filter, (table, where, sign) =>
+      rows(this.db, sql`
+        SELECT ${k} AS k, subject, ${sql.raw(sign === 1 ? '' : '-')}sum(received) AS n
+        FROM ${sql.identifier(table)} WHERE ${where} GROUP BY k, subject HAVING sum(received) > 0`),
+    );
   }
 
-  #where(plan: WeekPlan, filter: RollupFilter): SQL {
+  async #parts<T>(plan: WeekPlan, filter: RollupFilter, read: (table: string, where: SQL, sign: 1 | -1) => Promise<T[]>): Promise<T[]> {
+    const weekTable = TABLES[plan.level].name;
+    const terms = plan.byTerm ? await this.#termsMostlyWithin(plan, filter) : [];
+    if (terms.length === 0) return read(weekTable, this.#where(plan, filter), 1);
+    const inTerms = sql`term_id IN (${sql.join(terms.map((t) => sql`${t}`), sql`, `)})`;
+    const inWeeks = sql`week >= ${plan.fromWeek} AND week <= ${plan.toWeek}`;
+    const parts = await Promise.all([
+      read(TABLES.school_term.name, sql`${this.#where(null, filter)} AND ${inTerms}`, 1),
+      read(weekTable, sql`${this.#where(null, filter)} AND ${inTerms} AND NOT (${inWeeks})`, -1),
+      read(weekTable, sql`${this.#where(null, filter)} AND NOT (${inTerms}) AND ${inWeeks}`, 1),
+    ]);
+    return parts.flat();
+  }
+
+  /** Terms with more of their weeks (that had lessons in the scope) inside the plan's weeks than outside. */
+  async #termsMostlyWithin(plan: WeekPlan, filter: RollupFilter): Promise<number[]> {
+    // The region's week rows name the same terms and weeks as its schools' rows, in far fewer rows.
+    const table = filter.scope.column === 'region_id' ? TABLES.region.name : TABLES.school.name;
+    const found = await rows<{ term_id: unknown; inside: unknown; outside: unknown }>(this.db, sql`
+      SELECT term_id, sum(CASE WHEN week >= ${plan.fromWeek} AND week <= ${plan.toWeek} THEN 1 ELSE 0 END) AS inside,
+        sum(CASE WHEN week >= ${plan.fromWeek} AND week <= ${plan.toWeek} THEN 0 ELSE 1 END) AS outside
+      FROM (SELECT DISTINCT term_id, week FROM ${sql.identifier(table)} WHERE ${this.#where(null, filter)}) AS w
+      GROUP BY term_id`);
+    return found.filter((t) => Number(t.inside) > Number(t.outside)).map((t) => Number(t.term_id));
+  }
+
+  /** The filter's scope, subject and kind, and the plan's weeks (none: every week). */
+  #where(plan: WeekPlan | null, filter: RollupFilter): SQL {
     const { column, ids } = filter.scope;
-    const conditions: SQL[] = [sql`${sql.identifier(column)} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`, sql`week >= ${plan.fromWeek}`, sql`week <= ${plan.toWeek}`];
+    const conditions: SQL[] = [sql`${sql.identifier(column)} IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`];
+    if (plan) conditions.push(sql`week >= ${plan.fromWeek}`, sql`week <= ${plan.toWeek}`);
     if (filter.subject) conditions.push(sql`subject = ${filter.subject}`);
     if (filter.kind) conditions.push(sql`kind = ${filter.kind}`);
     return sql.join(conditions, sql` AND `);
