@@ -147,6 +147,8 @@ describe('the region term report on a synthetic county year', () => {
       { scope: 'school', id: school, termId: year.termId },
       { scope: 'school', id: school, from: '2025-03-04', to: '2025-04-10', groupBy: 'month' },
       { scope: 'group', id: group!.id, termId: year.termId },
+      // Ranges starting and ending on every day of the week: the days outside whole weeks read from usage_site_days, added or taken away.
+      ...[1, 2, 3, 4, 5, 6].map((d): UsageQuery => ({ scope: 'region', id: year.regionId, from: addDays('2025-03-03', d), to: addDays('2025-05-18', -d), groupBy: 'term' })),
     ];
     for (const query of queries) {
       const report = await service.report(query, access, 'zh-CN', '2025-12-01');

@@ -69,6 +69,8 @@ const SCHEDULED_KEYS: Record<RollupKey, SQL> = {
   school_subject: sql`CAST(site.school_id AS TEXT) || '|' || c.subject`,
 };
 
+/** An aggregate row with every figure negated (the key kept): to take its lessons away from a week's. */
+const negated = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, name === 'k' ? value : -num(value)]));
 const list = (ids: readonly number[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
 
@@ -103,9 +105,13 @@ export class UsageRepository {
     const k = bySubject ? sql`CAST(${ROLLUP_KEYS[key]} AS TEXT) || '|' || subject` : ROLLUP_KEYS[key];
     const plan = await this.#planWeeks(filter, key);
     if (!plan) return (await this.#siteDaySums(filter, k)).map(toSums);
-    const parts = await Promise.all([this.#weeks.sums(plan, filter, k), ...plan.partialDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))]);
+    const [weeks, added, subtracted] = await Promise.all([
+      this.#weeks.sums(plan, filter, k),
+      Promise.all(plan.addDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))),
+      Promise.all(plan.subtractDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))),
+    ]);
     const sums = new Map<string, RollupSums & { siteDays: number }>();
-    for (const row of parts.flat()) {
+    for (const row of [...weeks, ...added.flat(), ...subtracted.flat().map(negated)]) {
       const found = { ...toSums(row), siteDays: num(row.site_days) };
       const total = sums.get(found.key);
       sums.set(found.key, total ? { ...addSums(total, found), siteDays: total.siteDays + found.siteDays } : found);
@@ -167,7 +173,13 @@ export class UsageRepository {
         WHERE ${this.#rollupWhere(f)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${f.deliveredSeconds}
         GROUP BY k, subject`);
     const plan = await this.#planWeeks(filter, key);
-    const parts = plan ? await Promise.all([this.#weeks.receivedSubjects(plan, filter, k), ...plan.partialDays.map((days) => siteDays({ ...filter, ...days }))]) : [await siteDays(filter)];
+    const parts = plan
+      ? await Promise.all([
+          this.#weeks.receivedSubjects(plan, filter, k),
+          ...plan.addDays.map((days) => siteDays({ ...filter, ...days })),
+          ...plan.subtractDays.map(async (days) => (await siteDays({ ...filter, ...days })).map((r) => ({ ...r, n: -num(r.n) }))),
+        ])
+      : [await siteDays(filter)];
     const lessons = new Map<string, { key: string; subject: Subject; lessons: number }>();
     for (const r of parts.flat()) {
       const found = { key: String(r.k), subject: r.subject as Subject, lessons: num(r.n) };

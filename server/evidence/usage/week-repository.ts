@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { addDays, mondayOf } from '../../../shared/time.js';
+import { groupBy } from '../../core/lists.js';
 import { execute, rows, type TongkeDb } from '../../db/store.js';
 import { usageWeekThreshold } from '../../db/schema/index.js';
 import type { RollupFilter, RollupKey } from './repository.js';
@@ -13,16 +14,26 @@ import type { RollupFilter, RollupKey } from './repository.js';
 /** Which week table answers a key: the school rows, or the region rows (a lesson counted once across its schools). */
 export type WeekLevel = 'school' | 'region';
 
-/** The whole weeks of a report's day range, read from a week table; the days outside them (at most six at each end) stay with usage_site_days. */
+/**
+ * A report's day range as weeks read from a week table, with the days at either end that are not a whole
+ * week of the range read from usage_site_days: added (the range's days of that week), or taken away from
+ * the whole week (the week's days outside the range), whichever are fewer days.
+ */
 export interface WeekPlan {
   level: WeekLevel;
   /** Mondays, inclusive. */
   fromWeek: string;
   toWeek: string;
-  /** Day ranges of the filter that are not whole weeks. */
-  partialDays: Array<{ fromDay: string; toDay: string }>;
+  /** Day ranges to add from usage_site_days, and to take away. */
+  addDays: DayRange[];
+  subtractDays: DayRange[];
   /** The key needs no week, so school rows may come from whole terms (usage_school_terms). */
   byTerm: boolean;
+}
+
+export interface DayRange {
+  fromDay: string;
+  toDay: string;
 }
 
 const SCHOOL_KEYS: ReadonlySet<RollupKey> = new Set(['school', 'school_week', 'school_subject']);
@@ -41,16 +52,30 @@ export function planWeeks(filter: RollupFilter, key: RollupKey, countedWith: num
   else if (ACROSS_SCHOOL_KEYS.has(key) && ids.length === 1 && column !== 'classroom_id') level = column === 'school_id' ? 'school' : 'region';
   else return null;
 
-  const firstMonday = mondayOf(filter.fromDay);
-  const fromWeek = firstMonday === filter.fromDay ? firstMonday : addDays(firstMonday, 7);
-  const lastMonday = mondayOf(filter.toDay);
-  const toWeek = addDays(lastMonday, 6) === filter.toDay ? lastMonday : addDays(lastMonday, -7);
-  if (fromWeek > toWeek) return null;
-  const partialDays: WeekPlan['partialDays'] = [];
-  if (filter.fromDay < fromWeek) partialDays.push({ fromDay: filter.fromDay, toDay: addDays(fromWeek, -1) });
-  if (addDays(toWeek, 6) < filter.toDay) partialDays.push({ fromDay: addDays(toWeek, 7), toDay: filter.toDay });
-  return { level, fromWeek, toWeek, partialDays, byTerm: level === 'school' && key !== 'week' && key !== 'school_week' };
+  const [firstMonday, lastMonday] = [mondayOf(filter.fromDay), mondayOf(filter.toDay)];
+  const lastSunday = addDays(lastMonday, 6);
+  if (firstMonday === lastMonday && (filter.fromDay !== firstMonday || filter.toDay !== lastSunday)) return null;
+  const plan: WeekPlan = { level, fromWeek: firstMonday, toWeek: lastMonday, addDays: [], subtractDays: [], byTerm: level === 'school' && key !== 'week' && key !== 'school_week' };
+  if (filter.fromDay !== firstMonday) {
+    const before = { fromDay: firstMonday, toDay: addDays(filter.fromDay, -1) };
+    if (daysIn(before) < 7 - daysIn(before)) plan.subtractDays.push(before);
+    else {
+      plan.fromWeek = addDays(firstMonday, 7);
+      plan.addDays.push({ fromDay: filter.fromDay, toDay: addDays(firstMonday, 6) });
+    }
+  }
+  if (filter.toDay !== lastSunday) {
+    const after = { fromDay: addDays(filter.toDay, 1), toDay: lastSunday };
+    if (daysIn(after) < 7 - daysIn(after)) plan.subtractDays.push(after);
+    else {
+      plan.toWeek = addDays(lastMonday, -7);
+      plan.addDays.push({ fromDay: lastMonday, toDay: filter.toDay });
+    }
+  }
+  return plan.fromWeek <= plan.toWeek ? plan : null;
 }
+
+const daysIn = (range: DayRange): number => Math.round((Date.parse(range.toDay) - Date.parse(range.fromDay)) / 86_400_000) + 1;
 
 const SUMMED = [
   'site_days',
@@ -109,6 +134,8 @@ const TABLES: Record<Level, { name: string; keys: string }> = {
   region: { name: 'usage_region_weeks', keys: 'region_id, week, subject, kind, term_id' },
   school_term: { name: 'usage_school_terms', keys: 'school_id, subject, kind, term_id, region_id' },
 };
+
+const list = (values: ReadonlyArray<number | string>): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
 
 /** Keeps the week roll-ups and reads them. */
 export class WeekRollupRepository {
@@ -192,28 +219,33 @@ export class WeekRollupRepository {
 
   async #parts<T>(plan: WeekPlan, filter: RollupFilter, read: (table: string, where: SQL, sign: 1 | -1) => Promise<T[]>): Promise<T[]> {
     const weekTable = TABLES[plan.level].name;
-    const terms = plan.byTerm ? await this.#termsMostlyWithin(plan, filter) : [];
-    if (terms.length === 0) return read(weekTable, this.#where(plan, filter), 1);
-    const inTerms = sql`term_id IN (${sql.join(terms.map((t) => sql`${t}`), sql`, `)})`;
-    const inWeeks = sql`week >= ${plan.fromWeek} AND week <= ${plan.toWeek}`;
+    const split = plan.byTerm ? await this.#termsMostlyWithin(plan, filter) : null;
+    if (!split) return read(weekTable, this.#where(plan, filter), 1);
+    const scope = this.#where(null, filter);
+    const inTerms = sql`term_id IN (${list(split.terms)})`;
     const parts = await Promise.all([
-      read(TABLES.school_term.name, sql`${this.#where(null, filter)} AND ${inTerms}`, 1),
-      read(weekTable, sql`${this.#where(null, filter)} AND ${inTerms} AND NOT (${inWeeks})`, -1),
-      read(weekTable, sql`${this.#where(null, filter)} AND NOT (${inTerms}) AND ${inWeeks}`, 1),
+      read(TABLES.school_term.name, sql`${scope} AND ${inTerms}`, 1),
+      split.outside.length > 0 ? read(weekTable, sql`${scope} AND ${inTerms} AND week IN (${list(split.outside)})`, -1) : [],
+      split.otherInside.length > 0 ? read(weekTable, sql`${scope} AND NOT (${inTerms}) AND week IN (${list(split.otherInside)})`, 1) : [],
     ]);
     return parts.flat();
   }
 
-  /** Terms with more of their weeks (that had lessons in the scope) inside the plan's weeks than outside. */
-  async #termsMostlyWithin(plan: WeekPlan, filter: RollupFilter): Promise<number[]> {
+  /**
+   * The terms with more of their weeks (that had lessons in the scope) inside the plan's weeks than outside,
+   * the weeks of those terms outside, and the weeks inside that other terms had lessons in; null: no such term.
+   */
+  async #termsMostlyWithin(plan: WeekPlan, filter: RollupFilter): Promise<{ terms: number[]; outside: string[]; otherInside: string[] } | null> {
     // The region's week rows name the same terms and weeks as its schools' rows, in far fewer rows.
     const table = filter.scope.column === 'region_id' ? TABLES.region.name : TABLES.school.name;
-    const found = await rows<{ term_id: unknown; inside: unknown; outside: unknown }>(this.db, sql`
-      SELECT term_id, sum(CASE WHEN week >= ${plan.fromWeek} AND week <= ${plan.toWeek} THEN 1 ELSE 0 END) AS inside,
-        sum(CASE WHEN week >= ${plan.fromWeek} AND week <= ${plan.toWeek} THEN 0 ELSE 1 END) AS outside
-      FROM (SELECT DISTINCT term_id, week FROM ${sql.identifier(table)} WHERE ${this.#where(null, filter)}) AS w
-      GROUP BY term_id`);
-    return found.filter((t) => Number(t.inside) > Number(t.outside)).map((t) => Number(t.term_id));
+    const found = await rows<{ term_id: unknown; week: string }>(this.db, sql`SELECT DISTINCT term_id, week FROM ${sql.identifier(table)} WHERE ${this.#where(null, filter)}`);
+    const inside = (week: string) => week >= plan.fromWeek && week <= plan.toWeek;
+    const byTerm = groupBy(found, (r) => Number(r.term_id));
+    const terms = [...byTerm].filter(([, weeks]) => weeks.filter((w) => inside(w.week)).length * 2 > weeks.length).map(([term]) => term);
+    if (terms.length === 0) return null;
+    const chosen = new Set(terms);
+    const weeksWhere = (pick: (term: number, week: string) => boolean) => [...new Set(found.filter((r) => pick(Number(r.term_id), r.week)).map((r) => r.week))];
+    return { terms, outside: weeksWhere((t, w) => chosen.has(t) && !inside(w)), otherInside: weeksWhere((t, w) => !chosen.has(t) && inside(w)) };
   }
 
   /** The filter's scope, subject and kind, and the plan's weeks (none: every week). */
