@@ -153,6 +153,7 @@ export class WeekRollupRepository {
    * left standing for no usage_site_days are deleted. Nothing while the week rows are not built.
    */
   async addLesson(lessonSessionId: number, sign: 1 | -1): Promise<void> {
+    // Rows are upserted in key order, table by table: two lessons finalised at once on PostgreSQL lock the rows they share in the same order.
     const min = await this.countedWith();
     if (min === null) return;
     const lesson = sql`lesson_session_id = ${lessonSessionId}`;
@@ -165,6 +166,7 @@ export class WeekRollupRepository {
         FROM (${lessonContributions(level, lesson, min)}) AS l
         WHERE true
         GROUP BY ${sql.raw(keys)}
+        ORDER BY ${sql.raw(keys)}
         ON CONFLICT (${sql.raw(keys)}) DO UPDATE SET ${sql.raw(SUMMED.map((c) => `${c} = ${name}.${c} + excluded.${c}`).join(', '))}`);
       if (sign === -1) {
         // The lesson's old rows still say which week rows it touched (the key index finds them).
