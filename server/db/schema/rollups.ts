@@ -135,6 +135,26 @@ export const usageRegionWeeks = table('usage_region_weeks', { id: id(), regionId
   uniqueIndex('usage_region_weeks_key_idx').on(t.regionId, t.week, t.subject, t.kind, t.termId),
 ]);
 
+/** The teachers of usage_lesson_teachers per school and week (`lessons`: how many of their lessons), kept and rebuilt with the week rows. */
+export const usageTeacherWeeks = table(
+  'usage_teacher_weeks',
+  {
+    id: id(),
+    regionId: int('region_id').notNull().references(() => regions.id),
+    schoolId: int('school_id').notNull().references(() => schools.id),
+    week: text('week').notNull(),
+    termId: int('term_id').notNull().references(() => terms.id),
+    subject: text('subject', { enum: SUBJECTS }).notNull(),
+    kind: text('kind', { enum: LESSON_KINDS }).notNull(),
+    userId: int('user_id').notNull().references(() => users.id),
+    lessons: int('lessons').notNull(),
+  },
+  (t) => [
+    uniqueIndex('usage_teacher_weeks_key_idx').on(t.schoolId, t.week, t.subject, t.kind, t.termId, t.regionId, t.userId),
+    index('usage_teacher_weeks_region_week_idx').on(t.regionId, t.week),
+  ],
+);
+
 /** The delivered threshold (seconds) the week rows' lesson counts were made with; no row: not built yet. */
 export const usageWeekThreshold = table('usage_week_threshold', {
   id: int('id').primaryKey(),

@@ -148,7 +148,7 @@ describe('the region term report on a synthetic county year', () => {
       { scope: 'school', id: school, from: '2025-03-04', to: '2025-04-10', groupBy: 'month' },
       { scope: 'group', id: group!.id, termId: year.termId },
       // Ranges starting and ending on every day of the week: the days outside whole weeks read from usage_site_days, added or taken away.
-      ...[1, 2, 3, 4, 5, 6].map((d): UsageQuery => ({ scope: 'region', id: year.regionId, from: addDays('2025-03-03', d), to: addDays('2025-05-18', -d), groupBy: 'term' })),
+      ...[1, 2, 3, 4, 5, 6].map((d): UsageQuery => ({ scope: 'region', id: year.regionId, from: addDays('2025-03-03', d), to: addDays('2025-05-18', -d), groupBy: d % 2 === 0 ? 'term' : 'week' })),
     ];
     for (const query of queries) {
       const report = await service.report(query, access, 'zh-CN', '2025-12-01');
@@ -183,11 +183,13 @@ describe('the region term report on a synthetic county year', () => {
       school: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_school_weeks ORDER BY school_id, week, subject, kind, term_id, region_id`),
       region: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_region_weeks ORDER BY region_id, week, subject, kind, term_id`),
       term: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_school_terms ORDER BY school_id, subject, kind, term_id, region_id`),
+      teachers: await rows<Record<string, unknown>>(database.db, sql`SELECT * FROM usage_teacher_weeks ORDER BY school_id, week, subject, kind, term_id, region_id, user_id`),
     });
     const withoutIds = (found: Awaited<ReturnType<typeof weekRows>>) => ({
       school: found.school.map(({ id: _id, ...row }) => row),
       region: found.region.map(({ id: _id, ...row }) => row),
       term: found.term.map(({ id: _id, ...row }) => row),
+      teachers: found.teachers.map(({ id: _id, ...row }) => row),
     });
     const ids = year.lessonSessionIds;
     const [moved, emptied, again] = [ids[Math.floor(ids.length / 3)]!, ids[Math.floor(ids.length / 2)]!, ids[ids.length - 2]!];
@@ -209,6 +211,7 @@ describe('the region term report on a synthetic county year', () => {
     expect(kept.school.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
     expect(kept.region.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
     expect(kept.term.filter((r) => Number(r.site_days) <= 0)).toEqual([]);
+    expect(kept.teachers.filter((r) => Number(r.lessons) <= 0)).toEqual([]);
     await ensureWeekRollups(database.db, 10 * 60);
     await ensureWeekRollups(database.db, 20 * 60);
     expect(withoutIds(await weekRows())).toEqual(withoutIds(kept));

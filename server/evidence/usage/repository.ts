@@ -5,7 +5,7 @@ import { shanghaiMonth, shanghaiWeek } from '../../db/sql.js';
 import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import { addSums, toSums, type RollupSums, type ScheduledSums } from './sums.js';
-import { planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
+import { planTeacherWeeks, planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
 
 /** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
 export interface RollupFilter {
@@ -192,9 +192,27 @@ export class UsageRepository {
 
   /** Distinct teachers who taught or took part, per key. */
   async teachers(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; userId: number }>> {
-    const found = await rows<{ k: unknown; user_id: number }>(this.db, sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k, user_id FROM usage_lesson_teachers WHERE ${this.#rollupWhere(filter)} GROUP BY k, user_id`);
-    return found.map((r) => ({ key: String(r.k), userId: num(r.user_id) }));
+    const k = ROLLUP_KEYS[key];
+    const lessonTeachers = (f: RollupFilter) =>
+      rows<{ k: unknown; user_id: unknown; n: unknown }>(this.db, sql`
+        SELECT ${k} AS k, user_id, count(*) AS n FROM usage_lesson_teachers WHERE ${this.#rollupWhere(f)} GROUP BY k, user_id`);
+    const plan = this.options.weekRollups ? planTeacherWeeks(filter, key, (await this.#weeks.countedWith()) !== null) : null;
+    const parts = plan
+      ? await Promise.all([
+          this.#weeks.teachers(plan, filter, k),
+          ...plan.addDays.map((days) => lessonTeachers({ ...filter, ...days })),
+          ...plan.subtractDays.map(async (days) => (await lessonTeachers({ ...filter, ...days })).map((r) => ({ ...r, n: -num(r.n) }))),
+        ])
+      : [await lessonTeachers(filter)];
+    // A teacher counts under a key while some lesson of hers is left there.
+    const lessons = new Map<string, { key: string; userId: number; lessons: number }>();
+    for (const r of parts.flat()) {
+      const found = { key: String(r.k), userId: num(r.user_id), lessons: num(r.n) };
+      const id = `${found.key}|${found.userId}`;
+      const total = lessons.get(id);
+      lessons.set(id, total ? { ...total, lessons: total.lessons + found.lessons } : found);
+    }
+    return [...lessons.values()].filter((t) => t.lessons > 0).map(({ key: teacherKey, userId }) => ({ key: teacherKey, userId }));
   }
 
   /**

@@ -52,10 +52,27 @@ export function planWeeks(filter: RollupFilter, key: RollupKey, countedWith: num
   else if (ACROSS_SCHOOL_KEYS.has(key) && ids.length === 1 && column !== 'classroom_id') level = column === 'school_id' ? 'school' : 'region';
   else return null;
 
+  const weeks = weeksOf(filter);
+  return weeks && { level, ...weeks, byTerm: level === 'school' && key !== 'week' && key !== 'school_week' };
+}
+
+/**
+ * Which teacher week rows answer a filter and key, if any: any region or schools (teachers are counted
+ * once per key when read), not classrooms, lessons, months or a teacher's own courses.
+ */
+export function planTeacherWeeks(filter: RollupFilter, key: RollupKey, built: boolean): WeekPlan | null {
+  const { column, ids } = filter.scope;
+  if (!built || filter.courseIds !== null || ids.length === 0 || column === 'classroom_id' || !(SCHOOL_KEYS.has(key) || ACROSS_SCHOOL_KEYS.has(key))) return null;
+  const weeks = weeksOf(filter);
+  return weeks && { level: 'school', ...weeks, byTerm: false };
+}
+
+/** The filter's day range as whole weeks and days added or taken away (null: within one week). */
+function weeksOf(filter: RollupFilter): Pick<WeekPlan, 'fromWeek' | 'toWeek' | 'addDays' | 'subtractDays'> | null {
   const [firstMonday, lastMonday] = [mondayOf(filter.fromDay), mondayOf(filter.toDay)];
   const lastSunday = addDays(lastMonday, 6);
   if (firstMonday === lastMonday && (filter.fromDay !== firstMonday || filter.toDay !== lastSunday)) return null;
-  const plan: WeekPlan = { level, fromWeek: firstMonday, toWeek: lastMonday, addDays: [], subtractDays: [], byTerm: level === 'school' && key !== 'week' && key !== 'school_week' };
+  const plan = { fromWeek: firstMonday, toWeek: lastMonday, addDays: [] as DayRange[], subtractDays: [] as DayRange[] };
   if (filter.fromDay !== firstMonday) {
     const before = { fromDay: firstMonday, toDay: addDays(filter.fromDay, -1) };
     if (daysIn(before) < 7 - daysIn(before)) plan.subtractDays.push(before);
@@ -137,6 +154,8 @@ const TABLES: Record<Level, { name: string; keys: string }> = {
 
 const list = (values: ReadonlyArray<number | string>): SQL => sql.join(values.map((v) => sql`${v}`), sql`, `);
 
+const TEACHERS = { name: 'usage_teacher_weeks', keys: 'school_id, week, subject, kind, term_id, region_id, user_id' };
+
 /** Keeps the week roll-ups and reads them. */
 export class WeekRollupRepository {
   constructor(private readonly db: TongkeDb) {}
@@ -179,6 +198,34 @@ export class WeekRollupRepository {
             SELECT 1 FROM usage_site_days u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
       }
     }
+    await this.#addLessonTeachers(lessonSessionId, sign);
+  }
+
+  /** Adds or takes away one lesson's usage_lesson_teachers (as addLesson; called by it). */
+  async #addLessonTeachers(lessonSessionId: number, sign: 1 | -1): Promise<void> {
+    const { name, keys } = TEACHERS;
+    await execute(this.db, sql`
+      INSERT INTO ${sql.identifier(name)} (${sql.raw(keys)}, lessons)
+      SELECT ${sql.raw(keys)}, ${sql.raw(sign === 1 ? '' : '-')}count(*) FROM usage_lesson_teachers
+      WHERE lesson_session_id = ${lessonSessionId}
+      GROUP BY ${sql.raw(keys)}
+      ORDER BY ${sql.raw(keys)}
+      ON CONFLICT (${sql.raw(keys)}) DO UPDATE SET lessons = ${sql.raw(name)}.lessons + excluded.lessons`);
+    if (sign === -1) {
+      const match = keys
+        .split(', ')
+        .map((c) => `${name}.${c} = u.${c}`)
+        .join(' AND ');
+      await execute(this.db, sql`
+        DELETE FROM ${sql.identifier(name)} WHERE lessons = 0 AND EXISTS (
+          SELECT 1 FROM usage_lesson_teachers u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
+    }
+  }
+
+  /** The distinct teachers per key of the plan's weeks (`k`, `user_id`, `n`: their lessons). */
+  async teachers(plan: WeekPlan, filter: RollupFilter, k: SQL): Promise<Array<{ k: unknown; user_id: unknown; n: unknown }>> {
+    return rows(this.db, sql`
+      SELECT ${k} AS k, user_id, sum(lessons) AS n FROM ${sql.identifier(TEACHERS.name)} WHERE ${this.#where(plan, filter)} GROUP BY k, user_id`);
   }
 
   /** Replaces every week row with the sums of usage_site_days, lessons counted delivered from `deliveredSeconds` (call inside a transaction). */
@@ -193,6 +240,10 @@ export class WeekRollupRepository {
         WHERE true
         GROUP BY ${sql.raw(keys)}`);
     }
+    await execute(this.db, sql`DELETE FROM ${sql.identifier(TEACHERS.name)}`);
+    await execute(this.db, sql`
+      INSERT INTO ${sql.identifier(TEACHERS.name)} (${sql.raw(TEACHERS.keys)}, lessons)
+      SELECT ${sql.raw(TEACHERS.keys)}, count(*) FROM usage_lesson_teachers WHERE true GROUP BY ${sql.raw(TEACHERS.keys)}`);
     await this.db.insert(usageWeekThreshold).values({ id: 1, deliveredSeconds }).onConflictDoUpdate({ target: usageWeekThreshold.id, set: { deliveredSeconds } });
   }
 

@@ -90,6 +90,24 @@ CREATE TABLE `usage_school_weeks` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `usage_school_weeks_key_idx` ON `usage_school_weeks` (`school_id`,`week`,`subject`,`kind`,`term_id`,`region_id`);--> statement-breakpoint
 CREATE INDEX `usage_school_weeks_region_week_idx` ON `usage_school_weeks` (`region_id`,`week`);--> statement-breakpoint
+CREATE TABLE `usage_teacher_weeks` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`region_id` integer NOT NULL,
+	`school_id` integer NOT NULL,
+	`week` text NOT NULL,
+	`term_id` integer NOT NULL,
+	`subject` text NOT NULL,
+	`kind` text NOT NULL,
+	`user_id` integer NOT NULL,
+	`lessons` integer NOT NULL,
+	FOREIGN KEY (`region_id`) REFERENCES `regions`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`school_id`) REFERENCES `schools`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`term_id`) REFERENCES `terms`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `usage_teacher_weeks_key_idx` ON `usage_teacher_weeks` (`school_id`,`week`,`subject`,`kind`,`term_id`,`region_id`,`user_id`);--> statement-breakpoint
+CREATE INDEX `usage_teacher_weeks_region_week_idx` ON `usage_teacher_weeks` (`region_id`,`week`);--> statement-breakpoint
 CREATE TABLE `usage_week_threshold` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`delivered_seconds` integer NOT NULL
