@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { greatest, least } from '../server/db/sql.js';
@@ -7,10 +8,15 @@ import { addDays, shanghaiInstant } from '../shared/time.js';
 import { createTestApp, TestClient } from '../test/support/app.js';
 import { FIXTURE_PASSWORD, fixturePasswordHash } from '../test/support/fixtures.js';
 import { ratios, round, type Benchmark, type BenchResult } from './registry.js';
-import { generateSyntheticYear } from './synthetic-year.js';
+import { generateSyntheticYear, type SyntheticYear } from './synthetic-year.js';
 
 /** Scale of the full run: the largest that generates and rolls up within a few minutes on 2 cores. */
 const FULL_SCALE = Number(process.env.TONGKE_BENCH_REPORT_SCALE ?? 0.5);
+/**
+ * SQLite only: keep the generated year in this file (with `<file>.json` describing it) and, when it is
+ * already there, measure on it without generating again — scale 1 takes ~10 minutes to generate and roll up.
+ */
+const KEPT_DB = process.env.TONGKE_BENCH_REPORT_DB;
 const QUICK_SCALE = 0.001;
 
 /**
@@ -25,19 +31,26 @@ export const reportsBenchmark: Benchmark = {
   async run({ quick }): Promise<BenchResult> {
     const scale = quick ? QUICK_SCALE : FULL_SCALE;
     const repeats = quick ? 3 : 20;
-    const t = await createTestApp();
+    const kept = quick ? undefined : KEPT_DB;
+    const t = await createTestApp({}, kept ? { sqliteFile: kept } : {});
     try {
       const { db } = t.database;
       const started = performance.now();
-      const year = await generateSyntheticYear(t.database, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) });
+      const reused = kept && existsSync(`${kept}.json`) ? (JSON.parse(readFileSync(`${kept}.json`, 'utf8')) as SyntheticYear & { scale: number }) : null;
+      if (reused && reused.scale !== scale) throw new Error(`${kept} holds scale ${reused.scale}, not ${scale}`);
+      const year = reused ?? (await generateSyntheticYear(t.database, { scale, onProgress: quick ? undefined : (m) => console.log(`  ${m}`) }));
       const generatedMs = performance.now() - started;
-      const rolledUp = await rebuildRollups(db);
+      const rolledUp = reused ? 0 : await rebuildRollups(db);
       const rollupMs = performance.now() - started - generatedMs;
+      if (kept && !reused) writeFileSync(`${kept}.json`, JSON.stringify({ ...year, scale }));
       // PostgreSQL: fresh planner statistics after the bulk load (autovacuum would gather them soon after; SQLite's planner does without, as before).
       if (t.database.dialect === 'postgresql') await execute(db, sql`ANALYZE`);
 
-      const [admin] = await rows<{ id: number }>(db, sql`INSERT INTO users (username, display_name, password_hash) VALUES ('bench-admin', '基准管理员', ${await fixturePasswordHash()}) RETURNING id`);
-      await execute(db, sql`INSERT INTO role_grants (user_id, role, region_id) VALUES (${admin!.id}, 'region_admin', ${year.regionId})`);
+      // A kept file has its admin from the run that generated it.
+      if ((await rows(db, sql`SELECT id FROM users WHERE username = 'bench-admin'`)).length === 0) {
+        const [admin] = await rows<{ id: number }>(db, sql`INSERT INTO users (username, display_name, password_hash) VALUES ('bench-admin', '基准管理员', ${await fixturePasswordHash()}) RETURNING id`);
+        await execute(db, sql`INSERT INTO role_grants (user_id, role, region_id) VALUES (${admin!.id}, 'region_admin', ${year.regionId})`);
+      }
       const client = new TestClient(t.app);
       const login = await client.login('bench-admin', FIXTURE_PASSWORD);
       if (login.statusCode !== 200) throw new Error(`bench admin login failed: ${login.statusCode} ${login.body}`);
@@ -88,7 +101,7 @@ export const reportsBenchmark: Benchmark = {
         baseline,
         ratio: ratios(figures, baseline),
         steps: [
-          { step: 'generate', ms: round(generatedMs, 0) },
+          { step: reused ? `reuse ${kept}` : 'generate', ms: round(generatedMs, 0) },
           { step: 'rebuildRollups', ms: round(rollupMs, 0), lessons: rolledUp },
           { step: 'regionReport', p50Ms: p(region, 50), p95Ms: p(region, 95) },
           { step: 'schoolReport', p50Ms: p(schoolReport, 50), p95Ms: p(schoolReport, 95) },

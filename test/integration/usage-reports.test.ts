@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorReport, UsageReport } from '../../shared/api/evidence-usage.js';
 import { addDays, mondayOf, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
-import { attendanceIntervals, lessonSessions, participationEvents, studentProfiles, usageSiteDays } from '../../server/db/schema/index.js';
+import { attendanceIntervals, lessonSessions, participationEvents, studentProfiles, usageSiteDays, usageWeekThreshold } from '../../server/db/schema/index.js';
 import type { TongkeDb } from '../../server/db/store.js';
 import { rebuildRollups, refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { purgeExpiredEvidence } from '../../server/evidence/usage/retention.js';
@@ -16,6 +16,7 @@ import type { AuthenticatedPrincipal } from '../../server/accounts/principal.js'
 import type { Access } from '../../server/core/access.js';
 import { can } from '../../server/policy/policy.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
+import { createTestApp } from '../support/app.js';
 import { UsageRepository } from '../../server/evidence/usage/repository.js';
 
 /*
@@ -301,6 +302,17 @@ describe('usage reports over recorded lessons', () => {
       expect(JSON.parse(body)).toMatchObject({ event: 'lesson.report.final', lessonSessionId: lessonIds[2], lessonMinutes: 40, delivered: true });
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('the week roll-ups at start', () => {
+  it('are counted with the configured delivered threshold before the app serves reports', async () => {
+    const t = await createTestApp({ deliveredMinMinutes: 7 });
+    try {
+      expect(await t.database.db.select().from(usageWeekThreshold)).toEqual([{ id: 1, deliveredSeconds: 7 * 60 }]);
+    } finally {
+      await t.close();
     }
   });
 });

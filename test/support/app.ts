@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type TongkeConfig } from '../../server/config.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/store.js';
+import { STORE_DIALECT } from '../../server/db/dialect.js';
 import { newTestStore } from './store.js';
 import type { TongkeApp } from '../../server/core/app-types.js';
 import { MediaWorkerPool, type MediaLogger, type MediaWorkerPoolOptions } from '../../media/index.js';
@@ -34,12 +35,15 @@ export interface TestAppOptions {
   mediaWorkers?: number;
   /** How the pool starts a worker process (fault tests make replacements impossible). */
   startMediaWorker?: MediaWorkerPoolOptions['startWorker'];
+  /** Open this existing SQLite file (migrated on open) instead of a fresh store; `close()` keeps it. SQLite runs only. */
+  sqliteFile?: string;
 }
 
 export async function createTestApp(overrides: Partial<TongkeConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-test-'));
   const rtc = options.media ? await freeRtcRange(options.mediaWorkers ?? 1) : { rtcMinPort: 46000, rtcMaxPort: 46999 };
-  const store = await newTestStore(dir);
+  if (options.sqliteFile && STORE_DIALECT !== 'sqlite') throw new Error('sqliteFile needs the SQLite store');
+  const store = options.sqliteFile ? { location: options.sqliteFile, databaseUrl: '', drop: async () => undefined } : await newTestStore(dir);
   const config = loadConfig({}, { dbPath: join(dir, 'tongke.db'), databaseUrl: store.databaseUrl, logLevel: 'silent', mediaWorkers: options.mediaWorkers ?? 1, ...rtc, ...overrides });
   const database = await openDatabase(store.location);
   const media = options.media

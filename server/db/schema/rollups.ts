@@ -1,4 +1,4 @@
-import { table, id, int, bool, instant, real, json, text, index } from './columns.js';
+import { table, id, int, bool, instant, real, json, text, index, uniqueIndex } from './columns.js';
 import { LESSON_KINDS, SUBJECTS, type SchoolGroupRole, type Subject } from '../../../shared/subjects.js';
 import { regions, schools, classrooms } from './organisation.js';
 import { users } from './people.js';
@@ -77,6 +77,89 @@ export const usageSiteDays = table(
     index('usage_site_days_scheduled_idx').on(t.scheduledLessonId),
   ],
 );
+
+/**
+ * The figures of usage_site_days summed per week, so that a term report reads a few rows per school and
+ * week instead of every lesson's. Sums add up; lesson counts (held, delivered, hosted, received) count each
+ * lesson once per row, judged with the threshold in `usage_week_threshold` — a lesson counts where its
+ * start-day rows are, so counts of different weeks add up too. Kept by the same transaction that replaces
+ * a lesson's usage_site_days rows (its old contribution subtracted, the new one added), and rebuilt from
+ * usage_site_days when the configured threshold changes. `siteDays` counts the rows summed: a row at 0 is
+ * deleted, so every row stands for some usage_site_days.
+ */
+const weekSums = () => ({
+  termId: int('term_id').notNull().references(() => terms.id),
+  subject: text('subject', { enum: SUBJECTS }).notNull(),
+  kind: text('kind', { enum: LESSON_KINDS }).notNull(),
+  siteDays: int('site_days').notNull(),
+  held: int('held').notNull(),
+  delivered: int('delivered').notNull(),
+  hosted: int('hosted').notNull(),
+  received: int('received').notNull(),
+  receivedSeconds: int('received_seconds').notNull(),
+  hostedSeconds: int('hosted_seconds').notNull(),
+  studentSeconds: int('student_seconds').notNull(),
+  attendanceExpected: int('attendance_expected').notNull(),
+  attendancePresent: int('attendance_present').notNull(),
+  homeExpected: int('home_expected').notNull(),
+  homePresent: int('home_present').notNull(),
+  participantsPresent: int('participants_present').notNull(),
+  participantsActive: int('participants_active').notNull(),
+  hands: int('hands').notNull(),
+  chatMessages: int('chat_messages').notNull(),
+  pollAnswers: int('poll_answers').notNull(),
+});
+
+/** One school's usage in one week, per subject and kind of lesson (a lesson counts once per school). */
+export const usageSchoolWeeks = table(
+  'usage_school_weeks',
+  { id: id(), regionId: int('region_id').notNull().references(() => regions.id), schoolId: int('school_id').notNull().references(() => schools.id), week: text('week').notNull(), ...weekSums() },
+  (t) => [
+    uniqueIndex('usage_school_weeks_key_idx').on(t.schoolId, t.week, t.subject, t.kind, t.termId, t.regionId),
+    index('usage_school_weeks_region_week_idx').on(t.regionId, t.week),
+  ],
+);
+
+/**
+ * The same sums per school over a whole term's lessons (the course's term, whatever the day): a county's
+ * term report reads ~10 rows per school here, minus the weeks of the term outside the report's range.
+ */
+export const usageSchoolTerms = table(
+  'usage_school_terms',
+  { id: id(), regionId: int('region_id').notNull().references(() => regions.id), schoolId: int('school_id').notNull().references(() => schools.id), ...weekSums() },
+  (t) => [uniqueIndex('usage_school_terms_key_idx').on(t.schoolId, t.subject, t.kind, t.termId, t.regionId), index('usage_school_terms_region_term_idx').on(t.regionId, t.termId)],
+);
+
+/** One region's usage in one week, per subject and kind of lesson (a lesson counts once per region, however many of its schools took part). */
+export const usageRegionWeeks = table('usage_region_weeks', { id: id(), regionId: int('region_id').notNull().references(() => regions.id), week: text('week').notNull(), ...weekSums() }, (t) => [
+  uniqueIndex('usage_region_weeks_key_idx').on(t.regionId, t.week, t.subject, t.kind, t.termId),
+]);
+
+/** The teachers of usage_lesson_teachers per school and week (`lessons`: how many of their lessons), kept and rebuilt with the week rows. */
+export const usageTeacherWeeks = table(
+  'usage_teacher_weeks',
+  {
+    id: id(),
+    regionId: int('region_id').notNull().references(() => regions.id),
+    schoolId: int('school_id').notNull().references(() => schools.id),
+    week: text('week').notNull(),
+    termId: int('term_id').notNull().references(() => terms.id),
+    subject: text('subject', { enum: SUBJECTS }).notNull(),
+    kind: text('kind', { enum: LESSON_KINDS }).notNull(),
+    userId: int('user_id').notNull().references(() => users.id),
+    lessons: int('lessons').notNull(),
+  },
+  (t) => [
+    uniqueIndex('usage_teacher_weeks_key_idx').on(t.schoolId, t.week, t.subject, t.kind, t.termId, t.regionId, t.userId),
+    index('usage_teacher_weeks_region_week_idx').on(t.regionId, t.week),
+  ],
+);
+
+/** The delivered threshold (seconds) the week rows' lesson counts were made with; no row: not built yet. */
+export const usageWeekThreshold = table('usage_week_threshold', {
+  id: int('id').primaryKey(),
+  deliveredSeconds: int('delivered_seconds').notNull(),
+});
 
 export const USAGE_TEACHER_PARTS = ['lead', 'assistant', 'participant'] as const;
 export type UsageTeacherPart = (typeof USAGE_TEACHER_PARTS)[number];

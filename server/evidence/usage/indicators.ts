@@ -5,7 +5,8 @@ import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
 import { studentWeightedDisparity } from './disparity.js';
 import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
-import { addSums, type RollupFilter, type RollupSums, type TargetsRow } from './repository.js';
+import type { RollupFilter, TargetsRow } from './repository.js';
+import { addSums, type RollupSums } from './sums.js';
 import type { UsageReportService } from './service.js';
 
 const NO_TARGETS: Omit<RegionTargets, 'regionId'> = {

@@ -39,3 +39,18 @@ async function refreshIn(repo: RollupRepository, lessonSessionId: number, purged
   if (evidence && purgedBefore && evidence.lesson.startedAt < purgedBefore.getTime()) return;
   await repo.replaceLessonRollup(lessonSessionId, evidence ? computeLessonRollup(evidence) : null);
 }
+
+/**
+ * Makes the week roll-ups count delivered lessons from `deliveredSeconds` (the configured threshold): when
+ * they were built with another one, or never (a new store, or one from before they existed), they are
+ * rebuilt from usage_site_days in one transaction — seconds at county scale, no evidence read. Until then
+ * reports read usage_site_days. Returns whether it rebuilt.
+ */
+export async function ensureWeekRollups(db: TongkeDb, deliveredSeconds: number): Promise<boolean> {
+  const repo = new RollupRepository(db);
+  return repo.transaction(async () => {
+    if ((await repo.weeksCountedWith()) === deliveredSeconds) return false;
+    await repo.rebuildWeeks(deliveredSeconds);
+    return true;
+  });
+}

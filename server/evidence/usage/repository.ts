@@ -4,6 +4,8 @@ import { rows, type TongkeDb } from '../../db/store.js';
 import { shanghaiMonth, shanghaiWeek } from '../../db/sql.js';
 import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
+import { addSums, toSums, type RollupSums, type ScheduledSums } from './sums.js';
+import { planTeacherWeeks, planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
 
 /** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
 export interface RollupFilter {
@@ -24,39 +26,6 @@ export interface RollupFilter {
 
 /** How report rows are grouped. Composite keys come back as "a|b". */
 export type RollupKey = 'all' | 'school' | 'classroom' | 'lesson' | 'week' | 'month' | 'term' | 'school_week' | 'school_subject';
-
-/** Summed figures of one key (see UsageFigures for what each means). */
-export interface RollupSums {
-  key: string;
-  held: number;
-  delivered: number;
-  hosted: number;
-  received: number;
-  receivedSeconds: number;
-  hostedSeconds: number;
-  studentSeconds: number;
-  attendanceExpected: number;
-  attendancePresent: number;
-  homeExpected: number;
-  homePresent: number;
-  participantsPresent: number;
-  participantsActive: number;
-  hands: number;
-  chatMessages: number;
-  pollAnswers: number;
-}
-
-export interface ScheduledSums {
-  key: string;
-  scheduled: number;
-  delivered: number;
-  /** 调课: lessons still on, at a time other than the timetable's (counted where they now are). */
-  moved: number;
-  /** 停课: cancelled lessons (counted at the time they would have started). */
-  cancelled: number;
-  /** 临时上课: lessons planned on the spot, outside the timetable (among `scheduled`). */
-  adHoc: number;
-}
 
 export interface SchoolRow {
   id: number;
@@ -100,6 +69,8 @@ const SCHEDULED_KEYS: Record<RollupKey, SQL> = {
   school_subject: sql`CAST(site.school_id AS TEXT) || '|' || c.subject`,
 };
 
+/** An aggregate row with every figure negated (the key kept): to take its lessons away from a week's. */
+const negated = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(row).map(([name, value]) => [name, name === 'k' ? value : -num(value)]));
 const list = (ids: readonly number[]): SQL => sql.join(ids.map((id) => sql`${id}`), sql`, `);
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number(value ?? 0));
 
@@ -108,16 +79,51 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : Num
  * school or classroom and day), the organisation names they are shown with, and the region targets.
  */
 export class UsageRepository {
-  constructor(private readonly db: TongkeDb) {}
+  readonly #weeks: WeekRollupRepository;
+
+  /** `weekRollups: false` reads usage_site_days only (the answer the week roll-ups are checked against). */
+  constructor(
+    private readonly db: TongkeDb,
+    private readonly options: { weekRollups: boolean } = { weekRollups: true },
+  ) {
+    this.#weeks = new WeekRollupRepository(db);
+  }
+
+  async #planWeeks(filter: RollupFilter, key: RollupKey): Promise<WeekPlan | null> {
+    return this.options.weekRollups ? planWeeks(filter, key, await this.#weeks.countedWith()) : null;
+  }
 
   // ---- Roll-up aggregates ----
 
+  /**
+   * Roll-up figures per key. Whole weeks come from the week roll-ups when they answer the filter exactly
+   * (see planWeeks), the days around them from usage_site_days; each lesson counts on the day it started,
+   * so the parts add up.
+   */
   async sums(filter: RollupFilter, key: RollupKey, bySubject = false): Promise<RollupSums[]> {
-    const min = filter.deliveredSeconds;
     // By subject: the key is "k|subject" (a key holds no "|subject" suffix of its own, see splitSubject).
     const k = bySubject ? sql`CAST(${ROLLUP_KEYS[key]} AS TEXT) || '|' || subject` : ROLLUP_KEYS[key];
-    const found = await rows<Record<string, unknown>>(this.db, sql`
-      SELECT ${k} AS k,
+    const plan = await this.#planWeeks(filter, key);
+    if (!plan) return (await this.#siteDaySums(filter, k)).map(toSums);
+    const [weeks, added, subtracted] = await Promise.all([
+      this.#weeks.sums(plan, filter, k),
+      Promise.all(plan.addDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))),
+      Promise.all(plan.subtractDays.map((days) => this.#siteDaySums({ ...filter, ...days }, k))),
+    ]);
+    const sums = new Map<string, RollupSums & { siteDays: number }>();
+    for (const row of [...weeks, ...added.flat(), ...subtracted.flat().map(negated)]) {
+      const found = { ...toSums(row), siteDays: num(row.site_days) };
+      const total = sums.get(found.key);
+      sums.set(found.key, total ? { ...addSums(total, found), siteDays: total.siteDays + found.siteDays } : found);
+    }
+    // A key whose rows were all taken away again (a term's weeks outside the range) has no usage_site_days in it.
+    return [...sums.values()].filter((s) => s.siteDays > 0).map(({ siteDays: _siteDays, ...s }) => s);
+  }
+
+  async #siteDaySums(filter: RollupFilter, k: SQL): Promise<Array<Record<string, unknown>>> {
+    const min = filter.deliveredSeconds;
+    return rows<Record<string, unknown>>(this.db, sql`
+      SELECT ${k} AS k, count(*) AS site_days,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds > 0 THEN lesson_session_id END) AS held,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS delivered,
         COUNT(DISTINCT CASE WHEN lesson_start = true AND site_kind = 'host' AND site_lesson_seconds >= ${min} THEN lesson_session_id END) AS hosted,
@@ -137,25 +143,6 @@ export class UsageRepository {
       FROM usage_site_days
       WHERE ${this.#rollupWhere(filter)}
       GROUP BY k`);
-    return found.map((r) => ({
-      key: String(r.k),
-      held: num(r.held),
-      delivered: num(r.delivered),
-      hosted: num(r.hosted),
-      received: num(r.received),
-      receivedSeconds: num(r.received_seconds),
-      hostedSeconds: num(r.hosted_seconds),
-      studentSeconds: num(r.student_seconds),
-      attendanceExpected: num(r.attendance_expected),
-      attendancePresent: num(r.attendance_present),
-      homeExpected: num(r.home_expected),
-      homePresent: num(r.home_present),
-      participantsPresent: num(r.participants_present),
-      participantsActive: num(r.participants_active),
-      hands: num(r.hands),
-      chatMessages: num(r.chat_messages),
-      pollAnswers: num(r.poll_answers),
-    }));
   }
 
   /**
@@ -178,19 +165,54 @@ export class UsageRepository {
 
   /** Subjects of the delivered lessons received (not hosted), per key, with how many lessons of each. */
   async receivedSubjects(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; subject: Subject; lessons: number }>> {
-    const found = await rows<{ k: unknown; subject: Subject; n: number }>(this.db, sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
-      FROM usage_site_days
-      WHERE ${this.#rollupWhere(filter)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${filter.deliveredSeconds}
-      GROUP BY k, subject`);
-    return found.map((r) => ({ key: String(r.k), subject: r.subject, lessons: num(r.n) }));
+    const k = ROLLUP_KEYS[key];
+    const siteDays = (f: RollupFilter) =>
+      rows<{ k: unknown; subject: string; n: unknown }>(this.db, sql`
+        SELECT ${k} AS k, subject, COUNT(DISTINCT lesson_session_id) AS n
+        FROM usage_site_days
+        WHERE ${this.#rollupWhere(f)} AND lesson_start = true AND site_kind <> 'host' AND site_lesson_seconds >= ${f.deliveredSeconds}
+        GROUP BY k, subject`);
+    const plan = await this.#planWeeks(filter, key);
+    const parts = plan
+      ? await Promise.all([
+          this.#weeks.receivedSubjects(plan, filter, k),
+          ...plan.addDays.map((days) => siteDays({ ...filter, ...days })),
+          ...plan.subtractDays.map(async (days) => (await siteDays({ ...filter, ...days })).map((r) => ({ ...r, n: -num(r.n) }))),
+        ])
+      : [await siteDays(filter)];
+    const lessons = new Map<string, { key: string; subject: Subject; lessons: number }>();
+    for (const r of parts.flat()) {
+      const found = { key: String(r.k), subject: r.subject as Subject, lessons: num(r.n) };
+      const id = `${found.key}|${found.subject}`;
+      const total = lessons.get(id);
+      lessons.set(id, total ? { ...total, lessons: total.lessons + found.lessons } : found);
+    }
+    return [...lessons.values()].filter((r) => r.lessons > 0);
   }
 
   /** Distinct teachers who taught or took part, per key. */
   async teachers(filter: RollupFilter, key: RollupKey): Promise<Array<{ key: string; userId: number }>> {
-    const found = await rows<{ k: unknown; user_id: number }>(this.db, sql`
-      SELECT ${ROLLUP_KEYS[key]} AS k, user_id FROM usage_lesson_teachers WHERE ${this.#rollupWhere(filter)} GROUP BY k, user_id`);
-    return found.map((r) => ({ key: String(r.k), userId: num(r.user_id) }));
+    const k = ROLLUP_KEYS[key];
+    const lessonTeachers = (f: RollupFilter) =>
+      rows<{ k: unknown; user_id: unknown; n: unknown }>(this.db, sql`
+        SELECT ${k} AS k, user_id, count(*) AS n FROM usage_lesson_teachers WHERE ${this.#rollupWhere(f)} GROUP BY k, user_id`);
+    const plan = this.options.weekRollups ? planTeacherWeeks(filter, key, (await this.#weeks.countedWith()) !== null) : null;
+    const parts = plan
+      ? await Promise.all([
+          this.#weeks.teachers(plan, filter, k),
+          ...plan.addDays.map((days) => lessonTeachers({ ...filter, ...days })),
+          ...plan.subtractDays.map(async (days) => (await lessonTeachers({ ...filter, ...days })).map((r) => ({ ...r, n: -num(r.n) }))),
+        ])
+      : [await lessonTeachers(filter)];
+    // A teacher counts under a key while some lesson of hers is left there.
+    const lessons = new Map<string, { key: string; userId: number; lessons: number }>();
+    for (const r of parts.flat()) {
+      const found = { key: String(r.k), userId: num(r.user_id), lessons: num(r.n) };
+      const id = `${found.key}|${found.userId}`;
+      const total = lessons.get(id);
+      lessons.set(id, total ? { ...total, lessons: total.lessons + found.lessons } : found);
+    }
+    return [...lessons.values()].filter((t) => t.lessons > 0).map(({ key: teacherKey, userId }) => ({ key: teacherKey, userId }));
   }
 
   /**
@@ -373,44 +395,10 @@ function splitSubject(key: string): [string, Subject] {
   return [key.slice(0, at), key.slice(at + 1) as Subject];
 }
 
-const SUM_FIELDS = [
-  'held',
-  'delivered',
-  'hosted',
-  'received',
-  'receivedSeconds',
-  'hostedSeconds',
-  'studentSeconds',
-  'attendanceExpected',
-  'attendancePresent',
-  'homeExpected',
-  'homePresent',
-  'participantsPresent',
-  'participantsActive',
-  'hands',
-  'chatMessages',
-  'pollAnswers',
-] as const satisfies ReadonlyArray<keyof RollupSums>;
-
-/**
- * The figures of two disjoint sets of lessons together. Only for sets no lesson belongs to both of — the
- * subjects of one key, or the periods (weeks, months, terms) of a range: a lesson counts in the period of
- * the day it started, of its course's term.
- */
-export function addSums(a: RollupSums, b: RollupSums): RollupSums {
-  const sum = { ...a };
-  for (const field of SUM_FIELDS) sum[field] = a[field] + b[field];
-  return sum;
-}
-
-/** Timetable counts of two disjoint sets of timetabled lessons together (as addSums). */
-export function addScheduled(a: ScheduledSums, b: ScheduledSums): ScheduledSums {
-  return { key: a.key, scheduled: a.scheduled + b.scheduled, delivered: a.delivered + b.delivered, moved: a.moved + b.moved, cancelled: a.cancelled + b.cancelled, adHoc: a.adHoc + b.adHoc };
-}
-
 /** The timetable query's scope column (the site's, through its school for the region). */
 const SCHEDULED_SCOPE: Record<RollupFilter['scope']['column'], string> = {
   region_id: 'sc.region_id',
   school_id: 'site.school_id',
   classroom_id: 'site.classroom_id',
 };
+

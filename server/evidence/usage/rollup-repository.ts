@@ -20,6 +20,7 @@ import {
 } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { LessonEvidence, LessonRollup, SitePlace } from './lesson-rollup.js';
+import { WeekRollupRepository } from './week-repository.js';
 
 /** A session started this close to a timetabled lesson's window stands for it. */
 export const SCHEDULE_MATCH_MS = 15 * 60_000;
@@ -28,7 +29,11 @@ const INSERT_BATCH = 30;
 
 /** Reads the evidence of a lesson and writes its roll-up rows. */
 export class RollupRepository {
-  constructor(private readonly db: TongkeDb) {}
+  readonly #weeks: WeekRollupRepository;
+
+  constructor(private readonly db: TongkeDb) {
+    this.#weeks = new WeekRollupRepository(db);
+  }
 
   /** Runs `work` in one transaction (ambient: every query of this repository inside it joins). */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -137,13 +142,25 @@ export class RollupRepository {
     };
   }
 
-  /** Replaces the lesson's roll-up rows (call inside a transaction). */
+  /** Replaces the lesson's roll-up rows, and its share of the week roll-ups (call inside a transaction). */
   async replaceLessonRollup(lessonSessionId: number, rollup: LessonRollup | null): Promise<void> {
+    await this.#weeks.addLesson(lessonSessionId, -1);
     await this.db.delete(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId));
     await this.db.delete(usageLessonTeachers).where(eq(usageLessonTeachers.lessonSessionId, lessonSessionId));
     if (!rollup) return;
     for (const part of chunks(rollup.siteDays, INSERT_BATCH)) await this.db.insert(usageSiteDays).values(part);
     for (const part of chunks(rollup.teachers, INSERT_BATCH)) await this.db.insert(usageLessonTeachers).values(part);
+    await this.#weeks.addLesson(lessonSessionId, 1);
+  }
+
+  /** The threshold the week roll-ups count delivered lessons with (null: not built). */
+  async weeksCountedWith(): Promise<number | null> {
+    return this.#weeks.countedWith();
+  }
+
+  /** Rebuilds the week roll-ups from usage_site_days, counting delivered lessons from `deliveredSeconds`. */
+  async rebuildWeeks(deliveredSeconds: number): Promise<void> {
+    await this.#weeks.rebuild(deliveredSeconds);
   }
 
   /** Lesson sessions that started in [from, to), oldest first. */

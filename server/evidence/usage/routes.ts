@@ -10,6 +10,7 @@ import { indicatorTables, indicatorTitle, usageTables, usageTitle, type ExportTa
 import { CSV_TYPE, toCsv, XLSX_TYPE, xlsxStream } from './export-writers.js';
 import { IndicatorService } from './indicators.js';
 import { LABELS, tr } from './labels.js';
+import { ensureWeekRollups } from './maintain.js';
 import { scheduleEvidenceRetention } from './retention.js';
 import { UsageReportService } from './service.js';
 import { UsageRepository } from './repository.js';
@@ -23,7 +24,7 @@ const DOWNLOAD =
  * The usage-evidence reports (`reports.read`: region admins their region, group admins their group, school
  * admins their school and its classrooms, teachers their own courses' figures), the region's indicators and
  * the targets they are measured against (`targets.manage`), each as JSON, CSV or XLSX. Also schedules the
- * daily evidence-retention job.
+ * daily evidence-retention job and brings the week roll-ups to the configured threshold at start.
  */
 export default async function usageReportRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
@@ -31,6 +32,10 @@ export default async function usageReportRoutes(app: TongkeApp) {
   const indicators = new IndicatorService(usage);
   requireSignIn(app);
   scheduleEvidenceRetention(app, db, config.evidenceRetentionDays);
+  // Term reports read the week roll-ups only when they count with this threshold: rebuild them before serving if not.
+  app.addHook('onReady', async () => {
+    if (await ensureWeekRollups(db, usage.deliveredSeconds)) app.log.info({ deliveredSeconds: usage.deliveredSeconds }, 'rebuilt the week usage roll-ups for the delivered threshold');
+  });
 
   app.get(
     '/api/reports/usage',

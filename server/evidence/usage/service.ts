@@ -7,7 +7,8 @@ import { groupBy as groupItems } from '../../core/lists.js';
 import type { Places } from '../../organisation/places.js';
 import { hasActivity, resolveRange, usageFigures, weeksWithin, type FigureParts, type ReportRange } from './figures.js';
 import { studentsRowName } from './labels.js';
-import { addScheduled, addSums, UsageRepository, type RollupFilter, type RollupKey, type RollupSums, type ScheduledSums, type SchoolRow } from './repository.js';
+import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
+import { addScheduled, addSums, type RollupSums, type ScheduledSums } from './sums.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
