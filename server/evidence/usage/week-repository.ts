@@ -187,16 +187,7 @@ export class WeekRollupRepository {
         GROUP BY ${sql.raw(keys)}
         ORDER BY ${sql.raw(keys)}
         ON CONFLICT (${sql.raw(keys)}) DO UPDATE SET ${sql.raw(SUMMED.map((c) => `${c} = ${name}.${c} + excluded.${c}`).join(', '))}`);
-      if (sign === -1) {
-        // The lesson's old rows still say which week rows it touched (the key index finds them).
-        const match = keys
-          .split(', ')
-          .map((c) => `${name}.${c} = u.${c}`)
-          .join(' AND ');
-        await execute(this.db, sql`
-          DELETE FROM ${sql.identifier(name)} WHERE site_days = 0 AND EXISTS (
-            SELECT 1 FROM usage_site_days u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
-      }
+      if (sign === -1) await this.#deleteEmptied(name, keys, 'site_days', 'usage_site_days', lessonSessionId);
     }
     await this.#addLessonTeachers(lessonSessionId, sign);
   }
@@ -211,15 +202,21 @@ export class WeekRollupRepository {
       GROUP BY ${sql.raw(keys)}
       ORDER BY ${sql.raw(keys)}
       ON CONFLICT (${sql.raw(keys)}) DO UPDATE SET lessons = ${sql.raw(name)}.lessons + excluded.lessons`);
-    if (sign === -1) {
-      const match = keys
-        .split(', ')
-        .map((c) => `${name}.${c} = u.${c}`)
-        .join(' AND ');
-      await execute(this.db, sql`
-        DELETE FROM ${sql.identifier(name)} WHERE lessons = 0 AND EXISTS (
-          SELECT 1 FROM usage_lesson_teachers u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
-    }
+    if (sign === -1) await this.#deleteEmptied(name, keys, 'lessons', 'usage_lesson_teachers', lessonSessionId);
+  }
+
+  /**
+   * Deletes the rows of `table` that a lesson taken away left at zero (`count` = 0). The lesson's old rows in
+   * `source` still say which rows it touched (the key index finds them).
+   */
+  async #deleteEmptied(table: string, keys: string, count: string, source: string, lessonSessionId: number): Promise<void> {
+    const match = keys
+      .split(', ')
+      .map((c) => `${table}.${c} = u.${c}`)
+      .join(' AND ');
+    await execute(this.db, sql`
+      DELETE FROM ${sql.identifier(table)} WHERE ${sql.identifier(count)} = 0 AND EXISTS (
+        SELECT 1 FROM ${sql.identifier(source)} u WHERE u.lesson_session_id = ${lessonSessionId} AND ${sql.raw(match)})`);
   }
 
   /** The distinct teachers per key of the plan's weeks (`k`, `user_id`, `n`: their lessons). */
