@@ -23,10 +23,16 @@ setRawRunner({
     const names = columns.map((c) => c.name).join(', ');
     const read = columns.map((c, i) => `(j.value ->> ${i})::${c.sqlType}`).join(', ');
     await (db as unknown as PgDb).execute(
-      sql`insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(read)} from json_array_elements(${JSON.stringify(values)}::json) with ordinality as j(value, position) order by j.position`,
+      sql`insert into ${sql.raw(table)} (${sql.raw(names)}) select ${sql.raw(read)} from json_array_elements(${JSON.stringify(values, instantsAsMilliseconds)}::json) with ordinality as j(value, position) order by j.position`,
     );
   },
 });
+
+/** A JSON.stringify replacer: a Date as its epoch milliseconds (the replacer sees it already turned into a string). */
+function instantsAsMilliseconds(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const original = this[key];
+  return original instanceof Date ? original.getTime() : value;
+}
 
 /** The URL without its password, for logs. */
 export function redactedUrl(url: string): string {

@@ -43,8 +43,9 @@ class ConnectionGate {
   }
 }
 
-/** better-sqlite3 binds numbers, strings, bigints, buffers and null; raw SQL may pass booleans and Dates. */
+/** better-sqlite3 binds numbers, strings, bigints, buffers and null; raw SQL and bulk rows may pass booleans, Dates and undefined. */
 function bindable(value: unknown): unknown {
+  if (value === undefined) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value instanceof Date) return value.getTime();
   return value;

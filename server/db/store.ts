@@ -127,8 +127,8 @@ export function execute(db: TongkeDb, query: SQL): Promise<{ changes: number }> 
 }
 
 /**
- * Inserts rows into `table` (`values`: one array per row, in `columns` order; instants as epoch
- * milliseconds, absent as null), joining the ambient transaction like any query. For high-volume appends
+ * Inserts rows into `table` (`values`: one array per row, in `columns` order; a Date is stored as its epoch
+ * milliseconds and undefined as NULL, as everywhere in the store), joining the ambient transaction like any query. For high-volume appends
  * (evidence): drizzle's builders cost more per value than the database spends storing it. SQLite runs one
  * prepared single-row INSERT per row on its connection, as a bare better-sqlite3 loop would; PostgreSQL sends
  * all rows in one statement as one JSON parameter (one round trip, constant text).

@@ -206,13 +206,13 @@ async function applyUpdate(db: TongkeDb, update: Coalesced): Promise<void> {
 /**
  * Inserts `rows` into an evidence table through the store's bulk insert (see `insertRows` in the store):
  * drizzle's insert builder wraps every value in a parameter object and type-checks each one several times,
- * which at this volume costs more than the database spends storing the rows. Values are instants as epoch
- * milliseconds and absent columns as NULL — the evidence tables have no column defaults but the id.
+ * which at this volume costs more than the database spends storing the rows. Absent columns are NULL — the
+ * evidence tables have no column defaults but the id.
  */
 async function insertRows(db: TongkeDb, table: EvidenceTable, rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
   const { name, keys, columns } = insertShape(table);
-  await insertInto(db, name, columns, rows.map((row) => keys.map((key) => bindable(row[key]))));
+  await insertInto(db, name, columns, rows.map((row) => keys.map((key) => row[key])));
 }
 
 type EvidenceTable = typeof attendanceIntervals | typeof mediaStateIntervals | typeof participationEvents | typeof qualitySamples;
@@ -264,13 +264,6 @@ function statement(text: string, values: readonly unknown[]): SQL {
   const query: SQLChunk[] = [parts[0]!];
   for (let i = 0; i < values.length; i++) query.push(values[i] as SQLChunk, parts[i + 1]!);
   return new SQL(query);
-}
-
-/** A value as JSON carries it to both stores: instants as epoch milliseconds, absent as null. */
-function bindable(value: unknown): unknown {
-  if (value === undefined) return null;
-  if (value instanceof Date) return value.getTime();
-  return value;
 }
 
 async function applyOne(db: TongkeDb, op: EvidenceOp): Promise<void> {
