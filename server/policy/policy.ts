@@ -88,6 +88,10 @@ export const ACTIONS = [
   'reports.read_own',
   /** Set the region's routine-use targets (the usage-evidence indicators are measured against them). */
   'targets.manage',
+  /** See the region's self-evaluation file (优质均衡 县级自评): resource indicators, surveys, checklist, review chain. */
+  'evaluation.read',
+  /** Enter and change what the file is built from (a school's own resource inputs, or the region's whole file). */
+  'evaluation.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -167,6 +171,7 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       // Terms are the region's calendar: every admin inside the region needs them to plan courses.
       if (action === 'term.read') return adminCovering(principal, target.place) || adminWithin(principal, target.contents, ['group_admin', 'school_admin']);
       if (action === 'term.manage' || action === 'targets.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'evaluation.read' || action === 'evaluation.manage') return adminCovering(principal, target.place, RANK.region_admin);
       return action === 'org.manage' && hasRole(principal, 'system_admin');
     case 'group':
       if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.group_admin);
@@ -175,6 +180,8 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place);
       // Any admin covering the host school (its own school admin included) may set up its courses.
       if (action === 'course.create') return adminCovering(principal, target.place);
+      // A school's office fills in its own resource inputs; the county checks and submits the whole file.
+      if (action === 'evaluation.read' || action === 'evaluation.manage') return adminCovering(principal, target.place);
       return action === 'org.manage' && adminCovering(principal, target.place, RANK.group_admin);
     case 'classroom':
       if (action === 'org.read' || action === 'org.manage' || action === 'classroom.pair' || action === 'reports.read' || action === 'course.assign') {
