@@ -8,7 +8,8 @@ import type { SectionBuilder } from './section.js';
 
 /** The file is an official document: its labels are Chinese whatever the reader's interface language. */
 const zh = SHARED_MESSAGES['zh-CN'];
-const names = (list: readonly string[]) => list.join('、');
+/** A list as one cell; an empty list is an empty cell (null), as a spreadsheet keeps it. */
+const names = (list: readonly string[]): string | null => (list.length === 0 ? null : list.join('、'));
 const yesNo = (value: boolean | null) => (value === null ? '未设定' : value ? '是' : '否');
 
 /**
@@ -49,7 +50,7 @@ function figures(report: IndicatorReport): SectionFigure[] {
             label: '开齐必开学科的教学点数',
             value: teachingPoints.filter((s) => s.missingRequiredSubjects.length === 0).length,
             unit: '所',
-            requirement: `${teachingPoints.length} 所全部开齐（${names(targets.requiredSubjects.map((s) => zh.subject[s]))}）`,
+            requirement: `${teachingPoints.length} 所全部开齐（${names(targets.requiredSubjects.map((s) => zh.subject[s])) ?? ''}）`,
             met: teachingPoints.length > 0 ? teachingPoints.every((s) => s.missingRequiredSubjects.length === 0) : null,
           },
         ]

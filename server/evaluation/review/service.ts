@@ -148,11 +148,12 @@ export class ReviewService {
   async decide(id: number, body: DecisionBody, access: Access, now = new Date()): Promise<SubmissionDetail> {
     const submission = await this.#readable(id, access);
     const step = WAITING_AT[submission.state];
+    // A decision on what the reviewer saw: if the file moved since (a colleague acted first), she is told so.
+    if (body.revision !== submission.revision) throw stateConflict('state_changed');
     if (step === null) throw stateConflict('not_waiting');
     access.authorize('evaluation.review', await this.#target(submission.regionId, step));
     const comment = body.comment?.trim() ?? null;
     if (body.decision === 'return' && !comment) throw invalidField('/comment', 'a return says why');
-    if (body.revision !== submission.revision) throw stateConflict('state_changed');
     const event = { action: body.decision, fromState: submission.state, toState: NEXT_STATE[step][body.decision], actorId: access.principal.userId, comment, at: now };
     if (!(await this.repo.step(submission, event))) throw stateConflict('state_changed');
     return this.#detail((await this.repo.submission(id))!, access);
