@@ -57,7 +57,10 @@ describe('the review chain county → city → province', () => {
     await f.addUser('city-reviewer-2', 'city_reviewer', { regionId: cityRow!.id });
     await f.addUser('other-city-reviewer', 'city_reviewer', { regionId: otherCityRow!.id });
     await f.addUser('province-reviewer', 'province_reviewer', { regionId: provinceRow!.id });
-    [city, cityColleague, otherCity, province] = await Promise.all(['city-reviewer', 'city-reviewer-2', 'other-city-reviewer', 'province-reviewer'].map(signIn));
+    city = await signIn('city-reviewer');
+    cityColleague = await signIn('city-reviewer-2');
+    otherCity = await signIn('other-city-reviewer');
+    province = await signIn('province-reviewer');
     county = await f.as('region_admin');
     const lesson = await recordFinishedLesson(f, shanghaiInstant(addDays(shanghaiDate(new Date()), -3), '09:00'), [
       { participantId: 't', userId: ids.users.teacher, siteKind: 'host', classroomId: ids.hostClassroomId, schoolId: ids.leadSchoolId },
