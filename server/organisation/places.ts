@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Role } from '../../shared/roles.js';
+import type { RegionLevel, Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/store.js';
 import { classrooms, courseReceivers, courseStudents, courses, educationGroups, regions, roleGrants, schools } from '../db/schema/index.js';
 import { notFound } from '../core/errors.js';
@@ -62,6 +62,12 @@ export class Places {
     const groupIds = await this.db.select({ id: educationGroups.id }).from(educationGroups).where(eq(educationGroups.regionId, id));
     const schoolIds = await this.db.select({ id: schools.id }).from(schools).where(eq(schools.regionId, id));
     return { kind: 'region', place, contents: { groupIds: groupIds.map((g) => g.id), schoolIds: schoolIds.map((s) => s.id) }, above: await this.regionsAbove(id) };
+  }
+
+  /** A region's level in the review chain (null: no such region). */
+  async regionLevel(id: number): Promise<RegionLevel | null> {
+    const [row] = await this.db.select({ level: regions.level }).from(regions).where(eq(regions.id, id)).limit(1);
+    return row?.level ?? null;
   }
 
   /** The ids of the regions above a region: its city, then its province (the chain is three levels deep). */

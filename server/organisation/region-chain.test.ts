@@ -39,6 +39,18 @@ describe('regions in the review chain (province → city → county)', () => {
     expect(await f.db.select().from(regions)).toEqual(before);
   });
 
+  it('grants a city reviewer on a city and a province reviewer on a province, nothing else', async () => {
+    const sys = await f.as('system_admin');
+    const byCode = new Map(((await sys.get('/api/regions')).json() as Array<{ id: number; code: string }>).map((r) => [r.code, r.id]));
+    const reviewer = (username: string, role: string, regionId: number) => sys.post('/api/users', { username, displayName: username, password: 'a-good-password', grants: [{ role, regionId }] });
+    expect((await reviewer('city.ok', 'city_reviewer', byCode.get('shannan-city')!)).statusCode).toBe(201);
+    expect((await reviewer('province.ok', 'province_reviewer', byCode.get('shannan-province')!)).statusCode).toBe(201);
+    expect((await reviewer('city.on-county', 'city_reviewer', f.ids.regionId)).statusCode).toBe(400);
+    expect((await reviewer('city.on-province', 'city_reviewer', byCode.get('shannan-province')!)).statusCode).toBe(400);
+    // A county admin may not staff the chain, not even on her own county.
+    expect((await (await f.as('region_admin')).post('/api/users', { username: 'county.made', displayName: 'x', password: 'a-good-password', grants: [{ role: 'city_reviewer', regionId: byCode.get('shannan-city')! }] })).statusCode).toBe(403);
+  });
+
   it('leaves the chain to the system admin', async () => {
     const county = await f.as('region_admin');
     expect((await county.patch(`/api/regions/${f.ids.regionId}`, { parentId: null })).statusCode).toBe(403);
