@@ -88,6 +88,12 @@ describe('the review chain county → city → province', () => {
     expect(usageFigure(v1, 'delivered_lessons')).toBe(1);
     expect(schoolRow(v1, '石门教学点')[4]).toBe(18);
     expect(v1.sha256).toBe(d.versions[0]!.sha256);
+    // The usage-equity 差异系数 is split by stage and, with no target of the county's own, read against nothing
+    // (never the resource indicators' 0.50 / 0.45).
+    const usage = v1.document.sections.find((s) => s.key === 'usage')!;
+    const cvs = usage.figures.filter((x) => x.key.startsWith('usage_cv_'));
+    expect(cvs.map((x) => x.key).sort()).toEqual(['usage_cv_junior', 'usage_cv_primary']);
+    expect(cvs.every((x) => x.requirement === undefined && x.met === undefined)).toBe(true);
 
     // The county may not judge its own file, nor may the province before the city.
     expect((await decide(county, d, 'approve')).statusCode).toBe(403);
