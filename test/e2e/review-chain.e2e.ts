@@ -6,7 +6,8 @@ import { login, useBrowser, visible } from './browser.js';
 
 /*
  * The review chain with the demo: `county` submits 青山县's file for the term, `city.reviewer` comments on the
- * usage table and returns it, `county` sees the comment and resubmits (version 2), `city.reviewer` approves;
+ * usage table and returns it, `county` sees the comment and resubmits (version 2), `city.reviewer` approves and
+ * then `province.reviewer`;
  * the workbook of the approved version parses back to the snapshot's numbers.
  */
 describe('the review chain in the browser', () => {
@@ -16,7 +17,7 @@ describe('the review chain in the browser', () => {
   const confirm = async (page: Page) => (await visible(page.locator('dialog .btn-primary'))).click();
   const state = (page: Page) => page.getByTestId('submission-state');
 
-  it('county submits, the city returns with a comment, the county resubmits, the city approves', async () => {
+  it('county submits, the city returns with a comment, the county resubmits, the city and then the province approve', async () => {
     const county = await browser.newUser();
     await login(county.page, 'county');
     await (await visible(county.page.getByTestId('evaluation-card'))).click();
@@ -53,6 +54,14 @@ describe('the review chain in the browser', () => {
     await city.page.getByTestId('decision-approve').click();
     await confirm(city.page);
     await visible(state(city.page).getByText('地市已通过'));
+
+    // The province reviewer finds it on her home page, waiting for her step, and approves it too.
+    const province = await browser.newUser();
+    await login(province.page, 'province.reviewer');
+    await (await visible(province.page.getByTestId('review-open-青山县'))).click();
+    await province.page.getByTestId('decision-approve').click();
+    await confirm(province.page);
+    await visible(state(province.page).getByText('省级已通过'));
 
     // The approved version's workbook, downloaded as the reviewer, parses back to the snapshot's numbers.
     const submissionId = Number(new URL(city.page.url()).pathname.split('/').pop());
