@@ -11,6 +11,10 @@ export const ROLES = [
   'assistant_teacher',
   'student',
   'classroom_device',
+  /** 地市复核: reviews the self-evaluation files of the counties below her city; nothing else. */
+  'city_reviewer',
+  /** 省级督导评估: reviews (after the city) the files of the counties below her province; nothing else. */
+  'province_reviewer',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -24,7 +28,26 @@ export const ROLE_SCOPE_KIND: Record<Role, 'system' | 'region' | 'group' | 'scho
   assistant_teacher: 'school',
   student: 'school',
   classroom_device: 'classroom',
+  city_reviewer: 'region',
+  province_reviewer: 'region',
 };
+
+/** The review roles: each acts at one step of the review chain, over the counties below her region. */
+export const REVIEWER_ROLES = ['city_reviewer', 'province_reviewer'] as const satisfies readonly Role[];
+export type ReviewerRole = (typeof REVIEWER_ROLES)[number];
+
+/**
+ * Where a region sits in the review chain (county self-evaluation → city review → provincial inspection): a
+ * county is evaluated, its city and its province review. Regions made before the chain existed are counties.
+ */
+export const REGION_LEVELS = ['province', 'city', 'county'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+/** The level a region's parent must have (a province has none). */
+export const PARENT_LEVEL: Record<RegionLevel, RegionLevel | null> = { province: null, city: 'province', county: 'city' };
+
+/** The level of the region a reviewer's grant names. */
+export const REVIEWER_LEVEL: Record<ReviewerRole, RegionLevel> = { city_reviewer: 'city', province_reviewer: 'province' };
 
 export const ADMIN_ROLES = ['system_admin', 'region_admin', 'group_admin', 'school_admin'] as const satisfies readonly Role[];
 export type AdminRole = (typeof ADMIN_ROLES)[number];

@@ -17,6 +17,9 @@ export const ROUTES = [
   { name: 'lesson_report', path: '/reports/lessons/:id' },
   { name: 'reports_usage', path: '/reports/usage' },
   { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
+  { name: 'evaluation', path: '/evaluation/:regionId' },
+  { name: 'review_list', path: '/review' },
+  { name: 'review_submission', path: '/review/:submissionId' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -39,6 +42,10 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Teachers see their own courses' figures there; the page says so.
   reports_usage: 'signed_in',
   reports_evidence: 'admin',
+  // The county's file; reviewers (not administrators) read submissions: the server decides who sees which.
+  evaluation: 'admin',
+  review_list: 'signed_in',
+  review_submission: 'signed_in',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

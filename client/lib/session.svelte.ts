@@ -6,7 +6,7 @@ import type { TongkeApi } from './endpoints.js';
 import type { I18n } from './i18n.svelte.js';
 
 /** Which home a role gets. */
-export type HomeKind = 'admin' | 'teacher' | 'assistant' | 'classroom' | 'student';
+export type HomeKind = 'admin' | 'reviewer' | 'teacher' | 'assistant' | 'classroom' | 'student';
 
 /** Most senior first: the main view is the first the user holds. */
 const ROLE_SENIORITY: readonly Role[] = [
@@ -14,6 +14,8 @@ const ROLE_SENIORITY: readonly Role[] = [
   'region_admin',
   'group_admin',
   'school_admin',
+  'province_reviewer',
+  'city_reviewer',
   'teacher',
   'assistant_teacher',
   'classroom_device',
@@ -29,6 +31,8 @@ const HOME_OF_ROLE: Record<Role, HomeKind> = {
   assistant_teacher: 'assistant',
   classroom_device: 'classroom',
   student: 'student',
+  city_reviewer: 'reviewer',
+  province_reviewer: 'reviewer',
 };
 
 /** Where the user is sent when the server says the session is gone. */

@@ -30,7 +30,9 @@ class ConnectionGate {
   }
 
   async hold<T>(context: AmbientContext, work: () => Promise<T>): Promise<T> {
-    await this.turn(undefined);
+    // Check and take the connection in one synchronous step: awaiting `turn` first let two transactions
+    // started at once both see it free and both BEGIN on the one connection.
+    while (this.#holder !== null) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#holder = context.owner;
     try {
       return await work();

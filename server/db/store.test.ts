@@ -90,6 +90,17 @@ describe(`the store (${STORE_DIALECT})`, () => {
     expect((await db.select().from(regions)).map((r) => r.code)).toEqual(['out']);
   });
 
+  it('runs two transactions started at once one after the other, both to their end', async () => {
+    const { db } = database;
+    const write = (code: string) =>
+      db.transaction(async () => {
+        await db.insert(regions).values({ name: code, code });
+        return (await db.select().from(regions)).length;
+      });
+    const counts = await Promise.all([write('first'), write('second')]);
+    expect(counts.sort()).toEqual([1, 2]);
+  });
+
   it('says the same thing in both dialects for its SQL fragments', async () => {
     const { db } = database;
     // 2026-11-29 23:30 UTC is Monday 2026-11-30 07:30 in Shanghai; its week starts that Monday.

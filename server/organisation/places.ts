@@ -1,12 +1,12 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import type { Role } from '../../shared/roles.js';
+import type { RegionLevel, Role } from '../../shared/roles.js';
 import type { TongkeDb } from '../db/store.js';
 import { classrooms, courseReceivers, courseStudents, courses, educationGroups, regions, roleGrants, schools } from '../db/schema/index.js';
 import { notFound } from '../core/errors.js';
 import { chunks } from '../core/lists.js';
 import type { CourseFacts, OrgPlace, PolicyTarget, RoleGrant } from '../policy/policy.js';
 
-const ROLE_ORDER: readonly Role[] = ['system_admin', 'region_admin', 'group_admin', 'school_admin', 'teacher', 'assistant_teacher', 'student', 'classroom_device'];
+const ROLE_ORDER: readonly Role[] = ['system_admin', 'region_admin', 'group_admin', 'school_admin', 'teacher', 'assistant_teacher', 'student', 'classroom_device', 'city_reviewer', 'province_reviewer'];
 
 /**
  * Loads where things sit in the organisation, for policy decisions. Each method throws not_found when the
@@ -53,12 +53,34 @@ export class Places {
     return null;
   }
 
-  /** A region as a policy target, with the groups and schools inside it (for rules about admins within it). */
+  /**
+   * A region as a policy target, with the groups and schools inside it (for rules about admins within it)
+   * and the regions above it in the review chain (for the reviewers of its self-evaluation file).
+   */
   async regionTarget(id: number): Promise<Extract<PolicyTarget, { kind: 'region' }>> {
     const place = await this.region(id);
     const groupIds = await this.db.select({ id: educationGroups.id }).from(educationGroups).where(eq(educationGroups.regionId, id));
     const schoolIds = await this.db.select({ id: schools.id }).from(schools).where(eq(schools.regionId, id));
-    return { kind: 'region', place, contents: { groupIds: groupIds.map((g) => g.id), schoolIds: schoolIds.map((s) => s.id) } };
+    return { kind: 'region', place, contents: { groupIds: groupIds.map((g) => g.id), schoolIds: schoolIds.map((s) => s.id) }, above: await this.regionsAbove(id) };
+  }
+
+  /** A region's level in the review chain (null: no such region). */
+  async regionLevel(id: number): Promise<RegionLevel | null> {
+    const [row] = await this.db.select({ level: regions.level }).from(regions).where(eq(regions.id, id)).limit(1);
+    return row?.level ?? null;
+  }
+
+  /** The ids of the regions above a region: its city, then its province (the chain is three levels deep). */
+  async regionsAbove(id: number): Promise<number[]> {
+    const above: number[] = [];
+    let current: number | null = id;
+    while (current !== null && above.length < 8) {
+      const [row] = await this.db.select({ parentId: regions.parentId }).from(regions).where(eq(regions.id, current)).limit(1);
+      current = row?.parentId ?? null;
+      if (current === null || above.includes(current) || current === id) break;
+      above.push(current);
+    }
+    return above;
   }
 
   /** A user account as a policy target: the places of its grants and its highest role. */

@@ -40,12 +40,12 @@ export class OrganisationRepository {
     return row;
   }
 
-  async insertRegion(values: { name: string; code: string }): Promise<RegionRow> {
+  async insertRegion(values: Pick<RegionRow, 'name' | 'code' | 'level' | 'parentId'>): Promise<RegionRow> {
     const [row] = await this.db.insert(regions).values(values).returning();
     return row!;
   }
 
-  async updateRegion(id: number, values: Partial<Pick<RegionRow, 'name' | 'active'>>): Promise<void> {
+  async updateRegion(id: number, values: Partial<Pick<RegionRow, 'name' | 'active' | 'level' | 'parentId'>>): Promise<void> {
     if (Object.keys(values).length > 0) await this.db.update(regions).set(values).where(eq(regions.id, id));
   }
 

@@ -14,13 +14,14 @@ import type {
   SchoolUpdate,
 } from '../../shared/api/organisation.js';
 import { notFound } from '../core/errors.js';
+import { PARENT_LEVEL, type RegionLevel } from '../../shared/roles.js';
 import type { OrgPlace } from '../policy/policy.js';
 import type { Access } from '../core/access.js';
 import { conflictOnDuplicate, invalidField } from '../core/constraints.js';
 import type { PlaceIndex, Places } from './places.js';
 import { OrganisationRepository, type ClassroomRow, type EducationGroupRow, type RegionRow, type SchoolRow } from './repository.js';
 
-const regionView = (r: RegionRow): Region => ({ id: r.id, name: r.name, code: r.code, active: r.active });
+const regionView = (r: RegionRow): Region => ({ id: r.id, name: r.name, code: r.code, active: r.active, level: r.level, parentId: r.parentId });
 const groupView = (g: EducationGroupRow): EducationGroup => ({ id: g.id, regionId: g.regionId, name: g.name, leadSchoolId: g.leadSchoolId, active: g.active });
 const schoolView = (s: SchoolRow): School => ({
   id: s.id,
@@ -80,13 +81,42 @@ export class OrganisationService {
 
   /** A new region (the caller is a system admin); a taken code is `conflict`. */
   async createRegion(body: RegionCreate): Promise<Region> {
-    return regionView(await conflictOnDuplicate('code', () => this.#repo.insertRegion({ name: body.name.trim(), code: body.code })));
+    const level = body.level ?? 'county';
+    const parentId = body.parentId ?? null;
+    await this.#checkChain(null, level, parentId);
+    return regionView(await conflictOnDuplicate('code', () => this.#repo.insertRegion({ name: body.name.trim(), code: body.code, level, parentId })));
   }
 
-  /** Renames or (de)activates a region (already authorized). */
+  /** Renames, (de)activates or places a region in the review chain (already authorized). */
   async updateRegion(id: number, body: RegionUpdate): Promise<Region> {
-    await this.#repo.updateRegion(id, { ...(body.name !== undefined && { name: body.name.trim() }), ...(body.active !== undefined && { active: body.active }) });
+    const region = this.#existing(await this.#repo.region(id));
+    const level = body.level ?? region.level;
+    const parentId = body.parentId !== undefined ? body.parentId : region.parentId;
+    if (body.level !== undefined || body.parentId !== undefined) await this.#checkChain(id, level, parentId);
+    await this.#repo.updateRegion(id, {
+      ...(body.name !== undefined && { name: body.name.trim() }),
+      ...(body.active !== undefined && { active: body.active }),
+      ...(body.level !== undefined && { level }),
+      ...(body.parentId !== undefined && { parentId }),
+    });
     return regionView(this.#existing(await this.#repo.region(id)));
+  }
+
+  /**
+   * The chain stays province → city → county: a region's parent has the level just above its own (a province
+   * has none), and a region that has children keeps the level they hang from.
+   */
+  async #checkChain(id: number | null, level: RegionLevel, parentId: number | null): Promise<void> {
+    const wanted = PARENT_LEVEL[level];
+    if (parentId !== null) {
+      const parent = await this.#repo.region(parentId);
+      if (!parent || parent.id === id) throw invalidField('/parentId', 'no such region');
+      if (wanted === null || parent.level !== wanted) throw invalidField('/parentId', `a ${level}'s parent must be a ${wanted ?? 'nothing: a province has none'}`);
+    }
+    if (id !== null) {
+      const children = (await this.#repo.regions()).filter((r) => r.parentId === id);
+      if (children.some((c) => PARENT_LEVEL[c.level] !== level)) throw invalidField('/level', 'the regions below it need it at its present level');
+    }
   }
 
   // ---- Education groups ----

@@ -1,5 +1,5 @@
 import type { RoleGrantInput, StudentProfile, User, UserCreate, UserCreated, UserImportBody, UserImportResult, UserList, UserListQuery, UserUpdate } from '../../shared/api/people.js';
-import { ROLE_SCOPE_KIND } from '../../shared/roles.js';
+import { REVIEWER_LEVEL, ROLE_SCOPE_KIND } from '../../shared/roles.js';
 import { hashPassword } from '../accounts/passwords.js';
 import { isDeviceUsername } from '../accounts/usernames.js';
 import type { RevocationReason } from '../accounts/revocation.js';
@@ -72,6 +72,7 @@ export class PeopleService {
     if (isDeviceUsername(body.username)) throw new ApiError('username_reserved');
     const index = await this.places.index();
     const grants = body.grants.map((input, i) => this.#grantToGive(input, `/grants/${i}`, index, access));
+    for (const [i, grant] of grants.entries()) await this.#reviewerAtItsLevel(grant, `/grants/${i}`);
     grants.forEach((grant, i) => {
       if (grants.findIndex((other) => sameGrant(other, grant)) !== i) throw invalidField(`/grants/${i}`, 'the same grant twice');
     });
@@ -131,6 +132,7 @@ export class PeopleService {
   async addGrant(id: number, input: RoleGrantInput, access: Access): Promise<User> {
     await this.#user(id);
     const grant = this.#grantToGive(input, '', await this.places.index(), access);
+    await this.#reviewerAtItsLevel(grant, '');
     const existing = await this.#repo.grantsOf([id]);
     if (existing.some((g) => sameGrant(g, grant))) throw new ApiError('conflict', {}, { field: 'grant' });
     if (grant.role === STUDENT) {
@@ -166,6 +168,14 @@ export class PeopleService {
   /** CSV import into one school; see ./import.ts. */
   importUsers(body: UserImportBody, access: Access, translate: Translate): Promise<UserImportResult> {
     return importUsers(this.#repo, this.places, body, access, translate);
+  }
+
+  /** A city reviewer's scope is a city, a province reviewer's a province: anything else would review the wrong step. */
+  async #reviewerAtItsLevel(grant: RoleGrant, path: string): Promise<void> {
+    if (grant.role !== 'city_reviewer' && grant.role !== 'province_reviewer') return;
+    if (grant.regionId === null || (await this.places.regionLevel(grant.regionId)) !== REVIEWER_LEVEL[grant.role]) {
+      throw invalidField(`${path}/regionId`, `a ${grant.role} is granted on a ${REVIEWER_LEVEL[grant.role]}`);
+    }
   }
 
   /** Validates a grant to hand out: scope shape, that the scope exists, and that the caller may grant it. */

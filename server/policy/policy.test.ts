@@ -198,3 +198,57 @@ describe('policy: people', () => {
     expect(canGrant(system, grant('system_admin'), null)).toBe(true);
   });
 });
+
+describe('policy: the review chain', () => {
+  // County region 1 sits in city 500, in province 600; city 501 is another city of the same province.
+  const above = [500, 600];
+  const county1 = (reviewStep?: 'city' | 'province') => ({ kind: 'region' as const, place: place(1, null, null), above, ...(reviewStep && { reviewStep }) });
+  const cityReviewer = principal(90, grant('city_reviewer', { regionId: 500 }));
+  const otherCityReviewer = principal(91, grant('city_reviewer', { regionId: 501 }));
+  const provinceReviewer = principal(92, grant('province_reviewer', { regionId: 600 }));
+
+  it('lets the reviewers above a county read its file, and nobody of another city', () => {
+    expect(can(cityReviewer, 'evaluation.read', county1())).toBe(true);
+    expect(can(provinceReviewer, 'evaluation.read', county1())).toBe(true);
+    expect(can(otherCityReviewer, 'evaluation.read', county1())).toBe(false);
+    // Without the chain loaded, a reviewer is not presumed to be above anything.
+    expect(can(cityReviewer, 'evaluation.read', { kind: 'region', place: place(1, null, null) })).toBe(false);
+  });
+
+  it('lets each reviewer act at her own step only, and never the county or a system admin', () => {
+    expect(can(cityReviewer, 'evaluation.review', county1('city'))).toBe(true);
+    expect(can(cityReviewer, 'evaluation.review', county1('province'))).toBe(false);
+    expect(can(provinceReviewer, 'evaluation.review', county1('province'))).toBe(true);
+    expect(can(provinceReviewer, 'evaluation.review', county1('city'))).toBe(false);
+    expect(can(otherCityReviewer, 'evaluation.review', county1('city'))).toBe(false);
+    expect(can(cityReviewer, 'evaluation.review', county1())).toBe(false);
+    for (const p of [county, system]) {
+      expect(can(p, 'evaluation.review', county1('city'))).toBe(false);
+      expect(can(p, 'evaluation.review', county1('province'))).toBe(false);
+    }
+  });
+
+  it('gives reviewers nothing else: no file editing, organisation, people, lessons or reports', () => {
+    for (const p of [cityReviewer, provinceReviewer]) {
+      expect(can(p, 'evaluation.manage', county1())).toBe(false);
+      expect(can(p, 'org.browse', { kind: 'system' })).toBe(false);
+      for (const region of [place(1, null, null), place(500, null, null), place(600, null, null)]) {
+        for (const action of ['org.read', 'org.manage', 'reports.read', 'term.read', 'term.manage', 'targets.manage'] as const) {
+          expect(can(p, action, { kind: 'region', place: region, above })).toBe(false);
+        }
+      }
+      for (const action of ['org.read', 'reports.read', 'evaluation.read', 'evaluation.manage', 'course.create'] as const) {
+        expect(can(p, action, { kind: 'school', place: leadSchool })).toBe(false);
+      }
+      expect(can(p, 'org.read', { kind: 'classroom', place: receivingRoom })).toBe(false);
+      expect(can(p, 'user.read', { kind: 'user', userId: 50, places: [leadSchool], topRole: 'teacher' })).toBe(false);
+      for (const action of ['course.read', 'course.join', 'reports.read'] as const) expect(can(p, action, { kind: 'course', course })).toBe(false);
+      expect(canGrant(p, grant('teacher', { schoolId: 100 }), leadSchool)).toBe(false);
+    }
+  });
+
+  it('leaves staffing the chain to the system admin', () => {
+    expect(canGrant(system, grant('city_reviewer', { regionId: 500 }), place(500, null, null))).toBe(true);
+    expect(canGrant(county, grant('city_reviewer', { regionId: 1 }), place(1, null, null))).toBe(false);
+  });
+});

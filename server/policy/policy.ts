@@ -47,10 +47,17 @@ export interface RegionContents {
   schoolIds: readonly number[];
 }
 
+/** A step of the review chain a county's self-evaluation file passes through (see server/evaluation/review). */
+export type ReviewStep = 'city' | 'province';
+
 export type PolicyTarget =
   | { kind: 'system' }
-  /** `contents` is needed only by rules about admins inside the region (org.read by a group admin, term.read). */
-  | { kind: 'region'; place: OrgPlace; contents?: RegionContents }
+  /**
+   * `contents` is needed only by rules about admins inside the region (org.read by a group admin, term.read);
+   * `above` (the ids of the regions above it: its city, its province) only by rules about reviewers, and
+   * `reviewStep` only by `evaluation.review` (the step the file is waiting at).
+   */
+  | { kind: 'region'; place: OrgPlace; contents?: RegionContents; above?: readonly number[]; reviewStep?: ReviewStep }
   | { kind: 'group'; place: OrgPlace }
   | { kind: 'school'; place: OrgPlace }
   | { kind: 'classroom'; place: OrgPlace }
@@ -92,6 +99,8 @@ export const ACTIONS = [
   'evaluation.read',
   /** Enter and change what the file is built from (a school's own resource inputs, or the region's whole file). */
   'evaluation.manage',
+  /** Comment on, return or approve a county's submitted file at the step of the chain it waits at (地市复核, 省级督导). */
+  'evaluation.review',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -105,7 +114,19 @@ const RANK: Record<Role, number> = {
   assistant_teacher: 0,
   student: 0,
   classroom_device: 0,
+  // Reviewers administer nothing: they read and judge the files of the counties below them, and that is all.
+  city_reviewer: 0,
+  province_reviewer: 0,
 };
+
+/** The reviewer role that acts at each step of the chain. */
+const REVIEWER_AT: Record<ReviewStep, Role> = { city: 'city_reviewer', province: 'province_reviewer' };
+
+/** Does the principal hold this reviewer role over a region above the target (her city or province)? */
+function reviewerAbove(principal: Principal, roles: readonly Role[], above: readonly number[] | undefined): boolean {
+  if (!above) return false;
+  return principal.grants.some((g) => roles.includes(g.role) && g.regionId !== null && above.includes(g.regionId));
+}
 
 /** Does this grant's scope contain the place? */
 export function covers(grant: RoleGrant, place: OrgPlace): boolean {
@@ -118,6 +139,10 @@ export function covers(grant: RoleGrant, place: OrgPlace): boolean {
       return place.groupId !== null && grant.groupId === place.groupId;
     case 'classroom_device':
       return place.classroomId !== null && grant.classroomId === place.classroomId;
+    // A reviewer's region is a city or province: no school, classroom or county place is "hers" to administer.
+    case 'city_reviewer':
+    case 'province_reviewer':
+      return false;
     default:
       return place.schoolId !== null && grant.schoolId === place.schoolId;
   }
@@ -171,7 +196,10 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       // Terms are the region's calendar: every admin inside the region needs them to plan courses.
       if (action === 'term.read') return adminCovering(principal, target.place) || adminWithin(principal, target.contents, ['group_admin', 'school_admin']);
       if (action === 'term.manage' || action === 'targets.manage') return adminCovering(principal, target.place, RANK.region_admin);
-      if (action === 'evaluation.read' || action === 'evaluation.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'evaluation.read') return adminCovering(principal, target.place, RANK.region_admin) || reviewerAbove(principal, ['city_reviewer', 'province_reviewer'], target.above);
+      if (action === 'evaluation.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      // Only the reviewer of the step the file waits at; never the county itself, nor a system admin.
+      if (action === 'evaluation.review') return target.reviewStep !== undefined && reviewerAbove(principal, [REVIEWER_AT[target.reviewStep]], target.above);
       return action === 'org.manage' && hasRole(principal, 'system_admin');
     case 'group':
       if (action === 'org.read' || action === 'reports.read') return adminCovering(principal, target.place, RANK.group_admin);
@@ -234,5 +262,7 @@ function courseDecision(principal: Principal, action: Action, course: CourseFact
 export function canGrant(principal: Principal, grant: RoleGrant, place: OrgPlace | null): boolean {
   if (principal.courseOnly !== null) return false;
   if (grant.role === 'system_admin' || place === null) return hasRole(principal, 'system_admin');
+  // The review chain above the counties is the system's to staff.
+  if (grant.role === 'city_reviewer' || grant.role === 'province_reviewer') return hasRole(principal, 'system_admin');
   return principal.grants.some((g) => isAdmin(g) && RANK[g.role] >= RANK[grant.role] && covers(g, place));
 }

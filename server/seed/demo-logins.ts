@@ -106,6 +106,20 @@ export const DEMO_LOGINS: readonly DemoLogin[] = [
     scope: '杨柳村教学点 接收教室',
     tryThis: 'A second receiving classroom of the same music lesson (open it in another browser).',
   },
+  {
+    username: 'city.reviewer',
+    role: 'city_reviewer',
+    displayName: '示例市教育局复核员',
+    scope: '示例市',
+    tryThis: "地市复核: 青山县's submitted self-evaluation file at /review — comment per item, return it or approve it.",
+  },
+  {
+    username: 'province.reviewer',
+    role: 'province_reviewer',
+    displayName: '示例省督导员',
+    scope: '示例省',
+    tryThis: '省级督导评估: after the city approves, the province approves or returns the file (and reads every version and its hash).',
+  },
 ];
 
 /** The featured account of a username; throws for a username that is not in the list (tests). */

@@ -24,6 +24,7 @@ import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { SeedWriter, type GrantScope } from './seed-writer.js';
+import { writeDemoReviewChain } from './demo-review.js';
 import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
 
@@ -97,6 +98,7 @@ export async function seedDemoIfEmpty(db: TongkeDb, logger: Logger): Promise<boo
 async function writeDemoCounty(db: TongkeDb, passwordHash: string, today: string): Promise<{ created: Record<string, number>; term: DemoSeedSummary['term'] }> {
   const write = new SeedWriter(db);
   const places = await writeOrganisation(write);
+  places.regions = await writeDemoReviewChain(write, { id: places.regionId, name: DEMO_REGION.name });
   const people = await writePeople(write, places, passwordHash);
   const term = await writeTeaching(write, places, people, today);
   return { created: write.created, term };
@@ -105,6 +107,8 @@ async function writeDemoCounty(db: TongkeDb, passwordHash: string, today: string
 /** Ids of what the organisation step found or made, by name, for the people and courses. */
 interface DemoPlaces {
   regionId: number;
+  /** The county and the regions of the review chain above it, by name. */
+  regions: Map<string, number>;
   groups: Map<string, number>;
   schools: Map<string, number>;
   /** By "<school> <classroom>". */
@@ -118,6 +122,7 @@ interface DemoPlaces {
 async function writeOrganisation(write: SeedWriter): Promise<DemoPlaces> {
   const places: DemoPlaces = {
     regionId: await write.region(DEMO_REGION.code, DEMO_REGION.name),
+    regions: new Map(),
     groups: new Map(),
     schools: new Map(),
     classrooms: new Map(),
@@ -150,7 +155,7 @@ async function writePeople(write: SeedWriter, places: DemoPlaces, passwordHash: 
       case 'system':
         return {};
       case 'region':
-        return { regionId: places.regionId };
+        return { regionId: places.regions.get(login.scope) ?? places.regionId };
       case 'group':
         return { groupId: need(places.groups, login.scope, 'group') };
       case 'school':

@@ -61,6 +61,23 @@ export class SeedWriter {
     return row!.id;
   }
 
+  /**
+   * A region of the review chain above the counties (a city or a province) under `parentId`; found by code.
+   * An existing region is left as it is.
+   */
+  async chainRegion(code: string, name: string, level: 'city' | 'province', parentId: number | null): Promise<number> {
+    const [found] = await this.#db.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).limit(1);
+    if (found) return found.id;
+    this.#count('regions');
+    const [row] = await this.#db.insert(regions).values({ code, name, level, parentId }).returning({ id: regions.id });
+    return row!.id;
+  }
+
+  /** Puts a region under its parent in the review chain, if it has none yet (a county placed by hand stays where it is). */
+  async placeUnder(regionId: number, parentId: number): Promise<void> {
+    await this.#db.update(regions).set({ parentId }).where(and(eq(regions.id, regionId), isNull(regions.parentId)));
+  }
+
   async group(regionId: number, name: string): Promise<number> {
     const [found] = await this.#db
       .select({ id: educationGroups.id })

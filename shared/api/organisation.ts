@@ -1,18 +1,38 @@
 import { Type, type Static } from 'typebox';
 import { SCHOOL_GROUP_ROLES, SCHOOL_LOCALITIES, SCHOOL_STAGES } from '../subjects.js';
 import { Name, RowId } from './common.js';
+import { REGION_LEVELS } from '../roles.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 // ---- Regions (区/县) ----
-export const Region = Type.Object({ id: Type.Integer(), name: Type.String(), code: Type.String(), active: Type.Boolean() });
+/**
+ * `level` and `parentId` place a region in the review chain (province → city → county); a county's parent is
+ * its city, a city's its province (see REGION_LEVELS / PARENT_LEVEL in shared/roles.ts).
+ */
+export const Region = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  code: Type.String(),
+  active: Type.Boolean(),
+  level: Type.Enum(REGION_LEVELS),
+  parentId: Nullable(Type.Integer()),
+});
 export type Region = Static<typeof Region>;
 export const RegionCreate = Type.Object(
-  { name: Name(), code: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }) },
+  {
+    name: Name(),
+    code: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9-]+$' }),
+    level: Type.Optional(Type.Enum(REGION_LEVELS)),
+    parentId: Type.Optional(Nullable(RowId)),
+  },
   { additionalProperties: false },
 );
 export type RegionCreate = Static<typeof RegionCreate>;
-export const RegionUpdate = Type.Partial(Type.Object({ name: Name(), active: Type.Boolean() }), { additionalProperties: false });
+export const RegionUpdate = Type.Partial(
+  Type.Object({ name: Name(), active: Type.Boolean(), level: Type.Enum(REGION_LEVELS), parentId: Nullable(RowId) }),
+  { additionalProperties: false },
+);
 export type RegionUpdate = Static<typeof RegionUpdate>;
 
 // ---- Education groups (教育集团) ----

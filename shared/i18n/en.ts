@@ -41,6 +41,8 @@ export const en: SharedMessages = {
     assistant_teacher: 'Assistant teacher',
     student: 'Student',
     classroom_device: 'Receiving classroom',
+    city_reviewer: 'City reviewer',
+    province_reviewer: 'Province reviewer',
   },
   subject: {
     chinese: 'Chinese',

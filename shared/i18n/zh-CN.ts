@@ -39,6 +39,8 @@ export const zhCN = {
     assistant_teacher: '辅导教师',
     student: '学生',
     classroom_device: '接收教室终端',
+    city_reviewer: '地市复核员',
+    province_reviewer: '省级督导员',
   },
   subject: {
     chinese: '语文',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { calendarDays, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
+import { calendarDays, lessonSessions, scheduledLessons, terms } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
@@ -244,7 +244,49 @@ const ROUTES: RouteCase[] = [
     call: (f, n) => ({ method: 'PUT', url: `/api/regions/${f.ids.regionId}/targets`, body: { lessonsPerWeek: n % 5, subjectsPerTerm: 3, attendancePct: 85, requiredSubjects: ['music', 'art'], maxCv: 0.5 } }),
     allowed: REGION_MANAGERS,
   },
+
+  // ---- The review chain of the self-evaluation file ----
+  // The county (and the system admin) read and submit its file; only the reviewers above it (their own
+  // matrix is in evaluation-review.test.ts: the fixture has no city) comment and decide — none of these.
+  { route: 'GET /api/evaluation/regions/:regionId/preview', call: (f) => ({ method: 'GET', url: `/api/evaluation/regions/${f.ids.regionId}/preview?termId=${f.ids.termId}` }), allowed: REGION_MANAGERS },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/submissions',
+    call: async (f, n) => ({ method: 'POST', url: `/api/evaluation/regions/${f.ids.regionId}/submissions`, body: { termId: await evaluationTerm(f, n) } }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  { route: 'GET /api/evaluation/submissions', call: () => ({ method: 'GET', url: '/api/evaluation/submissions' }), allowed: SIGNED_IN },
+  { route: 'GET /api/evaluation/submissions/:id', call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/submissions/:id/versions/:version', call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/versions/1` }), allowed: REGION_MANAGERS },
+  {
+    route: 'GET /api/evaluation/submissions/:id/versions/:version (XLSX)',
+    call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/versions/1?format=xlsx` }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/submissions/:id/comments',
+    call: async (f, n) => ({ method: 'POST', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/comments`, body: { version: 1, body: '批注' } }),
+    allowed: [],
+  },
+  {
+    route: 'POST /api/evaluation/submissions/:id/decision',
+    call: async (f, n) => ({ method: 'POST', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/decision`, body: { decision: 'approve', revision: 1 } }),
+    allowed: [],
+  },
 ];
+
+/** A term of the fixture's county of its own, for a case that submits its file. */
+async function evaluationTerm(f: OrganisationFixture, n: number): Promise<number> {
+  const [term] = await f.db.insert(terms).values({ regionId: f.ids.regionId, name: `评估学期${n}`, startsOn: '2020-02-17', endsOn: '2020-07-03' }).returning();
+  return term!.id;
+}
+
+/** A file the county submitted for a term of its own (waiting at the city step). */
+async function submittedFile(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('region_admin')).post(`/api/evaluation/regions/${f.ids.regionId}/submissions`, { termId: await evaluationTerm(f, n) });
+  if (res.statusCode !== 201) throw new Error(`could not submit the file: ${res.statusCode} ${res.body}`);
+  return (res.json() as { submission: { id: number } }).submission.id;
+}
 
 /**
  * Routes the matrix does not drive, each with why. Everything else Fastify registered must have a case

@@ -279,5 +279,22 @@ export const OUT_OF_REACH_CASES: RouteCase[] = [
   { route: 'GET /api/reports/usage (another region)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=region&id=${f.ids.otherRegionId}` }), allowed: OTHER_REGION_MANAGERS },
   { route: 'GET /api/reports/indicators (another region)', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.otherRegionId}` }), allowed: OTHER_REGION_MANAGERS },
   { route: 'GET /api/regions/:id/targets (another region)', call: (f) => ({ method: 'GET', url: `/api/regions/${f.ids.otherRegionId}/targets` }), allowed: OTHER_REGION_MANAGERS },
+  {
+    route: 'GET /api/evaluation/regions/:regionId/preview (another region)',
+    call: async (f, n) => {
+      const [term] = await f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县评估学期${n}`, startsOn: '2020-02-17', endsOn: '2020-07-03' }).returning();
+      return { method: 'GET', url: `/api/evaluation/regions/${f.ids.otherRegionId}/preview?termId=${term!.id}` };
+    },
+    allowed: OTHER_REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/submissions (a term of another region)',
+    call: async (f, n) => {
+      const [term] = await f.db.insert(terms).values({ regionId: f.ids.otherRegionId, name: `邻县提交学期${n}`, startsOn: '2020-02-17', endsOn: '2020-07-03' }).returning();
+      return { method: 'POST', url: `/api/evaluation/regions/${f.ids.regionId}/submissions`, body: { termId: term!.id } };
+    },
+    allowed: REGION_MANAGERS,
+    success: 400,
+  },
 
 ];

@@ -1,16 +1,26 @@
 import { table, id, int, bool, instant, text, index, uniqueIndex, NOW_MS, type AnyColumn } from './columns.js';
 import { SCHOOL_GROUP_ROLES, SCHOOL_LOCALITIES, SCHOOL_STAGES } from '../../../shared/subjects.js';
+import { REGION_LEVELS } from '../../../shared/roles.js';
 
 const createdAt = () => instant('created_at').notNull().default(NOW_MS);
 
-/** 区/县 — the county or district that is evaluated. */
-export const regions = table('regions', {
-  id: id(),
-  name: text('name').notNull(),
-  code: text('code').notNull().unique(),
-  active: bool('active').notNull().default(true),
-  createdAt: createdAt(),
-});
+/**
+ * 区/县 — the county or district that is evaluated; above it the city (地市) and province (省) that review its
+ * self-evaluation file. A county's parent is its city, a city's its province; a province has none.
+ */
+export const regions = table(
+  'regions',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    code: text('code').notNull().unique(),
+    active: bool('active').notNull().default(true),
+    level: text('level', { enum: REGION_LEVELS }).notNull().default('county'),
+    parentId: int('parent_id').references((): AnyColumn => regions.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('regions_parent_idx').on(t.parentId)],
+);
 
 /** 教育集团 — a lead school plus member schools. */
 export const educationGroups = table(
