@@ -1,4 +1,4 @@
-import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/store.js';
 import { regions, satisfactionCodes, satisfactionResponses, satisfactionSurveys, schools, terms } from '../../db/schema/index.js';
 import type { RespondentGroup, SurveyQuestion } from '../../../shared/api/evaluation-satisfaction.js';
@@ -135,6 +135,27 @@ export class SatisfactionRepository {
       .where(and(eq(satisfactionCodes.code, code), eq(satisfactionCodes.used, false)))
       .returning({ surveyId: satisfactionCodes.surveyId });
     return changed.length === 1;
+  }
+
+  /** The region with this code, and its term covering a day (for the demo seed). */
+  async regionTermOn(regionCode: string, day: string): Promise<{ regionId: number; termId: number; startsOn: string; endsOn: string } | undefined> {
+    const [row] = await this.db
+      .select({ regionId: regions.id, termId: terms.id, startsOn: terms.startsOn, endsOn: terms.endsOn })
+      .from(regions)
+      .innerJoin(terms, eq(terms.regionId, regions.id))
+      .where(and(eq(regions.code, regionCode), lte(terms.startsOn, day), gte(terms.endsOn, day)))
+      .limit(1);
+    return row;
+  }
+
+  /** Marks these codes used (the demo seed's answered codes). */
+  async markUsed(codes: readonly string[]): Promise<void> {
+    for (let i = 0; i < codes.length; i += 200) await this.db.update(satisfactionCodes).set({ used: true }).where(inArray(satisfactionCodes.code, codes.slice(i, i + 200)));
+  }
+
+  /** Many answer sheets at once (the demo seed), as anonymous as one. */
+  async insertResponses(values: ReadonlyArray<{ surveyId: number; schoolId: number; respondentGroup: RespondentGroup; answers: number[]; comment: string | null; submittedOn: string }>): Promise<void> {
+    for (let i = 0; i < values.length; i += 200) await this.db.insert(satisfactionResponses).values(values.slice(i, i + 200));
   }
 
   /** The anonymous answer sheet: no code, no user, no instant. */
