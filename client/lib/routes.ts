@@ -17,6 +17,9 @@ export const ROUTES = [
   { name: 'lesson_report', path: '/reports/lessons/:id' },
   { name: 'reports_usage', path: '/reports/usage' },
   { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
+  // A one-time satisfaction-survey code: anyone who holds it answers, without signing in.
+  { name: 'survey', path: '/survey/:code' },
+  { name: 'evaluation_satisfaction', path: '/evaluation/satisfaction' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -39,6 +42,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Teachers see their own courses' figures there; the page says so.
   reports_usage: 'signed_in',
   reports_evidence: 'admin',
+  survey: 'public',
+  evaluation_satisfaction: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */
