@@ -149,6 +149,7 @@ describe('satisfaction surveys (社会认可度)', () => {
     const admin = await f.as('region_admin');
     const changed = await admin.put('/api/evaluation/satisfaction', { ...body(), questions: [...questions, { key: 'q4', text: '新问题？' }] });
     expect(changed.statusCode).toBe(409);
+    expect(changed.json().error.details).toEqual({ reason: 'survey_opened' });
     const view = (await admin.get(`/api/evaluation/satisfaction?regionId=${f.ids.regionId}&termId=${f.ids.termId}`)).json() as SurveyView;
     expect(view.survey).toMatchObject({ state: 'open', editable: false, questions, responses: 4 });
     expect(view.defaultQuestions.length).toBeGreaterThanOrEqual(8);
@@ -168,5 +169,16 @@ describe('satisfaction surveys (社会认可度)', () => {
     expect((await admin.post(`/api/evaluation/satisfaction/${survey.id}/codes`, { schoolId: f.ids.otherSchoolId, respondentGroup: 'parent', count: 1 })).statusCode).toBe(403);
     expect((await admin.get('/api/evaluation/satisfaction/99999/results')).statusCode).toBe(404);
     expect((await (await f.as('anonymous')).get(`/api/evaluation/satisfaction/${survey.id}/results`)).statusCode).toBe(401);
+  });
+
+  it('limits the public page per address, so that codes cannot be guessed by trying (last: it uses up the quota)', async () => {
+    const client = await f.as('anonymous');
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await client.get(`/api/survey/GUESS${String(i).padStart(5, '0')}`)).statusCode);
+    // 30 a minute per address (the tests above used a few): then 429, with the wait in the message.
+    const limited = statuses.indexOf(429);
+    expect(limited).toBeGreaterThanOrEqual(20);
+    expect(statuses.slice(0, limited).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(limited).every((s) => s === 429)).toBe(true);
   });
 });
