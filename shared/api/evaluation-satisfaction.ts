@@ -136,7 +136,7 @@ export type ResultsQuery = Static<typeof ResultsQuery>;
 
 // ---- The public answer page (no sign-in) ----
 
-export const SurveyCodeParams = Type.Object({ code: Type.String({ minLength: 4, maxLength: 32, pattern: '^[A-Za-z0-9]+$' }) });
+export const SurveyCodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9]+$' }) });
 export type SurveyCodeParams = Static<typeof SurveyCodeParams>;
 
 /** What a code opens: the questionnaire, or why not (unknown, used, not open yet, closed). */
