@@ -6,6 +6,17 @@ import teachingRoutes from './teaching/routes.js';
 import lessonReportRoutes from './evidence/lesson-report/routes.js';
 import usageReportRoutes from './evidence/usage/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
+import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
-export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes, lessonReportRoutes, usageReportRoutes, evaluationReviewRoutes];
+export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
+  accountsRoutes,
+  organisationRoutes,
+  peopleRoutes,
+  teachingRoutes,
+  lessonReportRoutes,
+  usageReportRoutes,
+  evaluationReviewRoutes,
+  satisfactionRoutes,
+  surveyAnswerRoutes,
+];

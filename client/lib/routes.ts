@@ -17,6 +17,9 @@ export const ROUTES = [
   { name: 'lesson_report', path: '/reports/lessons/:id' },
   { name: 'reports_usage', path: '/reports/usage' },
   { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
+  // A one-time satisfaction-survey code: anyone who holds it answers, without signing in.
+  { name: 'survey', path: '/survey/:code' },
+  { name: 'evaluation_satisfaction', path: '/evaluation/satisfaction' },
   { name: 'evaluation', path: '/evaluation/:regionId' },
   { name: 'review_list', path: '/review' },
   { name: 'review_submission', path: '/review/:submissionId' },
@@ -46,6 +49,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   evaluation: 'admin',
   review_list: 'signed_in',
   review_submission: 'signed_in',
+  survey: 'public',
+  evaluation_satisfaction: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

@@ -1,8 +1,6 @@
 import type { EvaluationSection, SectionFigure, SectionTable } from '../../shared/api/evaluation.js';
 import type { IndicatorReport } from '../../shared/api/evidence-usage.js';
 import { SHARED_MESSAGES } from '../../shared/i18n/index.js';
-import { SCHOOL_STAGES } from '../../shared/subjects.js';
-import { studentWeightedDisparity } from '../evidence/usage/disparity.js';
 import type { IndicatorService } from '../evidence/usage/indicators.js';
 import type { SectionBuilder } from './section.js';
 
@@ -69,7 +67,7 @@ function figures(report: IndicatorReport): SectionFigure[] {
     ...stageDisparities(report).map(
       (d): SectionFigure => ({
         key: `usage_cv_${d.stage}`,
-        label: `生均同步课时差异系数（${zh.stage[d.stage]}，使用均衡）`,
+        label: `使用均衡度（生均同步课时，${zh.stage[d.stage]}）`,
         value: d.cv,
         ...(targets.maxCv !== null && { requirement: `≤ ${targets.maxCv}（本区县自定目标）`, met: d.cv === null ? null : d.cv <= targets.maxCv }),
       }),
@@ -77,14 +75,11 @@ function figures(report: IndicatorReport): SectionFigure[] {
   ];
 }
 
-/** The usage-equity disparity per stage: primary and junior schools are never mixed in one figure. */
+/** The usage-equity figure per stage, as the indicator report computes it (a nine-year school split into its parts). */
 function stageDisparities(report: IndicatorReport) {
-  const stageOf = new Map(report.schools.map((s) => [s.school.id, s.school.stage]));
-  return SCHOOL_STAGES.map((stage) => {
-    const values = report.disparity.values.filter((v) => stageOf.get(v.schoolId) === stage);
-    const d = studentWeightedDisparity(values);
-    return { stage, schools: d.schools, students: d.totalStudents, mean: d.mean, sd: d.standardDeviation, cv: d.coefficientOfVariation };
-  }).filter((d) => d.schools > 0);
+  return report.usageEquity.stages
+    .filter((d) => d.schools > 0)
+    .map((d) => ({ stage: d.stage, schools: d.schools, students: d.totalStudents, mean: d.mean, sd: d.standardDeviation, cv: d.coefficientOfVariation }));
 }
 
 function tables(report: IndicatorReport): SectionTable[] {
@@ -124,8 +119,8 @@ function tables(report: IndicatorReport): SectionTable[] {
   };
   const disparity: SectionTable = {
     key: 'usage_equity',
-    title: '使用均衡：生均同步课时差异系数（按学段，不与资源配置限值比较）',
-    columns: ['学段', '学校数', '学生数', '均值', '标准差', '差异系数'],
+    title: '使用均衡度：生均同步课时（按学段，不与资源配置差异系数限值比较）',
+    columns: ['学段', '学校数', '学生数', '均值', '标准差', 'S / X̄'],
     rows: stageDisparities(report).map((d) => [zh.stage[d.stage], d.schools, d.students, d.mean, d.sd, d.cv]),
   };
   return [schools, coverage, trend, disparity];

@@ -19,7 +19,9 @@ export const DEMO_TARGETS: Readonly<Required<RegionTargetsBody>> = {
   subjectsPerTerm: 4,
   attendancePct: 85,
   requiredSubjects: ['music', 'art', 'pe'],
-  maxCv: 0.5,
+  // No usage-equity target: a county sets one of its own if it wants; 0.5 here read like the resource
+  // indicators' national limit, against which the spread of shared-lesson hours is not to be read.
+  maxCv: null,
   appliesTo: ['teaching_point'],
 };
 

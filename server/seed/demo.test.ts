@@ -300,6 +300,10 @@ describe("the demo county's figures (issue #14)", () => {
     expect(byKind).toMatchObject({ groupRole: 'teaching_point', schools: points });
     expect(byKind!.routineUse).toBeGreaterThan(0);
     expect(byKind!.routineUse).toBeLessThan(points);
+    // The usage-equity figure is shown per stage and, with no target of the county's own, judged against nothing
+    // (the demo used to set 0.5, which read as the resource indicators' national limit).
+    expect(report.usageEquity.limit).toBeNull();
+    expect(report.usageEquity.stages.map((s) => [s.stage, s.meets])).toEqual([['primary', null], ['junior', null]]);
   });
 
   it('has home-delivered students (送教上门) who attended some of their lessons, not all', async () => {

@@ -23,6 +23,7 @@ import {
 import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
+import { seedDemoSatisfaction } from './demo-satisfaction.js';
 import { SeedWriter, type GrantScope } from './seed-writer.js';
 import { writeDemoReviewChain } from './demo-review.js';
 import { DemoRepository } from './demo-repository.js';
@@ -83,6 +84,8 @@ export function demoTermFor(today: string): { name: string; startsOn: string; en
 export async function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): Promise<DemoSeedSummary> {
   const today = options.today ?? shanghaiDate(new Date());
   const { created, term } = await db.transaction(() => writeDemoCounty(db, options.passwordHash, today));
+  // The satisfaction survey (社会认可度) of the term, with answers: the evaluation's satisfaction part has data from the start.
+  await seedDemoSatisfaction(db, today);
   return { created, totals: await new DemoRepository(db).rowCounts(DEMO_TABLES), term };
 }
 

@@ -167,7 +167,10 @@ const TargetFields = {
   attendancePct: Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()]),
   /** Subjects every receiving school must have received at least one delivered lesson of. */
   requiredSubjects: Type.Array(Type.Enum(SUBJECTS), { maxItems: SUBJECTS.length, uniqueItems: true }),
-  /** Highest acceptable 差异系数 of shared-lesson hours per student (the national limits are 0.50 primary, 0.45 junior). */
+  /**
+   * The region's own highest acceptable usage-equity figure (使用均衡度: the spread of shared-lesson hours per
+   * student), applied to each stage; null: not judged. Not the resource indicators' 0.50 / 0.45 limits.
+   */
   maxCv: Type.Union([Type.Number({ minimum: 0, maximum: 10 }), Type.Null()]),
 };
 /**
@@ -192,6 +195,25 @@ export type IndicatorQuery = Static<typeof IndicatorQuery>;
 
 /** Whether a school meets a target; null when the region has not set it. */
 const Meets = Type.Union([Type.Boolean(), Type.Null()]);
+
+/** The stages the usage-equity figure is computed for (a nine-year school contributes to both). */
+export const EQUITY_STAGES = ['primary', 'junior'] as const;
+export type EquityStage = (typeof EQUITY_STAGES)[number];
+
+/** One stage's usage-equity figure and the schools (or a nine-year school's part) it is computed from. */
+export const UsageEquityStage = Type.Object({
+  stage: Type.Enum(EQUITY_STAGES),
+  totalStudents: Type.Integer(),
+  schools: Type.Integer(),
+  mean: Type.Number(),
+  standardDeviation: Type.Number(),
+  /** S / X̄; null when undefined (no students in the stage, or no shared lesson at all). */
+  coefficientOfVariation: Rate,
+  /** Against the region's own target; null when it has set none (or the figure is undefined). */
+  meets: Type.Union([Type.Boolean(), Type.Null()]),
+  values: Type.Array(Type.Object({ schoolId: Type.Integer(), schoolName: Type.String(), students: Type.Integer(), sharedHours: Type.Number(), value: Type.Number() })),
+});
+export type UsageEquityStage = Static<typeof UsageEquityStage>;
 
 export const SchoolIndicator = Type.Object({
   school: Type.Object({
@@ -259,16 +281,16 @@ export const IndicatorReport = Type.Object({
     participationRate: Rate,
     teacherCount: Type.Integer(),
   }),
-  /** The student-weighted 差异系数 of shared-lesson hours per student across the region's schools with students. */
-  disparity: Type.Object({
-    totalStudents: Type.Integer(),
-    schools: Type.Integer(),
-    mean: Type.Number(),
-    standardDeviation: Type.Number(),
-    coefficientOfVariation: Rate,
+  /**
+   * The usage-equity figure (使用均衡度): the student-weighted spread (S / X̄) of shared-lesson hours per student
+   * across the region's schools, per stage (primary and junior apart, a nine-year school split between them).
+   * It is Tongke's own figure, high by design where a county sends lessons to tiny teaching points, so it is
+   * never read against the resource indicators' 0.50 / 0.45: `limit` is the region's own target (`maxCv`),
+   * null when the region has set none, and then nothing is judged.
+   */
+  usageEquity: Type.Object({
     limit: Rate,
-    meets: Meets,
-    values: Type.Array(Type.Object({ schoolId: Type.Integer(), schoolName: Type.String(), students: Type.Integer(), sharedHours: Type.Number(), value: Type.Number() })),
+    stages: Type.Array(UsageEquityStage),
   }),
   schools: Type.Array(SchoolIndicator),
   trend: Type.Array(IndicatorTrendPoint),

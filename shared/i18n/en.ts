@@ -69,6 +69,17 @@ export const en: SharedMessages = {
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
     token: 'setup token',
+    // Satisfaction survey: the questionnaire, codes and answers.
+    title: 'title',
+    opensOn: 'opening day',
+    closesOn: 'closing day',
+    questions: 'questions',
+    key: 'question key',
+    text: 'question text',
+    respondentGroup: 'respondents',
+    count: 'number of codes',
+    answers: 'answers',
+    comment: 'comment',
     username: 'user name',
     displayName: 'name',
     password: 'password',

@@ -67,6 +67,17 @@ export const zhCN = {
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
     token: '初始化口令',
+    // Satisfaction survey (社会认可度): the questionnaire, codes and answers.
+    title: '标题',
+    opensOn: '开始日期',
+    closesOn: '截止日期',
+    questions: '题目',
+    key: '题目编号',
+    text: '题目内容',
+    respondentGroup: '调查对象',
+    count: '数量',
+    answers: '作答',
+    comment: '意见和建议',
     username: '用户名',
     displayName: '姓名',
     password: '密码',

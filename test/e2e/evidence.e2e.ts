@@ -71,7 +71,8 @@ describe('usage evidence of a real lesson', () => {
       )
       .toBeGreaterThanOrEqual(1);
     expect(await county.page.getByTestId('usage-delivered-total').innerText()).toMatch(/^\d+$/);
-    expect(await county.page.getByTestId('indicator-cv').innerText()).toMatch(/^(\d+(\.\d+)?|—)$/);
+    // The usage-equity figure per stage ("小学 0.412 · 初中 —"), not one county-wide 差异系数.
+    expect(await county.page.getByTestId('indicator-cv').innerText()).toMatch(/^小学 (\d+(\.\d+)?|—) · 初中 (\d+(\.\d+)?|—)$/);
 
     // ---- 导出 Excel: the workbook opens, with the header row and the teaching point's row ----
     const [download] = await Promise.all([county.page.waitForEvent('download'), county.page.getByTestId('usage-export-xlsx').click()]);

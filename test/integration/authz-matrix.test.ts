@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { calendarDays, lessonSessions, scheduledLessons, terms } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
+import { SatisfactionRepository } from '../../server/evaluation/satisfaction/repository.js';
+import { SatisfactionService } from '../../server/evaluation/satisfaction/service.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
   ADMINS,
@@ -38,6 +40,15 @@ async function recordedLesson(f: OrganisationFixture): Promise<number> {
     .values({ courseId: f.ids.courseId, startedBy: f.ids.users.teacher, startedAt, lastHeartbeatAt: startedAt, endedAt: new Date(startedAt.getTime() + 40 * 60_000), endReason: 'ended_by_teacher' })
     .returning({ id: lessonSessions.id });
   return session!.id;
+}
+
+/** The fixture region's survey of its term, opening in a year (so every case may change it), made once. */
+const surveyBody = (f: OrganisationFixture) => {
+  const opensOn = addDays(shanghaiDate(new Date()), 365);
+  return { regionId: f.ids.regionId, termId: f.ids.termId, title: '满意度调查', opensOn, closesOn: addDays(opensOn, 30), questions: [{ key: 'q1', text: '总体满意吗？' }] };
+};
+async function matrixSurvey(f: OrganisationFixture): Promise<number> {
+  return (await new SatisfactionService(new SatisfactionRepository(f.db)).save(surveyBody(f), f.ids.users.region_admin)).id;
 }
 
 const slots = [
@@ -273,6 +284,18 @@ const ROUTES: RouteCase[] = [
     call: async (f, n) => ({ method: 'POST', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/decision`, body: { decision: 'approve', revision: 1 } }),
     allowed: [],
   },
+  // ---- Satisfaction survey (evaluation.read / evaluation.manage on the survey's region) ----
+  { route: 'GET /api/evaluation/satisfaction', call: (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction?regionId=${f.ids.regionId}&termId=${f.ids.termId}` }), allowed: REGION_MANAGERS },
+  { route: 'PUT /api/evaluation/satisfaction', call: (f, n) => ({ method: 'PUT', url: '/api/evaluation/satisfaction', body: { ...surveyBody(f), title: `满意度调查${n}` } }), allowed: REGION_MANAGERS },
+  {
+    route: 'POST /api/evaluation/satisfaction/:id/codes',
+    call: async (f) => ({ method: 'POST', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/codes`, body: { schoolId: f.ids.teachingPointId, respondentGroup: 'parent', count: 2 } }),
+    allowed: REGION_MANAGERS,
+  },
+  { route: 'GET /api/evaluation/satisfaction/:id/codes', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/codes` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/satisfaction/:id/codes (CSV)', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/codes?format=csv` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/satisfaction/:id/results', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/results` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/satisfaction/:id/results (XLSX)', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/results?format=xlsx` }), allowed: REGION_MANAGERS },
 ];
 
 /** A term of the fixture's county of its own, for a case that submits its file. */
@@ -298,6 +321,7 @@ const NOT_IN_MATRIX: ReadonlyArray<{ route: RegExp; why: string }> = [
   { route: /^GET \/api\/openapi\.json$|^GET \/api\/docs/, why: 'the API description (Swagger UI and its assets): no data, public on purpose' },
   { route: /^GET \/api\/instance$/, why: 'whether first-run setup is open and the demo banner shows: public on purpose, no data (accounts first-run tests)' },
   { route: /^POST \/api\/setup$/, why: 'first administrator by the one-time setup token: no session exists yet (accounts first-run tests)' },
+  { route: /^(GET|POST) \/api\/survey\/:code$/, why: 'the public answer page of a one-time survey code: anonymous on purpose, rate-limited (satisfaction tests)' },
   { route: /^(GET|POST|PUT) \/api\/auth\//, why: "signing in and out, CSRF token, language, pairing, student links: public or the caller's own session (accounts tests)" },
 ];
 

@@ -182,7 +182,7 @@ describe('usage reports over recorded lessons', () => {
     expect(await status('region_admin', 'scope=school&id=99999')).toBe(404);
   });
 
-  it('measures the region against its targets, with the student-weighted 差异系数 and subject coverage', async () => {
+  it('measures the region against its targets, with the usage-equity figure per stage and subject coverage', async () => {
     const admin = await f.as('region_admin');
     const put = await admin.put(`/api/regions/${f.ids.regionId}/targets`, { lessonsPerWeek: 1, subjectsPerTerm: 1, attendancePct: 80, requiredSubjects: ['music', 'art'], maxCv: 5 });
     expect(put.statusCode, put.body).toBe(200);
@@ -199,17 +199,23 @@ describe('usage reports over recorded lessons', () => {
     expect(report.schools.filter((s) => s.evaluated).map((s) => s.school.id)).toEqual([f.ids.teachingPointId]);
     expect(report.summary).toMatchObject({ evaluatedSchools: 1, routineUseSchools: 0, deliveredLessons: 2, scheduledLessons: 4 });
 
-    // Xᵢ = shared-lesson hours per student: lead school 95 min / 1200, teaching point 90 min / 18, 河口中学 0 / 600.
-    const x = [95 / 60 / 1200, 90 / 60 / 18, 0];
-    const p = [1200, 18, 600];
-    const total = 1818;
-    const mean = (p[0]! * x[0]! + p[1]! * x[1]! + p[2]! * x[2]!) / total;
+    // The usage-equity figure is per stage. Primary: Xᵢ = shared-lesson hours per student of the lead school
+    // (95 min / 1200) and the teaching point (90 min / 18). 河口中学 (junior, 0 hours) is no longer mixed in:
+    // it is the junior stage alone, where X̄ = 0 and the figure is undefined (null), so nothing is judged.
+    const x = [95 / 60 / 1200, 90 / 60 / 18];
+    const p = [1200, 18];
+    const total = 1218;
+    const mean = (p[0]! * x[0]! + p[1]! * x[1]!) / total;
     const sd = Math.sqrt(p.reduce((sum, pi, i) => sum + pi * (x[i]! - mean) ** 2, 0) / total);
-    expect(report.disparity.totalStudents).toBe(total);
-    expect(report.disparity.mean).toBeCloseTo(mean, 12);
-    expect(report.disparity.standardDeviation).toBeCloseTo(sd, 12);
-    expect(report.disparity.coefficientOfVariation).toBeCloseTo(sd / mean, 12);
-    expect(report.disparity.meets).toBe(sd / mean <= 5);
+    const [primary, junior] = report.usageEquity.stages;
+    expect(report.usageEquity.limit).toBe(5);
+    expect(primary).toMatchObject({ stage: 'primary', totalStudents: total, schools: 2 });
+    expect(primary!.mean).toBeCloseTo(mean, 12);
+    expect(primary!.standardDeviation).toBeCloseTo(sd, 12);
+    expect(primary!.coefficientOfVariation).toBeCloseTo(sd / mean, 12);
+    // Read against the region's own target (maxCv 5), never against 0.50 / 0.45.
+    expect(primary!.meets).toBe(sd / mean <= 5);
+    expect(junior).toMatchObject({ stage: 'junior', totalStudents: 600, schools: 1, mean: 0, coefficientOfVariation: null, meets: null });
 
     expect(report.matrix.subjects).toEqual(['english', 'ideology', 'science', 'pe', 'music', 'art']);
     expect(report.matrix.rows).toHaveLength(1);

@@ -5,3 +5,4 @@ export * from './teaching.js';
 export * from './evidence.js';
 export * from './rollups.js';
 export * from './evaluation-review.js';
+export * from './evaluation-satisfaction.js';

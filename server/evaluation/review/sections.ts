@@ -5,6 +5,9 @@ import { UsageRepository } from '../../evidence/usage/repository.js';
 import { UsageReportService } from '../../evidence/usage/service.js';
 import type { SectionBuilder } from '../section.js';
 import { usageSection } from '../usage-section.js';
+import { SatisfactionRepository } from '../satisfaction/repository.js';
+import { buildSatisfactionSection } from '../satisfaction/section.js';
+import { SatisfactionService } from '../satisfaction/service.js';
 
 /** What a section's builder is made from: the app's shared context (database, places, configuration). */
 export type SectionDeps = Pick<TongkeContext, 'db' | 'places' | 'config'>;
@@ -16,6 +19,7 @@ export type SectionFactory = (deps: SectionDeps) => SectionBuilder;
  * one list, in the order of EVALUATION_SECTION_KEYS (the order of the official file).
  */
 export const SECTION_FACTORIES: Partial<Record<EvaluationSectionKey, SectionFactory>> = {
+  satisfaction: ({ db }) => buildSatisfactionSection(new SatisfactionService(new SatisfactionRepository(db))),
   usage: ({ db, places, config }) => usageSection(new IndicatorService(new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }))),
 };
 

@@ -3,7 +3,7 @@ import { SHARED_MESSAGES, type Locale } from '../../../shared/i18n/index.js';
 import type { LessonKind, Subject } from '../../../shared/subjects.js';
 import type { ExportTitle } from '../../core/csv.js';
 import { shanghaiDate } from '../../../shared/time.js';
-import { LABELS, tr, type Bilingual } from './labels.js';
+import { EQUITY_STAGE_LABELS, LABELS, tr, type Bilingual } from './labels.js';
 
 export type Cell = string | number | null;
 export type ColumnKind = 'text' | 'integer' | 'number' | 'percent';
@@ -162,15 +162,19 @@ export function indicatorTables(report: IndicatorReport, locale: Locale): Record
       { label: bilingualPair(subject, LABELS.deliveredShort), kind: 'integer', value: (r) => r.cells[i]?.delivered ?? 0 },
     ]),
   ];
-  type DisparityRow = { name: string; students: number | null; hours: number | null; value: number | null };
-  const d = report.disparity;
-  const disparityRows: DisparityRow[] = [
-    ...d.values.map((v) => ({ name: v.schoolName, students: v.students, hours: v.sharedHours, value: v.value })),
-    { name: tr(LABELS.mean, locale), students: d.totalStudents, hours: null, value: d.mean },
-    { name: tr(LABELS.standardDeviation, locale), students: null, hours: null, value: d.standardDeviation },
-    { name: tr(LABELS.cv, locale), students: null, hours: null, value: d.coefficientOfVariation },
-  ];
+  // One block per stage: its schools (a nine-year school's part in each), then X̄, S and the figure itself.
+  type DisparityRow = { stage: string; name: string; students: number | null; hours: number | null; value: number | null };
+  const disparityRows: DisparityRow[] = report.usageEquity.stages.flatMap((d) => {
+    const stage = tr(EQUITY_STAGE_LABELS[d.stage], locale);
+    return [
+      ...d.values.map((v) => ({ stage, name: v.schoolName, students: v.students, hours: v.sharedHours, value: v.value })),
+      { stage, name: tr(LABELS.mean, locale), students: d.totalStudents, hours: null, value: d.mean },
+      { stage, name: tr(LABELS.standardDeviation, locale), students: null, hours: null, value: d.standardDeviation },
+      { stage, name: tr(LABELS.usageEquity, locale), students: null, hours: null, value: d.coefficientOfVariation },
+    ];
+  });
   const disparity: Array<Column<DisparityRow>> = [
+    { label: LABELS.stage, kind: 'text', value: (r) => r.stage },
     { label: LABELS.school, kind: 'text', value: (r) => r.name },
     { label: LABELS.weight, kind: 'integer', value: (r) => r.students },
     { label: LABELS.sharedHours, kind: 'number', value: (r) => r.hours },

@@ -3,7 +3,7 @@ import { SCHOOL_GROUP_ROLES, SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '.
 import { shanghaiDate } from '../../../shared/time.js';
 import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
-import { studentWeightedDisparity } from './disparity.js';
+import { usageEquityByStage } from './usage-equity.js';
 import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
 import type { RollupFilter, TargetsRow } from './repository.js';
 import { addSums, type RollupSums } from './sums.js';
@@ -35,8 +35,8 @@ const targetsView = (regionId: number, row: TargetsRow | undefined): RegionTarge
 
 /**
  * The region's evidence for the county evaluation: which schools of the kinds the targets are set for meet them
- * (routine use, 常态化), the weekly trend, the student-weighted 差异系数 of shared-lesson hours per student
- * across its schools, and which teaching points received (or missed) which subjects.
+ * (routine use, 常态化), the weekly trend, the usage-equity figure (spread of shared-lesson hours per student)
+ * per stage, and which teaching points received (or missed) which subjects.
  */
 export class IndicatorService {
   constructor(private readonly usage: UsageReportService) {}
@@ -109,10 +109,10 @@ export class IndicatorService {
       };
     });
 
-    const disparityValues = schoolRows
-      .filter((s) => s.studentCount > 0)
-      .map((s) => ({ schoolId: s.id, schoolName: s.name, students: s.studentCount, sharedHours: round(sharedSeconds(sums.get(String(s.id))) / 3600, 2), value: sharedSeconds(sums.get(String(s.id))) / 3600 / s.studentCount }));
-    const disparity = studentWeightedDisparity(disparityValues);
+    const usageEquity = usageEquityByStage(
+      schoolRows.map((s) => ({ id: s.id, name: s.name, stage: s.stage, studentCount: s.studentCount, sharedHours: sharedSeconds(sums.get(String(s.id))) / 3600 })),
+      targets.maxCv,
+    );
 
     // The weeks split the range's lessons (each counts in the week it started in): their sum is the total.
     const weekSums = await repo.sums(filter, 'week');
@@ -145,16 +145,7 @@ export class IndicatorService {
         participationRate: rate(total?.participantsActive ?? 0, total?.participantsPresent ?? 0),
         teacherCount: teacherIds.size,
       },
-      disparity: {
-        totalStudents: disparity.totalStudents,
-        schools: disparity.schools,
-        mean: disparity.mean,
-        standardDeviation: disparity.standardDeviation,
-        coefficientOfVariation: disparity.coefficientOfVariation,
-        limit: targets.maxCv,
-        meets: targets.maxCv === null || disparity.coefficientOfVariation === null ? null : disparity.coefficientOfVariation <= targets.maxCv,
-        values: disparityValues,
-      },
+      usageEquity: { limit: targets.maxCv, stages: usageEquity },
       schools,
       trend,
       matrix,

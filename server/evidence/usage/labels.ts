@@ -1,3 +1,4 @@
+import type { EquityStage } from '../../../shared/api/evidence-usage.js';
 import type { Locale } from '../../../shared/i18n/index.js';
 
 /** A text in both languages (the reports' downloads and the server-made row names). */
@@ -8,13 +9,16 @@ export const tr = (text: Bilingual, locale: Locale): string => text[locale];
 /** The row of a school's individual students (home delivery included) in a school's usage. */
 export const studentsRowName = (locale: Locale): string => tr({ 'zh-CN': '个人学生（含送教上门）', en: 'Individual students (incl. home delivery)' }, locale);
 
+/** The stages of the usage-equity sheet. */
+export const EQUITY_STAGE_LABELS: Record<EquityStage, Bilingual> = { primary: { 'zh-CN': '小学', en: 'Primary' }, junior: { 'zh-CN': '初中', en: 'Junior' } };
+
 /** Column headers and sheet names of the downloads. */
 export const LABELS = {
   usageSheet: { 'zh-CN': '应用情况', en: 'Usage' },
   trendSheet: { 'zh-CN': '趋势', en: 'Trend' },
   schoolsSheet: { 'zh-CN': '学校达标情况', en: 'Schools' },
   matrixSheet: { 'zh-CN': '教学点学科开课', en: 'Subject coverage' },
-  disparitySheet: { 'zh-CN': '差异系数', en: 'Disparity' },
+  disparitySheet: { 'zh-CN': '使用均衡度', en: 'Usage equity' },
   unit: { 'zh-CN': '单位', en: 'Unit' },
   unitKind: { 'zh-CN': '类型', en: 'Type' },
   group: { 'zh-CN': '教育集团', en: 'Education group' },
@@ -78,6 +82,9 @@ export const LABELS = {
   mean: { 'zh-CN': '平均值 X̄ = Σ Pᵢ·Xᵢ / P', en: 'Mean X̄ = Σ Pᵢ·Xᵢ / P' },
   standardDeviation: { 'zh-CN': '标准差 S = √( Σ Pᵢ·(Xᵢ − X̄)² / P )', en: 'Standard deviation S = √( Σ Pᵢ·(Xᵢ − X̄)² / P )' },
   cv: { 'zh-CN': '差异系数 CV = S / X̄', en: 'Coefficient of variation CV = S / X̄' },
+  /** Tongke's own figure, with the 差异系数's formula but never its limits: named so that nobody reads it as one. */
+  usageEquity: { 'zh-CN': '使用均衡度 S / X̄（生均同步课堂课时，非资源配置差异系数）', en: 'Usage equity S / X̄ (shared-lesson hours per student; not a resource disparity)' },
+  stage: { 'zh-CN': '学段', en: 'Stage' },
   total: { 'zh-CN': '合计', en: 'Total' },
   yes: { 'zh-CN': '是', en: 'yes' },
   no: { 'zh-CN': '否', en: 'no' },
