@@ -63,7 +63,7 @@ export const en: SharedMessages = {
   lessonKind: { delivered: 'Delivered lesson', master_teacher: 'Master-teacher lesson', open_school: 'Open school lesson' },
   groupRole: { lead: 'Lead school', member: 'Member school', teaching_point: 'Teaching point' },
   locality: { urban: 'Urban', township: 'Township', rural: 'Rural' },
-  stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school' },
+  stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
     token: 'setup token',

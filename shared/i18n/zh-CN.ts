@@ -61,7 +61,7 @@ export const zhCN = {
   lessonKind: { delivered: '专递课堂', master_teacher: '名师课堂', open_school: '名校网络课堂' },
   groupRole: { lead: '龙头校', member: '成员校', teaching_point: '教学点' },
   locality: { urban: '城区', township: '乡镇', rural: '农村' },
-  stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制' },
+  stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
     token: '初始化口令',
