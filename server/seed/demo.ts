@@ -26,6 +26,7 @@ import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { SeedWriter, type GrantScope } from './seed-writer.js';
 import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
+import { seedDemoResources } from './demo-resources.js';
 
 /** The tables the demo county fills, in the order the summary lists them. */
 const DEMO_TABLES: readonly SQLiteTable[] = [
@@ -99,6 +100,7 @@ async function writeDemoCounty(db: TongkeDb, passwordHash: string, today: string
   const places = await writeOrganisation(write);
   const people = await writePeople(write, places, passwordHash);
   const term = await writeTeaching(write, places, people, today);
+  await seedDemoResources(db, places.regionId, term.name);
   return { created: write.created, term };
 }
 
