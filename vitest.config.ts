@@ -10,7 +10,7 @@ const STORE_TESTS = ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'be
 
 export default defineConfig({
   test: {
-    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts'],
+    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts', 'client/pages/**/*.test.ts'],
     globalSetup: ['test/support/store-setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
