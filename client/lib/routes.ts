@@ -17,6 +17,7 @@ export const ROUTES = [
   { name: 'lesson_report', path: '/reports/lessons/:id' },
   { name: 'reports_usage', path: '/reports/usage' },
   { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
+  { name: 'evaluation_resources', path: '/evaluation/:regionId/resources' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -39,6 +40,7 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Teachers see their own courses' figures there; the page says so.
   reports_usage: 'signed_in',
   reports_evidence: 'admin',
+  evaluation_resources: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

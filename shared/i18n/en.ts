@@ -247,7 +247,7 @@ export const en: SharedMessages = {
     editTitle: '{{school}} · resource inputs',
     save: 'Save',
     cancel: 'Cancel',
-    notEntered: 'Do not enter this stage',
+    enterStage: 'Enter this stage',
     saved: 'Saved.',
     importButton: 'Import Excel',
     importTitle: 'Import resource inputs',

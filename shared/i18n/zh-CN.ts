@@ -250,7 +250,7 @@ export const zhCN = {
     editTitle: '{{school}} · 资源配置数据',
     save: '保存',
     cancel: '取消',
-    notEntered: '不填报此学段',
+    enterStage: '填报此学段',
     saved: '已保存。',
     importButton: '导入 Excel',
     importTitle: '导入资源配置数据',
