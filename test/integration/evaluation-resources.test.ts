@@ -1,4 +1,9 @@
 import ExcelJS from 'exceljs';
+import { Check } from 'typebox/value';
+import { EvaluationSection } from '../../shared/api/evaluation.js';
+import { ResourceRepository } from '../../server/evaluation/resources/repository.js';
+import { buildResourcesSection } from '../../server/evaluation/resources/section.js';
+import { ResourceService } from '../../server/evaluation/resources/service.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorDisparity, ResourcesReport, SchoolResources } from '../../shared/api/evaluation-resources.js';
 import type { ResourceIndicator, ResourceStage } from '../../shared/api/evaluation-resources.js';
@@ -158,6 +163,26 @@ describe('the seven resource indicators, entered through the import', () => {
     expect(Math.abs(key.pullingUp[0]!.share - 24500 / 45000)).toBeLessThan(1e-9);
     // The twelve-year school was left blank: both its parts are still to be entered.
     expect(report.missing.map((m) => `${m.schoolName} ${m.stage}`).sort()).toEqual(['青山十二年一贯制学校 junior', '青山十二年一贯制学校 primary']);
+  });
+
+  it('renders the self-evaluation section: the CVs against their limits, the parts passing, and the tables', async () => {
+    const section = await buildResourcesSection(new ResourceService(new ResourceRepository(f.db)))({ regionId: f.ids.regionId, termId: f.ids.termId });
+    expect(Check(EvaluationSection, section)).toBe(true);
+    const figure = (key: string) => section.figures.find((fig) => fig.key === key);
+    expect(figure('cv.primary.keyTeachers')).toMatchObject({ requirement: '≤ 0.50', met: true });
+    expect(Math.abs((figure('cv.primary.keyTeachers')!.value as number) - EXPECTED_CV.primary.keyTeachers)).toBeLessThan(1e-9);
+    expect(figure('cv.junior.sportsArea')).toMatchObject({ requirement: '≤ 0.45', met: true });
+    // Primary: A and C pass, B fails; junior: D passes, C fails.
+    expect(figure('passed.primary')).toMatchObject({ value: 2, unit: '/ 3', met: false });
+    expect(figure('passed.junior')).toMatchObject({ value: 1, unit: '/ 2', met: false });
+    expect(section.tables.map((t) => [t.key, t.rows.length])).toEqual([
+      ['parts', 5],
+      ['disparity', 14],
+      ['classrooms', 4],
+      ['missing', 2],
+    ]);
+    const stoneGate = section.tables[0]!.rows.find((r) => r[0] === '石门教学点')!;
+    expect([stoneGate[1], stoneGate[2], stoneGate.at(-1)]).toEqual(['小学', 20, '未达标']);
   });
 
   it('splits the nine-year school into its two stage parts', async () => {
