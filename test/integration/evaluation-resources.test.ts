@@ -229,6 +229,14 @@ describe('the seven resource indicators, entered through the import', () => {
     expect((await (await f.as('region_admin')).get(base)).json()).toEqual(before);
   });
 
+  it('lets the organisation record a twelve-year school, whose parts are primary and junior', async () => {
+    const admin = await f.as('region_admin');
+    const res = await admin.post('/api/schools', { regionId: f.ids.regionId, groupId: null, name: '东湖十二年一贯制学校', groupRole: 'member', locality: 'urban', stage: 'twelve_year', studentCount: 2400 });
+    expect(res.statusCode, res.body).toBe(201);
+    const school = (await admin.get(`${base}/schools/${res.json().id}`)).json() as SchoolResources;
+    expect(school).toMatchObject({ school: { stage: 'twelve_year' }, stages: ['primary', 'junior'], parts: [] });
+  });
+
   it('exports the section tables as a workbook', async () => {
     const res = await (await f.as('region_admin')).get(`${base}/export`);
     expect(res.statusCode).toBe(200);
