@@ -247,6 +247,7 @@ export const en: SharedMessages = {
     editTitle: '{{school}} · resource inputs',
     save: 'Save',
     cancel: 'Cancel',
+    ownSchools: "The region's tables are for its administrators; you can enter your school's resource inputs.",
     enterStage: 'Enter this stage',
     saved: 'Saved.',
     importButton: 'Import Excel',

@@ -250,6 +250,7 @@ export const zhCN = {
     editTitle: '{{school}} · 资源配置数据',
     save: '保存',
     cancel: '取消',
+    ownSchools: '区县的汇总表由区县管理员查看；您可以填报本校的资源配置数据。',
     enterStage: '填报此学段',
     saved: '已保存。',
     importButton: '导入 Excel',

@@ -47,6 +47,8 @@ export class ResourcesPageState {
   #error = $state<ApiError | null>(null);
   #latest = 0;
   importing = $state<ResourceImport | null>(null);
+  /** The school whose inputs were saved last (a school admin sees no table change: she is told instead). */
+  saved = $state<string | null>(null);
   editing = $state<SchoolEdit | null>(null);
 
   constructor(
@@ -154,6 +156,7 @@ export class ResourcesPageState {
     try {
       await this.api.saveSchool(this.#termId, edit.school.school.id, body);
       this.editing = null;
+      this.saved = edit.school.school.name;
       await this.reload();
       return true;
     } catch (error) {
