@@ -181,6 +181,8 @@ describe('the seven resource indicators, entered through the import', () => {
       ['classrooms', 4],
       ['missing', 2],
     ]);
+    // Primary parts first, then junior, each by school name in pinyin order (Cheng, Ma, Shi; He, Ma).
+    expect(section.tables[0]!.rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(['城关第一小学 小学', '马鞍九年一贯制学校 小学', '石门教学点 小学', '河口中学 初中', '马鞍九年一贯制学校 初中']);
     const stoneGate = section.tables[0]!.rows.find((r) => r[0] === '石门教学点')!;
     expect([stoneGate[1], stoneGate[2], stoneGate.at(-1)]).toEqual(['小学', 20, '未达标']);
   });

@@ -1,4 +1,5 @@
 import {
+  RESOURCE_STAGES,
   stagePartsOf,
   type ResourceImportBody,
   type ResourceImportError,
@@ -42,7 +43,10 @@ export class ResourceService {
     const schools = await this.repo.schools(regionId);
     const stored = await this.repo.parts(regionId, termId);
     const names = new Map(schools.map((s) => [s.id, s.name]));
-    const parts = stored.map((p) => partResult({ ...p, schoolName: names.get(p.schoolId) ?? '' }));
+    // Primary parts first, then junior, each by school name in pinyin order (the same on both stores, whose collations differ).
+    const parts = stored
+      .map((p) => partResult({ ...p, schoolName: names.get(p.schoolId) ?? '' }))
+      .sort((a, b) => RESOURCE_STAGES.indexOf(a.stage) - RESOURCE_STAGES.indexOf(b.stage) || a.schoolName.localeCompare(b.schoolName, 'zh-CN'));
     const entered = new Set(stored.map((p) => partKey(p.schoolId, p.stage)));
     const missing = schools
       .filter((s) => s.active)
