@@ -214,7 +214,9 @@ describe('the seven resource indicators, entered through the import', () => {
     const res = await school.put(url, { parts });
     expect(res.statusCode, res.body).toBe(200);
     expect((res.json() as SchoolResources).parts[0]).toMatchObject({ networkedClassrooms: 40, updatedBy: '一小管理员' });
-    expect((await school.put(url, { parts: [{ ...parts[0], stage: 'junior' }] })).statusCode).toBe(400);
+    const wrongStage = await school.put(url, { parts: [{ ...parts[0], stage: 'junior' }] });
+    expect(wrongStage.statusCode).toBe(400);
+    expect(wrongStage.body).toContain('城关第一小学没有初中学段');
     expect((await school.put(`${base}/schools/${f.ids.independentSchoolId}`, { parts: [{ ...parts[0], stage: 'junior' }] })).statusCode).toBe(403);
     expect((await school.get(base)).statusCode).toBe(403);
   });

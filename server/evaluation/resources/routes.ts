@@ -123,7 +123,8 @@ export default async function evaluationResourceRoutes(app: TongkeApp) {
     },
     async (request) => {
       const principal = app.authorize(request, 'evaluation.manage', await school(request.params.schoolId));
-      return service.saveSchool(request.params.regionId, request.params.termId, request.params.schoolId, request.body, principal.userId);
+      const { regionId, termId, schoolId } = request.params;
+      return service.saveSchool(regionId, termId, schoolId, request.body, principal.userId, (key, params) => translate(request.locale, key, params));
     },
   );
 }

@@ -14,7 +14,7 @@ import { invalidField } from '../../core/constraints.js';
 import { decodeImportFile } from '../../people/import-decode.js';
 import { MAX_IMPORT_BYTES, parseImportCsv, type ImportRecord } from '../../people/import-file.js';
 import { crossCheckClassrooms } from './cross-check.js';
-import { checkResourceRecords, STAGE_NAMES, type ResourceImportIssue } from './import-file.js';
+import { checkResourceRecords, type ResourceImportIssue } from './import-file.js';
 import { resourceTemplateXlsx } from './import-template.js';
 import { partResult, stageDisparities } from './indicators.js';
 import { partKey, type RegionSchool, type ResourceRepository, type StoredPart } from './repository.js';
@@ -70,13 +70,13 @@ export class ResourceService {
   }
 
   /** Replaces the school's parts for the term; each part must be a stage the school has, once. */
-  async saveSchool(regionId: number, termId: number, schoolId: number, body: SchoolResourcesBody, userId: number): Promise<SchoolResources> {
+  async saveSchool(regionId: number, termId: number, schoolId: number, body: SchoolResourcesBody, userId: number, translate: Translate): Promise<SchoolResources> {
     await this.scope(regionId, termId);
     const school = await this.school(regionId, schoolId);
     const stages = stagePartsOf(school.stage);
     body.parts.forEach((part, i) => {
-      if (!stages.includes(part.stage)) throw invalidField(`/parts/${i}/stage`, `${school.name}没有${STAGE_NAMES[part.stage]}学段`);
-      if (body.parts.findIndex((p) => p.stage === part.stage) !== i) throw invalidField(`/parts/${i}/stage`, '同一学段只能填报一次');
+      if (!stages.includes(part.stage)) throw invalidField(`/parts/${i}/stage`, translate('evalResources.import.stageNotOfSchool', { school: school.name, stage: translate(`stage.${part.stage}`) }));
+      if (body.parts.findIndex((p) => p.stage === part.stage) !== i) throw invalidField(`/parts/${i}/stage`, translate('evalResources.import.stageTwice'));
     });
     await this.repo.transaction(() => this.repo.replaceSchoolParts(school, termId, body.parts, userId));
     return this.schoolResources(regionId, termId, schoolId);
