@@ -6,6 +6,7 @@ import teachingRoutes from './teaching/routes.js';
 import lessonReportRoutes from './evidence/lesson-report/routes.js';
 import usageReportRoutes from './evidence/usage/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
+import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
@@ -19,4 +20,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   evaluationReviewRoutes,
   satisfactionRoutes,
   surveyAnswerRoutes,
+  evaluationResourceRoutes,
 ];

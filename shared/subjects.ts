@@ -33,5 +33,6 @@ export const SCHOOL_GROUP_ROLES = ['lead', 'member', 'teaching_point'] as const;
 export type SchoolGroupRole = (typeof SCHOOL_GROUP_ROLES)[number];
 export const SCHOOL_LOCALITIES = ['urban', 'township', 'rural'] as const;
 export type SchoolLocality = (typeof SCHOOL_LOCALITIES)[number];
-export const SCHOOL_STAGES = ['primary', 'junior', 'nine_year'] as const;
+/** A twelve-year school (十二年一贯制) runs primary through senior secondary; only its compulsory parts are evaluated. */
+export const SCHOOL_STAGES = ['primary', 'junior', 'nine_year', 'twelve_year'] as const;
 export type SchoolStage = (typeof SCHOOL_STAGES)[number];

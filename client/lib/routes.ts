@@ -20,6 +20,7 @@ export const ROUTES = [
   // A one-time satisfaction-survey code: anyone who holds it answers, without signing in.
   { name: 'survey', path: '/survey/:code' },
   { name: 'evaluation_satisfaction', path: '/evaluation/satisfaction' },
+  { name: 'evaluation_resources', path: '/evaluation/:regionId/resources' },
   { name: 'evaluation', path: '/evaluation/:regionId' },
   { name: 'review_list', path: '/review' },
   { name: 'review_submission', path: '/review/:submissionId' },
@@ -51,6 +52,7 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   review_submission: 'signed_in',
   survey: 'public',
   evaluation_satisfaction: 'admin',
+  evaluation_resources: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

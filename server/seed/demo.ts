@@ -28,6 +28,7 @@ import { SeedWriter, type GrantScope } from './seed-writer.js';
 import { writeDemoReviewChain } from './demo-review.js';
 import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
+import { seedDemoResources } from './demo-resources.js';
 
 /** The tables the demo county fills, in the order the summary lists them. */
 const DEMO_TABLES: readonly SQLiteTable[] = [
@@ -104,6 +105,7 @@ async function writeDemoCounty(db: TongkeDb, passwordHash: string, today: string
   places.regions = await writeDemoReviewChain(write, { id: places.regionId, name: DEMO_REGION.name });
   const people = await writePeople(write, places, passwordHash);
   const term = await writeTeaching(write, places, people, today);
+  await seedDemoResources(db, places.regionId, term.name);
   return { created: write.created, term };
 }
 

@@ -141,7 +141,8 @@ export const CommentBody = Type.Object(
   {
     version: Type.Integer({ minimum: 1 }),
     sectionKey: Type.Optional(Type.Union([Type.Enum(EVALUATION_SECTION_KEYS), Type.Null()])),
-    itemKey: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()])),
+    // Absent for a comment on the whole section or file (a null would let an empty string through as null).
+    itemKey: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     body: CommentText,
   },
   { additionalProperties: false },

@@ -1,4 +1,7 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RESOURCE_INPUTS } from '../../shared/api/evaluation-resources.js';
+import { TEMPLATE_COLUMNS, TEMPLATE_HEADERS } from '../../server/evaluation/resources/import-file.js';
 import { and, eq } from 'drizzle-orm';
 import { calendarDays, lessonSessions, scheduledLessons, terms } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
@@ -55,6 +58,17 @@ const slots = [
   { weekday: 1, period: 2, startsAt: '09:00', endsAt: '09:40' },
   { weekday: 4, period: 2, startsAt: '09:00', endsAt: '09:40' },
 ];
+
+const resourcesUrl = (f: OrganisationFixture) => `/api/evaluation/regions/${f.ids.regionId}/terms/${f.ids.termId}/resources`;
+const RESOURCE_PART = { stage: 'primary', students: 1000, degreeTeachers: 42, keyTeachers: 10, peArtTeachers: 9, floorArea: 4500, sportsArea: 7500, equipmentValue: 2_000_000, networkedClassrooms: 23 };
+/** A filled-in resource template with the lead school's primary part (base64 XLSX). */
+async function resourceFile(): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('资源配置');
+  sheet.addRow(TEMPLATE_COLUMNS.map((c) => TEMPLATE_HEADERS[c]));
+  sheet.addRow(['城关第一小学', '小学', ...RESOURCE_INPUTS.map((input) => RESOURCE_PART[input])]);
+  return Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
+}
 
 const ROUTES: RouteCase[] = [
   // ---- Organisation ----
@@ -296,6 +310,21 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /api/evaluation/satisfaction/:id/codes (CSV)', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/codes?format=csv` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/evaluation/satisfaction/:id/results', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/results` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/evaluation/satisfaction/:id/results (XLSX)', call: async (f) => ({ method: 'GET', url: `/api/evaluation/satisfaction/${await matrixSurvey(f)}/results?format=xlsx` }), allowed: REGION_MANAGERS },
+  // ---- Self-evaluation: resource indicators (region admins the region's file, any admin of a school its own inputs) ----
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/resources', call: (f) => ({ method: 'GET', url: resourcesUrl(f) }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/resources/export', call: (f) => ({ method: 'GET', url: `${resourcesUrl(f)}/export` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/resources/template.xlsx', call: (f) => ({ method: 'GET', url: `${resourcesUrl(f)}/template.xlsx` }), allowed: REGION_MANAGERS },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/terms/:termId/resources/import',
+    call: async (f) => ({ method: 'POST', url: `${resourcesUrl(f)}/import`, body: { file: await resourceFile(), dryRun: true } }),
+    allowed: REGION_MANAGERS,
+  },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/resources/schools/:schoolId', call: (f) => ({ method: 'GET', url: `${resourcesUrl(f)}/schools/${f.ids.leadSchoolId}` }), allowed: LEAD_SCHOOL_MANAGERS },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/resources/schools/:schoolId',
+    call: (f, n) => ({ method: 'PUT', url: `${resourcesUrl(f)}/schools/${f.ids.leadSchoolId}`, body: { parts: [{ ...RESOURCE_PART, students: 1000 + n }] } }),
+    allowed: LEAD_SCHOOL_MANAGERS,
+  },
 ];
 
 /** A term of the fixture's county of its own, for a case that submits its file. */

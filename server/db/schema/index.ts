@@ -6,3 +6,4 @@ export * from './evidence.js';
 export * from './rollups.js';
 export * from './evaluation-review.js';
 export * from './evaluation-satisfaction.js';
+export * from './evaluation-resources.js';

@@ -5,6 +5,9 @@ import { UsageRepository } from '../../evidence/usage/repository.js';
 import { UsageReportService } from '../../evidence/usage/service.js';
 import type { SectionBuilder } from '../section.js';
 import { usageSection } from '../usage-section.js';
+import { ResourceRepository } from '../resources/repository.js';
+import { buildResourcesSection } from '../resources/section.js';
+import { ResourceService } from '../resources/service.js';
 import { SatisfactionRepository } from '../satisfaction/repository.js';
 import { buildSatisfactionSection } from '../satisfaction/section.js';
 import { SatisfactionService } from '../satisfaction/service.js';
@@ -19,6 +22,7 @@ export type SectionFactory = (deps: SectionDeps) => SectionBuilder;
  * one list, in the order of EVALUATION_SECTION_KEYS (the order of the official file).
  */
 export const SECTION_FACTORIES: Partial<Record<EvaluationSectionKey, SectionFactory>> = {
+  resources: ({ db }) => buildResourcesSection(new ResourceService(new ResourceRepository(db))),
   satisfaction: ({ db }) => buildSatisfactionSection(new SatisfactionService(new SatisfactionRepository(db))),
   usage: ({ db, places, config }) => usageSection(new IndicatorService(new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }))),
 };

@@ -39,4 +39,11 @@ describe('usageEquityByStage (使用均衡度, per stage)', () => {
     expect(stageParts({ stage: 'nine_year', studentCount: 10 }).reduce((n, p) => n + p.students, 0)).toBe(10);
     expect(stageParts({ stage: 'junior', studentCount: 520 })).toEqual([{ stage: 'junior', students: 520 }]);
   });
+
+  it('counts only the compulsory grades of a twelve-year school: six primary and three junior of its twelve', () => {
+    expect(stageParts({ stage: 'twelve_year', studentCount: 1200 })).toEqual([
+      { stage: 'primary', students: 600 },
+      { stage: 'junior', students: 300 },
+    ]);
+  });
 });

@@ -19,20 +19,26 @@ export interface StagePart {
   students: number;
 }
 
+/** Grades of each kind of school by stage; a twelve-year school's three senior grades are outside compulsory education. */
+const GRADES: Record<SchoolStage, { primary: number; junior: number; all: number }> = {
+  primary: { primary: 6, junior: 0, all: 6 },
+  junior: { primary: 0, junior: 3, all: 3 },
+  nine_year: { primary: 6, junior: 3, all: 9 },
+  twelve_year: { primary: 6, junior: 3, all: 12 },
+};
+
 /**
  * How many of a school's students are in each stage. A primary or junior school is all of one stage. A
- * nine-year school has no per-stage head count in Tongke's organisation data yet, so it is split by grades:
- * six primary grades and three junior, in proportion. The resource inputs (资源配置, entered per school and
- * stage) carry the real per-stage students: once they are merged, pass them here instead — this function is
- * the one place the split is decided.
+ * nine-year or twelve-year school has no per-stage head count in the organisation data, so it is split by
+ * grades, in proportion (its per-stage resource inputs are entered per term for the resource indicators, not
+ * for every range a usage report covers). This function is the one place the split is decided.
  */
 export function stageParts(school: Pick<EquitySchool, 'stage' | 'studentCount'>): StagePart[] {
-  if (school.stage !== 'nine_year') return [{ stage: school.stage, students: school.studentCount }];
-  const primary = Math.round((school.studentCount * 6) / 9);
-  return [
-    { stage: 'primary', students: primary },
-    { stage: 'junior', students: school.studentCount - primary },
-  ];
+  const grades = GRADES[school.stage];
+  return EQUITY_STAGES.filter((stage) => grades[stage] > 0).map((stage) => ({
+    stage,
+    students: grades[stage] === grades.all ? school.studentCount : Math.round((school.studentCount * grades[stage]) / grades.all),
+  }));
 }
 
 /**

@@ -186,7 +186,7 @@ export class SubmissionReview {
     const version = this.#version;
     if (version === null || !body.trim()) return false;
     return this.#act(async () => {
-      await this.api.comment(this.submissionId, { version, sectionKey: target.sectionKey, itemKey: target.itemKey, body: body.trim() });
+      await this.api.comment(this.submissionId, { version, sectionKey: target.sectionKey, ...(target.itemKey !== null && { itemKey: target.itemKey }), body: body.trim() });
       this.#detail = await this.api.detail(this.submissionId);
     });
   }
