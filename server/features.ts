@@ -5,6 +5,7 @@ import peopleRoutes from './people/routes.js';
 import teachingRoutes from './teaching/routes.js';
 import lessonReportRoutes from './evidence/lesson-report/routes.js';
 import usageReportRoutes from './evidence/usage/routes.js';
+import checklistRoutes from './evaluation/checklist/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
-export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes, lessonReportRoutes, usageReportRoutes];
+export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [accountsRoutes, organisationRoutes, peopleRoutes, teachingRoutes, lessonReportRoutes, usageReportRoutes, checklistRoutes];

@@ -2,6 +2,7 @@ import { table, id, int, bool, instant, text, index, uniqueIndex, NOW_MS } from 
 import { regions, schools } from './organisation.js';
 import { users } from './people.js';
 import { terms } from './teaching.js';
+import { CHECKLIST_STATUSES } from '../../../shared/api/evaluation-checklist.js';
 
 /*
  * The government-guarantee and quality checklist (政府保障程度 / 教育质量) and the teacher-exchange register
@@ -9,8 +10,6 @@ import { terms } from './teaching.js';
  * (server/evaluation/checklist/catalogue.ts); rows here exist only for items a region has worked on.
  */
 
-export const CHECKLIST_STATUSES = ['not_started', 'in_progress', 'met', 'not_met'] as const;
-export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
 
 /** A region's status and note for one catalogue item in one term. */
 export const evaluationChecklistItems = table(

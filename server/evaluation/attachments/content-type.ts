@@ -13,8 +13,8 @@ export const ATTACHMENT_TYPES = {
 } as const;
 export type AttachmentKind = keyof typeof ATTACHMENT_TYPES;
 
-/** The largest attachment accepted: 10 MiB (a scanned document of a few pages). */
-export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+/** The largest attachment accepted: 10 MiB (a scanned document of a few pages), as the wire contract says. */
+export { MAX_ATTACHMENT_BYTES } from '../../../shared/api/evaluation-checklist.js';
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean => signature.every((b, i) => bytes[i] === b);
 

@@ -5,12 +5,7 @@
  * or re-keyed; a changed wording keeps its key.
  */
 
-export const CHECKLIST_ASPECTS = ['government', 'quality'] as const;
-export type ChecklistAspect = (typeof CHECKLIST_ASPECTS)[number];
-
-/** Figures Tongke fills in from its own data for an item (see auto-figures.ts). */
-export const AUTO_FIGURE_KINDS = ['classroom_usage', 'subject_coverage', 'online_exchange'] as const;
-export type AutoFigureKind = (typeof AUTO_FIGURE_KINDS)[number];
+import type { AutoFigureKind, ChecklistAspect } from '../../../shared/api/evaluation-checklist.js';
 
 export interface ChecklistItemDefinition {
   key: string;
@@ -19,6 +14,7 @@ export interface ChecklistItemDefinition {
   title: string;
   /** The requirement, shortened from the method's wording. */
   requirement: string;
+  /** A figure Tongke fills in from its own data (see auto-figures.ts). */
   auto?: AutoFigureKind;
 }
 
