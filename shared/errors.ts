@@ -31,7 +31,7 @@ export const ERROR_CODES = [
   /** 调课/停课 of a lesson already held (or running): the record of what happened stays as it is. */
   /** An uploaded file is larger than the limit the message names (413). */
   'file_too_large',
-  /** An uploaded file's bytes are not one of the accepted kinds, whatever its name says (415). */
+  /** An uploaded file's bytes are not one of the accepted kinds, or not the kind its name claims (415). */
   'file_type_not_allowed',
   'lesson_already_held',
   /** A moved or ad hoc lesson would overlap another lesson of the same course. */

@@ -25,7 +25,7 @@ export const en: SharedMessages = {
     lesson_already_held: 'This lesson has already been held (or is running); it can no longer be moved or cancelled.',
     lesson_clash: 'This time overlaps another lesson of the same course ({{time}}); please choose another time.',
     file_too_large: 'The file "{{name}}" is too large: at most {{maxMb}} MB; please compress it or split it into several files.',
-    file_type_not_allowed: 'The file "{{name}}" is not a PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx) file by its content (the extension does not count); it was not uploaded.',
+    file_type_not_allowed: 'The file "{{name}}" is not a PDF, PNG, JPEG, Excel (.xlsx) or Word (.docx) file, or its content does not match its extension (the content is checked); it was not uploaded.',
     range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',

@@ -23,7 +23,7 @@ export const zhCN = {
     lesson_already_held: '这节课已经上过（或正在上），不能再调课或停课。',
     lesson_clash: '这个时间和本课程的另一节课（{{time}}）冲突，请换一个时间。',
     file_too_large: '文件“{{name}}”太大：最多 {{maxMb}} MB，请压缩或分成几个文件。',
-    file_type_not_allowed: '文件“{{name}}”的内容不是 PDF、PNG、JPEG、Excel（.xlsx）或 Word（.docx）文件，未上传（按文件内容判断，不看扩展名）。',
+    file_type_not_allowed: '文件“{{name}}”不是 PDF、PNG、JPEG、Excel（.xlsx）或 Word（.docx）文件，或文件内容与扩展名不符（按文件内容判断），未上传。',
     range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',

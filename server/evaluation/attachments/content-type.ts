@@ -16,6 +16,16 @@ export type AttachmentKind = keyof typeof ATTACHMENT_TYPES;
 /** The largest attachment accepted: 10 MiB (a scanned document of a few pages), as the wire contract says. */
 export { MAX_ATTACHMENT_BYTES } from '../../../shared/api/evaluation-checklist.js';
 
+/** The file-name extensions each kind may have: a name must not claim another kind than its bytes are. */
+const EXTENSIONS: Record<AttachmentKind, readonly string[]> = { pdf: ['pdf'], png: ['png'], jpeg: ['jpg', 'jpeg'], xlsx: ['xlsx'], docx: ['docx'] };
+
+/** The kind of an upload when its bytes are an accepted kind and its name's extension says the same; else null. */
+export function checkAttachment(name: string, bytes: Uint8Array): AttachmentKind | null {
+  const kind = sniffAttachment(bytes);
+  const extension = name.match(/\.([A-Za-z0-9]+)$/)?.[1]?.toLowerCase() ?? '';
+  return kind && EXTENSIONS[kind].includes(extension) ? kind : null;
+}
+
 const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean => signature.every((b, i) => bytes[i] === b);
 
 /** The kind of file the bytes are, or null when they are none of the accepted kinds. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryAttachmentStore, sha256Of } from './store.js';
-import { sniffAttachment } from './content-type.js';
+import { checkAttachment, sniffAttachment } from './content-type.js';
 import { MINIMAL_PDF, PNG_BYTES, zipWithParts } from './test-files.js';
 
 const dirs: string[] = [];
@@ -42,5 +42,15 @@ describe('sniffAttachment', () => {
     expect(sniffAttachment(zipWithParts(['setup.exe']))).toBeNull();
     expect(sniffAttachment(Buffer.from('just some text'))).toBeNull();
     expect(sniffAttachment(new Uint8Array())).toBeNull();
+  });
+});
+
+describe('checkAttachment', () => {
+  it('accepts a file whose name claims what its bytes are, and refuses a disguised one', () => {
+    expect(checkAttachment('交流轮岗方案.PDF', MINIMAL_PDF)).toBe('pdf');
+    expect(checkAttachment('照片.jpeg', Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
+    expect(checkAttachment('报告.pdf', PNG_BYTES)).toBeNull();
+    expect(checkAttachment('报告', MINIMAL_PDF)).toBeNull();
+    expect(checkAttachment('setup.pdf', Buffer.from('MZ\x90\x00', 'latin1'))).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { MAX_ATTACHMENT_BYTES } from '../../../shared/api/evaluation-checklist.j
 import { shanghaiDate } from '../../../shared/time.js';
 import { ApiError, notFound } from '../../core/errors.js';
 import { invalidField } from '../../core/constraints.js';
-import { ATTACHMENT_TYPES, sniffAttachment } from '../attachments/content-type.js';
+import { ATTACHMENT_TYPES, checkAttachment } from '../attachments/content-type.js';
 import type { AttachmentStore } from '../attachments/store.js';
 import { CHECKLIST_ITEMS, checklistItem } from './catalogue.js';
 import type { ChecklistAutoFigures } from './auto-figures.js';
@@ -93,7 +93,7 @@ export class ChecklistService {
     if (body.data.length % 4 !== 0 || !BASE64.test(body.data)) throw invalidField('/data', 'not base64');
     const bytes = Buffer.from(body.data, 'base64');
     if (bytes.length > MAX_ATTACHMENT_BYTES) throw new ApiError('file_too_large', { name, maxMb: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
-    const kind = sniffAttachment(bytes);
+    const kind = checkAttachment(name, bytes);
     if (!kind) throw new ApiError('file_type_not_allowed', { name });
     const { sha256 } = await this.store.put(bytes);
     const row = await this.repo.addFile({ ...scope, itemKey, name, sha256, bytes: bytes.length, contentType: ATTACHMENT_TYPES[kind], uploadedAt: now, uploadedBy: userId });
