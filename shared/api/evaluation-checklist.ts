@@ -26,7 +26,7 @@ export const ATTACHMENT_EXTENSIONS = ['.pdf', '.png', '.jpg', '.jpeg', '.xlsx', 
 
 export const EvaluationTermParams = Type.Object({ regionId: RowId, termId: RowId });
 export type EvaluationTermParams = Static<typeof EvaluationTermParams>;
-export const ChecklistItemParams = Type.Object({ regionId: RowId, termId: RowId, itemKey: Type.String({ pattern: '^[a-z]+\\.[a-z_]+$', maxLength: 80 }) });
+export const ChecklistItemParams = Type.Object({ regionId: RowId, termId: RowId, itemKey: Type.String({ minLength: 1, maxLength: 80 }) });
 export type ChecklistItemParams = Static<typeof ChecklistItemParams>;
 export const ChecklistAttachmentParams = Type.Object({ regionId: RowId, termId: RowId, attachmentId: RowId });
 export type ChecklistAttachmentParams = Static<typeof ChecklistAttachmentParams>;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { calendarDays, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
+import { MINIMAL_PDF } from '../../server/evaluation/attachments/test-files.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
   ADMINS,
@@ -244,7 +245,73 @@ const ROUTES: RouteCase[] = [
     call: (f, n) => ({ method: 'PUT', url: `/api/regions/${f.ids.regionId}/targets`, body: { lessonsPerWeek: n % 5, subjectsPerTerm: 3, attendancePct: 85, requiredSubjects: ['music', 'art'], maxCv: 0.5 } }),
     allowed: REGION_MANAGERS,
   },
+  // ---- Evaluation: the government-guarantee and quality checklist, the teacher-exchange register ----
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist (XLSX)', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist?format=xlsx` }), allowed: REGION_MANAGERS },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/checklist/items/:itemKey',
+    call: (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/checklist/items/gov.class_size`, body: { status: 'in_progress', note: `核查中 ${n}` } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/terms/:termId/checklist/items/:itemKey/attachments',
+    call: (f, n) => ({ method: 'POST', url: `${evaluationBase(f)}/checklist/items/gov.layout/attachments`, body: { name: `规划${n}.pdf`, data: MINIMAL_PDF.toString('base64') } }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist/attachments/:attachmentId',
+    call: async (f, n) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist/attachments/${await evaluationAttachment(f, n)}` }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'DELETE /api/evaluation/regions/:regionId/terms/:termId/checklist/attachments/:attachmentId',
+    call: async (f, n) => ({ method: 'DELETE', url: `${evaluationBase(f)}/checklist/attachments/${await evaluationAttachment(f, n)}` }),
+    allowed: REGION_MANAGERS,
+    success: 204,
+  },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/exchange', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/exchange` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/exchange (XLSX)', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/exchange?format=xlsx` }), allowed: REGION_MANAGERS },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/exchange/eligible',
+    call: (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/exchange/eligible`, body: { eligibleTeachers: 100 + n } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/terms/:termId/exchange/entries',
+    call: (f, n) => ({ method: 'POST', url: `${evaluationBase(f)}/exchange/entries`, body: exchangeEntryBody(f, n) }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/exchange/entries/:entryId',
+    call: async (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/exchange/entries/${await exchangeEntry(f, n)}`, body: { ...exchangeEntryBody(f, n), keyTeacher: true } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'DELETE /api/evaluation/regions/:regionId/terms/:termId/exchange/entries/:entryId',
+    call: async (f, n) => ({ method: 'DELETE', url: `${evaluationBase(f)}/exchange/entries/${await exchangeEntry(f, n)}` }),
+    allowed: REGION_MANAGERS,
+    success: 204,
+  },
 ];
+
+const evaluationBase = (f: OrganisationFixture) => `/api/evaluation/regions/${f.ids.regionId}/terms/${f.ids.termId}`;
+const exchangeEntryBody = (f: OrganisationFixture, n: number) => ({ teacherName: `交流教师${n}`, fromSchoolId: f.ids.leadSchoolId, toSchoolId: f.ids.teachingPointId, fromDate: '2026-09-01', keyTeacher: false });
+
+/** An attachment of its own for a case that reads or removes one (made by the system admin). */
+async function evaluationAttachment(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('system_admin')).post(`${evaluationBase(f)}/checklist/items/gov.layout/attachments`, { name: `布局${n}.pdf`, data: MINIMAL_PDF.toString('base64') });
+  if (res.statusCode !== 201) throw new Error(`could not attach a file: ${res.body}`);
+  return Number(res.json().id);
+}
+
+/** A rotation of its own for a case that changes or removes one. */
+async function exchangeEntry(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('system_admin')).post(`${evaluationBase(f)}/exchange/entries`, exchangeEntryBody(f, n));
+  if (res.statusCode !== 201) throw new Error(`could not record a rotation: ${res.body}`);
+  return Number(res.json().id);
+}
 
 /**
  * Routes the matrix does not drive, each with why. Everything else Fastify registered must have a case

@@ -205,19 +205,21 @@ describe('the government-guarantee and quality checklist and the exchange regist
 
   it("gives another region's admin 403 on every route (the download too) and changes nothing", async () => {
     const outsider = await f.as('other_region_admin');
-    const before = [await checklist(), await register()];
+    const before = [await checklist(), await register()] as const;
+    const fileId = before[0].items.flatMap((i) => i.attachments)[0]!.id;
+    const entryId = before[1].entries[0]!.id;
     const calls: Array<[string, string, unknown?]> = [
       ['GET', `${base}/checklist`],
       ['GET', `${base}/checklist?format=xlsx`],
       ['PUT', `${base}/checklist/items/gov.layout`, { status: 'met' }],
       ['POST', `${base}/checklist/items/gov.layout/attachments`, { name: 'a.pdf', data: MINIMAL_PDF.toString('base64') }],
-      ['GET', `${base}/checklist/attachments/${before[0]!.items.flatMap((i) => i.attachments)[0]!.id}`],
-      ['DELETE', `${base}/checklist/attachments/${before[0]!.items.flatMap((i) => i.attachments)[0]!.id}`],
+      ['GET', `${base}/checklist/attachments/${fileId}`],
+      ['DELETE', `${base}/checklist/attachments/${fileId}`],
       ['GET', `${base}/exchange`],
       ['PUT', `${base}/exchange/eligible`, { eligibleTeachers: 1 }],
       ['POST', `${base}/exchange/entries`, { teacherName: '孙老师', fromSchoolId: f.ids.leadSchoolId, toSchoolId: f.ids.teachingPointId, fromDate: '2026-09-01', keyTeacher: false }],
-      ['PUT', `${base}/exchange/entries/${before[1]!.entries[0]!.id}`, { teacherName: '孙老师', fromSchoolId: f.ids.leadSchoolId, toSchoolId: f.ids.teachingPointId, fromDate: '2026-09-01', keyTeacher: false }],
-      ['DELETE', `${base}/exchange/entries/${before[1]!.entries[0]!.id}`],
+      ['PUT', `${base}/exchange/entries/${entryId}`, { teacherName: '孙老师', fromSchoolId: f.ids.leadSchoolId, toSchoolId: f.ids.teachingPointId, fromDate: '2026-09-01', keyTeacher: false }],
+      ['DELETE', `${base}/exchange/entries/${entryId}`],
     ];
     for (const [method, url, body] of calls) {
       const res = await outsider.request(method as 'GET', url, body);
@@ -225,6 +227,6 @@ describe('the government-guarantee and quality checklist and the exchange regist
     }
     // Its own region with this region's term: the term is not its region's.
     expect((await outsider.get(`/api/evaluation/regions/${f.ids.otherRegionId}/terms/${f.ids.termId}/checklist`)).statusCode).toBe(404);
-    expect([await checklist(), await register()]).toEqual(before);
+    expect([await checklist(), await register()]).toEqual([...before]);
   });
 });
