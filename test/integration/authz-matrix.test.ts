@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { calendarDays, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
-import { MINIMAL_PDF } from '../../server/evaluation/attachments/test-files.js';
+import { MINIMAL_PDF } from '../../server/evaluation/attachments/sample-files.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
   ADMINS,

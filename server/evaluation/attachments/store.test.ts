@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryAttachmentStore, sha256Of } from './store.js';
 import { checkAttachment, sniffAttachment } from './content-type.js';
-import { MINIMAL_PDF, PNG_BYTES, zipWithParts } from './test-files.js';
+import { MINIMAL_PDF, PNG_BYTES, zipWithParts } from './sample-files.js';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));

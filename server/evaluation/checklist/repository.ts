@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { ChecklistStatus } from '../../../shared/api/evaluation-checklist.js';
 import type { TongkeDb } from '../../db/store.js';
-import { evaluationChecklistFiles, evaluationChecklistItems, terms } from '../../db/schema/index.js';
+import { evaluationChecklistFiles, evaluationChecklistItems, regions, terms, users } from '../../db/schema/index.js';
 
 export type ChecklistItemRow = typeof evaluationChecklistItems.$inferSelect;
 export type ChecklistFileRow = typeof evaluationChecklistFiles.$inferSelect;
@@ -21,6 +21,18 @@ export class ChecklistRepository {
   async termOf(scope: EvaluationTerm): Promise<TermRow | undefined> {
     const [row] = await this.db.select().from(terms).where(and(eq(terms.id, scope.termId), eq(terms.regionId, scope.regionId))).limit(1);
     return row;
+  }
+
+  /** A region by its code (the demo seed finds its county so). */
+  async regionIdByCode(code: string): Promise<number | undefined> {
+    const [row] = await this.db.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).limit(1);
+    return row?.id;
+  }
+
+  async userIdsByUsername(usernames: readonly string[]): Promise<Map<string, number>> {
+    if (usernames.length === 0) return new Map();
+    const found = await this.db.select({ id: users.id, username: users.username }).from(users).where(inArray(users.username, [...usernames]));
+    return new Map(found.map((u) => [u.username, u.id]));
   }
 
   async items(scope: EvaluationTerm): Promise<ChecklistItemRow[]> {
