@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -9,8 +10,10 @@ const onPostgres = process.env.TONGKE_TEST_STORE === 'postgresql';
 const STORE_TESTS = ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts'];
 
 export default defineConfig({
+  // Compiles the runes of client state classes (*.svelte.ts) so that their tests run them for real.
+  plugins: [svelte()],
   test: {
-    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts'],
+    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts', 'client/pages/**/*.test.ts'],
     globalSetup: ['test/support/store-setup.ts'],
     environment: 'node',
     testTimeout: 30_000,
