@@ -17,6 +17,8 @@ export const ROUTES = [
   { name: 'lesson_report', path: '/reports/lessons/:id' },
   { name: 'reports_usage', path: '/reports/usage' },
   { name: 'reports_evidence', path: '/reports/evidence/:regionId' },
+  { name: 'evaluation_checklist', path: '/evaluation/:regionId/checklist' },
+  { name: 'evaluation_exchange', path: '/evaluation/:regionId/exchange' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -39,6 +41,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Teachers see their own courses' figures there; the page says so.
   reports_usage: 'signed_in',
   reports_evidence: 'admin',
+  evaluation_checklist: 'admin',
+  evaluation_exchange: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */
