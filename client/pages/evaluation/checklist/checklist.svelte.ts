@@ -5,10 +5,11 @@ import type { ChecklistApi, EvaluationTermRef } from './checklist-api.js';
 /** What went wrong last: the server's message, or an upload refused before it was sent (the page words it). */
 export type ChecklistProblem = { kind: 'api'; message: string } | { kind: 'too_large' | 'wrong_type'; name: string };
 
-/** A file picked for upload, read into memory (at most the limit, checked before sending). */
+/** A file picked for upload: read into memory only once its size and name have been checked. */
 export interface PickedFile {
   name: string;
-  bytes: Uint8Array;
+  size: number;
+  read(): Promise<Uint8Array>;
 }
 
 /** base64 of bytes, in chunks (String.fromCharCode takes a bounded number of arguments). */
@@ -95,7 +96,7 @@ export class EvaluationChecklist {
   /** Sends a file unless it is certainly refused (too large, or not a file kind that is accepted). */
   async upload(itemKey: string, file: PickedFile): Promise<boolean> {
     const max = this.#checklist?.maxAttachmentBytes ?? 0;
-    if (file.bytes.length > max) {
+    if (file.size > max) {
       this.#problem = { kind: 'too_large', name: file.name };
       return false;
     }
@@ -106,7 +107,7 @@ export class EvaluationChecklist {
     this.#uploads = { ...this.#uploads, [itemKey]: 0 };
     try {
       return await this.#change(async (ref) => {
-        const attachment = await this.api.upload(ref, itemKey, { name: file.name, data: toBase64(file.bytes) }, (fraction) => {
+        const attachment = await this.api.upload(ref, itemKey, { name: file.name, data: toBase64(await file.read()) }, (fraction) => {
           this.#uploads = { ...this.#uploads, [itemKey]: fraction };
         });
         const item = this.#checklist?.items.find((i) => i.key === itemKey);

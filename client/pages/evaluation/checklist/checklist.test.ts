@@ -5,6 +5,7 @@ import type { ChecklistApi } from './checklist-api.js';
 import { EvaluationChecklist, toBase64 } from './checklist.svelte.js';
 
 const ref = { regionId: 1, termId: 2 };
+const picked = (name: string, bytes: Uint8Array) => ({ name, size: bytes.length, read: async () => bytes });
 const item = (key: string, aspect: 'government' | 'quality', status: ChecklistItem['status'] = 'not_started'): ChecklistItem => ({
   key,
   aspect,
@@ -98,9 +99,9 @@ describe('EvaluationChecklist', () => {
     const { api, sent } = fakeApi();
     const state = new EvaluationChecklist(api);
     await state.load(ref, 'checklist');
-    expect(await state.upload('gov.layout', { name: '扫描件.pdf', bytes: new Uint8Array(17) })).toBe(false);
+    expect(await state.upload('gov.layout', picked('扫描件.pdf', new Uint8Array(17)))).toBe(false);
     expect(state.problem).toEqual({ kind: 'too_large', name: '扫描件.pdf' });
-    expect(await state.upload('gov.layout', { name: '安装包.exe', bytes: new Uint8Array(3) })).toBe(false);
+    expect(await state.upload('gov.layout', picked('安装包.exe', new Uint8Array(3)))).toBe(false);
     expect(state.problem).toEqual({ kind: 'wrong_type', name: '安装包.exe' });
     expect(sent).toEqual([]);
   });
@@ -115,7 +116,7 @@ describe('EvaluationChecklist', () => {
       onProgress(f);
       seen.push(state.uploadProgress(key));
     });
-    expect(await state.upload('gov.layout', { name: '方案.pdf', bytes: Uint8Array.from([0x25, 0x50, 0x44]) })).toBe(true);
+    expect(await state.upload('gov.layout', picked('方案.pdf', Uint8Array.from([0x25, 0x50, 0x44])))).toBe(true);
     expect(sent).toEqual([['upload', { name: '方案.pdf', data: 'JVBE' }]]);
     expect(seen).toEqual([0.5, 1]);
     expect(state.uploadProgress('gov.layout')).toBeNull();
@@ -127,7 +128,7 @@ describe('EvaluationChecklist', () => {
   it("keeps the server's refusal of a file as the problem, and nothing listed", async () => {
     const state = new EvaluationChecklist(fakeApi().api);
     await state.load(ref, 'checklist');
-    expect(await state.upload('gov.layout', { name: '报告.docx', bytes: new Uint8Array(3) })).toBe(false);
+    expect(await state.upload('gov.layout', picked('报告.docx', new Uint8Array(3)))).toBe(false);
     expect(state.problem).toEqual({ kind: 'api', message: '文件内容与扩展名不符' });
     expect(state.checklist?.items[0]?.attachments).toEqual([]);
     expect(state.uploadProgress('gov.layout')).toBeNull();
