@@ -5,9 +5,9 @@ import { ApiError, notFound } from '../../core/errors.js';
 import { invalidField } from '../../core/constraints.js';
 import { ATTACHMENT_TYPES, checkAttachment } from '../attachments/content-type.js';
 import type { AttachmentStore } from '../attachments/store.js';
-import { CHECKLIST_ITEMS, checklistItem } from './catalogue.js';
+import { CHECKLIST_ITEMS, checklistItem, type ChecklistItemDefinition } from './catalogue.js';
 import type { ChecklistAutoFigures } from './auto-figures.js';
-import type { ChecklistFileRow, ChecklistRepository, EvaluationTerm, TermRow } from './repository.js';
+import type { ChecklistFileRow, ChecklistItemRow, ChecklistRepository, EvaluationTerm, TermRow } from './repository.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -50,20 +50,7 @@ export class ChecklistService {
     const saved = new Map((await this.repo.items(scope)).map((row) => [row.itemKey, row]));
     const files = await this.repo.files(scope);
     const items: ChecklistItem[] = [];
-    for (const item of CHECKLIST_ITEMS) {
-      const row = saved.get(item.key);
-      items.push({
-        key: item.key,
-        aspect: item.aspect,
-        title: item.title,
-        requirement: item.requirement,
-        status: row?.status ?? 'not_started',
-        note: row?.note ?? '',
-        updatedAt: row?.updatedAt.toISOString() ?? null,
-        attachments: files.filter((f) => f.itemKey === item.key).map(attachmentView),
-        auto: item.auto ? await this.auto.figure(item.auto, scope, today) : null,
-      });
-    }
+    for (const item of CHECKLIST_ITEMS) items.push(await this.#view(scope, item, saved.get(item.key), files, today));
     return { regionId: scope.regionId, term: { id: term.id, name: term.name, startsOn: term.startsOn, endsOn: term.endsOn }, items, maxAttachmentBytes: MAX_ATTACHMENT_BYTES };
   }
 
@@ -75,10 +62,26 @@ export class ChecklistService {
     return this.#item(scope, itemKey);
   }
 
+  /** One item as saved now (its figure computed alone: the other items' figures are not needed for it). */
   async #item(scope: EvaluationTerm, itemKey: string): Promise<ChecklistItem> {
-    const found = (await this.checklist(scope)).items.find((item) => item.key === itemKey);
-    if (!found) throw notFound();
-    return found;
+    const item = checklistItem(itemKey);
+    if (!item) throw notFound();
+    const saved = (await this.repo.items(scope)).find((row) => row.itemKey === itemKey);
+    return this.#view(scope, item, saved, await this.repo.files(scope), shanghaiDate(new Date()));
+  }
+
+  async #view(scope: EvaluationTerm, item: ChecklistItemDefinition, row: ChecklistItemRow | undefined, files: readonly ChecklistFileRow[], today: string): Promise<ChecklistItem> {
+    return {
+      key: item.key,
+      aspect: item.aspect,
+      title: item.title,
+      requirement: item.requirement,
+      status: row?.status ?? 'not_started',
+      note: row?.note ?? '',
+      updatedAt: row?.updatedAt.toISOString() ?? null,
+      attachments: files.filter((f) => f.itemKey === item.key).map(attachmentView),
+      auto: item.auto ? await this.auto.figure(item.auto, scope, today) : null,
+    };
   }
 
   /**

@@ -25,6 +25,18 @@ export function exchangeShares(entries: ReadonlyArray<Pick<ExchangeEntryRow, 'te
   };
 }
 
+const entryView = (r: ExchangeEntryRow, schoolNames: ReadonlyMap<number, string>): ExchangeEntry => ({
+  id: r.id,
+  teacherId: r.teacherId,
+  teacherName: r.teacherName,
+  fromSchool: { id: r.fromSchoolId, name: schoolNames.get(r.fromSchoolId) ?? '' },
+  toSchool: { id: r.toSchoolId, name: schoolNames.get(r.toSchoolId) ?? '' },
+  fromDate: r.fromDate,
+  toDate: r.toDate,
+  keyTeacher: r.keyTeacher,
+  note: r.note,
+});
+
 /**
  * The teacher-exchange register (交流轮岗) of a region's term: who rotated from which school to which and
  * when, the eligible-teacher count the region enters, the shares against ≥ 10 % / ≥ 20 %, and beside them
@@ -42,17 +54,7 @@ export class ExchangeService {
     const schools = await this.repo.schools(scope.regionId);
     const names = new Map(schools.map((s) => [s.id, s.name]));
     const rows = await this.repo.entries(scope);
-    const entries: ExchangeEntry[] = rows.map((r) => ({
-      id: r.id,
-      teacherId: r.teacherId,
-      teacherName: r.teacherName,
-      fromSchool: { id: r.fromSchoolId, name: names.get(r.fromSchoolId) ?? '' },
-      toSchool: { id: r.toSchoolId, name: names.get(r.toSchoolId) ?? '' },
-      fromDate: r.fromDate,
-      toDate: r.toDate,
-      keyTeacher: r.keyTeacher,
-      note: r.note,
-    }));
+    const entries = rows.map((r) => entryView(r, names));
     return {
       regionId: scope.regionId,
       term: { id: term.id, name: term.name, startsOn: term.startsOn, endsOn: term.endsOn },
@@ -88,9 +90,9 @@ export class ExchangeService {
   }
 
   async #entry(scope: EvaluationTerm, id: number): Promise<ExchangeEntry> {
-    const found = (await this.register(scope)).entries.find((e) => e.id === id);
-    if (!found) throw notFound();
-    return found;
+    const row = await this.repo.entry(scope, id);
+    if (!row) throw notFound();
+    return entryView(row, new Map((await this.repo.schools(scope.regionId)).map((s) => [s.id, s.name])));
   }
 
   /** Checks a body against the region: the teacher is one of its teachers (or just a name), both schools are its own. */
