@@ -176,6 +176,13 @@ describe('the government-guarantee and quality checklist and the exchange regist
     expect(shares).toEqual({ exchanged: 2, keyTeachers: 1, eligibleTeachers: 20, exchangedShare: 2 / 20, exchangedMet: true, keyShare: 1 / 2, keyMet: true });
     expect(online.figures[0]).toMatchObject({ key: 'onlineTeachers', value: 1 });
     expect(online.table.rows).toEqual([['王老师', '城关第一小学', '石门教学点', 2]]);
+    const section = await checklistParts(f.db, f.t.app.tongke.places, f.t.config).sections.exchange({ regionId: f.ids.regionId, termId: f.ids.termId });
+    expect(section.figures.filter((fig) => fig.key === 'exchangedShare' || fig.key === 'keyShare' || fig.key === 'onlineTeachers')).toEqual([
+      { key: 'exchangedShare', label: '交流轮岗教师占符合条件教师的比例', value: 0.1, requirement: '≥ 10 %', met: true },
+      { key: 'keyShare', label: '骨干教师占交流轮岗教师的比例', value: 0.5, requirement: '≥ 20 %', met: true },
+      { key: 'onlineTeachers', label: '在线为其他学校授课的主讲教师（另列，不计入交流轮岗）', value: 1, unit: '人' },
+    ]);
+    expect(section.tables.find((t) => t.key === 'register')?.rows).toHaveLength(3);
 
     // 23 eligible: 2/23 < 10 %.
     expect((await admin.put(`${base}/exchange/eligible`, { eligibleTeachers: 23 })).json().shares).toMatchObject({ exchangedShare: 2 / 23, exchangedMet: false });
