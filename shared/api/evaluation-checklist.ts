@@ -159,7 +159,8 @@ export const ExchangeRegister = Type.Object({
   shares: ExchangeShares,
   /** Teachers who taught other schools' classes online: shown beside the register, never added to it. */
   online: AutoFigure,
-  /** Schools of the region (for the form). */
+  /** Schools of the region, and its teachers' accounts (for the form). */
   schools: Type.Array(SchoolRef),
+  teachers: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), schoolId: Type.Integer() })),
 });
 export type ExchangeRegister = Static<typeof ExchangeRegister>;

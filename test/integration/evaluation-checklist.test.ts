@@ -172,7 +172,9 @@ describe('the government-guarantee and quality checklist and the exchange regist
     expect((await entry({ teacherId: f.ids.users.student })).statusCode).toBe(400);
     expect((await register()).entries).toEqual(before.entries);
 
-    const { shares, online } = await register();
+    const { shares, online, teachers } = await register();
+    // The form offers the region's teachers by account (the other region's are not among them).
+    expect(teachers).toEqual([{ id: f.ids.users.teacher, name: '王老师', schoolId: f.ids.leadSchoolId }]);
     expect(shares).toEqual({ exchanged: 2, keyTeachers: 1, eligibleTeachers: 20, exchangedShare: 2 / 20, exchangedMet: true, keyShare: 1 / 2, keyMet: true });
     expect(online.figures[0]).toMatchObject({ key: 'onlineTeachers', value: 1 });
     expect(online.table.rows).toEqual([['王老师', '城关第一小学', '石门教学点', 2]]);

@@ -897,6 +897,7 @@ export const en: ClientMessages = {
       empty: 'No rotations recorded this term.',
       yes: 'yes',
       no: 'no',
+      noAccount: '(no account: enter the name)',
       choose: 'Choose',
     },
   },

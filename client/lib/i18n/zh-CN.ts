@@ -896,6 +896,7 @@ export const zhCN = {
       empty: '本学期还没有交流轮岗记录。',
       yes: '是',
       no: '否',
+      noAccount: '（无账号，填写姓名）',
       choose: '请选择',
     },
   },

@@ -69,6 +69,18 @@ export class ExchangeRepository {
     return this.db.select({ id: schools.id, name: schools.name, active: schools.active }).from(schools).where(eq(schools.regionId, regionId)).orderBy(asc(schools.name));
   }
 
+  /** The teachers of the region's schools (for choosing a rotation's teacher by account). */
+  async teachersOfRegion(regionId: number): Promise<Array<{ id: number; name: string; schoolId: number }>> {
+    const found = await this.db
+      .selectDistinct({ id: users.id, name: users.displayName, schoolId: schools.id })
+      .from(users)
+      .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+      .innerJoin(schools, eq(schools.id, roleGrants.schoolId))
+      .where(and(eq(schools.regionId, regionId), eq(roleGrants.role, 'teacher'), eq(users.active, true)))
+      .orderBy(asc(users.displayName), asc(users.id));
+    return found;
+  }
+
   /** The user's display name when she teaches (or administers) at one of the region's schools; undefined otherwise. */
   async teacherOfRegion(userId: number, regionId: number): Promise<string | undefined> {
     const [row] = await this.db

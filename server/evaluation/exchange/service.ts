@@ -62,6 +62,7 @@ export class ExchangeService {
       shares: exchangeShares(rows, await this.repo.eligible(scope)),
       online: await this.auto.figure('online_exchange', scope, today),
       schools: schools.map((s) => ({ id: s.id, name: s.name })),
+      teachers: await this.repo.teachersOfRegion(scope.regionId),
     };
   }
 

@@ -30,6 +30,7 @@ const register = (entries: number): ExchangeRegister => ({
   shares: { exchanged: entries, keyTeachers: 0, eligibleTeachers: 10, exchangedShare: entries / 10, exchangedMet: entries >= 1, keyShare: entries ? 0 : null, keyMet: entries ? false : null },
   online: { kind: 'online_exchange', figures: [], table: { key: 'onlineExchange', title: '', columns: [], rows: [] }, sourcePath: '/reports/usage' },
   schools: [],
+  teachers: [],
 });
 
 /** The routes as a server would answer them, recording what was sent. */
