@@ -1,5 +1,5 @@
-import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { defineConfig } from 'vitest/config';
 
 /**
  * Unit and integration tests (Node). The browser suite has its own config in test/e2e/. `npm test` runs this

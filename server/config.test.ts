@@ -19,6 +19,9 @@ describe('loadConfig', () => {
     expect(readFileSync(join(dbPath, '..', 'session-secret'), 'utf8').trim()).toBe(config.sessionSecret);
     // The same secret on the next start: sessions and student links survive a restart.
     expect(loadConfig({ TONGKE_DB_PATH: dbPath }).sessionSecret).toBe(config.sessionSecret);
+    // Attached evidence files sit beside the database unless a directory is given.
+    expect(config.attachmentsDir).toBe(join(dbPath, '..', 'attachments'));
+    expect(loadConfig({ TONGKE_DB_PATH: dbPath, TONGKE_ATTACHMENTS_DIR: '/srv/tongke/files' }).attachmentsDir).toBe('/srv/tongke/files');
   });
 
   it.each([

@@ -16,6 +16,12 @@ export const CONFIG_SETTINGS = {
   port: { env: 'TONGKE_PORT', kind: 'port', default: 8080, doc: 'HTTP port (API, Socket.IO and the web app)' },
   publicUrl: { env: 'TONGKE_PUBLIC_URL', kind: 'url', default: '', doc: 'URL users open; default http://localhost:<port>' },
   dbPath: { env: 'TONGKE_DB_PATH', kind: 'string', default: './data/tongke.db', doc: 'SQLite database file (the embedded default store)' },
+  attachmentsDir: {
+    env: 'TONGKE_ATTACHMENTS_DIR',
+    kind: 'string',
+    default: '',
+    doc: "directory the self-evaluation's attached files are kept in, named by their SHA-256 (default: attachments/ beside the database file)",
+  },
   databaseUrl: {
     env: 'TONGKE_DATABASE_URL',
     kind: 'string',
@@ -71,6 +77,7 @@ const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535 }),
   publicUrl: Type.String(),
   dbPath: Type.String({ minLength: 1 }),
+  attachmentsDir: Type.String(),
   databaseUrl: Type.String(),
   nodeId: Type.String({ maxLength: 200 }),
   sessionSecret: Type.String(),
@@ -169,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // Stable across restarts of the node, so its next start recognises the sessions it left open.
   config.nodeId = config.nodeId.trim() || hostname();
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
+  config.attachmentsDir = resolve(config.attachmentsDir || join(config.dbPath === ':memory:' ? './data' : dirname(config.dbPath), 'attachments'));
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
   if (config.metricsToken && config.metricsToken.length < 16) throw new ConfigError('TONGKE_METRICS_TOKEN', 'must be at least 16 characters');

@@ -7,6 +7,7 @@ import lessonReportRoutes from './evidence/lesson-report/routes.js';
 import usageReportRoutes from './evidence/usage/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
 import evaluationResourceRoutes from './evaluation/resources/routes.js';
+import checklistRoutes from './evaluation/checklist/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
@@ -21,4 +22,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   satisfactionRoutes,
   surveyAnswerRoutes,
   evaluationResourceRoutes,
+  checklistRoutes,
 ];

@@ -2,6 +2,7 @@ import { loadConfigOrExplain } from './config.js';
 import { buildApp } from './app.js';
 import { openDatabase, storeLocation } from './db/store.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
+import { seedDemoChecklist } from './seed/demo-checklist.js';
 import { createServerLogger } from './core/logger.js';
 import { MediaWorkerPool } from '../media/index.js';
 import { installProcessGuards } from './core/process-guards.js';
@@ -16,7 +17,7 @@ async function main(args: readonly string[]): Promise<void> {
   const logger = createServerLogger(config.logLevel);
   const database = await openDatabase(storeLocation(config));
   logger.info({ store: database.dialect, location: database.location }, 'store open');
-  if (config.seedDemo) await seedDemoIfEmpty(database.db, logger);
+  if (config.seedDemo && (await seedDemoIfEmpty(database.db, logger))) await seedDemoChecklist(database.db, config);
   const media = await MediaWorkerPool.create({
     workerCount: config.mediaWorkers,
     rtcMinPort: config.rtcMinPort,

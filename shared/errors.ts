@@ -29,6 +29,10 @@ export const ERROR_CODES = [
   /** A list matched more than the server returns at once: narrow it with its filters. */
   'too_many_results',
   /** 调课/停课 of a lesson already held (or running): the record of what happened stays as it is. */
+  /** An uploaded file is larger than the limit the message names (413). */
+  'file_too_large',
+  /** An uploaded file's bytes are not one of the accepted kinds, or not the kind its name claims (415). */
+  'file_type_not_allowed',
   'lesson_already_held',
   /** A moved or ad hoc lesson would overlap another lesson of the same course. */
   'lesson_clash',
@@ -68,6 +72,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   import_invalid: 400,
   range_too_long: 400,
   too_many_results: 400,
+  file_too_large: 413,
+  file_type_not_allowed: 415,
   lesson_already_held: 409,
   lesson_clash: 409,
   lesson_not_live: 409,

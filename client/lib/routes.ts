@@ -21,6 +21,8 @@ export const ROUTES = [
   { name: 'survey', path: '/survey/:code' },
   { name: 'evaluation_satisfaction', path: '/evaluation/satisfaction' },
   { name: 'evaluation_resources', path: '/evaluation/:regionId/resources' },
+  { name: 'evaluation_checklist', path: '/evaluation/:regionId/checklist' },
+  { name: 'evaluation_exchange', path: '/evaluation/:regionId/exchange' },
   { name: 'evaluation', path: '/evaluation/:regionId' },
   { name: 'review_list', path: '/review' },
   { name: 'review_submission', path: '/review/:submissionId' },
@@ -53,6 +55,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   survey: 'public',
   evaluation_satisfaction: 'admin',
   evaluation_resources: 'admin',
+  evaluation_checklist: 'admin',
+  evaluation_exchange: 'admin',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

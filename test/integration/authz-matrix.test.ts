@@ -7,6 +7,7 @@ import { calendarDays, lessonSessions, scheduledLessons, terms } from '../../ser
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { SatisfactionRepository } from '../../server/evaluation/satisfaction/repository.js';
 import { SatisfactionService } from '../../server/evaluation/satisfaction/service.js';
+import { MINIMAL_PDF } from '../../server/evaluation/attachments/sample-files.js';
 import { createOrganisationFixture, PRINCIPALS, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import {
   ADMINS,
@@ -325,6 +326,55 @@ const ROUTES: RouteCase[] = [
     call: (f, n) => ({ method: 'PUT', url: `${resourcesUrl(f)}/schools/${f.ids.leadSchoolId}`, body: { parts: [{ ...RESOURCE_PART, students: 1000 + n }] } }),
     allowed: LEAD_SCHOOL_MANAGERS,
   },
+  // ---- Evaluation: the government-guarantee and quality checklist, the teacher-exchange register ----
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist (XLSX)', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist?format=xlsx` }), allowed: REGION_MANAGERS },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/checklist/items/:itemKey',
+    call: (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/checklist/items/gov.class_size`, body: { status: 'in_progress', note: `核查中 ${n}` } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/terms/:termId/checklist/items/:itemKey/attachments',
+    call: (f, n) => ({ method: 'POST', url: `${evaluationBase(f)}/checklist/items/gov.layout/attachments`, body: { name: `规划${n}.pdf`, data: MINIMAL_PDF.toString('base64') } }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'GET /api/evaluation/regions/:regionId/terms/:termId/checklist/attachments/:attachmentId',
+    call: async (f, n) => ({ method: 'GET', url: `${evaluationBase(f)}/checklist/attachments/${await evaluationAttachment(f, n)}` }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'DELETE /api/evaluation/regions/:regionId/terms/:termId/checklist/attachments/:attachmentId',
+    call: async (f, n) => ({ method: 'DELETE', url: `${evaluationBase(f)}/checklist/attachments/${await evaluationAttachment(f, n)}` }),
+    allowed: REGION_MANAGERS,
+    success: 204,
+  },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/exchange', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/exchange` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/evaluation/regions/:regionId/terms/:termId/exchange (XLSX)', call: (f) => ({ method: 'GET', url: `${evaluationBase(f)}/exchange?format=xlsx` }), allowed: REGION_MANAGERS },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/exchange/eligible',
+    call: (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/exchange/eligible`, body: { eligibleTeachers: 100 + n } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'POST /api/evaluation/regions/:regionId/terms/:termId/exchange/entries',
+    call: (f, n) => ({ method: 'POST', url: `${evaluationBase(f)}/exchange/entries`, body: exchangeEntryBody(f, n) }),
+    allowed: REGION_MANAGERS,
+    success: 201,
+  },
+  {
+    route: 'PUT /api/evaluation/regions/:regionId/terms/:termId/exchange/entries/:entryId',
+    call: async (f, n) => ({ method: 'PUT', url: `${evaluationBase(f)}/exchange/entries/${await exchangeEntry(f, n)}`, body: { ...exchangeEntryBody(f, n), keyTeacher: true } }),
+    allowed: REGION_MANAGERS,
+  },
+  {
+    route: 'DELETE /api/evaluation/regions/:regionId/terms/:termId/exchange/entries/:entryId',
+    call: async (f, n) => ({ method: 'DELETE', url: `${evaluationBase(f)}/exchange/entries/${await exchangeEntry(f, n)}` }),
+    allowed: REGION_MANAGERS,
+    success: 204,
+  },
 ];
 
 /** A term of the fixture's county of its own, for a case that submits its file. */
@@ -338,6 +388,23 @@ async function submittedFile(f: OrganisationFixture, n: number): Promise<number>
   const res = await (await f.as('region_admin')).post(`/api/evaluation/regions/${f.ids.regionId}/submissions`, { termId: await evaluationTerm(f, n) });
   if (res.statusCode !== 201) throw new Error(`could not submit the file: ${res.statusCode} ${res.body}`);
   return (res.json() as { submission: { id: number } }).submission.id;
+}
+
+const evaluationBase = (f: OrganisationFixture) => `/api/evaluation/regions/${f.ids.regionId}/terms/${f.ids.termId}`;
+const exchangeEntryBody = (f: OrganisationFixture, n: number) => ({ teacherName: `交流教师${n}`, fromSchoolId: f.ids.leadSchoolId, toSchoolId: f.ids.teachingPointId, fromDate: '2026-09-01', keyTeacher: false });
+
+/** An attachment of its own for a case that reads or removes one (made by the system admin). */
+async function evaluationAttachment(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('system_admin')).post(`${evaluationBase(f)}/checklist/items/gov.layout/attachments`, { name: `布局${n}.pdf`, data: MINIMAL_PDF.toString('base64') });
+  if (res.statusCode !== 201) throw new Error(`could not attach a file: ${res.body}`);
+  return Number(res.json().id);
+}
+
+/** A rotation of its own for a case that changes or removes one. */
+async function exchangeEntry(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('system_admin')).post(`${evaluationBase(f)}/exchange/entries`, exchangeEntryBody(f, n));
+  if (res.statusCode !== 201) throw new Error(`could not record a rotation: ${res.body}`);
+  return Number(res.json().id);
 }
 
 /**

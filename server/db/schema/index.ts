@@ -7,3 +7,4 @@ export * from './rollups.js';
 export * from './evaluation-review.js';
 export * from './evaluation-satisfaction.js';
 export * from './evaluation-resources.js';
+export * from './evaluation-checklist.js';

@@ -5,6 +5,7 @@ import { UsageRepository } from '../../evidence/usage/repository.js';
 import { UsageReportService } from '../../evidence/usage/service.js';
 import type { SectionBuilder } from '../section.js';
 import { usageSection } from '../usage-section.js';
+import { checklistParts } from '../checklist/parts.js';
 import { ResourceRepository } from '../resources/repository.js';
 import { buildResourcesSection } from '../resources/section.js';
 import { ResourceService } from '../resources/service.js';
@@ -24,6 +25,8 @@ export type SectionFactory = (deps: SectionDeps) => SectionBuilder;
 export const SECTION_FACTORIES: Partial<Record<EvaluationSectionKey, SectionFactory>> = {
   resources: ({ db }) => buildResourcesSection(new ResourceService(new ResourceRepository(db))),
   satisfaction: ({ db }) => buildSatisfactionSection(new SatisfactionService(new SatisfactionRepository(db))),
+  checklist: ({ db, places, config }) => checklistParts(db, places, config).sections.checklist,
+  exchange: ({ db, places, config }) => checklistParts(db, places, config).sections.exchange,
   usage: ({ db, places, config }) => usageSection(new IndicatorService(new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }))),
 };
 
