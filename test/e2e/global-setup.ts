@@ -7,6 +7,8 @@ import { ServerProcess } from '../support/server-process.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import { openDatabase } from '../../server/db/store.js';
 import { seedDemoCounty } from '../../server/seed/demo.js';
+import { seedDemoChecklist } from '../../server/seed/demo-checklist.js';
+import { loadConfig } from '../../server/config.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 
 declare module 'vitest' {
@@ -35,6 +37,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const database = await openDatabase(dbPath);
   try {
     await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
+    // The evaluation checklist's demo keeps its attachment beside the database, where the server looks for it.
+    await seedDemoChecklist(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
   } finally {
     await database.close();
   }

@@ -841,6 +841,8 @@ export const en: ClientMessages = {
     home: 'Back to home',
   },
   evalReview: {
+    partsLabel: 'Parts of the file',
+    parts: { resources: 'Seven resource indicators', satisfaction: 'Satisfaction survey', checklist: 'Government guarantee and quality', exchange: 'Teacher exchange' },
     countyTitle: 'County self-evaluation (优质均衡)',
     term: 'Term',
     noTerms: 'This county has no term yet: add one under Organisation first.',

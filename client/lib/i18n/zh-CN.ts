@@ -840,6 +840,8 @@ export const zhCN = {
     home: '返回首页',
   },
   evalReview: {
+    partsLabel: '自评材料的各部分',
+    parts: { resources: '资源配置七项指标', satisfaction: '社会认可度（满意度调查）', checklist: '政府保障与教育质量', exchange: '教师交流轮岗' },
     countyTitle: '优质均衡县级自评',
     term: '学期',
     noTerms: '本区县还没有学期，请先在“组织机构”中添加学期。',
