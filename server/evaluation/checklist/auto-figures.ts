@@ -4,7 +4,7 @@ import type { Subject } from '../../../shared/subjects.js';
 import { shanghaiDate } from '../../../shared/time.js';
 import { resolveRange, type ReportRange } from '../../evidence/usage/figures.js';
 import type { IndicatorService } from '../../evidence/usage/indicators.js';
-import type { RollupFilter } from '../../evidence/usage/repository.js';
+import { regionRollupFilter, type RollupFilter } from '../../evidence/usage/repository.js';
 import type { UsageReportService } from '../../evidence/usage/service.js';
 import type { EvaluationTerm } from './repository.js';
 import type { OnlineExchangeRepository } from './figures-repository.js';
@@ -38,15 +38,7 @@ export class ChecklistAutoFigures {
   }
 
   #filter(regionId: number, range: ReportRange): RollupFilter {
-    return {
-      scope: { column: 'region_id', ids: [regionId] },
-      fromDay: range.from,
-      toDay: range.to,
-      fromInstant: range.fromInstant,
-      toInstant: range.toInstant,
-      courseIds: null,
-      deliveredSeconds: this.usage.deliveredSeconds,
-    };
+    return regionRollupFilter(regionId, range, this.usage.deliveredSeconds);
   }
 
   /**

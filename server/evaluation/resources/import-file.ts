@@ -1,4 +1,5 @@
 import { COUNT_INPUTS, RESOURCE_INPUTS, stagePartsOf, type ResourceInput, type ResourcePartInput, type ResourceStage } from '../../../shared/api/evaluation-resources.js';
+import { SHARED_MESSAGES } from '../../../shared/i18n/index.js';
 import type { ImportRecord } from '../../people/import-file.js';
 import { partKey, type RegionSchool } from './repository.js';
 
@@ -10,20 +11,12 @@ import { partKey, type RegionSchool } from './repository.js';
 export type TemplateColumn = 'school' | 'stage' | ResourceInput;
 export const TEMPLATE_COLUMNS: readonly TemplateColumn[] = ['school', 'stage', ...RESOURCE_INPUTS];
 
-/** The header a county clerk sees: the name and, in brackets, the unit. */
-export const TEMPLATE_HEADERS: Record<TemplateColumn, string> = {
-  school: '学校名称',
-  stage: '学段',
-  students: '在校学生数（人）',
-  degreeTeachers: '高于规定学历教师数（人）',
-  keyTeachers: '县级及以上骨干教师数（人）',
-  peArtTeachers: '体育、艺术（音乐、美术）专任教师数（人）',
-  floorArea: '教学及辅助用房面积（平方米）',
-  sportsArea: '体育运动场馆面积（平方米）',
-  equipmentValue: '教学仪器设备值（元）',
-  networkedClassrooms: '网络多媒体教室数（间）',
-};
-export const STAGE_NAMES: Record<ResourceStage, string> = { primary: '小学', junior: '初中' };
+/** The file is a Chinese administrative form whatever the reader's language: its words are the zh-CN catalog's. */
+const zh = SHARED_MESSAGES['zh-CN'];
+
+/** The header a county clerk sees: the name and, in brackets, the unit (the same words as the entry form's). */
+export const TEMPLATE_HEADERS: Record<TemplateColumn, string> = { school: '学校名称', stage: zh.evalResources.stage, ...zh.evalResources.input };
+export const STAGE_NAMES: Record<ResourceStage, string> = { primary: zh.stage.primary, junior: zh.stage.junior };
 
 /** A part's rows in a county are a few hundred at most; more is not this template. */
 export const MAX_RESOURCE_ROWS = 2000;

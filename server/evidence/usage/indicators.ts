@@ -5,7 +5,7 @@ import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
 import { usageEquityByStage } from './usage-equity.js';
 import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
-import type { RollupFilter, TargetsRow } from './repository.js';
+import { regionRollupFilter, type RollupFilter, type TargetsRow } from './repository.js';
 import { addSums, type RollupSums } from './sums.js';
 import type { UsageReportService } from './service.js';
 
@@ -59,15 +59,7 @@ export class IndicatorService {
     if (!region) throw notFound();
     const range = await resolveRange(query, region.id, repo, today);
     const targets = await this.targets(region.id);
-    const filter: RollupFilter = {
-      scope: { column: 'region_id', ids: [region.id] },
-      fromDay: range.from,
-      toDay: range.to,
-      fromInstant: range.fromInstant,
-      toInstant: range.toInstant,
-      courseIds: null,
-      deliveredSeconds: this.usage.deliveredSeconds,
-    };
+    const filter = regionRollupFilter(region.id, range, this.usage.deliveredSeconds);
 
     const schoolRows = (await repo.schools({ regionId: region.id })).filter((s) => s.active);
     const bySchool = await repo.sumsAndSubjects(filter, 'school');

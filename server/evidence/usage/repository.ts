@@ -24,6 +24,12 @@ export interface RollupFilter {
   deliveredSeconds: number;
 }
 
+/** The whole region over a report range: what the indicator report and the checklist's filled-in figures read. */
+export function regionRollupFilter(regionId: number, range: { from: string; to: string; fromInstant: Date; toInstant: Date }, deliveredSeconds: number): RollupFilter {
+  const { from: fromDay, to: toDay, fromInstant, toInstant } = range;
+  return { scope: { column: 'region_id', ids: [regionId] }, fromDay, toDay, fromInstant, toInstant, courseIds: null, deliveredSeconds };
+}
+
 /** How report rows are grouped. Composite keys come back as "a|b". */
 export type RollupKey = 'all' | 'school' | 'classroom' | 'lesson' | 'week' | 'month' | 'term' | 'school_week' | 'school_subject';
 
