@@ -162,5 +162,9 @@ export type DecisionBody = Static<typeof DecisionBody>;
 export const VersionParams = Type.Object({ id: RowId, version: Type.Integer({ minimum: 1, maximum: 100000 }) });
 export type VersionParams = Static<typeof VersionParams>;
 
+/** A file a frozen version names, by its SHA-256 (the version keeps it as it was, whatever the checklist says now). */
+export const SnapshotAttachmentParams = Type.Object({ id: RowId, version: Type.Integer({ minimum: 1, maximum: 100000 }), sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }) });
+export type SnapshotAttachmentParams = Static<typeof SnapshotAttachmentParams>;
+
 export const SnapshotQuery = Type.Object({ format: Type.Optional(Type.Enum(['json', 'xlsx'] as const)) });
 export type SnapshotQuery = Static<typeof SnapshotQuery>;

@@ -78,6 +78,11 @@ describe('the review chain in the browser', () => {
     await login(city.page, 'city.reviewer');
     await (await visible(city.page.getByTestId('review-open-青山县'))).click();
     await visible(city.page.getByTestId('review-submission'));
+    // The demo checklist's evidence PDF is frozen with the version, and the reviewer can open it.
+    const evidence = await visible(city.page.getByTestId('snapshot-attachment').first());
+    const pdf = await city.page.request.get((await evidence.getAttribute('href'))!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toContain('application/pdf');
     const schools = city.page.getByTestId('comments-usage-schools');
     await schools.getByTestId('comment-open').click();
     await schools.getByTestId('comment-input').fill('石桥村教学点的学生数与学籍不符，请核实。');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_INPUTS } from '../../shared/api/evaluation-resources.js';
@@ -285,6 +286,11 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /api/evaluation/submissions/:id', call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/evaluation/submissions/:id/versions/:version', call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/versions/1` }), allowed: REGION_MANAGERS },
   {
+    route: 'GET /api/evaluation/submissions/:id/versions/:version/attachments/:sha256',
+    call: async (f, n) => ({ method: 'GET', url: await frozenAttachment(f, n) }),
+    allowed: REGION_MANAGERS,
+  },
+  {
     route: 'GET /api/evaluation/submissions/:id/versions/:version (XLSX)',
     call: async (f, n) => ({ method: 'GET', url: `/api/evaluation/submissions/${await submittedFile(f, n)}/versions/1?format=xlsx` }),
     allowed: REGION_MANAGERS,
@@ -388,6 +394,18 @@ async function submittedFile(f: OrganisationFixture, n: number): Promise<number>
   const res = await (await f.as('region_admin')).post(`/api/evaluation/regions/${f.ids.regionId}/submissions`, { termId: await evaluationTerm(f, n) });
   if (res.statusCode !== 201) throw new Error(`could not submit the file: ${res.statusCode} ${res.body}`);
   return (res.json() as { submission: { id: number } }).submission.id;
+}
+
+/** The download path of a file frozen with a submitted version (attached to a term's checklist of its own first). */
+async function frozenAttachment(f: OrganisationFixture, n: number): Promise<string> {
+  const termId = await evaluationTerm(f, n);
+  const admin = await f.as('region_admin');
+  const added = await admin.post(`/api/evaluation/regions/${f.ids.regionId}/terms/${termId}/checklist/items/gov.layout/attachments`, { name: `规划${n}.pdf`, data: MINIMAL_PDF.toString('base64') });
+  if (added.statusCode !== 201) throw new Error(`could not attach a file: ${added.body}`);
+  const res = await admin.post(`/api/evaluation/regions/${f.ids.regionId}/submissions`, { termId });
+  if (res.statusCode !== 201) throw new Error(`could not submit the file: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { submission: { id: number } }).submission.id;
+  return `/api/evaluation/submissions/${id}/versions/1/attachments/${createHash('sha256').update(MINIMAL_PDF).digest('hex')}`;
 }
 
 const evaluationBase = (f: OrganisationFixture) => `/api/evaluation/regions/${f.ids.regionId}/terms/${f.ids.termId}`;

@@ -10,6 +10,7 @@ import { canonicalJson } from '../../server/evaluation/review/canonical.js';
 import { ReviewRepository } from '../../server/evaluation/review/repository.js';
 import { createOrganisationFixture, FIXTURE_PASSWORD, recordFinishedLesson, type OrganisationFixture } from '../support/fixtures.js';
 import { TestClient } from '../support/app.js';
+import { MINIMAL_PDF } from '../../server/evaluation/attachments/sample-files.js';
 
 /*
  * The fixture's county 示范县 is put under the city 示范市 in the province 示范省; 邻市 is another city of the
@@ -238,5 +239,32 @@ describe('the review chain county → city → province', () => {
     expect(raced.filter(Boolean)).toHaveLength(1);
     expect((await repo.events(row.id)).length).toBe(3);
     expect((await repo.submission(row.id))!.revision).toBe(row.revision + 1);
+  });
+
+  it('keeps the files a version names: one removed from the checklist afterwards still downloads from the version', async () => {
+    const [term] = await f.db.insert(terms).values({ regionId: f.ids.regionId, name: '附件学期', startsOn: '2020-02-17', endsOn: '2020-07-03' }).returning();
+    const base = `/api/evaluation/regions/${f.ids.regionId}/terms/${term!.id}/checklist`;
+    const added = await county.post(`${base}/items/gov.layout/attachments`, { name: '布局规划.pdf', data: MINIMAL_PDF.toString('base64') });
+    expect(added.statusCode, added.body).toBe(201);
+    const submitted = await county.post(`/api/evaluation/regions/${f.ids.regionId}/submissions`, { termId: term!.id });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const id = (submitted.json() as SubmissionDetail).submission.id;
+    const frozen = (await snapshot(city, id, 1)).document.sections.find((s) => s.key === 'checklist')!.attachments.find((a) => a.name === '布局规划.pdf')!;
+    expect(frozen.sha256).toBe(createHash('sha256').update(MINIMAL_PDF).digest('hex'));
+
+    // The county takes the file off its checklist after submitting; the version still serves it, to the reviewer too.
+    expect((await county.request('DELETE', `${base}/attachments/${(added.json() as { id: number }).id}`)).statusCode).toBe(204);
+    const url = `/api/evaluation/submissions/${id}/versions/1/attachments/${frozen.sha256}`;
+    for (const reader of [city, county]) {
+      const got = await reader.get(url);
+      expect(got.statusCode, got.body).toBe(200);
+      expect(got.headers['content-type']).toContain('application/pdf');
+      expect(Buffer.compare(got.rawPayload, MINIMAL_PDF)).toBe(0);
+    }
+    expect([403, 404]).toContain((await otherCity.get(url)).statusCode);
+    expect([403, 404]).toContain((await (await f.as('other_region_admin')).get(url)).statusCode);
+    // Only files the version names: another hash is not found, even one the store holds for another version.
+    expect((await city.get(`/api/evaluation/submissions/${id}/versions/1/attachments/${'0'.repeat(64)}`)).statusCode).toBe(404);
+    expect((await city.get(`/api/evaluation/submissions/${id}/versions/1/attachments/not-a-hash`)).statusCode).toBe(400);
   });
 });

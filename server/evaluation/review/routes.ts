@@ -9,6 +9,7 @@ import {
   RegionIdParams,
   RegionTermQuery,
   ReviewComment,
+  SnapshotAttachmentParams,
   SnapshotFile,
   SnapshotQuery,
   SubmissionDetail,
@@ -21,6 +22,7 @@ import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
 import { attachmentDisposition } from '../../core/attachment.js';
 import { XLSX_TYPE } from '../../evidence/usage/export-writers.js';
+import { DirectoryAttachmentStore } from '../attachments/store.js';
 import { ReviewRepository } from './repository.js';
 import { EvaluationFileBuilder } from './sections.js';
 import { ReviewService } from './service.js';
@@ -35,7 +37,7 @@ const tags = ['evaluation'];
  * at the step the file waits at).
  */
 export default async function evaluationReviewRoutes(app: TongkeApp) {
-  const service = new ReviewService(new ReviewRepository(app.tongke.db), new EvaluationFileBuilder(app.tongke));
+  const service = new ReviewService(new ReviewRepository(app.tongke.db), new EvaluationFileBuilder(app.tongke), new DirectoryAttachmentStore(app.tongke.config.attachmentsDir));
   requireSignIn(app);
 
   app.get(
@@ -89,6 +91,23 @@ export default async function evaluationReviewRoutes(app: TongkeApp) {
       const { region, term, version } = file.document;
       const stream = snapshotWorkbook(file, (error) => app.log.error({ err: error, submissionId: file.submissionId, version }, 'writing a snapshot workbook failed'));
       return download(reply, stream, `自评材料-${region.name}-${term.name}-第${version}版.xlsx`, `evaluation-${region.id}-${term.id}-v${version}.xlsx`);
+    },
+  );
+
+  app.get(
+    '/api/evaluation/submissions/:id/versions/:version/attachments/:sha256',
+    // No response schema: the body is the file itself, as the content type its bytes were checked to be.
+    { schema: { tags, produces: ['application/octet-stream'], summary: 'A file a frozen version names, by its SHA-256, as it was submitted', params: SnapshotAttachmentParams } },
+    async (request, reply) => {
+      const { id, version, sha256 } = request.params;
+      const { attachment, bytes } = await service.snapshotAttachment(id, version, sha256, accessFor(app, request));
+      const extension = attachment.name.match(/\.[A-Za-z0-9]{1,5}$/)?.[0] ?? '';
+      return reply
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .type(attachment.contentType)
+        .header('content-disposition', attachmentDisposition(attachment.name, `evidence-${sha256.slice(0, 12)}${extension}`))
+        .send(bytes);
     },
   );
 

@@ -14,7 +14,7 @@ import {
   type SubmissionListQuery,
   type SubmissionSummary,
 } from '../../../shared/api/evaluation-review.js';
-import type { EvaluationSectionKey } from '../../../shared/api/evaluation.js';
+import type { EvaluationSectionKey, SectionAttachment } from '../../../shared/api/evaluation.js';
 import type { Access } from '../../core/access.js';
 import { ApiError, notFound } from '../../core/errors.js';
 import { invalidField, isUniqueViolation } from '../../core/constraints.js';
@@ -22,6 +22,7 @@ import type { PolicyTarget, ReviewStep } from '../../policy/policy.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { RegionNode, ReviewRepository, SubmissionRow, TermRow } from './repository.js';
 import type { EvaluationFileBuilder } from './sections.js';
+import type { AttachmentStore } from '../attachments/store.js';
 
 /** Where a reviewer's decision sends the file, per step. */
 const NEXT_STATE: Record<ReviewStep, Record<DecisionBody['decision'], ReviewState>> = {
@@ -41,6 +42,7 @@ export class ReviewService {
   constructor(
     private readonly repo: ReviewRepository,
     private readonly file: EvaluationFileBuilder,
+    private readonly attachments: AttachmentStore,
   ) {}
 
   /** The county's file as it is now (the same builders as a submission), with its submission if any. */
@@ -118,6 +120,18 @@ export class ReviewService {
     const row = await this.repo.snapshot(id, version);
     if (!row) throw notFound();
     return { submissionId: id, sha256: row.sha256, canonicalization: SNAPSHOT_CANONICALIZATION, document: JSON.parse(row.content) as SnapshotDocument };
+  }
+
+  /**
+   * A file a frozen version names, for whoever may read the version: served from the content-addressed store
+   * by its hash, so an attachment the county removed from its checklist afterwards is still there as submitted.
+   */
+  async snapshotAttachment(id: number, version: number, sha256: string, access: Access): Promise<{ attachment: SectionAttachment; bytes: Buffer }> {
+    const { document } = await this.snapshot(id, version, access);
+    const attachment = document.sections.flatMap((s) => s.attachments).find((a) => a.sha256 === sha256);
+    const bytes = attachment ? await this.attachments.get(sha256) : null;
+    if (!attachment || !bytes) throw notFound();
+    return { attachment, bytes };
   }
 
   /** A reviewer's comment on an item of a version (the reviewer of the step the file waits at). */
