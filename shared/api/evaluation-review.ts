@@ -122,6 +122,8 @@ export const EvaluationPreview = Type.Object({
   /** The region and term's submission, if there is one. */
   submission: Type.Union([SubmissionDetail, Type.Null()]),
   canSubmit: Type.Boolean(),
+  /** Whether a city is set above the county (its reviewer is the first step); without one nothing can be submitted. */
+  hasCity: Type.Boolean(),
 });
 export type EvaluationPreview = Static<typeof EvaluationPreview>;
 

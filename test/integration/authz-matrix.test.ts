@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_INPUTS } from '../../shared/api/evaluation-resources.js';
 import { TEMPLATE_COLUMNS, TEMPLATE_HEADERS } from '../../server/evaluation/resources/import-file.js';
 import { and, eq } from 'drizzle-orm';
-import { calendarDays, lessonSessions, scheduledLessons, terms } from '../../server/db/schema/index.js';
+import { calendarDays, lessonSessions, regions, scheduledLessons, terms } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { SatisfactionRepository } from '../../server/evaluation/satisfaction/repository.js';
 import { SatisfactionService } from '../../server/evaluation/satisfaction/service.js';
@@ -453,6 +453,9 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     // With media, so the live-lesson routes are registered and covered too.
     f = await createOrganisationFixture({ media: true });
+    // The county's file goes to a city's reviewer: the submitting cases need a city above the fixture's county.
+    const [city] = await f.db.insert(regions).values({ name: '矩阵市', code: 'matrix-city', level: 'city' }).returning();
+    await f.db.update(regions).set({ parentId: city!.id }).where(eq(regions.id, f.ids.regionId));
     // Sign everyone in up front so the cases measure the routes, not argon2.
     await Promise.all(PRINCIPALS.map((p) => f.as(p)));
   });

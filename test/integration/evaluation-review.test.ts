@@ -267,4 +267,18 @@ describe('the review chain county → city → province', () => {
     expect((await city.get(`/api/evaluation/submissions/${id}/versions/1/attachments/${'0'.repeat(64)}`)).statusCode).toBe(404);
     expect((await city.get(`/api/evaluation/submissions/${id}/versions/1/attachments/not-a-hash`)).statusCode).toBe(400);
   });
+
+  it('refuses a county with no city above it, saying so, rather than filing what no reviewer can see', async () => {
+    const { db } = f;
+    const [lone] = await db.insert(regions).values({ name: '无上级县', code: 'lone-county' }).returning();
+    const [term] = await db.insert(terms).values({ regionId: lone!.id, name: '本学期', startsOn: '2020-02-17', endsOn: '2020-07-03' }).returning();
+    await f.addUser('lone-county-admin', 'region_admin', { regionId: lone!.id });
+    const admin = await signIn('lone-county-admin');
+    const preview = (await admin.get(`/api/evaluation/regions/${lone!.id}/preview?termId=${term!.id}`)).json() as EvaluationPreview;
+    expect([preview.hasCity, preview.canSubmit]).toEqual([false, false]);
+    const res = await admin.post(`/api/evaluation/regions/${lone!.id}/submissions`, { termId: term!.id });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json().error.details).toEqual({ reason: 'no_city' });
+    expect(await new ReviewRepository(db).submissionOf(lone!.id, term!.id)).toBeFalsy();
+  });
 });

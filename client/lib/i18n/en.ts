@@ -885,6 +885,7 @@ export const en: ClientMessages = {
     confirmApprove: 'Approve version {{version}}?',
     stateChanged: 'Someone else has just acted on this file; it has been reloaded — check its current state.',
     alreadySubmitted: "This term's file is already submitted and under review.",
+    noCity: 'No city is set above this county, so the file cannot go to review. Ask the system administrator to set the county\'s city under Organisation.',
     notWaiting: 'This file is not at your step of the review.',
     figures: 'Figures',
     value: 'Value',

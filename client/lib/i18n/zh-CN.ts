@@ -884,6 +884,7 @@ export const zhCN = {
     confirmApprove: '确认审核通过第 {{version}} 版？',
     stateChanged: '这份材料刚被他人处理过，已为您刷新，请查看最新状态。',
     alreadySubmitted: '本学期的材料已经提交，正在复核中，不能重复提交。',
+    noCity: '本区县还没有设置上级地市，材料无法上报复核。请系统管理员在“组织机构”中为本区县设置所属地市。',
     notWaiting: '这份材料当前不在您的复核环节。',
     figures: '指标',
     value: '数值',

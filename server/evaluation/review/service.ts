@@ -31,7 +31,7 @@ const NEXT_STATE: Record<ReviewStep, Record<DecisionBody['decision'], ReviewStat
 };
 
 /** 409 with a reason the client words for the clerk (someone else acted first, or the file is not hers to submit now). */
-const stateConflict = (reason: 'state_changed' | 'already_submitted' | 'not_waiting') => new ApiError('conflict', {}, { reason });
+const stateConflict = (reason: 'state_changed' | 'already_submitted' | 'not_waiting' | 'no_city') => new ApiError('conflict', {}, { reason });
 
 /**
  * The review chain: the county freezes its term's file as a snapshot and submits it; the city reviewer and
@@ -51,12 +51,14 @@ export class ReviewService {
     const sections = await this.file.build({ regionId, termId });
     const submission = await this.repo.submissionOf(regionId, termId);
     const target = await this.#target(regionId);
+    const hasCity = await this.#hasCity(region);
     return {
       region: { id: region.id, name: region.name },
       term: { id: term.id, name: term.name, startsOn: term.startsOn, endsOn: term.endsOn },
       sections,
       submission: submission ? await this.#detail(submission, access) : null,
-      canSubmit: region.level === 'county' && access.can('evaluation.manage', target) && (!submission || RESUBMITTABLE.includes(submission.state)),
+      canSubmit: region.level === 'county' && hasCity && access.can('evaluation.manage', target) && (!submission || RESUBMITTABLE.includes(submission.state)),
+      hasCity,
     };
   }
 
@@ -67,6 +69,8 @@ export class ReviewService {
   async submit(regionId: number, termId: number, access: Access, now = new Date()): Promise<SubmissionDetail> {
     const { region, term } = await this.#regionTerm(regionId, termId, access, 'evaluation.manage');
     if (region.level !== 'county') throw invalidField('/regionId', 'only a county submits a self-evaluation file');
+    // A file with no city above would wait for a reviewer who cannot exist: refuse it and say what is missing.
+    if (!(await this.#hasCity(region))) throw stateConflict('no_city');
     const existing = await this.repo.submissionOf(regionId, termId);
     if (existing && !RESUBMITTABLE.includes(existing.state)) throw stateConflict('already_submitted');
     const version = existing ? existing.version + 1 : 1;
@@ -187,6 +191,12 @@ export class ReviewService {
     const term = await this.repo.term(termId);
     if (!term || term.regionId !== regionId) throw invalidField('/termId', "not a term of the region");
     return { region, term };
+  }
+
+  /** Whether a city is set above the county: its reviewer is the file's first step. */
+  async #hasCity(region: RegionNode): Promise<boolean> {
+    if (region.parentId === null) return false;
+    return (await this.repo.region(region.parentId))?.level === 'city';
   }
 
   async #target(regionId: number, reviewStep?: ReviewStep): Promise<PolicyTarget> {

@@ -26,10 +26,12 @@ export function commentsByItem(comments: readonly ReviewComment[], version: numb
 }
 
 /** The reason a 409 from the review chain gives (details.reason), as an i18n key of `evalReview`. */
-export function conflictMessageKey(error: unknown): 'stateChanged' | 'alreadySubmitted' | 'notWaiting' | null {
+export type ConflictMessageKey = 'stateChanged' | 'alreadySubmitted' | 'notWaiting' | 'noCity';
+
+export function conflictMessageKey(error: unknown): ConflictMessageKey | null {
   if (!(error instanceof ApiError) || error.code !== 'conflict') return null;
   const reason = (error.details as { reason?: string } | undefined)?.reason;
-  return reason === 'already_submitted' ? 'alreadySubmitted' : reason === 'not_waiting' ? 'notWaiting' : 'stateChanged';
+  return reason === 'already_submitted' ? 'alreadySubmitted' : reason === 'not_waiting' ? 'notWaiting' : reason === 'no_city' ? 'noCity' : 'stateChanged';
 }
 
 /** Whether the county may submit (first time, or after a return) — as the server says, or derived from the state. */
@@ -42,7 +44,7 @@ export function decisionReady(decision: ReviewDecision, comment: string): boolea
   return decision === 'approve' || comment.trim().length > 0;
 }
 
-type Translate = (key: 'stateChanged' | 'alreadySubmitted' | 'notWaiting') => string;
+type Translate = (key: ConflictMessageKey) => string;
 
 /**
  * The county's page: the region's terms, the chosen term's live file (built by the same section builders a

@@ -34,6 +34,7 @@ describe('the review page state', () => {
     expect(conflictMessageKey(new ApiError(409, 'conflict', 'x', { reason: 'already_submitted' }))).toBe('alreadySubmitted');
     expect(conflictMessageKey(new ApiError(409, 'conflict', 'x', { reason: 'state_changed' }))).toBe('stateChanged');
     expect(conflictMessageKey(new ApiError(409, 'conflict', 'x', { reason: 'not_waiting' }))).toBe('notWaiting');
+    expect(conflictMessageKey(new ApiError(409, 'conflict', 'x', { reason: 'no_city' }))).toBe('noCity');
     expect(conflictMessageKey(new ApiError(403, 'forbidden', 'x'))).toBeNull();
   });
 
