@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { EvaluationSection, SectionCell } from '../../../shared/api/evaluation.js';
 import { shanghaiDate } from '../../../shared/time.js';
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendDownload } from '../../core/attachment.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import type { ExportTable } from '../../evidence/usage/export-tables.js';
 import { XLSX_TYPE, xlsxStream } from '../../evidence/usage/export-writers.js';
@@ -40,5 +40,5 @@ export function sendSectionWorkbook(app: TongkeApp, reply: FastifyReply, section
   const stream = xlsxStream(sectionWorkbookTables(section), title, (error) =>
     app.log.error({ err: error }, 'writing an evaluation workbook failed'),
   );
-  return reply.header('cache-control', 'no-store').type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${file.name}.xlsx`, `${file.ascii}.xlsx`)).send(stream);
+  return sendDownload(reply, { body: stream, contentType: XLSX_TYPE, name: `${file.name}.xlsx`, asciiName: `${file.ascii}.xlsx` });
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { AttachmentUploadBody, Checklist, ChecklistAttachment, ChecklistAttachmentParams, ChecklistItem, ChecklistItemBody, ChecklistItemParams, EvaluationPartQuery, EvaluationTermParams, MAX_ATTACHMENT_BYTES } from '../../../shared/api/evaluation-checklist.js';
 import { ApiErrorSchema, ERROR_RESPONSES } from '../../../shared/api/common.js';
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendEvidenceFile } from '../attachments/send.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import { requireSignIn } from '../../core/access.js';
 import type { Action } from '../../policy/policy.js';
@@ -91,13 +91,7 @@ export default async function checklistRoutes(app: TongkeApp) {
       const { regionId, termId, attachmentId } = request.params;
       await authorize(request, 'evaluation.read', regionId);
       const { attachment, bytes } = await checklist.download({ regionId, termId }, attachmentId);
-      const extension = attachment.name.match(/\.[A-Za-z0-9]{1,5}$/)?.[0] ?? '';
-      return reply
-        .header('cache-control', 'private, no-store')
-        .header('x-content-type-options', 'nosniff')
-        .type(attachment.contentType)
-        .header('content-disposition', attachmentDisposition(attachment.name, `attachment-${attachment.id}${extension}`))
-        .send(bytes);
+      return sendEvidenceFile(reply, attachment, bytes, `attachment-${attachment.id}`);
     },
   );
 

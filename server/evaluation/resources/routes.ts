@@ -9,7 +9,7 @@ import {
   SchoolResourcesBody,
 } from '../../../shared/api/evaluation-resources.js';
 import type { TongkeApp } from '../../core/app-types.js';
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendDownload } from '../../core/attachment.js';
 import { requireSignIn } from '../../core/access.js';
 import { XLSX_TYPE, xlsxStream } from '../../evidence/usage/export-writers.js';
 import type { ExportTable } from '../../evidence/usage/export-tables.js';
@@ -62,11 +62,12 @@ export default async function evaluationResourceRoutes(app: TongkeApp) {
         ] as const,
       };
       const stream = xlsxStream(tables, title, (error) => app.log.error({ err: error }, 'writing the resource-indicator workbook failed'));
-      reply.header('cache-control', 'no-store');
-      return reply
-        .type(XLSX_TYPE)
-        .header('content-disposition', attachmentDisposition(`资源配置指标-${report.region.name}-${report.term.name}.xlsx`, `resources-${report.region.id}-${report.term.id}.xlsx`))
-        .send(stream);
+      return sendDownload(reply, {
+        body: stream,
+        contentType: XLSX_TYPE,
+        name: `资源配置指标-${report.region.name}-${report.term.name}.xlsx`,
+        asciiName: `resources-${report.region.id}-${report.term.id}.xlsx`,
+      });
     },
   );
 
@@ -76,11 +77,12 @@ export default async function evaluationResourceRoutes(app: TongkeApp) {
     async (request, reply) => {
       app.authorize(request, 'evaluation.manage', await region(request.params.regionId));
       const { file, regionName, termName } = await service.template(request.params.regionId, request.params.termId);
-      reply.header('cache-control', 'no-store');
-      return reply
-        .type(XLSX_TYPE)
-        .header('content-disposition', attachmentDisposition(`资源配置导入模板-${regionName}-${termName}.xlsx`, `resources-template-${request.params.regionId}-${request.params.termId}.xlsx`))
-        .send(file);
+      return sendDownload(reply, {
+        body: file,
+        contentType: XLSX_TYPE,
+        name: `资源配置导入模板-${regionName}-${termName}.xlsx`,
+        asciiName: `resources-template-${request.params.regionId}-${request.params.termId}.xlsx`,
+      });
     },
   );
 

@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { ERROR_RESPONSES, IdParams } from '../../../shared/api/common.js';
 import {
@@ -20,8 +18,9 @@ import {
 } from '../../../shared/api/evaluation-review.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendDownload } from '../../core/attachment.js';
 import { XLSX_TYPE } from '../../evidence/usage/export-writers.js';
+import { sendEvidenceFile } from '../attachments/send.js';
 import { DirectoryAttachmentStore } from '../attachments/store.js';
 import { ReviewRepository } from './repository.js';
 import { EvaluationFileBuilder } from './sections.js';
@@ -90,7 +89,7 @@ export default async function evaluationReviewRoutes(app: TongkeApp) {
       if ((request.query.format ?? 'json') === 'json') return file;
       const { region, term, version } = file.document;
       const stream = snapshotWorkbook(file, (error) => app.log.error({ err: error, submissionId: file.submissionId, version }, 'writing a snapshot workbook failed'));
-      return download(reply, stream, `自评材料-${region.name}-${term.name}-第${version}版.xlsx`, `evaluation-${region.id}-${term.id}-v${version}.xlsx`);
+      return sendDownload(reply, { body: stream, contentType: XLSX_TYPE, name: `自评材料-${region.name}-${term.name}-第${version}版.xlsx`, asciiName: `evaluation-${region.id}-${term.id}-v${version}.xlsx` });
     },
   );
 
@@ -101,13 +100,7 @@ export default async function evaluationReviewRoutes(app: TongkeApp) {
     async (request, reply) => {
       const { id, version, sha256 } = request.params;
       const { attachment, bytes } = await service.snapshotAttachment(id, version, sha256, accessFor(app, request));
-      const extension = attachment.name.match(/\.[A-Za-z0-9]{1,5}$/)?.[0] ?? '';
-      return reply
-        .header('cache-control', 'private, no-store')
-        .header('x-content-type-options', 'nosniff')
-        .type(attachment.contentType)
-        .header('content-disposition', attachmentDisposition(attachment.name, `evidence-${sha256.slice(0, 12)}${extension}`))
-        .send(bytes);
+      return sendEvidenceFile(reply, attachment, bytes, `evidence-${sha256.slice(0, 12)}`);
     },
   );
 
@@ -122,9 +115,4 @@ export default async function evaluationReviewRoutes(app: TongkeApp) {
     { schema: { tags, summary: 'The reviewer of the current step returns the file to the county (with why) or approves it', params: IdParams, body: DecisionBody, response: { 200: SubmissionDetail, ...ERROR_RESPONSES } } },
     async (request) => service.decide(request.params.id, request.body, accessFor(app, request)),
   );
-}
-
-/** A workbook as a download (streamed; the Chinese file name with an ASCII fallback). */
-function download(reply: FastifyReply, stream: Readable, name: string, asciiName: string): FastifyReply {
-  return reply.header('cache-control', 'no-store').type(XLSX_TYPE).header('content-disposition', attachmentDisposition(name, asciiName)).send(stream);
 }

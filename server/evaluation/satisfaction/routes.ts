@@ -15,7 +15,7 @@ import {
   SurveyView,
 } from '../../../shared/api/evaluation-satisfaction.js';
 import type { TongkeApp } from '../../core/app-types.js';
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendDownload } from '../../core/attachment.js';
 import { requireSignIn } from '../../core/access.js';
 import type { ExportTitle } from '../../core/csv.js';
 import type { ExportTable } from '../../evidence/usage/export-tables.js';
@@ -170,14 +170,10 @@ export async function surveyAnswerRoutes(app: TongkeApp) {
 
 /** One table as CSV, or all of them as one XLSX workbook (streamed), as a download. */
 function sendTables(app: TongkeApp, reply: FastifyReply, format: 'csv' | 'xlsx', tables: readonly ExportTable[], file: { name: string; ascii: string; title: ExportTitle }): FastifyReply {
-  reply.header('cache-control', 'no-store');
   if (format === 'csv') {
     const table = tables[0]!;
-    return reply
-      .type(CSV_TYPE)
-      .header('content-disposition', attachmentDisposition(`${file.name}-${table.sheet}.csv`, `${file.ascii}.csv`))
-      .send(toCsv(table, file.title));
+    return sendDownload(reply, { body: toCsv(table, file.title), contentType: CSV_TYPE, name: `${file.name}-${table.sheet}.csv`, asciiName: `${file.ascii}.csv` });
   }
   const stream = xlsxStream(tables, file.title, (error) => app.log.error({ err: error }, 'writing a satisfaction workbook failed'));
-  return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${file.name}.xlsx`, `${file.ascii}.xlsx`)).send(stream);
+  return sendDownload(reply, { body: stream, contentType: XLSX_TYPE, name: `${file.name}.xlsx`, asciiName: `${file.ascii}.xlsx` });
 }

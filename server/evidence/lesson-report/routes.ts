@@ -1,11 +1,10 @@
-import { attachmentDisposition } from '../../core/attachment.js';
-import type { FastifyReply } from 'fastify';
+import { sendDownload } from '../../core/attachment.js';
 import { Type } from 'typebox';
 import { ApiErrorSchema, ERROR_RESPONSES } from '../../../shared/api/common.js';
 import { LessonReport, LessonReportList, LessonReportListQuery, LessonReportParams, LessonReportQuery } from '../../../shared/api/evidence-lesson.js';
 import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
-import { exportLessonReport, type ExportedReport } from './export.js';
+import { exportLessonReport } from './export.js';
 import { LessonReportRepository } from './repository.js';
 import { LessonReportService } from './service.js';
 
@@ -53,12 +52,9 @@ export default async function lessonReportRoutes(app: TongkeApp) {
       const report = await service.report(request.params.lessonSessionId, accessFor(app, request));
       const format = request.query.format ?? 'json';
       if (format === 'json') return reply.type('application/json; charset=utf-8').send(report);
-      return sendDownload(reply, await exportLessonReport(report, format, request.locale));
+      const file = await exportLessonReport(report, format, request.locale);
+      return sendDownload(reply, { body: file.body, contentType: file.contentType, name: file.fileName, asciiName: file.asciiFileName });
     },
   );
 }
 
-/** A file download: its type, its (Chinese) name, and never cached (reports change while a lesson runs). */
-function sendDownload(reply: FastifyReply, file: ExportedReport): FastifyReply {
-  return reply.type(file.contentType).header('content-disposition', attachmentDisposition(file.fileName, file.asciiFileName)).header('cache-control', 'no-store').send(file.body);
-}

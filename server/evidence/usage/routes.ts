@@ -1,4 +1,4 @@
-import { attachmentDisposition } from '../../core/attachment.js';
+import { sendDownload } from '../../core/attachment.js';
 import type { FastifyReply } from 'fastify';
 import { ERROR_RESPONSES, IdParams } from '../../../shared/api/common.js';
 import { IndicatorQuery, IndicatorReport, RegionTargets, RegionTargetsBody, UsageQuery, UsageReport, type ReportFormat } from '../../../shared/api/evidence-usage.js';
@@ -113,16 +113,12 @@ function sendTables<T extends string>(
   file: { name: string; ascii: string; title: ExportTitle; locale: Locale },
 ): FastifyReply {
   const { name, ascii: asciiName, locale } = file;
-  reply.header('cache-control', 'no-store');
   if (format === 'csv') {
     const chosen = tables[table];
-    const suffix = `-${chosen.sheet}`;
-    return reply
-      .type(CSV_TYPE)
-      .header('content-disposition', attachmentDisposition(`${name}${suffix}.csv`, `${asciiName}-${table}.csv`))
-      .send(toCsv(chosen, { ...file.title, lines: [...file.title.lines, [tr(LABELS.titleTable, locale), chosen.sheet]] }));
+    const body = toCsv(chosen, { ...file.title, lines: [...file.title.lines, [tr(LABELS.titleTable, locale), chosen.sheet]] });
+    return sendDownload(reply, { body, contentType: CSV_TYPE, name: `${name}-${chosen.sheet}.csv`, asciiName: `${asciiName}-${table}.csv` });
   }
   const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table])];
   const stream = xlsxStream(ordered, file.title, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
-  return reply.type(XLSX_TYPE).header('content-disposition', attachmentDisposition(`${name}.xlsx`, `${asciiName}.xlsx`)).send(stream);
+  return sendDownload(reply, { body: stream, contentType: XLSX_TYPE, name: `${name}.xlsx`, asciiName: `${asciiName}.xlsx` });
 }
