@@ -8,7 +8,7 @@ const LAGGING_SCHOOL = '杨柳村教学点';
 const LAGGING_SUBJECTS = new Set(['music', 'art']);
 
 /** A deterministic value in [0, 1) from integers, so a demo looks the same every time it is seeded. */
-function noise(...parts: number[]): number {
+export function noise(...parts: number[]): number {
   // murmur3's finaliser per part: well mixed even for small, consecutive ids.
   let h = 0x9e3779b9;
   for (const part of parts) {

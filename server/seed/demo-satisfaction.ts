@@ -4,21 +4,11 @@ import { DEFAULT_QUESTIONS, DEFAULT_SURVEY_TITLE, newSurveyCode } from '../evalu
 import { SatisfactionRepository } from '../evaluation/satisfaction/repository.js';
 import type { TongkeDb } from '../db/store.js';
 import { DEMO_GROUPS, DEMO_REGION } from './demo-data.js';
+import { noise } from './demo-history.js';
 
 /** The school whose public is less satisfied than the county's (the results page should show one). */
 export const DEMO_LESS_SATISFIED_SCHOOL = '青山县白沙镇中心小学';
 
-/** A deterministic value in [0, 1) from integers, so the demo's answers are the same every time it is seeded. */
-function noise(...parts: number[]): number {
-  let h = 0x9e3779b9;
-  for (const part of parts) {
-    h = Math.imul(h ^ part, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return (h >>> 0) / 4_294_967_296;
-}
 
 /** Codes a school's group gets: about a class of students and of parents, a staff room of teachers, a few others. */
 function codesFor(studentCount: number, group: RespondentGroup): number {
