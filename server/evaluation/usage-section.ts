@@ -64,23 +64,19 @@ function figures(report: IndicatorReport): SectionFigure[] {
     plain('participation_rate', '互动参与率', summary.participationRate),
     plain('teacher_count', '参与教师数', summary.teacherCount, '人'),
     plain('weeks', '统计周数', report.weeks, '周'),
-    ...stageDisparities(report).map(
+    ...equityStages(report).map(
       (d): SectionFigure => ({
         key: `usage_cv_${d.stage}`,
         label: `使用均衡度（生均同步课时，${zh.stage[d.stage]}）`,
-        value: d.cv,
-        ...(targets.maxCv !== null && { requirement: `≤ ${targets.maxCv}（本区县自定目标）`, met: d.cv === null ? null : d.cv <= targets.maxCv }),
+        value: d.coefficientOfVariation,
+        ...(report.usageEquity.limit !== null && { requirement: `≤ ${report.usageEquity.limit}（本区县自定目标）`, met: d.meets }),
       }),
     ),
   ];
 }
 
-/** The usage-equity figure per stage, as the indicator report computes it (a nine-year school split into its parts). */
-function stageDisparities(report: IndicatorReport) {
-  return report.usageEquity.stages
-    .filter((d) => d.schools > 0)
-    .map((d) => ({ stage: d.stage, schools: d.schools, students: d.totalStudents, mean: d.mean, sd: d.standardDeviation, cv: d.coefficientOfVariation }));
-}
+/** The stages the usage-equity figure has schools in, as the indicator report computes it (one owner of the split). */
+const equityStages = (report: IndicatorReport) => report.usageEquity.stages.filter((d) => d.schools > 0);
 
 function tables(report: IndicatorReport): SectionTable[] {
   const schools: SectionTable = {
@@ -121,7 +117,7 @@ function tables(report: IndicatorReport): SectionTable[] {
     key: 'usage_equity',
     title: '使用均衡度：生均同步课时（按学段，不与资源配置差异系数限值比较）',
     columns: ['学段', '学校数', '学生数', '均值', '标准差', 'S / X̄'],
-    rows: stageDisparities(report).map((d) => [zh.stage[d.stage], d.schools, d.students, d.mean, d.sd, d.cv]),
+    rows: equityStages(report).map((d) => [zh.stage[d.stage], d.schools, d.totalStudents, d.mean, d.standardDeviation, d.coefficientOfVariation]),
   };
   return [schools, coverage, trend, disparity];
 }
