@@ -8,3 +8,4 @@ export * from './evaluation-review.js';
 export * from './evaluation-satisfaction.js';
 export * from './evaluation-resources.js';
 export * from './evaluation-checklist.js';
+export * from './courseware.js';
