@@ -182,7 +182,7 @@ async function driveLesson(lesson: LiveLesson, students: readonly ParticipantIde
       if (roll % 2 === 0) lesson.raiseHand(present[i]!);
       else lesson.lowerHand(present[i]!);
     } else {
-      lesson.chat(present[i]!, '老师，我听到了');
+      lesson.features.chat.send(present[i]!, '老师，我听到了');
     }
   };
   const started = performance.now();

@@ -6,6 +6,7 @@ import { assertDtlsParameters } from '../../media/index.js';
 import { linkQualityLevel } from '../evidence/metrics.js';
 import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
+import { FEATURE_HANDLERS } from './features/index.js';
 
 /** What a handler gets: who asks, on which channel, and (once joined) her lesson and participant. */
 export interface HandlerContext {
@@ -149,8 +150,7 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
 
   'moderate:readmit': { access: 'moderator', run: async ({ joined }, { userId }) => (joined.running.lesson.readmit(userId), none) },
 
-  'chat:send': { access: 'joined', run: async ({ joined }, { text }) => ({ id: joined.running.lesson.chat(joined.participant.id, text).id }) },
-  'chat:set-enabled': { access: 'moderator', run: async ({ joined }, { enabled }) => (joined.running.lesson.setChatEnabled(enabled), none) },
+  ...FEATURE_HANDLERS,
 
   'poll:create': {
     access: 'moderator',

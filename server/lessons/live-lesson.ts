@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
-import type { ChatMessage, LessonSnapshot, MediaSource, ProducerView, QualityLevel, RemovedSite } from '../../shared/lesson/model.js';
+import type { LessonSnapshot, MediaSource, ProducerView, QualityLevel, RemovedSite } from '../../shared/lesson/model.js';
 import { ApiError } from '../core/errors.js';
 import { LessonParticipant, type ParticipantIdentity } from './participant.js';
 import { LessonPoll } from './polls.js';
+import type { FeatureHost, OutboundLessonEvent, ParticipationDetail, ParticipationKind } from './features/feature.js';
+import { createLessonFeatures, featureList, featureSnapshot, type LessonFeatures } from './features/index.js';
 
 export type LeaveReason = 'left' | 'removed' | 'connection_lost' | 'lesson_ended';
 
@@ -17,8 +18,10 @@ export interface LiveLessonEvents {
   'hand-queue': [queue: Array<{ participantId: string; raisedAt: string }>];
   'hand-raised': [participant: LessonParticipant];
   'hand-lowered': [participant: LessonParticipant];
-  chat: [message: ChatMessage, participant: LessonParticipant];
-  'chat-enabled': [enabled: boolean];
+  /** A feature sends an event to the lesson's sites (RunningLesson delivers it). */
+  outbound: [message: OutboundLessonEvent];
+  /** A participant took part, as a feature reports it (the evidence recorder records it). */
+  participation: [participant: LessonParticipant, kind: ParticipationKind, detail: ParticipationDetail | null];
   'poll-updated': [poll: LessonPoll];
   'poll-answered': [poll: LessonPoll, participant: LessonParticipant, correct: boolean | null];
   /** A receiving classroom (or its assistant teacher) told how many students are in the room. */
@@ -28,8 +31,6 @@ export interface LiveLessonEvents {
   'removed-changed': [removed: RemovedSite[]];
   ended: [endedAt: Date];
 }
-
-const CHAT_HISTORY = 50;
 
 export interface LiveLessonOptions {
   lessonSessionId: number;
@@ -48,7 +49,6 @@ export interface LiveLessonOptions {
 export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   readonly #participants = new Map<string, LessonParticipant>();
   readonly #polls = new Map<string, LessonPoll>();
-  readonly #chat: ChatMessage[] = [];
   /** Accounts the lead teacher removed (by user id): refused for the rest of the lesson unless readmitted. */
   readonly #removed = new Map<number, RemovedSite>();
   /**
@@ -57,12 +57,14 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
    */
   readonly #mutedByTeacher = new Set<number>();
   #locked = false;
-  #chatEnabled = true;
   #ended = false;
   #endedAt: Date | null = null;
+  /** The in-lesson features (./features/index.ts), each with its own state and rules. */
+  readonly features: LessonFeatures;
 
   constructor(readonly options: LiveLessonOptions) {
     super();
+    this.features = createLessonFeatures(this.#featureHost());
   }
 
   get lessonSessionId(): number {
@@ -145,6 +147,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     if (participant.graceTimer) clearTimeout(participant.graceTimer);
     this.#participants.delete(participantId);
     if (participant.handRaisedAt) this.#emitHandQueue();
+    for (const feature of featureList(this.features)) feature.participantLeft?.(participant, reason);
     this.emit('participant-left', participant, reason);
     // A site the teacher removed stays out for the rest of the lesson, unless she lets it in again.
     if (barred) {
@@ -250,23 +253,6 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     this.emit('locked', locked);
   }
 
-  setChatEnabled(enabled: boolean): void {
-    this.#chatEnabled = enabled;
-    this.emit('chat-enabled', enabled);
-  }
-
-  /** A chat message; refused while the teacher has turned chat off (she can always write). */
-  chat(participantId: string, text: string, now = new Date()): ChatMessage {
-    const participant = this.participant(participantId);
-    if (!this.#chatEnabled && !participant.isLeadTeacher) throw new ApiError('forbidden');
-    const message = { id: randomUUID(), participantId, displayName: participant.identity.displayName, text: text.trim(), sentAt: now.toISOString() };
-    if (!message.text) throw new ApiError('bad_request');
-    this.#chat.push(message);
-    if (this.#chat.length > CHAT_HISTORY) this.#chat.shift();
-    this.emit('chat', message, participant);
-    return message;
-  }
-
   createPoll(question: string, options: string[], multiple: boolean, correct: number[] | null): LessonPoll {
     const poll = new LessonPoll(question, options, multiple, correct);
     this.#polls.set(poll.id, poll);
@@ -305,6 +291,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     this.#ended = true;
     this.#endedAt = now;
     for (const participant of this.participants) this.leave(participant.id, 'lesson_ended');
+    for (const feature of featureList(this.features)) feature.end?.();
     this.emit('ended', now);
   }
 
@@ -316,13 +303,23 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       courseName: this.options.courseName,
       startedAt: this.options.startedAt.toISOString(),
       locked: this.#locked,
-      chatEnabled: this.#chatEnabled,
       participants: this.participants.map((p) => p.view()),
       producers,
-      chat: [...this.#chat],
+      ...featureSnapshot(this.features, viewer),
       polls: [...this.#polls.values()].map((poll) => poll.viewFor(viewer.id, viewer.isLeadTeacher)),
       removed: viewer.isLeadTeacher ? this.removed : [],
       mutedByTeacher: this.isMutedByTeacher(viewer),
+    };
+  }
+
+  /** What the features may use of this lesson: its participants, the way out to the sites, the evidence. */
+  #featureHost(): FeatureHost {
+    return {
+      lesson: this,
+      broadcast: (event, payload) => void this.emit('outbound', { to: null, event, payload } as OutboundLessonEvent),
+      toSite: (participantId, event, payload) => void this.emit('outbound', { to: participantId, event, payload } as OutboundLessonEvent),
+      participation: (participant, kind, detail = null) => void this.emit('participation', participant, kind, detail),
+      participantChanged: (participant) => void this.emit('participant-updated', participant),
     };
   }
 

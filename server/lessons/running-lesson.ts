@@ -11,6 +11,7 @@ import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
 import { ChannelAudience, type LessonAudience } from './audience.js';
 import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
 import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
+import type { OutboundLessonEvent } from './features/feature.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -298,8 +299,7 @@ export class RunningLesson {
       this.#changes.left(p, reason);
     });
     lesson.on('hand-queue', (queue) => this.broadcast('hand:queue', { queue }));
-    lesson.on('chat', (message) => this.broadcast('chat:message', message));
-    lesson.on('chat-enabled', (enabled) => this.broadcast('chat:enabled', { enabled }));
+    lesson.on('outbound', (message) => this.#deliver(message));
     lesson.on('locked', (locked) => this.broadcast('lesson:locked', { locked }));
     // Per site: each sees her own answers (and the teacher the correct ones), so the payloads differ.
     lesson.on('poll-updated', (poll) => {
@@ -310,6 +310,13 @@ export class RunningLesson {
     lesson.on('removed-changed', (removed) => {
       for (const viewer of lesson.participants) if (viewer.isLeadTeacher) this.#toSite(viewer.id, 'lesson:removed', { removed });
     });
+  }
+
+  /** An event a feature sends: lesson-wide to the room, or to one site. */
+  #deliver({ to, event, payload }: OutboundLessonEvent): void {
+    // The union of (event, payload) pairs is checked where the feature sends it; here it is passed on as is.
+    const send = to === null ? this.broadcast.bind(this) : this.#toSite.bind(this, to);
+    (send as (event: LessonEventName, payload: unknown) => void)(event, payload);
   }
 
   /** Someone went on or off stage: offer her producers to the sites that may now see them, close the rest. */

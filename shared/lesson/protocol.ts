@@ -1,7 +1,9 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import type { ErrorCode } from '../errors.js';
 import { RowId } from '../api/common.js';
-import { ChatMessage, LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
+import { Id, Strict } from './strict.js';
+import { CHAT_EVENTS, CHAT_REQUESTS } from './features/chat.js';
+import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
  * The Socket.IO contract of a live lesson. Every client→server message is a request with an ack
@@ -18,8 +20,6 @@ export const DtlsParameters = MediaObject({
   fingerprints: Type.Array(Type.Object({ algorithm: Type.String(), value: Type.String() }), { minItems: 1, maxItems: 10 }),
 });
 export const RtpParameters = MediaObject({ codecs: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 }) });
-const Id = Type.String({ minLength: 1, maxLength: 100 });
-const Strict = <T extends Record<string, TSchema>>(properties: T) => Type.Object(properties, { additionalProperties: false });
 
 export const TransportOptions = Type.Object({
   id: Type.String(),
@@ -133,8 +133,7 @@ export const LESSON_REQUESTS = {
   /** Lead teacher: let a removed site (by its account) join this lesson again. */
   'moderate:readmit': { payload: Strict({ userId: RowId }), data: Type.Object({}) },
 
-  'chat:send': { payload: Strict({ text: Type.String({ minLength: 1, maxLength: 500 }) }), data: Type.Object({ id: Type.String() }) },
-  'chat:set-enabled': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
+  ...CHAT_REQUESTS,
 
   'poll:create': {
     payload: Strict({
@@ -208,8 +207,7 @@ export const LESSON_EVENTS = {
   'media:rebuild': Type.Object({ routerRtpCapabilities: Type.Unknown() }),
   'speaker:active': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
   'hand:queue': Type.Object({ queue: Type.Array(Type.Object({ participantId: Type.String(), raisedAt: Type.String() })) }),
-  'chat:message': ChatMessage,
-  'chat:enabled': Type.Object({ enabled: Type.Boolean() }),
+  ...CHAT_EVENTS,
   'poll:updated': PollView,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */

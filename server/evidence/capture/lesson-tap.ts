@@ -7,6 +7,7 @@ import type { LeaveReason, LiveLesson } from '../../lessons/live-lesson.js';
 import type { LessonParticipant } from '../../lessons/participant.js';
 import type { LessonMediaPort } from '../../lessons/media-port.js';
 import type { EvidenceOp, MediaStateKind } from './ops.js';
+import type { ParticipationDetail, ParticipationKind } from '../../lessons/features/feature.js';
 
 type SiteKind = (typeof SITE_KINDS)[number];
 
@@ -120,8 +121,11 @@ export class LessonTap {
       'stage-changed',
       this.#guard('stage-changed', (p: LessonParticipant) => this.#participation(p, p.onStage ? 'stage_invited' : 'stage_returned')),
     );
-    // Chat is counted, never stored: the message text does not leave the live lesson.
-    lesson.on('chat', this.#guard('chat', (_message: unknown, p: LessonParticipant) => this.#participation(p, 'chat_message')));
+    // What an in-lesson feature reports (a chat message is counted, its text never leaves the live lesson).
+    lesson.on(
+      'participation',
+      this.#guard('participation', (p: LessonParticipant, kind: ParticipationKind, detail: ParticipationDetail | null) => this.#participation(p, kind, detail)),
+    );
     lesson.on(
       'poll-answered',
       this.#guard('poll-answered', (poll: { id: string }, p: LessonParticipant, correct: boolean | null) =>
@@ -236,7 +240,7 @@ export class LessonTap {
 
   #participation(
     participant: LessonParticipant,
-    kind: 'hand_raised' | 'hand_lowered' | 'stage_invited' | 'stage_returned' | 'chat_message' | 'poll_answer',
+    kind: ParticipationKind,
     poll: { pollId: string; correct: boolean | null } | null = null,
   ): void {
     const { identity } = participant;

@@ -98,8 +98,8 @@ describe('EvidenceRecorder', () => {
     media.emit('active-speaker', { participantId: r.id });
     tick('09:04');
     media.emit('active-speaker', { participantId: t.id });
-    lesson.chat(r.id, '老师好');
-    lesson.chat(r.id, '听到了');
+    lesson.features.chat.send(r.id, '老师好');
+    lesson.features.chat.send(r.id, '听到了');
     const poll = lesson.createPoll('1+1=?', ['1', '2'], false, [1]);
     lesson.answerPoll(r.id, poll.id, [1]);
     lesson.setHeadcount(r.id, 11);
@@ -222,7 +222,7 @@ describe('EvidenceRecorder', () => {
     const media = new FakeMedia();
     recorder.record({ lesson, media, watchMedia: (watch) => watch(media) });
     const t = lesson.join(teacher).participant;
-    for (let i = 0; i < 30; i++) expect(() => lesson.chat(t.id, `消息 ${i}`)).not.toThrow();
+    for (let i = 0; i < 30; i++) expect(() => lesson.features.chat.send(t.id, `消息 ${i}`)).not.toThrow();
     expect(await recorder.flush()).toBe(false);
     expect(recorder.backlog).toEqual({ pending: 10, dropped: 21 });
     expect(lines.some((l) => l.level === 50 && l.msg.startsWith('EVIDENCE LOST'))).toBe(true);

@@ -1,0 +1,33 @@
+import type { LessonSnapshot } from '../../../shared/lesson/model.js';
+import type { LessonHandlerTable } from '../handlers.js';
+import type { LessonParticipant } from '../participant.js';
+import type { FeatureHost, LessonFeature } from './feature.js';
+import { LessonChat } from './chat/chat.js';
+import { CHAT_HANDLERS } from './chat/handlers.js';
+
+/*
+ * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
+ * shared/lesson/features/, and one line in each of the three tables below.
+ */
+
+/** Every feature of one live lesson, by name. */
+export function createLessonFeatures(host: FeatureHost) {
+  return {
+    chat: new LessonChat(host),
+  };
+}
+export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
+
+/** The features' parts of the snapshot a participant gets when she joins. */
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled'> {
+  return {
+    ...features.chat.snapshotFor(viewer),
+  };
+}
+
+/** The features' request handlers (the gateway validates, checks access and rate limits before each). */
+export const FEATURE_HANDLERS = {
+  ...CHAT_HANDLERS,
+} satisfies Partial<LessonHandlerTable>;
+
+export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);
