@@ -179,8 +179,8 @@ async function driveLesson(lesson: LiveLesson, students: readonly ParticipantIde
       if (roll === 0) lesson.leave(present[i]!, 'left');
       else present[i] = lesson.join(students[i]!).participant.id;
     } else if (roll < 6) {
-      if (roll % 2 === 0) lesson.raiseHand(present[i]!);
-      else lesson.lowerHand(present[i]!);
+      if (roll % 2 === 0) lesson.features.hands.raise(present[i]!);
+      else lesson.features.hands.lower(lesson.participant(present[i]!));
     } else {
       lesson.features.chat.send(present[i]!, '老师，我听到了');
     }

@@ -107,27 +107,6 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
     },
   },
 
-  'hand:raise': { access: 'joined', run: async ({ joined }) => (joined.running.lesson.raiseHand(joined.participant.id), none) },
-  'hand:lower': {
-    access: 'joined',
-    run: async (ctx, { participantId }) => {
-      const { joined } = ctx;
-      const whose = participantId ?? joined.participant.id;
-      if (whose !== joined.participant.id && !joined.participant.isLeadTeacher) throw new ApiError('forbidden');
-      joined.running.lesson.lowerHand(target(ctx, whose).id);
-      return none;
-    },
-  },
-  'stage:invite': { access: 'moderator', run: async (ctx, { participantId }) => (ctx.joined.running.lesson.setOnStage(target(ctx, participantId).id, true), none) },
-  'stage:return': {
-    access: 'joined',
-    run: async (ctx, { participantId }) => {
-      // The teacher sends anyone back; a site may step down by itself.
-      if (participantId !== ctx.joined.participant.id && !ctx.joined.participant.isLeadTeacher) throw new ApiError('forbidden');
-      ctx.joined.running.lesson.setOnStage(target(ctx, participantId).id, false);
-      return none;
-    },
-  },
   'moderate:mute': {
     access: 'moderator',
     run: async (ctx, { participantId }) => {
@@ -151,13 +130,6 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
   'moderate:readmit': { access: 'moderator', run: async ({ joined }, { userId }) => (joined.running.lesson.readmit(userId), none) },
 
   ...FEATURE_HANDLERS,
-
-  'poll:create': {
-    access: 'moderator',
-    run: async ({ joined }, { question, options, multiple, correct }) => ({ pollId: joined.running.lesson.createPoll(question, options, multiple, correct ?? null).id }),
-  },
-  'poll:answer': { access: 'joined', run: async ({ joined }, { pollId, choices }) => (joined.running.lesson.answerPoll(joined.participant.id, pollId, choices), none) },
-  'poll:close': { access: 'moderator', run: async ({ joined }, { pollId }) => (joined.running.lesson.closePoll(pollId), none) },
 
   'quality:report': {
     access: 'joined',

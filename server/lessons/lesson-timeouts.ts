@@ -44,7 +44,7 @@ export class LessonActivity {
       this.#leadSeenAt = this.#now();
       touch();
     });
-    for (const event of ['hand-raised', 'hand-lowered', 'participation', 'poll-answered', 'stage-changed', 'headcount'] as const) lesson.on(event, touch);
+    for (const event of ['participation', 'stage-changed', 'headcount'] as const) lesson.on(event, touch);
     running.watchMedia((media) =>
       media.on('active-speaker', ({ participantId }) => {
         touch();

@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import type { LessonSnapshot, MediaSource, ProducerView, QualityLevel, RemovedSite } from '../../shared/lesson/model.js';
 import { ApiError } from '../core/errors.js';
 import { LessonParticipant, type ParticipantIdentity } from './participant.js';
-import { LessonPoll } from './polls.js';
 import type { FeatureHost, OutboundLessonEvent, ParticipationDetail, ParticipationKind } from './features/feature.js';
 import { createLessonFeatures, featureList, featureSnapshot, type LessonFeatures } from './features/index.js';
 
@@ -15,15 +14,10 @@ export interface LiveLessonEvents {
   'participant-left': [participant: LessonParticipant, reason: LeaveReason];
   /** Someone went on or off stage: who may consume whose media has changed. */
   'stage-changed': [participant: LessonParticipant];
-  'hand-queue': [queue: Array<{ participantId: string; raisedAt: string }>];
-  'hand-raised': [participant: LessonParticipant];
-  'hand-lowered': [participant: LessonParticipant];
   /** A feature sends an event to the lesson's sites (RunningLesson delivers it). */
   outbound: [message: OutboundLessonEvent];
   /** A participant took part, as a feature reports it (the evidence recorder records it). */
   participation: [participant: LessonParticipant, kind: ParticipationKind, detail: ParticipationDetail | null];
-  'poll-updated': [poll: LessonPoll];
-  'poll-answered': [poll: LessonPoll, participant: LessonParticipant, correct: boolean | null];
   /** A receiving classroom (or its assistant teacher) told how many students are in the room. */
   headcount: [participant: LessonParticipant, count: number];
   locked: [locked: boolean];
@@ -42,13 +36,12 @@ export interface LiveLessonOptions {
 }
 
 /**
- * The state of one live lesson — who is in it, the hand queue, the stage, chat, polls, the lock — and the
- * rules of taking part. It knows nothing of sockets or media: it decides and emits; the gateway broadcasts
- * and the media layer follows.
+ * The core of one live lesson — who is in it, their media flags, the lock, removals — hosting the in-lesson
+ * features (hands, stage, chat, polls … in ./features/). It knows nothing of sockets or media: it decides and
+ * emits; RunningLesson delivers to the sites and the media layer follows.
  */
 export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   readonly #participants = new Map<string, LessonParticipant>();
-  readonly #polls = new Map<string, LessonPoll>();
   /** Accounts the lead teacher removed (by user id): refused for the rest of the lesson unless readmitted. */
   readonly #removed = new Map<number, RemovedSite>();
   /**
@@ -111,12 +104,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   join(identity: ParticipantIdentity): { participant: LessonParticipant; resumed: boolean } {
     if (this.#ended) throw new ApiError('not_found');
     if (this.#removed.has(identity.userId)) throw new ApiError('removed_from_lesson');
-    let existing: LessonParticipant | undefined;
-    for (const p of this.#participants.values()) {
-      if (p.identity.userId !== identity.userId) continue;
-      existing = p;
-      break;
-    }
+    const existing = this.participants.find((p) => p.identity.userId === identity.userId);
     if (existing) {
       if (existing.graceTimer) clearTimeout(existing.graceTimer);
       existing.graceTimer = null;
@@ -146,7 +134,6 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     if (!participant) return;
     if (participant.graceTimer) clearTimeout(participant.graceTimer);
     this.#participants.delete(participantId);
-    if (participant.handRaisedAt) this.#emitHandQueue();
     for (const feature of featureList(this.features)) feature.participantLeft?.(participant, reason);
     this.emit('participant-left', participant, reason);
     // A site the teacher removed stays out for the rest of the lesson, unless she lets it in again.
@@ -210,79 +197,9 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     this.emit('participant-updated', participant);
   }
 
-  raiseHand(participantId: string, now = new Date()): void {
-    const participant = this.participant(participantId);
-    if (participant.isLeadTeacher || participant.handRaisedAt) return;
-    participant.handRaisedAt = now;
-    this.emit('hand-raised', participant);
-    this.emit('participant-updated', participant);
-    this.#emitHandQueue();
-  }
-
-  lowerHand(participantId: string): void {
-    const participant = this.participant(participantId);
-    if (!participant.handRaisedAt) return;
-    participant.handRaisedAt = null;
-    this.emit('hand-lowered', participant);
-    this.emit('participant-updated', participant);
-    this.#emitHandQueue();
-  }
-
-  /** Invite to stage: two-way audio and video seen by all sites. Lowers the hand that asked for it. */
-  setOnStage(participantId: string, onStage: boolean): void {
-    const participant = this.participant(participantId);
-    if (participant.isLeadTeacher || participant.onStage === onStage) return;
-    participant.onStage = onStage;
-    if (onStage && participant.handRaisedAt) {
-      participant.handRaisedAt = null;
-      this.#emitHandQueue();
-    }
-    this.emit('stage-changed', participant);
-    this.emit('participant-updated', participant);
-  }
-
-  handQueue(): Array<{ participantId: string; raisedAt: string }> {
-    return this.participants
-      .filter((p) => p.handRaisedAt)
-      .sort((a, b) => a.handRaisedAt!.getTime() - b.handRaisedAt!.getTime())
-      .map((p) => ({ participantId: p.id, raisedAt: p.handRaisedAt!.toISOString() }));
-  }
-
   setLocked(locked: boolean): void {
     this.#locked = locked;
     this.emit('locked', locked);
-  }
-
-  createPoll(question: string, options: string[], multiple: boolean, correct: number[] | null): LessonPoll {
-    const poll = new LessonPoll(question, options, multiple, correct);
-    this.#polls.set(poll.id, poll);
-    this.emit('poll-updated', poll);
-    return poll;
-  }
-
-  /**
-   * A site's (or student's) answer. The lead teacher set the quiz and an observer is not the class: their
-   * answers would count in the tally and as the host's or observer's participation evidence.
-   */
-  answerPoll(participantId: string, pollId: string, choices: number[]): void {
-    const participant = this.participant(participantId);
-    if (participant.isLeadTeacher || participant.kind === 'observer') throw new ApiError('forbidden');
-    const poll = this.poll(pollId);
-    const answer = poll.answer(participantId, participant.identity.displayName, choices);
-    this.emit('poll-answered', poll, participant, answer.correct);
-    this.emit('poll-updated', poll);
-  }
-
-  closePoll(pollId: string): void {
-    const poll = this.poll(pollId);
-    poll.close();
-    this.emit('poll-updated', poll);
-  }
-
-  poll(pollId: string): LessonPoll {
-    const poll = this.#polls.get(pollId);
-    if (!poll) throw new ApiError('not_found');
-    return poll;
   }
 
   /** Ends the lesson for everyone; safe to call twice. */
@@ -306,7 +223,6 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       participants: this.participants.map((p) => p.view()),
       producers,
       ...featureSnapshot(this.features, viewer),
-      polls: [...this.#polls.values()].map((poll) => poll.viewFor(viewer.id, viewer.isLeadTeacher)),
       removed: viewer.isLeadTeacher ? this.removed : [],
       mutedByTeacher: this.isMutedByTeacher(viewer),
     };
@@ -320,20 +236,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       toSite: (participantId, event, payload) => void this.emit('outbound', { to: participantId, event, payload } as OutboundLessonEvent),
       participation: (participant, kind, detail = null) => void this.emit('participation', participant, kind, detail),
       participantChanged: (participant) => void this.emit('participant-updated', participant),
+      stageChanged: (participant) => void this.emit('stage-changed', participant),
     };
   }
-
-  #emitHandQueue(): void {
-    this.emit('hand-queue', this.handQueue());
-  }
-}
-
-/**
- * Who may see and hear whom. The lead teacher and observers receive every site; every site receives the
- * lead teacher and whoever is on stage; a site's own screen share follows the same rule.
- */
-export function mayConsume(viewer: LessonParticipant, owner: LessonParticipant): boolean {
-  if (viewer.id === owner.id) return false;
-  if (viewer.isLeadTeacher || viewer.kind === 'observer') return true;
-  return owner.isLeadTeacher || owner.onStage;
 }

@@ -56,3 +56,13 @@ export class LessonParticipant {
     };
   }
 }
+
+/**
+ * Who may see and hear whom. The lead teacher and observers receive every site; every site receives the
+ * lead teacher and whoever is on stage; a site's own screen share follows the same rule.
+ */
+export function mayConsume(viewer: LessonParticipant, owner: LessonParticipant): boolean {
+  if (viewer.id === owner.id) return false;
+  if (viewer.isLeadTeacher || viewer.kind === 'observer') return true;
+  return owner.isLeadTeacher || owner.onStage;
+}

@@ -3,8 +3,8 @@ import type { LessonEventName, LessonEventPayload } from '../../shared/lesson/pr
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
-import { LiveLesson, mayConsume } from './live-lesson.js';
-import type { LessonParticipant } from './participant.js';
+import { LiveLesson } from './live-lesson.js';
+import { mayConsume, type LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
 import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
@@ -298,13 +298,8 @@ export class RunningLesson {
       this.#rtpCapabilities.delete(p.id);
       this.#changes.left(p, reason);
     });
-    lesson.on('hand-queue', (queue) => this.broadcast('hand:queue', { queue }));
     lesson.on('outbound', (message) => this.#deliver(message));
     lesson.on('locked', (locked) => this.broadcast('lesson:locked', { locked }));
-    // Per site: each sees her own answers (and the teacher the correct ones), so the payloads differ.
-    lesson.on('poll-updated', (poll) => {
-      for (const viewer of lesson.participants) this.#toSite(viewer.id, 'poll:updated', poll.viewFor(viewer.id, viewer.isLeadTeacher));
-    });
     lesson.on('stage-changed', (staged) => this.#restage(staged));
     // Only the lead teacher manages removals: the other sites are not told who was removed.
     lesson.on('removed-changed', (removed) => {

@@ -3,7 +3,10 @@ import type { ErrorCode } from '../errors.js';
 import { RowId } from '../api/common.js';
 import { Id, Strict } from './strict.js';
 import { CHAT_EVENTS, CHAT_REQUESTS } from './features/chat.js';
-import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
+import { HAND_EVENTS, HAND_REQUESTS } from './features/hands.js';
+import { POLL_EVENTS, POLL_REQUESTS } from './features/polls.js';
+import { STAGE_REQUESTS } from './features/stage.js';
+import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
  * The Socket.IO contract of a live lesson. Every client→server message is a request with an ack
@@ -121,11 +124,8 @@ export const LESSON_REQUESTS = {
   /** Receive audio only (a bad link), or video again. */
   'media:audio-only': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
 
-  'hand:raise': { payload: Strict({}), data: Type.Object({}) },
-  /** Lower one's own hand, or (lead teacher) someone else's. */
-  'hand:lower': { payload: Strict({ participantId: Type.Optional(Id) }), data: Type.Object({}) },
-  'stage:invite': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
-  'stage:return': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
+  ...HAND_REQUESTS,
+  ...STAGE_REQUESTS,
   /** Lead teacher: mute one participant's mic, or everyone's but her own. */
   'moderate:mute': { payload: Strict({ participantId: Type.Union([Id, Type.Literal('all')]) }), data: Type.Object({}) },
   'moderate:stop-camera': { payload: Strict({ participantId: Id }), data: Type.Object({}) },
@@ -135,21 +135,7 @@ export const LESSON_REQUESTS = {
 
   ...CHAT_REQUESTS,
 
-  'poll:create': {
-    payload: Strict({
-      question: Type.String({ minLength: 1, maxLength: 300 }),
-      options: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 8 }),
-      multiple: Type.Boolean(),
-      /** Indexes of the correct options: makes the poll a quiz. */
-      correct: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: 7 }), { minItems: 1, maxItems: 8 })),
-    }),
-    data: Type.Object({ pollId: Type.String() }),
-  },
-  'poll:answer': {
-    payload: Strict({ pollId: Id, choices: Type.Array(Type.Integer({ minimum: 0, maximum: 7 }), { minItems: 1, maxItems: 8 }) }),
-    data: Type.Object({}),
-  },
-  'poll:close': { payload: Strict({ pollId: Id }), data: Type.Object({}) },
+  ...POLL_REQUESTS,
 
   /** A site's link quality as the browser measures it, every few seconds. */
   'quality:report': {
@@ -206,9 +192,9 @@ export const LESSON_EVENTS = {
   /** The media server restarted: rebuild transports and producers, then consume again. */
   'media:rebuild': Type.Object({ routerRtpCapabilities: Type.Unknown() }),
   'speaker:active': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
-  'hand:queue': Type.Object({ queue: Type.Array(Type.Object({ participantId: Type.String(), raisedAt: Type.String() })) }),
+  ...HAND_EVENTS,
   ...CHAT_EVENTS,
-  'poll:updated': PollView,
+  ...POLL_EVENTS,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */
   'lesson:removed': Type.Object({ removed: Type.Array(RemovedSite) }),

@@ -115,22 +115,11 @@ export class LessonTap {
         if (site) this.#leave(site, reason, site.disconnectedAt ?? this.#at());
       }),
     );
-    lesson.on('hand-raised', this.#guard('hand-raised', (p: LessonParticipant) => this.#participation(p, 'hand_raised')));
-    lesson.on('hand-lowered', this.#guard('hand-lowered', (p: LessonParticipant) => this.#participation(p, 'hand_lowered')));
-    lesson.on(
-      'stage-changed',
-      this.#guard('stage-changed', (p: LessonParticipant) => this.#participation(p, p.onStage ? 'stage_invited' : 'stage_returned')),
-    );
-    // What an in-lesson feature reports (a chat message is counted, its text never leaves the live lesson).
+    // What an in-lesson feature reports: a hand, a stage turn, a chat message (counted, its text never leaves
+    // the live lesson), a poll answer (with whether it was right).
     lesson.on(
       'participation',
       this.#guard('participation', (p: LessonParticipant, kind: ParticipationKind, detail: ParticipationDetail | null) => this.#participation(p, kind, detail)),
-    );
-    lesson.on(
-      'poll-answered',
-      this.#guard('poll-answered', (poll: { id: string }, p: LessonParticipant, correct: boolean | null) =>
-        this.#participation(p, 'poll_answer', { pollId: poll.id, correct }),
-      ),
     );
     lesson.on('headcount', this.#guard('headcount', (p: LessonParticipant, count: number) => this.#headcount(p, count)));
     lesson.on('ended', this.#guard('ended', () => this.finish()));

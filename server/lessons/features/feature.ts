@@ -37,6 +37,8 @@ export interface FeatureHost {
   participation(participant: LessonParticipant, kind: ParticipationKind, detail?: ParticipationDetail | null): void;
   /** A participant's view changed (hand, stage): it goes out with the next `participants:changed`. */
   participantChanged(participant: LessonParticipant): void;
+  /** A participant went on or off stage: who may consume whose media changed (the media side follows). */
+  stageChanged(participant: LessonParticipant): void;
 }
 
 /** The hooks a feature may implement; the lesson calls them for every registered feature. */

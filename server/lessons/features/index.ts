@@ -4,6 +4,12 @@ import type { LessonParticipant } from '../participant.js';
 import type { FeatureHost, LessonFeature } from './feature.js';
 import { LessonChat } from './chat/chat.js';
 import { CHAT_HANDLERS } from './chat/handlers.js';
+import { LessonHands } from './hands/hands.js';
+import { HAND_HANDLERS } from './hands/handlers.js';
+import { LessonPolls } from './polls/polls.js';
+import { POLL_HANDLERS } from './polls/handlers.js';
+import { LessonStage } from './stage/stage.js';
+import { STAGE_HANDLERS } from './stage/handlers.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -12,22 +18,31 @@ import { CHAT_HANDLERS } from './chat/handlers.js';
 
 /** Every feature of one live lesson, by name. */
 export function createLessonFeatures(host: FeatureHost) {
+  const hands = new LessonHands(host);
   return {
     chat: new LessonChat(host),
+    hands,
+    // Calling a site on stage answers its raised hand.
+    stage: new LessonStage(host, hands),
+    polls: new LessonPolls(host),
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls'> {
   return {
     ...features.chat.snapshotFor(viewer),
+    ...features.polls.snapshotFor(viewer),
   };
 }
 
 /** The features' request handlers (the gateway validates, checks access and rate limits before each). */
 export const FEATURE_HANDLERS = {
   ...CHAT_HANDLERS,
+  ...HAND_HANDLERS,
+  ...STAGE_HANDLERS,
+  ...POLL_HANDLERS,
 } satisfies Partial<LessonHandlerTable>;
 
 export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);

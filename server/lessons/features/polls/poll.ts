@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { PollView } from '../../shared/lesson/model.js';
-import { ApiError } from '../core/errors.js';
+import type { PollView } from '../../../../shared/lesson/model.js';
+import { ApiError } from '../../../core/errors.js';
 
 export interface PollAnswer {
   participantId: string;
