@@ -4,9 +4,10 @@ import type { LessonConnection } from './connection.js';
 import type { Notices } from './notices.svelte.js';
 
 /**
- * The things people do in a lesson besides sending media: hands, the stage, moderation, chat, polls, the
- * lock, the headcount, ending. Each resolves true when the server accepted it; a refusal is shown as a
- * notice in the server's words (already in the user's language).
+ * The things people do in a lesson besides sending media: the stage, moderation, the lock, the headcount,
+ * ending (the features' own requests — hands, chat, polls — are their managers', sent through `request`).
+ * Each resolves true when the server accepted it; a refusal is shown as a notice in the server's words
+ * (already in the user's language).
  */
 export class LessonActions {
   readonly #connection: LessonConnection;
@@ -17,30 +18,21 @@ export class LessonActions {
     this.#notices = notices;
   }
 
-  raiseHand = () => this.#send('hand:raise', {});
-  /** Lowers my own hand, or (lead teacher) someone else's. */
-  lowerHand = (participantId?: string) => this.#send('hand:lower', participantId ? { participantId } : {});
-  inviteToStage = (participantId: string) => this.#send('stage:invite', { participantId });
-  returnFromStage = (participantId: string) => this.#send('stage:return', { participantId });
+  inviteToStage = (participantId: string) => this.request('stage:invite', { participantId });
+  returnFromStage = (participantId: string) => this.request('stage:return', { participantId });
 
-  mute = (participantId: string | 'all') => this.#send('moderate:mute', { participantId });
-  stopCamera = (participantId: string) => this.#send('moderate:stop-camera', { participantId });
-  remove = (participantId: string) => this.#send('moderate:remove', { participantId });
+  mute = (participantId: string | 'all') => this.request('moderate:mute', { participantId });
+  stopCamera = (participantId: string) => this.request('moderate:stop-camera', { participantId });
+  remove = (participantId: string) => this.request('moderate:remove', { participantId });
   /** Lets a removed site (by its account) join this lesson again. */
-  readmit = (userId: number) => this.#send('moderate:readmit', { userId });
-  lock = (locked: boolean) => this.#send('lesson:lock', { locked });
-  endLesson = () => this.#send('lesson:end', {});
+  readmit = (userId: number) => this.request('moderate:readmit', { userId });
+  lock = (locked: boolean) => this.request('lesson:lock', { locked });
+  endLesson = () => this.request('lesson:end', {});
 
-  sendChat = (text: string) => this.#send('chat:send', { text });
-  setChatEnabled = (enabled: boolean) => this.#send('chat:set-enabled', { enabled });
+  setHeadcount = (count: number) => this.request('classroom:headcount', { count });
 
-  createPoll = (payload: LessonRequestPayload<'poll:create'>) => this.#send('poll:create', payload);
-  answerPoll = (pollId: string, choices: number[]) => this.#send('poll:answer', { pollId, choices });
-  closePoll = (pollId: string) => this.#send('poll:close', { pollId });
-
-  setHeadcount = (count: number) => this.#send('classroom:headcount', { count });
-
-  async #send<K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K>): Promise<boolean> {
+  /** Sends any lesson request: true when accepted; a refusal becomes a notice. */
+  readonly request = async <K extends LessonRequestName>(name: K, payload: LessonRequestPayload<K>): Promise<boolean> => {
     try {
       await this.#connection.request(name, payload);
       return true;
@@ -56,5 +48,5 @@ export class LessonActions {
       }
       return false;
     }
-  }
+  };
 }

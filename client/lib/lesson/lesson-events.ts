@@ -3,6 +3,7 @@ import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
 import type { MessageKey } from '../i18n.svelte.js';
 import type { LessonConnection } from './connection.js';
 import type { LessonState } from './lesson-state.svelte.js';
+import { listenTo } from './features/feature-client.js';
 import type { NoticeKind } from './notices.svelte.js';
 
 /** What the session does when the server's events need more than a state change. */
@@ -59,17 +60,10 @@ export function wireLessonEvents(connection: LessonConnection, state: LessonStat
   connection.on('media:rebuild', () => handlers.rebuild());
   connection.on('speaker:active', ({ participantId }) => state.setSpeaker(participantId));
 
-  connection.on('hand:queue', ({ queue }) => state.setHandQueue(queue));
-  connection.on('chat:message', (message) => state.addChat(message));
-  connection.on('chat:enabled', ({ enabled }) => {
-    state.setChatEnabled(enabled);
-    handlers.notify('info', enabled ? 'live.notice.chatOn' : 'live.notice.chatOff');
-  });
-  connection.on('poll:updated', (poll) => {
-    const isNew = !state.polls.some((p) => p.id === poll.id);
-    state.upsertPoll(poll);
-    if (isNew && state.me?.kind !== 'lead_teacher') handlers.notify('info', poll.quiz ? 'live.notice.newQuiz' : 'live.notice.newPoll');
-  });
+  // The in-lesson features apply their own events.
+  listenTo(connection, state.hands.events);
+  listenTo(connection, state.chat.events);
+  listenTo(connection, state.polls.events);
   connection.on('lesson:locked', ({ locked }) => state.setLocked(locked));
   connection.on('lesson:removed', ({ removed }) => state.setRemoved(removed));
 

@@ -1,14 +1,14 @@
 import type { LessonRequestData } from '../../../shared/lesson/protocol.js';
 import type { ProducerView } from '../../../shared/lesson/model.js';
 import { ApiError } from '../api.js';
-import type { I18n } from '../i18n.svelte.js';
+import type { I18n, MessageKey } from '../i18n.svelte.js';
 import { LessonConnection, type LinkLoss } from './connection.js';
 import { wireLessonEvents } from './lesson-events.js';
 import { LessonActions } from './lesson-actions.js';
 import { LessonState } from './lesson-state.svelte.js';
 import { LocalMedia, type LocalSource } from './local-media.svelte.js';
 import { MediaSession, MediaSessionClosed, loadDevice, type LoadedDevice } from './media-session.js';
-import { Notices } from './notices.svelte.js';
+import { Notices, type NoticeKind } from './notices.svelte.js';
 import { QualityReporter } from './quality-probe.js';
 import type { TileSize } from './tile-reporter.js';
 
@@ -31,7 +31,7 @@ export interface LessonSessionOptions {
  * consumers from the new snapshot (the server closed the old ones). A media rebuild does the same.
  */
 export class LessonSession {
-  readonly state = new LessonState();
+  readonly state: LessonState;
   readonly local = new LocalMedia();
   readonly notices = new Notices();
   readonly actions: LessonActions;
@@ -72,6 +72,8 @@ export class LessonSession {
       options.i18n.t('live.offline'),
     );
     this.actions = new LessonActions(this.#connection, this.notices);
+    const notify = (kind: NoticeKind, key: MessageKey) => this.notices.push(kind, this.#i18n.t(key));
+    this.state = new LessonState({ request: this.actions.request, notify });
     wireLessonEvents(this.#connection, this.state, {
       consume: (producer) => this.#consumeIfReady(producer),
       dropConsumer: (consumerId) => this.#dropConsumer(consumerId),
@@ -81,7 +83,7 @@ export class LessonSession {
       leftStage: () => {
         if (this.local.screen) void this.stopScreen();
       },
-      notify: (kind, key) => this.notices.push(kind, this.#i18n.t(key)),
+      notify,
     });
     this.local.onTrackEnded = (source) => this.#trackEnded(source);
   }

@@ -1,6 +1,10 @@
-import type { ChatMessage, LessonSnapshot, MediaSource, ParticipantView, PollView, ProducerView, RemovedSite } from '../../../shared/lesson/model.js';
+import type { LessonSnapshot, MediaSource, ParticipantView, ProducerView, RemovedSite } from '../../../shared/lesson/model.js';
 import type { LessonEventPayload } from '../../../shared/lesson/protocol.js';
 import type { ReceivedTrack } from './media-session.js';
+import { ChatManager } from './features/chat.svelte.js';
+import type { FeatureClientHost } from './features/feature-client.js';
+import { HandsManager } from './features/hands.svelte.js';
+import { PollsManager } from './features/polls.svelte.js';
 
 /** Where the page is: device check, waiting for the teacher, in the lesson, or out of it for a reason. */
 export type LessonPhase = 'prejoin' | 'waiting' | 'joining' | 'live' | 'ended' | 'removed' | 'replaced' | 'refused';
@@ -13,7 +17,6 @@ export interface RemoteMedia extends ReceivedTrack {
   stream: MediaStream;
 }
 
-export type HandQueueEntry = LessonEventPayload<'hand:queue'>['queue'][number];
 export type MediaAdvice = LessonEventPayload<'media:advice'>['advice'];
 
 interface LessonMeta {
@@ -23,12 +26,11 @@ interface LessonMeta {
   startedAt: string;
 }
 
-const CHAT_KEPT = 200;
-
 /**
- * The live lesson as this site knows it: who is in it, what they send and what we receive, the hand queue,
- * chat, polls, the lock, who is speaking, and where this page stands. Replaced whole from a join snapshot
- * and kept current by the server's events; the lesson session is the only writer.
+ * The live lesson as this site knows it: who is in it, what they send and what we receive, the lock, who is
+ * speaking, and where this page stands; the in-lesson features (hands, chat, polls) are managers of their own
+ * (./features/). Replaced whole from a join snapshot and kept current by the server's events; the lesson
+ * session is the only writer.
  */
 export class LessonState {
   #phase = $state<LessonPhase>('prejoin');
@@ -39,14 +41,19 @@ export class LessonState {
   #participants = $state.raw<ParticipantView[]>([]);
   #producers = $state.raw<ProducerView[]>([]);
   #media = $state.raw<RemoteMedia[]>([]);
-  #handQueue = $state.raw<HandQueueEntry[]>([]);
-  #chat = $state.raw<ChatMessage[]>([]);
-  #polls = $state.raw<PollView[]>([]);
   #removed = $state.raw<RemovedSite[]>([]);
   #locked = $state(false);
-  #chatEnabled = $state(true);
   #speakerId = $state<string | null>(null);
   #advice = $state<MediaAdvice | null>(null);
+  readonly hands: HandsManager;
+  readonly chat: ChatManager;
+  readonly polls: PollsManager;
+
+  constructor(host: FeatureClientHost) {
+    this.hands = new HandsManager(host);
+    this.chat = new ChatManager(host);
+    this.polls = new PollsManager(host, () => this.me?.kind === 'lead_teacher');
+  }
 
   get phase(): LessonPhase {
     return this.#phase;
@@ -97,20 +104,8 @@ export class LessonState {
   get media(): RemoteMedia[] {
     return this.#media;
   }
-  get handQueue(): HandQueueEntry[] {
-    return this.#handQueue;
-  }
-  get chat(): ChatMessage[] {
-    return this.#chat;
-  }
-  get polls(): PollView[] {
-    return this.#polls;
-  }
   get locked(): boolean {
     return this.#locked;
-  }
-  get chatEnabled(): boolean {
-    return this.#chatEnabled;
   }
   get speakerId(): string | null {
     return this.#speakerId;
@@ -158,15 +153,11 @@ export class LessonState {
     this.#myId = myId;
     this.#participants = snapshot.participants;
     this.#producers = snapshot.producers;
-    this.#chat = snapshot.chat;
-    this.#polls = snapshot.polls;
     this.#removed = snapshot.removed;
     this.#locked = snapshot.locked;
-    this.#chatEnabled = snapshot.chatEnabled;
-    this.#handQueue = snapshot.participants
-      .filter((p) => p.handRaisedAt !== null)
-      .map((p) => ({ participantId: p.id, raisedAt: p.handRaisedAt ?? '' }))
-      .sort((a, b) => a.raisedAt.localeCompare(b.raisedAt));
+    this.hands.fromSnapshot(snapshot.participants);
+    this.chat.fromSnapshot(snapshot);
+    this.polls.fromSnapshot(snapshot);
   }
 
   setRemoved(removed: RemovedSite[]): void {
@@ -219,26 +210,8 @@ export class LessonState {
     this.#media = [];
   }
 
-  setHandQueue(queue: HandQueueEntry[]): void {
-    this.#handQueue = queue;
-  }
-
-  addChat(message: ChatMessage): void {
-    if (this.#chat.some((m) => m.id === message.id)) return;
-    this.#chat = [...this.#chat, message].slice(-CHAT_KEPT);
-  }
-
-  upsertPoll(poll: PollView): void {
-    const known = this.#polls.some((p) => p.id === poll.id);
-    this.#polls = known ? this.#polls.map((p) => (p.id === poll.id ? poll : p)) : [...this.#polls, poll];
-  }
-
   setLocked(locked: boolean): void {
     this.#locked = locked;
-  }
-
-  setChatEnabled(enabled: boolean): void {
-    this.#chatEnabled = enabled;
   }
 
   setSpeaker(participantId: string | null): void {
