@@ -4,9 +4,11 @@ import {
   classrooms,
   courseReceivers,
   courseStudents,
+  courses,
   courseware,
   lessonMaterials,
   materialOpenings,
+  roleGrants,
   scheduledLessons,
   schools,
   studentProfiles,
@@ -203,6 +205,31 @@ export class MaterialsRepository {
         .where(and(inArray(materialOpenings.classroomId, part), gte(scheduledLessons.startsAt, from), lt(scheduledLessons.startsAt, to), ...ofCourses)),
     );
     return { delivered, opened };
+  }
+
+  // ---- For the demo seed (server/seed/demo-materials.ts) ----
+
+  /** A course by its name, with its scheduled lessons (not cancelled) starting in [from, to), by time. */
+  async courseLessons(courseName: string, from: Date, to: Date) {
+    const [course] = await this.db.select({ id: courses.id, leadTeacherId: courses.leadTeacherId }).from(courses).where(eq(courses.name, courseName)).limit(1);
+    if (!course) return null;
+    const lessons = await this.db
+      .select({ id: scheduledLessons.id, startsAt: scheduledLessons.startsAt })
+      .from(scheduledLessons)
+      .where(and(eq(scheduledLessons.courseId, course.id), ne(scheduledLessons.status, 'cancelled'), gte(scheduledLessons.startsAt, from), lt(scheduledLessons.startsAt, to)))
+      .orderBy(asc(scheduledLessons.startsAt));
+    return { ...course, lessons };
+  }
+
+  /** The classroom a device account stands for, by its user name. */
+  async deviceClassroom(username: string) {
+    const [row] = await this.db
+      .select({ userId: users.id, classroomId: roleGrants.classroomId })
+      .from(users)
+      .innerJoin(roleGrants, and(eq(roleGrants.userId, users.id), eq(roleGrants.role, 'classroom_device')))
+      .where(eq(users.username, username))
+      .limit(1);
+    return row && row.classroomId !== null ? { userId: row.userId, classroomId: row.classroomId } : null;
   }
 
   async classroomNames(ids: readonly number[]) {
