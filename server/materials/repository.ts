@@ -114,6 +114,16 @@ export class MaterialsRepository {
     await this.db.update(lessonMaterials).set({ position }).where(eq(lessonMaterials.id, id));
   }
 
+  /** Whether this user opened the material at or after `since`. */
+  async openedSince(materialId: number, userId: number, since: Date): Promise<boolean> {
+    const [row] = await this.db
+      .select({ id: materialOpenings.id })
+      .from(materialOpenings)
+      .where(and(eq(materialOpenings.materialId, materialId), eq(materialOpenings.userId, userId), gte(materialOpenings.openedAt, since)))
+      .limit(1);
+    return row !== undefined;
+  }
+
   async recordOpening(values: OpeningValues): Promise<void> {
     await this.db.insert(materialOpenings).values(values);
   }

@@ -23,6 +23,8 @@ import { siteOf } from './sites.js';
 import { visibilityWindow, visibleAt } from './visibility.js';
 
 const DAY_MS = 86_400_000;
+/** A second click (or a reload) this soon after an opening is the same opening: it is not counted again. */
+export const REOPEN_COUNTS_AFTER_MS = 30_000;
 
 /**
  * Materials a scheduled lesson carries (专递课堂 资源推送): the lead teacher attaches, orders and removes them;
@@ -176,6 +178,7 @@ export class MaterialsService {
     const site = siteOf(access.principal, course);
     if (!site || access.can('course.teach', target)) return { href, recorded: false };
     if (!shownToSites(material) || !visibleAt(material, material, now)) throw notFound();
+    if (await this.repo.openedSince(materialId, access.principal.userId, new Date(now.getTime() - REOPEN_COUNTS_AFTER_MS))) return { href, recorded: false };
     const place = site.classroomId !== null ? await this.repo.classroomPlace(site.classroomId) : await this.repo.studentPlace(access.principal.userId);
     await this.repo.recordOpening({
       materialId,
