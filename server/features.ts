@@ -9,6 +9,7 @@ import evaluationReviewRoutes from './evaluation/review/routes.js';
 import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import checklistRoutes from './evaluation/checklist/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
+import materialsRoutes from './materials/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -23,4 +24,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   surveyAnswerRoutes,
   evaluationResourceRoutes,
   checklistRoutes,
+  materialsRoutes,
 ];

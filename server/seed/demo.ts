@@ -24,6 +24,7 @@ import { expandTimetable } from '../teaching/schedule.js';
 import { DEMO_COURSES, DEMO_GROUPS, DEMO_HOLIDAYS, DEMO_REGION, DEMO_TARGETS, DEMO_STAFF, DEMO_STUDENTS, PERIODS } from './demo-data.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, type DemoLogin } from './demo-logins.js';
 import { seedDemoSatisfaction } from './demo-satisfaction.js';
+import { seedDemoMaterials } from './demo-materials.js';
 import { SeedWriter, type GrantScope } from './seed-writer.js';
 import { writeDemoReviewChain } from './demo-review.js';
 import { DemoRepository } from './demo-repository.js';
@@ -87,6 +88,8 @@ export async function seedDemoCounty(db: TongkeDb, options: DemoSeedOptions): Pr
   const { created, term } = await db.transaction(() => writeDemoCounty(db, options.passwordHash, today));
   // The satisfaction survey (社会认可度) of the term, with answers: the evaluation's satisfaction part has data from the start.
   await seedDemoSatisfaction(db, today);
+  // Materials pushed with the music course's last and next lessons (专递课堂 资源推送), one of them already opened.
+  await seedDemoMaterials(db);
   return { created, totals: await new DemoRepository(db).rowCounts(DEMO_TABLES), term };
 }
 

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { MaterialFigures } from './materials.js';
 import { PARTICIPANT_KINDS } from '../lesson/model.js';
 import { LESSON_KINDS, SUBJECTS } from '../subjects.js';
 import { RowId } from './common.js';
@@ -178,5 +179,7 @@ export const LessonReport = Type.Object({
   classrooms: Type.Array(ClassroomFigures),
   timeline: Type.Array(TimelineEntry),
   generatedAt: ShanghaiInstant,
+  /** 课件与资料: the scheduled lesson's materials, delivered to and opened by each receiving site (a full report only). */
+  materials: Type.Optional(Type.Array(MaterialFigures)),
 });
 export type LessonReport = Static<typeof LessonReport>;

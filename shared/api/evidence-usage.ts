@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { MaterialsUsage } from './materials.js';
 import { LESSON_KINDS, SCHOOL_GROUP_ROLES, SCHOOL_STAGES, SUBJECTS, type SchoolGroupRole } from '../subjects.js';
 import { RowId } from './common.js';
 
@@ -21,7 +22,7 @@ export type UsagePeriod = (typeof USAGE_PERIODS)[number];
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Tables of the usage report (CSV downloads one; XLSX has each as a sheet). */
-export const USAGE_TABLES = ['units', 'trend'] as const;
+export const USAGE_TABLES = ['units', 'trend', 'materials'] as const;
 export type UsageTable = (typeof USAGE_TABLES)[number];
 /** Tables of the indicator report. */
 export const INDICATOR_TABLES = ['schools', 'trend', 'matrix', 'disparity'] as const;
@@ -153,6 +154,8 @@ export const UsageReport = Type.Object({
   totals: UsageFigures,
   rows: Type.Array(UsageRow),
   trend: Type.Array(TrendPoint),
+  /** 资源推送: per receiving classroom of the scope, the materials of the period's lessons delivered and opened. */
+  materials: Type.Optional(MaterialsUsage),
 });
 export type UsageReport = Static<typeof UsageReport>;
 

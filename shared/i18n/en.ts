@@ -70,6 +70,12 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // Lesson materials (专递课堂 资源推送).
+    coursewareId: 'document',
+    shown: 'when shown',
+    beforeHours: 'hours before',
+    ids: 'order of the materials',
+    url: 'link address',
     // The review chain of the self-evaluation file.
     level: 'level',
     parentId: 'parent region',

@@ -68,6 +68,12 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // Lesson materials (专递课堂 资源推送).
+    coursewareId: '课件',
+    shown: '显示时间',
+    beforeHours: '提前小时数',
+    ids: '资料顺序',
+    url: '链接地址',
     // The review chain of the self-evaluation file.
     level: '层级',
     parentId: '上级区域',

@@ -23,6 +23,7 @@ import {
   SIGNED_IN,
   type RouteCase,
 } from '../support/authz-cases.js';
+import { MATERIALS_CASES } from '../support/materials-cases.js';
 
 /*
  * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
@@ -381,6 +382,7 @@ const ROUTES: RouteCase[] = [
     allowed: REGION_MANAGERS,
     success: 204,
   },
+  ...MATERIALS_CASES,
 ];
 
 /** A term of the fixture's county of its own, for a case that submits its file. */

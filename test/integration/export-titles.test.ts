@@ -59,7 +59,7 @@ describe('every export names what it is', () => {
         expect(lines.get('统计期间')).toBe(period);
         expect(lines.get('筛选')).toBe('无（全部学科、全部课堂类型）');
         expect(lines.get('生成时间（北京时间）')).toMatch(GENERATED);
-        expect(lines.get('表格')).toBe(table === 'units' ? '应用情况' : '趋势');
+        expect(lines.get('表格')).toBe({ units: '应用情况', trend: '趋势', materials: '课件与资料' }[table]);
         expect(header.length).toBeGreaterThan(3);
       }
     }

@@ -238,7 +238,7 @@ describe('usage reports over recorded lessons', () => {
     expect(String(xlsx.headers['content-disposition'])).toMatch(/^attachment; filename="usage-region-\d+-[\d-]+_[\d-]+\.xlsx"; filename\*=UTF-8''%E5%9C%A8/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['应用情况', '趋势']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['应用情况', '趋势', '课件与资料']);
     const sheet = workbook.worksheets[0]!;
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     expect(header.slice(0, 3)).toEqual(['学校', '教育集团', '类型']);

@@ -4,6 +4,7 @@ import type { Locale } from '../../../shared/i18n/index.js';
 import { CSV_CONTENT_TYPE, writeCsv, type ExportTitle } from '../../core/csv.js';
 import { describeWorkbook, printHeader } from '../../core/xlsx-title.js';
 import { EXPORT_LABELS, type ExportLabels } from './export-labels.js';
+import { lessonMaterialsTable } from '../../materials/export.js';
 
 /** A report ready to download. */
 export interface ExportedReport {
@@ -81,6 +82,10 @@ export async function exportLessonReport(report: LessonReport, format: 'xlsx' | 
   describeWorkbook(workbook, title);
   addSheet(workbook, labels.participantsSheet, people, report.participants, title);
   addSheet(workbook, labels.classroomsSheet, classroomColumns(labels), report.classrooms, title);
+  if (report.materials && report.materials.length > 0) {
+    const materials = lessonMaterialsTable(report.materials, locale);
+    addSheet(workbook, materials.sheet, materials.columns.map((c, i) => ({ header: c.header, width: c.kind === 'text' ? 20 : 12, value: (row: Cell[]) => row[i] ?? null })), materials.rows, title);
+  }
   const body = Buffer.from(await workbook.xlsx.writeBuffer());
   return { ...names, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', body };
 }

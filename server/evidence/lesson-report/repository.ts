@@ -19,6 +19,8 @@ import type { LessonEndReason } from '../../db/schema/teaching.js';
 export interface SessionRow {
   id: number;
   courseId: number;
+  /** The timetabled lesson it held (its materials go in the report); null for a lesson started off the timetable. */
+  scheduledLessonId?: number | null;
   startedAt: Date;
   endedAt: Date | null;
   endReason: LessonEndReason | null;
@@ -66,6 +68,7 @@ export interface ReportNames {
 const SESSION_COLUMNS = {
   id: lessonSessions.id,
   courseId: lessonSessions.courseId,
+  scheduledLessonId: lessonSessions.scheduledLessonId,
   startedAt: lessonSessions.startedAt,
   endedAt: lessonSessions.endedAt,
   endReason: lessonSessions.endReason,

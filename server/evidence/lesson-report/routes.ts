@@ -7,6 +7,7 @@ import { accessFor, requireSignIn } from '../../core/access.js';
 import { exportLessonReport } from './export.js';
 import { LessonReportRepository } from './repository.js';
 import { LessonReportService } from './service.js';
+import { materialsService } from '../../materials/index.js';
 
 const tags = ['reports'];
 const Download = Type.String({ description: 'the participant table as a file' });
@@ -18,7 +19,7 @@ const Download = Type.String({ description: 'the participant table as a file' })
  */
 export default async function lessonReportRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const service = new LessonReportService(new LessonReportRepository(db), places, config.deliveredMinMinutes);
+  const service = new LessonReportService(new LessonReportRepository(db), places, config.deliveredMinMinutes, materialsService(db, places));
   requireSignIn(app);
 
   app.get(

@@ -1,3 +1,4 @@
+import type { MaterialFigures } from '../../../shared/api/materials.js';
 import type { LessonReport, LessonReportList, LessonReportListQuery, ReportScope } from '../../../shared/api/evidence-lesson.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
@@ -24,6 +25,8 @@ export class LessonReportService {
     private readonly repo: LessonReportRepository,
     private readonly places: Places,
     private readonly deliveredMinMinutes: number,
+    /** The scheduled lesson's materials with their evidence (server/materials), for the report's 课件与资料 block. */
+    private readonly materials?: { figures(scheduledLessonId: number, now?: Date): Promise<MaterialFigures[]> },
   ) {}
 
   async report(lessonSessionId: number, access: Access, now = new Date()): Promise<LessonReport> {
@@ -38,10 +41,13 @@ export class LessonReportService {
       classroomIds: ids(evidence.attendance.map((a) => a.classroomId)),
       schoolIds: ids(evidence.attendance.map((a) => a.schoolId)),
     });
-    return buildLessonReport(
+    const report = buildLessonReport(
       { session, evidence, receivers: await this.repo.receivers(session.courseId), names },
       { now, deliveredMinMinutes: this.deliveredMinMinutes, scope, viewerUserId: access.principal.userId },
     );
+    // Other sites' openings are not a site's own figures: the block is for full reports.
+    if (this.materials && scope === 'full' && session.scheduledLessonId != null) report.materials = await this.materials.figures(session.scheduledLessonId, now);
+    return report;
   }
 
   async list(query: LessonReportListQuery, access: Access, now = new Date()): Promise<LessonReportList> {

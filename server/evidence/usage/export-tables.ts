@@ -4,6 +4,7 @@ import type { LessonKind, Subject } from '../../../shared/subjects.js';
 import type { ExportTitle } from '../../core/csv.js';
 import { shanghaiDate } from '../../../shared/time.js';
 import { EQUITY_STAGE_LABELS, LABELS, tr, type Bilingual } from './labels.js';
+import { materialsUsageTable } from '../../materials/export.js';
 
 export type Cell = string | number | null;
 export type ColumnKind = 'text' | 'integer' | 'number' | 'percent';
@@ -115,6 +116,7 @@ export function usageTables(report: UsageReport, locale: Locale): Record<UsageTa
   return {
     units: table(LABELS.usageSheet, [...leading, ...onRow<Row>(figureColumns(locale), (r) => r.figures)], rows, locale),
     trend: table(LABELS.trendSheet, [...trendLeading, ...onRow(figureColumns(locale), (p: UsageReport['trend'][number]) => p.figures)], report.trend, locale),
+    materials: materialsUsageTable(report.materials, locale),
   };
 }
 

@@ -13,6 +13,7 @@ import { LABELS, tr } from './labels.js';
 import { ensureWeekRollups } from './maintain.js';
 import { scheduleEvidenceRetention } from './retention.js';
 import { UsageReportService } from './service.js';
+import { materialsService } from '../../materials/index.js';
 import { UsageRepository } from './repository.js';
 
 const tags = ['reports'];
@@ -28,7 +29,7 @@ const DOWNLOAD =
  */
 export default async function usageReportRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const usage = new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes });
+  const usage = new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }, materialsService(db, places));
   const indicators = new IndicatorService(usage);
   requireSignIn(app);
   scheduleEvidenceRetention(app, db, config.evidenceRetentionDays);

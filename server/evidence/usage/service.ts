@@ -1,5 +1,6 @@
 import type { TrendPoint, UsagePeriod, UsageQuery, UsageReport, UsageRow, UsageUnit } from '../../../shared/api/evidence-usage.js';
 import type { Locale } from '../../../shared/i18n/index.js';
+import type { MaterialsUsage } from '../../../shared/api/materials.js';
 import { SCHOOL_GROUP_ROLES, type Subject } from '../../../shared/subjects.js';
 import { addDays, mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
@@ -47,6 +48,8 @@ export class UsageReportService {
     readonly repo: UsageRepository,
     private readonly places: Places,
     private readonly settings: ReportSettings,
+    /** Materials pushed to the receiving classrooms (server/materials), counted for the same period. */
+    private readonly materials?: { usage(classroomIds: readonly number[], from: Date, to: Date, now?: Date, courseIds?: readonly number[] | null): Promise<MaterialsUsage> },
   ) {
   }
 
@@ -107,6 +110,7 @@ export class UsageReportService {
       totals,
       rows,
       trend,
+      ...(this.materials ? { materials: await this.materials.usage([...layout.receiving.keys()], range.fromInstant, range.toInstant, new Date(), filter.courseIds) } : {}),
     };
   }
 
