@@ -207,10 +207,43 @@ describe('materials pushed by the teaching plan', () => {
     expect(view.items.map((i) => i.material.title)).toEqual(['第三课 课件', '歌曲示范录像']);
   });
 
-  it('removes a material with its openings', async () => {
+  it('takes an opened material off the lesson but keeps it, with its openings, in the report; an unopened one is deleted', async () => {
     const teacher = await f.as('teacher');
     expect((await teacher.delete(`/api/materials/${materials.link.id}`)).statusCode).toBe(204);
-    expect(await f.db.select().from(materialOpenings).where(eq(materialOpenings.materialId, materials.link.id))).toHaveLength(0);
+    expect(await f.db.select().from(materialOpenings).where(eq(materialOpenings.materialId, materials.link.id))).toHaveLength(1);
+    expect((await lessonView()).items.map((i) => i.material.id)).toEqual([materials.document.id]);
+    expect((await device.post(`/api/materials/${materials.link.id}/open`)).statusCode).toBe(404);
     expect((await teacher.delete(`/api/materials/${materials.link.id}`)).statusCode).toBe(404);
+    const [session] = await f.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, lessonId));
+    const report = (await teacher.get(`/api/reports/lessons/${session!.id}`)).json() as LessonReport;
+    expect(report.materials?.map((m) => [m.material.title, m.opened])).toEqual([
+      ['第三课 课件', 1],
+      ['歌曲示范录像', 1],
+    ]);
+
+    const unopened = (await teacher.post(`/api/scheduled-lessons/${lessonId}/materials`, { kind: 'link', title: '课后练习', url: 'https://example.cn/x', shown: 'after' })).json() as MaterialView;
+    expect((await teacher.delete(`/api/materials/${unopened.id}`)).statusCode).toBe(204);
+    expect(await f.db.select().from(lessonMaterials).where(eq(lessonMaterials.id, unopened.id))).toHaveLength(0);
+  });
+
+  it('keeps a planned lesson that carries materials when the course’s timetable is replaced', async () => {
+    const teacher = await f.as('teacher');
+    const startsAt = new Date(Date.now() + 50 * HOUR);
+    const [planned] = await f.db
+      .insert(scheduledLessons)
+      .values({ courseId: f.ids.courseId, slotId: null, startsAt, endsAt: new Date(startsAt.getTime() + 40 * 60_000), adHoc: false })
+      .returning({ id: scheduledLessons.id });
+    const [bare] = await f.db
+      .insert(scheduledLessons)
+      .values({ courseId: f.ids.courseId, slotId: null, startsAt: new Date(startsAt.getTime() + 24 * HOUR), endsAt: new Date(startsAt.getTime() + 24 * HOUR + 40 * 60_000), adHoc: false })
+      .returning({ id: scheduledLessons.id });
+    const attached = await teacher.post(`/api/scheduled-lessons/${planned!.id}/materials`, { kind: 'document', coursewareId: documentId, shown: 'before' });
+    expect(attached.statusCode, attached.body).toBe(201);
+    const replaced = await (await f.as('school_admin')).put(`/api/courses/${f.ids.courseId}/timetable`, { slots: [] });
+    expect(replaced.statusCode, replaced.body).toBe(200);
+    const left = await f.db.select({ id: scheduledLessons.id }).from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId));
+    expect(left.map((l) => l.id)).toContain(planned!.id);
+    expect(left.map((l) => l.id)).not.toContain(bare!.id);
+    expect((await f.db.select().from(lessonMaterials).where(eq(lessonMaterials.scheduledLessonId, planned!.id))).map((m) => m.id)).toEqual([(attached.json() as MaterialView).id]);
   });
 });

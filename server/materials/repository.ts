@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gte, inArray, lt, max, min, ne } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, isNull, lt, max, min, ne } from 'drizzle-orm';
 import type { TongkeDb } from '../db/store.js';
 import {
   classrooms,
@@ -72,15 +72,15 @@ export class MaterialsRepository {
     return row ?? null;
   }
 
-  /** The materials of these lessons, each lesson's in order. */
-  async materialsOf(lessonIds: readonly number[]): Promise<MaterialWithLesson[]> {
+  /** The materials of these lessons, each lesson's in order; `withRemoved` adds those removed after a site opened them. */
+  async materialsOf(lessonIds: readonly number[], { withRemoved = false } = {}): Promise<MaterialWithLesson[]> {
     return inParts(lessonIds, (part) =>
       this.db
         .select({ ...MATERIAL_COLUMNS })
         .from(lessonMaterials)
         .innerJoin(scheduledLessons, eq(scheduledLessons.id, lessonMaterials.scheduledLessonId))
         .leftJoin(courseware, eq(courseware.id, lessonMaterials.coursewareId))
-        .where(inArray(lessonMaterials.scheduledLessonId, part))
+        .where(and(inArray(lessonMaterials.scheduledLessonId, part), withRemoved ? undefined : isNull(lessonMaterials.removedAt)))
         .orderBy(asc(scheduledLessons.startsAt), asc(lessonMaterials.position), asc(lessonMaterials.id)),
     );
   }
@@ -91,13 +91,13 @@ export class MaterialsRepository {
       .from(lessonMaterials)
       .innerJoin(scheduledLessons, eq(scheduledLessons.id, lessonMaterials.scheduledLessonId))
       .leftJoin(courseware, eq(courseware.id, lessonMaterials.coursewareId))
-      .where(eq(lessonMaterials.id, id))
+      .where(and(eq(lessonMaterials.id, id), isNull(lessonMaterials.removedAt)))
       .limit(1);
     return row ?? null;
   }
 
   async countOf(lessonId: number): Promise<{ count: number; lastPosition: number }> {
-    const [row] = await this.db.select({ count: count(), last: max(lessonMaterials.position) }).from(lessonMaterials).where(eq(lessonMaterials.scheduledLessonId, lessonId));
+    const [row] = await this.db.select({ count: count(), last: max(lessonMaterials.position) }).from(lessonMaterials).where(and(eq(lessonMaterials.scheduledLessonId, lessonId), isNull(lessonMaterials.removedAt)));
     return { count: Number(row?.count ?? 0), lastPosition: row?.last ?? 0 };
   }
 
@@ -106,8 +106,16 @@ export class MaterialsRepository {
     return row!.id;
   }
 
-  async remove(id: number): Promise<void> {
-    await this.db.delete(lessonMaterials).where(eq(lessonMaterials.id, id));
+  /**
+   * Takes a material off its lesson. One a site has opened is evidence (delivered, opened): it is marked
+   * removed and kept with its openings; one nobody opened is deleted.
+   */
+  async remove(id: number, at: Date): Promise<void> {
+    await this.db.transaction(async () => {
+      const [opened] = await this.db.select({ id: materialOpenings.id }).from(materialOpenings).where(eq(materialOpenings.materialId, id)).limit(1);
+      if (opened) await this.db.update(lessonMaterials).set({ removedAt: at }).where(eq(lessonMaterials.id, id));
+      else await this.db.delete(lessonMaterials).where(eq(lessonMaterials.id, id));
+    });
   }
 
   async setPosition(id: number, position: number): Promise<void> {
@@ -263,6 +271,7 @@ const MATERIAL_COLUMNS = {
   position: lessonMaterials.position,
   createdBy: lessonMaterials.createdBy,
   createdAt: lessonMaterials.createdAt,
+  removedAt: lessonMaterials.removedAt,
   startsAt: scheduledLessons.startsAt,
   endsAt: scheduledLessons.endsAt,
   lessonStatus: scheduledLessons.status,

@@ -53,12 +53,15 @@ export class MaterialsService {
 
   /** Everything the lesson carries, with who received and opened each (the lead teacher's view). */
   async list(lessonId: number, now = new Date()): Promise<LessonMaterials> {
-    return { scheduledLessonId: lessonId, items: await this.figures(lessonId, now) };
+    return { scheduledLessonId: lessonId, items: await this.figures(lessonId, now, { withRemoved: false }) };
   }
 
-  /** Each material of the lesson: delivered to the course's sites once its window opened, and who opened it. */
-  async figures(lessonId: number, now = new Date()): Promise<MaterialFigures[]> {
-    const materials = await this.repo.materialsOf([lessonId]);
+  /**
+   * Each material of the lesson: delivered to the course's sites once its window opened, and who opened it.
+   * The lesson report (the default) also counts materials removed after sites opened them: they were delivered.
+   */
+  async figures(lessonId: number, now = new Date(), { withRemoved = true } = {}): Promise<MaterialFigures[]> {
+    const materials = await this.repo.materialsOf([lessonId], { withRemoved });
     if (materials.length === 0) return [];
     const sites = await this.repo.sitesOf(materials[0]!.courseId);
     const openings = await this.repo.openingsOf(materials.map((m) => m.id));
@@ -122,8 +125,8 @@ export class MaterialsService {
     return this.list(lessonId);
   }
 
-  async remove(materialId: number): Promise<void> {
-    await this.repo.remove(materialId);
+  async remove(materialId: number, now = new Date()): Promise<void> {
+    await this.repo.remove(materialId, now);
   }
 
   /** Copies the lesson's materials (same notes and timing) to the course's next lesson, after what it has. */

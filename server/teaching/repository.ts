@@ -7,6 +7,7 @@ import {
   courseReceivers,
   courseStudents,
   courses,
+  lessonMaterials,
   lessonSessions,
   regions,
   roleGrants,
@@ -237,6 +238,8 @@ export class TeachingRepository {
           isNull(scheduledLessons.movedFrom),
           gte(scheduledLessons.startsAt, from),
           notExists(this.db.select({ id: lessonSessions.id }).from(lessonSessions).where(eq(lessonSessions.scheduledLessonId, scheduledLessons.id))),
+          // A lesson the teacher prepared materials for is kept like a held one: sites may have opened them (evidence).
+          notExists(this.db.select({ id: lessonMaterials.id }).from(lessonMaterials).where(eq(lessonMaterials.scheduledLessonId, scheduledLessons.id))),
         ),
       );
   }

@@ -8,7 +8,9 @@ import { MATERIAL_KINDS, MATERIAL_SHOWN } from '../../../shared/api/materials.js
 /**
  * A material a scheduled lesson carries (专递课堂 资源推送): a document of the course's courseware or a link,
  * shown to the course's receiving sites in a window around the lesson. The course is kept beside the lesson
- * so that reports by course need no join. Goes with its lesson (a re-planned timetable drops planned lessons).
+ * so that reports by course need no join. A material a site has opened is evidence: removing it only sets
+ * `removed_at` (the sites no longer see it; the reports still count it), and a re-planned timetable keeps the
+ * lessons that carry materials.
  */
 export const lessonMaterials = table(
   'lesson_materials',
@@ -27,6 +29,7 @@ export const lessonMaterials = table(
     position: int('position').notNull(),
     createdBy: int('created_by').notNull().references(() => users.id),
     createdAt: instant('created_at').notNull().default(NOW_MS),
+    removedAt: instant('removed_at'),
   },
   (t) => [index('lesson_materials_lesson_idx').on(t.scheduledLessonId, t.position), index('lesson_materials_course_idx').on(t.courseId)],
 );
