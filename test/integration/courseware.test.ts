@@ -95,6 +95,13 @@ describe('courseware library', () => {
       expect(res.rawPayload.includes(Buffer.from('%PDF'))).toBe(false);
     }
     expect((await (await f.as('anonymous')).get(`/api/courseware/${pdfId}/document`)).statusCode).toBe(401);
+    // Nor may she change the course's courseware: nothing is stored, renamed or removed.
+    const outsider = await f.as('other_region_admin');
+    const rows = await f.db.select().from(courseware);
+    expect((await upload(outsider, f.ids.courseId, '外县.pdf', PDF)).statusCode).toBe(403);
+    expect((await outsider.patch(`/api/courseware/${pdfId}`, { title: '外县改名' })).statusCode).toBe(403);
+    expect((await outsider.delete(`/api/courseware/${pdfId}`)).statusCode).toBe(403);
+    expect(await f.db.select().from(courseware)).toEqual(rows);
     expect((await teacher.get('/api/courseware/999999/document')).statusCode).toBe(404);
   });
 
@@ -118,6 +125,12 @@ describe('courseware library', () => {
     expect(list.items.map((i) => i.id)).not.toContain(id);
     const [row] = await f.db.select().from(courseware).where(eq(courseware.id, id));
     expect(row?.removedAt).toBeInstanceOf(Date);
+  });
+
+  it('documents the routes under the courseware tag in the API description', async () => {
+    const spec = (await f.t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    expect(spec.paths['/api/courses/{courseId}/courseware']?.post?.tags).toEqual(['courseware']);
+    expect(spec.paths['/api/courseware/{coursewareId}/document']?.get?.tags).toEqual(['courseware']);
   });
 
   it.skipIf(!HAS_SOFFICE)('converts a PPTX with LibreOffice, showing progress, to a PDF every site can fetch', { timeout: 120_000 }, async () => {
