@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import type { CoursewareFailure } from '../../shared/api/courseware.js';
 import type { TongkeDb } from '../db/store.js';
-import { courseware, users } from '../db/schema/index.js';
+import { courses, courseware, users } from '../db/schema/index.js';
 
 export type CoursewareRow = typeof courseware.$inferSelect;
 export type NewCourseware = Pick<typeof courseware.$inferInsert, 'courseId' | 'title' | 'fileName' | 'sourceKind' | 'sourceSha256' | 'sizeBytes' | 'status' | 'progress' | 'pdfSha256' | 'pageCount' | 'uploadedBy'>;
@@ -51,6 +51,17 @@ export class CoursewareRepository {
       .where(and(eq(courseware.courseId, courseId), isNull(courseware.removedAt)))
       .orderBy(desc(courseware.createdAt), desc(courseware.id));
     return found.map((f) => ({ ...f.row, uploaderName: f.uploaderName }));
+  }
+
+  /** The courses a user (by user name) leads, oldest first (the demo seed finds its teacher's courses so). */
+  async coursesLedBy(username: string): Promise<number[]> {
+    const found = await this.db.select({ id: courses.id }).from(courses).innerJoin(users, eq(users.id, courses.leadTeacherId)).where(eq(users.username, username)).orderBy(asc(courses.id));
+    return found.map((c) => c.id);
+  }
+
+  async userIdByUsername(username: string): Promise<number | undefined> {
+    const [found] = await this.db.select({ id: users.id }).from(users).where(eq(users.username, username)).limit(1);
+    return found?.id;
   }
 
   async rename(id: number, title: string): Promise<void> {
