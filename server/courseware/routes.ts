@@ -29,7 +29,7 @@ export default async function coursewareRoutes(app: TongkeApp) {
   const repo = new CoursewareRepository(db);
   // The same directory as evidence attachments: one content-addressed store for every uploaded file.
   const store = new DirectoryAttachmentStore(config.attachmentsDir);
-  const jobs = new ConversionJobs(repo, store, libreOfficeConverter(), app.log.child({ feature: 'courseware' }));
+  const jobs = new ConversionJobs(repo, store, libreOfficeConverter({ command: config.sofficePath, timeoutMs: config.conversionTimeoutSeconds * 1000 }), app.log.child({ feature: 'courseware' }));
   const service = new CoursewareService(repo, store, jobs);
   app.addHook('onReady', async () => jobs.kick());
   app.addHook('onClose', async () => jobs.close());

@@ -190,3 +190,18 @@ describe('the conversion queue across a restart', () => {
     }
   });
 });
+
+describe('without LibreOffice', () => {
+  it('fails an office upload with converter_missing while PDFs still work', { timeout: 60_000 }, async () => {
+    const f = await createOrganisationFixture({}, { sofficePath: '/nonexistent/soffice' });
+    try {
+      const teacher = await f.as('teacher');
+      const office = await upload(teacher, f.ids.courseId, '春晓.pptx', PPTX);
+      expect(office.statusCode).toBe(201);
+      expect((await untilConverted(teacher, (office.json() as CoursewareView).id)).at(-1)).toMatchObject({ status: 'failed', error: 'converter_missing' });
+      expect((await upload(teacher, f.ids.courseId, '第一课.pdf', PDF)).json()).toMatchObject({ status: 'ready', pageCount: 3 });
+    } finally {
+      await f.close();
+    }
+  });
+});
