@@ -8,6 +8,7 @@ import usageReportRoutes from './evidence/usage/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
 import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import checklistRoutes from './evaluation/checklist/routes.js';
+import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 import materialsRoutes from './materials/routes.js';
 
@@ -25,4 +26,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   evaluationResourceRoutes,
   checklistRoutes,
   materialsRoutes,
+  coursewareRoutes,
 ];

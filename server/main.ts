@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { openDatabase, storeLocation } from './db/store.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 import { seedDemoChecklist } from './seed/demo-checklist.js';
+import { seedDemoCourseware } from './seed/demo-courseware.js';
 import { createServerLogger } from './core/logger.js';
 import { MediaWorkerPool } from '../media/index.js';
 import { installProcessGuards } from './core/process-guards.js';
@@ -17,7 +18,10 @@ async function main(args: readonly string[]): Promise<void> {
   const logger = createServerLogger(config.logLevel);
   const database = await openDatabase(storeLocation(config));
   logger.info({ store: database.dialect, location: database.location }, 'store open');
-  if (config.seedDemo && (await seedDemoIfEmpty(database.db, logger))) await seedDemoChecklist(database.db, config);
+  if (config.seedDemo && (await seedDemoIfEmpty(database.db, logger))) {
+    await seedDemoChecklist(database.db, config);
+    await seedDemoCourseware(database.db, config);
+  }
   const media = await MediaWorkerPool.create({
     workerCount: config.mediaWorkers,
     rtcMinPort: config.rtcMinPort,

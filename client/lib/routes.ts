@@ -26,6 +26,9 @@ export const ROUTES = [
   { name: 'evaluation', path: '/evaluation/:regionId' },
   { name: 'review_list', path: '/review' },
   { name: 'review_submission', path: '/review/:submissionId' },
+  // A lead teacher's courseware (文档课件): her courses, then one course's documents.
+  { name: 'courseware', path: '/courseware' },
+  { name: 'courseware_course', path: '/courseware/:courseId' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -57,6 +60,9 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   evaluation_resources: 'admin',
   evaluation_checklist: 'admin',
   evaluation_exchange: 'admin',
+  // Teachers and the admins over a course: the server decides which courses and documents each may change.
+  courseware: 'signed_in',
+  courseware_course: 'signed_in',
 };
 
 /** The path of the page a course is edited on; `new` creates one. */

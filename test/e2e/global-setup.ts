@@ -8,6 +8,7 @@ import { hashPassword } from '../../server/accounts/passwords.js';
 import { openDatabase } from '../../server/db/store.js';
 import { seedDemoCounty } from '../../server/seed/demo.js';
 import { seedDemoChecklist } from '../../server/seed/demo-checklist.js';
+import { seedDemoCourseware } from '../../server/seed/demo-courseware.js';
 import { loadConfig } from '../../server/config.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 
@@ -39,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
     // The evaluation checklist's demo keeps its attachment beside the database, where the server looks for it.
     await seedDemoChecklist(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
+    await seedDemoCourseware(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
   } finally {
     await database.close();
   }

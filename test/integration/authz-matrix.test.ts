@@ -73,6 +73,10 @@ async function resourceFile(): Promise<string> {
   return Buffer.from(await workbook.xlsx.writeBuffer()).toString('base64');
 }
 
+const RAW_BYTES = { 'content-type': 'application/octet-stream' };
+/** `course.teach` (the lead teacher) or `course.manage` (admins over the host school). */
+const COURSEWARE_TEACHERS: readonly PrincipalKey[] = [...LEAD_SCHOOL_MANAGERS, 'teacher'];
+
 const ROUTES: RouteCase[] = [
   // ---- Organisation ----
   { route: 'GET /api/organisation', call: () => ({ method: 'GET', url: '/api/organisation' }), allowed: ADMINS },
@@ -383,7 +387,27 @@ const ROUTES: RouteCase[] = [
     success: 204,
   },
   ...MATERIALS_CASES,
+  // ---- Courseware (文档课件): the lead teacher and admins over the course change it, its sites read it ----
+  { route: 'GET /api/courses/:courseId/courseware', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/courseware` }), allowed: COURSE_READERS },
+  {
+    route: 'POST /api/courses/:courseId/courseware',
+    call: (f, n) => ({ method: 'POST', url: `/api/courses/${f.ids.courseId}/courseware?name=${encodeURIComponent(`课件${n}.pdf`)}`, body: MINIMAL_PDF, headers: RAW_BYTES }),
+    allowed: COURSEWARE_TEACHERS,
+    success: 201,
+  },
+  { route: 'GET /api/courseware/:coursewareId', call: async (f, n) => ({ method: 'GET', url: `/api/courseware/${await matrixCourseware(f, n)}` }), allowed: COURSE_READERS },
+  { route: 'PATCH /api/courseware/:coursewareId', call: async (f, n) => ({ method: 'PATCH', url: `/api/courseware/${await matrixCourseware(f, n)}`, body: { title: `改名${n}` } }), allowed: COURSEWARE_TEACHERS },
+  { route: 'DELETE /api/courseware/:coursewareId', call: async (f, n) => ({ method: 'DELETE', url: `/api/courseware/${await matrixCourseware(f, n)}` }), allowed: COURSEWARE_TEACHERS, success: 204 },
+  { route: 'GET /api/courseware/:coursewareId/document', call: async (f, n) => ({ method: 'GET', url: `/api/courseware/${await matrixCourseware(f, n)}/document` }), allowed: COURSE_READERS },
+  { route: 'GET /api/courseware/:coursewareId/source', call: async (f, n) => ({ method: 'GET', url: `/api/courseware/${await matrixCourseware(f, n)}/source` }), allowed: COURSEWARE_TEACHERS },
 ];
+
+/** A document of the fixture course of its own (uploaded by the system admin), for a case that reads or changes one. */
+async function matrixCourseware(f: OrganisationFixture, n: number): Promise<number> {
+  const res = await (await f.as('system_admin')).request('POST', `/api/courses/${f.ids.courseId}/courseware?name=matrix-${n}.pdf`, MINIMAL_PDF, RAW_BYTES);
+  if (res.statusCode !== 201) throw new Error(`could not upload courseware: ${res.statusCode} ${res.body}`);
+  return Number(res.json().id);
+}
 
 /** A term of the fixture's county of its own, for a case that submits its file. */
 async function evaluationTerm(f: OrganisationFixture, n: number): Promise<number> {
@@ -479,7 +503,7 @@ describe('authorization matrix', () => {
   it.each(TABLE)('$route as $principal → $status', async ({ routeCase, principal, status }) => {
     const call = await routeCase.call(f, ++n);
     const client = await f.as(principal);
-    const res = await client.request(call.method, call.url, call.body);
+    const res = await client.request(call.method, call.url, call.body, call.headers);
     expect({ status: res.statusCode, body: res.statusCode === status ? undefined : res.body }).toEqual({ status, body: undefined });
   });
 });

@@ -11,6 +11,8 @@ export interface Call {
   method: Method;
   url: string;
   body?: unknown;
+  /** Headers of its own (an upload of raw bytes says `content-type: application/octet-stream`). */
+  headers?: Record<string, string>;
 }
 export interface RouteCase {
   route: string;

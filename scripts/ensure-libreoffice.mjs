@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+/**
+ * Makes sure the server can convert courseware (PPT/PPTX/DOC/DOCX → PDF): Debian's headless LibreOffice
+ * (`libreoffice-impress-nogui`, `libreoffice-writer-nogui`) and CJK fonts (`fonts-noto-cjk`, without which
+ * Chinese slides come out as boxes). Run by `npm ci` (postinstall). As root it installs them with apt-get when
+ * `soffice` is missing; otherwise it prints the command to run and exits 0 with a warning — Tongke works
+ * without LibreOffice, and an uploaded office document then fails with `converter_missing` (PDFs still work).
+ * TONGKE_SKIP_LIBREOFFICE=1 skips the step (a machine that never converts, e.g. a CI job for the client only).
+ * Node builtins only.
+ */
+import { spawnSync } from 'node:child_process';
+
+const PACKAGES = ['libreoffice-impress-nogui', 'libreoffice-writer-nogui', 'fonts-noto-cjk'];
+const log = (message) => console.log(`ensure-libreoffice: ${message}`);
+
+/** Whether `soffice` runs (on the PATH, as the server starts it). */
+export function hasSoffice() {
+  return spawnSync('soffice', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+function run(command, args, env) {
+  log(`$ ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env });
+  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
+}
+
+function main() {
+  if (process.env.TONGKE_SKIP_LIBREOFFICE === '1') {
+    log('skipped (TONGKE_SKIP_LIBREOFFICE=1): office documents will fail to convert with converter_missing');
+    return 0;
+  }
+  if (hasSoffice()) {
+    log('LibreOffice (soffice) is installed');
+    return 0;
+  }
+  const install = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES.join(' ')}`;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    console.warn(`ensure-libreoffice: WARNING — LibreOffice is not installed, so uploaded PPT/PPTX/DOC/DOCX courseware cannot be converted (PDF uploads work). As root, run:\n\n  ${install}\n`);
+    return 0;
+  }
+  log("installing headless LibreOffice and CJK fonts from Debian's archive (a few minutes, about 400 MB)");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update'], env);
+  run('apt-get', ['install', '-y', ...PACKAGES], env);
+  if (!hasSoffice()) {
+    console.error('ensure-libreoffice: apt-get finished but soffice does not run');
+    return 1;
+  }
+  log('LibreOffice (soffice) is installed');
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(main());
