@@ -1,16 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LiveLesson } from './live-lesson.js';
-import { mayConsume, type ParticipantIdentity } from './participant.js';
-
-const identity = (userId: number, kind: ParticipantIdentity['kind'], displayName = `user ${userId}`): ParticipantIdentity => ({
-  userId,
-  displayName,
-  kind,
-  classroomId: kind === 'receiving_classroom' ? userId * 10 : null,
-  schoolId: 1,
-  regionId: 1,
-  schoolName: '石桥村教学点',
-});
+import { mayConsume } from './participant.js';
+import { identity } from './features/testing.js';
 
 describe('LiveLesson', () => {
   let lesson: LiveLesson;
