@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors.js';
 import { RowId } from '../api/common.js';
 import { Id, Strict } from './strict.js';
 import { CHAT_EVENTS, CHAT_REQUESTS } from './features/chat.js';
+import { BOARD_EVENTS, BOARD_REQUESTS } from './features/board.js';
 import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, PollView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -134,6 +135,7 @@ export const LESSON_REQUESTS = {
   'moderate:readmit': { payload: Strict({ userId: RowId }), data: Type.Object({}) },
 
   ...CHAT_REQUESTS,
+  ...BOARD_REQUESTS,
 
   'poll:create': {
     payload: Strict({
@@ -208,6 +210,7 @@ export const LESSON_EVENTS = {
   'speaker:active': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
   'hand:queue': Type.Object({ queue: Type.Array(Type.Object({ participantId: Type.String(), raisedAt: Type.String() })) }),
   ...CHAT_EVENTS,
+  ...BOARD_EVENTS,
   'poll:updated': PollView,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */

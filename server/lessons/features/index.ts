@@ -4,6 +4,8 @@ import type { LessonParticipant } from '../participant.js';
 import type { FeatureHost, LessonFeature } from './feature.js';
 import { LessonChat } from './chat/chat.js';
 import { CHAT_HANDLERS } from './chat/handlers.js';
+import { LessonBoard } from './board/board.js';
+import { BOARD_HANDLERS } from './board/handlers.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -14,20 +16,23 @@ import { CHAT_HANDLERS } from './chat/handlers.js';
 export function createLessonFeatures(host: FeatureHost) {
   return {
     chat: new LessonChat(host),
+    board: new LessonBoard(host),
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'board'> {
   return {
     ...features.chat.snapshotFor(viewer),
+    ...features.board.snapshotFor(viewer),
   };
 }
 
 /** The features' request handlers (the gateway validates, checks access and rate limits before each). */
 export const FEATURE_HANDLERS = {
   ...CHAT_HANDLERS,
+  ...BOARD_HANDLERS,
 } satisfies Partial<LessonHandlerTable>;
 
 export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);
