@@ -8,6 +8,7 @@ import usageReportRoutes from './evidence/usage/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
 import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import checklistRoutes from './evaluation/checklist/routes.js';
+import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
@@ -23,4 +24,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   surveyAnswerRoutes,
   evaluationResourceRoutes,
   checklistRoutes,
+  coursewareRoutes,
 ];

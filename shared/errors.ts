@@ -33,6 +33,14 @@ export const ERROR_CODES = [
   'file_too_large',
   /** An uploaded file's bytes are not one of the accepted kinds, or not the kind its name claims (415). */
   'file_type_not_allowed',
+  /** An uploaded file has no bytes at all (400). */
+  'file_empty',
+  /** An uploaded courseware file is not a PDF, PPT, PPTX, DOC or DOCX by its bytes (415). */
+  'courseware_type_not_allowed',
+  /** An uploaded document cannot be opened (a PDF cut short, damaged or password-protected) (422). */
+  'broken_file',
+  /** An uploaded document has more pages than a lesson shows (422; the message names the limit). */
+  'too_many_pages',
   'lesson_already_held',
   /** A moved or ad hoc lesson would overlap another lesson of the same course. */
   'lesson_clash',
@@ -76,6 +84,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   too_many_results: 400,
   file_too_large: 413,
   file_type_not_allowed: 415,
+  file_empty: 400,
+  courseware_type_not_allowed: 415,
+  broken_file: 422,
+  too_many_pages: 422,
   lesson_already_held: 409,
   lesson_clash: 409,
   lesson_not_live: 409,

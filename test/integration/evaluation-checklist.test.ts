@@ -9,7 +9,7 @@ import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { checklistParts } from '../../server/evaluation/checklist/parts.js';
 import { MINIMAL_PDF, PNG_BYTES } from '../../server/evaluation/attachments/sample-files.js';
-import { sha256Of } from '../../server/evaluation/attachments/store.js';
+import { sha256Of } from '../../server/core/file-store.js';
 import { createOrganisationFixture, recordFinishedLesson, type OrganisationFixture } from '../support/fixtures.js';
 
 /*

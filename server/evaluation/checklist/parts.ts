@@ -4,7 +4,7 @@ import { IndicatorService } from '../../evidence/usage/indicators.js';
 import { UsageRepository } from '../../evidence/usage/repository.js';
 import { UsageReportService } from '../../evidence/usage/service.js';
 import type { Places } from '../../organisation/places.js';
-import { DirectoryAttachmentStore, type AttachmentStore } from '../attachments/store.js';
+import { DirectoryAttachmentStore, type AttachmentStore } from '../../core/file-store.js';
 import { ExchangeRepository } from '../exchange/repository.js';
 import { buildExchangeSection } from '../exchange/section.js';
 import { ExchangeService } from '../exchange/service.js';

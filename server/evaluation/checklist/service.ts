@@ -4,7 +4,7 @@ import { shanghaiDate } from '../../../shared/time.js';
 import { ApiError, notFound } from '../../core/errors.js';
 import { invalidField } from '../../core/constraints.js';
 import { ATTACHMENT_TYPES, checkAttachment } from '../attachments/content-type.js';
-import type { AttachmentStore } from '../attachments/store.js';
+import type { AttachmentStore } from '../../core/file-store.js';
 import { CHECKLIST_ITEMS, checklistItem, type ChecklistItemDefinition } from './catalogue.js';
 import type { ChecklistAutoFigures } from './auto-figures.js';
 import type { ChecklistFileRow, ChecklistItemRow, ChecklistRepository, EvaluationTerm, TermRow } from './repository.js';

@@ -21,7 +21,7 @@ import { accessFor, requireSignIn } from '../../core/access.js';
 import { sendDownload } from '../../core/attachment.js';
 import { XLSX_TYPE } from '../../evidence/usage/export-writers.js';
 import { sendEvidenceFile } from '../attachments/send.js';
-import { DirectoryAttachmentStore } from '../attachments/store.js';
+import { DirectoryAttachmentStore } from '../../core/file-store.js';
 import { ReviewRepository } from './repository.js';
 import { EvaluationFileBuilder } from './sections.js';
 import { ReviewService } from './service.js';

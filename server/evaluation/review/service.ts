@@ -22,7 +22,7 @@ import type { PolicyTarget, ReviewStep } from '../../policy/policy.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { RegionNode, ReviewRepository, SubmissionRow, TermRow } from './repository.js';
 import type { EvaluationFileBuilder } from './sections.js';
-import type { AttachmentStore } from '../attachments/store.js';
+import type { AttachmentStore } from '../../core/file-store.js';
 
 /** Where a reviewer's decision sends the file, per step. */
 const NEXT_STATE: Record<ReviewStep, Record<DecisionBody['decision'], ReviewState>> = {

@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
- * Where attached evidence files are kept, by the SHA-256 of their bytes: the same file attached twice is
+ * Where uploaded files (evidence attachments, courseware) are kept, by the SHA-256 of their bytes: the same file attached twice is
  * stored once, and a frozen snapshot that names a file by its sha256 finds exactly those bytes. Nothing is
  * ever deleted through this interface — a file unlinked from an item may still be named by a submitted
  * snapshot (keeping or collecting unreferenced files is out of scope). An object store (S3/OSS) can implement
