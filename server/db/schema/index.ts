@@ -9,3 +9,4 @@ export * from './evaluation-satisfaction.js';
 export * from './evaluation-resources.js';
 export * from './evaluation-checklist.js';
 export * from './courseware.js';
+export * from './board.js';
