@@ -10,6 +10,7 @@ import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import checklistRoutes from './evaluation/checklist/routes.js';
 import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
+import boardRoutes from './lessons/features/board/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -25,4 +26,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   evaluationResourceRoutes,
   checklistRoutes,
   coursewareRoutes,
+  boardRoutes,
 ];

@@ -173,3 +173,9 @@ export const BOARD_EVENTS = {
   'board:laser': Type.Object({ pageId: Type.String(), at: Type.Union([BoardPoint, Type.Null()]) }),
   'board:pen': Type.Object({ penHolderId: Type.Union([Type.String(), Type.Null()]) }),
 } as const;
+
+/** A page kept after the lesson, with its ink (`GET /api/reports/lessons/:lessonSessionId/board`). */
+export const KeptBoardPage = Type.Object({ id: Type.String(), source: BoardPageSource, items: Type.Array(BoardItem) });
+export type KeptBoardPage = Static<typeof KeptBoardPage>;
+export const KeptBoard = Type.Object({ pages: Type.Array(KeptBoardPage) });
+export type KeptBoard = Static<typeof KeptBoard>;
