@@ -99,7 +99,7 @@ export class BoardSession {
   }
 
   get #looks() {
-    return { tool: this.tool === 'highlighter' ? ('highlighter' as const) : ('pen' as const), colour: this.colour, width: this.tool === 'highlighter' ? 180 : 30 };
+    return { tool: this.tool === 'highlighter' ? ('highlighter' as const) : ('pen' as const), colour: this.colour, width: this.tool === 'highlighter' ? 180 : 40 };
   }
 
   #flushSoon(): void {
