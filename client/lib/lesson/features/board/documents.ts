@@ -1,8 +1,14 @@
-import { getDocument, GlobalWorkerOptions, type PDFDocumentLoadingTask, type PDFDocumentProxy } from 'pdfjs-dist';
-import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
 
-// PDF.js parses in a worker that Vite bundles as its own file.
-GlobalWorkerOptions.workerSrc = workerUrl;
+/**
+ * PDF.js, loaded the first time a page shows a document: a lesson without courseware does not download
+ * its ~400 kB. It parses in a worker that Vite bundles as its own file.
+ */
+async function loadPdfJs() {
+  const [pdfjs, worker] = await Promise.all([import('pdfjs-dist'), import('pdfjs-dist/build/pdf.worker.min.mjs?url')]);
+  pdfjs.GlobalWorkerOptions.workerSrc = worker.default;
+  return pdfjs;
+}
 
 /**
  * Courseware documents as PDF.js has them, one load per document per page: every site fetches a document
@@ -11,8 +17,11 @@ GlobalWorkerOptions.workerSrc = workerUrl;
  */
 export class CoursewareDocuments {
   readonly #loading = new Map<number, PDFDocumentLoadingTask>();
+  #pdfjs: ReturnType<typeof loadPdfJs> | null = null;
 
-  get(coursewareId: number): Promise<PDFDocumentProxy> {
+  async get(coursewareId: number): Promise<PDFDocumentProxy> {
+    this.#pdfjs ??= loadPdfJs();
+    const { getDocument } = await this.#pdfjs;
     let loading = this.#loading.get(coursewareId);
     if (!loading) {
       loading = getDocument({ url: `/api/courseware/${coursewareId}/document`, withCredentials: true, disableRange: true, disableStream: true, disableAutoFetch: true });
