@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PDFDocument } from 'pdf-lib';
 import type { CoursewareView } from '../../shared/api/courseware.js';
+import type { LessonReportList } from '../../shared/api/evidence-lesson.js';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 import { baseUrl, login, useBrowser, visible, type BrowserUser } from './browser.js';
@@ -182,6 +184,20 @@ describe('the whiteboard and courseware in a live lesson', () => {
     }
     await sleep(300);
     expect(await inkAt(teacher.page, 0.7, 0.7)).toBe(0);
+
+    // ---- 下课: the board is kept, and the lesson report shows its pages and offers them as PDF and PNG ----
+    await teacher.page.getByTestId('lesson-end').click();
+    await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
+    await visible(teacher.page.getByTestId('lesson-ended'));
+    const list = (await (await teacher.page.request.get('/api/reports/lessons')).json()) as LessonReportList;
+    const lessonSessionId = Math.max(...list.lessons.filter((l) => l.courseId === courseId).map((l) => l.lessonSessionId));
+    await teacher.page.goto(`/reports/lessons/${lessonSessionId}`);
+    const kept = await visible(teacher.page.getByTestId('kept-board'), 30_000);
+    await expect.poll(() => kept.locator('img').count(), { timeout: 20_000 }).toBe(3);
+    const pdf = await teacher.page.request.get(`/api/reports/lessons/${lessonSessionId}/board.pdf`);
+    expect(pdf.status()).toBe(200);
+    expect((await PDFDocument.load(await pdf.body())).getPageCount()).toBe(3);
+    await snapshot(teacher.page, 'board-kept-in-report');
     expect(Object.values(problems).flat().filter((line) => line.startsWith('pageerror'))).toEqual([]);
   }, 240_000);
 });

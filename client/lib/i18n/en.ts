@@ -1062,5 +1062,6 @@ export const en: ClientMessages = {
     takePen: 'Take the pen back',
     holdingPen: 'You may write on the board now',
     penWith: '{{name}} is writing',
+    kept: { title: 'Whiteboard', pdf: 'Download the board as PDF', png: 'Download PNG', failed: 'The board could not be loaded. Try again later.', fileName: 'Whiteboard {{lesson}} page {{page}}' },
   },
 };

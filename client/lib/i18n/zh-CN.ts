@@ -1061,6 +1061,7 @@ export const zhCN = {
     takePen: '收笔',
     holdingPen: '你现在可以在白板上书写',
     penWith: '{{name}} 正在书写',
+    kept: { title: '课堂白板', pdf: '下载白板 PDF', png: '下载 PNG', failed: '白板内容没能加载，请稍后重试。', fileName: '课堂白板-{{lesson}}-第{{page}}页' },
   },
 };
 
