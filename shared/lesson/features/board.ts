@@ -20,6 +20,11 @@ export const BOARD_LIMITS = {
   itemsPerPage: 1_000,
   /** Points of one stroke, all its pieces together (a 20 s scribble at 60 Hz is 1 200). */
   pointsPerStroke: 4_000,
+  /**
+   * Points of all strokes of the lesson: bounds the snapshot every joining site gets (~8 bytes a point as
+   * JSON, so ~1.6 MB at most) — a long lesson's board is far below it.
+   */
+  pointsPerLesson: 200_000,
   /** Points in one `board:stroke` piece (the client sends one about every 100 ms). */
   pointsPerPiece: 400,
   textLength: 200,

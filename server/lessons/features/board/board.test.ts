@@ -101,6 +101,19 @@ describe('the lesson board', () => {
     board.stroke(teacher.id, piece(page.id, 'fits-again'));
   });
 
+  it('bounds the ink of the whole lesson, and erasing makes room again', () => {
+    const { board, teacher, page } = boardLesson();
+    const full = Array.from({ length: BOARD_LIMITS.pointsPerPiece }, (_, i): [number, number] => [i, i]);
+    const pieces = BOARD_LIMITS.pointsPerLesson / BOARD_LIMITS.pointsPerPiece;
+    const perStroke = BOARD_LIMITS.pointsPerStroke / BOARD_LIMITS.pointsPerPiece;
+    // Fifty full strokes on one page, then one more point on another page is too much for the lesson.
+    for (let i = 0; i < pieces; i++) board.stroke(teacher.id, piece(page.id, `s${Math.floor(i / perStroke)}`, full));
+    const current = board.addBlankPage().id;
+    expect(() => board.stroke(teacher.id, piece(current, 'over', [[1, 1]]))).toThrowError('board_full');
+    board.erase(teacher.id, page.id, null);
+    board.stroke(teacher.id, piece(current, 'after-clearing', [[1, 1]]));
+  });
+
   it('adds a document once, turns pages, and gives a late joiner every page with its ink', () => {
     const { board, lesson, teacher, page, sent, join } = boardLesson();
     const first = board.showDocument(42, 3);

@@ -42,6 +42,8 @@ export class LessonBoard implements LessonFeature {
   #penHolder: LessonParticipant | null = null;
   /** Whether the pen holder has drawn in this turn: her first ink of a turn is her participation. */
   #penTurnCounted = false;
+  /** Points of every stroke on the board (see BOARD_LIMITS.pointsPerLesson). */
+  #points = 0;
   /** Kept at the lesson's end (the feature's `end()`), for whoever persists the board. */
   #record: BoardRecord | null = null;
 
@@ -99,6 +101,7 @@ export class LessonBoard implements LessonFeature {
     const drawer = this.#drawer(participantId);
     const items = this.#itemsOf(piece.pageId);
     if (piece.pressure && piece.pressure.length !== piece.points.length) throw new ApiError('bad_request');
+    if (this.#points + piece.points.length > BOARD_LIMITS.pointsPerLesson) throw new ApiError('board_full');
     const existing = items.find((item): item is BoardStroke => item.id === piece.strokeId);
     if (existing) {
       if (existing.kind !== 'stroke' || existing.tool !== piece.tool || existing.colour !== piece.colour || existing.width !== piece.width) throw new ApiError('conflict');
@@ -111,6 +114,7 @@ export class LessonBoard implements LessonFeature {
       const { pageId: _page, strokeId: id, points, pressure, ...looks } = piece;
       items.push({ kind: 'stroke', id, ...looks, points: [...points], ...(pressure ? { pressure: [...pressure] } : {}) });
     }
+    this.#points += piece.points.length;
     this.#host.broadcast('board:stroke', piece);
     this.#drew(drawer);
   }
@@ -131,12 +135,10 @@ export class LessonBoard implements LessonFeature {
   erase(participantId: string, pageId: string, itemIds: string[] | null): void {
     this.#drawer(participantId);
     const items = this.#itemsOf(pageId);
-    if (itemIds === null) items.length = 0;
-    else {
-      const erased = new Set(itemIds);
-      const kept = items.filter((item) => !erased.has(item.id));
-      items.splice(0, items.length, ...kept);
-    }
+    const erased = itemIds === null ? null : new Set(itemIds);
+    const kept = erased === null ? [] : items.filter((item) => !erased.has(item.id));
+    for (const item of items) if (item.kind === 'stroke' && !kept.includes(item)) this.#points -= item.points.length;
+    items.splice(0, items.length, ...kept);
     this.#host.broadcast('board:erased', { pageId, itemIds });
   }
 

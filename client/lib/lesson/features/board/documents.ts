@@ -1,4 +1,4 @@
-import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 
 /**
  * PDF.js, loaded the first time a page shows a document: a lesson without courseware does not download
@@ -18,6 +18,8 @@ async function loadPdfJs() {
 export class CoursewareDocuments {
   readonly #loading = new Map<number, PDFDocumentLoadingTask>();
   #pdfjs: ReturnType<typeof loadPdfJs> | null = null;
+  /** The render under way on each canvas: a quick second page turn cancels the first (PDF.js refuses two at once). */
+  readonly #rendering = new WeakMap<HTMLCanvasElement, RenderTask>();
 
   async get(coursewareId: number): Promise<PDFDocumentProxy> {
     this.#pdfjs ??= loadPdfJs();
@@ -46,10 +48,18 @@ export class CoursewareDocuments {
     const scale = Math.min(width / natural.width, height / natural.height);
     const ratio = window.devicePixelRatio || 1;
     const viewport = page.getViewport({ scale: scale * ratio });
+    this.#rendering.get(canvas)?.cancel();
     canvas.width = Math.round(viewport.width);
     canvas.height = Math.round(viewport.height);
-    await page.render({ canvas, viewport }).promise;
+    const task = page.render({ canvas, viewport });
+    this.#rendering.set(canvas, task);
+    await task.promise;
     return { width: viewport.width / ratio, height: viewport.height / ratio };
+  }
+
+  /** Whether a render failed only because a newer one on the same canvas replaced it. */
+  static superseded(error: unknown): boolean {
+    return error instanceof Error && error.name === 'RenderingCancelledException';
   }
 
   close(): void {
