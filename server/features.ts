@@ -11,6 +11,7 @@ import checklistRoutes from './evaluation/checklist/routes.js';
 import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 import materialsRoutes from './materials/routes.js';
+import boardRoutes from './lessons/features/board/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -27,4 +28,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   checklistRoutes,
   materialsRoutes,
   coursewareRoutes,
+  boardRoutes,
 ];

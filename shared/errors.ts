@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   'lesson_locked',
   'removed_from_lesson',
   'too_many_streams',
+  /** The lesson's whiteboard is full: too many pages, or too much on one page or in one stroke. */
+  'board_full',
   'origin_not_allowed',
   'internal',
 ] as const;
@@ -90,6 +92,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   lesson_clash: 409,
   lesson_not_live: 409,
   lesson_locked: 403,
+  board_full: 409,
   removed_from_lesson: 403,
   too_many_streams: 429,
   origin_not_allowed: 403,

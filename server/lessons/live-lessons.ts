@@ -11,6 +11,8 @@ import { LessonRegistry } from './registry.js';
 import { attachLessonGateway } from './gateway.js';
 import { LessonRooms } from './lesson-rooms.js';
 import { lessonRoutes } from './routes.js';
+import { keepBoards } from './features/board/keeper.js';
+import { BoardRepository } from './features/board/repository.js';
 
 /**
  * Live lessons on this server: the registry, the Socket.IO gateway, `GET /api/lessons/live`, the evidence
@@ -45,8 +47,10 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     recoveredLessonIds: registry.recoveredSessionIds,
     onDropped: countDropped,
   });
+  const boards = keepBoards(registry, new BoardRepository(database.db), app.log.child({ component: 'board' }));
   app.addHook('preClose', async () => {
     await registry.close();
+    await boards.flush();
     await recorder.close();
   });
   // For the process guards: a fatal error writes the pending evidence before the process exits.

@@ -44,6 +44,18 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   // Twenty messages a minute is a lively class; a message is participation evidence.
   'chat:send': { points: 20, seconds: 60 },
   'chat:set-enabled': { points: 20, seconds: 60 },
+  'board:open': { points: 30, seconds: 60 },
+  'board:add-blank': { points: 30, seconds: 60 },
+  'board:show-document': { points: 30, seconds: 60 },
+  // A teacher paging through a deck quickly, back and forth.
+  'board:turn': { points: 120, seconds: 60 },
+  // Pieces go every ~100 ms while the pen is down: ten a second of continuous drawing, and then some.
+  'board:stroke': { points: 900, seconds: 60 },
+  'board:place': { points: 120, seconds: 60 },
+  'board:erase': { points: 300, seconds: 60 },
+  // The pointer is sent at most ~10 times a second while it moves.
+  'board:laser': { points: 900, seconds: 60 },
+  'board:pen': { points: 30, seconds: 60 },
   'poll:create': { points: 20, seconds: 60 },
   'poll:answer': { points: 30, seconds: 60 },
   'poll:close': { points: 20, seconds: 60 },

@@ -126,6 +126,8 @@ export const ParticipantFigures = Type.Object({
   handRaises: Type.Integer(),
   stageInvitations: Type.Integer(),
   pollAnswers: Type.Integer(),
+  /** Turns with the whiteboard pen in which the site drew. */
+  boardPenTurns: Type.Integer(),
   pollCorrect: Type.Integer(),
   /** 0–100 (see the README's activity score); null for the lead teacher and observers. */
   activityScore: Nullable(Type.Integer()),
@@ -156,7 +158,7 @@ export const ClassroomFigures = Type.Object({
 });
 export type ClassroomFigures = Static<typeof ClassroomFigures>;
 
-export const TIMELINE_KINDS = ['joined', 'left', 'hand_raised', 'hand_lowered', 'stage_invited', 'stage_returned', 'poll_answer'] as const;
+export const TIMELINE_KINDS = ['joined', 'left', 'hand_raised', 'hand_lowered', 'stage_invited', 'stage_returned', 'poll_answer', 'board_pen_turn'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const TimelineEntry = Type.Object({

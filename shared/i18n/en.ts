@@ -35,6 +35,7 @@ export const en: SharedMessages = {
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
     removed_from_lesson: 'The teacher has removed this classroom from the lesson. Ask the teacher to let you back in, then try again.',
     too_many_streams: 'You are receiving the most video and audio streams allowed ({{limit}}). Close some first.',
+    board_full: 'The board is full: too many pages, or too much on this page or in one stroke. Add a page or erase something.',
     origin_not_allowed: 'Please open the lesson from the Tongke address your school uses.',
     internal: 'Something went wrong on the server. Please try again later.',
   },

@@ -33,6 +33,7 @@ export const zhCN = {
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
     removed_from_lesson: '老师已将本教室移出本节课，暂时不能加入。请联系老师允许重新加入后再试。',
     too_many_streams: '同时接收的画面和声音已达上限（{{limit}} 路），请先关闭一些画面。',
+    board_full: '白板已满：页数、本页内容或一笔的长度超过了上限，请新建一页或擦除一些内容。',
     origin_not_allowed: '请从同课平台的正式网址打开课堂。',
     internal: '服务器出现问题，请稍后重试。',
   },

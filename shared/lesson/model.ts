@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { BoardView } from './features/board.js';
 
 /*
  * The live lesson as every site sees it: participants, their media, the hand queue, the stage, chat and
@@ -114,5 +115,7 @@ export const LessonSnapshot = Type.Object({
    * server keeps this per account for the whole lesson, so a reload does not lift the teacher's mute.
    */
   mutedByTeacher: Type.Boolean(),
+  /** The whiteboard: pages, the page shown, all ink, the pen holder (a late joiner gets it intact). */
+  board: BoardView,
 });
 export type LessonSnapshot = Static<typeof LessonSnapshot>;

@@ -6,6 +6,7 @@ import { CHAT_EVENTS, CHAT_REQUESTS } from './features/chat.js';
 import { HAND_EVENTS, HAND_REQUESTS } from './features/hands.js';
 import { POLL_EVENTS, POLL_REQUESTS } from './features/polls.js';
 import { STAGE_REQUESTS } from './features/stage.js';
+import { BOARD_EVENTS, BOARD_REQUESTS } from './features/board.js';
 import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -134,6 +135,7 @@ export const LESSON_REQUESTS = {
   'moderate:readmit': { payload: Strict({ userId: RowId }), data: Type.Object({}) },
 
   ...CHAT_REQUESTS,
+  ...BOARD_REQUESTS,
 
   ...POLL_REQUESTS,
 
@@ -195,6 +197,7 @@ export const LESSON_EVENTS = {
   ...HAND_EVENTS,
   ...CHAT_EVENTS,
   ...POLL_EVENTS,
+  ...BOARD_EVENTS,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */
   'lesson:removed': Type.Object({ removed: Type.Array(RemovedSite) }),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_INPUTS } from '../../shared/api/evaluation-resources.js';
 import { TEMPLATE_COLUMNS, TEMPLATE_HEADERS } from '../../server/evaluation/resources/import-file.js';
 import { and, eq } from 'drizzle-orm';
-import { calendarDays, lessonSessions, regions, scheduledLessons, terms } from '../../server/db/schema/index.js';
+import { boardPages, calendarDays, lessonSessions, regions, scheduledLessons, terms } from '../../server/db/schema/index.js';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time.js';
 import { SatisfactionRepository } from '../../server/evaluation/satisfaction/repository.js';
 import { SatisfactionService } from '../../server/evaluation/satisfaction/service.js';
@@ -46,6 +46,14 @@ async function recordedLesson(f: OrganisationFixture): Promise<number> {
     .values({ courseId: f.ids.courseId, startedBy: f.ids.users.teacher, startedAt, lastHeartbeatAt: startedAt, endedAt: new Date(startedAt.getTime() + 40 * 60_000), endReason: 'ended_by_teacher' })
     .returning({ id: lessonSessions.id });
   return session!.id;
+}
+
+/** A recorded lesson whose board kept one blank page with a stroke (for the board's export). */
+async function lessonWithBoard(f: OrganisationFixture): Promise<number> {
+  const lessonSessionId = await recordedLesson(f);
+  const stroke = { kind: 'stroke' as const, id: 's', tool: 'pen' as const, colour: 'red' as const, width: 30, points: [[100, 100], [900, 900]] as Array<[number, number]> };
+  await f.db.insert(boardPages).values({ lessonSessionId, position: 0, sourceKind: 'blank', items: [stroke] });
+  return lessonSessionId;
 }
 
 /** The fixture region's survey of its term, opening in a year (so every case may change it), made once. */
@@ -267,6 +275,8 @@ const ROUTES: RouteCase[] = [
   // The whole lesson for the lead teacher and admins over the host or a receiver; a site of the course (its
   // classroom, assistant, enrolled student) gets its own figures; a student link reaches no report.
   { route: 'GET /api/reports/lessons/:lessonSessionId', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await recordedLesson(f)}` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/reports/lessons/:lessonSessionId/board', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await lessonWithBoard(f)}/board` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/reports/lessons/:lessonSessionId/board.pdf', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await lessonWithBoard(f)}/board.pdf` }), allowed: LESSON_REPORT_READERS },
   { route: 'GET /api/reports/lessons/:lessonSessionId (XLSX)', call: async (f) => ({ method: 'GET', url: `/api/reports/lessons/${await recordedLesson(f)}?format=xlsx` }), allowed: LESSON_REPORT_READERS },
   { route: 'GET /api/reports/indicators', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}` }), allowed: REGION_MANAGERS },
   { route: 'GET /api/reports/indicators (XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/indicators?regionId=${f.ids.regionId}&format=xlsx` }), allowed: REGION_MANAGERS },

@@ -45,6 +45,8 @@ interface World {
   producer: Partial<Record<Kind, string>>;
   consumer: Partial<Record<Kind, string>>;
   pollId: string;
+  /** The blank board page the lead teacher added. */
+  pageId?: string;
   /** An extra observer the lead teacher removes, and (to let her in again) her account. */
   removable: string;
   removableUserId: number;
@@ -101,6 +103,19 @@ const MATRIX: Record<LessonRequestName, Row> = {
   'moderate:stop-camera': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
   'chat:send': { payload: (_w, kind) => ({ text: `${kind} 你好` }), expected: everyone('ok') },
   'chat:set-enabled': { payload: () => ({ enabled: true }), expected: leadOnly },
+  // The board: pages and the pen are the lead teacher's; nobody holds the pen, so only she draws.
+  'board:open': { payload: () => ({ open: true }), expected: leadOnly },
+  'board:add-blank': { payload: () => ({}), expected: leadOnly, after: (w, _kind, data) => void (w.pageId = (data as { pageId: string }).pageId) },
+  'board:show-document': { payload: () => ({ coursewareId: 1, pageCount: 3 }), expected: leadOnly },
+  'board:turn': { payload: (w) => ({ pageId: w.pageId }), expected: leadOnly },
+  'board:stroke': {
+    payload: (w, kind) => ({ pageId: w.pageId, strokeId: `${kind}-stroke`, tool: 'pen', colour: 'red', width: 30, points: [[100, 100], [900, 900]] }),
+    expected: leadOnly,
+  },
+  'board:place': { payload: (w) => ({ pageId: w.pageId, item: { kind: 'shape', shape: 'rect', from: [0, 0], to: [500, 500], colour: 'blue', width: 20 } }), expected: leadOnly },
+  'board:erase': { payload: (w) => ({ pageId: w.pageId, all: true }), expected: leadOnly },
+  'board:laser': { payload: (w) => ({ pageId: w.pageId, at: [5000, 5000] }), expected: leadOnly },
+  'board:pen': { payload: () => ({ participantId: null }), expected: leadOnly },
   'poll:create': {
     payload: () => ({ question: '1+1=?', options: ['1', '2'], multiple: false, correct: [1] }),
     expected: leadOnly,

@@ -4,6 +4,8 @@ import { ApiError } from '../api.js';
 import type { I18n, MessageKey } from '../i18n.svelte.js';
 import { LessonConnection, type LinkLoss } from './connection.js';
 import { wireLessonEvents } from './lesson-events.js';
+import { BoardSession } from './features/board/board-session.svelte.js';
+import { CoursewareDocuments } from './features/board/documents.js';
 import { LessonActions } from './lesson-actions.js';
 import { LessonState } from './lesson-state.svelte.js';
 import { LocalMedia, type LocalSource } from './local-media.svelte.js';
@@ -35,6 +37,10 @@ export class LessonSession {
   readonly local = new LocalMedia();
   readonly notices = new Notices();
   readonly actions: LessonActions;
+  /** The whiteboard and the courseware on it (its own state, requests and pen). */
+  readonly board: BoardSession;
+  /** Courseware documents, each fetched once for this page. */
+  readonly documents = new CoursewareDocuments();
   readonly courseId: number;
   readonly isLead: boolean;
   readonly #scheduledLessonId: number | undefined;
@@ -74,6 +80,7 @@ export class LessonSession {
     this.actions = new LessonActions(this.#connection, this.notices);
     const notify = (kind: NoticeKind, key: MessageKey) => this.notices.push(kind, this.#i18n.t(key));
     this.state = new LessonState({ request: this.actions.request, notify });
+    this.board = new BoardSession(this.#connection, (message) => this.notices.push('error', message));
     wireLessonEvents(this.#connection, this.state, {
       consume: (producer) => this.#consumeIfReady(producer),
       dropConsumer: (consumerId) => this.#dropConsumer(consumerId),
@@ -254,6 +261,7 @@ export class LessonSession {
     this.#closeMedia();
     this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
     this.state.applySnapshot(joined.snapshot, joined.participantId);
+    this.board.apply(joined.snapshot.board);
     releaseEvents();
     // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
     // server holds the mic paused anyway; this keeps the button and the local track honest).

@@ -70,6 +70,8 @@ export const PARTICIPATION_KINDS = [
   'stage_returned',
   'chat_message',
   'poll_answer',
+  /** A site drew on the whiteboard with the pen the teacher handed it (once per handover). */
+  'board_pen_turn',
 ] as const;
 
 /** One act of taking part. Chat messages are counted, never stored with content here. */

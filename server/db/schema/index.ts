@@ -10,3 +10,4 @@ export * from './evaluation-resources.js';
 export * from './evaluation-checklist.js';
 export * from './courseware.js';
 export * from './materials.js';
+export * from './board.js';

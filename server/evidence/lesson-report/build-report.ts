@@ -138,6 +138,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
       handRaises: countOf('hand_raised'),
       stageInvitations: countOf('stage_invited'),
       pollAnswers: countOf('poll_answer'),
+      boardPenTurns: countOf('board_pen_turn'),
       pollCorrect: events.filter((e) => e.kind === 'poll_answer' && e.correct === true).length,
       spells: site.rows.map(spell),
     };

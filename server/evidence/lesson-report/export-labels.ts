@@ -21,6 +21,7 @@ export interface ExportLabels {
     handRaises: string;
     stageInvitations: string;
     pollAnswers: string;
+    boardPenTurns: string;
     pollCorrect: string;
     activityScore: string;
     firstJoined: string;
@@ -65,6 +66,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
       handRaises: '举手次数',
       stageInvitations: '上台次数',
       pollAnswers: '答题数',
+      boardPenTurns: '白板执笔次数',
       pollCorrect: '答对数',
       activityScore: '活跃度',
       firstJoined: '首次进入',
@@ -106,6 +108,7 @@ export const EXPORT_LABELS: Record<Locale, ExportLabels> = {
       handRaises: 'Hand raises',
       stageInvitations: 'On stage',
       pollAnswers: 'Poll answers',
+      boardPenTurns: 'Board pen turns',
       pollCorrect: 'Correct answers',
       activityScore: 'Activity score',
       firstJoined: 'First joined',

@@ -44,6 +44,7 @@ function participantColumns(labels: ExportLabels, evidenceIncomplete: boolean): 
     { header: l.handRaises, width: 10, value: (p) => p.handRaises },
     { header: l.stageInvitations, width: 10, value: (p) => p.stageInvitations },
     { header: l.pollAnswers, width: 10, value: (p) => p.pollAnswers },
+    { header: l.boardPenTurns, width: 10, value: (p) => p.boardPenTurns },
     { header: l.pollCorrect, width: 10, value: (p) => p.pollCorrect },
     { header: l.activityScore, width: 10, value: (p) => p.activityScore },
     { header: l.firstJoined, width: 20, value: (p) => wallClock(p.spells[0]?.joinedAt ?? null) },

@@ -107,6 +107,13 @@ describe('usage roll-up of one lesson', () => {
     expect(row(siteDays, null, '2026-09-07')).toMatchObject({ lessonStart: false, connectedSeconds: 600, chatMessages: 2 });
   });
 
+  it('counts a site whose only act was writing on the board with the pen as taking part', () => {
+    const onlyPen = (kind: 'board_pen_turn' | 'hand_lowered') =>
+      computeLessonRollup(evidence({ participation: [{ participantId: 'p-home', userId: 70, classroomId: null, kind, occurredAt: at('2026-09-07', '00:03') }] })).siteDays;
+    expect(row(onlyPen('board_pen_turn'), null, '2026-09-06')).toMatchObject({ participantsActive: 1 });
+    expect(row(onlyPen('hand_lowered'), null, '2026-09-06')).toMatchObject({ participantsActive: 0 });
+  });
+
   it('lists the lead teacher and the assistant of each classroom that joined, not of one that did not', () => {
     const { teachers } = computeLessonRollup(evidence());
     expect(teachers.map((t) => [t.userId, t.part, t.schoolId, t.day])).toEqual([

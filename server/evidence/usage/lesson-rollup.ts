@@ -103,8 +103,8 @@ export interface LessonRollup {
   teachers: LessonTeacherRow[];
 }
 
-/** Acts that count as taking part (lowering a hand or being sent back from the stage do not). */
-const TAKING_PART: ReadonlySet<ParticipationKind> = new Set(['hand_raised', 'chat_message', 'poll_answer', 'stage_invited']);
+/** Acts that count as taking part (lowering a hand or being sent back from the stage do not; writing on the board with the pen does). */
+const TAKING_PART: ReadonlySet<ParticipationKind> = new Set(['hand_raised', 'chat_message', 'poll_answer', 'stage_invited', 'board_pen_turn']);
 
 interface DayCounts {
   hands: number;

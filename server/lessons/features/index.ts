@@ -10,6 +10,8 @@ import { LessonPolls } from './polls/polls.js';
 import { POLL_HANDLERS } from './polls/handlers.js';
 import { LessonStage } from './stage/stage.js';
 import { STAGE_HANDLERS } from './stage/handlers.js';
+import { LessonBoard } from './board/board.js';
+import { BOARD_HANDLERS } from './board/handlers.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -25,15 +27,17 @@ export function createLessonFeatures(host: FeatureHost) {
     // Calling a site on stage answers its raised hand.
     stage: new LessonStage(host, hands),
     polls: new LessonPolls(host),
+    board: new LessonBoard(host),
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board'> {
   return {
     ...features.chat.snapshotFor(viewer),
     ...features.polls.snapshotFor(viewer),
+    ...features.board.snapshotFor(viewer),
   };
 }
 
@@ -43,6 +47,7 @@ export const FEATURE_HANDLERS = {
   ...HAND_HANDLERS,
   ...STAGE_HANDLERS,
   ...POLL_HANDLERS,
+  ...BOARD_HANDLERS,
 } satisfies Partial<LessonHandlerTable>;
 
 export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);
