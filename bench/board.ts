@@ -46,7 +46,7 @@ export const boardBenchmark: Benchmark = {
       const room = await connect('classroom_device');
       await room.joinLesson(f.ids.courseId);
       await teacher.request('board:open', { open: true });
-      const { pageId } = await teacher.request('board:show-document', { coursewareId: 1, pageCount: 12 });
+      const { pageId } = await teacher.request('board:show-document', { coursewareId: 1 });
       const pages = (await room.nextEvent('board:pages')).pages;
 
       // From here on, every engine.io packet the classroom receives is counted.

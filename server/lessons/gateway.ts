@@ -19,6 +19,7 @@ import type { SiteChannel } from './running-lesson.js';
 import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
 import { openReceivingAtJoin } from './join-receiving.js';
+import type { FeatureServices } from './features/feature.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -29,7 +30,7 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
  * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
  * leaves the connection healthy.
  */
-export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms): Server {
+export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms, services: FeatureServices): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
   const namespace = io.of('/lesson');
   rooms.bind(namespace);
@@ -133,7 +134,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     },
   };
 
-  const serve = lessonRequestPipeline({ handlers: { ...handlers, 'lesson:join': join }, quotas: new LessonRequestQuotas(), message });
+  const serve = lessonRequestPipeline({ handlers: { ...handlers, 'lesson:join': join }, quotas: new LessonRequestQuotas(), message, services });
 
   namespace.on('connection', (socket: LessonSocket) => {
     const { principal } = socket.data;

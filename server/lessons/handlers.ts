@@ -7,6 +7,7 @@ import { linkQualityLevel } from '../evidence/metrics.js';
 import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
 import { FEATURE_HANDLERS } from './features/index.js';
+import type { FeatureServices } from './features/feature.js';
 
 /** What a handler gets: who asks, on which channel, and (once joined) her lesson and participant. */
 export interface HandlerContext {
@@ -15,6 +16,8 @@ export interface HandlerContext {
   joined: { running: RunningLesson; participant: LessonParticipant } | null;
   /** Binds the caller's socket to the lesson she has just joined (for `lesson:join`). */
   joinedAs(joined: NonNullable<HandlerContext['joined']>): void;
+  /** What handlers may read of the rest of Tongke (the store). */
+  services: FeatureServices;
   log: Logger;
 }
 export interface JoinedContext extends HandlerContext {

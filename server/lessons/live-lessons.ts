@@ -12,6 +12,7 @@ import { attachLessonGateway } from './gateway.js';
 import { LessonRooms } from './lesson-rooms.js';
 import { lessonRoutes } from './routes.js';
 import { keepBoards } from './features/board/keeper.js';
+import { CoursewareRepository } from '../courseware/repository.js';
 import { BoardRepository } from './features/board/repository.js';
 
 /**
@@ -37,7 +38,13 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     app.log.child({ component: 'lessons' }),
   );
   await app.register(lessonRoutes(registry));
-  attachLessonGateway(app, registry, repo, rooms);
+  const courseware = new CoursewareRepository(database.db);
+  attachLessonGateway(app, registry, repo, rooms, {
+    coursewareDocument: async (coursewareId) => {
+      const found = await courseware.find(coursewareId);
+      return found ? { courseId: found.courseId, pageCount: found.status === 'ready' ? found.pageCount : null } : null;
+    },
+  });
   const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.
   const recorder = new EvidenceRecorder(registry, {

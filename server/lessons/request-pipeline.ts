@@ -8,6 +8,7 @@ import { ApiError } from '../core/errors.js';
 import type { HandlerContext, JoinedContext, LessonHandlerTable } from './handlers.js';
 import type { LessonRequestQuotas } from './quotas.js';
 import type { SiteChannel } from './running-lesson.js';
+import type { FeatureServices } from './features/feature.js';
 
 const VALIDATORS = Object.fromEntries(Object.entries(LESSON_REQUESTS).map(([name, spec]) => [name, Compile(spec.payload)])) as {
   [K in LessonRequestName]: ReturnType<typeof Compile>;
@@ -57,6 +58,8 @@ export interface RequestPipelineOptions {
   quotas: LessonRequestQuotas;
   /** The caller's message for an error code (i18n `error.<code>`). */
   message(locale: string, code: ErrorCode, params: Record<string, string | number>): string;
+  /** What handlers may read of the rest of Tongke. */
+  services: FeatureServices;
 }
 
 /**
@@ -65,7 +68,7 @@ export interface RequestPipelineOptions {
  * ack `{ ok, data | error }`. Whatever is refused on the way never reaches the lesson, so it changes
  * nothing and is never recorded as evidence. A request without an ack function is dropped unread.
  */
-export function lessonRequestPipeline({ handlers, quotas, message }: RequestPipelineOptions) {
+export function lessonRequestPipeline({ handlers, quotas, message, services }: RequestPipelineOptions) {
   return async function serve(session: RequestSession, name: LessonRequestName, payload: unknown, ack: unknown): Promise<void> {
     if (typeof ack !== 'function') return;
     const reply = ack as (result: Ack<unknown>) => void;
@@ -88,6 +91,7 @@ export function lessonRequestPipeline({ handlers, quotas, message }: RequestPipe
         return session.joined;
       },
       joinedAs: (joined) => void (session.joined = joined),
+      services,
       log: session.log,
     };
     const run = handler.run as (c: HandlerContext | JoinedContext, p: unknown) => Promise<unknown>;

@@ -5,6 +5,8 @@ import { PDFDocument } from 'pdf-lib';
 import type { CoursewareView } from '../../shared/api/courseware.js';
 import type { LessonReport } from '../../shared/api/evidence-lesson.js';
 import type { KeptBoard } from '../../shared/lesson/features/board.js';
+import { eq } from 'drizzle-orm';
+import { courses, courseware } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
 import { closedAttendance, lessonDriver, recordedEnd, type LessonSocket } from '../support/lesson-socket.js';
 
@@ -39,7 +41,7 @@ describe('the lesson board over the real socket (real server, real worker)', () 
     await join(student);
 
     await teacher.request('board:open', { open: true });
-    const { pageId: first } = await teacher.request('board:show-document', { coursewareId: document.id, pageCount: 3 });
+    const { pageId: first } = await teacher.request('board:show-document', { coursewareId: document.id });
     const pages = (await room.nextEvent('board:pages')).pages;
     expect(pages.map((p) => p.source)).toEqual([1, 2, 3].map((pageNumber) => ({ kind: 'document', coursewareId: document.id, pageNumber })));
     expect(pages[0]!.id).toBe(first);
@@ -105,5 +107,31 @@ describe('the lesson board over the real socket (real server, real worker)', () 
 
     // An admin of another region may not read it.
     expect((await (await f.as('other_region_admin')).get(`/api/reports/lessons/${lessonSessionId}/board.pdf`)).statusCode).toBe(403);
+  });
+
+  it('shows only a ready document of the lesson’s own course, and counts its pages itself', async () => {
+    const teacherClient = await f.as('teacher');
+    const course = (await f.db.select().from(courses).where(eq(courses.id, f.ids.courseId)))[0]!;
+    const [otherCourse] = await f.db.insert(courses).values({ ...course, id: undefined, name: '另一门课' }).returning({ id: courses.id });
+    const doc = (courseId: number, status: 'ready' | 'converting') => ({
+      courseId, title: '课件', fileName: 'x.pptx', sourceKind: 'pptx' as const, sourceSha256: 'b'.repeat(64), sizeBytes: 10, status, progress: 0, pdfSha256: null, pageCount: status === 'ready' ? 5 : null, uploadedBy: f.ids.users.teacher,
+    });
+    const [foreign] = await f.db.insert(courseware).values(doc(otherCourse!.id, 'ready')).returning({ id: courseware.id });
+    const [converting] = await f.db.insert(courseware).values(doc(f.ids.courseId, 'converting')).returning({ id: courseware.id });
+    const [ready] = await f.db.insert(courseware).values(doc(f.ids.courseId, 'ready')).returning({ id: courseware.id });
+    expect((await teacherClient.get(`/api/courses/${f.ids.courseId}/courseware`)).statusCode).toBe(200);
+
+    const teacher = await connect('teacher');
+    await teacher.request('lesson:start', { courseId: f.ids.courseId });
+    await join(teacher);
+    expect(await teacher.ask('board:show-document', { coursewareId: foreign!.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await teacher.ask('board:show-document', { coursewareId: 999_999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await teacher.ask('board:show-document', { coursewareId: converting!.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(teacher.received.filter((r) => r.event === 'board:pages')).toEqual([]);
+    await teacher.request('board:show-document', { coursewareId: ready!.id });
+    const { pages } = await teacher.nextEvent('board:pages');
+    expect(pages.map((p) => p.source)).toEqual([1, 2, 3, 4, 5].map((pageNumber) => ({ kind: 'document', coursewareId: ready!.id, pageNumber })));
+    await teacher.request('lesson:end', {});
+    await teacher.nextEvent('lesson:ended');
   });
 });

@@ -4,6 +4,7 @@ import { LESSON_REQUESTS, type LessonRequestName, type ParticipantChanges } from
 import { eq } from 'drizzle-orm';
 import { classrooms, courses, scheduledLessons } from '../../server/db/schema/index.js';
 import { TestClient } from '../support/app.js';
+import { courseware } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture, type PrincipalKey } from '../support/fixtures.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 
@@ -47,6 +48,8 @@ interface World {
   pollId: string;
   /** The blank board page the lead teacher added. */
   pageId?: string;
+  /** A ready courseware document of the course, for the board to show. */
+  coursewareId?: number;
   /** An extra observer the lead teacher removes, and (to let her in again) her account. */
   removable: string;
   removableUserId: number;
@@ -106,7 +109,7 @@ const MATRIX: Record<LessonRequestName, Row> = {
   // The board: pages and the pen are the lead teacher's; nobody holds the pen, so only she draws.
   'board:open': { payload: () => ({ open: true }), expected: leadOnly },
   'board:add-blank': { payload: () => ({}), expected: leadOnly, after: (w, _kind, data) => void (w.pageId = (data as { pageId: string }).pageId) },
-  'board:show-document': { payload: () => ({ coursewareId: 1, pageCount: 3 }), expected: leadOnly },
+  'board:show-document': { payload: (w) => ({ coursewareId: w.coursewareId ?? 1 }), expected: leadOnly },
   'board:turn': { payload: (w) => ({ pageId: w.pageId }), expected: leadOnly },
   'board:stroke': {
     payload: (w, kind) => ({ pageId: w.pageId, strokeId: `${kind}-stroke`, tool: 'pen', colour: 'red', width: 30, points: [[100, 100], [900, 900]] }),
@@ -202,7 +205,11 @@ describe('lesson socket matrix: every request × every kind of participant (real
     const removableJoin = await joinLesson(await connectAs('group_admin'), f.ids.courseId);
     const removable = removableJoin.participantId;
     const removableUserId = removableJoin.snapshot.participants.find((p) => p.id === removable)!.userId;
-    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable, removableUserId };
+    const [document] = await f.db
+      .insert(courseware)
+      .values({ courseId: f.ids.courseId, title: '课件', fileName: 'a.pdf', sourceKind: 'pdf', sourceSha256: 'c'.repeat(64), sizeBytes: 10, status: 'ready', progress: 100, pdfSha256: 'c'.repeat(64), pageCount: 3, uploadedBy: f.ids.users.teacher })
+      .returning({ id: courseware.id });
+    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable, removableUserId, coursewareId: document!.id };
 
     const outcomes: Record<string, Record<Kind, Outcome>> = {};
     for (const name of Object.keys(MATRIX) as LessonRequestName[]) {

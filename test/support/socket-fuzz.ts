@@ -39,7 +39,7 @@ function template(name: LessonRequestName, id: string, courseId: number): Record
     'chat:set-enabled': { enabled: false },
     'board:open': { open: true },
     'board:add-blank': {},
-    'board:show-document': { coursewareId: 1, pageCount: 3 },
+    'board:show-document': { coursewareId: 1 },
     'board:turn': { pageId: id },
     'board:stroke': { pageId: id, strokeId: id, tool: 'pen', colour: 'red', width: 30, points: [[1, 2]] },
     'board:place': { pageId: id, item: { kind: 'text', at: [1, 2], text: '捣乱', size: 300, colour: 'red' } },

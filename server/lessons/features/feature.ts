@@ -41,6 +41,22 @@ export interface FeatureHost {
   stageChanged(participant: LessonParticipant): void;
 }
 
+/** A courseware document as a feature needs it: whose course it is, and its pages once it is ready. */
+export interface FeatureDocument {
+  courseId: number;
+  /** Null while it is converting, or when its conversion failed. */
+  pageCount: number | null;
+}
+
+/**
+ * What the features' request handlers may ask of the rest of Tongke (the gateway supplies it): the one way
+ * a handler reads the store, so that what a client claims (a document, its pages) is checked, not taken.
+ */
+export interface FeatureServices {
+  /** A courseware document that has not been removed, or null. */
+  coursewareDocument(coursewareId: number): Promise<FeatureDocument | null>;
+}
+
 /** The hooks a feature may implement; the lesson calls them for every registered feature. */
 export interface LessonFeature {
   /** The feature's name (its key in ./index.ts), for logs. */

@@ -114,10 +114,11 @@ export const BOARD_REQUESTS = {
   'board:add-blank': { payload: Strict({}), data: Type.Object({ pageId: Type.String() }) },
   /**
    * Lead teacher: show a courseware document of the course (its pages join the board once; showing it again
-   * goes back to its first page). The page count is what PDF.js read in her browser.
+   * goes back to its first page). It must be a ready document of the lesson's course (else not_found, or
+   * conflict while it converts); the server counts its pages.
    */
   'board:show-document': {
-    payload: Strict({ coursewareId: RowId, pageCount: Type.Integer({ minimum: 1, maximum: BOARD_LIMITS.pages }) }),
+    payload: Strict({ coursewareId: RowId }),
     data: Type.Object({ pageId: Type.String() }),
   },
   /** Lead teacher: turn to a page. Only this travels live; every site already has the document. */

@@ -12,7 +12,14 @@ export const BOARD_HANDLERS: Pick<LessonHandlerTable, BoardRequest> = {
   'board:add-blank': { access: 'moderator', run: async ({ joined }) => ({ pageId: joined.running.lesson.features.board.addBlankPage().id }) },
   'board:show-document': {
     access: 'moderator',
-    run: async ({ joined }, { coursewareId, pageCount }) => ({ pageId: joined.running.lesson.features.board.showDocument(coursewareId, pageCount).id }),
+    run: async ({ joined, services }, { coursewareId }) => {
+      // The sites fetch the document by its course's rights: one of another course (or removed) would not show,
+      // and its pages are the server's to count, not the teacher's browser's.
+      const document = await services.coursewareDocument(coursewareId);
+      if (!document || document.courseId !== joined.running.lesson.courseId) throw new ApiError('not_found');
+      if (document.pageCount === null) throw new ApiError('conflict');
+      return { pageId: joined.running.lesson.features.board.showDocument(coursewareId, document.pageCount).id };
+    },
   },
   'board:turn': { access: 'moderator', run: async ({ joined }, { pageId }) => (joined.running.lesson.features.board.turn(pageId), {}) },
   'board:stroke': { access: 'joined', run: async ({ joined }, piece) => (joined.running.lesson.features.board.stroke(joined.participant.id, piece), {}) },

@@ -55,7 +55,7 @@ export class BoardSession {
 
   setOpen = (open: boolean) => this.#send('board:open', { open });
   addBlankPage = () => this.#send('board:add-blank', {});
-  showDocument = (coursewareId: number, pageCount: number) => this.#send('board:show-document', { coursewareId, pageCount });
+  showDocument = (coursewareId: number) => this.#send('board:show-document', { coursewareId });
   turn = (pageId: string) => this.#send('board:turn', { pageId });
   /** The next (+1) or previous (-1) page, if there is one. */
   step(by: 1 | -1): void {
