@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import fontkit from '@pdf-lib/fontkit';
 import { LineCapStyle, PDFDocument, PDFFont, PDFPage, rgb, StandardFonts, type RGB } from 'pdf-lib';
 import { PAGE_SPACE, type BoardColour, type BoardItem, type KeptBoardPage } from '../../../../shared/lesson/features/board.js';
 
@@ -13,6 +15,18 @@ const COLOURS: Record<BoardColour, RGB> = {
   white: rgb(1, 1, 1),
 };
 
+/**
+ * A TrueType font with Chinese for text written on the board: Debian's fonts-droid-fallback, installed with
+ * LibreOffice by scripts/ensure-libreoffice.mjs (pdf-lib embeds TrueType, not the Noto CJK collections).
+ */
+export const BOARD_CJK_FONT = '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf';
+
+/** The fonts of one export: Helvetica for Latin text, and the CJK font when a text needs it and it is there. */
+interface ExportFonts {
+  latin: PDFFont;
+  cjk: PDFFont | null;
+}
+
 /** The bytes of a courseware document's PDF, or null when it is gone. */
 export type DocumentBytes = (coursewareId: number) => Promise<Uint8Array | null>;
 
@@ -21,9 +35,9 @@ export type DocumentBytes = (coursewareId: number) => Promise<Uint8Array | null>
  * blank A4 landscape, the ink drawn as vector paths — it prints sharp at any size and stays a few kB a page.
  * A document that is gone leaves its page blank with the ink on it.
  */
-export async function boardPdf(pages: KeptBoardPage[], documentBytes: DocumentBytes): Promise<Uint8Array> {
+export async function boardPdf(pages: KeptBoardPage[], documentBytes: DocumentBytes, cjkFontFile = BOARD_CJK_FONT): Promise<Uint8Array> {
   const out = await PDFDocument.create();
-  const font = await out.embedFont(StandardFonts.Helvetica);
+  const fonts = await exportFonts(out, pages, cjkFontFile);
   const sources = new Map<number, PDFDocument | null>();
   for (const kept of pages) {
     let page: PDFPage | null = null;
@@ -37,12 +51,26 @@ export async function boardPdf(pages: KeptBoardPage[], documentBytes: DocumentBy
       if (source && pageNumber <= source.getPageCount()) page = (await out.copyPages(source, [pageNumber - 1]))[0] ?? null;
     }
     page = out.addPage(page ?? A4_LANDSCAPE);
-    for (const item of kept.items) drawItem(page, item, font);
+    for (const item of kept.items) drawItem(page, item, fonts);
   }
   return out.save();
 }
 
-function drawItem(page: PDFPage, item: BoardItem, font: PDFFont): void {
+/** Embeds the CJK font (only the glyphs used) when some text needs it; without the file, such text is framed. */
+async function exportFonts(out: PDFDocument, pages: KeptBoardPage[], cjkFontFile: string): Promise<ExportFonts> {
+  const latin = await out.embedFont(StandardFonts.Helvetica);
+  const needsCjk = pages.some((page) => page.items.some((item) => item.kind === 'text' && !encodable(latin, item.text)));
+  if (!needsCjk) return { latin, cjk: null };
+  const bytes = await readFile(cjkFontFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null;
+    throw error;
+  });
+  if (!bytes) return { latin, cjk: null };
+  out.registerFontkit(fontkit);
+  return { latin, cjk: await out.embedFont(bytes, { subset: true }) };
+}
+
+function drawItem(page: PDFPage, item: BoardItem, fonts: ExportFonts): void {
   const { width: W, height: H } = page.getSize();
   // Page space is 0..PAGE_SPACE on both axes, y downwards; drawSvgPath takes y downwards from (x, y) = top left.
   const px = (x: number) => (x * W) / PAGE_SPACE;
@@ -83,10 +111,10 @@ function drawItem(page: PDFPage, item: BoardItem, font: PDFFont): void {
   const size = py(item.size);
   const x = px(item.at[0]);
   const y = H - py(item.at[1]) - size;
-  // The standard fonts have no Chinese; without a CJK font embedder (fontkit) a text we cannot set is
-  // marked by its frame, and the PNG export (drawn by the browser) shows it whole.
-  const printable = encodable(font, item.text);
-  if (printable) page.drawText(item.text, { x, y, size, font, color: COLOURS[item.colour] });
+  // Chinese needs the CJK font; where it is not installed, a text we cannot set is marked by its frame (the
+  // PNG export, drawn by the browser, shows it whole).
+  const font = encodable(fonts.latin, item.text) ? fonts.latin : fonts.cjk && encodable(fonts.cjk, item.text) ? fonts.cjk : null;
+  if (font) page.drawText(item.text, { x, y, size, font, color: COLOURS[item.colour] });
   else page.drawRectangle({ x, y, width: size * 0.9 * [...item.text].length, height: size, borderColor: COLOURS[item.colour], borderWidth: 1, borderDashArray: [3, 3] });
 }
 
