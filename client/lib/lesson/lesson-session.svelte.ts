@@ -5,7 +5,7 @@ import type { I18n, MessageKey } from '../i18n.svelte.js';
 import { LessonConnection, type LinkLoss } from './connection.js';
 import { wireLessonEvents } from './lesson-events.js';
 import { BoardSession } from './features/board/board-session.svelte.js';
-import { CoursewareDocuments } from './features/board/documents.js';
+import { CoursewareDocuments } from '../courseware/documents.js';
 import { LessonActions } from './lesson-actions.js';
 import { LessonState } from './lesson-state.svelte.js';
 import { LocalMedia, type LocalSource } from './local-media.svelte.js';
