@@ -10,6 +10,9 @@
  * therefore a lower bound on what the board saves; a measured screen-share minute (a browser's screen
  * producer, the site's inbound RTP bytes) is left to do.
  */
+import { readFileSync } from 'node:fs';
+
+import type { CoursewareView } from '../shared/api/courseware.js';
 import type { BoardPoint } from '../shared/lesson/features/board.js';
 import { createOrganisationFixture } from '../test/support/fixtures.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
@@ -17,6 +20,9 @@ import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
 
 /** The screen share's ceiling, SCREEN_ENCODINGS in client/lib/lesson/encodings.ts (a browser file: not importable here). */
 const SCREEN_MAX_BITRATE = 1_500_000;
+
+/** The deck both minutes show: the three-page courseware fixture (the board bench turns through all its pages). */
+export const DECK_PDF = new URL('../test/fixtures/courseware/three-pages.pdf', import.meta.url);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,13 +46,17 @@ export const boardBenchmark: Benchmark = {
         await socket.connected();
         return socket;
       };
+      // The board shows only a ready document of the lesson's course: upload the deck as the teacher does.
+      const uploaded = await (await f.as('teacher')).request('POST', `/api/courses/${f.ids.courseId}/courseware?name=${encodeURIComponent('春天.pdf')}`, readFileSync(DECK_PDF), { 'content-type': 'application/octet-stream' });
+      if (uploaded.statusCode !== 201) throw new Error(`uploading the deck failed: ${uploaded.statusCode} ${uploaded.body}`);
+      const deck = uploaded.json() as CoursewareView;
       const teacher = await connect('teacher');
       await teacher.request('lesson:start', { courseId: f.ids.courseId });
       await teacher.joinLesson(f.ids.courseId);
       const room = await connect('classroom_device');
       await room.joinLesson(f.ids.courseId);
       await teacher.request('board:open', { open: true });
-      const { pageId } = await teacher.request('board:show-document', { coursewareId: 1 });
+      const { pageId } = await teacher.request('board:show-document', { coursewareId: deck.id });
       const pages = (await room.nextEvent('board:pages')).pages;
 
       // From here on, every engine.io packet the classroom receives is counted.
@@ -68,7 +78,8 @@ export const boardBenchmark: Benchmark = {
         // A page turn every 20 s (of the scaled minute), before that stretch's strokes.
         if (n % (strokes / turns) === 0 && turned < turns) {
           await at((n / strokes) * 60);
-          current = pages[++turned]!.id;
+          // Three turns over a three-page deck: 1 → 2 → 3 → back to 1 (the screen minute turns the same way).
+          current = pages[++turned % pages.length]!.id;
           await teacher.request('board:turn', { pageId: current });
         }
         await at((n / strokes) * 60 + 1);
