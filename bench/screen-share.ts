@@ -1,0 +1,160 @@
+/**
+ * The board bench's baseline, measured: a minute of screen share of the same deck, as a receiving site gets it.
+ *
+ * Real Chromium (Debian's /usr/bin/chromium through playwright-core, as the e2e suite) opens two isolated
+ * contexts on a loopback page server: the teacher's renders the deck full-size with PDF.js, captures its own
+ * tab with getDisplayMedia using the app's SCREEN_CAPTURE (≤ 1080p, ≤ 5 fps, contentHint 'detail') and sends
+ * it with the app's SCREEN_ENCODINGS (one VP8 encoding, ≤ 1.5 Mbit/s, ≤ 5 fps); the classroom's decodes it.
+ * The figure is the classroom's inbound-rtp bytesReceived (RTP payload; headers reported beside it) over the
+ * minute, while the teacher turns pages, draws and points on the same schedule as the board minute.
+ *
+ * The stream goes peer to peer over loopback, not through mediasoup: an SFU forwards a single-encoding screen
+ * share's RTP packets as they are (no transcoding), so the bytes a site receives are the bytes the sender
+ * encodes; what the SFU adds (its own RTCP, retransmissions on loss) is not in the figure.
+ *
+ * Proof that the capture is the deck: after each page turn the classroom's decoded frame is reduced to a
+ * 64×36 grey thumbnail and compared with thumbnails of every clean deck page; the page it resembles most must
+ * be the page the teacher turned to. The decoded frames are also written to test-results/bench-screen-share/.
+ */
+import { createServer, type Server } from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { SCREEN_CAPTURE, SCREEN_ENCODINGS } from '../client/lib/lesson/encodings.js';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const FRAMES_DIR = fileURLToPath(new URL('../test-results/bench-screen-share/', import.meta.url));
+const PDFJS = fileURLToPath(new URL('../node_modules/pdfjs-dist/build/', import.meta.url));
+
+/** What the teacher does during the minute, in the order and at the (scaled) times the board minute does it. */
+export type DeckAction =
+  | { kind: 'turn'; pageNumber: number }
+  | { kind: 'stroke'; strokeId: string; points: Array<readonly [number, number]> }
+  | { kind: 'laser'; at: readonly [number, number] | null };
+
+export interface ScreenShareMinute {
+  bytesReceived: number;
+  headerBytesReceived: number;
+  packetsReceived: number;
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+  codec: string;
+  captureWidth: number;
+  captureHeight: number;
+  qualityLimitationReason: string;
+  /** Per page turn: the page shown, the page the received frame looks like, and how far (mean grey difference 0…255) it is from each page. */
+  proof: Array<{ shown: number; recognised: number; distances: number[] }>;
+}
+
+/** Serves the two bench pages, PDF.js and the deck from loopback (a secure context, as getDisplayMedia needs). */
+async function servePages(deckPdf: Buffer): Promise<{ server: Server; origin: string }> {
+  const files: Record<string, { type: string; body: () => Buffer }> = {
+    '/bench.html': { type: 'text/html', body: () => Buffer.from('<!doctype html><meta charset="utf-8"><title>Tongke screen-share bench</title><script type="module" src="/screen-share-page.mjs"></script>') },
+    '/screen-share-page.mjs': { type: 'text/javascript', body: () => readFileSync(new URL('./screen-share-page.mjs', import.meta.url)) },
+    '/pdf.min.mjs': { type: 'text/javascript', body: () => readFileSync(`${PDFJS}pdf.min.mjs`) },
+    '/pdf.worker.min.mjs': { type: 'text/javascript', body: () => readFileSync(`${PDFJS}pdf.worker.min.mjs`) },
+    '/deck.pdf': { type: 'application/pdf', body: () => deckPdf },
+  };
+  const server = createServer((request, response) => {
+    const file = files[new URL(request.url ?? '/', 'http://x').pathname];
+    if (!file) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': file.type }).end(file.body());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+function meanDifference(a: readonly number[], b: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+async function openPage(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`bench page error (${url}):`, error.message));
+  await page.goto(url);
+  await page.evaluate('window.benchReady');
+  return page;
+}
+
+/**
+ * Runs the screen-share minute: `warmUpMs` of sharing first (so the sender's bandwidth estimate has ramped up,
+ * as in a lesson where the share has been on), then `script` drives the teacher's deck while the classroom's
+ * received bytes are counted.
+ */
+export async function measureScreenShareMinute(options: {
+  deckPdf: Buffer;
+  warmUpMs: number;
+  script: (act: (action: DeckAction) => Promise<void>) => Promise<void>;
+}): Promise<ScreenShareMinute> {
+  const { server, origin } = await servePages(options.deckPdf);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      // Headless Chromium grants only "this tab" capture without a picker; loopback ICE needs real host addresses.
+      args: ['--no-sandbox', '--disable-gpu', '--auto-accept-this-tab-capture', '--disable-features=WebRtcHideLocalIpsWithMdns', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const capture = { ...SCREEN_CAPTURE };
+    const encodings = SCREEN_ENCODINGS.map((e) => ({ maxBitrate: e.maxBitrate, maxFramerate: e.maxFramerate }));
+    const deck = await openPage(browser, `${origin}/bench.html?role=deck#${encodeURIComponent(JSON.stringify({ capture, encodings }))}`, { width: 1920, height: 1080 });
+    const classroom = await openPage(browser, `${origin}/bench.html?role=receiver`, { width: 1280, height: 720 });
+    const pageThumbnails = await deck.evaluate('window.bench.pageThumbnails()') as number[][];
+    await deck.evaluate('window.bench.show(1)');
+    const shared = await deck.evaluate('window.bench.share()') as { offer: string; settings: { width: number; height: number } };
+    const answer = await classroom.evaluate((offer) => (window as unknown as { bench: { answer(o: string): Promise<string> } }).bench.answer(offer), shared.offer);
+    await deck.evaluate((sdp) => (window as unknown as { bench: { answered(s: string): Promise<void> } }).bench.answered(sdp), answer);
+    await new Promise((resolve) => setTimeout(resolve, options.warmUpMs));
+
+    type Inbound = Omit<ScreenShareMinute, 'proof' | 'captureWidth' | 'captureHeight' | 'qualityLimitationReason'>;
+    const inbound = async () => (await classroom.evaluate('window.bench.inbound()')) as Inbound | null;
+    const before = await inbound();
+    if (!before || before.framesDecoded === 0) throw new Error('the classroom decoded no frame of the screen share during the warm-up');
+
+    mkdirSync(FRAMES_DIR, { recursive: true });
+    const proof: ScreenShareMinute['proof'] = [];
+    await options.script(async (action) => {
+      if (action.kind === 'turn') {
+        await deck.evaluate((n) => (window as unknown as { bench: { show(n: number): void } }).bench.show(n), action.pageNumber);
+        // Five frames a second and a loopback link: a second is ample for the turned page to be decoded.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const frame = await classroom.evaluate('window.bench.frame()') as { thumbnail: number[]; png: string } | null;
+        if (!frame) throw new Error('the classroom has no decoded frame');
+        const distances = pageThumbnails.map((t) => Math.round(meanDifference(t, frame.thumbnail) * 10) / 10);
+        proof.push({ shown: action.pageNumber, recognised: distances.indexOf(Math.min(...distances)) + 1, distances });
+        writeFileSync(`${FRAMES_DIR}turn-${proof.length}-page-${action.pageNumber}.png`, Buffer.from(frame.png.split(',')[1]!, 'base64'));
+      } else if (action.kind === 'stroke') {
+        await deck.evaluate(([id, points]) => (window as unknown as { bench: { stroke(i: string, p: unknown): void } }).bench.stroke(id, points), [action.strokeId, action.points] as const);
+      } else {
+        await deck.evaluate((at) => (window as unknown as { bench: { laser(a: unknown): void } }).bench.laser(at), action.at);
+      }
+    });
+    const after = await inbound();
+    const outbound = await deck.evaluate('window.bench.outbound()') as { qualityLimitationReason?: string } | null;
+    if (!after) throw new Error('the classroom lost the screen share');
+    return {
+      bytesReceived: after.bytesReceived - before.bytesReceived,
+      headerBytesReceived: after.headerBytesReceived - before.headerBytesReceived,
+      packetsReceived: after.packetsReceived - before.packetsReceived,
+      framesDecoded: after.framesDecoded - before.framesDecoded,
+      frameWidth: after.frameWidth,
+      frameHeight: after.frameHeight,
+      codec: after.codec,
+      captureWidth: shared.settings.width,
+      captureHeight: shared.settings.height,
+      qualityLimitationReason: outbound?.qualityLimitationReason ?? 'unknown',
+      proof,
+    };
+  } finally {
+    await browser?.close();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
