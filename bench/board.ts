@@ -148,7 +148,7 @@ export const boardBenchmark: Benchmark = {
       ],
       notes: [
         'baseline = a measured screen share of the same deck in real Chromium (tab capture with the app’s SCREEN_CAPTURE, one VP8 encoding with SCREEN_ENCODINGS, contentHint detail), the classroom’s inbound-rtp bytesReceived (RTP payload) over the same minute, after a warm-up; peer to peer on loopback, as an SFU forwards a single-encoding share unchanged',
-        'deck proof: at each turn the classroom’s decoded frame (64×36 grey) is compared with every clean deck page (mean grey difference); the nearest must be the page turned to; frames saved in test-results/bench-screen-share/',
+        'deck proof: at each turn the classroom’s decoded frame (160×90 grey) is compared with every clean deck page (mean grey difference 0…255 over the pixels where the pages differ); the nearest must be the page turned to; frames saved in test-results/bench-screen-share/',
         'board bytes = engine.io packet payloads on the classroom’s socket (no WebSocket/TCP/IP headers); the deck itself is fetched once per site before the minute (the fixture PDF is ~1.3 kB; a real deck is its file size, once)',
         'the fixture deck is sparse (one large line of text per page): a real slide with pictures encodes to more bytes, so this baseline is on the low side and the ratio on the high side',
         quick ? 'quick run: the minute is compressed to a few seconds; per-minute figures are the bytes of those seconds, not of a real minute' : 'real-time minute',

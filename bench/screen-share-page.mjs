@@ -11,8 +11,8 @@ pdfjs.GlobalWorkerOptions.workerSrc = '/pdf.worker.min.mjs';
 
 /** The board's page coordinates run 0…10 000 on both axes (shared/lesson/features/board.ts). */
 const BOARD_UNITS = 10_000;
-const THUMB_W = 64;
-const THUMB_H = 36;
+const THUMB_W = 160;
+const THUMB_H = 90;
 
 function layer(z) {
   const canvas = document.createElement('canvas');

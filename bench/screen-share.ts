@@ -13,8 +13,8 @@
  * encodes; what the SFU adds (its own RTCP, retransmissions on loss) is not in the figure.
  *
  * Proof that the capture is the deck: after each page turn the classroom's decoded frame is reduced to a
- * 64×36 grey thumbnail and compared with thumbnails of every clean deck page; the page it resembles most must
- * be the page the teacher turned to. The decoded frames are also written to test-results/bench-screen-share/.
+ * 160×90 grey thumbnail and compared with thumbnails of every clean deck page, over the pixels where the
+ * pages differ from one another; the page it resembles most must be the page the teacher turned to. The decoded frames are also written to test-results/bench-screen-share/.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,10 +70,22 @@ async function servePages(deckPdf: Buffer): Promise<{ server: Server; origin: st
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-function meanDifference(a: readonly number[], b: readonly number[]): number {
+/**
+ * Where the deck's pages differ from one another (grey levels more than 40 apart): the pixels that tell one
+ * page from another. Compared everywhere, a sparse deck's pages are mostly the same white.
+ */
+function distinguishingPixels(pages: readonly number[][]): number[] {
+  return pages[0]!.flatMap((_, i) => {
+    const values = pages.map((p) => p[i]!);
+    return Math.max(...values) - Math.min(...values) > 40 ? [i] : [];
+  });
+}
+
+/** Mean grey difference (0…255) of two thumbnails over the given pixels. */
+function meanDifference(a: readonly number[], b: readonly number[], pixels: readonly number[]): number {
   let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
-  return sum / a.length;
+  for (const i of pixels) sum += Math.abs(a[i]! - b[i]!);
+  return sum / pixels.length;
 }
 
 async function openPage(browser: Browser, url: string, viewport: { width: number; height: number }): Promise<Page> {
@@ -108,6 +120,8 @@ export async function measureScreenShareMinute(options: {
     const deck = await openPage(browser, `${origin}/bench.html?role=deck#${encodeURIComponent(JSON.stringify({ capture, encodings }))}`, { width: 1920, height: 1080 });
     const classroom = await openPage(browser, `${origin}/bench.html?role=receiver`, { width: 1280, height: 720 });
     const pageThumbnails = await deck.evaluate('window.bench.pageThumbnails()') as number[][];
+    const pixels = distinguishingPixels(pageThumbnails);
+    if (pixels.length === 0) throw new Error('the deck’s pages look alike: the bench cannot tell which one a site receives');
     await deck.evaluate('window.bench.show(1)');
     const shared = await deck.evaluate('window.bench.share()') as { offer: string; settings: { width: number; height: number } };
     const answer = await classroom.evaluate((offer) => (window as unknown as { bench: { answer(o: string): Promise<string> } }).bench.answer(offer), shared.offer);
@@ -128,7 +142,7 @@ export async function measureScreenShareMinute(options: {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const frame = await classroom.evaluate('window.bench.frame()') as { thumbnail: number[]; png: string } | null;
         if (!frame) throw new Error('the classroom has no decoded frame');
-        const distances = pageThumbnails.map((t) => Math.round(meanDifference(t, frame.thumbnail) * 10) / 10);
+        const distances = pageThumbnails.map((t) => Math.round(meanDifference(t, frame.thumbnail, pixels) * 10) / 10);
         proof.push({ shown: action.pageNumber, recognised: distances.indexOf(Math.min(...distances)) + 1, distances });
         writeFileSync(`${FRAMES_DIR}turn-${proof.length}-page-${action.pageNumber}.png`, Buffer.from(frame.png.split(',')[1]!, 'base64'));
       } else if (action.kind === 'stroke') {
