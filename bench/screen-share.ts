@@ -22,11 +22,26 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { SCREEN_CAPTURE, SCREEN_ENCODINGS } from '../client/lib/lesson/encodings.js';
-
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const FRAMES_DIR = fileURLToPath(new URL('../test-results/bench-screen-share/', import.meta.url));
 const PDFJS = fileURLToPath(new URL('../node_modules/pdfjs-dist/build/', import.meta.url));
+
+/** The screen share's settings as the app uses them (client/lib/lesson/encodings.ts). */
+interface ScreenSettings {
+  SCREEN_CAPTURE: Record<string, unknown>;
+  SCREEN_ENCODINGS: Array<{ maxBitrate?: number; maxFramerate?: number }>;
+}
+
+/**
+ * Loads the app's own SCREEN_CAPTURE and SCREEN_ENCODINGS. The path is a variable on purpose: that file types
+ * its constants with the DOM's MediaTrackConstraints, which the server program (no DOM lib) cannot name.
+ */
+async function appScreenSettings(): Promise<ScreenSettings> {
+  const encodingsModule = '../client/lib/lesson/encodings.js';
+  const settings = (await import(encodingsModule)) as ScreenSettings;
+  if (!settings.SCREEN_CAPTURE || settings.SCREEN_ENCODINGS?.length !== 1) throw new Error(`${encodingsModule} no longer exports one screen encoding: update the bench`);
+  return settings;
+}
 
 /** What the teacher does during the minute, in the order and at the (scaled) times the board minute does it. */
 export type DeckAction =
@@ -115,6 +130,7 @@ export async function measureScreenShareMinute(options: {
       // Headless Chromium grants only "this tab" capture without a picker; loopback ICE needs real host addresses.
       args: ['--no-sandbox', '--disable-gpu', '--auto-accept-this-tab-capture', '--disable-features=WebRtcHideLocalIpsWithMdns', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+    const { SCREEN_CAPTURE, SCREEN_ENCODINGS } = await appScreenSettings();
     const capture = { ...SCREEN_CAPTURE };
     const encodings = SCREEN_ENCODINGS.map((e) => ({ maxBitrate: e.maxBitrate, maxFramerate: e.maxFramerate }));
     const deck = await openPage(browser, `${origin}/bench.html?role=deck#${encodeURIComponent(JSON.stringify({ capture, encodings }))}`, { width: 1920, height: 1080 });
@@ -124,8 +140,8 @@ export async function measureScreenShareMinute(options: {
     if (pixels.length === 0) throw new Error('the deck’s pages look alike: the bench cannot tell which one a site receives');
     await deck.evaluate('window.bench.show(1)');
     const shared = await deck.evaluate('window.bench.share()') as { offer: string; settings: { width: number; height: number } };
-    const answer = await classroom.evaluate((offer) => (window as unknown as { bench: { answer(o: string): Promise<string> } }).bench.answer(offer), shared.offer);
-    await deck.evaluate((sdp) => (window as unknown as { bench: { answered(s: string): Promise<void> } }).bench.answered(sdp), answer);
+    const answer = await classroom.evaluate((offer) => (globalThis as unknown as { bench: { answer(o: string): Promise<string> } }).bench.answer(offer), shared.offer);
+    await deck.evaluate((sdp) => (globalThis as unknown as { bench: { answered(s: string): Promise<void> } }).bench.answered(sdp), answer);
     await new Promise((resolve) => setTimeout(resolve, options.warmUpMs));
 
     type Inbound = Omit<ScreenShareMinute, 'proof' | 'captureWidth' | 'captureHeight' | 'qualityLimitationReason'>;
@@ -137,7 +153,7 @@ export async function measureScreenShareMinute(options: {
     const proof: ScreenShareMinute['proof'] = [];
     await options.script(async (action) => {
       if (action.kind === 'turn') {
-        await deck.evaluate((n) => (window as unknown as { bench: { show(n: number): void } }).bench.show(n), action.pageNumber);
+        await deck.evaluate((n) => (globalThis as unknown as { bench: { show(n: number): void } }).bench.show(n), action.pageNumber);
         // Five frames a second and a loopback link: a second is ample for the turned page to be decoded.
         await new Promise((resolve) => setTimeout(resolve, 1000));
         const frame = await classroom.evaluate('window.bench.frame()') as { thumbnail: number[]; png: string } | null;
@@ -146,9 +162,9 @@ export async function measureScreenShareMinute(options: {
         proof.push({ shown: action.pageNumber, recognised: distances.indexOf(Math.min(...distances)) + 1, distances });
         writeFileSync(`${FRAMES_DIR}turn-${proof.length}-page-${action.pageNumber}.png`, Buffer.from(frame.png.split(',')[1]!, 'base64'));
       } else if (action.kind === 'stroke') {
-        await deck.evaluate(([id, points]) => (window as unknown as { bench: { stroke(i: string, p: unknown): void } }).bench.stroke(id, points), [action.strokeId, action.points] as const);
+        await deck.evaluate(([id, points]) => (globalThis as unknown as { bench: { stroke(i: string, p: unknown): void } }).bench.stroke(id, points), [action.strokeId, action.points] as const);
       } else {
-        await deck.evaluate((at) => (window as unknown as { bench: { laser(a: unknown): void } }).bench.laser(at), action.at);
+        await deck.evaluate((at) => (globalThis as unknown as { bench: { laser(a: unknown): void } }).bench.laser(at), action.at);
       }
     });
     const after = await inbound();
