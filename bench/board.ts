@@ -36,6 +36,17 @@ function strokePoints(n: number, samples: number): BoardPoint[] {
   return Array.from({ length: samples }, (_, i): BoardPoint => [Math.round(1000 + (i * 7000) / samples), Math.round(y0 + 300 * Math.sin(i / 6))]);
 }
 
+/** A two-party start line: each side calls it when set up; both are released when the second arrives. */
+function bothReady(): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const started = new Promise<void>((resolve) => (release = resolve));
+  return () => {
+    if (++arrived === 2) release();
+    return started;
+  };
+}
+
 /** What the teacher does in the minute; the board and the screen share each turn it into their own actions. */
 type TeacherAction =
   | { kind: 'turn'; pageNumber: number }
@@ -72,7 +83,7 @@ async function playMinute(seconds: number, quick: boolean, act: (action: Teacher
 }
 
 /** The board minute: bytes and messages the classroom's socket receives. */
-async function boardMinute(deckPdf: Buffer, seconds: number, quick: boolean): Promise<{ bytes: number; messages: number }> {
+async function boardMinute(deckPdf: Buffer, seconds: number, quick: boolean, ready: () => Promise<void>): Promise<{ bytes: number; messages: number }> {
   const f = await createOrganisationFixture({ media: true, listen: true });
   const sockets: LessonSocket[] = [];
   try {
@@ -102,6 +113,7 @@ async function boardMinute(deckPdf: Buffer, seconds: number, quick: boolean): Pr
       messages++;
       bytes += typeof packet.data === 'string' ? Buffer.byteLength(packet.data) : packet.data instanceof ArrayBuffer || ArrayBuffer.isView(packet.data) ? (packet.data as ArrayBuffer).byteLength : 0;
     };
+    await ready();
     room.socket.io.engine.on('packet', countBytes);
     await playMinute(seconds, quick, async (action) => {
       if (action.kind === 'turn') {
@@ -134,10 +146,11 @@ export const boardBenchmark: Benchmark = {
     const baseline: Record<string, number> = {};
     const steps: BenchResult['steps'] = [];
     for (const deck of decks) {
-      // Side by side: the screen share warms up while the board's server starts, then both minutes run at once.
+      // Side by side: the board's server starts while the screen share warms up, and both minutes start together.
+      const ready = bothReady();
       const [board, screen] = await Promise.all([
-        sleep(quick ? 2000 : 5000).then(() => boardMinute(deck.pdf, seconds, quick)),
-        measureScreenShareMinute({ deckPdf: deck.pdf, warmUpMs: quick ? 2000 : 5000, script: (act) => playMinute(seconds, quick, act) }),
+        boardMinute(deck.pdf, seconds, quick, ready),
+        measureScreenShareMinute({ deckPdf: deck.pdf, warmUpMs: quick ? 2000 : 5000, script: async (act) => { await ready(); await playMinute(seconds, quick, act); } }),
       ]);
       figures[`bytesPerMinute${deck.suffix}`] = board.bytes;
       figures[`messagesPerMinute${deck.suffix}`] = board.messages;
@@ -147,7 +160,7 @@ export const boardBenchmark: Benchmark = {
       const share = board.bytes / screen.bytesReceived;
       steps.push(
         { deck: deck.name, side: 'screen share', codec: screen.codec, capture: `${screen.captureWidth}x${screen.captureHeight}`, received: `${screen.frameWidth}x${screen.frameHeight}`, framesDecoded: screen.framesDecoded, packets: screen.packetsReceived, rtpHeaderAndPaddingBytes: screen.headerBytesReceived, qualityLimitation: screen.qualityLimitationReason },
-        ...screen.proof.map((p: ScreenShareMinute['proof'][number], i) => ({ deck: deck.name, side: 'deck proof', turn: i + 1, pageShown: p.shown, pageRecognised: p.recognised, distances: p.distances.join('/') })),
+        ...screen.proof.map((p: ScreenShareMinute['proof'][number], i) => ({ deck: deck.name, side: 'deck proof', turn: i + 1, pageShown: p.shown, pageRecognised: p.recognised, shownAfterMs: p.afterMs, distances: p.distances.join('/') })),
         { deck: deck.name, side: 'target', boardShareOfScreen: `${round(share * 100, 2)} %`, targetMet: share <= 0.05 ? 'yes (≤ 5 %)' : 'NO (> 5 %)', deckRecognisedAtEveryTurn: screen.proof.every((p) => p.shown === p.recognised) ? 'yes' : 'NO' },
       );
     }

@@ -156,14 +156,14 @@ async function receiver() {
       if (found?.codecId) codec = stats.get(found.codecId)?.mimeType ?? '';
       return found && { bytesReceived: found.bytesReceived ?? 0, headerBytesReceived: found.headerBytesReceived ?? 0, packetsReceived: found.packetsReceived ?? 0, framesDecoded: found.framesDecoded ?? 0, frameWidth: found.frameWidth ?? 0, frameHeight: found.frameHeight ?? 0, codec };
     },
-    /** What the site sees now: a thumbnail of the decoded frame, and the frame itself as a PNG data URL. */
-    frame() {
+    /** What the site sees now: a thumbnail of the decoded frame, and (when asked) the frame itself as a PNG data URL. */
+    frame(withPng) {
       if (video.videoWidth === 0) return null;
       const canvas = document.createElement('canvas');
       canvas.width = video.videoWidth;
       canvas.height = video.videoHeight;
       canvas.getContext('2d').drawImage(video, 0, 0);
-      return { thumbnail: thumbnail(canvas), png: canvas.toDataURL('image/png'), width: canvas.width, height: canvas.height };
+      return { thumbnail: thumbnail(canvas), png: withPng ? canvas.toDataURL('image/png') : null, width: canvas.width, height: canvas.height };
     },
   };
 }

@@ -14,7 +14,8 @@
  *
  * Proof that the capture is the deck: after each page turn the classroom's decoded frame is reduced to a
  * 160×90 grey thumbnail and compared with thumbnails of every clean deck page, over the pixels where the
- * pages differ from one another; the page it resembles most must be the page the teacher turned to. The decoded frames are also written to test-results/bench-screen-share/.
+ * pages differ from one another; the page it resembles most must be the page the teacher turned to, and the
+ * time until it does is reported. The decoded frames are also written to test-results/bench-screen-share/.
  */
 import { createServer, type Server } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -60,8 +61,8 @@ export interface ScreenShareMinute {
   captureWidth: number;
   captureHeight: number;
   qualityLimitationReason: string;
-  /** Per page turn: the page shown, the page the received frame looks like, and how far (mean grey difference 0…255) it is from each page. */
-  proof: Array<{ shown: number; recognised: number; distances: number[] }>;
+  /** Per page turn: the page shown, the page the received frame looks like, how far (mean grey difference 0…255) it is from each page, and how soon after the turn the classroom showed it (the watch gives up after 5 s). */
+  proof: Array<{ shown: number; recognised: number; distances: number[]; afterMs: number }>;
 }
 
 /** Serves the two bench pages, PDF.js and the deck from loopback (a secure context, as getDisplayMedia needs). */
@@ -153,14 +154,22 @@ export async function measureScreenShareMinute(options: {
     const proof: ScreenShareMinute['proof'] = [];
     await options.script(async (action) => {
       if (action.kind === 'turn') {
+        const turned = Date.now();
         await deck.evaluate((n) => (globalThis as unknown as { bench: { show(n: number): void } }).bench.show(n), action.pageNumber);
-        // Five frames a second and a loopback link: a second is ample for the turned page to be decoded.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        const frame = await classroom.evaluate('window.bench.frame()') as { thumbnail: number[]; png: string } | null;
-        if (!frame) throw new Error('the classroom has no decoded frame');
-        const distances = pageThumbnails.map((t) => Math.round(meanDifference(t, frame.thumbnail, pixels) * 10) / 10);
-        proof.push({ shown: action.pageNumber, recognised: distances.indexOf(Math.min(...distances)) + 1, distances });
-        writeFileSync(`${FRAMES_DIR}turn-${proof.length}-page-${action.pageNumber}.png`, Buffer.from(frame.png.split(',')[1]!, 'base64'));
+        // Watch the classroom's decoded picture until it shows the page turned to (or 5 s pass): how long that takes is part of the proof.
+        let seen: { recognised: number; distances: number[] } | undefined;
+        while (Date.now() - turned < 5000) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const frame = await classroom.evaluate('window.bench.frame(false)') as { thumbnail: number[] } | null;
+          if (!frame) continue;
+          const distances = pageThumbnails.map((t) => Math.round(meanDifference(t, frame.thumbnail, pixels) * 10) / 10);
+          seen = { recognised: distances.indexOf(Math.min(...distances)) + 1, distances };
+          if (seen.recognised === action.pageNumber) break;
+        }
+        if (!seen) throw new Error('the classroom has no decoded frame');
+        proof.push({ shown: action.pageNumber, ...seen, afterMs: Date.now() - turned });
+        const png = await classroom.evaluate('window.bench.frame(true)') as { png: string };
+        writeFileSync(`${FRAMES_DIR}turn-${proof.length}-page-${action.pageNumber}.png`, Buffer.from(png.png.split(',')[1]!, 'base64'));
       } else if (action.kind === 'stroke') {
         await deck.evaluate(([id, points]) => (globalThis as unknown as { bench: { stroke(i: string, p: unknown): void } }).bench.stroke(id, points), [action.strokeId, action.points] as const);
       } else {
