@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 
 import type { CoursewareView } from '../shared/api/courseware.js';
-import type { BoardPoint } from '../shared/lesson/features/board.js';
+import { newStrokeId, type BoardPoint } from '../shared/lesson/features/board.js';
 import { createOrganisationFixture } from '../test/support/fixtures.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
 import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
@@ -67,8 +67,10 @@ async function playMinute(seconds: number, quick: boolean, act: (action: Teacher
     await at((n / STROKES) * 60 + 1);
     // 1.5 s of drawing at 60 Hz, sent as the page sends it: a piece every 100 ms.
     const points = strokePoints(n, POINTS_PER_STROKE);
+    // The id the lesson page makes for a stroke (its length is on the wire of every piece).
+    const strokeId = newStrokeId();
     for (let piece = 0; piece < points.length; piece += 6) {
-      await act({ kind: 'stroke', strokeId: `s${n}`, points: points.slice(piece, piece + 6) });
+      await act({ kind: 'stroke', strokeId, points: points.slice(piece, piece + 6) });
       await sleep(quick ? 5 : 100);
     }
   }

@@ -163,22 +163,37 @@ export const BOARD_EVENTS = {
   'board:pages': Type.Object({ pages: Type.Array(BoardPage), currentPageId: Type.Union([Type.String(), Type.Null()]) }),
   /** A page turn alone: the smallest live message of the board. */
   'board:turned': Type.Object({ pageId: Type.String() }),
-  /** A stroke piece as drawn (the first piece carries what the stroke is; later ones append). */
+  /**
+   * A stroke piece as drawn. The first piece of a stroke carries its page and what it looks like; a later
+   * piece only its id and the new points — every site already has the rest (from that first piece, or from
+   * its join snapshot), and these few fields are most of the board's bytes on a village link.
+   */
   'board:stroke': Type.Object({
-    pageId: Type.String(),
+    pageId: Type.Optional(Type.String()),
     strokeId: Type.String(),
-    tool: Type.Enum(STROKE_TOOLS),
-    colour: Colour,
-    width: Width,
+    tool: Type.Optional(Type.Enum(STROKE_TOOLS)),
+    colour: Type.Optional(Colour),
+    width: Type.Optional(Width),
     points: Type.Array(BoardPoint),
     pressure: Type.Optional(Type.Array(Type.Integer())),
   }),
   'board:placed': Type.Object({ pageId: Type.String(), item: Type.Union([BoardText, BoardShape]) }),
   /** Items erased from a page; `itemIds: null` = the page was cleared. */
   'board:erased': Type.Object({ pageId: Type.String(), itemIds: Type.Union([Type.Array(Type.String()), Type.Null()]) }),
-  'board:laser': Type.Object({ pageId: Type.String(), at: Type.Union([BoardPoint, Type.Null()]) }),
+  /** The laser pointer on the page being shown (a laser over another page is not sent), or gone (null). */
+  'board:laser': Type.Object({ at: Type.Union([BoardPoint, Type.Null()]) }),
   'board:pen': Type.Object({ penHolderId: Type.Union([Type.String(), Type.Null()]) }),
 } as const;
+
+/**
+ * A new stroke's id, made by the drawing browser (so that it can draw its own stroke at once and skip the
+ * echo): 10 random base-36 characters — unique enough within a lesson, and a quarter of a UUID on the wire
+ * of every piece. The server refuses a new stroke whose id is already on the board.
+ */
+export function newStrokeId(): string {
+  const random = crypto.getRandomValues(new Uint8Array(10));
+  return Array.from(random, (byte) => (byte % 36).toString(36)).join('');
+}
 
 /** A page kept after the lesson, with its ink (`GET /api/reports/lessons/:lessonSessionId/board`). */
 export const KeptBoardPage = Type.Object({ id: Type.String(), source: BoardPageSource, items: Type.Array(BoardItem) });

@@ -34,6 +34,19 @@ describe('the lesson board', () => {
     expect(lesson.snapshotFor(a, []).board.items[page.id]).toEqual([{ kind: 'stroke', id: 's-t', tool: 'pen', colour: 'red', width: 30, points: [[100, 200], [300, 400]] }]);
   });
 
+  it('sends a later piece of a stroke as its id and new points only, and a laser only over the page shown', () => {
+    const { board, teacher, page, sent } = boardLesson();
+    board.stroke(teacher.id, piece(page.id, 's', [[1, 1]]));
+    board.stroke(teacher.id, piece(page.id, 's', [[2, 2], [3, 3]]));
+    expect(sent.map((m) => m.payload)).toEqual([piece(page.id, 's', [[1, 1]]), { strokeId: 's', points: [[2, 2], [3, 3]] }]);
+    sent.length = 0;
+    const other = board.addBlankPage();
+    sent.length = 0;
+    board.laser(teacher.id, other.id, [10, 10]);
+    board.laser(teacher.id, page.id, [20, 20]);
+    expect(sent).toEqual([{ to: null, event: 'board:laser', payload: { at: [10, 10] } }]);
+  });
+
   it('grows a stroke sent in pieces, and refuses a piece that changes its look', () => {
     const { board, teacher, page, lesson } = boardLesson();
     board.stroke(teacher.id, piece(page.id, 's', [[0, 0]]));

@@ -115,7 +115,9 @@ export class LessonBoard implements LessonFeature {
       items.push({ kind: 'stroke', id, ...looks, points: [...points], ...(pressure ? { pressure: [...pressure] } : {}) });
     }
     this.#points += piece.points.length;
-    this.#host.broadcast('board:stroke', piece);
+    // The sites have a stroke's page and looks from its first piece: a later one carries only the new points.
+    const { strokeId, points, pressure } = piece;
+    this.#host.broadcast('board:stroke', existing ? { strokeId, points, ...(pressure ? { pressure } : {}) } : piece);
     this.#drew(drawer);
   }
 
@@ -145,7 +147,9 @@ export class LessonBoard implements LessonFeature {
   laser(participantId: string, pageId: string, at: BoardPoint | null): void {
     this.#drawer(participantId);
     this.#page(pageId);
-    this.#host.broadcast('board:laser', { pageId, at });
+    // Sites show the laser on the page they show: one over another page (a turn raced it) is not sent.
+    if (pageId !== this.#currentPageId) return;
+    this.#host.broadcast('board:laser', { at });
   }
 
   /** Lead teacher: hand the pen to a site on stage (replacing whoever held it), or take it back. */

@@ -1,4 +1,4 @@
-import { BOARD_LIMITS, type BoardColour, type BoardPoint, type BoardView } from '../../../../../shared/lesson/features/board.js';
+import { BOARD_LIMITS, newStrokeId, type BoardColour, type BoardPoint, type BoardView } from '../../../../../shared/lesson/features/board.js';
 import type { LessonRequestName, LessonRequestPayload } from '../../../../../shared/lesson/protocol.js';
 import { ApiError } from '../../../api.js';
 import type { LessonConnection } from '../../connection.js';
@@ -78,7 +78,7 @@ export class BoardSession {
   }
 
   /** The pen goes down: a new stroke with this tool and colour. */
-  strokeStart(pageId: string, at: BoardPoint, strokeId: string = crypto.randomUUID()): void {
+  strokeStart(pageId: string, at: BoardPoint, strokeId: string = newStrokeId()): void {
     this.strokeEnd();
     this.#stroke = { pageId, strokeId, pending: [at], timer: null, points: 0 };
     this.#flushSoon();

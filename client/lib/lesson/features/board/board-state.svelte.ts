@@ -85,8 +85,8 @@ export class BoardState {
     this.#penHolderId = penHolderId;
   }
 
-  setLaser({ pageId, at }: LessonEventPayload<'board:laser'>): void {
-    this.#laser = at ? { pageId, at } : null;
+  setLaser({ at }: LessonEventPayload<'board:laser'>): void {
+    this.#laser = at && this.#currentPageId ? { pageId: this.#currentPageId, at } : null;
   }
 
   /** A piece I drew: shown at once, and its echo from the server is then skipped. */
@@ -127,12 +127,23 @@ export class BoardState {
     this.#inkVersion++;
   }
 
-  #addPiece({ pageId, strokeId, points, pressure, ...looks }: LessonEventPayload<'board:stroke'>): void {
-    const items = this.#page(pageId);
-    const existing = items.find((item) => item.id === strokeId);
-    if (existing?.kind === 'stroke') existing.points.push(...points);
-    else items.push({ kind: 'stroke', id: strokeId, ...looks, points: [...points], ...(pressure ? { pressure: [...pressure] } : {}) });
+  /** A first piece (with its page and looks) starts a stroke; a later piece (its id and points) appends. */
+  #addPiece({ pageId, strokeId, points, pressure, tool, colour, width }: LessonEventPayload<'board:stroke'>): void {
+    const existing = this.#strokeById(strokeId);
+    if (existing) existing.points.push(...points);
+    // A later piece of a stroke this site never had (it cannot happen after a snapshot): nothing to append to.
+    else if (pageId !== undefined && tool !== undefined && colour !== undefined && width !== undefined) {
+      this.#page(pageId).push({ kind: 'stroke', id: strokeId, tool, colour, width, points: [...points], ...(pressure ? { pressure: [...pressure] } : {}) });
+    } else return;
     this.#inkVersion++;
+  }
+
+  #strokeById(strokeId: string): Extract<BoardItem, { kind: 'stroke' }> | null {
+    for (const items of this.#items.values()) {
+      const found = items.find((item) => item.id === strokeId);
+      if (found?.kind === 'stroke') return found;
+    }
+    return null;
   }
 
   #page(pageId: string): BoardItem[] {

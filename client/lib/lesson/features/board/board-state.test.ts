@@ -34,6 +34,19 @@ describe('BoardState', () => {
     expect(state.itemsOf('p2').map((i) => i.id)).toEqual(['s1']);
   });
 
+  it('appends a later piece (its id and points) to its stroke on whichever page, and shows the laser on the page shown', () => {
+    const state = new BoardState();
+    state.apply(view({ items: { p1: [{ kind: 'stroke', id: 'old', tool: 'pen', colour: 'blue', width: 30, points: [[1, 1]] }] } }));
+    state.stroke({ strokeId: 'old', points: [[2, 2]] });
+    state.stroke({ strokeId: 'unknown', points: [[9, 9]] });
+    expect(state.itemsOf('p1')).toEqual([{ kind: 'stroke', id: 'old', tool: 'pen', colour: 'blue', width: 30, points: [[1, 1], [2, 2]] }]);
+    expect(state.itemsOf('p2')).toEqual([]);
+    state.setLaser({ at: [5, 5] });
+    expect(state.laser).toEqual({ pageId: 'p2', at: [5, 5] });
+    state.setLaser({ at: null });
+    expect(state.laser).toBeNull();
+  });
+
   it('shows my own pieces at once and skips their echo', () => {
     const state = new BoardState();
     state.apply(view({ items: {} }));
