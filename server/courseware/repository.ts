@@ -42,6 +42,15 @@ export class CoursewareRepository {
     return found && { ...found.row, uploaderName: found.uploaderName };
   }
 
+  /**
+   * The file-store key of a document's PDF, even after it was removed from the course: a lesson's kept board
+   * still prints the pages it showed. Null while it converts, or for an unknown id.
+   */
+  async pdfSha256(id: number): Promise<string | null> {
+    const [row] = await this.db.select({ sha256: courseware.pdfSha256 }).from(courseware).where(eq(courseware.id, id));
+    return row?.sha256 ?? null;
+  }
+
   /** The course's documents, newest first. */
   async ofCourse(courseId: number): Promise<CoursewareListed[]> {
     const found = await this.db

@@ -1,5 +1,5 @@
+import { coursewareDocumentUrl } from '../../shared/api/courseware.js';
 import {
-  coursewareDocumentUrl,
   DEFAULT_BEFORE_HOURS,
   MAX_MATERIALS_PER_LESSON,
   MY_MATERIALS_DAYS,

@@ -18,6 +18,9 @@ import { RowId } from './common.js';
  *   GET    /courseware/:coursewareId/source        the file as uploaded (teachers of the course)
  */
 
+/** Where a document's PDF is fetched: by the board, the teacher's preview, a material's opening. */
+export const coursewareDocumentUrl = (coursewareId: number): string => `/api/courseware/${coursewareId}/document`;
+
 /** Kinds of file a teacher may upload, told by their bytes (a PPTX named .pdf is a PPTX). */
 export const COURSEWARE_SOURCE_KINDS = ['pdf', 'ppt', 'pptx', 'doc', 'docx'] as const;
 export type CoursewareSourceKind = (typeof COURSEWARE_SOURCE_KINDS)[number];

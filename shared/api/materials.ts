@@ -135,6 +135,3 @@ export const MaterialsUsageRow = Type.Object({
 export type MaterialsUsageRow = Static<typeof MaterialsUsageRow>;
 export const MaterialsUsage = Type.Object({ rows: Type.Array(MaterialsUsageRow), delivered: Type.Integer(), opened: Type.Integer(), openedRate: Type.Union([Type.Number(), Type.Null()]) });
 export type MaterialsUsage = Static<typeof MaterialsUsage>;
-
-/** The document URL a courseware material opens (the courseware library serves and access-checks it). */
-export const coursewareDocumentUrl = (coursewareId: number): string => `/api/courseware/${coursewareId}/document`;

@@ -1,4 +1,4 @@
-import type { CoursewareList, CoursewareView } from '../../../shared/api/courseware.js';
+import { coursewareDocumentUrl, type CoursewareList, type CoursewareView } from '../../../shared/api/courseware.js';
 import type { ApiClient } from '../api.js';
 
 /** The courseware routes (shared/api/courseware.ts). */
@@ -12,6 +12,6 @@ export class CoursewareApi {
   view = (id: number) => this.http.get<CoursewareView>(`/api/courseware/${id}`);
   rename = (id: number, title: string) => this.http.patch<CoursewareView>(`/api/courseware/${id}`, { title });
   remove = (id: number) => this.http.delete<null>(`/api/courseware/${id}`);
-  documentUrl = (id: number) => `/api/courseware/${id}/document`;
+  documentUrl = coursewareDocumentUrl;
   sourceUrl = (id: number) => `/api/courseware/${id}/source`;
 }

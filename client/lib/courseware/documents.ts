@@ -1,4 +1,5 @@
 import type { PDFDocumentLoadingTask, PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
+import { coursewareDocumentUrl } from '../../../shared/api/courseware.js';
 
 /**
  * PDF.js, loaded the first time a page shows a document: a lesson without courseware does not download
@@ -26,7 +27,7 @@ export class CoursewareDocuments {
     const { getDocument } = await this.#pdfjs;
     let loading = this.#loading.get(coursewareId);
     if (!loading) {
-      loading = getDocument({ url: `/api/courseware/${coursewareId}/document`, withCredentials: true, disableRange: true, disableStream: true, disableAutoFetch: true });
+      loading = getDocument({ url: coursewareDocumentUrl(coursewareId), withCredentials: true, disableRange: true, disableStream: true, disableAutoFetch: true });
       this.#loading.set(coursewareId, loading);
       // A failed load may be tried again (the link was down), not remembered as failed for the lesson.
       loading.promise.catch((error: unknown) => {

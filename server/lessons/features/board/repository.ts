@@ -47,10 +47,4 @@ export class BoardRepository {
       items: row.items,
     }));
   }
-
-  /** The file-store key of a document's PDF, if it has one. */
-  async documentSha256(coursewareId: number): Promise<string | null> {
-    const [row] = await this.db.select({ sha256: courseware.pdfSha256 }).from(courseware).where(eq(courseware.id, coursewareId));
-    return row?.sha256 ?? null;
-  }
 }

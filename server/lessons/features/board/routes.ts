@@ -11,6 +11,7 @@ import { LessonReportRepository } from '../../../evidence/lesson-report/reposito
 import { LessonReportService } from '../../../evidence/lesson-report/service.js';
 import { boardPdf } from './export-pdf.js';
 import { BoardRepository } from './repository.js';
+import { CoursewareRepository } from '../../../courseware/repository.js';
 
 const tags = ['reports'];
 
@@ -21,6 +22,7 @@ const tags = ['reports'];
 export default async function boardRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
   const repo = new BoardRepository(db);
+  const documents = new CoursewareRepository(db);
   const reports = new LessonReportService(new LessonReportRepository(db), places, config.deliveredMinMinutes);
   const store = new DirectoryAttachmentStore(config.attachmentsDir);
   requireSignIn(app);
@@ -54,7 +56,7 @@ export default async function boardRoutes(app: TongkeApp) {
       // A lesson whose board was never used has nothing to print.
       if (pages.length === 0) throw notFound();
       const bytes = await boardPdf(pages, async (coursewareId) => {
-        const sha256 = await repo.documentSha256(coursewareId);
+        const sha256 = await documents.pdfSha256(coursewareId);
         return sha256 ? store.get(sha256) : null;
       });
       const name = request.locale === 'en' ? `Whiteboard of lesson ${lessonSessionId}.pdf` : `课堂白板-${lessonSessionId}.pdf`;
