@@ -24,6 +24,16 @@ export const CONFIG_SETTINGS = {
   },
   sofficePath: { env: 'TONGKE_SOFFICE', kind: 'string', default: 'soffice', doc: "the LibreOffice binary that converts PPT/PPTX/DOC/DOCX courseware to PDF (npm ci installs Debian's)" },
   conversionTimeoutSeconds: { env: 'TONGKE_CONVERSION_TIMEOUT_SECONDS', kind: 'count', default: 120, doc: 'a courseware conversion still running this long is killed and reported as timed out' },
+  recordingsDir: {
+    env: 'TONGKE_RECORDINGS_DIR',
+    kind: 'string',
+    default: '',
+    doc: 'directory lesson recordings (tracks while recording, then the playable renditions) are kept in (default: recordings/ beside the database file)',
+  },
+  ffmpegPath: { env: 'TONGKE_FFMPEG', kind: 'string', default: 'ffmpeg', doc: "the FFmpeg binary that records lessons and makes their playable files (npm ci installs Debian's; ffprobe is looked for beside it)" },
+  recordingMinFreeMb: { env: 'TONGKE_RECORDING_MIN_FREE_MB', kind: 'count', default: 2048, doc: 'no recording starts (and a running one stops) while the recordings directory has less free space than this, in MiB' },
+  recordingRetentionDays: { env: 'TONGKE_RECORDING_RETENTION_DAYS', kind: 'count', default: 0, doc: 'delete recordings older than this many days (daily; published ones too); 0 keeps them forever' },
+  recordingJobs: { env: 'TONGKE_RECORDING_JOBS', kind: 'count', default: 1, doc: 'recordings made playable at the same time (each takes about a core while it runs); at most the number of cores' },
   databaseUrl: {
     env: 'TONGKE_DATABASE_URL',
     kind: 'string',
@@ -82,6 +92,11 @@ const ConfigSchema = Type.Object({
   attachmentsDir: Type.String(),
   sofficePath: Type.String({ minLength: 1 }),
   conversionTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600 }),
+  recordingsDir: Type.String(),
+  ffmpegPath: Type.String({ minLength: 1 }),
+  recordingMinFreeMb: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+  recordingRetentionDays: Type.Integer({ minimum: 0, maximum: 36500 }),
+  recordingJobs: Type.Integer({ minimum: 1, maximum: 64 }),
   databaseUrl: Type.String(),
   nodeId: Type.String({ maxLength: 200 }),
   sessionSecret: Type.String(),
@@ -181,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   config.nodeId = config.nodeId.trim() || hostname();
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
   config.attachmentsDir = resolve(config.attachmentsDir || join(config.dbPath === ':memory:' ? './data' : dirname(config.dbPath), 'attachments'));
+  config.recordingsDir = resolve(config.recordingsDir || join(config.dbPath === ':memory:' ? './data' : dirname(config.dbPath), 'recordings'));
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
   if (config.metricsToken && config.metricsToken.length < 16) throw new ConfigError('TONGKE_METRICS_TOKEN', 'must be at least 16 characters');

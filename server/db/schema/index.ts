@@ -11,3 +11,4 @@ export * from './evaluation-checklist.js';
 export * from './courseware.js';
 export * from './materials.js';
 export * from './board.js';
+export * from './recordings.js';

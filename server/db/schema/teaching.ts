@@ -1,5 +1,6 @@
 import { table, id, int, bool, instant, text, index, uniqueIndex, primaryKey } from './columns.js';
 import { LESSON_KINDS, SUBJECTS } from '../../../shared/subjects.js';
+import { RECORDING_POLICIES } from '../../../shared/api/recordings.js';
 import { regions, schools, classrooms } from './organisation.js';
 import { users } from './people.js';
 
@@ -31,6 +32,8 @@ export const courses = table(
     leadTeacherId: int('lead_teacher_id').notNull().references(() => users.id),
     hostClassroomId: int('host_classroom_id').references(() => classrooms.id),
     active: bool('active').notNull().default(true),
+    /** 录播: record every lesson, only when the lead teacher starts it, or never. */
+    recordingPolicy: text('recording_policy', { enum: RECORDING_POLICIES }).notNull().default('teacher_choice'),
   },
   (t) => [index('courses_term_idx').on(t.termId), index('courses_school_idx').on(t.schoolId), index('courses_teacher_idx').on(t.leadTeacherId)],
 );
