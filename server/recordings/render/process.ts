@@ -43,7 +43,8 @@ const TAIL = 2_000;
 
 /**
  * Runs an FFmpeg tool without a shell, in its own process group, to its end. Aborting kills the group
- * (SIGKILL: FFmpeg need not finish a file the next run writes again) and rejects with the signal's reason.
+ * (SIGKILL: FFmpeg need not finish a file the next run writes again) and rejects with the signal's reason
+ * once the tool has exited.
  * A tool that is not installed rejects with RenderFailed('ffmpeg_missing').
  */
 export function runTool(command: string, args: readonly string[], options: ToolOptions = {}): Promise<ToolRun> {
@@ -70,9 +71,13 @@ export function runTool(command: string, args: readonly string[], options: ToolO
       if (error) reject(error);
       else resolve(run!);
     };
+    // Aborted: the group is killed, and the promise settles once the tool has really exited, so that a
+    // server stopping has no FFmpeg left writing into the recordings directory.
+    let aborted: Error | null = null;
     const onAbort = () => {
+      aborted = signal?.reason instanceof Error ? signal.reason : new Error('aborted');
       killGroup();
-      finish(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+      if (child.pid === undefined) finish(aborted);
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -90,6 +95,10 @@ export function runTool(command: string, args: readonly string[], options: ToolO
       finish(error.code === 'ENOENT' ? new RenderFailed('ffmpeg_missing', `${file} not found`) : error);
     });
     child.on('close', (code) => {
+      if (aborted) {
+        finish(aborted);
+        return;
+      }
       if (pending && onLine) onLine(pending.trim());
       if (niceness !== undefined && code === 127) {
         finish(new RenderFailed('ffmpeg_missing', `${command} not found`));
