@@ -91,6 +91,13 @@ describe('planProgramme', () => {
     expect(seen(planProgramme(recording, [old, fresh]))).toEqual([[0, 10, `main:${old.id}`], [10, 20, `main:${fresh.id}`]]);
   });
 
+  it('keeps a recording of sound alone: a black picture under it', () => {
+    const mic = track('T', 'teacher', 'mic', 0, 20);
+    const plan = planProgramme(recording, [mic]);
+    expect(seen(plan)).toEqual([[0, 20]]);
+    expect([plan.video, plan.audio.map((a) => a.trackId)]).toEqual([[], [mic.id]]);
+  });
+
   it('takes its length from the recording, else from its span, else from its tracks', () => {
     const camera = track('T', 'teacher', 'camera', 0, 14);
     expect(planProgramme({ startedAt: T0, endedAt: at(12), durationMs: null }, [camera]).durationMs).toBe(12_000);
