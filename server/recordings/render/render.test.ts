@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -124,11 +124,15 @@ describe('rendering a recording', () => {
     const noTracks = await w.addRecording({ status: 'processing', startedAt: t0, durationMs: 5_000 });
     const filesGone = await w.addRecording({ status: 'processing', startedAt: new Date(t0.getTime() + 1), durationMs: 5_000 });
     await w.addTrack(filesGone, { participantId: 'teacher', role: 'teacher', source: 'mic', startedAt: t0, endedAt: null });
+    // A file of garbage (a disk error): no usable media in it.
+    const unreadable = await w.addRecording({ status: 'processing', startedAt: new Date(t0.getTime() + 2), durationMs: 5_000 });
+    const garbage = await w.addTrack(unreadable, { participantId: 'teacher', role: 'teacher', source: 'camera', startedAt: t0, endedAt: null });
+    writeFileSync(await w.store.pathOf(garbage), Buffer.alloc(4096, 7));
     const jobs = runner(w);
     jobs.kick();
     await jobs.idle();
     await jobs.close();
-    expect([(await row(w, noTracks)).failure, (await row(w, filesGone)).failure]).toEqual(['no_media', 'files_missing']);
+    expect([(await row(w, noTracks)).failure, (await row(w, filesGone)).failure, (await row(w, unreadable)).failure]).toEqual(['no_media', 'files_missing', 'no_media']);
     expect((await row(w, noTracks)).status).toBe('failed');
 
     const withoutFfmpeg = await w.addRecording({ status: 'processing', startedAt: t0, durationMs: 2_000 });
