@@ -189,8 +189,9 @@ describe('the recordings library', () => {
     const store = new DirectoryRecordingStore(f.t.config.recordingsDir);
     const folder = `${store.root}/${recordingFolder(lessonSessionId, id)}`;
     expect(existsSync(folder)).toBe(true);
-    expect((await (await f.as('student')).request('DELETE', `/api/recordings/${id}`)).statusCode).toBe(403);
+    for (const who of ['student', 'other_region_admin', 'other_school_admin'] as const) expect((await (await f.as(who)).request('DELETE', `/api/recordings/${id}`)).statusCode).toBe(403);
     expect(existsSync(folder)).toBe(true);
+    expect((await f.db.select().from(recordings).where(eq(recordings.id, id)))[0]).toMatchObject({ status: 'ready', visibility: 'everyone' });
     const teacher = await f.as('teacher');
     expect((await teacher.request('DELETE', `/api/recordings/${id}`)).statusCode).toBe(204);
     expect(existsSync(folder)).toBe(false);
