@@ -162,7 +162,15 @@ export const RecordingQuery = Type.Object({
 });
 export type RecordingQuery = Static<typeof RecordingQuery>;
 
-export const RecordingList = Type.Object({ items: Type.Array(RecordingView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+const NamedRow = Type.Object({ id: Type.Integer(), name: Type.String() });
+export const RecordingList = Type.Object({
+  items: Type.Array(RecordingView),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  /** The schools and teachers of every recording the list found (all pages), for the page's filter pickers. */
+  facets: Type.Optional(Type.Object({ schools: Type.Array(NamedRow), teachers: Type.Array(NamedRow) })),
+});
 export type RecordingList = Static<typeof RecordingList>;
 
 /** Rename, publish (`visibility`) or unpublish (`visibility: null`). */

@@ -54,6 +54,8 @@ describe('the recordings library', () => {
     expect(await listed(f, 'student', '?subject=music&grade=3&lessonKind=delivered')).toContain(id);
     expect(await listed(f, 'student', '?subject=art')).not.toContain(id);
     expect(await listed(f, 'student', `?schoolId=${f.ids.leadSchoolId}&teacherId=${f.ids.users.teacher}`)).toContain(id);
+    const facets = ((await (await f.as('student')).get('/api/recordings')).json() as RecordingList).facets;
+    expect(facets).toEqual({ schools: [{ id: f.ids.leadSchoolId, name: '城关第一小学' }], teachers: [{ id: f.ids.users.teacher, name: '王老师' }] });
     expect(await listed(f, 'student', `?schoolId=${f.ids.teachingPointId}`)).not.toContain(id);
     for (const q of ['节奏', '三年级音乐', '王老师', '城关第一小学', '节奏 王老师']) expect(await listed(f, 'student', `?q=${encodeURIComponent(q)}`)).toContain(id);
     expect(await listed(f, 'student', `?q=${encodeURIComponent('数学')}`)).not.toContain(id);

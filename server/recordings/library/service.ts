@@ -49,7 +49,14 @@ export class LibraryService {
     });
     const page = query.page ?? 1;
     const items = shown.slice((page - 1) * LIBRARY_PAGE_SIZE, page * LIBRARY_PAGE_SIZE);
-    return { items: items.map((row) => this.#view(row, access.can('recording.manage', targets.get(row.id)!))), total: shown.length, page, pageSize: LIBRARY_PAGE_SIZE };
+    const named = (pairs: Array<[number, string]>) => [...new Map(pairs)].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+    return {
+      items: items.map((row) => this.#view(row, access.can('recording.manage', targets.get(row.id)!))),
+      total: shown.length,
+      page,
+      pageSize: LIBRARY_PAGE_SIZE,
+      facets: { schools: named(shown.map((r) => [r.schoolId, r.schoolName])), teachers: named(shown.map((r) => [r.teacherId, r.teacherName])) },
+    };
   }
 
   async detail(id: number, access: Access): Promise<RecordingDetail> {
