@@ -12,6 +12,7 @@ import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 import materialsRoutes from './materials/routes.js';
 import boardRoutes from './lessons/features/board/routes.js';
+import recordingViewingRoutes from './recordings/viewing/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -29,4 +30,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   materialsRoutes,
   coursewareRoutes,
   boardRoutes,
+  recordingViewingRoutes,
 ];

@@ -24,6 +24,7 @@ import {
   type RouteCase,
 } from '../support/authz-cases.js';
 import { MATERIALS_CASES } from '../support/materials-cases.js';
+import { RECORDING_VIEWING_CASES } from '../support/recording-viewing-cases.js';
 
 /*
  * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
@@ -397,6 +398,7 @@ const ROUTES: RouteCase[] = [
     success: 204,
   },
   ...MATERIALS_CASES,
+  ...RECORDING_VIEWING_CASES,
   // ---- Courseware (文档课件): the lead teacher and admins over the course change it, its sites read it ----
   { route: 'GET /api/courses/:courseId/courseware', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/courseware` }), allowed: COURSE_READERS },
   {
