@@ -13,6 +13,7 @@ import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfactio
 import materialsRoutes from './materials/routes.js';
 import boardRoutes from './lessons/features/board/routes.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
+import recordingViewingRoutes from './recordings/viewing/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -31,4 +32,5 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   coursewareRoutes,
   boardRoutes,
   recordingLibraryRoutes,
+  recordingViewingRoutes,
 ];

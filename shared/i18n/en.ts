@@ -37,6 +37,7 @@ export const en: SharedMessages = {
     too_many_streams: 'You are receiving the most video and audio streams allowed ({{limit}}). Close some first.',
     board_full: 'The board is full: too many pages, or too much on this page or in one stroke. Add a page or erase something.',
     origin_not_allowed: 'Please open the lesson from the Tongke address your school uses.',
+    viewing_implausible: 'This viewing report claims {{claimed}} s of new watching, more than the {{allowed}} s that could have played since the last report; it was not counted.',
     internal: 'Something went wrong on the server. Please try again later.',
   },
   role: {

@@ -35,6 +35,7 @@ export const zhCN = {
     too_many_streams: '同时接收的画面和声音已达上限（{{limit}} 路），请先关闭一些画面。',
     board_full: '白板已满：页数、本页内容或一笔的长度超过了上限，请新建一页或擦除一些内容。',
     origin_not_allowed: '请从同课平台的正式网址打开课堂。',
+    viewing_implausible: '本次观看上报新观看 {{claimed}} 秒，超过距上次上报最多可能播放的 {{allowed}} 秒，未计入。',
     internal: '服务器出现问题，请稍后重试。',
   },
   role: {

@@ -25,6 +25,7 @@ import {
 } from '../support/authz-cases.js';
 import { MATERIALS_CASES } from '../support/materials-cases.js';
 import { finishedLesson, makeRecording } from '../support/recordings.js';
+import { RECORDING_VIEWING_CASES } from '../support/recording-viewing-cases.js';
 
 /*
  * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
@@ -398,6 +399,7 @@ const ROUTES: RouteCase[] = [
     success: 204,
   },
   ...MATERIALS_CASES,
+  ...RECORDING_VIEWING_CASES,
   // ---- Courseware (文档课件): the lead teacher and admins over the course change it, its sites read it ----
   { route: 'GET /api/courses/:courseId/courseware', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/courseware` }), allowed: COURSE_READERS },
   {
