@@ -100,4 +100,16 @@ describe('the recordings library in the browser', () => {
     const [chen] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, 'student.chen'));
     await expect.poll(async () => (await database.db.select().from(recordingViewings).where(eq(recordingViewings.userId, chen!.id))).length, { timeout: 10_000 }).toBeGreaterThan(0);
   });
+
+  it('lets teacher.wang publish her recording to the county from her own list', { timeout: 60_000 }, async () => {
+    const { page } = await browser.newUser();
+    await login(page, 'teacher.wang');
+    await (await visible(page.getByTestId('home-library'))).click();
+    await (await visible(page.getByTestId('library-mine-link'))).click();
+    const row = page.getByTestId('mine-item').filter({ hasText: TITLE });
+    await visible(row);
+    expect(await row.getByTestId('mine-status').innerText()).toBe('可观看');
+    await row.getByTestId('mine-visibility').selectOption('region');
+    await expect.poll(async () => (await database.db.select({ v: recordings.visibility }).from(recordings).where(eq(recordings.id, recordingId)))[0]?.v, { timeout: 10_000 }).toBe('region');
+  });
 });
