@@ -50,8 +50,10 @@ describe('recording viewings (点播 evidence)', () => {
     const id = await startOk('student', 'mobile');
     const row = await viewing(id);
     expect(row).toMatchObject({ userId: f.ids.users.student, device: 'mobile', schoolId: f.ids.teachingPointId, regionId: f.ids.regionId, groupId: f.ids.groupId, classroomId: null, homeDelivery: true, watchedSeconds: 0 });
-    const device = await viewing(await startOk('classroom_device', 'classroom'));
+    // The device kind is the account's: a classroom device's browser saying "desktop" is still the classroom, a person never is.
+    const device = await viewing(await startOk('classroom_device', 'desktop'));
     expect(device).toMatchObject({ device: 'classroom', classroomId: f.ids.receivingClassroomId, schoolId: f.ids.teachingPointId, homeDelivery: false });
+    expect((await viewing(await startOk('school_admin', 'classroom'))).device).toBe('desktop');
   });
 
   it('refuses outsiders of an unpublished recording (403), and opens it by its published visibility', async () => {

@@ -211,7 +211,9 @@ export class ViewingTracker {
     if (viewingId === null || viewingId === undefined) return;
     const ranges = this.#take();
     if (ranges.length === 0) return;
-    const reported = ranges.slice(-MAX_RANGES_PER_REPORT);
+    // More parts than one report takes (a viewer skipping about): the rest go with the next report.
+    const reported = ranges.slice(0, MAX_RANGES_PER_REPORT);
+    this.#pending = union([...ranges.slice(MAX_RANGES_PER_REPORT), ...this.#pending]);
     try {
       const result = await this.#deps.transport.report(viewingId, { ranges: reported }, keepalive);
       this.#watchedSeconds = result.watchedSeconds;

@@ -231,6 +231,22 @@ describe('ViewingTracker', () => {
       [15, 20],
     ]);
   });
+
+  it('sends at most 50 parts in one report and the rest with the next', async () => {
+    const h = new Harness();
+    h.tracker.attach(h.video);
+    h.play();
+    for (let part = 0; part < 60; part++) {
+      h.seek(part * 10);
+      h.advance(1);
+    }
+    h.tick();
+    await h.tracker.settled();
+    h.tick();
+    await h.tracker.settled();
+    expect(h.reports.map((r) => r.body.ranges.length)).toEqual([50, 10]);
+    expect(h.ranges()).toHaveLength(60);
+  });
 });
 
 describe('union', () => {

@@ -31,7 +31,9 @@ export class ViewingService {
     if (!mayWatch(access, recording, await this.places.course(recording.courseId), viewer)) throw forbidden();
     // Only a made recording plays; one still recording, processing, failed or deleted has nothing to watch.
     if (recording.status !== 'ready') throw notFound();
-    const viewingId = await this.repo.start({ recordingId, userId: access.principal.userId, device: body.device, place: viewer, at: now, day: shanghaiDate(now) });
+    // A classroom device is told by its account, not by what its browser says (and no person is one).
+    const device = viewer.classroomId !== null ? 'classroom' : body.device === 'classroom' ? 'desktop' : body.device;
+    const viewingId = await this.repo.start({ recordingId, userId: access.principal.userId, device, place: viewer, at: now, day: shanghaiDate(now) });
     return { viewingId };
   }
 
