@@ -13,6 +13,8 @@ import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfactio
 import materialsRoutes from './materials/routes.js';
 import boardRoutes from './lessons/features/board/routes.js';
 import recordingRendering from './recordings/render/plugin.js';
+import recordingLibraryRoutes from './recordings/library/routes.js';
+import recordingViewingRoutes from './recordings/viewing/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -32,4 +34,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   boardRoutes,
   // Issue #10 (render): the recordings' render jobs and retention — no routes; decorates app.recordingJobs.
   recordingRendering,
+  recordingLibraryRoutes,
+  recordingViewingRoutes,
 ];

@@ -51,6 +51,8 @@ export const ERROR_CODES = [
   /** The lesson's whiteboard is full: too many pages, or too much on one page or in one stroke. */
   'board_full',
   'origin_not_allowed',
+  /** A viewing report claims more watched seconds than could have been played since the last one (422). */
+  'viewing_implausible',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -96,5 +98,6 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   removed_from_lesson: 403,
   too_many_streams: 429,
   origin_not_allowed: 403,
+  viewing_implausible: 422,
   internal: 500,
 };

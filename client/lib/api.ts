@@ -23,6 +23,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Reports upload progress (0…1); the request then goes through XMLHttpRequest, which can report it. */
   onUploadProgress?: (fraction: number) => void;
+  /** The request outlives the page (a last report sent on `pagehide`). */
+  keepalive?: boolean;
 }
 
 export interface ApiClientOptions {
@@ -94,7 +96,7 @@ export class ApiClient {
     try {
       response = options.onUploadProgress
         ? await sendWithProgress(method, url, headers, body, options.onUploadProgress)
-        : await sendWithFetch(method, url, headers, body);
+        : await sendWithFetch(method, url, headers, body, options.keepalive ?? false);
     } catch (cause) {
       console.error(`${method} ${path} did not reach the server`, cause);
       throw new ApiError(0, 'network', this.#describe('network'));
@@ -128,8 +130,8 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
   return text ? `?${text}` : '';
 }
 
-async function sendWithFetch(method: Method, url: string, headers: Record<string, string>, body: string | Blob | undefined): Promise<RawResponse> {
-  const response = await fetch(url, { method, headers, body, credentials: 'same-origin' });
+async function sendWithFetch(method: Method, url: string, headers: Record<string, string>, body: string | Blob | undefined, keepalive: boolean): Promise<RawResponse> {
+  const response = await fetch(url, { method, headers, body, credentials: 'same-origin', keepalive });
   return { status: response.status, text: await response.text() };
 }
 

@@ -29,6 +29,10 @@ export const ROUTES = [
   // A lead teacher's courseware (文档课件): her courses, then one course's documents.
   { name: 'courseware', path: '/courseware' },
   { name: 'courseware_course', path: '/courseware/:courseId' },
+  // 名校网络课堂 点播: the library, the teacher's own recordings, and one recording's replay.
+  { name: 'library', path: '/library' },
+  { name: 'library_mine', path: '/library/mine' },
+  { name: 'recording', path: '/recordings/:id' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -63,7 +67,14 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Teachers and the admins over a course: the server decides which courses and documents each may change.
   courseware: 'signed_in',
   courseware_course: 'signed_in',
+  // Everyone signed in has a library (what each may watch is the server's); the teacher's own list likewise.
+  library: 'signed_in',
+  library_mine: 'signed_in',
+  recording: 'signed_in',
 };
+
+/** The replay page of a recording. */
+export const recordingPath = (id: number) => `/recordings/${id}`;
 
 /** The path of the page a course is edited on; `new` creates one. */
 export const coursePath = (id: number | 'new') => `/admin/courses/${id}`;

@@ -63,6 +63,15 @@ function figures(report: IndicatorReport): SectionFigure[] {
     plain('attendance_rate', '出勤率', summary.attendanceRate),
     plain('participation_rate', '互动参与率', summary.participationRate),
     plain('teacher_count', '参与教师数', summary.teacherCount, '人'),
+    // 名校网络课堂 点播 beside the live figures, when the region's people watched any recording in the term.
+    ...(summary.replayViews !== undefined
+      ? [
+          plain('replay_views', '名校网络课堂点播次数', summary.replayViews, '次'),
+          plain('replay_viewers', '点播人数', summary.replayViewers ?? 0, '人'),
+          plain('replay_hours', '点播时长', summary.replayHours ?? 0, '小时'),
+          plain('home_replay_hours', '其中送教上门学生点播时长', summary.homeReplayHours ?? 0, '小时'),
+        ]
+      : []),
     plain('weeks', '统计周数', report.weeks, '周'),
     ...equityStages(report).map(
       (d): SectionFigure => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/roles.js';
-import { can, canGrant, type CourseFacts, type OrgPlace, type Principal, type RoleGrant } from './policy.js';
+import { can, canGrant, type CourseFacts, type RecordingFacts, type OrgPlace, type Principal, type RoleGrant } from './policy.js';
 
 const grant = (role: Role, scope: Partial<Omit<RoleGrant, 'role'>> = {}): RoleGrant => ({
   role,
@@ -250,5 +250,42 @@ describe('policy: the review chain', () => {
   it('leaves staffing the chain to the system admin', () => {
     expect(canGrant(system, grant('city_reviewer', { regionId: 500 }), place(500, null, null))).toBe(true);
     expect(canGrant(county, grant('city_reviewer', { regionId: 1 }), place(1, null, null))).toBe(false);
+  });
+});
+
+describe('policy: recordings (录播 / 点播)', () => {
+  // A teacher of another school of the group (the teaching point), of the region outside the group, of another region.
+  const groupTeacher = principal(90, grant('teacher', { schoolId: 101 }));
+  const regionTeacher = principal(91, grant('teacher', { schoolId: 102 }));
+  const farTeacher = principal(92, grant('teacher', { schoolId: 200 }));
+  const farAdmin = otherCounty;
+  const placesOf: Record<number, OrgPlace[]> = { 90: [teachingPoint], 91: [otherSchool], 92: [otherRegionSchool], 3: [place(2, null, null)] };
+  const recording = (who: Principal, visibility: RecordingFacts['visibility']) =>
+    ({ kind: 'recording', recording: { course, visibility, viewerPlaces: placesOf[who.userId] ?? [] } }) as const;
+  const watches = (who: Principal, visibility: RecordingFacts['visibility']) => can(who, 'recording.watch', recording(who, visibility));
+
+  it("lets an unpublished recording be watched by the course's sites, its teacher and the admins over it, and nobody else", () => {
+    for (const who of [teacher, assistant, student, device, leadAdmin, groupAdmin, county, system]) expect(watches(who, null)).toBe(true);
+    for (const who of [otherTeacher, groupTeacher, regionTeacher, farTeacher, farAdmin, otherDevice]) expect(watches(who, null)).toBe(false);
+  });
+
+  it('widens a published recording to its visibility: the group, the region, everyone signed in', () => {
+    expect([groupTeacher, regionTeacher, farTeacher].map((who) => watches(who, 'group'))).toEqual([true, false, false]);
+    expect([groupTeacher, regionTeacher, farTeacher].map((who) => watches(who, 'region'))).toEqual([true, true, false]);
+    expect([groupTeacher, regionTeacher, farTeacher, farAdmin].map((who) => watches(who, 'everyone'))).toEqual([true, true, true, true]);
+    expect(watches(farAdmin, 'region')).toBe(false);
+  });
+
+  it('lets only the lead teacher and admins over the host school manage a recording', () => {
+    const manages = (who: Principal) => can(who, 'recording.manage', recording(who, 'everyone'));
+    expect([teacher, leadAdmin, groupAdmin, county, system].map(manages)).toEqual([true, true, true, true, true]);
+    expect([otherTeacher, assistant, student, device, farAdmin, groupTeacher].map(manages)).toEqual([false, false, false, false, false, false]);
+  });
+
+  it("confines a student-link session to its own course's recordings", () => {
+    const link: Principal = { ...student, courseOnly: course.id };
+    expect(can(link, 'recording.watch', recording(link, null))).toBe(true);
+    expect(can(link, 'recording.watch', { kind: 'recording', recording: { course: { ...course, id: 8 }, visibility: 'everyone', viewerPlaces: [teachingPoint] } })).toBe(false);
+    expect(can(link, 'recording.manage', recording(link, null))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/roles.js';
+import type { RecordingVisibility } from '../../shared/api/recordings.js';
 
 /*
  * The one place that decides "can this principal do X to Y". Pure functions over the principal's role
@@ -63,7 +64,21 @@ export type PolicyTarget =
   | { kind: 'classroom'; place: OrgPlace }
   /** A user account, by the places of its grants (a system admin's account has none). */
   | { kind: 'user'; userId: number; places: readonly OrgPlace[]; topRole: Role | null }
-  | { kind: 'course'; course: CourseFacts };
+  | { kind: 'course'; course: CourseFacts }
+  | { kind: 'recording'; recording: RecordingFacts };
+
+/**
+ * The facts about a recording (录播) that decisions need: its course, and whom it is published to. A
+ * published recording's audience is decided by where the viewer's own grants sit (a teacher's school,
+ * a device's classroom), which her grants alone do not say: `viewerPlaces` are those places, placed by
+ * the caller (Places / PlaceIndex `ofScope` of each grant).
+ */
+export interface RecordingFacts {
+  course: CourseFacts;
+  /** null: not published, only the course's own audience may watch it. */
+  visibility: RecordingVisibility | null;
+  viewerPlaces: readonly OrgPlace[];
+}
 
 export const ACTIONS = [
   /** Open the administration lists (organisation, people, terms) at all; what they show is filtered by the read actions. */
@@ -101,6 +116,13 @@ export const ACTIONS = [
   'evaluation.manage',
   /** Comment on, return or approve a county's submitted file at the step of the chain it waits at (地市复核, 省级督导). */
   'evaluation.review',
+  /**
+   * Watch a recording (and fetch its files): whoever may join the course's lessons or read its lesson
+   * report; once published, also its audience (the group's schools, the region, or everyone signed in).
+   */
+  'recording.watch',
+  /** Rename, publish, unpublish or delete a recording, set a course's recording policy: the lead teacher or an admin over the host school. */
+  'recording.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -182,6 +204,8 @@ function courseObserver(principal: Principal, course: CourseFacts): boolean {
 /** The decision. Deny unless a rule allows. */
 export function can(principal: Principal, action: Action, target: PolicyTarget): boolean {
   if (principal.courseOnly !== null) {
+    // A student-link session may also watch its own course's recordings again (a home-bound student's replay).
+    if (target.kind === 'recording') return action === 'recording.watch' && target.recording.course.id === principal.courseOnly && courseParticipant(principal, target.recording.course);
     return target.kind === 'course' && target.course.id === principal.courseOnly && (action === 'course.read' || action === 'course.join') && courseParticipant(principal, target.course);
   }
   switch (target.kind) {
@@ -220,6 +244,25 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       return userDecision(principal, action, target);
     case 'course':
       return courseDecision(principal, action, target.course);
+    case 'recording':
+      return recordingDecision(principal, action, target.recording);
+  }
+}
+
+function recordingDecision(principal: Principal, action: Action, recording: RecordingFacts): boolean {
+  const { course } = recording;
+  if (action === 'recording.manage') return course.leadTeacherId === principal.userId || courseAdmin(principal, course);
+  if (action !== 'recording.watch') return false;
+  if (courseDecision(principal, 'course.join', course) || courseDecision(principal, 'reports.read', course)) return true;
+  switch (recording.visibility) {
+    case null:
+      return false;
+    case 'everyone':
+      return true;
+    case 'region':
+      return recording.viewerPlaces.some((place) => place.regionId === course.host.regionId);
+    case 'group':
+      return course.host.groupId !== null && recording.viewerPlaces.some((place) => place.groupId === course.host.groupId);
   }
 }
 

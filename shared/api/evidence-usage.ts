@@ -23,7 +23,12 @@ export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 /** Tables of the usage report (CSV downloads one; XLSX has each as a sheet). */
 export const USAGE_TABLES = ['units', 'trend', 'materials'] as const;
-export type UsageTable = (typeof USAGE_TABLES)[number];
+/**
+ * 点播 (名校网络课堂): the recordings the unit's viewers watched most, a table of its own beside USAGE_TABLES —
+ * a CSV of it on request, a sheet of the XLSX when it has rows.
+ */
+export const USAGE_DOWNLOAD_TABLES = [...USAGE_TABLES, 'recordings'] as const;
+export type UsageTable = (typeof USAGE_DOWNLOAD_TABLES)[number];
 /** Tables of the indicator report. */
 export const INDICATOR_TABLES = ['schools', 'trend', 'matrix', 'disparity'] as const;
 export type IndicatorTable = (typeof INDICATOR_TABLES)[number];
@@ -48,7 +53,7 @@ export const UsageQuery = Type.Object({
   groupBy: Type.Optional(Type.Enum(USAGE_PERIODS)),
   subject: Type.Optional(Type.Enum(SUBJECTS)),
   kind: Type.Optional(Type.Enum(LESSON_KINDS)),
-  table: Type.Optional(Type.Enum(USAGE_TABLES)),
+  table: Type.Optional(Type.Enum(USAGE_DOWNLOAD_TABLES)),
 });
 export type UsageQuery = Static<typeof UsageQuery>;
 
@@ -102,6 +107,16 @@ export const UsageFigures = Type.Object({
   hands: Type.Integer(),
   chatMessages: Type.Integer(),
   pollAnswers: Type.Integer(),
+  /**
+   * 点播 (名校网络课堂 replays) by the unit's own viewers (its students, teachers and classroom devices), counted
+   * on the Shanghai day watched: viewings started, distinct viewers, hours watched (a part re-watched in one
+   * viewing counts once), and of those hours what 送教上门 students watched. Absent when nobody of the unit
+   * watched a recording in the range (read as 0).
+   */
+  replayViews: Type.Optional(Type.Integer()),
+  replayViewers: Type.Optional(Type.Integer()),
+  replayHours: Type.Optional(Type.Number()),
+  homeReplayHours: Type.Optional(Type.Number()),
 });
 export type UsageFigures = Static<typeof UsageFigures>;
 
@@ -134,6 +149,19 @@ export type UsageUnit = Static<typeof UsageUnit>;
 export const UsageRow = Type.Object({ unit: UsageUnit, figures: UsageFigures });
 export type UsageRow = Static<typeof UsageRow>;
 
+/** A recording as the unit's viewers watched it (the most watched first). */
+export const RecordingReplayRow = Type.Object({
+  recordingId: Type.Integer(),
+  title: Type.String(),
+  courseName: Type.String(),
+  /** The school that recorded it (its course's host). */
+  schoolName: Type.String(),
+  views: Type.Integer(),
+  viewers: Type.Integer(),
+  hours: Type.Number(),
+});
+export type RecordingReplayRow = Static<typeof RecordingReplayRow>;
+
 /** One period of the trend: a week (key = its Monday), a month (YYYY-MM) or a term (key = its id). */
 export const TrendPoint = Type.Object({ key: Type.String(), label: Type.String(), from: DateOnly, to: DateOnly, figures: UsageFigures });
 export type TrendPoint = Static<typeof TrendPoint>;
@@ -156,6 +184,8 @@ export const UsageReport = Type.Object({
   trend: Type.Array(TrendPoint),
   /** 资源推送: per receiving classroom of the scope, the materials of the period's lessons delivered and opened. */
   materials: Type.Optional(MaterialsUsage),
+  /** 点播: the recordings the unit's viewers watched most in the range (at most 10; absent when none). */
+  topRecordings: Type.Optional(Type.Array(RecordingReplayRow)),
 });
 export type UsageReport = Static<typeof UsageReport>;
 
@@ -283,6 +313,11 @@ export const IndicatorReport = Type.Object({
     attendanceRate: Rate,
     participationRate: Rate,
     teacherCount: Type.Integer(),
+    /** 点播 by the region's viewers over the range (see UsageFigures); absent when nobody watched a recording. */
+    replayViews: Type.Optional(Type.Integer()),
+    replayViewers: Type.Optional(Type.Integer()),
+    replayHours: Type.Optional(Type.Number()),
+    homeReplayHours: Type.Optional(Type.Number()),
   }),
   /**
    * The usage-equity figure (使用均衡度): the student-weighted spread (S / X̄) of shared-lesson hours per student

@@ -24,6 +24,7 @@ import { LESSON_KINDS, SUBJECTS } from '../subjects.js';
  *                                              every request (the session, the recording's audience)
  *   GET    /lessons/:lessonId/recordings       a lesson's recordings (the lesson report links to them)
  *   PUT    /courses/:courseId/recording-policy the course's policy (lead teacher or an admin over its school)
+ *   GET    /courses/:courseId/recording-policy the course's policy as it stands (whoever may read the course)
  *   POST   /recordings/:recordingId/viewings   a viewing starts: { device } → { viewingId }
  *   POST   /recording-viewings/:viewingId      what was watched since the last report: { ranges }
  *
@@ -81,6 +82,10 @@ export const RecordingParams = Type.Object({ recordingId: RowId });
 export type RecordingParams = Static<typeof RecordingParams>;
 export const RecordingMediaParams = Type.Object({ recordingId: RowId, rendition: Type.Enum(RECORDING_RENDITIONS) });
 export type RecordingMediaParams = Static<typeof RecordingMediaParams>;
+export const RecordingLessonParams = Type.Object({ lessonId: RowId });
+export type RecordingLessonParams = Static<typeof RecordingLessonParams>;
+export const RecordingCourseParams = Type.Object({ courseId: RowId });
+export type RecordingCourseParams = Static<typeof RecordingCourseParams>;
 export const ViewingParams = Type.Object({ viewingId: RowId });
 export type ViewingParams = Static<typeof ViewingParams>;
 
@@ -157,7 +162,15 @@ export const RecordingQuery = Type.Object({
 });
 export type RecordingQuery = Static<typeof RecordingQuery>;
 
-export const RecordingList = Type.Object({ items: Type.Array(RecordingView), total: Type.Integer(), page: Type.Integer(), pageSize: Type.Integer() });
+const NamedRow = Type.Object({ id: Type.Integer(), name: Type.String() });
+export const RecordingList = Type.Object({
+  items: Type.Array(RecordingView),
+  total: Type.Integer(),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  /** The schools and teachers of every recording the list found (all pages), for the page's filter pickers. */
+  facets: Type.Optional(Type.Object({ schools: Type.Array(NamedRow), teachers: Type.Array(NamedRow) })),
+});
 export type RecordingList = Static<typeof RecordingList>;
 
 /** Rename, publish (`visibility`) or unpublish (`visibility: null`). */

@@ -16,6 +16,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Where the e2e server listens, e.g. http://127.0.0.1:41234 (no trailing slash). */
     baseUrl: string;
+    /** The e2e server's SQLite file, for tests that make rows their browser then finds (recordings). */
+    dbPath: string;
   }
 }
 
@@ -63,6 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     throw error;
   }
   project.provide('baseUrl', server.baseUrl);
+  project.provide('dbPath', dbPath);
 
   return async () => {
     await server.stop();

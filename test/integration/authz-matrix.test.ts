@@ -24,6 +24,8 @@ import {
   type RouteCase,
 } from '../support/authz-cases.js';
 import { MATERIALS_CASES } from '../support/materials-cases.js';
+import { finishedLesson, makeRecording } from '../support/recordings.js';
+import { RECORDING_VIEWING_CASES } from '../support/recording-viewing-cases.js';
 
 /*
  * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
@@ -397,6 +399,7 @@ const ROUTES: RouteCase[] = [
     success: 204,
   },
   ...MATERIALS_CASES,
+  ...RECORDING_VIEWING_CASES,
   // ---- Courseware (文档课件): the lead teacher and admins over the course change it, its sites read it ----
   { route: 'GET /api/courses/:courseId/courseware', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/courseware` }), allowed: COURSE_READERS },
   {
@@ -410,6 +413,21 @@ const ROUTES: RouteCase[] = [
   { route: 'DELETE /api/courseware/:coursewareId', call: async (f, n) => ({ method: 'DELETE', url: `/api/courseware/${await matrixCourseware(f, n)}` }), allowed: COURSEWARE_TEACHERS, success: 204 },
   { route: 'GET /api/courseware/:coursewareId/document', call: async (f, n) => ({ method: 'GET', url: `/api/courseware/${await matrixCourseware(f, n)}/document` }), allowed: COURSE_READERS },
   { route: 'GET /api/courseware/:coursewareId/source', call: async (f, n) => ({ method: 'GET', url: `/api/courseware/${await matrixCourseware(f, n)}/source` }), allowed: COURSEWARE_TEACHERS },
+  // ---- Recordings (录播 / 点播): the course's audience watches an unpublished one, its audience by visibility a published one ----
+  { route: 'GET /api/recordings', call: () => ({ method: 'GET', url: '/api/recordings' }), allowed: SIGNED_IN },
+  { route: 'GET /api/recordings/:recordingId', call: async (f) => ({ method: 'GET', url: `/api/recordings/${(await makeRecording(f, { files: false })).id}` }), allowed: COURSE_READERS },
+  {
+    route: 'GET /api/recordings/:recordingId (published to everyone)',
+    call: async (f) => ({ method: 'GET', url: `/api/recordings/${(await makeRecording(f, { files: false, visibility: 'everyone' })).id}` }),
+    allowed: SIGNED_IN,
+  },
+  { route: 'GET /api/recordings/:recordingId (published to the region)', call: async (f) => ({ method: 'GET', url: `/api/recordings/${(await makeRecording(f, { files: false, visibility: 'region' })).id}` }), allowed: SIGNED_IN.filter((p) => p !== 'other_region_admin') },
+  { route: 'GET /api/recordings/:recordingId/media/:rendition', call: async (f) => ({ method: 'GET', url: `/api/recordings/${(await makeRecording(f)).id}/media/low` }), allowed: COURSE_READERS },
+  { route: 'PATCH /api/recordings/:recordingId', call: async (f, n) => ({ method: 'PATCH', url: `/api/recordings/${(await makeRecording(f, { files: false })).id}`, body: { title: `录像${n}`, visibility: 'group' } }), allowed: COURSEWARE_TEACHERS },
+  { route: 'DELETE /api/recordings/:recordingId', call: async (f) => ({ method: 'DELETE', url: `/api/recordings/${(await makeRecording(f)).id}` }), allowed: COURSEWARE_TEACHERS, success: 204 },
+  { route: 'GET /api/lessons/:lessonId/recordings', call: async (f) => ({ method: 'GET', url: `/api/lessons/${await finishedLesson(f)}/recordings` }), allowed: LESSON_REPORT_READERS },
+  { route: 'GET /api/courses/:courseId/recording-policy', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/recording-policy` }), allowed: COURSE_READERS },
+  { route: 'PUT /api/courses/:courseId/recording-policy', call: (f) => ({ method: 'PUT', url: `/api/courses/${f.ids.courseId}/recording-policy`, body: { policy: 'teacher_choice' } }), allowed: COURSEWARE_TEACHERS },
 ];
 
 /** A document of the fixture course of its own (uploaded by the system admin), for a case that reads or changes one. */

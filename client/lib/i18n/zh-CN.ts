@@ -1118,6 +1118,25 @@ export const zhCN = {
     penWith: '{{name}} 正在书写',
     kept: { title: '课堂白板', pdf: '下载白板 PDF', png: '下载 PNG', failed: '白板内容没能加载，请稍后重试。', fileName: '课堂白板-{{lesson}}-第{{page}}页' },
   },
+  recordingViewing: {
+    replay: '点播',
+    replayCell: '点播（次/人/小时）',
+    replayHint: '名校网络课堂录像点播：本单位的学生、教师和教室观看的次数、人数和时长（同一段重复观看只计一次）。',
+    replayCellTitle: '点播 {{views}} 次，{{viewers}} 人，{{hours}} 小时；其中送教上门学生 {{homeHours}} 小时',
+    replayViews: '点播次数',
+    replayViewers: '点播人数',
+    replayHours: '点播时长（小时）',
+    homeReplayHours: '送教上门学生点播（小时）',
+    topTitle: '名校网络课堂点播：观看最多的录像',
+    topNote: '按本单位观看者统计，最多列出 10 个录像；完整表格见 Excel 导出的“名校网络课堂点播”工作表。',
+    recording: '录像',
+    course: '课程',
+    recordedAt: '录制学校',
+    views: '次数',
+    viewers: '人数',
+    hours: '时长（小时）',
+    csv: '导出点播表（CSV）',
+  },
 };
 
 export type ClientMessages = typeof zhCN;

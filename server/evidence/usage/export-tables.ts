@@ -1,4 +1,4 @@
-import type { IndicatorReport, IndicatorTable, UsageFigures, UsageReport, UsageTable, UsageUnit } from '../../../shared/api/evidence-usage.js';
+import type { IndicatorReport, IndicatorTable, RecordingReplayRow, UsageFigures, UsageReport, UsageTable, UsageUnit } from '../../../shared/api/evidence-usage.js';
 import { SHARED_MESSAGES, type Locale } from '../../../shared/i18n/index.js';
 import type { LessonKind, Subject } from '../../../shared/subjects.js';
 import type { ExportTitle } from '../../core/csv.js';
@@ -14,6 +14,8 @@ export interface ExportTable {
   sheet: string;
   columns: Array<{ header: string; kind: ColumnKind }>;
   rows: Cell[][];
+  /** Left out of a workbook when it has no rows (a CSV of it still has its header). */
+  omitWhenEmpty?: boolean;
 }
 
 interface Column<T> {
@@ -77,6 +79,10 @@ function figureColumns(locale: Locale): Array<Column<UsageFigures>> {
     int(LABELS.hands, (f) => f.hands),
     int(LABELS.chatMessages, (f) => f.chatMessages),
     int(LABELS.pollAnswers, (f) => f.pollAnswers),
+    int(LABELS.replayViews, (f) => f.replayViews ?? 0),
+    int(LABELS.replayViewers, (f) => f.replayViewers ?? 0),
+    { label: LABELS.replayHours, kind: 'number', value: (f) => f.replayHours ?? 0 },
+    { label: LABELS.homeReplayHours, kind: 'number', value: (f) => f.homeReplayHours ?? 0 },
   ];
 }
 
@@ -117,8 +123,19 @@ export function usageTables(report: UsageReport, locale: Locale): Record<UsageTa
     units: table(LABELS.usageSheet, [...leading, ...onRow<Row>(figureColumns(locale), (r) => r.figures)], rows, locale),
     trend: table(LABELS.trendSheet, [...trendLeading, ...onRow(figureColumns(locale), (p: UsageReport['trend'][number]) => p.figures)], report.trend, locale),
     materials: materialsUsageTable(report.materials, locale),
+    recordings: { ...table(LABELS.recordingsSheet, recordingColumns, report.topRecordings ?? [], locale), omitWhenEmpty: true },
   };
 }
+
+/** The most-watched recordings of a usage report (点播). */
+const recordingColumns: ReadonlyArray<Column<RecordingReplayRow>> = [
+  { label: LABELS.recording, kind: 'text', value: (r) => r.title },
+  { label: LABELS.course, kind: 'text', value: (r) => r.courseName },
+  { label: LABELS.recordedBy, kind: 'text', value: (r) => r.schoolName },
+  { label: LABELS.replayViews, kind: 'integer', value: (r) => r.views },
+  { label: LABELS.replayViewers, kind: 'integer', value: (r) => r.viewers },
+  { label: LABELS.replayHours, kind: 'number', value: (r) => r.hours },
+];
 
 /** The indicator report's tables: schools against the targets, the weekly trend, subject coverage, and the 差异系数. */
 export function indicatorTables(report: IndicatorReport, locale: Locale): Record<IndicatorTable, ExportTable> {

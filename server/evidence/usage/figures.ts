@@ -72,8 +72,9 @@ export function usageFigures(parts: FigureParts): UsageFigures {
   };
 }
 
-/** Did a unit take part in anything in the range (for hiding empty rows)? A unit whose lessons were all cancelled still shows, with its 停课. */
-export const hasActivity = (f: UsageFigures): boolean => f.heldLessons > 0 || f.scheduledLessons > 0 || f.cancelledLessons > 0 || f.attendanceExpected > 0;
+/** Did a unit take part in anything in the range (for hiding empty rows)? A unit whose lessons were all cancelled still shows, with its 停课; one whose people only watched recordings (点播), with those. */
+export const hasActivity = (f: UsageFigures): boolean =>
+  f.heldLessons > 0 || f.scheduledLessons > 0 || f.cancelledLessons > 0 || f.attendanceExpected > 0 || (f.replayViews ?? 0) > 0;
 
 /** A report's range of Shanghai days (inclusive) and the instants that bound it. */
 export interface ReportRange {

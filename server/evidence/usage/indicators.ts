@@ -5,6 +5,7 @@ import { notFound } from '../../core/errors.js';
 import { groupBy } from '../../core/lists.js';
 import { usageEquityByStage } from './usage-equity.js';
 import { hours, rate, resolveRange, round, type ReportRange } from './figures.js';
+import { replayFigures } from './replays.js';
 import { regionRollupFilter, type RollupFilter, type TargetsRow } from './repository.js';
 import { addSums, type RollupSums } from './sums.js';
 import type { UsageReportService } from './service.js';
@@ -114,6 +115,7 @@ export class IndicatorService {
     const trend = await this.#trend(filter, weekSums, range, region.id, targets, new Set(schools.filter((s) => s.evaluated).map((s) => String(s.school.id))));
     const evaluated = schools.filter((s) => s.evaluated);
     const matrix = await this.#matrix(filter, bySchool.subjects, evaluated);
+    const [replays] = await repo.replays.sums(filter, 'all');
     return {
       region,
       term: range.term ? { id: range.term.id, name: range.term.name, startsOn: range.term.startsOn, endsOn: range.term.endsOn } : null,
@@ -136,6 +138,7 @@ export class IndicatorService {
         attendanceRate: rate(total?.attendancePresent ?? 0, total?.attendanceExpected ?? 0),
         participationRate: rate(total?.participantsActive ?? 0, total?.participantsPresent ?? 0),
         teacherCount: teacherIds.size,
+        ...(replays ? replayFigures(replays) : {}),
       },
       usageEquity: { limit: targets.maxCv, stages: usageEquity },
       schools,

@@ -102,4 +102,12 @@ export const LABELS = {
   titleJudged: { 'zh-CN': '目标考核', en: 'Targets judge' },
   titleGenerated: { 'zh-CN': '生成时间（北京时间）', en: 'Generated (Beijing time)' },
   titleTable: { 'zh-CN': '表格', en: 'Table' },
+  replayViews: { 'zh-CN': '点播次数', en: 'Replay views' },
+  replayViewers: { 'zh-CN': '点播人数', en: 'Replay viewers' },
+  replayHours: { 'zh-CN': '点播时长（小时）', en: 'Replay hours' },
+  homeReplayHours: { 'zh-CN': '其中送教上门点播（小时）', en: 'Of which home-delivery replay hours' },
+  recordingsSheet: { 'zh-CN': '名校网络课堂点播', en: 'Recordings watched' },
+  recording: { 'zh-CN': '录像', en: 'Recording' },
+  course: { 'zh-CN': '课程', en: 'Course' },
+  recordedBy: { 'zh-CN': '录制学校', en: 'Recorded at' },
 } as const satisfies Record<string, Bilingual>;

@@ -6,6 +6,7 @@ import { classrooms, courses, educationGroups, lessonSessions, regionTargets, re
 import { chunks } from '../../core/lists.js';
 import { addSums, toSums, type RollupSums, type ScheduledSums } from './sums.js';
 import { planTeacherWeeks, planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
+import { ReplayRepository } from './replay-repository.js';
 
 /** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
 export interface RollupFilter {
@@ -86,6 +87,8 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : Num
  */
 export class UsageRepository {
   readonly #weeks: WeekRollupRepository;
+  /** 点播 figures beside the live ones (recording_view_days). */
+  readonly replays: ReplayRepository;
 
   /** `weekRollups: false` reads usage_site_days only (the answer the week roll-ups are checked against). */
   constructor(
@@ -93,6 +96,7 @@ export class UsageRepository {
     private readonly options: { weekRollups: boolean } = { weekRollups: true },
   ) {
     this.#weeks = new WeekRollupRepository(db);
+    this.replays = new ReplayRepository(db);
   }
 
   async #planWeeks(filter: RollupFilter, key: RollupKey): Promise<WeekPlan | null> {

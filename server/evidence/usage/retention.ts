@@ -3,6 +3,7 @@ import type { TongkeApp } from '../../core/app-types.js';
 import type { TongkeDb } from '../../db/store.js';
 import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
+import { ViewingRepository } from '../../recordings/viewing/repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -14,7 +15,8 @@ export interface PurgeResult {
 
 /**
  * Deletes the raw evidence (attendance, media states, participation, quality samples) of ended lessons that
- * started more than `retentionDays` ago, keeping their usage roll-ups — a lesson not rolled up yet is rolled
+ * started more than `retentionDays` ago, and recording viewings last reported before then, keeping their usage
+ * roll-ups (recording_view_days) — a lesson not rolled up yet is rolled
  * up first. Only lessons since the previous run's cutoff are visited; each lesson is its own short
  * transaction and the event loop gets a turn between lessons. 0 days keeps everything (returns null).
  */
@@ -35,6 +37,8 @@ export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, 
     });
     await yieldToEventLoop();
   }
+  // Viewings of recordings are rolled up by day as each report arrives: the raw sessions can go at once.
+  deletedRows += await new ViewingRepository(db).purgeReportedBefore(cutoff);
   await repo.recordPurge(now, cutoff, deletedRows);
   return { cutoff, lessons: lessons.length, deletedRows };
 }

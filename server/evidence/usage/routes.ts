@@ -119,7 +119,7 @@ function sendTables<T extends string>(
     const body = toCsv(chosen, { ...file.title, lines: [...file.title.lines, [tr(LABELS.titleTable, locale), chosen.sheet]] });
     return sendDownload(reply, { body, contentType: CSV_TYPE, name: `${name}-${chosen.sheet}.csv`, asciiName: `${asciiName}-${table}.csv` });
   }
-  const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table])];
+  const ordered = [tables[table], ...Object.values<ExportTable>(tables).filter((t) => t !== tables[table] && !(t.omitWhenEmpty && t.rows.length === 0))];
   const stream = xlsxStream(ordered, file.title, (error) => app.log.error({ err: error }, 'writing an XLSX report failed'));
   return sendDownload(reply, { body: stream, contentType: XLSX_TYPE, name: `${name}.xlsx`, asciiName: `${asciiName}.xlsx` });
 }

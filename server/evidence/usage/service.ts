@@ -10,6 +10,7 @@ import { hasActivity, resolveRange, usageFigures, weeksWithin, type FigureParts,
 import { studentsRowName } from './labels.js';
 import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
 import { addScheduled, addSums, type RollupSums, type ScheduledSums } from './sums.js';
+import { reportReplays } from './replays.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
@@ -79,6 +80,7 @@ export class UsageReportService {
 
     // Both groupings at once: on PostgreSQL their queries run side by side on the pool.
     const [byRow, byPeriod, periods] = await Promise.all([this.#figures(filter, layout.rowKey, names), this.#figures(filter, groupBy, names), this.periods(groupBy, range, unit.place.regionId)]);
+    const replays = await reportReplays(this.repo.replays, filter, layout.rowKey, groupBy, periods);
     const rowCount = (key: string): number => countReceiving(layout, key);
     const rows: UsageRow[] = [];
     const keys = new Set([...layout.units.keys(), ...byRow.keys()]);
@@ -86,14 +88,14 @@ export class UsageReportService {
     for (const key of keys) {
       const rowUnit = layout.units.get(key);
       if (!rowUnit) continue;
-      const figures = byRow.build(key, rowCount(key), range.weeks);
+      const figures = { ...byRow.build(key, rowCount(key), range.weeks), ...replays.row(key) };
       if ((reach.kind === 'all' && layout.alwaysListed.has(key)) || hasActivity(figures)) rows.push({ unit: rowUnit, figures });
     }
     sortRows(rows);
 
     // The periods split the range's lessons (each counts in the period it started in): their sum is the total.
-    const totals = byPeriod.total(layout.receiving.size, range.weeks);
-    const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)) }));
+    const totals = { ...byPeriod.total(layout.receiving.size, range.weeks), ...replays.total };
+    const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: { ...byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)), ...replays.period(p.key) } }));
 
     const path = await this.#path(unit);
     return {
@@ -110,6 +112,7 @@ export class UsageReportService {
       totals,
       rows,
       trend,
+      ...(replays.topRecordings.length > 0 ? { topRecordings: replays.topRecordings } : {}),
       ...(this.materials ? { materials: await this.materials.usage([...layout.receiving.keys()], range.fromInstant, range.toInstant, new Date(), filter.courseIds) } : {}),
     };
   }
