@@ -108,7 +108,7 @@ describe('recording viewings (点播 evidence)', () => {
   });
 
   it('splits a viewing that runs across midnight between the two days', async () => {
-    const service = new ViewingService(new ViewingRepository(f.db), new Places(f.db));
+    const service = new ViewingService(new ViewingRepository(f.db), async () => undefined);
     const userId = f.ids.users.group_admin;
     await f.db.update(recordings).set({ visibility: 'group' }).where(eq(recordings.id, recordingId));
     const access = { principal: { userId, grants: [{ role: 'group_admin', regionId: null, groupId: f.ids.groupId, schoolId: null, classroomId: null }], courseOnly: null }, can: () => false } as unknown as Access;

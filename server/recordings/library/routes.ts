@@ -33,9 +33,14 @@ const MEDIA_CACHE = 'private, no-cache';
  * a lesson's recordings, a course's recording policy, and the renditions themselves with HTTP Range
  * requests (seeking without downloading everything). The viewing routes are server/recordings/viewing's.
  */
-export default async function recordingLibraryRoutes(app: TongkeApp) {
+/** The library service over the app's store and recordings directory (the viewing routes ask it who may watch). */
+export function libraryService(app: TongkeApp): LibraryService {
   const { db, places, config } = app.tongke;
-  const service = new LibraryService(new LibraryRepository(db), places, new DirectoryRecordingStore(config.recordingsDir));
+  return new LibraryService(new LibraryRepository(db), places, new DirectoryRecordingStore(config.recordingsDir));
+}
+
+export default async function recordingLibraryRoutes(app: TongkeApp) {
+  const service = libraryService(app);
   requireSignIn(app);
 
   app.get('/api/recordings', { schema: { tags, summary: 'The library: recordings the caller may watch (or, `mine`, manage)', querystring: RecordingQuery, response: { 200: RecordingList, ...ERROR_RESPONSES } } }, async (request) =>

@@ -135,6 +135,11 @@ export class LibraryService {
     if (!access.can('recording.manage', target)) throw forbidden();
   }
 
+  /** Throws not_found / forbidden unless the caller may watch the recording (the viewing routes ask this). */
+  async authorizeWatch(id: number, access: Access): Promise<void> {
+    await this.#authorized(id, 'recording.watch', access);
+  }
+
   async #authorized(id: number, action: 'recording.watch' | 'recording.manage', access: Access): Promise<{ row: RecordingRow; target: PolicyTarget }> {
     const row = await this.repo.recording(id);
     if (!row) throw notFound();

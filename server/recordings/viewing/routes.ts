@@ -4,6 +4,7 @@ import type { TongkeApp } from '../../core/app-types.js';
 import { accessFor, requireSignIn } from '../../core/access.js';
 import { ViewingRepository } from './repository.js';
 import { ViewingService } from './service.js';
+import { libraryService } from '../library/routes.js';
 
 const tags = ['recordings'];
 
@@ -12,8 +13,8 @@ const tags = ['recordings'];
  * she played (only her own viewing). See shared/api/recordings.ts.
  */
 export default async function recordingViewingRoutes(app: TongkeApp) {
-  const { db, places } = app.tongke;
-  const service = new ViewingService(new ViewingRepository(db), places);
+  const library = libraryService(app);
+  const service = new ViewingService(new ViewingRepository(app.tongke.db), (recordingId, access) => library.authorizeWatch(recordingId, access));
   requireSignIn(app);
 
   app.post(

@@ -2,10 +2,8 @@ import type { ViewingProgress, ViewingProgressResult, ViewingStart, ViewingStart
 import { shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
-import type { Places } from '../../organisation/places.js';
 import { clipRanges, rangesLength, splitByDay, unionRanges, type MediaRange } from './ranges.js';
 import type { ViewingRepository } from './repository.js';
-import { mayWatch } from './watch.js';
 
 /** The fastest the player plays (its speed control): media seconds per wall second. */
 export const MAX_PLAYBACK_SPEED = 2;
@@ -21,14 +19,15 @@ export const REPORT_SLACK_SECONDS = 10;
 export class ViewingService {
   constructor(
     private readonly repo: ViewingRepository,
-    private readonly places: Places,
+    /** The library's `recording.watch` decision (not_found / forbidden), the one owner of who may watch. */
+    private readonly authorizeWatch: (recordingId: number, access: Access) => Promise<void>,
   ) {}
 
   async start(access: Access, recordingId: number, body: ViewingStart, now = new Date()): Promise<ViewingStarted> {
+    await this.authorizeWatch(recordingId, access);
     const recording = await this.repo.recording(recordingId);
     if (!recording) throw notFound();
     const viewer = await this.repo.viewerPlace(access.principal.userId);
-    if (!mayWatch(access, recording, await this.places.course(recording.courseId), viewer)) throw forbidden();
     // Only a made recording plays; one still recording, processing, failed or deleted has nothing to watch.
     if (recording.status !== 'ready') throw notFound();
     // A classroom device is told by its account, not by what its browser says (and no person is one).
