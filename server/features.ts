@@ -12,6 +12,7 @@ import coursewareRoutes from './courseware/routes.js';
 import satisfactionRoutes, { surveyAnswerRoutes } from './evaluation/satisfaction/routes.js';
 import materialsRoutes from './materials/routes.js';
 import boardRoutes from './lessons/features/board/routes.js';
+import recordingRendering from './recordings/render/plugin.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -29,4 +30,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   materialsRoutes,
   coursewareRoutes,
   boardRoutes,
+  // Issue #10 (render): the recordings' render jobs and retention — no routes; decorates app.recordingJobs.
+  recordingRendering,
 ];

@@ -1,0 +1,42 @@
+import fp from 'fastify-plugin';
+import type { TongkeApp } from '../../core/app-types.js';
+import { RecordingRetention } from '../retention.js';
+import { DirectoryRecordingStore } from '../storage.js';
+import { RecordingJobs } from './jobs.js';
+import { RenderRepository } from './repository.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Makes stopped recordings playable: the recorder calls `kick()` when a recording stops (it is then
+     * `processing`); the library may show `progressOf(id)` for the live figure between row writes.
+     */
+    recordingJobs: Pick<RecordingJobs, 'kick' | 'progressOf' | 'idle'>;
+  }
+}
+
+/**
+ * The render job runner and retention, started with the app (the queue left by a stopped server is
+ * picked up on ready) and stopped with it (a running render is killed and stays queued). No routes.
+ * Registered as a feature plugin (fastify-plugin, so `app.recordingJobs` reaches every other feature).
+ */
+export default fp(
+  async function recordingRendering(app: TongkeApp) {
+    const { db, config } = app.tongke;
+    const rows = new RenderRepository(db);
+    const store = new DirectoryRecordingStore(config.recordingsDir);
+    const log = app.log.child({ feature: 'recordings' });
+    const jobs = new RecordingJobs(rows, { store, ffmpegPath: config.ffmpegPath, concurrency: config.recordingJobs, log });
+    const retention = new RecordingRetention(rows, { days: config.recordingRetentionDays, store, log });
+    app.decorate('recordingJobs', jobs);
+    app.addHook('onReady', async () => {
+      jobs.kick();
+      retention.start();
+    });
+    app.addHook('onClose', async () => {
+      await retention.close();
+      await jobs.close();
+    });
+  },
+  { name: 'tongke-recording-rendering' },
+);
