@@ -21,6 +21,7 @@ import { DirectoryRecordingStore } from '../server/recordings/storage.js';
 import { PortPairs, startBareRecording, type RecordingRun } from './recording/bare.js';
 import { beepOnsets, countVideoFrames, flashOnsets, pairOffsets } from './recording/ffmpeg.js';
 import { FRAMES_PER_SECOND, SYNC_PERIOD_SECONDS, lessonFile, startLessonSource, type LessonSource } from './recording/source.js';
+import { renderCost } from './recording/render.js';
 import { startTongkeRecording } from './recording/tongke.js';
 import { ratios, round, type BenchOptions, type BenchResult, type Benchmark } from './registry.js';
 
@@ -79,7 +80,9 @@ async function session(bench: Bench, side: SideName, recordings: number, seconds
   const recorder1 = runs.reduce((sum, r) => sum + r.cpuSeconds(), 0);
   const wall = (performance.now() - t0) / 1000;
   for (const run of runs) await run.stop();
-  const counts = await Promise.all(runs.map((run) => countVideoFrames(run.files[0]!, FRAMES_PER_SECOND)));
+  // One ffprobe at a time: the machine is shared, and the count does not hurry.
+  const counts = [];
+  for (const run of runs) counts.push(await countVideoFrames(run.files[0]!, FRAMES_PER_SECOND));
   const bytes = runs.flatMap((run) => run.files).reduce((sum, file) => sum + statSync(file).size, 0);
   const recordedSeconds = counts.reduce((sum, c) => sum + c.durationSeconds, 0);
   const recorderCpuSeconds = recorder1 - recorder0;
@@ -98,12 +101,19 @@ async function session(bench: Bench, side: SideName, recordings: number, seconds
   };
 }
 
-/** audio − video offsets (ms) of one recording, in programme time; the start-up's flashes are left out. */
-async function avOffsets(run: RecordingRun): Promise<number[]> {
+/**
+ * Bare FFmpeg times each RTP stream by its own clock until that stream's first RTCP sender report, which
+ * mediasoup sends every second for video but every 5 s for audio: before then its audio and video are not
+ * in sync at all (hundreds of ms). Its steady offset is read after that.
+ */
+const BARE_SYNCED_AFTER_MS = 6000;
+
+/** audio − video offsets (ms) of one recording, in programme time; flashes before `settleMs` are left out. */
+async function avOffsets(run: RecordingRun, settleMs = SETTLE_MS): Promise<number[]> {
   const [videoFile, audioFile = videoFile] = run.files as [string, string?];
   const [videoAt = 0, audioAt = videoAt] = run.offsetsMs();
   if (!Number.isFinite(videoAt) || !Number.isFinite(audioAt)) return [];
-  const settled = (t: number) => t >= SETTLE_MS / 1000;
+  const settled = (t: number) => t >= settleMs / 1000;
   const flashes = (await flashOnsets(videoFile!)).filter(settled).map((t) => t + videoAt / 1000);
   const beeps = (await beepOnsets(audioFile)).filter(settled).map((t) => t + audioAt / 1000);
   return pairOffsets(flashes, beeps, SYNC_PERIOD_SECONDS);
@@ -143,8 +153,8 @@ async function openBench(): Promise<Bench> {
 }
 
 export async function runRecording(options: BenchOptions): Promise<BenchResult> {
-  const seconds = options.quick ? 3 : 10;
-  const sizes = options.quick ? [1, 2] : [1, 4, 8, 16];
+  const seconds = options.quick ? 3 : 8;
+  const sizes = options.quick ? [1, 2] : [1, 4, 16];
   const bench = await openBench();
   try {
     // The worker forwards the source to nobody: what it spends anyway, taken off every step.
@@ -170,15 +180,19 @@ export async function runRecording(options: BenchOptions): Promise<BenchResult> 
       }
     }
     const single = (side: SideName) => sessions.find((s) => s.side === side && s.recordings === 1)!;
-    const offsets = { tongke: await avOffsets(single('tongke').runs[0]!), bare: await avOffsets(single('bare').runs[0]!) };
+    const offsets = { tongke: await avOffsets(single('tongke').runs[0]!), bare: await avOffsets(single('bare').runs[0]!, BARE_SYNCED_AFTER_MS) };
+    const render = await renderCost(single('tongke').runs[0]!);
+    const renditionOffsets = await avOffsets({ files: [render.highPath], offsetsMs: () => [0] } as RecordingRun);
     const figuresOf = (side: SideName): Record<string, number> => {
       const one = single(side);
       const best = sustained[side];
-      const perHour = (cpu: number) => round((cpu / one.seconds) * 3600, 1);
+      // CPU from the largest step that held: N recordings give N times the ticks of one, so a finer figure.
+      const measured = best ?? one;
+      const perHour = (cpu: number) => round((cpu / measured.recordings / measured.seconds) * 3600, 1);
       return {
-        cpuSecondsPerRecordedHour: perHour(one.recorderCpuSeconds + one.workerCpuSeconds),
-        recorderCpuSecondsPerRecordedHour: perHour(one.recorderCpuSeconds),
-        workerCpuSecondsPerRecordedHour: perHour(one.workerCpuSeconds),
+        cpuSecondsPerRecordedHour: perHour(measured.recorderCpuSeconds + measured.workerCpuSeconds),
+        recorderCpuSecondsPerRecordedHour: perHour(measured.recorderCpuSeconds),
+        workerCpuSecondsPerRecordedHour: perHour(measured.workerCpuSeconds),
         diskMbPerRecordedHour: round(one.bytesPerHour / 1e6, 0),
         sustainedRecordings: best?.recordings ?? 0,
         recordingsPerCoreEstimate: best && best.cores > 0 ? Math.floor((CORE_LIMIT * best.recordings) / best.cores) : 0,
@@ -187,7 +201,15 @@ export async function runRecording(options: BenchOptions): Promise<BenchResult> 
         avOffsetMaxAbsMs: round(maxAbs(offsets[side]), 1),
       };
     };
-    const figures = figuresOf('tongke');
+    const perRecordedHour = (value: number) => (value / render.recordingSeconds) * 3600;
+    const figures = {
+      ...figuresOf('tongke'),
+      renderCpuSecondsPerRecordedHour: round(perRecordedHour(render.cpuSeconds), 0),
+      highRenditionMbPerRecordedHour: round(perRecordedHour(render.highBytes) / 1e6, 0),
+      lowRenditionMbPerRecordedHour: round(perRecordedHour(render.lowBytes) / 1e6, 0),
+      avOffsetRenditionMeanMs: round(mean(renditionOffsets), 1),
+      avOffsetRenditionMaxAbsMs: round(maxAbs(renditionOffsets), 1),
+    };
     const baseline = figuresOf('bare');
     return {
       name: 'recording',
@@ -207,12 +229,22 @@ export async function runRecording(options: BenchOptions): Promise<BenchResult> 
         ...sessions.map(({ runs: _runs, ...step }) => ({ ...step })),
         { side: 'tongke', avOffsetsMs: offsets.tongke.map((o) => round(o, 0)).join('/') },
         { side: 'bare', avOffsetsMs: offsets.bare.map((o) => round(o, 0)).join('/') },
+        {
+          side: 'tongke render',
+          recordingSeconds: round(render.recordingSeconds, 1),
+          cpuSeconds: round(render.cpuSeconds, 2),
+          wallSeconds: round(render.wallSeconds, 1),
+          highBytes: render.highBytes,
+          lowBytes: render.lowBytes,
+          avOffsetsMs: renditionOffsets.map((o) => round(o, 0)).join('/'),
+        },
       ],
       notes: [
         'One recording = the teacher camera + microphone. Tongke: a recording tap and one FFmpeg per track (two files); bare: two plain consumers into ONE FFmpeg (one file), so Tongke runs twice the processes.',
         `CPU = FFmpeg children (/proc/<pid>/stat) + the worker beyond its idle forwarding, over ${seconds} s after a ${SETTLE_MS / 1000} s start-up, scaled to an hour.`,
         `sustainedRecordings: the largest N measured (of ${sizes.join(', ')}) with ≤ ${MISSING_FRAMES_LIMIT_PCT} % missing video frames and < ${CORE_LIMIT} core; recordingsPerCoreEstimate scales its per-recording CPU to ${CORE_LIMIT} core.`,
-        'A/V offset: audio − video at each flash/beep, in programme time (Tongke: each track placed at its first packet, as the renderer places it; bare: FFmpeg syncs the two streams by their RTCP sender reports).',
+        `A/V offset: audio − video at each flash/beep, in programme time (Tongke: each track placed at its first packet, as the renderer places it; bare: FFmpeg syncs the two streams by their RTCP sender reports, so only flashes after ${BARE_SYNCED_AFTER_MS / 1000} s count — before the audio stream's first report its offset is arbitrary, hundreds of ms).`,
+        'Render: renderRecording (server/recordings/render/) on the one-recording step, both renditions in one FFmpeg run at nice 10; CPU of its reaped children (FFmpeg + ffprobe), scaled from the short recording to an hour. A/V offset of the rendition read from its high MP4.',
         'The machine is shared (2 cores, other sessions running): CPU figures are upper bounds and the steps show the spread.',
       ],
     };

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { ConsumerParameters, LessonMedia } from '../../media/index.js';
 import { plainRtpCapabilities } from '../../media/testing/lesson.js';
 import { LOOPBACK, delay } from '../../media/testing/rtp.js';
+import type { RenderJob } from '../../server/recordings/render/repository.js';
+import type { RecordingStore } from '../../server/recordings/storage.js';
 import { FfmpegChild } from './ffmpeg.js';
 import type { LessonSource } from './source.js';
 
@@ -22,6 +24,8 @@ export interface RecordingRun {
   cpuSeconds(): number;
   /** Stops and finalises the files; the recorder's CPU seconds in all. */
   stop(): Promise<number>;
+  /** Tongke's: where its tracks are and the render job its rows would make (once stopped). */
+  readonly render?: { store: RecordingStore; job: () => RenderJob };
 }
 
 /** Hands out pairs of loopback ports (RTP, RTCP) for FFmpeg to listen on, within the bench's range. */

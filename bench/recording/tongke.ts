@@ -8,6 +8,7 @@
 import type { LessonMedia, RecordingTapInfo } from '../../media/index.js';
 import { RtpPortAllocator } from '../../server/recordings/capture/ports.js';
 import { TrackWriter } from '../../server/recordings/capture/track-writer.js';
+import type { RenderJob } from '../../server/recordings/render/repository.js';
 import { DirectoryRecordingStore, trackKey } from '../../server/recordings/storage.js';
 import { FFMPEG, processCpuSeconds } from './ffmpeg.js';
 import type { RecordingRun } from './bare.js';
@@ -15,6 +16,8 @@ import type { LessonSource } from './source.js';
 import { TEACHER } from './source.js';
 
 const KEY_FRAME_EVERY_MS = 1000;
+/** The store keys a recording's files by its lesson session: one made-up session for the bench. */
+const LESSON_ID = 1;
 
 const quiet = {
   info: () => undefined,
@@ -41,6 +44,8 @@ function firstPacketAt(lesson: LessonMedia, consumerId: string): Promise<number>
 }
 
 interface RecordedTrack {
+  readonly source: 'camera' | 'mic';
+  readonly key: string;
   readonly tap: RecordingTapInfo;
   readonly writer: TrackWriter;
   readonly path: string;
@@ -52,19 +57,21 @@ interface RecordedTrack {
 export async function startTongkeRecording(lesson: LessonMedia, source: LessonSource, store: DirectoryRecordingStore, index: number, ports: RtpPortAllocator): Promise<RecordingRun> {
   const tracks: RecordedTrack[] = [];
   const producers = [
-    { producerId: source.cameraProducerId, what: 'camera' },
-    { producerId: source.micProducerId, what: 'mic' },
+    { producerId: source.cameraProducerId, what: 'camera' as const },
+    { producerId: source.micProducerId, what: 'mic' as const },
   ];
+  const startedAt = Date.now();
   for (const [n, { producerId, what }] of producers.entries()) {
     const pair = ports.take();
     const tap = await lesson.recordProducer(producerId, { ip: '127.0.0.1', ...pair });
-    const path = await store.pathOf(trackKey(1, index + 1, n + 1, TEACHER, what));
+    const key = trackKey(LESSON_ID, index + 1, n + 1, TEACHER, what);
+    const path = await store.pathOf(key);
     const writer = TrackWriter.start({ ffmpegPath: FFMPEG, codec: tap.codec, ports: pair, outputPath: path, log: quiet as never });
     writer.once('exited', () => ports.release(pair));
     await writer.listening();
-    const startedAt = firstPacketAt(lesson, tap.consumerId);
+    const firstPacket = firstPacketAt(lesson, tap.consumerId);
     await lesson.resumeRecording(tap.consumerId);
-    tracks.push({ tap, writer, path, startedAt, cpu: 0 });
+    tracks.push({ source: what, key, tap, writer, path, startedAt: firstPacket, cpu: 0 });
   }
   // As the live recorder does: ask for key frames until FFmpeg has its first picture.
   const keyFrames = setInterval(() => {
@@ -84,6 +91,28 @@ export async function startTongkeRecording(lesson: LessonMedia, source: LessonSo
     return tracks.reduce((sum, t) => sum + t.cpu, 0);
   };
   const starts: number[] = [];
+  let endedAt = 0;
+  const renderJob = (): RenderJob => ({
+    id: index + 1,
+    lessonId: LESSON_ID,
+    startedAt: new Date(startedAt),
+    endedAt: new Date(endedAt),
+    durationMs: endedAt - startedAt,
+    // The rows the live recorder would have written for these tracks.
+    tracks: tracks.map((track, i) => ({
+      id: i + 1,
+      recordingId: index + 1,
+      participantId: TEACHER,
+      siteName: 'lead teacher',
+      role: 'teacher' as const,
+      source: track.source,
+      kind: track.tap.kind,
+      fileKey: track.key,
+      startedAt: new Date(starts[i]!),
+      endedAt: new Date(endedAt),
+      sizeBytes: null,
+    })),
+  });
   return {
     files: tracks.map((t) => t.path),
     offsetsMs: () => starts.map((at) => at - starts[0]!),
@@ -93,9 +122,11 @@ export async function startTongkeRecording(lesson: LessonMedia, source: LessonSo
       const cpu = sample();
       // A tap that never sent a packet has no time 0 (NaN): its offset is unknown, not zero.
       for (const track of tracks) starts.push(await Promise.race([track.startedAt, Promise.resolve(Number.NaN)]));
+      endedAt = Date.now();
       await Promise.all(tracks.map((t) => t.writer.stop()));
       for (const track of tracks) lesson.stopRecording(track.tap.consumerId);
       return cpu;
     },
+    render: { store, job: renderJob },
   };
 }
