@@ -18,7 +18,8 @@ import { MediaWorkerPool, type LessonMedia, type MediaLogger } from '../media/in
 import { delay } from '../media/testing/rtp.js';
 import { RtpPortAllocator } from '../server/recordings/capture/ports.js';
 import { DirectoryRecordingStore } from '../server/recordings/storage.js';
-import { PortPairs, startBareRecording, type RecordingRun } from './recording/bare.js';
+import { PortPairs, startBareRecording } from './recording/bare.js';
+import type { RecordingRun } from './recording/recording-run.js';
 import { beepOnsets, countVideoFrames, flashOnsets, pairOffsets } from './recording/ffmpeg.js';
 import { FRAMES_PER_SECOND, SYNC_PERIOD_SECONDS, lessonFile, startLessonSource, type LessonSource } from './recording/source.js';
 import { renderCost } from './recording/render.js';
@@ -84,7 +85,7 @@ async function session(bench: Bench, side: SideName, recordings: number, seconds
   const counts = [];
   for (const run of runs) counts.push(await countVideoFrames(run.files[0]!, FRAMES_PER_SECOND));
   const bytes = runs.flatMap((run) => run.files).reduce((sum, file) => sum + statSync(file).size, 0);
-  const recordedSeconds = counts.reduce((sum, c) => sum + c.durationSeconds, 0);
+  const recordedSeconds = counts.reduce((sum, c) => sum + c.fileSeconds, 0);
   const recorderCpuSeconds = recorder1 - recorder0;
   const workerShare = Math.max(0, worker1 - worker0 - bench.idleWorkerRate * wall);
   return {
@@ -95,8 +96,7 @@ async function session(bench: Bench, side: SideName, recordings: number, seconds
     workerCpuSeconds: round(workerShare, 2),
     cores: round((recorderCpuSeconds + workerShare) / wall, 3),
     maxMissingPct: round(Math.max(...counts.map((c) => c.missingPct)), 2),
-    // Settled span only; the files also hold the start-up, so this slightly overstates per-hour disk.
-    bytesPerHour: recordedSeconds > 0 ? Math.round((bytes / (recordedSeconds + (SETTLE_MS / 1000) * recordings)) * 3600) : 0,
+    bytesPerHour: recordedSeconds > 0 ? Math.round((bytes / recordedSeconds) * 3600) : 0,
     runs,
   };
 }
@@ -109,12 +109,13 @@ async function session(bench: Bench, side: SideName, recordings: number, seconds
 const BARE_SYNCED_AFTER_MS = 6000;
 
 /** audio − video offsets (ms) of one recording, in programme time; flashes before `settleMs` are left out. */
-async function avOffsets(run: RecordingRun, settleMs = SETTLE_MS): Promise<number[]> {
-  const [videoFile, audioFile = videoFile] = run.files as [string, string?];
+async function avOffsets(run: Pick<RecordingRun, 'files' | 'offsetsMs'>, settleMs = SETTLE_MS): Promise<number[]> {
+  const [videoFile, audioFile = videoFile] = run.files;
+  if (!videoFile || !audioFile) return [];
   const [videoAt = 0, audioAt = videoAt] = run.offsetsMs();
   if (!Number.isFinite(videoAt) || !Number.isFinite(audioAt)) return [];
   const settled = (t: number) => t >= settleMs / 1000;
-  const flashes = (await flashOnsets(videoFile!)).filter(settled).map((t) => t + videoAt / 1000);
+  const flashes = (await flashOnsets(videoFile)).filter(settled).map((t) => t + videoAt / 1000);
   const beeps = (await beepOnsets(audioFile)).filter(settled).map((t) => t + audioAt / 1000);
   return pairOffsets(flashes, beeps, SYNC_PERIOD_SECONDS);
 }
@@ -182,7 +183,7 @@ export async function runRecording(options: BenchOptions): Promise<BenchResult> 
     const single = (side: SideName) => sessions.find((s) => s.side === side && s.recordings === 1)!;
     const offsets = { tongke: await avOffsets(single('tongke').runs[0]!), bare: await avOffsets(single('bare').runs[0]!, BARE_SYNCED_AFTER_MS) };
     const render = await renderCost(single('tongke').runs[0]!);
-    const renditionOffsets = await avOffsets({ files: [render.highPath], offsetsMs: () => [0] } as RecordingRun);
+    const renditionOffsets = await avOffsets({ files: [render.highPath], offsetsMs: () => [0] });
     const figuresOf = (side: SideName): Record<string, number> => {
       const one = single(side);
       const best = sustained[side];

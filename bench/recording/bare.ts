@@ -10,23 +10,9 @@ import { join } from 'node:path';
 import type { ConsumerParameters, LessonMedia } from '../../media/index.js';
 import { plainRtpCapabilities } from '../../media/testing/lesson.js';
 import { LOOPBACK, delay } from '../../media/testing/rtp.js';
-import type { RenderJob } from '../../server/recordings/render/repository.js';
-import type { RecordingStore } from '../../server/recordings/storage.js';
 import { FfmpegChild } from './ffmpeg.js';
+import type { RecordingRun } from './recording-run.js';
 import type { LessonSource } from './source.js';
-
-/** One recording of the lesson in progress: its FFmpeg children and the files they write. */
-export interface RecordingRun {
-  /** Matroska files; `offsetsMs[i]` is where file i's time 0 sits relative to file 0's (one file: [0]). */
-  readonly files: string[];
-  readonly offsetsMs: () => number[];
-  /** CPU seconds of the recorder's own processes so far. */
-  cpuSeconds(): number;
-  /** Stops and finalises the files; the recorder's CPU seconds in all. */
-  stop(): Promise<number>;
-  /** Tongke's: where its tracks are and the render job its rows would make (once stopped). */
-  readonly render?: { store: RecordingStore; job: () => RenderJob };
-}
 
 /** Hands out pairs of loopback ports (RTP, RTCP) for FFmpeg to listen on, within the bench's range. */
 export class PortPairs {

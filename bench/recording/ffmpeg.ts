@@ -96,7 +96,10 @@ export interface FrameCount {
   frames: number;
   expected: number;
   missingPct: number;
+  /** The span counted (after the settling). */
   durationSeconds: number;
+  /** The whole file's video span, start-up included. */
+  fileSeconds: number;
 }
 
 /**
@@ -110,10 +113,11 @@ export async function countVideoFrames(file: string, fps: number, settleSeconds 
   const { stdout } = await runTool(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
   const all = stdout.split('\n').map(Number.parseFloat).filter(Number.isFinite).sort((a, b) => a - b);
   const times = all.filter((t) => t >= all[0]! + settleSeconds);
-  if (times.length < 2) return { frames: times.length, expected: 0, missingPct: 100, durationSeconds: 0 };
+  const fileSeconds = all.length > 1 ? all.at(-1)! - all[0]! : 0;
+  if (times.length < 2) return { frames: times.length, expected: 0, missingPct: 100, durationSeconds: 0, fileSeconds };
   const span = times.at(-1)! - times[0]!;
   const expected = Math.round(span * fps) + 1;
-  return { frames: times.length, expected, missingPct: Math.max(0, ((expected - times.length) / expected) * 100), durationSeconds: span };
+  return { frames: times.length, expected, missingPct: Math.max(0, ((expected - times.length) / expected) * 100), durationSeconds: span, fileSeconds };
 }
 
 /** Instants (seconds of the file's time) a white flash starts: mean luma jumps above `threshold`. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 import { renderRecording } from '../../server/recordings/render/render.js';
-import type { RecordingRun } from './bare.js';
+import type { RecordingRun } from './recording-run.js';
 import { FFMPEG } from './ffmpeg.js';
 
 /** User + system CPU seconds of this process's children that have exited and been reaped. */

@@ -5,31 +5,21 @@
  * FFmpeg has a picture, and the tap's first packet as the track's time 0 — what the live recorder does per
  * track, without the rows and the live feature around it.
  */
+import { pino } from 'pino';
+
 import type { LessonMedia, RecordingTapInfo } from '../../media/index.js';
 import { RtpPortAllocator } from '../../server/recordings/capture/ports.js';
 import { TrackWriter } from '../../server/recordings/capture/track-writer.js';
 import type { RenderJob } from '../../server/recordings/render/repository.js';
 import { DirectoryRecordingStore, trackKey } from '../../server/recordings/storage.js';
 import { FFMPEG, processCpuSeconds } from './ffmpeg.js';
-import type { RecordingRun } from './bare.js';
+import type { RecordingRun } from './recording-run.js';
 import type { LessonSource } from './source.js';
 import { TEACHER } from './source.js';
 
 const KEY_FRAME_EVERY_MS = 1000;
 /** The store keys a recording's files by its lesson session: one made-up session for the bench. */
 const LESSON_ID = 1;
-
-const quiet = {
-  info: () => undefined,
-  warn: (obj: object, msg: string) => console.warn(`recording bench: ${msg}`, obj),
-  error: (obj: object, msg: string) => console.error(`recording bench: ${msg}`, obj),
-  debug: () => undefined,
-  trace: () => undefined,
-  fatal: () => undefined,
-  silent: () => undefined,
-  child: () => quiet,
-  level: 'warn',
-};
 
 /** The wall instant each tap's first packet left the worker (the lesson emits it once per tap). */
 function firstPacketAt(lesson: LessonMedia, consumerId: string): Promise<number> {
@@ -55,6 +45,8 @@ interface RecordedTrack {
 
 /** Starts Tongke's recording of the teacher's camera and microphone (two tracks) under `store`. */
 export async function startTongkeRecording(lesson: LessonMedia, source: LessonSource, store: DirectoryRecordingStore, index: number, ports: RtpPortAllocator): Promise<RecordingRun> {
+  // The track writers' warnings (an FFmpeg that had to be killed) still reach the console.
+  const log = pino({ level: 'warn' });
   const tracks: RecordedTrack[] = [];
   const producers = [
     { producerId: source.cameraProducerId, what: 'camera' as const },
@@ -66,7 +58,7 @@ export async function startTongkeRecording(lesson: LessonMedia, source: LessonSo
     const tap = await lesson.recordProducer(producerId, { ip: '127.0.0.1', ...pair });
     const key = trackKey(LESSON_ID, index + 1, n + 1, TEACHER, what);
     const path = await store.pathOf(key);
-    const writer = TrackWriter.start({ ffmpegPath: FFMPEG, codec: tap.codec, ports: pair, outputPath: path, log: quiet as never });
+    const writer = TrackWriter.start({ ffmpegPath: FFMPEG, codec: tap.codec, ports: pair, outputPath: path, log });
     writer.once('exited', () => ports.release(pair));
     await writer.listening();
     const firstPacket = firstPacketAt(lesson, tap.consumerId);
