@@ -8,6 +8,7 @@ import { ingestBenchmark } from './ingest.js';
 import { reportsBenchmark } from './reports.js';
 import { clientWeightBenchmark } from './client-weight.js';
 import { boardBenchmark } from './board.js';
+import { recordingBenchmark } from './recording.js';
 
 export interface BenchOptions {
   /** A few seconds at the smallest sizes: only keeps the benchmark code working (used by the test suite). */
@@ -55,4 +56,4 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark];

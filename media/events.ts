@@ -45,6 +45,10 @@ export interface LessonMediaEvents {
   'transport-state': [
     event: { participantId: string; transportId: string; direction: TransportDirection; ice?: IceState; dtls?: DtlsState },
   ];
+  /** A recording tap's first RTP packet left for its recorder (the wall instant of the track's time 0). */
+  'recording-flowing': [event: { consumerId: string; producerId: string; at: Date }];
+  /** A recording tap ended: its producer closed, it was closed, or the worker under it died. */
+  'recording-closed': [event: { consumerId: string; producerId: string; reason: 'producer-closed' | 'closed' | 'worker-died' }];
   /** The lesson's media ended; every transport, producer and consumer is gone. Emitted once. */
   closed: [event: { reason: LessonMediaCloseReason }];
 }

@@ -29,6 +29,7 @@ export {
 } from './lesson-media.js';
 export type { MediaLogger } from './logger.js';
 export type { TileSize } from './received-stream.js';
+export type { RecordedCodec, RecordingReceiver, RecordingTapCloseReason, RecordingTapInfo } from './recording-tap.js';
 export type { TransportQuality } from './stats.js';
 export {
   INITIAL_OUTGOING_BITRATE,

@@ -10,6 +10,7 @@ import { withContext, type MediaLogger } from './logger.js';
 import type { LessonMediaHost } from './media-worker.js';
 import { ParticipantMedia, type LessonProducer, type ProducerAppData } from './participant-media.js';
 import { ReceivedStream, type ConsumerAppData, type TileSize } from './received-stream.js';
+import { RecordingTaps, type RecordingReceiver, type RecordingTapInfo } from './recording-tap.js';
 import type { TransportQuality } from './stats.js';
 import {
   createPlainTransport,
@@ -94,6 +95,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   readonly #producers = new Map<string, LessonProducer>();
   readonly #adaptation: AdaptationLoop;
   readonly #speakers: ActiveSpeaker;
+  readonly #recordings: RecordingTaps;
   /** Transports a connect was sent for: mediasoup accepts one connect per transport. */
   readonly #connected = new WeakSet<LessonWebRtcTransport>();
   #closed = false;
@@ -123,6 +125,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     this.#host = host;
     this.#logger = withContext(logger, { lessonId: options.lessonId });
     this.#speakers = new ActiveSpeaker(observer, this, this.#logger);
+    this.#recordings = new RecordingTaps(router, host, this);
     this.#adaptation = new AdaptationLoop({
       receivers: () => this.#participants.values(),
       sink: this,
@@ -321,6 +324,31 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     };
   }
 
+  /**
+   * Feeds a producer to a local recorder as plain RTP (a simulcast one: its best layer). The tap is no
+   * participant; it starts paused — {@link resumeRecording} once the recorder listens. See recording-tap.ts.
+   */
+  async recordProducer(producerId: string, receiver: RecordingReceiver): Promise<RecordingTapInfo> {
+    if (this.#closed) throw new LessonMediaError('lesson-closed', `lesson ${this.lessonId} media is closed`);
+    const producer = this.#producers.get(producerId);
+    if (!producer) throw new LessonMediaError('unknown-producer', `lesson ${this.lessonId} has no producer ${producerId}`);
+    return this.#recordings.open(producer, receiver);
+  }
+
+  resumeRecording(consumerId: string): Promise<void> {
+    return this.#recordings.resume(consumerId);
+  }
+
+  /** Asks the recorded producer for a key frame (the recorder has no picture yet, or the layer changed). */
+  requestKeyFrame(consumerId: string): Promise<void> {
+    return this.#recordings.requestKeyFrame(consumerId);
+  }
+
+  /** Ends a recording tap; `'recording-closed'` {reason: 'closed'} follows. */
+  stopRecording(consumerId: string): void {
+    this.#recordings.close(consumerId);
+  }
+
   /** The participant's link quality per transport, from mediasoup's stats. */
   async stats(participantId: string): Promise<TransportQuality[]> {
     return this.#participant(participantId).stats();
@@ -345,6 +373,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     this.#closed = true;
     this.#adaptation.stop();
     this.#speakers.stop();
+    this.#recordings.closeAll(reason);
     // Closing the router closes every transport, producer and consumer (each reporting its own close);
     // after a worker death the router is closed already.
     this.#router.close();
