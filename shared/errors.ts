@@ -51,6 +51,14 @@ export const ERROR_CODES = [
   /** The lesson's whiteboard is full: too many pages, or too much on one page or in one stroke. */
   'board_full',
   'origin_not_allowed',
+  /** The course's recording policy is `never`: this lesson is not recorded. */
+  'recording_not_allowed',
+  /** The course's recording policy is `always`: the recording cannot be stopped. */
+  'recording_required',
+  /** Too little free disk where recordings are kept: no recording starts. */
+  'recording_disk_low',
+  /** The recorder cannot run here (FFmpeg is missing, or recording is not set up on this server). */
+  'recording_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -96,5 +104,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   removed_from_lesson: 403,
   too_many_streams: 429,
   origin_not_allowed: 403,
+  recording_not_allowed: 409,
+  recording_required: 409,
+  recording_disk_low: 507,
+  recording_unavailable: 503,
   internal: 500,
 };
