@@ -105,7 +105,9 @@ describe('LessonRecordings', () => {
 
     running.lesson.features.stage.invite(classroom.id);
     await until('the stage mic track', () => recorder.tracks.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Both have sent their first packets (their rows exist) and then some more.
+    await until('both tracks flowing', async () => (await repo.tracksOf(recorder.recordingId!)).length === 2, 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     running.lesson.features.stage.return(teacher, classroom.id);
     await until('the stage track ending', () => recorder.tracks.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -132,7 +134,7 @@ describe('LessonRecordings', () => {
       const spanned = (track.endedAt!.getTime() - track.startedAt.getTime()) / 1000;
       expect(Math.abs(duration - spanned), `${track.source}: ${duration} s in the file, ${spanned} s recorded`).toBeLessThan(1);
     }
-  }, 60_000);
+  }, 90_000);
 
   it('keeps a playable partial file when the worker is killed, and records again once the media is rebuilt', async () => {
     const { running, teacher, recorder } = await start();
