@@ -383,17 +383,4 @@ export const en: SharedMessages = {
       broken_file: 'The file is damaged or password-protected and cannot be opened. Upload it saved as PDF.',
     },
   },
-  lessonRecording: {
-    indicator: 'Recording',
-    indicatorLabel: 'This lesson is being recorded: {{elapsed}} so far',
-    start: 'Start recording',
-    stop: 'Stop recording',
-    starting: 'Starting…',
-    stopping: 'Stopping…',
-    always: 'This course is recorded throughout',
-    cut: {
-      disk_low: 'The server is low on storage space, so recording stopped. What was recorded is kept.',
-      worker_died: 'The media server failed and recording was interrupted. What was recorded is kept; recording resumes once it is back.',
-    },
-  },
 };

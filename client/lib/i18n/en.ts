@@ -1119,4 +1119,17 @@ export const en: ClientMessages = {
     penWith: '{{name}} is writing',
     kept: { title: 'Whiteboard', pdf: 'Download the board as PDF', png: 'Download PNG', failed: 'The board could not be loaded. Try again later.', fileName: 'Whiteboard {{lesson}} page {{page}}' },
   },
+  lessonRecording: {
+    indicator: 'Recording',
+    indicatorLabel: 'This lesson is being recorded: {{elapsed}} so far',
+    start: 'Start recording',
+    stop: 'Stop recording',
+    starting: 'Starting…',
+    stopping: 'Stopping…',
+    always: 'This course is recorded throughout',
+    cut: {
+      disk_low: 'The server is low on storage space, so recording stopped. What was recorded is kept.',
+      worker_died: 'The media server failed and recording was interrupted. What was recorded is kept; recording resumes once it is back.',
+    },
+  },
 };

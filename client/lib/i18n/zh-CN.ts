@@ -1118,6 +1118,19 @@ export const zhCN = {
     penWith: '{{name}} 正在书写',
     kept: { title: '课堂白板', pdf: '下载白板 PDF', png: '下载 PNG', failed: '白板内容没能加载，请稍后重试。', fileName: '课堂白板-{{lesson}}-第{{page}}页' },
   },
+  lessonRecording: {
+    indicator: '录制中',
+    indicatorLabel: '本节课正在录制，已录制 {{elapsed}}',
+    start: '开始录制',
+    stop: '停止录制',
+    starting: '正在开始…',
+    stopping: '正在停止…',
+    always: '本课程全程录制',
+    cut: {
+      disk_low: '服务器存储空间不足，录制已停止。已录制的部分会保留。',
+      worker_died: '媒体服务器出现故障，录制已中断。已录制的部分会保留，恢复后将继续录制。',
+    },
+  },
 };
 
 export type ClientMessages = typeof zhCN;
