@@ -53,6 +53,14 @@ export const ERROR_CODES = [
   'origin_not_allowed',
   /** A viewing report claims more watched seconds than could have been played since the last one (422). */
   'viewing_implausible',
+  /** The course's recording policy is `never`: this lesson is not recorded. */
+  'recording_not_allowed',
+  /** The course's recording policy is `always`: the recording cannot be stopped. */
+  'recording_required',
+  /** Too little free disk where recordings are kept: no recording starts. */
+  'recording_disk_low',
+  /** The recorder cannot run here (FFmpeg is missing, or recording is not set up on this server). */
+  'recording_unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -99,5 +107,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   too_many_streams: 429,
   origin_not_allowed: 403,
   viewing_implausible: 422,
+  recording_not_allowed: 409,
+  recording_required: 409,
+  recording_disk_low: 507,
+  recording_unavailable: 503,
   internal: 500,
 };

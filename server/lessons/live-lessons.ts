@@ -14,6 +14,9 @@ import { lessonRoutes } from './routes.js';
 import { keepBoards } from './features/board/keeper.js';
 import { CoursewareRepository } from '../courseware/repository.js';
 import { BoardRepository } from './features/board/repository.js';
+import { LessonRecordings } from '../recordings/capture/lesson-recordings.js';
+import { CaptureRepository } from '../recordings/capture/repository.js';
+import { DirectoryRecordingStore } from '../recordings/storage.js';
 
 /**
  * Live lessons on this server: the registry, the Socket.IO gateway, `GET /api/lessons/live`, the evidence
@@ -54,8 +57,21 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     recoveredLessonIds: registry.recoveredSessionIds,
     onDropped: countDropped,
   });
+  // Server-side recording (录制) of every live lesson whose course records, or whose teacher starts it.
+  const recordings = await LessonRecordings.create(registry, {
+    repo: new CaptureRepository(database.db),
+    store: new DirectoryRecordingStore(config.recordingsDir),
+    ffmpegPath: config.ffmpegPath,
+    minFreeMb: config.recordingMinFreeMb,
+    nodeId: config.nodeId,
+    log: app.log.child({ component: 'recording' }),
+    // The lead wires the render jobs here (RecordingJobs.kick()).
+    onRecordingStopped: (recordingId) => app.log.info({ recordingId }, 'recording waits for its playable files'),
+  });
   const boards = keepBoards(registry, new BoardRepository(database.db), app.log.child({ component: 'board' }));
   app.addHook('preClose', async () => {
+    // Recordings first, while their media still flows: FFmpeg then finishes each file at once.
+    await recordings.close();
     await registry.close();
     await boards.flush();
     await recorder.close();

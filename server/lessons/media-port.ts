@@ -23,6 +23,11 @@ export type LessonMediaPort = Pick<
   | 'stats'
   | 'closeParticipant'
   | 'close'
+  | 'producers'
+  | 'recordProducer'
+  | 'resumeRecording'
+  | 'requestKeyFrame'
+  | 'stopRecording'
 >;
 
 /** Makes the media of a lesson (on the least-loaded live worker). */

@@ -37,6 +37,9 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   'hand:lower': { points: 60, seconds: 60 },
   'stage:invite': { points: 30, seconds: 60 },
   'stage:return': { points: 30, seconds: 60 },
+  // A teacher starts and stops recording a few times a lesson; each start spawns FFmpeg per track.
+  'recording:start': { points: 6, seconds: 60 },
+  'recording:stop': { points: 6, seconds: 60 },
   'moderate:mute': { points: 60, seconds: 60 },
   'moderate:stop-camera': { points: 60, seconds: 60 },
   'moderate:remove': { points: 30, seconds: 60 },

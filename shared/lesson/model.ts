@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { BoardView } from './features/board.js';
+import { RecordingStateView } from './features/recording.js';
 
 /*
  * The live lesson as every site sees it: participants, their media, the hand queue, the stage, chat and
@@ -117,5 +118,7 @@ export const LessonSnapshot = Type.Object({
   mutedByTeacher: Type.Boolean(),
   /** The whiteboard: pages, the page shown, all ink, the pen holder (a late joiner gets it intact). */
   board: BoardView,
+  /** The lesson's recording: whether it records now, since when (every site shows the indicator). */
+  recording: RecordingStateView,
 });
 export type LessonSnapshot = Static<typeof LessonSnapshot>;

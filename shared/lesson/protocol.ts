@@ -7,6 +7,7 @@ import { HAND_EVENTS, HAND_REQUESTS } from './features/hands.js';
 import { POLL_EVENTS, POLL_REQUESTS } from './features/polls.js';
 import { STAGE_REQUESTS } from './features/stage.js';
 import { BOARD_EVENTS, BOARD_REQUESTS } from './features/board.js';
+import { RECORDING_EVENTS, RECORDING_REQUESTS } from './features/recording.js';
 import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -126,6 +127,7 @@ export const LESSON_REQUESTS = {
   'media:audio-only': { payload: Strict({ enabled: Type.Boolean() }), data: Type.Object({}) },
 
   ...HAND_REQUESTS,
+  ...RECORDING_REQUESTS,
   ...STAGE_REQUESTS,
   /** Lead teacher: mute one participant's mic, or everyone's but her own. */
   'moderate:mute': { payload: Strict({ participantId: Type.Union([Id, Type.Literal('all')]) }), data: Type.Object({}) },
@@ -195,6 +197,7 @@ export const LESSON_EVENTS = {
   'media:rebuild': Type.Object({ routerRtpCapabilities: Type.Unknown() }),
   'speaker:active': Type.Object({ participantId: Type.Union([Type.String(), Type.Null()]) }),
   ...HAND_EVENTS,
+  ...RECORDING_EVENTS,
   ...CHAT_EVENTS,
   ...POLL_EVENTS,
   ...BOARD_EVENTS,

@@ -127,6 +127,10 @@ const MATRIX: Record<LessonRequestName, Row> = {
   // The class answers; the teacher who set it and an observer do not.
   'poll:answer': { payload: (w) => ({ pollId: w.pollId, choices: [1] }), expected: { ...everyone('ok'), lead: 'forbidden', observer: 'forbidden' } },
   'poll:close': { payload: (w) => ({ pollId: w.pollId }), expected: leadOnly },
+  // Recording: the lead teacher's, under the course's default policy (teacher_choice). Her start records
+  // her microphone (no packets come: nothing is written), and her stop ends it.
+  'recording:start': { payload: () => ({}), expected: leadOnly },
+  'recording:stop': { payload: () => ({}), expected: leadOnly },
   'quality:report': { payload: () => ({ rttMs: 80, packetLossPct: 1 }), expected: everyone('ok') },
   'classroom:headcount': { payload: () => ({ count: 9 }), expected: { ...everyone('forbidden'), classroom: 'ok', assistant: 'ok' } },
   'producer:close': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },

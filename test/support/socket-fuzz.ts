@@ -28,6 +28,8 @@ function template(name: LessonRequestName, id: string, courseId: number): Record
     'consumer:tile': { consumerId: id, width: 320, height: 180, visible: true },
     'media:audio-only': { enabled: true },
     'hand:raise': {},
+    'recording:start': {},
+    'recording:stop': {},
     'hand:lower': { participantId: id },
     'stage:invite': { participantId: id },
     'stage:return': { participantId: id },

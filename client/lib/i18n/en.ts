@@ -1138,4 +1138,17 @@ export const en: ClientMessages = {
     hours: 'Hours',
     csv: 'Replays table (CSV)',
   },
+  lessonRecording: {
+    indicator: 'Recording',
+    indicatorLabel: 'This lesson is being recorded: {{elapsed}} so far',
+    start: 'Start recording',
+    stop: 'Stop recording',
+    starting: 'Starting…',
+    stopping: 'Stopping…',
+    always: 'This course is recorded throughout',
+    cut: {
+      disk_low: 'The server is low on storage space, so recording stopped. What was recorded is kept.',
+      worker_died: 'The media server failed and recording was interrupted. What was recorded is kept; recording resumes once it is back.',
+    },
+  },
 };

@@ -1137,6 +1137,19 @@ export const zhCN = {
     hours: '时长（小时）',
     csv: '导出点播表（CSV）',
   },
+  lessonRecording: {
+    indicator: '录制中',
+    indicatorLabel: '本节课正在录制，已录制 {{elapsed}}',
+    start: '开始录制',
+    stop: '停止录制',
+    starting: '正在开始…',
+    stopping: '正在停止…',
+    always: '本课程全程录制',
+    cut: {
+      disk_low: '服务器存储空间不足，录制已停止。已录制的部分会保留。',
+      worker_died: '媒体服务器出现故障，录制已中断。已录制的部分会保留，恢复后将继续录制。',
+    },
+  },
 };
 
 export type ClientMessages = typeof zhCN;

@@ -4,6 +4,7 @@ import type { ReceivedTrack } from './media-session.js';
 import { ChatManager } from './features/chat.svelte.js';
 import type { FeatureClientHost } from './features/feature-client.js';
 import { HandsManager } from './features/hands.svelte.js';
+import { RecordingManager } from './features/recording.svelte.js';
 import { PollsManager } from './features/polls.svelte.js';
 
 /** Where the page is: device check, waiting for the teacher, in the lesson, or out of it for a reason. */
@@ -48,11 +49,13 @@ export class LessonState {
   readonly hands: HandsManager;
   readonly chat: ChatManager;
   readonly polls: PollsManager;
+  readonly recording: RecordingManager;
 
   constructor(host: FeatureClientHost) {
     this.hands = new HandsManager(host);
     this.chat = new ChatManager(host);
     this.polls = new PollsManager(host, () => this.me?.kind === 'lead_teacher');
+    this.recording = new RecordingManager(host, () => this.me?.kind === 'lead_teacher');
   }
 
   get phase(): LessonPhase {
@@ -158,6 +161,7 @@ export class LessonState {
     this.hands.fromSnapshot(snapshot.participants);
     this.chat.fromSnapshot(snapshot);
     this.polls.fromSnapshot(snapshot);
+    this.recording.fromSnapshot(snapshot);
   }
 
   setRemoved(removed: RemovedSite[]): void {

@@ -12,6 +12,8 @@ import { LessonStage } from './stage/stage.js';
 import { STAGE_HANDLERS } from './stage/handlers.js';
 import { LessonBoard } from './board/board.js';
 import { BOARD_HANDLERS } from './board/handlers.js';
+import { LessonRecording } from './recording/recording.js';
+import { RECORDING_HANDLERS } from './recording/handlers.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -28,16 +30,18 @@ export function createLessonFeatures(host: FeatureHost) {
     stage: new LessonStage(host, hands),
     polls: new LessonPolls(host),
     board: new LessonBoard(host),
+    recording: new LessonRecording(host),
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board' | 'recording'> {
   return {
     ...features.chat.snapshotFor(viewer),
     ...features.polls.snapshotFor(viewer),
     ...features.board.snapshotFor(viewer),
+    ...features.recording.snapshotFor(),
   };
 }
 
@@ -48,6 +52,7 @@ export const FEATURE_HANDLERS = {
   ...STAGE_HANDLERS,
   ...POLL_HANDLERS,
   ...BOARD_HANDLERS,
+  ...RECORDING_HANDLERS,
 } satisfies Partial<LessonHandlerTable>;
 
 export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);

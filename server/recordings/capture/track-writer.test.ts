@@ -40,7 +40,7 @@ describe('TrackWriter', () => {
   });
 
   it('writes a VP8 camera and an Opus microphone each to a playable Matroska of the sent duration', async () => {
-    const ports = new RtpPortAllocator({ min: 54400, max: 54499 });
+    const ports = new RtpPortAllocator({ min: 54400, max: 54489 });
     // Two senders (one FFmpeg each), so two participants: a participant has one send transport.
     const sender = await plainSender(lesson, 'lead-teacher', sockets);
     const mic = await plainSender(lesson, 'lead-teacher-mic', sockets);
@@ -87,7 +87,7 @@ describe('TrackWriter', () => {
   }, 30_000);
 
   it('says FFmpeg crashed when it dies without being asked', async () => {
-    const writer = TrackWriter.start({ ffmpegPath: FFMPEG, codec: { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: {} }, ports: { rtpPort: 54500, rtcpPort: 54501 }, outputPath: join(dir, 'a.mkv'), log });
+    const writer = TrackWriter.start({ ffmpegPath: FFMPEG, codec: { mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2, parameters: {} }, ports: { rtpPort: 54496, rtcpPort: 54497 }, outputPath: join(dir, 'a.mkv'), log });
     await writer.listening();
     process.kill(writer.pid!, 'SIGKILL');
     const exit = await new Promise((resolve) => writer.once('exited', resolve));

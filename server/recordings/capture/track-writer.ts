@@ -144,6 +144,15 @@ export class TrackWriter extends EventEmitter<TrackWriterEvents> {
     return this.#exited;
   }
 
+  /** Kills FFmpeg at once (it never got a packet: there is no file worth finishing). */
+  kill(): Promise<TrackWriterExit> {
+    if (!this.#exit) {
+      this.#stopping = true;
+      this.#child.kill('SIGKILL');
+    }
+    return this.#exited;
+  }
+
   #progress(chunk: string): void {
     if (this.#picture) return;
     const isVideo = this.#options.codec.mimeType.toLowerCase().startsWith('video/');
