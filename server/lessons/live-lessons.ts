@@ -65,8 +65,8 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     minFreeMb: config.recordingMinFreeMb,
     nodeId: config.nodeId,
     log: app.log.child({ component: 'recording' }),
-    // The lead wires the render jobs here (RecordingJobs.kick()).
-    onRecordingStopped: (recordingId) => app.log.info({ recordingId }, 'recording waits for its playable files'),
+    // A stopped recording is `processing`: the render jobs (server/recordings/render) make it playable.
+    onRecordingStopped: () => app.recordingJobs.kick(),
   });
   const boards = keepBoards(registry, new BoardRepository(database.db), app.log.child({ component: 'board' }));
   app.addHook('preClose', async () => {
