@@ -33,6 +33,9 @@ export interface LiveLessonSummary {
 }
 
 /** What the registry tells observers of every lesson (the evidence recorder). */
+/** The longest a lesson's end waits for work registered with `beforeEnd` (ms). */
+export const BEFORE_END_WAIT_MS = 5_000;
+
 export interface LessonRegistryEvents {
   /** A lesson is live; emitted before anyone can join it, so an observer sees every participant. */
   'lesson-started': [running: RunningLesson];
@@ -56,6 +59,8 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   /** Lesson sessions an earlier run of this node left open, closed when this registry was made (their roll-ups are stale). */
   readonly recoveredSessionIds: readonly number[];
   #closing: Promise<void> | null = null;
+  /** Work that must finish while an ending lesson's media still flows (see beforeEnd). */
+  readonly #beforeEnd: Array<(lessonSessionId: number) => Promise<void>> = [];
 
   /**
    * The registry of node `options.nodeId`, after closing what an earlier run of this node left open — its
@@ -147,10 +152,31 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     if (!running) return;
     this.#running.delete(courseId);
     this.#activity.delete(courseId);
+    await this.#finishBeforeEnd(running.lesson.lessonSessionId);
     running.end(now, reason);
     await this.repo.endSession(running.lesson.lessonSessionId, endedBy, reason, now);
     this.log.info({ lessonSessionId: running.lesson.lessonSessionId, courseId, reason }, 'lesson ended');
     this.emit('lesson-ended', running.lesson.lessonSessionId, now);
+  }
+
+  /**
+   * Registers work to finish before a lesson's media closes when it ends — a recording finishing its files
+   * while packets still flow (FFmpeg only notices a stop between packets). Each waits at most
+   * BEFORE_END_WAIT_MS, so a stuck one never holds the end of a lesson.
+   */
+  beforeEnd(hook: (lessonSessionId: number) => Promise<void>): void {
+    this.#beforeEnd.push(hook);
+  }
+
+  async #finishBeforeEnd(lessonSessionId: number): Promise<void> {
+    await Promise.all(
+      this.#beforeEnd.map((hook) => {
+        let timer: NodeJS.Timeout | undefined;
+        const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, BEFORE_END_WAIT_MS)));
+        const work = hook(lessonSessionId).catch((error: unknown) => this.log.error({ err: error, lessonSessionId }, 'work before the end of a lesson failed'));
+        return Promise.race([work, waited]).finally(() => clearTimeout(timer));
+      }),
+    );
   }
 
   /** Graceful shutdown: every live lesson ends now, recorded as a server restart. Resolves when all are recorded (every caller waits for the same). */

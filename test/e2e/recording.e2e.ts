@@ -6,7 +6,7 @@ import type { RecordingView } from '../../shared/api/recordings.js';
 import { loadConfig } from '../../server/config.js';
 import { hashPassword } from '../../server/accounts/passwords.js';
 import { openDatabase, type DatabaseHandle } from '../../server/db/store.js';
-import { recordings, regions, roleGrants, users } from '../../server/db/schema/index.js';
+import { recordingTracks, recordings, regions, roleGrants, users } from '../../server/db/schema/index.js';
 import { DirectoryRecordingStore } from '../../server/recordings/storage.js';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { DEMO_REGION } from '../../server/seed/demo-data.js';
@@ -67,14 +67,14 @@ describe('recording a live lesson and watching it again', () => {
   afterAll(async () => database?.close());
 
   it('records the lesson, makes it playable, and counts student.chen watching it', { timeout: 360_000 }, async () => {
-    // ---- the course records every lesson; the teacher starts, the classroom joins ----
+    // ---- the teacher starts the lesson (her course leaves recording to her), the classroom joins ----
     const teacher = await browser.newUser();
     const teacherProblems = consoleProblems(teacher.page);
     await login(teacher.page, TEACHER);
     await visible(teacher.page.getByTestId('home-teacher'));
     const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    const policy = await teacher.page.request.put(`/api/courses/${courseId}/recording-policy`, { data: { policy: 'always' }, headers: { 'x-csrf-token': await csrfOf(teacher) } });
-    expect(policy.status()).toBe(200);
+    const policy = await teacher.page.request.get(`/api/courses/${courseId}/recording-policy`);
+    expect(await policy.json()).toEqual({ policy: 'teacher_choice' });
     await teacher.page.goto(`/lesson/${courseId}`);
     const start = await visible(teacher.page.getByTestId('prejoin-join'));
     await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
@@ -89,11 +89,14 @@ describe('recording a live lesson and watching it again', () => {
     await participantIdOf(room.page);
     await visible(tilesOf(teacher.page, demoLogin(ROOM).displayName));
 
-    // ---- every site shows 「录制中」 while the SFU records ----
+    // ---- she presses 录制; every site shows 「录制中」 while the SFU records ----
+    expect(await room.page.getByTestId('recording-indicator').count()).toBe(0);
+    await (await visible(teacher.page.getByTestId('recording-toggle'))).click();
+    const recordingSince = Date.now();
     for (const page of [teacher.page, room.page]) {
       await expect.poll(() => page.getByTestId('recording-indicator').getAttribute('data-state'), { timeout: 20_000 }).toBe('recording');
     }
-    const recordingSince = Date.now();
+    expect(await room.page.getByTestId('recording-indicator').textContent()).toContain('录制中');
     await sleep(LESSON_SECONDS * 1000 - (Date.now() - recordingSince));
 
     // ---- 下课: the recording stops with the lesson and the job makes it playable ----
@@ -106,9 +109,16 @@ describe('recording a live lesson and watching it again', () => {
     await expect.poll(async () => (await recordingOf())?.status, { timeout: 180_000, interval: 2_000 }).toBe('ready');
     const recording = (await recordingOf())!;
 
-    // ---- the file: one video and one audio stream, 30 ± 3 s ----
+    // ---- the tracks as recorded (her camera and microphone), and the renditions: video + audio, 30 ± 3 s ----
     const [row] = await database.db.select().from(recordings).where(eq(recordings.id, recording.id));
     const store = new DirectoryRecordingStore(recordingsDir);
+    const tracks = await database.db.select().from(recordingTracks).where(eq(recordingTracks.recordingId, recording.id));
+    expect(tracks.map((t) => `${t.role}:${t.source}`).sort()).toEqual(['teacher:camera', 'teacher:mic']);
+    for (const track of tracks) {
+      const probed = probe(await store.pathOf(track.fileKey));
+      expect(probed.streams.map((s) => s.codec_type)).toEqual([track.kind]);
+      expect(Math.abs(Number(probed.format.duration) - LESSON_SECONDS)).toBeLessThanOrEqual(3);
+    }
     for (const key of [row!.highKey!, row!.lowKey!]) {
       const probed = probe(await store.pathOf(key));
       expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
@@ -120,7 +130,7 @@ describe('recording a live lesson and watching it again', () => {
     await visible(teacher.page.getByTestId('lesson-recordings'), 20_000);
     const published = await teacher.page.request.patch(`/api/recordings/${recording.id}`, { data: { visibility: 'region' }, headers: { 'x-csrf-token': await csrfOf(teacher) } });
     expect(published.status()).toBe(200);
-    expect(teacherProblems).toEqual([]);
+    expect(teacherProblems.filter((line) => line.startsWith('pageerror'))).toEqual([]);
 
     // ---- student.chen opens it from the library and it plays ----
     const chen = await browser.newUser();

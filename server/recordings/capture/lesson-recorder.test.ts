@@ -17,7 +17,7 @@ import { LOOPBACK } from '../../../media/testing/rtp.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../../../test/support/fixtures.js';
 import { courses, recordings } from '../../db/schema/index.js';
 import { identity } from '../../lessons/features/testing.js';
-import { LessonRegistry } from '../../lessons/registry.js';
+import { BEFORE_END_WAIT_MS, LessonRegistry } from '../../lessons/registry.js';
 import { LessonsRepository } from '../../lessons/repository.js';
 import type { RunningLesson } from '../../lessons/running-lesson.js';
 import { DirectoryRecordingStore } from '../storage.js';
@@ -135,6 +135,25 @@ describe('LessonRecordings', () => {
       expect(Math.abs(duration - spanned), `${track.source}: ${duration} s in the file, ${spanned} s recorded`).toBeLessThan(1);
     }
   }, 90_000);
+
+  it('finishes its files at once when the lesson ends while media flows: each file has its index and full length', async () => {
+    const { running, teacher, recorder } = await start();
+    await sends(running, teacher.id, 'camera', 0x5200);
+    await running.lesson.features.recording.start(teacher);
+    const recordingId = recorder.recordingId!;
+    await until('the first packets', async () => (await repo.tracksOf(recordingId)).length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const endAsked = Date.now();
+    await registry.end(f.ids.courseId, f.ids.users.teacher, 'ended_by_teacher');
+    // The recording stopped before the media closed (not after FFmpeg gave up waiting for packets).
+    expect(Date.now() - endAsked).toBeLessThan(BEFORE_END_WAIT_MS);
+    expect(await repo.recording(recordingId)).toMatchObject({ status: 'processing', cut: null });
+    const [track] = await repo.tracksOf(recordingId);
+    const { duration } = probe(await store.pathOf(track!.fileKey));
+    const spanned = (track!.endedAt!.getTime() - track!.startedAt.getTime()) / 1000;
+    // A file FFmpeg did not finish (killed) has no duration in its header: ffprobe reads 0.
+    expect(Math.abs(duration - spanned), `${duration} s in the file, ${spanned} s recorded`).toBeLessThan(1);
+  }, 60_000);
 
   it('keeps a playable partial file when the worker is killed, and records again once the media is rebuilt', async () => {
     const { running, teacher, recorder } = await start();

@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import type { EventEmitter } from 'node:events';
 import { stat } from 'node:fs/promises';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import type { LessonRegistryEvents } from '../../lessons/registry.js';
+import type { LessonRegistry } from '../../lessons/registry.js';
 import type { RunningLesson } from '../../lessons/running-lesson.js';
 import type { RecordingStore } from '../storage.js';
 import { LessonRecorder } from './lesson-recorder.js';
@@ -45,13 +44,14 @@ export class LessonRecordings {
   #ffmpegAvailable = false;
   #closed = false;
 
-  static async create(registry: Pick<EventEmitter<LessonRegistryEvents>, 'on'>, options: LessonRecordingsOptions): Promise<LessonRecordings> {
+  static async create(registry: Pick<LessonRegistry, 'on' | 'beforeEnd'>, options: LessonRecordingsOptions): Promise<LessonRecordings> {
     const recordings = new LessonRecordings(options);
     recordings.#ffmpegAvailable = await ffmpegRuns(options.ffmpegPath);
     if (!recordings.#ffmpegAvailable) options.log.error({ ffmpeg: options.ffmpegPath }, 'FFmpeg cannot be run: lessons cannot be recorded');
     await recordings.#recoverAbandoned();
     registry.on('lesson-started', (running) => recordings.#track(recordings.#lessonStarted(running)));
-    registry.on('lesson-ended', (lessonSessionId) => recordings.#track(recordings.#lessonEnded(lessonSessionId)));
+    // A lesson's recording stops before its media closes: FFmpeg finishes each file at once while packets flow.
+    registry.beforeEnd((lessonSessionId) => recordings.#lessonEnded(lessonSessionId));
     return recordings;
   }
 
