@@ -80,6 +80,12 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // Recordings (录播 · 点播).
+    visibility: 'who may watch',
+    policy: 'recording',
+    device: 'device',
+    rendition: 'quality',
+    ranges: 'parts watched',
     // Lesson materials (专递课堂 资源推送).
     coursewareId: 'document',
     shown: 'when shown',

@@ -78,6 +78,12 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // Recordings (录播 · 点播).
+    visibility: '发布范围',
+    policy: '录制方式',
+    device: '观看设备',
+    rendition: '清晰度',
+    ranges: '观看片段',
     // Lesson materials (专递课堂 资源推送).
     coursewareId: '课件',
     shown: '显示时间',

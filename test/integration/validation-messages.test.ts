@@ -14,7 +14,7 @@ type Schema = Record<string, unknown> & {
   type?: string;
   properties?: Record<string, Schema>;
   required?: string[];
-  items?: Schema;
+  items?: Schema | Schema[];
   anyOf?: Schema[];
   enum?: unknown[];
   const?: unknown;
@@ -46,8 +46,12 @@ function validValue(raw: Schema): unknown {
       return Number(schema.minimum ?? 1);
     case 'boolean':
       return true;
-    case 'array':
-      return Array.from({ length: Number(schema.minItems ?? 0) }, (_, i) => (schema.items?.type === 'integer' ? i + 1 : validValue(schema.items ?? {})));
+    case 'array': {
+      const items = schema.items;
+      // A tuple ([from, to]): one sample per position.
+      if (Array.isArray(items)) return items.map(validValue);
+      return Array.from({ length: Number(schema.minItems ?? 0) }, (_, i) => (items?.type === 'integer' ? i + 1 : validValue(items ?? {})));
+    }
     case 'object':
       return Object.fromEntries((schema.required ?? []).map((key) => [key, validValue(schema.properties?.[key] ?? {})]));
     default:
@@ -118,7 +122,7 @@ function casesOf(method: BodyCase['method'], url: string, bodySchema: Schema): B
       const seeded = body(validValue(inner));
       for (const [key, child] of Object.entries(inner.properties ?? {})) visit(child, [...pointer, key], (inner.required ?? []).includes(key), seeded);
     }
-    const item = inner.type === 'array' && inner.items ? concrete(inner.items) : null;
+    const item = inner.type === 'array' && inner.items && !Array.isArray(inner.items) ? concrete(inner.items) : null;
     if (item?.type === 'object') {
       const seeded = body([validValue(item)]);
       for (const [key, child] of Object.entries(item.properties ?? {})) visit(child, [...pointer, '0', key], (item.required ?? []).includes(key), seeded);
@@ -197,7 +201,7 @@ describe('validation messages in zh-CN', () => {
         names.add(key);
         collect(child);
       }
-      if (inner.items) collect(inner.items);
+      for (const items of [inner.items ?? []].flat()) collect(items);
     };
     for (const r of f.t.app.registeredRoutes) if (r.body) collect(r.body as Schema);
     for (const locale of ['zh-CN', 'en'] as const) {
