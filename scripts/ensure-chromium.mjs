@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall, debianPackageInstalled, installCommand, isRoot } from './debian.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Debian package → how to tell it is installed. */
@@ -18,18 +19,7 @@ const REQUIRED = [
 
 const log = (message) => console.log(`ensure-chromium: ${message}`);
 
-function debianPackageInstalled(name) {
-  const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
-  if (query.error) return false; // no dpkg: not Debian; the install step below says what is needed
-  return query.status === 0 && query.stdout.includes('install ok installed');
-}
 
-function run(command, args, env = process.env) {
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env });
-  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
-}
 
 function chromiumVersion() {
   const result = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 20_000 });
@@ -39,16 +29,12 @@ function chromiumVersion() {
 function main() {
   const missing = REQUIRED.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
   if (missing.length > 0) {
-    const install = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot) {
-      console.error(`ensure-chromium: the browser tests need ${missing.join(' and ')} (Debian packages). As root, run:\n\n  ${install}\n`);
+    if (!isRoot()) {
+      console.error(`ensure-chromium: the browser tests need ${missing.join(' and ')} (Debian packages). As root, run:\n\n  ${installCommand(missing)}\n`);
       return 1;
     }
     log(`installing ${missing.join(', ')} from Debian's archive (this takes a minute or two)`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    run('apt-get', ['update'], env);
-    run('apt-get', ['install', '-y', ...missing], env);
+    aptInstall(log, missing);
     const still = REQUIRED.filter((pkg) => !pkg.present()).map((pkg) => pkg.name);
     if (still.length > 0) {
       console.error(`ensure-chromium: apt-get finished but ${still.join(', ')} is still missing`);

@@ -8,6 +8,7 @@
  * Node builtins only.
  */
 import { spawnSync } from 'node:child_process';
+import { aptInstall, installCommand, isRoot } from './debian.mjs';
 
 const PACKAGES = ['ffmpeg'];
 const log = (message) => console.log(`ensure-ffmpeg: ${message}`);
@@ -19,12 +20,6 @@ export function hasFfmpeg() {
   return spawnSync('ffprobe', ['-version'], { stdio: 'ignore' }).status === 0;
 }
 
-function run(command, args, env) {
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env });
-  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
-}
 
 function main() {
   if (process.env.TONGKE_SKIP_FFMPEG === '1') {
@@ -35,16 +30,12 @@ function main() {
     log('FFmpeg (ffmpeg, ffprobe, libx264) is installed');
     return 0;
   }
-  const install = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES.join(' ')}`;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) {
-    console.warn(`ensure-ffmpeg: WARNING — FFmpeg is not installed, so lessons cannot be recorded. As root, run:\n\n  ${install}\n`);
+  if (!isRoot()) {
+    console.warn(`ensure-ffmpeg: WARNING — FFmpeg is not installed, so lessons cannot be recorded. As root, run:\n\n  ${installCommand(PACKAGES)}\n`);
     return 0;
   }
   log("installing FFmpeg from Debian's archive (a minute or two)");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], env);
-  run('apt-get', ['install', '-y', ...PACKAGES], env);
+  aptInstall(log, PACKAGES);
   if (!hasFfmpeg()) {
     console.error('ensure-ffmpeg: apt-get finished but ffmpeg/ffprobe (with libx264) do not run');
     return 1;

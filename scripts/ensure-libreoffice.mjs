@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { aptInstall, installCommand, isRoot } from './debian.mjs';
 
 const PACKAGES = ['libreoffice-impress-nogui', 'libreoffice-writer-nogui', 'fonts-noto-cjk', 'fonts-droid-fallback'];
 /** The board's PDF export looks for this file (server/lessons/features/board/export-pdf.ts). */
@@ -22,12 +23,6 @@ export function hasSoffice() {
   return spawnSync('soffice', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-function run(command, args, env) {
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env });
-  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
-}
 
 function main() {
   if (process.env.TONGKE_SKIP_LIBREOFFICE === '1') {
@@ -38,16 +33,13 @@ function main() {
     log('LibreOffice (soffice) and the CJK fonts are installed');
     return 0;
   }
-  const install = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES.join(' ')}`;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) {
+  if (!isRoot()) {
+    const install = installCommand(PACKAGES);
     console.warn(`ensure-libreoffice: WARNING — LibreOffice or its CJK fonts are not installed, so uploaded PPT/PPTX/DOC/DOCX courseware cannot be converted (PDF uploads work) and Chinese text on the board is only framed in its PDF export. As root, run:\n\n  ${install}\n`);
     return 0;
   }
   log("installing headless LibreOffice and CJK fonts from Debian's archive (a few minutes, about 400 MB)");
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update'], env);
-  run('apt-get', ['install', '-y', ...PACKAGES], env);
+  aptInstall(log, PACKAGES);
   if (!hasSoffice()) {
     console.error('ensure-libreoffice: apt-get finished but soffice does not run');
     return 1;

@@ -5,9 +5,9 @@
  * server in a temporary directory; nothing here starts one. As root it installs the package with apt-get when
  * it is missing; otherwise it prints the command to run and exits 1. Node builtins only.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall, installCommand, isRoot } from './debian.mjs';
 
 const ROOT = '/usr/lib/postgresql';
 const log = (message) => console.log(`ensure-postgres: ${message}`);
@@ -21,25 +21,15 @@ export function postgresBinDir() {
   return versions.length > 0 ? join(ROOT, versions[0], 'bin') : null;
 }
 
-function run(command, args, env) {
-  log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env });
-  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with exit code ${result.status ?? result.signal}`);
-}
 
 function main() {
   if (postgresBinDir() === null) {
-    const install = 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql';
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot) {
-      console.error(`ensure-postgres: the PostgreSQL run of the suite needs Debian's postgresql package. As root, run:\n\n  ${install}\n`);
+    if (!isRoot()) {
+      console.error(`ensure-postgres: the PostgreSQL run of the suite needs Debian's postgresql package. As root, run:\n\n  ${installCommand(['postgresql'])}\n`);
       return 1;
     }
     log("installing postgresql from Debian's archive (a minute or so)");
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    run('apt-get', ['update'], env);
-    run('apt-get', ['install', '-y', 'postgresql'], env);
+    aptInstall(log, ['postgresql']);
     if (postgresBinDir() === null) {
       console.error('ensure-postgres: apt-get finished but no PostgreSQL server binaries are under /usr/lib/postgresql');
       return 1;
