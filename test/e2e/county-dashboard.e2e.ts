@@ -34,7 +34,8 @@ describe('the county dashboard at 1366 × 768', () => {
         pageScrolls: table.ownerDocument.documentElement.scrollWidth > table.ownerDocument.documentElement.clientWidth,
       };
     });
-    expect(layout.headers).toHaveLength(12);
+    // Twelve live-lesson columns and 点播 (replay views/viewers/hours).
+    expect(layout.headers).toHaveLength(13);
     expect(layout.pageScrolls, 'the page itself never scrolls sideways').toBe(false);
     // At 1366 px every column fits; on anything narrower the table scrolls with the school column kept in view.
     expect(layout.scrollWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.clientWidth + 1);

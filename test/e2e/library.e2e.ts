@@ -7,6 +7,7 @@ import { openDatabase, type DatabaseHandle } from '../../server/db/store.js';
 import { courseStudents, courses, lessonSessions, recordingViewings, recordings, users } from '../../server/db/schema/index.js';
 import { DirectoryRecordingStore, renditionKey } from '../../server/recordings/storage.js';
 import { login, useBrowser, visible } from './browser.js';
+import { openAndPlay } from './replay-helpers.js';
 
 const TITLE = '春天的歌（回放）';
 
@@ -71,29 +72,12 @@ describe('the recordings library in the browser', () => {
   it('lets student.chen open a recording from the library and play it', { timeout: 120_000 }, async () => {
     const { page } = await browser.newUser();
     await login(page, 'student.chen');
-    await (await visible(page.getByTestId('home-library'))).click();
-    const item = page.getByTestId('library-item').filter({ hasText: TITLE });
-    await (await visible(item.getByTestId('library-open'))).click();
-    await page.waitForURL(`**/recordings/${recordingId}`);
-    const video = await visible(page.getByTestId('replay-video'));
-
-    await video.evaluate((element) => {
-      const v = element as unknown as { muted: boolean; play(): Promise<void> };
-      v.muted = true;
-      return v.play();
-    });
-    const playback = () =>
-      video.evaluate((element) => {
-        const v = element as unknown as { currentTime: number; getVideoPlaybackQuality(): { totalVideoFrames: number } };
-        return { time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames };
-      });
+    const { playback, seek } = await openAndPlay(page, TITLE, recordingId);
     await expect.poll(async () => (await playback()).time, { timeout: 20_000 }).toBeGreaterThan(2);
     expect((await playback()).frames).toBeGreaterThan(10);
 
     // Seeking is a Range request: a chapter-less recording still seeks, and keeps playing from there.
-    await video.evaluate((element) => {
-      (element as unknown as { currentTime: number }).currentTime = 15;
-    });
+    await seek(15);
     await expect.poll(async () => (await playback()).time, { timeout: 10_000 }).toBeGreaterThan(15.5);
 
     // Watching is evidence: the replay page started a viewing for her.

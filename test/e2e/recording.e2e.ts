@@ -11,6 +11,7 @@ import { DirectoryRecordingStore } from '../../server/recordings/storage.js';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { DEMO_REGION } from '../../server/seed/demo-data.js';
 import { login, useBrowser, visible, type BrowserUser } from './browser.js';
+import { openAndPlay } from './replay-helpers.js';
 import { consoleProblems, courseIdOf, participantIdOf, tilesOf, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches 石桥村教学点 (server/seed/demo-data.ts); student.chen is not in it. */
@@ -135,24 +136,11 @@ describe('recording a live lesson and watching it again', () => {
     // ---- student.chen opens it from the library and it plays ----
     const chen = await browser.newUser();
     await login(chen.page, 'student.chen');
-    await (await visible(chen.page.getByTestId('home-library'))).click();
-    await (await visible(chen.page.getByTestId('library-item').filter({ hasText: recording.title }).getByTestId('library-open'))).click();
-    await chen.page.waitForURL(`**/recordings/${recording.id}`);
-    const video = await visible(chen.page.getByTestId('replay-video'));
-    await video.evaluate((element) => {
-      const v = element as unknown as { muted: boolean; play(): Promise<void> };
-      v.muted = true;
-      return v.play();
-    });
-    const playback = () =>
-      video.evaluate((element) => {
-        const v = element as unknown as { currentTime: number; getVideoPlaybackQuality(): { totalVideoFrames: number } };
-        return { time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames };
-      });
+    const { playback, pause } = await openAndPlay(chen.page, recording.title, recording.id);
     await expect.poll(async () => (await playback()).time, { timeout: 30_000 }).toBeGreaterThan(5);
     expect((await playback()).frames).toBeGreaterThan(25);
     // Pausing reports what she watched (the tracker also reports every 15 s).
-    await video.evaluate((element) => (element as unknown as { pause(): void }).pause());
+    await pause();
 
     // ---- her watching is in the county's usage export (点播: the recordings watched) ----
     const county = await browser.newUser();
