@@ -1,7 +1,7 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { changedRows, type TongkeDb } from '../../db/store.js';
-import { classrooms, courses, recordingViewDays, recordingViewings, recordings, roleGrants, schools, studentProfiles, educationGroups } from '../../db/schema/index.js';
-import type { RecordingStatus, RecordingVisibility, ViewingDevice } from '../../../shared/api/recordings.js';
+import { classrooms, recordingViewDays, recordingViewings, recordings, roleGrants, schools, studentProfiles, educationGroups } from '../../db/schema/index.js';
+import type { RecordingStatus, ViewingDevice } from '../../../shared/api/recordings.js';
 import { mondayOf } from '../../../shared/time.js';
 import type { DayShare, MediaRange } from './ranges.js';
 
@@ -21,10 +21,6 @@ export interface RecordingFacts {
   courseId: number;
   status: RecordingStatus;
   durationMs: number | null;
-  visibility: RecordingVisibility | null;
-  /** The host school's region and group (who a published recording is visible to). */
-  hostRegionId: number;
-  hostGroupId: number | null;
 }
 
 export type ViewingRow = typeof recordingViewings.$inferSelect;
@@ -40,13 +36,8 @@ export class ViewingRepository {
         courseId: recordings.courseId,
         status: recordings.status,
         durationMs: recordings.durationMs,
-        visibility: recordings.visibility,
-        hostRegionId: schools.regionId,
-        hostGroupId: schools.groupId,
       })
       .from(recordings)
-      .innerJoin(courses, eq(courses.id, recordings.courseId))
-      .innerJoin(schools, eq(schools.id, courses.schoolId))
       .where(eq(recordings.id, id))
       .limit(1);
     return row;
