@@ -10,7 +10,7 @@
  * frames (ffprobe) against what their span implies. The source flashes white and beeps every 2 s: the A/V
  * offset of each recording is read back from its file(s) with signalstats and silencedetect.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,11 +67,24 @@ async function workerCpuSeconds(pool: MediaWorkerPool): Promise<number> {
   return usage.reduce((sum, w) => sum + w.usage.ru_utime + w.usage.ru_stime, 0) / 1000;
 }
 
+/** How long a recorder may take to write its files' headers (FFmpeg started, first key frame in) on a busy machine. */
+const FILES_WITHIN_MS = 20_000;
+
+/** Waits until the recorder has begun every file: on a loaded machine FFmpeg can take seconds to start. */
+async function filesWritten(run: RecordingRun): Promise<void> {
+  const deadline = Date.now() + FILES_WITHIN_MS;
+  while (!run.files.every((file) => existsSync(file))) {
+    if (Date.now() > deadline) throw new Error(`the recorder wrote no ${run.files.filter((f) => !existsSync(f)).join(', ')} within ${FILES_WITHIN_MS} ms:\n${run.diagnostics()}`);
+    await delay(100);
+  }
+}
+
 /** N recordings of one side at once, measured over `seconds` after the start-up. */
 async function session(bench: Bench, side: SideName, recordings: number, seconds: number): Promise<Session> {
   const folder = mkdtempSync(join(bench.folder, `${side}-${recordings}-`));
   const runs: RecordingRun[] = [];
   for (let i = 0; i < recordings; i++) runs.push(await bench.start(side, folder));
+  for (const run of runs) await filesWritten(run);
   await delay(SETTLE_MS);
   const worker0 = await workerCpuSeconds(bench.pool);
   const recorder0 = runs.reduce((sum, r) => sum + r.cpuSeconds(), 0);

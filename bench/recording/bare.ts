@@ -9,6 +9,7 @@ import { join } from 'node:path';
 
 import type { ConsumerParameters, LessonMedia } from '../../media/index.js';
 import { plainRtpCapabilities } from '../../media/testing/lesson.js';
+import { udpPortTaken } from '../../server/recordings/capture/ports.js';
 import { LOOPBACK, delay } from '../../media/testing/rtp.js';
 import { FfmpegChild } from './ffmpeg.js';
 import type { RecordingRun } from './recording-run.js';
@@ -40,6 +41,17 @@ function sdpLine(consumer: ConsumerParameters, port: number): string[] {
   return [`m=${consumer.kind} ${port} RTP/AVP ${codec.payloadType}`, `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${channels}`];
 }
 
+/** Waits (bounded) until FFmpeg holds every port of its SDP. */
+async function listening(ffmpeg: FfmpegChild, ports: readonly number[], timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const port of ports) {
+    while (!(await udpPortTaken(port))) {
+      if (Date.now() > deadline) throw new Error(`bare FFmpeg did not listen on ${port} within ${timeoutMs} ms: ${ffmpeg.stderrTail}`);
+      await delay(40);
+    }
+  }
+}
+
 /** Starts a bare FFmpeg recording of the teacher's camera and microphone into `folder`. */
 export async function startBareRecording(lesson: LessonMedia, source: LessonSource, folder: string, index: number, ports: PortPairs): Promise<RecordingRun> {
   const streams = [
@@ -57,8 +69,9 @@ export async function startBareRecording(lesson: LessonMedia, source: LessonSour
   writeFileSync(sdp, `${sdpLines.join('\r\n')}\r\n`);
   const file = join(folder, `bare-${index}.mkv`);
   const ffmpeg = FfmpegChild.start(['-protocol_whitelist', 'file,udp,rtp', '-i', sdp, '-map', '0', '-c', 'copy', '-y', file]);
-  // FFmpeg binds its sockets once it has read the SDP; media sent before that is lost, not queued.
-  await delay(300);
+  // FFmpeg binds its sockets once it has read the SDP; media sent before that is lost, not queued, and the
+  // consumers' resume below is what asks the camera for the key frame FFmpeg needs to start its file.
+  await listening(ffmpeg, streams.map((s) => s.port));
   for (const [i, consumer] of consumers.entries()) {
     const participantId = streams[i]!.participantId;
     if (consumer.kind === 'video') await lesson.setTile(participantId, consumer.id, { width: 1280, height: 720, visible: true });
@@ -68,6 +81,7 @@ export async function startBareRecording(lesson: LessonMedia, source: LessonSour
     files: [file],
     offsetsMs: () => [0],
     cpuSeconds: () => ffmpeg.cpuSeconds(),
+    diagnostics: () => ffmpeg.stderrTail,
     async stop() {
       const cpu = await ffmpeg.stop();
       for (const stream of streams) lesson.closeParticipant(stream.participantId);

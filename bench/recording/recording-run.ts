@@ -8,6 +8,8 @@ export interface RecordingRun {
   readonly offsetsMs: () => number[];
   /** CPU seconds of the recorder's own processes so far. */
   cpuSeconds(): number;
+  /** What the recorder said (FFmpeg's last stderr lines), for a run that failed. */
+  diagnostics(): string;
   /** Stops and finalises the files; the recorder's CPU seconds in all. */
   stop(): Promise<number>;
   /** Tongke's: where its tracks are and the render job its rows would make (once stopped). */

@@ -109,6 +109,7 @@ export async function startTongkeRecording(lesson: LessonMedia, source: LessonSo
     files: tracks.map((t) => t.path),
     offsetsMs: () => starts.map((at) => at - starts[0]!),
     cpuSeconds: sample,
+    diagnostics: () => tracks.map((t) => `${t.source}: ${t.writer.stderrTail}`).join('\n'),
     async stop() {
       clearInterval(keyFrames);
       const cpu = sample();

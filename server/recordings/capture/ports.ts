@@ -3,6 +3,8 @@
  * RTP demuxer listens by default). Ports are handed out round-robin, so a port just released (whose
  * FFmpeg may still be closing) is the last to come back.
  */
+import dgram from 'node:dgram';
+
 export interface RtpPortPair {
   readonly rtpPort: number;
   readonly rtcpPort: number;
@@ -42,4 +44,16 @@ export class RtpPortAllocator {
   get inUse(): number {
     return this.#taken.size;
   }
+}
+
+/** Whether something (FFmpeg) holds this local UDP port now. */
+export function udpPortTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = dgram.createSocket('udp4');
+    probe.once('error', () => {
+      probe.close();
+      resolve(true);
+    });
+    probe.bind(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
 import type { RecordedCodec } from '../../../media/index.js';
-import type { RtpPortPair } from './ports.js';
+import { udpPortTaken, type RtpPortPair } from './ports.js';
 import { trackSdp } from './sdp.js';
 
 /** How FFmpeg ended: asked to (stop), or by itself (a crash, a bad stream). */
@@ -83,7 +82,7 @@ export class TrackWriter extends EventEmitter<TrackWriterEvents> {
     this.#exited = new Promise((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null) => {
         if (this.#exit) return;
-        this.#exit = { code, signal, expected: this.#stopping, stderrTail: this.#stderr.join('\n') };
+        this.#exit = { code, signal, expected: this.#stopping, stderrTail: this.stderrTail };
         resolve(this.#exit);
         this.emit('exited', this.#exit);
       };
@@ -114,12 +113,17 @@ export class TrackWriter extends EventEmitter<TrackWriterEvents> {
     return this.#exit;
   }
 
+  /** FFmpeg's last stderr lines so far. */
+  get stderrTail(): string {
+    return this.#stderr.join('\n');
+  }
+
   /** Resolves once FFmpeg has bound its RTP port (so nothing sent is lost); rejects if it exits first or times out. */
   async listening(timeoutMs = 5000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.#exit) throw new Error(`FFmpeg exited before it listened: ${this.#exit.stderrTail}`);
-      if (await portTaken(this.#options.ports.rtpPort)) return;
+      if (await udpPortTaken(this.#options.ports.rtpPort)) return;
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
     throw new Error(`FFmpeg did not listen on ${this.#options.ports.rtpPort} within ${timeoutMs} ms`);
@@ -166,16 +170,4 @@ export class TrackWriter extends EventEmitter<TrackWriterEvents> {
       return;
     }
   }
-}
-
-/** Whether something (FFmpeg) holds this local UDP port now. */
-function portTaken(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = dgram.createSocket('udp4');
-    probe.once('error', () => {
-      probe.close();
-      resolve(true);
-    });
-    probe.bind(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-  });
 }
