@@ -15,6 +15,8 @@ export const ROLES = [
   'city_reviewer',
   /** 省级督导评估: reviews (after the city) the files of the counties below her province; nothing else. */
   'province_reviewer',
+  /** 教研员: research staff of a region's teaching-research office; observes and rates its lessons (名师课堂), administers nothing. */
+  'researcher',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -30,6 +32,7 @@ export const ROLE_SCOPE_KIND: Record<Role, 'system' | 'region' | 'group' | 'scho
   classroom_device: 'classroom',
   city_reviewer: 'region',
   province_reviewer: 'region',
+  researcher: 'region',
 };
 
 /** The review roles: each acts at one step of the review chain, over the counties below her region. */

@@ -12,6 +12,7 @@ import { attachLessonGateway } from './gateway.js';
 import { LessonRooms } from './lesson-rooms.js';
 import { lessonRoutes } from './routes.js';
 import { keepBoards } from './features/board/keeper.js';
+import { ObservationsRepository } from '../research/observations/repository.js';
 import { CoursewareRepository } from '../courseware/repository.js';
 import { BoardRepository } from './features/board/repository.js';
 import { LessonRecordings } from '../recordings/capture/lesson-recordings.js';
@@ -42,11 +43,13 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
   );
   await app.register(lessonRoutes(registry));
   const courseware = new CoursewareRepository(database.db);
+  const observations = new ObservationsRepository(database.db);
   attachLessonGateway(app, registry, repo, rooms, {
     coursewareDocument: async (coursewareId) => {
       const found = await courseware.find(coursewareId);
       return found ? { courseId: found.courseId, pageCount: found.status === 'ready' ? found.pageCount : null } : null;
     },
+    observationOpened: (lessonSessionId, observerId) => observations.open(lessonSessionId, observerId, 'live'),
   });
   const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.

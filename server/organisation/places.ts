@@ -110,12 +110,12 @@ export class Places {
     const facts = new Map<number, CourseFacts & { receivers: CourseFacts['receivers'][number][]; studentIds: number[] }>();
     for (const part of chunks(ids)) {
       const rows = await this.db
-        .select({ id: courses.id, schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId })
+        .select({ id: courses.id, schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId, observable: courses.observable })
         .from(courses)
         .where(inArray(courses.id, part));
       for (const row of rows) {
         const host = row.hostClassroomId !== null ? places.classroom(row.hostClassroomId) : places.school(row.schoolId);
-        if (host) facts.set(row.id, { id: row.id, host, leadTeacherId: row.leadTeacherId, receivers: [], studentIds: [] });
+        if (host) facts.set(row.id, { id: row.id, host, leadTeacherId: row.leadTeacherId, observable: row.observable, receivers: [], studentIds: [] });
       }
       for (const r of await this.db.select().from(courseReceivers).where(inArray(courseReceivers.courseId, part))) {
         const place = places.classroom(r.classroomId);
@@ -130,7 +130,7 @@ export class Places {
 
   async course(id: number): Promise<CourseFacts> {
     const [course] = await this.db
-      .select({ schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId })
+      .select({ schoolId: courses.schoolId, leadTeacherId: courses.leadTeacherId, hostClassroomId: courses.hostClassroomId, observable: courses.observable })
       .from(courses)
       .where(eq(courses.id, id))
       .limit(1);
@@ -143,7 +143,7 @@ export class Places {
     const receivers: Array<CourseFacts['receivers'][number]> = [];
     for (const r of receiverRows) receivers.push({ place: await this.classroom(r.classroomId), assistantTeacherId: r.assistantTeacherId });
     const studentIds = (await this.db.select({ studentId: courseStudents.studentId }).from(courseStudents).where(eq(courseStudents.courseId, id))).map((r) => r.studentId);
-    return { id, host, leadTeacherId: course.leadTeacherId, receivers, studentIds };
+    return { id, host, leadTeacherId: course.leadTeacherId, observable: course.observable, receivers, studentIds };
   }
 
   /** Whether the student is enrolled in the course (a student link stops working when she leaves it). */

@@ -32,6 +32,7 @@ const course: CourseFacts = {
   leadTeacherId: 50,
   receivers: [{ place: receivingRoom, assistantTeacherId: 60 }],
   studentIds: [70],
+  observable: true,
 };
 
 const system = principal(1, grant('system_admin'));
@@ -287,5 +288,38 @@ describe('policy: recordings (录播 / 点播)', () => {
     expect(can(link, 'recording.watch', recording(link, null))).toBe(true);
     expect(can(link, 'recording.watch', { kind: 'recording', recording: { course: { ...course, id: 8 }, visibility: 'everyone', viewerPlaces: [teachingPoint] } })).toBe(false);
     expect(can(link, 'recording.manage', recording(link, null))).toBe(false);
+  });
+});
+
+describe('policy: observing lessons (听课, 名师课堂)', () => {
+  const groupTeacher = principal(90, grant('teacher', { schoolId: 101 }));
+  const regionTeacher = principal(91, grant('teacher', { schoolId: 102 }));
+  const farTeacher = principal(92, grant('teacher', { schoolId: 200 }));
+  const researcher = principal(93, grant('researcher', { regionId: 1 }));
+  const farResearcher = principal(94, grant('researcher', { regionId: 2 }));
+  const placesOf: Record<number, OrgPlace[]> = { 50: [leadSchool], 51: [leadSchool], 60: [teachingPoint], 90: [teachingPoint], 91: [otherSchool], 92: [otherRegionSchool], 93: [place(1, null, null)], 94: [place(2, null, null)] };
+  const observes = (who: Principal, observable = true) =>
+    can(who, 'course.observe', { kind: 'observation', observation: { course: { ...course, observable }, viewerPlaces: placesOf[who.userId] ?? [] } });
+
+  it("lets teachers of the host's group or region and its research staff observe a course open to it, and nobody from elsewhere", () => {
+    expect([otherTeacher, groupTeacher, regionTeacher, researcher].map((who) => observes(who))).toEqual([true, true, true, true]);
+    expect([farTeacher, farResearcher, otherDevice].map((who) => observes(who))).toEqual([false, false, false]);
+  });
+
+  it('keeps a course closed to observation for teachers and research staff, but not for the admins over it', () => {
+    expect([otherTeacher, groupTeacher, regionTeacher, researcher].map((who) => observes(who, false))).toEqual([false, false, false, false]);
+    expect([leadAdmin, groupAdmin, county, system].map((who) => observes(who, false))).toEqual([true, true, true, true]);
+    expect(observes(otherCounty)).toBe(false);
+  });
+
+  it("never makes the course's own teacher, sites or students observers of it, nor a student-link session", () => {
+    expect([teacher, assistant, student, device].map((who) => observes(who))).toEqual([false, false, false, false]);
+    expect(can({ ...regionTeacher, courseOnly: course.id }, 'course.observe', { kind: 'observation', observation: { course, viewerPlaces: [otherSchool] } })).toBe(false);
+  });
+
+  it("lets only the region's admins set its research settings", () => {
+    const region = { kind: 'region', place: place(1, null, null) } as const;
+    expect([county, system].map((who) => can(who, 'research.manage', region))).toEqual([true, true]);
+    expect([groupAdmin, leadAdmin, researcher, otherCounty, teacher].map((who) => can(who, 'research.manage', region))).toEqual([false, false, false, false, false]);
   });
 });

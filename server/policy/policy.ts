@@ -40,6 +40,8 @@ export interface CourseFacts {
   leadTeacherId: number;
   receivers: ReadonlyArray<{ place: OrgPlace; assistantTeacherId: number | null }>;
   studentIds: readonly number[];
+  /** Open to observation (听课) by teachers of the group or region and the region's research staff. */
+  observable: boolean;
 }
 
 /** What lies within a region, for rules about admins whose scope is inside it (not above it). */
@@ -65,7 +67,17 @@ export type PolicyTarget =
   /** A user account, by the places of its grants (a system admin's account has none). */
   | { kind: 'user'; userId: number; places: readonly OrgPlace[]; topRole: Role | null }
   | { kind: 'course'; course: CourseFacts }
-  | { kind: 'recording'; recording: RecordingFacts };
+  | { kind: 'recording'; recording: RecordingFacts }
+  | { kind: 'observation'; observation: ObservationFacts };
+
+/**
+ * The facts about observing (听课) a course's lessons: the course, and where the would-be observer's own
+ * grants sit (her school's group and region), placed by the caller as for recordings.
+ */
+export interface ObservationFacts {
+  course: CourseFacts;
+  viewerPlaces: readonly OrgPlace[];
+}
 
 /**
  * The facts about a recording (录播) that decisions need: its course, and whom it is published to. A
@@ -123,6 +135,15 @@ export const ACTIONS = [
   'recording.watch',
   /** Rename, publish, unpublish or delete a recording, set a course's recording policy: the lead teacher or an admin over the host school. */
   'recording.manage',
+  /**
+   * Observe (听课) the course's lessons — live as a receive-only observer, or recorded — take notes and rate
+   * them (评课). Admins over its host or receiving sites always; while the course is open to observation
+   * (`observable`), also teachers of a school in the host's group or region and research staff (教研员) of
+   * its region. Never the course's own sites and people: they take part as themselves.
+   */
+  'course.observe',
+  /** A region's teaching-research settings: its observation rubric (评价表), observation target, who sees comments. */
+  'research.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -139,6 +160,8 @@ const RANK: Record<Role, number> = {
   // Reviewers administer nothing: they read and judge the files of the counties below them, and that is all.
   city_reviewer: 0,
   province_reviewer: 0,
+  // Research staff observe and rate lessons of their region; they administer nothing.
+  researcher: 0,
 };
 
 /** The reviewer role that acts at each step of the chain. */
@@ -164,6 +187,8 @@ export function covers(grant: RoleGrant, place: OrgPlace): boolean {
     // A reviewer's region is a city or province: no school, classroom or county place is "hers" to administer.
     case 'city_reviewer':
     case 'province_reviewer':
+    // Research staff observe the region's lessons (course.observe) but administer none of its places.
+    case 'researcher':
       return false;
     default:
       return place.schoolId !== null && grant.schoolId === place.schoolId;
@@ -219,7 +244,7 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       if (action === 'reports.read') return adminCovering(principal, target.place, RANK.region_admin);
       // Terms are the region's calendar: every admin inside the region needs them to plan courses.
       if (action === 'term.read') return adminCovering(principal, target.place) || adminWithin(principal, target.contents, ['group_admin', 'school_admin']);
-      if (action === 'term.manage' || action === 'targets.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'term.manage' || action === 'targets.manage' || action === 'research.manage') return adminCovering(principal, target.place, RANK.region_admin);
       if (action === 'evaluation.read') return adminCovering(principal, target.place, RANK.region_admin) || reviewerAbove(principal, ['city_reviewer', 'province_reviewer'], target.above);
       if (action === 'evaluation.manage') return adminCovering(principal, target.place, RANK.region_admin);
       // Only the reviewer of the step the file waits at; never the county itself, nor a system admin.
@@ -246,7 +271,21 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       return courseDecision(principal, action, target.course);
     case 'recording':
       return recordingDecision(principal, action, target.recording);
+    case 'observation':
+      return action === 'course.observe' && observerOf(principal, target.observation);
   }
+}
+
+/** Who may observe a course's lessons (see `course.observe`). */
+function observerOf(principal: Principal, { course, viewerPlaces }: ObservationFacts): boolean {
+  if (courseParticipant(principal, course)) return false;
+  if (courseObserver(principal, course)) return true;
+  if (!course.observable) return false;
+  if (principal.grants.some((g) => g.role === 'researcher' && g.regionId === course.host.regionId)) return true;
+  if (!hasRole(principal, 'teacher')) return false;
+  // Her places are those of all her grants; only a teacher's school makes her a colleague of the host.
+  const colleague = (place: OrgPlace) => place.regionId === course.host.regionId || (course.host.groupId !== null && place.groupId === course.host.groupId);
+  return viewerPlaces.some(colleague);
 }
 
 function recordingDecision(principal: Principal, action: Action, recording: RecordingFacts): boolean {

@@ -32,7 +32,7 @@ export type CourseRow = typeof courses.$inferSelect;
 export type ClassroomFacts = { id: number; schoolId: number; regionId: number; receiving: boolean; active: boolean };
 export type SlotRow = typeof timetableSlots.$inferSelect;
 export type ScheduledLessonRow = typeof scheduledLessons.$inferSelect;
-export type CourseValues = Omit<CourseRow, 'id' | 'recordingPolicy'>;
+export type CourseValues = Omit<CourseRow, 'id' | 'recordingPolicy' | 'observable'>;
 export type CalendarDayRow = typeof calendarDays.$inferSelect;
 /** A grant of a user with the region of its school (school-scoped roles only carry a school). */
 export interface GrantAtSchool {

@@ -55,6 +55,7 @@ export const en: SharedMessages = {
     classroom_device: 'Receiving classroom',
     city_reviewer: 'City reviewer',
     province_reviewer: 'Province reviewer',
+    researcher: 'Research staff (教研员)',
   },
   subject: {
     chinese: 'Chinese',

@@ -53,6 +53,7 @@ export const zhCN = {
     classroom_device: '接收教室终端',
     city_reviewer: '地市复核员',
     province_reviewer: '省级督导员',
+    researcher: '教研员',
   },
   subject: {
     chinese: '语文',

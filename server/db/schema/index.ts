@@ -12,3 +12,4 @@ export * from './courseware.js';
 export * from './materials.js';
 export * from './board.js';
 export * from './recordings.js';
+export * from './research.js';

@@ -34,6 +34,8 @@ export const courses = table(
     active: bool('active').notNull().default(true),
     /** 录播: record every lesson, only when the lead teacher starts it, or never. */
     recordingPolicy: text('recording_policy', { enum: RECORDING_POLICIES }).notNull().default('teacher_choice'),
+    /** 名师课堂: open to observation (听课) by teachers of the group or region and its research staff. */
+    observable: bool('observable').notNull().default(true),
   },
   (t) => [index('courses_term_idx').on(t.termId), index('courses_school_idx').on(t.schoolId), index('courses_teacher_idx').on(t.leadTeacherId)],
 );
@@ -125,6 +127,11 @@ export const lessonSessions = table(
      * its own node, so a second process starting never ends the first one's lessons. Null for old rows.
      */
     nodeId: text('node_id'),
+    /**
+     * Set when this session is a teaching-research meeting (协同教研, research_sessions.id) held on the observed
+     * lesson's course, not a lesson: lesson figures, reports and the live-lessons list leave it out.
+     */
+    researchSessionId: int('research_session_id'),
   },
   (t) => [index('lesson_sessions_course_time_idx').on(t.courseId, t.startedAt), index('lesson_sessions_time_idx').on(t.startedAt)],
 );

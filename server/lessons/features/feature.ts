@@ -55,6 +55,8 @@ export interface FeatureDocument {
 export interface FeatureServices {
   /** A courseware document that has not been removed, or null. */
   coursewareDocument(coursewareId: number): Promise<FeatureDocument | null>;
+  /** An observer (听课) joined the lesson: her observation of it is opened (once per lesson and person). */
+  observationOpened(lessonSessionId: number, observerId: number): Promise<void>;
 }
 
 /** The hooks a feature may implement; the lesson calls them for every registered feature. */
