@@ -45,6 +45,8 @@ export const ERROR_CODES = [
   /** A moved or ad hoc lesson would overlap another lesson of the same course. */
   'lesson_clash',
   'lesson_not_live',
+  /** The course is closed to observation (听课) by teachers and research staff (its 开放听课 is off). */
+  'observation_closed',
   'lesson_locked',
   'removed_from_lesson',
   'too_many_streams',
@@ -76,6 +78,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   out_of_reach: 403,
+  observation_closed: 403,
   not_found: 404,
   conflict: 409,
   csrf_invalid: 403,

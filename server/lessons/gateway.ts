@@ -40,6 +40,17 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     : [];
 
   const scopes = new CourseScopes(repo, (courseId) => places.course(courseId));
+  /**
+   * How the principal takes part in the course's lesson. Only one who is none of its participants needs
+   * where her grants sit (whether she may observe it as a colleague or researcher): read only then.
+   */
+  const identify = async (principal: AuthenticatedPrincipal, courseId: number) => {
+    const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
+    const viewerPlaces = can(principal, 'course.join', { kind: 'course', course: facts })
+      ? []
+      : (await Promise.all(principal.grants.map((grant) => places.ofScope(grant)))).filter((place) => place !== null);
+    return participantIdentity(principal, course, facts, viewerPlaces);
+  };
   const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
   const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
 
@@ -81,8 +92,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
-        participantIdentity(principal, course, facts);
+        await identify(principal, courseId);
         const running = registry.live(courseId);
         if (!running) throw new ApiError('lesson_not_live');
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
@@ -106,8 +116,10 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     run: async (ctx, { courseId, rtpCapabilities, receive }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
-      const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
-      const identity = participantIdentity(principal, course, facts);
+      const identity = await identify(principal, courseId);
+      // Her observation (听课) of this lesson is opened as she joins it (once per lesson).
+      const observed = identity.kind === 'observer' ? registry.live(courseId) : undefined;
+      if (observed) await ctx.services.observationOpened(observed.lesson.lessonSessionId, principal.userId);
       // Nothing waits from here on: the lesson, and the one she may be in already, are read after the store answered.
       const running = registry.live(courseId);
       if (!running) throw new ApiError('lesson_not_live');

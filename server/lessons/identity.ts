@@ -1,17 +1,23 @@
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
-import { can, type CourseFacts } from '../policy/policy.js';
+import { can, type CourseFacts, type OrgPlace } from '../policy/policy.js';
 import { ApiError } from '../core/errors.js';
 import type { ParticipantIdentity } from './participant.js';
 import type { CourseForLesson } from './repository.js';
 
 /**
  * How a principal takes part in a course's lesson: lead teacher, a receiving classroom (its device), the
- * assistant teacher of a receiving classroom, an enrolled student, or an admin observing. Decided from the
- * course's facts and the principal's grants; `forbidden` when she may not join at all.
+ * assistant teacher of a receiving classroom, an enrolled student, or an observer (听课: an admin over its
+ * sites, or a teacher or researcher who may `course.observe` it, placed by `viewerPlaces` — the places of
+ * her grants). Decided from the course's facts and the principal's grants; `forbidden` when she may not
+ * join at all, `observation_closed` when she could observe it but the course is closed to observation.
  */
-export function participantIdentity(principal: AuthenticatedPrincipal, course: CourseForLesson, facts: CourseFacts): ParticipantIdentity {
+export function participantIdentity(principal: AuthenticatedPrincipal, course: CourseForLesson, facts: CourseFacts, viewerPlaces: readonly OrgPlace[] = []): ParticipantIdentity {
   const base = { userId: principal.userId, displayName: principal.displayName };
-  if (!can(principal, 'course.join', { kind: 'course', course: facts })) throw new ApiError('forbidden');
+  if (!can(principal, 'course.join', { kind: 'course', course: facts })) {
+    const observes = (observable: boolean) => can(principal, 'course.observe', { kind: 'observation', observation: { course: { ...facts, observable }, viewerPlaces } });
+    if (observes(facts.observable)) return observer(base, course);
+    throw new ApiError(!facts.observable && observes(true) ? 'observation_closed' : 'forbidden');
+  }
   if (principal.courseOnly === null && course.leadTeacherId === principal.userId) {
     return { ...base, kind: 'lead_teacher', classroomId: course.hostClassroomId, schoolId: course.host.schoolId, regionId: course.host.regionId, schoolName: course.host.schoolName };
   }
@@ -24,5 +30,9 @@ export function participantIdentity(principal: AuthenticatedPrincipal, course: C
     const receiver = course.receivers.find((r) => r.schoolId === school);
     return { ...base, kind: 'student', classroomId: null, schoolId: school, regionId: receiver?.regionId ?? course.host.regionId, schoolName: receiver?.schoolName ?? null };
   }
+  return observer(base, course);
+}
+
+function observer(base: Pick<ParticipantIdentity, 'userId' | 'displayName'>, course: CourseForLesson): ParticipantIdentity {
   return { ...base, kind: 'observer', classroomId: null, schoolId: null, regionId: course.host.regionId, schoolName: null };
 }

@@ -116,6 +116,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     const participant = new LessonParticipant(identity);
     this.#participants.set(participant.id, participant);
     this.emit('participant-joined', participant, false);
+    for (const feature of featureList(this.features)) feature.participantJoined?.(participant);
     return { participant, resumed: false };
   }
 
@@ -220,7 +221,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       courseName: this.options.courseName,
       startedAt: this.options.startedAt.toISOString(),
       locked: this.#locked,
-      participants: this.participants.map((p) => p.view()),
+      // Observers (听课) are no site: nobody's list holds them, bar an observer's own entry in hers.
+      participants: this.participants.filter((p) => p.kind !== 'observer' || p.id === viewer.id).map((p) => p.view()),
       producers,
       ...featureSnapshot(this.features, viewer),
       removed: viewer.isLeadTeacher ? this.removed : [],

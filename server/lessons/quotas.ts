@@ -47,6 +47,7 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   // Twenty messages a minute is a lively class; a message is participation evidence.
   'chat:send': { points: 20, seconds: 60 },
   'chat:set-enabled': { points: 20, seconds: 60 },
+  'observers:chat': { points: 20, seconds: 60 },
   'board:open': { points: 30, seconds: 60 },
   'board:add-blank': { points: 30, seconds: 60 },
   'board:show-document': { points: 30, seconds: 60 },

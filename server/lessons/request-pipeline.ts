@@ -43,6 +43,34 @@ export function classifyFailure(error: unknown): { error: ApiError; fault: 'call
   return { error: new ApiError('internal'), fault: 'server' };
 }
 
+/**
+ * What an observer (听课) may ask once joined: what receiving the lesson needs, and chat (which the chat
+ * refuses her unless the lead teacher lets observers chat). Everything else — producing, a send transport,
+ * hands, the stage, poll answers, the board, recording, moderation, headcount — is refused before it runs.
+ * An allow-list, so that a request added later is refused to observers until it is put here on purpose.
+ */
+export const OBSERVER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([
+  'lesson:capabilities',
+  'lesson:join',
+  'lesson:leave',
+  'transport:create',
+  'transport:connect',
+  'transport:restart-ice',
+  'consumer:create',
+  'consumer:resume',
+  'consumers:resume',
+  'consumer:tile',
+  'media:audio-only',
+  'quality:report',
+  'chat:send',
+]);
+
+/** Whether an observer may make this request: one of hers, and a transport only for receiving. */
+export function observerMay(name: LessonRequestName, payload: unknown): boolean {
+  if (!OBSERVER_REQUESTS.has(name)) return false;
+  return name !== 'transport:create' || (payload as { direction: string }).direction === 'recv';
+}
+
 /** One socket's side of the pipeline: who asks, in which language, and (once joined) where she is. */
 export interface RequestSession {
   readonly principal: AuthenticatedPrincipal;
@@ -80,6 +108,7 @@ export function lessonRequestPipeline({ handlers, quotas, message, services }: R
     if (joined && (joined.running.lesson.ended || !joined.running.lesson.includes(joined.participant))) session.joined = null;
     if (handler.access !== 'open' && !session.joined) return fail(new ApiError('lesson_not_live'));
     if (handler.access === 'moderator' && !session.joined!.participant.isLeadTeacher) return fail(new ApiError('forbidden'));
+    if (session.joined?.participant.kind === 'observer' && !observerMay(name, payload)) return fail(new ApiError('forbidden'));
     const wait = await quotas.take(name, session.principal.userId);
     if (wait !== null) return fail(new ApiError('rate_limited', { seconds: wait }));
 

@@ -288,15 +288,16 @@ export class RunningLesson {
 
   #wireLesson(): void {
     const { lesson } = this;
-    lesson.on('participant-joined', (p) => this.#changes.joined(p));
-    lesson.on('participant-updated', (p) => this.#changes.updated(p));
+    // Observers (听课) are no site: the sites' lists never hear of them (the observing feature counts them).
+    lesson.on('participant-joined', (p) => p.kind !== 'observer' && this.#changes.joined(p));
+    lesson.on('participant-updated', (p) => p.kind !== 'observer' && this.#changes.updated(p));
     lesson.on('participant-left', (p, reason) => {
       this.#closeMediaOf(p.id);
       const channel = this.#channels.get(p.id);
       this.#channels.delete(p.id);
       if (channel) this.#audience.remove(channel);
       this.#rtpCapabilities.delete(p.id);
-      this.#changes.left(p, reason);
+      if (p.kind !== 'observer') this.#changes.left(p, reason);
     });
     lesson.on('outbound', (message) => this.#deliver(message));
     lesson.on('locked', (locked) => this.broadcast('lesson:locked', { locked }));

@@ -35,6 +35,7 @@ export const en: SharedMessages = {
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
     removed_from_lesson: 'The teacher has removed this classroom from the lesson. Ask the teacher to let you back in, then try again.',
     recording_not_allowed: 'This course is set not to be recorded; recording cannot start.',
+    observation_closed: 'This course is not open to observation.',
     recording_required: 'This course is set to be recorded throughout; recording cannot be stopped.',
     recording_disk_low: 'The server is low on storage space, so recording cannot run. Ask an administrator to free space.',
     recording_unavailable: 'The server cannot record right now (the recorder is not installed or not enabled). Ask an administrator.',

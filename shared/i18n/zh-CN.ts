@@ -33,6 +33,7 @@ export const zhCN = {
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
     removed_from_lesson: '老师已将本教室移出本节课，暂时不能加入。请联系老师允许重新加入后再试。',
     recording_not_allowed: '本课程设置为不录制，不能开始录制。',
+    observation_closed: '本课程未开放听课。',
     recording_required: '本课程设置为全程录制，不能停止录制。',
     recording_disk_low: '服务器存储空间不足，无法录制。请联系管理员清理空间。',
     recording_unavailable: '服务器暂时无法录制（录制程序未安装或未启用），请联系管理员。',

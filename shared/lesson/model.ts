@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { BoardView } from './features/board.js';
+import { ObservingView } from './features/observing.js';
 import { RecordingStateView } from './features/recording.js';
 
 /*
@@ -55,6 +56,8 @@ export const ChatMessage = Type.Object({
   displayName: Type.String(),
   text: Type.String(),
   sentAt: Type.String(),
+  /** Written by an observer (听课) the lead teacher let chat: shown as 「听课：<name>」. */
+  fromObserver: Type.Optional(Type.Boolean()),
 });
 export type ChatMessage = Static<typeof ChatMessage>;
 
@@ -120,5 +123,7 @@ export const LessonSnapshot = Type.Object({
   board: BoardView,
   /** The lesson's recording: whether it records now, since when (every site shows the indicator). */
   recording: RecordingStateView,
+  /** How many observe (听课) and whether they may chat: observers are never in `participants`. */
+  observing: ObservingView,
 });
 export type LessonSnapshot = Static<typeof LessonSnapshot>;

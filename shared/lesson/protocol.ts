@@ -8,6 +8,7 @@ import { POLL_EVENTS, POLL_REQUESTS } from './features/polls.js';
 import { STAGE_REQUESTS } from './features/stage.js';
 import { BOARD_EVENTS, BOARD_REQUESTS } from './features/board.js';
 import { RECORDING_EVENTS, RECORDING_REQUESTS } from './features/recording.js';
+import { OBSERVING_EVENTS, OBSERVING_REQUESTS } from './features/observing.js';
 import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -141,6 +142,8 @@ export const LESSON_REQUESTS = {
 
   ...POLL_REQUESTS,
 
+  ...OBSERVING_REQUESTS,
+
   /** A site's link quality as the browser measures it, every few seconds. */
   'quality:report': {
     payload: Strict({
@@ -201,6 +204,7 @@ export const LESSON_EVENTS = {
   ...CHAT_EVENTS,
   ...POLL_EVENTS,
   ...BOARD_EVENTS,
+  ...OBSERVING_EVENTS,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */
   'lesson:removed': Type.Object({ removed: Type.Array(RemovedSite) }),

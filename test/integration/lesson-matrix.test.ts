@@ -33,6 +33,8 @@ const PARTICIPANT_KIND: Record<Kind, string> = {
 type Outcome = 'ok' | ErrorCode;
 const everyone = (outcome: Outcome): Record<Kind, Outcome> => ({ lead: outcome, classroom: outcome, assistant: outcome, student: outcome, observer: outcome });
 const leadOnly: Record<Kind, Outcome> = { ...everyone('forbidden'), lead: 'ok' };
+/** Everyone but an observer (听课): she receives only, so every sending request of hers is refused. */
+const sites = (outcome: Outcome): Record<Kind, Outcome> => ({ ...everyone(outcome), observer: 'forbidden' });
 
 const opus = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] });
 const DTLS = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
@@ -43,6 +45,7 @@ interface World {
   socket: Record<Kind, LessonSocket>;
   participant: Record<Kind, string>;
   send: Partial<Record<Kind, string>>;
+  recv: Partial<Record<Kind, string>>;
   producer: Partial<Record<Kind, string>>;
   consumer: Partial<Record<Kind, string>>;
   pollId: string;
@@ -60,7 +63,12 @@ interface Row {
   expected: Record<Kind, Outcome>;
   /** Keeps what an ok ack returned (ids for later rows), or puts things back for the next rows. */
   after?(w: World, kind: Kind, data: unknown): Promise<void> | void;
+  /** What a refused kind does instead, for the next rows (an observer makes the receiving transport she may). */
+  refused?(w: World, kind: Kind): Promise<void> | void;
 }
+
+/** Her own producer, or (an observer has none) the lead teacher's: not hers to touch either way. */
+const producerOf = (w: World, kind: Kind) => w.producer[kind] ?? w.producer.lead;
 
 /** Someone other than `kind` to act on: the lead teacher acts on the classroom, the others on the lead teacher's site. */
 const other = (w: World, kind: Kind) => (kind === 'lead' ? w.participant.classroom : w.participant.lead);
@@ -72,23 +80,25 @@ const MATRIX: Record<LessonRequestName, Row> = {
   'lesson:lock': { payload: () => ({ locked: false }), expected: leadOnly },
   'transport:create': {
     payload: () => ({ direction: 'send' }),
-    expected: everyone('ok'),
+    expected: sites('ok'),
     after: async (w, kind, data) => {
       w.send[kind] = (data as { id: string }).id;
-      await w.socket[kind].request('transport:create', { direction: 'recv' });
+      w.recv[kind] = (await w.socket[kind].request('transport:create', { direction: 'recv' })).id;
     },
+    refused: async (w, kind) => void (w.recv[kind] = (await w.socket[kind].request('transport:create', { direction: 'recv' })).id),
   },
   // After transport:create: before a site has any media there is nothing to switch (not_found).
   'media:audio-only': { payload: () => ({ enabled: false }), expected: everyone('ok') },
-  'transport:connect': { payload: (w, kind) => ({ transportId: w.send[kind], dtlsParameters: DTLS }), expected: everyone('ok') },
-  'transport:restart-ice': { payload: (w, kind) => ({ transportId: w.send[kind] }), expected: everyone('ok') },
+  'transport:connect': { payload: (w, kind) => ({ transportId: w.send[kind] ?? w.recv[kind], dtlsParameters: DTLS }), expected: everyone('ok') },
+  'transport:restart-ice': { payload: (w, kind) => ({ transportId: w.send[kind] ?? w.recv[kind] }), expected: everyone('ok') },
+  // An observer has no send transport: she names her receiving one, and is refused all the same.
   'producer:create': {
-    payload: (w, kind) => ({ transportId: w.send[kind], kind: 'audio', source: 'mic', rtpParameters: opus(1000 + KINDS.indexOf(kind)) }),
-    expected: everyone('ok'),
+    payload: (w, kind) => ({ transportId: w.send[kind] ?? w.recv[kind], kind: 'audio', source: 'mic', rtpParameters: opus(1000 + KINDS.indexOf(kind)) }),
+    expected: sites('ok'),
     after: (w, kind, data) => void (w.producer[kind] = (data as { producerId: string }).producerId),
   },
-  'producer:pause': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
-  'producer:resume': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
+  'producer:pause': { payload: (w, kind) => ({ producerId: producerOf(w, kind) }), expected: sites('ok') },
+  'producer:resume': { payload: (w, kind) => ({ producerId: producerOf(w, kind) }), expected: sites('ok') },
   // Sites receive the lead teacher; she receives every site.
   'consumer:create': {
     payload: (w, kind) => ({ producerId: kind === 'lead' ? w.producer.classroom : w.producer.lead }),
@@ -98,14 +108,16 @@ const MATRIX: Record<LessonRequestName, Row> = {
   'consumer:resume': { payload: (w, kind) => ({ consumerId: w.consumer[kind] }), expected: everyone('ok') },
   'consumers:resume': { payload: (w, kind) => ({ consumerIds: [w.consumer[kind]] }), expected: everyone('ok') },
   'consumer:tile': { payload: (w, kind) => ({ consumerId: w.consumer[kind], width: 320, height: 180, visible: true }), expected: everyone('ok') },
-  'hand:raise': { payload: () => ({}), expected: everyone('ok') },
+  'hand:raise': { payload: () => ({}), expected: sites('ok') },
   'hand:lower': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
   'stage:invite': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
   'stage:return': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
   'moderate:mute': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
   'moderate:stop-camera': { payload: (w, kind) => ({ participantId: other(w, kind) }), expected: leadOnly },
-  'chat:send': { payload: (_w, kind) => ({ text: `${kind} 你好` }), expected: everyone('ok') },
+  // Observers write only once the lead teacher lets them (observers:chat, after this row).
+  'chat:send': { payload: (_w, kind) => ({ text: `${kind} 你好` }), expected: sites('ok') },
   'chat:set-enabled': { payload: () => ({ enabled: true }), expected: leadOnly },
+  'observers:chat': { payload: () => ({ allowed: true }), expected: leadOnly },
   // The board: pages and the pen are the lead teacher's; nobody holds the pen, so only she draws.
   'board:open': { payload: () => ({ open: true }), expected: leadOnly },
   'board:add-blank': { payload: () => ({}), expected: leadOnly, after: (w, _kind, data) => void (w.pageId = (data as { pageId: string }).pageId) },
@@ -133,7 +145,7 @@ const MATRIX: Record<LessonRequestName, Row> = {
   'recording:stop': { payload: () => ({}), expected: leadOnly },
   'quality:report': { payload: () => ({ rttMs: 80, packetLossPct: 1 }), expected: everyone('ok') },
   'classroom:headcount': { payload: () => ({ count: 9 }), expected: { ...everyone('forbidden'), classroom: 'ok', assistant: 'ok' } },
-  'producer:close': { payload: (w, kind) => ({ producerId: w.producer[kind] }), expected: everyone('ok') },
+  'producer:close': { payload: (w, kind) => ({ producerId: producerOf(w, kind) }), expected: sites('ok') },
   'moderate:remove': { payload: (w) => ({ participantId: w.removable }), expected: leadOnly },
   // After the removal: only the lead teacher lets a removed site in again.
   'moderate:readmit': { payload: (w) => ({ userId: w.removableUserId }), expected: leadOnly },
@@ -175,7 +187,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
     await teacher.request('lesson:start', { courseId: f.ids.courseId });
     const { participantId: teacherId } = await joinLesson(teacher, f.ids.courseId);
     const early = await connectAs('classroom_device');
-    const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x', removableUserId: 1 } as unknown as World;
+    const w = { courseId: f.ids.courseId, participant: { lead: 'x', classroom: 'x' }, send: {}, recv: {}, producer: {}, consumer: {}, pollId: 'x', removable: 'x', removableUserId: 1 } as unknown as World;
     for (const name of Object.keys(LESSON_REQUESTS) as LessonRequestName[]) {
       if (name === 'lesson:capabilities' || name === 'lesson:join' || name === 'lesson:start') continue;
       const payload = MATRIX[name].payload(w, 'classroom') as Record<string, unknown>;
@@ -213,7 +225,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
       .insert(courseware)
       .values({ courseId: f.ids.courseId, title: '课件', fileName: 'a.pdf', sourceKind: 'pdf', sourceSha256: 'c'.repeat(64), sizeBytes: 10, status: 'ready', progress: 100, pdfSha256: 'c'.repeat(64), pageCount: 3, uploadedBy: f.ids.users.teacher })
       .returning({ id: courseware.id });
-    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, producer: {}, consumer: {}, pollId: '', removable, removableUserId, coursewareId: document!.id };
+    const w: World = { courseId: f.ids.courseId, socket, participant, send: {}, recv: {}, producer: {}, consumer: {}, pollId: '', removable, removableUserId, coursewareId: document!.id };
 
     const outcomes: Record<string, Record<Kind, Outcome>> = {};
     for (const name of Object.keys(MATRIX) as LessonRequestName[]) {
@@ -224,6 +236,7 @@ describe('lesson socket matrix: every request × every kind of participant (real
         const ack = await socket[kind].ask(name, payload);
         outcomes[name][kind] = ack.ok ? 'ok' : ack.error.code;
         if (ack.ok) await row.after?.(w, kind, ack.data);
+        else await row.refused?.(w, kind);
       }
     }
     const expected = Object.fromEntries(Object.entries(MATRIX).map(([name, row]) => [name, row.expected]));
@@ -250,8 +263,8 @@ describe('lesson socket matrix: every request × every kind of participant (real
     const { pollId: pollB } = await teacherB.request('poll:create', { question: 'Q', options: ['a', 'b'], multiple: false });
     const observerB = await connectAs('system_admin');
     const watcherB = (await joinLesson(observerB, courseB.id)).participantId;
-    // Participant changes reach sites a moment later: let this one arrive before counting what comes after.
-    await teacherB.nextParticipant('joined', (p) => p.id === watcherB);
+    // An observer is counted, not listed: let the count arrive before counting what comes after.
+    await teacherB.nextEvent('observers:changed', (o) => o.count === 1);
     await observerB.request('transport:create', { direction: 'recv' });
     const { id: consumerB } = await observerB.request('consumer:create', { producerId: micB });
 

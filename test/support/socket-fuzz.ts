@@ -39,6 +39,7 @@ function template(name: LessonRequestName, id: string, courseId: number): Record
     'moderate:readmit': { userId: 1 },
     'chat:send': { text: '捣乱' },
     'chat:set-enabled': { enabled: false },
+    'observers:chat': { allowed: true },
     'board:open': { open: true },
     'board:add-blank': {},
     'board:show-document': { coursewareId: 1 },

@@ -63,6 +63,8 @@ export interface FeatureServices {
 export interface LessonFeature {
   /** The feature's name (its key in ./index.ts), for logs. */
   readonly name: string;
+  /** A participant joined the lesson (not a site taking over its own participant again). */
+  participantJoined?(participant: LessonParticipant): void;
   /** The participant has left the lesson (release what she held: a pen, a hand). */
   participantLeft?(participant: LessonParticipant, reason: LeaveReason): void;
   /** The lesson ended (stop timers; keep what the report or an export still reads). */

@@ -14,6 +14,8 @@ import { LessonBoard } from './board/board.js';
 import { BOARD_HANDLERS } from './board/handlers.js';
 import { LessonRecording } from './recording/recording.js';
 import { RECORDING_HANDLERS } from './recording/handlers.js';
+import { LessonObserving } from './observing/observing.js';
+import { OBSERVING_HANDLERS } from './observing/handlers.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -23,25 +25,29 @@ import { RECORDING_HANDLERS } from './recording/handlers.js';
 /** Every feature of one live lesson, by name. */
 export function createLessonFeatures(host: FeatureHost) {
   const hands = new LessonHands(host);
+  const observing = new LessonObserving(host);
   return {
-    chat: new LessonChat(host),
+    // Observers write only while the lead teacher lets them.
+    chat: new LessonChat(host, observing),
     hands,
     // Calling a site on stage answers its raised hand.
     stage: new LessonStage(host, hands),
     polls: new LessonPolls(host),
     board: new LessonBoard(host),
     recording: new LessonRecording(host),
+    observing,
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board' | 'recording'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board' | 'recording' | 'observing'> {
   return {
     ...features.chat.snapshotFor(viewer),
     ...features.polls.snapshotFor(viewer),
     ...features.board.snapshotFor(viewer),
     ...features.recording.snapshotFor(),
+    ...features.observing.snapshot(),
   };
 }
 
@@ -53,6 +59,7 @@ export const FEATURE_HANDLERS = {
   ...POLL_HANDLERS,
   ...BOARD_HANDLERS,
   ...RECORDING_HANDLERS,
+  ...OBSERVING_HANDLERS,
 } satisfies Partial<LessonHandlerTable>;
 
 export const featureList = (features: LessonFeatures): LessonFeature[] => Object.values(features);

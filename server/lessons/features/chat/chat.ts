@@ -17,7 +17,10 @@ export class LessonChat implements LessonFeature {
   readonly #messages: ChatMessage[] = [];
   #enabled = true;
 
-  constructor(host: FeatureHost) {
+  constructor(
+    host: FeatureHost,
+    private readonly observers: { readonly chatAllowed: boolean },
+  ) {
     this.#host = host;
   }
 
@@ -25,11 +28,23 @@ export class LessonChat implements LessonFeature {
     return this.#enabled;
   }
 
-  /** A chat message; refused while the teacher has turned chat off (she can always write). */
+  /**
+   * A chat message; refused while the teacher has turned chat off (she can always write), and from an
+   * observer unless the teacher lets observers chat.
+   */
   send(participantId: string, text: string, now = new Date()): ChatMessage {
     const participant = this.#host.lesson.participant(participantId);
     if (!this.#enabled && !participant.isLeadTeacher) throw new ApiError('forbidden');
-    const message = { id: randomUUID(), participantId, displayName: participant.identity.displayName, text: text.trim(), sentAt: now.toISOString() };
+    const fromObserver = participant.kind === 'observer';
+    if (fromObserver && !this.observers.chatAllowed) throw new ApiError('forbidden');
+    const message: ChatMessage = {
+      id: randomUUID(),
+      participantId,
+      displayName: participant.identity.displayName,
+      text: text.trim(),
+      sentAt: now.toISOString(),
+      ...(fromObserver && { fromObserver }),
+    };
     if (!message.text) throw new ApiError('bad_request');
     this.#messages.push(message);
     if (this.#messages.length > CHAT_HISTORY) this.#messages.shift();
