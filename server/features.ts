@@ -15,6 +15,7 @@ import boardRoutes from './lessons/features/board/routes.js';
 import recordingRendering from './recordings/render/plugin.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
 import recordingViewingRoutes from './recordings/viewing/routes.js';
+import observingRoutes from './research/observing/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -36,4 +37,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   recordingRendering,
   recordingLibraryRoutes,
   recordingViewingRoutes,
+  // Issue #12 (observing): 开放听课 per course, and the live lessons one may observe.
+  observingRoutes,
 ];

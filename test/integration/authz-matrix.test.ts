@@ -428,6 +428,10 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /api/lessons/:lessonId/recordings', call: async (f) => ({ method: 'GET', url: `/api/lessons/${await finishedLesson(f)}/recordings` }), allowed: LESSON_REPORT_READERS },
   { route: 'GET /api/courses/:courseId/recording-policy', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/recording-policy` }), allowed: COURSE_READERS },
   { route: 'PUT /api/courses/:courseId/recording-policy', call: (f) => ({ method: 'PUT', url: `/api/courses/${f.ids.courseId}/recording-policy`, body: { policy: 'teacher_choice' } }), allowed: COURSEWARE_TEACHERS },
+  // Observing (听课): 开放听课 is set as the recording policy is; anyone signed in may ask what she may observe.
+  { route: 'GET /api/courses/:courseId/observation', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/observation` }), allowed: COURSE_READERS },
+  { route: 'PUT /api/courses/:courseId/observation', call: (f) => ({ method: 'PUT', url: `/api/courses/${f.ids.courseId}/observation`, body: { observable: true } }), allowed: COURSEWARE_TEACHERS },
+  { route: 'GET /api/observations/live', call: () => ({ method: 'GET', url: '/api/observations/live' }), allowed: SIGNED_IN },
 ];
 
 /** A document of the fixture course of its own (uploaded by the system admin), for a case that reads or changes one. */
