@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
@@ -145,7 +145,8 @@ export class LessonReportRepository {
           receivingClassrooms: countDistinct(sql`case when ${attendanceIntervals.siteKind} = 'receiving_classroom' then ${attendanceIntervals.classroomId} end`),
         })
         .from(attendanceIntervals)
-        .where(inArray(attendanceIntervals.lessonSessionId, part))
+        // Observers (听课, admins watching) are no site: present, but not among the sites present.
+        .where(and(inArray(attendanceIntervals.lessonSessionId, part), ne(attendanceIntervals.siteKind, 'observer')))
         .groupBy(attendanceIntervals.lessonSessionId);
       for (const row of rows) presence.set(row.id, { sites: row.sites, receivingClassrooms: row.receivingClassrooms });
     }
