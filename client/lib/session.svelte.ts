@@ -6,7 +6,7 @@ import type { TongkeApi } from './endpoints.js';
 import type { I18n } from './i18n.svelte.js';
 
 /** Which home a role gets. */
-export type HomeKind = 'admin' | 'reviewer' | 'teacher' | 'assistant' | 'classroom' | 'student';
+export type HomeKind = 'admin' | 'reviewer' | 'teacher' | 'researcher' | 'assistant' | 'classroom' | 'student';
 
 /** Most senior first: the main view is the first the user holds. */
 const ROLE_SENIORITY: readonly Role[] = [
@@ -17,6 +17,7 @@ const ROLE_SENIORITY: readonly Role[] = [
   'province_reviewer',
   'city_reviewer',
   'teacher',
+  'researcher',
   'assistant_teacher',
   'classroom_device',
   'student',
@@ -33,6 +34,8 @@ const HOME_OF_ROLE: Record<Role, HomeKind> = {
   student: 'student',
   city_reviewer: 'reviewer',
   province_reviewer: 'reviewer',
+  // 教研员: observes the region's lessons (听课); her home lists what she may observe now.
+  researcher: 'researcher',
 };
 
 /** Where the user is sent when the server says the session is gone. */

@@ -465,4 +465,16 @@ export const en: SharedMessages = {
       saved: 'Saved',
     },
   },
+  observing: {
+    courseField: 'Open to observation',
+    courseFieldHelp: "Teachers of the group and the county and research staff may observe this course's live lessons (watch only).",
+    saved: 'Saved',
+    liveTitle: 'Live lessons open to observation',
+    liveEmpty: 'No live lesson is open to you for observation now.',
+    enter: 'Observe',
+    lessonMeta: '{{school}} · {{teacher}} · grade {{grade}} · started {{startedAt}}',
+    observers: '{{count}} observing',
+    allowChat: 'Observers may chat',
+    chatFrom: 'Observer: {{name}}',
+  },
 };

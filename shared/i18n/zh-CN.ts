@@ -468,5 +468,17 @@ export const zhCN = {
       saved: '已保存',
     },
   },
+  observing: {
+    courseField: '开放听课',
+    courseFieldHelp: '本集团、本县的教师和教研员可以进入本课程的直播课堂听课（只看不发言）。',
+    saved: '已保存',
+    liveTitle: '正在进行的可听课课堂',
+    liveEmpty: '现在没有可以听课的直播课堂。',
+    enter: '进入听课',
+    lessonMeta: '{{school}} · {{teacher}} · {{grade}}年级 · {{startedAt}} 开始',
+    observers: '{{count}} 人听课',
+    allowChat: '允许听课教师发言',
+    chatFrom: '听课：{{name}}',
+  },
 };
 export type SharedMessages = typeof zhCN;

@@ -10,7 +10,7 @@ export interface UserFilterState {
 }
 
 /** The roles an administrator hands out here; classroom devices get their account by pairing. */
-export const GRANTABLE_ROLES: readonly Role[] = ['teacher', 'assistant_teacher', 'student', 'school_admin', 'group_admin', 'region_admin', 'city_reviewer', 'province_reviewer', 'system_admin'];
+export const GRANTABLE_ROLES: readonly Role[] = ['teacher', 'assistant_teacher', 'student', 'researcher', 'school_admin', 'group_admin', 'region_admin', 'city_reviewer', 'province_reviewer', 'system_admin'];
 
 /** One line of a rejected CSV import. */
 export interface ImportProblem {

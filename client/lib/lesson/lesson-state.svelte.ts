@@ -6,6 +6,7 @@ import type { FeatureClientHost } from './features/feature-client.js';
 import { HandsManager } from './features/hands.svelte.js';
 import { RecordingManager } from './features/recording.svelte.js';
 import { PollsManager } from './features/polls.svelte.js';
+import { ObservingManager } from './features/observing.svelte.js';
 
 /** Where the page is: device check, waiting for the teacher, in the lesson, or out of it for a reason. */
 export type LessonPhase = 'prejoin' | 'waiting' | 'joining' | 'live' | 'ended' | 'removed' | 'replaced' | 'refused';
@@ -50,12 +51,14 @@ export class LessonState {
   readonly chat: ChatManager;
   readonly polls: PollsManager;
   readonly recording: RecordingManager;
+  readonly observing: ObservingManager;
 
   constructor(host: FeatureClientHost) {
     this.hands = new HandsManager(host);
     this.chat = new ChatManager(host);
     this.polls = new PollsManager(host, () => this.me?.kind === 'lead_teacher');
     this.recording = new RecordingManager(host, () => this.me?.kind === 'lead_teacher');
+    this.observing = new ObservingManager(host);
   }
 
   get phase(): LessonPhase {
@@ -162,6 +165,7 @@ export class LessonState {
     this.chat.fromSnapshot(snapshot);
     this.polls.fromSnapshot(snapshot);
     this.recording.fromSnapshot(snapshot);
+    this.observing.fromSnapshot(snapshot);
   }
 
   setRemoved(removed: RemovedSite[]): void {
