@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { LESSON_REQUESTS, type LessonRequestName } from '../../shared/lesson/protocol.js';
-import { courses, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
+import { courseReceivers, courses, lessonSessions, scheduledLessons } from '../../server/db/schema/index.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../support/fixtures.js';
 import { LessonSocket, recordedEnd } from '../support/lesson-socket.js';
 
@@ -222,9 +222,11 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     const starter = await connect('teacher');
     await starter.request('lesson:start', { courseId: f.ids.courseId });
     await starter.request('lesson:start', { courseId: courseB.id });
-    const admin = await connect('system_admin');
-    const { routerRtpCapabilities } = await admin.request('lesson:capabilities', { courseId: f.ids.courseId });
-    const acks = await Promise.all([f.ids.courseId, courseB.id].map((courseId) => admin.ask('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } })));
+    // The receiving classroom receives both courses (an observer would be in neither lead teacher's list).
+    await f.db.insert(courseReceivers).values({ courseId: courseB.id, classroomId: f.ids.receivingClassroomId, assistantTeacherId: null, expectedStudents: 12 });
+    const site = await connect('classroom_device');
+    const { routerRtpCapabilities } = await site.request('lesson:capabilities', { courseId: f.ids.courseId });
+    const acks = await Promise.all([f.ids.courseId, courseB.id].map((courseId) => site.ask('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } })));
     expect(acks.map((a) => a.ok)).toEqual([true, true]);
 
     // Each lesson as its lead teacher sees it on joining: the site is connected in one, gone from the other.
@@ -232,7 +234,7 @@ describe('live-lesson gateway (real mediasoup worker, real Socket.IO)', () => {
     for (const courseId of [f.ids.courseId, courseB.id]) {
       const lead = await connect('teacher');
       const { snapshot } = await lead.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] } });
-      states.push(...snapshot.participants.filter((p) => p.userId === f.ids.users.system_admin).map((p) => p.connection));
+      states.push(...snapshot.participants.filter((p) => p.userId === f.ids.users.classroom_device).map((p) => p.connection));
       await lead.request('lesson:end', {});
     }
     expect(states.sort()).toEqual(['connected', 'reconnecting']);

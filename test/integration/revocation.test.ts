@@ -41,17 +41,32 @@ describe('revocation reaches live lesson sockets', () => {
   /** Joins with the cookie, runs `revoke`, and checks the site was removed within a second and cannot come back on that session. */
   const expectRemovedBy = async (cookie: string, revoke: () => Promise<unknown>) => {
     const site = await open(cookie);
-    const { participantId } = await join(site);
+    const before = teacher.received.length;
+    const { participantId, snapshot } = await join(site);
+    // An admin of the region observes: the teacher sees her only in the observers' count, not in her list.
+    const observing = snapshot.participants.find((p) => p.id === participantId)?.kind === 'observer' ? await observersAfter(before, () => true) : null;
     const gone = disconnected(site);
     await revoke();
     await gone;
     expect(site.received).toContainEqual({ event: 'moderation:applied', payload: { action: 'removed' } });
-    await teacher.nextParticipant('left', (p) => p.participantId === participantId && p.reason === 'removed', 1_000);
+    if (observing) await observersAfter(observing.index + 1, (count) => count === observing.count - 1);
+    else await teacher.nextParticipant('left', (p) => p.participantId === participantId && p.reason === 'removed', 1_000);
     const again = new LessonSocket(baseUrl, cookie);
     sockets.push(again);
     await expect(again.connected()).rejects.toThrow('unauthenticated');
     // The lesson goes on for the others.
     expect(teacher.socket.connected).toBe(true);
+  };
+
+  /** The first `observers:changed` the teacher heard from her `from`-th event on whose count matches (within a second). */
+  const observersAfter = async (from: number, match: (count: number) => boolean) => {
+    const deadline = Date.now() + 1_000;
+    for (;;) {
+      const index = teacher.received.findIndex((r, i) => i >= from && r.event === 'observers:changed' && match((r.payload as { count: number }).count));
+      if (index >= 0) return { index, count: (teacher.received[index]!.payload as { count: number }).count };
+      if (Date.now() > deadline) throw new Error('the teacher was not told how many observe');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   };
 
   beforeAll(async () => {
