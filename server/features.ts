@@ -15,6 +15,8 @@ import boardRoutes from './lessons/features/board/routes.js';
 import recordingRendering from './recordings/render/plugin.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
 import recordingViewingRoutes from './recordings/viewing/routes.js';
+import researchRubricRoutes from './research/rubrics/routes.js';
+import researchReviewRoutes from './research/review/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -36,4 +38,7 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   recordingRendering,
   recordingLibraryRoutes,
   recordingViewingRoutes,
+  // Issue #12 (rating and review): region rubrics and settings, observation forms, the lead teacher's review.
+  researchRubricRoutes,
+  researchReviewRoutes,
 ];
