@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { OBSERVATION_MODES, ResearchSettings, RubricBody, RubricScores } from './research.js';
+import type { RubricBody as RubricBodyType, RubricScores as RubricScoresType } from './research.js';
 import { RowId } from './common.js';
 
 /*
@@ -132,3 +133,27 @@ export const MyReviewItem = Type.Object({
 });
 export type MyReviewItem = Static<typeof MyReviewItem>;
 export const MyReviews = Type.Array(MyReviewItem);
+
+/** A dimension's score (0–100) for a rating, or null when it is not rated. */
+export function dimensionScore(body: RubricBodyType, scores: RubricScoresType, key: string): number | null {
+  const dimension = body.dimensions.find((d) => d.key === key);
+  const level = scores[key];
+  return dimension && level !== undefined ? (dimension.levels[level]?.score ?? null) : null;
+}
+
+/**
+ * The weighted total (0–100) over the rated dimensions, re-weighted to the ones rated so a half-filled
+ * draft shows a meaningful figure; null when nothing is rated. A submitted form rates all, so it is exact.
+ */
+export function weightedTotal(body: RubricBodyType, scores: RubricScoresType): number | null {
+  let weight = 0;
+  let sum = 0;
+  for (const dimension of body.dimensions) {
+    const score = dimensionScore(body, scores, dimension.key);
+    if (score === null) continue;
+    weight += dimension.weight;
+    sum += dimension.weight * score;
+  }
+  return weight === 0 ? null : Math.round((sum / weight) * 10) / 10;
+}
+

@@ -1,5 +1,7 @@
 import type { RubricBody, RubricScores } from '../../../shared/api/research.js';
 import type { ScoreStats } from '../../../shared/api/research-review.js';
+
+export { dimensionScore, weightedTotal } from '../../../shared/api/research-review.js';
 import { ApiError } from '../../core/errors.js';
 
 /**
@@ -31,29 +33,6 @@ export function checkScores(body: RubricBody, scores: RubricScores, complete: bo
   if (!complete) return;
   const missing = body.dimensions.find((d) => scores[d.key] === undefined);
   if (missing) throw new ApiError('rubric_scores', { name: missing.name });
-}
-
-/** A dimension's score (0–100) for a rating, or null when it is not rated. */
-export function dimensionScore(body: RubricBody, scores: RubricScores, key: string): number | null {
-  const dimension = body.dimensions.find((d) => d.key === key);
-  const level = scores[key];
-  return dimension && level !== undefined ? (dimension.levels[level]?.score ?? null) : null;
-}
-
-/**
- * The weighted total (0–100) over the rated dimensions, re-weighted to the ones rated so a half-filled
- * draft shows a meaningful figure; null when nothing is rated. A submitted form rates all, so it is exact.
- */
-export function weightedTotal(body: RubricBody, scores: RubricScores): number | null {
-  let weight = 0;
-  let sum = 0;
-  for (const dimension of body.dimensions) {
-    const score = dimensionScore(body, scores, dimension.key);
-    if (score === null) continue;
-    weight += dimension.weight;
-    sum += dimension.weight * score;
-  }
-  return weight === 0 ? null : round1(sum / weight);
 }
 
 /** Mean, min, max and population standard deviation (the observers are all there is, not a sample). */
