@@ -86,6 +86,17 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // 评课: a region's rubric (评价表), its research settings, an observation form.
+    dimensions: 'Dimensions',
+    description: 'What to look for',
+    weight: 'Weight',
+    levels: 'Levels',
+    label: 'Level name',
+    score: 'Score',
+    observationTarget: 'Observation target',
+    adminsSeeComments: 'Admins read comments',
+    reviewDays: 'Review days',
+    scores: 'Ratings',
     // Recordings (录播 · 点播).
     visibility: 'who may watch',
     policy: 'recording',

@@ -84,6 +84,17 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // 评课: a region's rubric (评价表), its research settings, an observation form.
+    dimensions: '评价维度',
+    description: '评价要点',
+    weight: '权重',
+    levels: '等级',
+    label: '等级名称',
+    score: '分值',
+    observationTarget: '听课节数目标',
+    adminsSeeComments: '管理员查看评语',
+    reviewDays: '评课天数',
+    scores: '评分',
     // Recordings (录播 · 点播).
     visibility: '发布范围',
     policy: '录制方式',
