@@ -171,6 +171,7 @@ describe('rubrics, observation forms and the lesson review', () => {
       const url = `/api/observations/${a!.id}/replies`;
       expect((await observer.a.post(url, { text: '我自己回复' })).statusCode).toBe(403);
       expect((await (await f.as('region_admin')).post(url, { text: '管理员回复' })).statusCode).toBe(403);
+      expect((await (await f.as('teacher')).post(url, { text: '   ' })).statusCode).toBe(400);
       expect((await (await f.as('teacher')).post(url, { text: '谢谢，下节课多关注教学点' })).statusCode).toBe(204);
       const review = (await (await f.as('teacher')).get(`/api/lessons/${lessonId}/review`)).json() as ReviewView;
       expect(review.comments[0]!.replies.map((r) => r.text)).toEqual(['谢谢，下节课多关注教学点']);

@@ -69,6 +69,8 @@ export class ReviewService {
     if (!lead) throw forbidden();
     // A draft is the observer's own until she submits it.
     if (observation.submittedAt === null) throw new ApiError('conflict');
+    // Spaces alone pass the schema's length but say nothing.
+    if (text.trim() === '') throw new ApiError('bad_request');
     await this.repo.addReply(observationId, access.principal.userId, text.trim(), now);
   }
 
