@@ -16,6 +16,8 @@ import recordingRendering from './recordings/render/plugin.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
 import recordingViewingRoutes from './recordings/viewing/routes.js';
 import observingRoutes from './research/observing/routes.js';
+import researchRubricRoutes from './research/rubrics/routes.js';
+import researchReviewRoutes from './research/review/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -39,4 +41,7 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   recordingViewingRoutes,
   // Issue #12 (observing): 开放听课 per course, and the live lessons one may observe.
   observingRoutes,
+  // Issue #12 (rating and review): region rubrics and settings, observation forms, the lead teacher's review.
+  researchRubricRoutes,
+  researchReviewRoutes,
 ];

@@ -63,6 +63,16 @@ export const ERROR_CODES = [
   'recording_disk_low',
   /** The recorder cannot run here (FFmpeg is missing, or recording is not set up on this server). */
   'recording_unavailable',
+  /** A rubric's weights do not add up to 100 (400; the message gives the total). */
+  'rubric_weights',
+  /** Two dimensions of a rubric share a key (400; the message names the dimension). */
+  'rubric_duplicate_key',
+  /** A dimension's levels are not best-first with falling scores (400; the message names the dimension). */
+  'rubric_levels',
+  /** Ratings name a dimension or level the rubric does not have, or a submitted form leaves one unrated (400). */
+  'rubric_scores',
+  /** The lesson's review (评课) has closed: observation forms no longer change (409). */
+  'review_closed',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -114,5 +124,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   recording_required: 409,
   recording_disk_low: 507,
   recording_unavailable: 503,
+  rubric_weights: 400,
+  rubric_duplicate_key: 400,
+  rubric_levels: 400,
+  rubric_scores: 400,
+  review_closed: 409,
   internal: 500,
 };

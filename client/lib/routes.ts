@@ -33,6 +33,9 @@ export const ROUTES = [
   { name: 'library', path: '/library' },
   { name: 'library_mine', path: '/library/mine' },
   { name: 'recording', path: '/recordings/:id' },
+  // 名师课堂 评课: a lesson's review (the lead teacher; admins' aggregates) and a region's rubric and settings.
+  { name: 'lesson_review', path: '/reviews/:lessonSessionId' },
+  { name: 'research_rubric', path: '/research/:regionId/rubric' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -71,6 +74,9 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   library: 'signed_in',
   library_mine: 'signed_in',
   recording: 'signed_in',
+  // The lead teacher is no administrator: the server decides who reads which review.
+  lesson_review: 'signed_in',
+  research_rubric: 'admin',
 };
 
 /** The replay page of a recording. */

@@ -39,6 +39,11 @@ export const en: SharedMessages = {
     recording_required: 'This course is set to be recorded throughout; recording cannot be stopped.',
     recording_disk_low: 'The server is low on storage space, so recording cannot run. Ask an administrator to free space.',
     recording_unavailable: 'The server cannot record right now (the recorder is not installed or not enabled). Ask an administrator.',
+    rubric_weights: 'The weights of the rubric dimensions must add up to 100; they add up to {{total}}.',
+    rubric_duplicate_key: 'Dimension "{{name}}" uses the key {{key}}, which another dimension already has.',
+    rubric_levels: 'The levels of dimension "{{name}}" must go from best to worst with falling scores.',
+    rubric_scores: 'The ratings are incomplete or do not fit the rubric: {{name}}.',
+    review_closed: 'The review of this lesson closed at {{at}}; the form can no longer change.',
     too_many_streams: 'You are receiving the most video and audio streams allowed ({{limit}}). Close some first.',
     board_full: 'The board is full: too many pages, or too much on this page or in one stroke. Add a page or erase something.',
     origin_not_allowed: 'Please open the lesson from the Tongke address your school uses.',
@@ -82,6 +87,17 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // 评课: a region's rubric (评价表), its research settings, an observation form.
+    dimensions: 'Dimensions',
+    description: 'What to look for',
+    weight: 'Weight',
+    levels: 'Levels',
+    label: 'Level name',
+    score: 'Score',
+    observationTarget: 'Observation target',
+    adminsSeeComments: 'Admins read comments',
+    reviewDays: 'Review days',
+    scores: 'Ratings',
     // Recordings (录播 · 点播).
     visibility: 'who may watch',
     policy: 'recording',

@@ -37,6 +37,11 @@ export const zhCN = {
     recording_required: '本课程设置为全程录制，不能停止录制。',
     recording_disk_low: '服务器存储空间不足，无法录制。请联系管理员清理空间。',
     recording_unavailable: '服务器暂时无法录制（录制程序未安装或未启用），请联系管理员。',
+    rubric_weights: '评价维度的权重合计须为 100，现在是 {{total}}。',
+    rubric_duplicate_key: '维度「{{name}}」的标识 {{key}} 与其他维度重复，请换一个。',
+    rubric_levels: '维度「{{name}}」的等级须从高到低排列，分值逐级递减。',
+    rubric_scores: '评分不完整或与评价表不符：{{name}}。',
+    review_closed: '本节课的评课已于 {{at}} 结束，评价表不能再修改。',
     too_many_streams: '同时接收的画面和声音已达上限（{{limit}} 路），请先关闭一些画面。',
     board_full: '白板已满：页数、本页内容或一笔的长度超过了上限，请新建一页或擦除一些内容。',
     origin_not_allowed: '请从同课平台的正式网址打开课堂。',
@@ -80,6 +85,17 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    // 评课: a region's rubric (评价表), its research settings, an observation form.
+    dimensions: '评价维度',
+    description: '评价要点',
+    weight: '权重',
+    levels: '等级',
+    label: '等级名称',
+    score: '分值',
+    observationTarget: '听课节数目标',
+    adminsSeeComments: '管理员查看评语',
+    reviewDays: '评课天数',
+    scores: '评分',
     // Recordings (录播 · 点播).
     visibility: '发布范围',
     policy: '录制方式',

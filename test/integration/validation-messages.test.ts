@@ -124,7 +124,8 @@ function casesOf(method: BodyCase['method'], url: string, bodySchema: Schema): B
     }
     const item = inner.type === 'array' && inner.items && !Array.isArray(inner.items) ? concrete(inner.items) : null;
     if (item?.type === 'object') {
-      const seeded = body([validValue(item)]);
+      // As many items as the array needs (a rubric dimension has at least two levels), the first one walked.
+      const seeded = body(Array.from({ length: Math.max(Number(inner.minItems ?? 0), 1) }, () => validValue(item)));
       for (const [key, child] of Object.entries(item.properties ?? {})) visit(child, [...pointer, '0', key], (item.required ?? []).includes(key), seeded);
     }
   };
