@@ -15,6 +15,7 @@ import boardRoutes from './lessons/features/board/routes.js';
 import recordingRendering from './recordings/render/plugin.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
 import recordingViewingRoutes from './recordings/viewing/routes.js';
+import observationNotesRoutes from './research/observations/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -36,4 +37,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   recordingRendering,
   recordingLibraryRoutes,
   recordingViewingRoutes,
+  // Issue #12 (notes): 听课笔记 — observations opened by observers and their notes on the lesson timeline.
+  observationNotesRoutes,
 ];
