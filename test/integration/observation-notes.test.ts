@@ -97,9 +97,10 @@ describe('observation notes', () => {
 
     // Another observer of the same lesson reaches none of them, and writes nothing on her observation.
     await open(colleague);
-    expect((await colleague.post(`/api/observations/${mine.id}/notes`, { atMs: 1000, text: '不是我的', mode: 'replay' })).statusCode).toBe(404);
-    expect((await colleague.patch(`/api/observations/${mine.id}/notes/${late.id}`, { text: '改掉' })).statusCode).toBe(404);
-    expect((await colleague.delete(`/api/observations/${mine.id}/notes/${late.id}`)).statusCode).toBe(404);
+    expect((await colleague.post(`/api/observations/${mine.id}/notes`, { atMs: 1000, text: '不是我的', mode: 'replay' })).statusCode).toBe(403);
+    expect((await colleague.patch(`/api/observations/${mine.id}/notes/${late.id}`, { text: '改掉' })).statusCode).toBe(403);
+    expect((await colleague.delete(`/api/observations/${mine.id}/notes/${late.id}`)).statusCode).toBe(403);
+    expect((await colleague.delete(`/api/observations/999999/notes/${late.id}`)).statusCode).toBe(404);
     // A note id of her observation named under his own observation is not his either.
     const his = (await colleague.get(`/api/lessons/${lessonId}/observation`)).json() as ObservationView;
     expect((await colleague.delete(`/api/observations/${his.id}/notes/${late.id}`)).statusCode).toBe(404);

@@ -83,10 +83,12 @@ export class ObservationNotesService {
     return lesson;
   }
 
-  /** Her own observation (anyone else's is not_found), still observable by her, its review still open. */
+  /** Her own observation (anyone else's is forbidden), still observable by her, its review still open. */
   async #writable(observationId: number, access: Access, now: Date): Promise<{ observation: ObservationRow; lesson: ObservedLesson }> {
     const observation = await this.repo.observation(observationId);
-    if (!observation || observation.observerId !== access.principal.userId) throw notFound();
+    if (!observation) throw notFound();
+    // A note is its observer's alone: not the lead teacher's, not an admin's, not another observer's.
+    if (observation.observerId !== access.principal.userId) throw forbidden();
     const lesson = await this.#observable(observation.lessonSessionId, access);
     if (await this.#reviewClosed(lesson.lessonSessionId, now)) throw new ApiError('conflict', {}, [{ path: 'observation', message: 'the review of this lesson has closed: its notes no longer change' }]);
     return { observation, lesson };
