@@ -33,6 +33,9 @@ export const ROUTES = [
   { name: 'library', path: '/library' },
   { name: 'library_mine', path: '/library/mine' },
   { name: 'recording', path: '/recordings/:id' },
+  // 名师课堂: observing a live lesson (receive only, with the note pad) and the observer's own list (我的听课).
+  { name: 'observe', path: '/observe/:courseId' },
+  { name: 'observations', path: '/observations' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -71,6 +74,9 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   library: 'signed_in',
   library_mine: 'signed_in',
   recording: 'signed_in',
+  // Whoever may observe the course (course.observe): the server decides.
+  observe: 'signed_in',
+  observations: 'signed_in',
 };
 
 /** The replay page of a recording. */
@@ -79,3 +85,5 @@ export const recordingPath = (id: number) => `/recordings/${id}`;
 /** The path of the page a course is edited on; `new` creates one. */
 export const coursePath = (id: number | 'new') => `/admin/courses/${id}`;
 export const lessonPath = (courseId: number) => `/lesson/${courseId}`;
+/** The observer's view of a course's live lesson (听课). */
+export const observePath = (courseId: number) => `/observe/${courseId}`;

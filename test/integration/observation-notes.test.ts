@@ -139,6 +139,12 @@ describe('observation notes', () => {
     expect((await open(observer)).recordings).toEqual([]);
     await f.db.update(recordings).set({ visibility: 'region' }).where(eq(recordings.lessonSessionId, lessonId));
     expect((await open(observer)).recordings.map((r) => r.offsetMs)).toEqual([90_000]);
+
+    // The replay page offers the note pad to whoever may observe the recorded lesson, not to its own teacher.
+    const [recording] = await f.db.select().from(recordings).where(eq(recordings.lessonSessionId, lessonId));
+    const detail = async (client: TestClient) => (await client.get(`/api/recordings/${recording!.id}`)).json() as { canObserve?: boolean };
+    expect((await detail(observer)).canObserve).toBe(true);
+    expect((await detail(await f.as('teacher'))).canObserve).toBe(false);
   });
 
   it('refuses every change to notes once the lesson review closed', async () => {
