@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MyObservations } from '../../shared/api/research-observations.js';
 import { login, useBrowser, visible } from './browser.js';
-import { consoleProblems, courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, courseIdOf, participantIdOf, snapshot, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /*
  * 听课 from the observer's page: 王老师's music lesson with a receiving classroom, observed by the county's
@@ -71,6 +71,7 @@ describe('observing a live lesson', () => {
     expect(stamps[0]).toBeGreaterThan(0);
     expect(stamps[1]! - stamps[0]!).toBeGreaterThanOrEqual(1500);
     expect(askedForDevices).toBe(false);
+    await snapshot(observer.page, 'observer-view');
 
     const mine = (await (await observer.page.request.get('/api/observations/mine')).json()) as MyObservations;
     expect(mine.items[0]).toMatchObject({ courseId, notesCount: 2, mode: 'live', teacherName: '王老师' });
