@@ -18,6 +18,7 @@ import recordingViewingRoutes from './recordings/viewing/routes.js';
 import observingRoutes from './research/observing/routes.js';
 import researchRubricRoutes from './research/rubrics/routes.js';
 import researchReviewRoutes from './research/review/routes.js';
+import observationNotesRoutes from './research/observations/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -44,4 +45,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   // Issue #12 (rating and review): region rubrics and settings, observation forms, the lead teacher's review.
   researchRubricRoutes,
   researchReviewRoutes,
+  // Issue #12 (notes): 听课笔记 — observations opened by observers and their notes on the lesson timeline.
+  observationNotesRoutes,
 ];

@@ -36,6 +36,9 @@ export const ROUTES = [
   // 名师课堂 评课: a lesson's review (the lead teacher; admins' aggregates) and a region's rubric and settings.
   { name: 'lesson_review', path: '/reviews/:lessonSessionId' },
   { name: 'research_rubric', path: '/research/:regionId/rubric' },
+  // 名师课堂: observing a live lesson (receive only, with the note pad) and the observer's own list (我的听课).
+  { name: 'observe', path: '/observe/:courseId' },
+  { name: 'observations', path: '/observations' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -77,6 +80,9 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // The lead teacher is no administrator: the server decides who reads which review.
   lesson_review: 'signed_in',
   research_rubric: 'admin',
+  // Whoever may observe the course (course.observe): the server decides.
+  observe: 'signed_in',
+  observations: 'signed_in',
 };
 
 /** The replay page of a recording. */
@@ -85,3 +91,5 @@ export const recordingPath = (id: number) => `/recordings/${id}`;
 /** The path of the page a course is edited on; `new` creates one. */
 export const coursePath = (id: number | 'new') => `/admin/courses/${id}`;
 export const lessonPath = (courseId: number) => `/lesson/${courseId}`;
+/** The observer's view of a course's live lesson (听课). */
+export const observePath = (courseId: number) => `/observe/${courseId}`;

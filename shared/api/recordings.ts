@@ -146,7 +146,12 @@ export const RecordingView = Type.Object({
 export type RecordingView = Static<typeof RecordingView>;
 
 /** The replay page: the recording and its chapters. */
-export const RecordingDetail = Type.Object({ recording: RecordingView, chapters: Type.Array(RecordingChapter) });
+export const RecordingDetail = Type.Object({
+  recording: RecordingView,
+  chapters: Type.Array(RecordingChapter),
+  /** 名师课堂: the caller may observe the recorded lesson (course.observe): the replay page offers her note pad. */
+  canObserve: Type.Optional(Type.Boolean()),
+});
 export type RecordingDetail = Static<typeof RecordingDetail>;
 
 export const RecordingQuery = Type.Object({

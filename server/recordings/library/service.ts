@@ -62,12 +62,14 @@ export class LibraryService {
   async detail(id: number, access: Access): Promise<RecordingDetail> {
     const { row, target } = await this.#authorized(id, 'recording.watch', access);
     const view = this.#view(row, access.can('recording.manage', target));
-    if (row.status === 'deleted') return { recording: view, chapters: [] };
+    // Observing the recorded lesson (听课 from the library) is the course's rule, not the recording's.
+    const canObserve = target.kind === 'recording' && access.can('course.observe', { kind: 'observation', observation: { course: target.recording.course, viewerPlaces: target.recording.viewerPlaces } });
+    if (row.status === 'deleted') return { recording: view, chapters: [], canObserve };
     const endedAt = row.endedAt ?? new Date(row.startedAt.getTime() + (row.durationMs ?? 0));
     const evidence = await this.repo.chapterEvidence(row.lessonSessionId, row.startedAt, endedAt);
     const ids = (values: Array<number | null>) => [...new Set(values.filter((v): v is number => v !== null))];
     const names = await this.repo.names(ids(evidence.map((e) => e.userId)), ids(evidence.map((e) => e.classroomId)));
-    return { recording: view, chapters: chaptersOf(evidence, { startedAt: row.startedAt, endedAt }, names) };
+    return { recording: view, chapters: chaptersOf(evidence, { startedAt: row.startedAt, endedAt }, names), canObserve };
   }
 
   async update(id: number, change: RecordingUpdate, access: Access, now = new Date()): Promise<RecordingView> {
