@@ -12,6 +12,7 @@ import { studentsRowName } from './labels.js';
 import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
 import { addScheduled, addSums, type RollupSums, type ScheduledSums } from './sums.js';
 import { reportReplays } from './replays.js';
+import { hasResearch } from '../../research/evidence/figures.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
@@ -118,7 +119,7 @@ export class UsageReportService {
       rows,
       trend,
       ...(replays.topRecordings.length > 0 ? { topRecordings: replays.topRecordings } : {}),
-      ...(research && research.teacherCount > 0 ? { research } : {}),
+      ...(research && hasResearch(research) ? { research } : {}),
       ...(this.materials ? { materials: await this.materials.usage([...layout.receiving.keys()], range.fromInstant, range.toInstant, new Date(), filter.courseIds) } : {}),
     };
   }

@@ -1,4 +1,4 @@
-import type { ResearchFigures } from '../../../shared/api/research-evidence.js';
+import type { ResearchEvidence, ResearchFigures } from '../../../shared/api/research-evidence.js';
 import type { RubricBody, RubricScores } from '../../../shared/api/research.js';
 
 /**
@@ -51,3 +51,12 @@ export function toFigures(sums: FigureSums): ResearchFigures {
 }
 
 export const round1 = (value: number): number => Math.round(value * 10) / 10;
+
+/**
+ * Whether a unit has any 名师课堂 evidence to show: teachers, and some observation or meeting, or a target to
+ * be below. Absent otherwise, so reports of places without teaching research stay as they were.
+ */
+export function hasResearch(research: ResearchEvidence): boolean {
+  const t = research.totals;
+  return research.teacherCount > 0 && (research.observationTarget !== null || t.lessonsObserved + t.observationsReceived + t.researchSessionsAttended > 0);
+}
