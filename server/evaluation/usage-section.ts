@@ -1,5 +1,9 @@
 import type { EvaluationSection, SectionFigure, SectionTable } from '../../shared/api/evaluation.js';
 import type { IndicatorReport } from '../../shared/api/evidence-usage.js';
+import type { ResearchEvidence } from '../../shared/api/research-evidence.js';
+import { addDays, shanghaiInstant } from '../../shared/time.js';
+import { hasResearch } from '../research/evidence/figures.js';
+import { researchFigures, researchTable } from '../research/evidence/section.js';
 import { SHARED_MESSAGES } from '../../shared/i18n/index.js';
 import type { IndicatorService } from '../evidence/usage/indicators.js';
 import type { SectionBuilder } from './section.js';
@@ -17,13 +21,32 @@ const yesNo = (value: boolean | null) => (value === null ? '未设定' : value ?
  * hours per student by stage. That disparity is Tongke's own figure (high by design where lessons go to tiny
  * teaching points): it is read against a target only when the region set one, never against 0.50 / 0.45.
  */
-export function usageSection(indicators: IndicatorService): SectionBuilder {
-  return async ({ regionId, termId }) => toSection(await indicators.report({ regionId, termId }));
+export function usageSection(indicators: IndicatorService, research?: ResearchEvidenceSource): SectionBuilder {
+  return async ({ regionId, termId }) => {
+    const report = await indicators.report({ regionId, termId });
+    const range = { fromInstant: shanghaiInstant(report.from), toInstant: shanghaiInstant(addDays(report.to, 1)) };
+    return toSection(report, research ? await research.evidence({ scope: 'region', id: regionId, regionId }, range) : undefined);
+  };
 }
 
-/** The section of one indicator report (exported for tests that build a report by hand). */
-export function toSection(report: IndicatorReport): EvaluationSection {
-  return { key: 'usage', title: '在线互动课堂常态化应用', figures: figures(report), tables: tables(report), attachments: [] };
+/** 名师课堂 evidence of a region over a range (server/research/evidence's service). */
+export interface ResearchEvidenceSource {
+  evidence(unit: { scope: 'region'; id: number; regionId: number }, range: { fromInstant: Date; toInstant: Date }): Promise<ResearchEvidence>;
+}
+
+/**
+ * The section of one indicator report (exported for tests that build a report by hand), with the region's
+ * 名师课堂 line beside 专递课堂 and 名校网络课堂 when its teachers have any teaching-research evidence.
+ */
+export function toSection(report: IndicatorReport, research?: ResearchEvidence): EvaluationSection {
+  const withResearch = research !== undefined && hasResearch(research);
+  return {
+    key: 'usage',
+    title: '在线互动课堂常态化应用',
+    figures: [...figures(report), ...(withResearch ? researchFigures(research) : [])],
+    tables: [...tables(report), ...(withResearch ? [researchTable(research)] : [])],
+    attachments: [],
+  };
 }
 
 function figures(report: IndicatorReport): SectionFigure[] {

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { MaterialsUsage } from './materials.js';
 import { LESSON_KINDS, SCHOOL_GROUP_ROLES, SCHOOL_STAGES, SUBJECTS, type SchoolGroupRole } from '../subjects.js';
 import { RowId } from './common.js';
+import { ResearchEvidence } from './research-evidence.js';
 
 /*
  * The usage-evidence reports: usage by organisation unit, the region's indicators (routine use, 差异系数,
@@ -25,9 +26,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const USAGE_TABLES = ['units', 'trend', 'materials'] as const;
 /**
  * 点播 (名校网络课堂): the recordings the unit's viewers watched most, a table of its own beside USAGE_TABLES —
- * a CSV of it on request, a sheet of the XLSX when it has rows.
+ * a CSV of it on request, a sheet of the XLSX when it has rows. 名师课堂 likewise: `research` (per school, or
+ * per teacher of a school) and `researchTarget` (the teachers below the region's observation target).
  */
-export const USAGE_DOWNLOAD_TABLES = [...USAGE_TABLES, 'recordings'] as const;
+export const USAGE_DOWNLOAD_TABLES = [...USAGE_TABLES, 'recordings', 'research', 'researchTarget'] as const;
 export type UsageTable = (typeof USAGE_DOWNLOAD_TABLES)[number];
 /** Tables of the indicator report. */
 export const INDICATOR_TABLES = ['schools', 'trend', 'matrix', 'disparity'] as const;
@@ -186,6 +188,8 @@ export const UsageReport = Type.Object({
   materials: Type.Optional(MaterialsUsage),
   /** 点播: the recordings the unit's viewers watched most in the range (at most 10; absent when none). */
   topRecordings: Type.Optional(Type.Array(RecordingReplayRow)),
+  /** 名师课堂 (teaching research) per school or teacher, and who is below the observation target: administrators of a region, group or school only. */
+  research: Type.Optional(ResearchEvidence),
 });
 export type UsageReport = Static<typeof UsageReport>;
 

@@ -275,6 +275,13 @@ const ROUTES: RouteCase[] = [
     call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=classroom&id=${f.ids.receivingClassroomId}&format=csv` }),
     allowed: [...GROUP_MANAGERS, 'teacher'],
   },
+  // 名师课堂: the teachers' research figures and who is below the target, like the other usage tables (a teacher's CSV of it is empty).
+  { route: 'GET /api/reports/usage (region, 名师课堂 CSV)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=region&id=${f.ids.regionId}&format=csv&table=research` }), allowed: [...REGION_MANAGERS, 'teacher'] },
+  {
+    route: 'GET /api/reports/usage (independent school, below-target CSV)',
+    call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=school&id=${f.ids.independentSchoolId}&format=csv&table=researchTarget` }),
+    allowed: [...REGION_MANAGERS, 'other_school_admin'],
+  },
   // ---- Lesson reports ----
   // The whole lesson for the lead teacher and admins over the host or a receiver; a site of the course (its
   // classroom, assistant, enrolled student) gets its own figures; a student link reaches no report.

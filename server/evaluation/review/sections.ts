@@ -5,6 +5,8 @@ import { UsageRepository } from '../../evidence/usage/repository.js';
 import { UsageReportService } from '../../evidence/usage/service.js';
 import type { SectionBuilder } from '../section.js';
 import { usageSection } from '../usage-section.js';
+import { ResearchEvidenceRepository } from '../../research/evidence/repository.js';
+import { ResearchEvidenceService } from '../../research/evidence/service.js';
 import { checklistParts } from '../checklist/parts.js';
 import { ResourceRepository } from '../resources/repository.js';
 import { buildResourcesSection } from '../resources/section.js';
@@ -27,7 +29,11 @@ export const SECTION_FACTORIES: Partial<Record<EvaluationSectionKey, SectionFact
   satisfaction: ({ db }) => buildSatisfactionSection(new SatisfactionService(new SatisfactionRepository(db))),
   checklist: ({ db, places, config }) => checklistParts(db, places, config).sections.checklist,
   exchange: ({ db, places, config }) => checklistParts(db, places, config).sections.exchange,
-  usage: ({ db, places, config }) => usageSection(new IndicatorService(new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }))),
+  usage: ({ db, places, config }) =>
+    usageSection(
+      new IndicatorService(new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes })),
+      new ResearchEvidenceService(new ResearchEvidenceRepository(db)),
+    ),
 };
 
 /** Builds the whole file of a region and term: every registered section, in the file's order. */

@@ -5,6 +5,7 @@ import type { ExportTitle } from '../../core/csv.js';
 import { shanghaiDate } from '../../../shared/time.js';
 import { EQUITY_STAGE_LABELS, LABELS, tr, type Bilingual } from './labels.js';
 import { materialsUsageTable } from '../../materials/export.js';
+import { researchTable, researchTargetTable } from '../../research/evidence/export.js';
 
 export type Cell = string | number | null;
 export type ColumnKind = 'text' | 'integer' | 'number' | 'percent';
@@ -124,6 +125,8 @@ export function usageTables(report: UsageReport, locale: Locale): Record<UsageTa
     trend: table(LABELS.trendSheet, [...trendLeading, ...onRow(figureColumns(locale), (p: UsageReport['trend'][number]) => p.figures)], report.trend, locale),
     materials: materialsUsageTable(report.materials, locale),
     recordings: { ...table(LABELS.recordingsSheet, recordingColumns, report.topRecordings ?? [], locale), omitWhenEmpty: true },
+    research: researchTable(report.research, report.scope === 'school', locale),
+    researchTarget: researchTargetTable(report.research, locale),
   };
 }
 

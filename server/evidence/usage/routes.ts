@@ -15,6 +15,8 @@ import { scheduleEvidenceRetention } from './retention.js';
 import { UsageReportService } from './service.js';
 import { materialsService } from '../../materials/index.js';
 import { UsageRepository } from './repository.js';
+import { ResearchEvidenceRepository } from '../../research/evidence/repository.js';
+import { ResearchEvidenceService } from '../../research/evidence/service.js';
 
 const tags = ['reports'];
 const produces = ['application/json', CSV_TYPE, XLSX_TYPE];
@@ -29,7 +31,7 @@ const DOWNLOAD =
  */
 export default async function usageReportRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const usage = new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }, materialsService(db, places));
+  const usage = new UsageReportService(new UsageRepository(db), places, { deliveredMinMinutes: config.deliveredMinMinutes }, materialsService(db, places), new ResearchEvidenceService(new ResearchEvidenceRepository(db)));
   const indicators = new IndicatorService(usage);
   requireSignIn(app);
   scheduleEvidenceRetention(app, db, config.evidenceRetentionDays);

@@ -1,6 +1,7 @@
 import type { TrendPoint, UsagePeriod, UsageQuery, UsageReport, UsageRow, UsageUnit } from '../../../shared/api/evidence-usage.js';
 import type { Locale } from '../../../shared/i18n/index.js';
 import type { MaterialsUsage } from '../../../shared/api/materials.js';
+import type { ResearchEvidence } from '../../../shared/api/research-evidence.js';
 import { SCHOOL_GROUP_ROLES, type Subject } from '../../../shared/subjects.js';
 import { addDays, mondayOf, shanghaiDate } from '../../../shared/time.js';
 import type { Access } from '../../core/access.js';
@@ -11,6 +12,7 @@ import { studentsRowName } from './labels.js';
 import { UsageRepository, type RollupFilter, type RollupKey, type SchoolRow } from './repository.js';
 import { addScheduled, addSums, type RollupSums, type ScheduledSums } from './sums.js';
 import { reportReplays } from './replays.js';
+import { hasResearch } from '../../research/evidence/figures.js';
 import { reportReach, reportUnit, type ReportReach, type ReportUnit } from './scope.js';
 
 /** How reports judge a lesson delivered (config `deliveredMinMinutes`). */
@@ -51,6 +53,8 @@ export class UsageReportService {
     private readonly settings: ReportSettings,
     /** Materials pushed to the receiving classrooms (server/materials), counted for the same period. */
     private readonly materials?: { usage(classroomIds: readonly number[], from: Date, to: Date, now?: Date, courseIds?: readonly number[] | null): Promise<MaterialsUsage> },
+    /** 名师课堂 evidence (server/research/evidence) of the unit's teachers over the same range. */
+    private readonly research?: { evidence(unit: { scope: 'region' | 'group' | 'school'; id: number; regionId: number }, range: { fromInstant: Date; toInstant: Date }): Promise<ResearchEvidence> },
   ) {
   }
 
@@ -98,6 +102,8 @@ export class UsageReportService {
     const trend: TrendPoint[] = periods.map((p) => ({ ...p, figures: { ...byPeriod.build(p.key, layout.receiving.size, weeksWithin(p.from, p.to)), ...replays.period(p.key) } }));
 
     const path = await this.#path(unit);
+    // Teachers' own research figures are for the administrators of the unit, not for a teacher reading her courses.
+    const research = this.research && reach.kind === 'all' && unit.scope !== 'classroom' ? await this.research.evidence({ scope: unit.scope, id: unit.id, regionId: unit.place.regionId }, range) : undefined;
     return {
       scope: unit.scope,
       unit: path[path.length - 1]!,
@@ -113,6 +119,7 @@ export class UsageReportService {
       rows,
       trend,
       ...(replays.topRecordings.length > 0 ? { topRecordings: replays.topRecordings } : {}),
+      ...(research && hasResearch(research) ? { research } : {}),
       ...(this.materials ? { materials: await this.materials.usage([...layout.receiving.keys()], range.fromInstant, range.toInstant, new Date(), filter.courseIds) } : {}),
     };
   }
