@@ -519,7 +519,6 @@ export const en: SharedMessages = {
     notes: 'Observation notes',
     notesTab: 'Notes',
     formTab: 'Rating form',
-    formSlot: 'The rating form appears here.',
     notePlaceholder: 'Note what you see now and press Enter (stamped with the lesson time)',
     noteAt: 'Lesson time {{time}}',
     noNotes: 'No notes yet.',

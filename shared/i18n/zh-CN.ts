@@ -522,7 +522,6 @@ export const zhCN = {
     notes: '听课笔记',
     notesTab: '笔记',
     formTab: '评课表',
-    formSlot: '评课表将在这里显示。',
     notePlaceholder: '写下此刻的观察，按回车保存（自动记录课堂时间）',
     noteAt: '课堂时间 {{time}}',
     noNotes: '还没有笔记。',
