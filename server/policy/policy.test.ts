@@ -323,3 +323,13 @@ describe('policy: observing lessons (听课, 名师课堂)', () => {
     expect([groupAdmin, leadAdmin, researcher, otherCounty, teacher].map((who) => can(who, 'research.manage', region))).toEqual([false, false, false, false, false]);
   });
 });
+
+describe('policy: reading a region rubric (评价表)', () => {
+  const region = { kind: 'region', place: place(1, null, null), contents: { groupIds: [10], schoolIds: [100, 101, 102] } } as const;
+  it("lets the region's staff read it: admins, research staff, its schools' teachers; not students, devices or another region", () => {
+    const researcher = principal(93, grant('researcher', { regionId: 1 }));
+    const farResearcher = principal(94, grant('researcher', { regionId: 2 }));
+    expect([county, groupAdmin, leadAdmin, teacher, assistant, researcher].map((who) => can(who, 'research.read', region))).toEqual([true, true, true, true, true, true]);
+    expect([student, device, otherCounty, farResearcher].map((who) => can(who, 'research.read', region))).toEqual([false, false, false, false]);
+  });
+});

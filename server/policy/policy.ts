@@ -144,6 +144,8 @@ export const ACTIONS = [
   'course.observe',
   /** A region's teaching-research settings: its observation rubric (评价表), observation target, who sees comments. */
   'research.manage',
+  /** Read a region's observation rubric: its admins and research staff, and the teachers and admins of its schools and groups. */
+  'research.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -247,6 +249,7 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       if (action === 'term.manage' || action === 'targets.manage' || action === 'research.manage') return adminCovering(principal, target.place, RANK.region_admin);
       if (action === 'evaluation.read') return adminCovering(principal, target.place, RANK.region_admin) || reviewerAbove(principal, ['city_reviewer', 'province_reviewer'], target.above);
       if (action === 'evaluation.manage') return adminCovering(principal, target.place, RANK.region_admin);
+      if (action === 'research.read') return researchStaffOf(principal, target.place, target.contents);
       // Only the reviewer of the step the file waits at; never the county itself, nor a system admin.
       if (action === 'evaluation.review') return target.reviewStep !== undefined && reviewerAbove(principal, [REVIEWER_AT[target.reviewStep]], target.above);
       return action === 'org.manage' && hasRole(principal, 'system_admin');
@@ -274,6 +277,16 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
     case 'observation':
       return action === 'course.observe' && observerOf(principal, target.observation);
   }
+}
+
+/** Who works inside a region's teaching and research: its admins, research staff, and its schools' teachers and admins. */
+function researchStaffOf(principal: Principal, place: OrgPlace, contents: RegionContents | undefined): boolean {
+  if (adminCovering(principal, place) || adminWithin(principal, contents, ['group_admin', 'school_admin'])) return true;
+  return principal.grants.some(
+    (g) =>
+      (g.role === 'researcher' && g.regionId === place.regionId) ||
+      ((g.role === 'teacher' || g.role === 'assistant_teacher') && g.schoolId !== null && (contents?.schoolIds.includes(g.schoolId) ?? false)),
+  );
 }
 
 /** Who may observe a course's lessons (see `course.observe`). */
