@@ -20,6 +20,8 @@ import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
 import { openReceivingAtJoin } from './join-receiving.js';
 import type { FeatureServices } from './features/feature.js';
+import type { RunningLesson } from './running-lesson.js';
+import { researchMemberIdentity, viewerPlaces } from '../research/sessions/membership.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -42,6 +44,23 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   const scopes = new CourseScopes(repo, (courseId) => places.course(courseId));
   const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
   const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
+
+  /**
+   * How she takes part in the course's live session: as in its lessons, or — when it is a teaching-research
+   * meeting (协同教研) — as a member of it (teachers only). Her grants' places are read only for a meeting,
+   * so a lesson's join burst costs no more than before.
+   * @throws {ApiError} `forbidden`, and `lesson_not_live` when nothing of the course is live.
+   */
+  const identityIn = async (principal: AuthenticatedPrincipal, courseId: number): Promise<{ running: RunningLesson; identity: ReturnType<typeof participantIdentity> }> => {
+    const meetingPlaces = registry.live(courseId)?.lesson.research ? await viewerPlaces(places, principal) : [];
+    const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
+    // Nothing waits from here on: the lesson is read after the store answered.
+    const running = registry.live(courseId);
+    const meeting = running?.lesson.research;
+    const identity = meeting ? researchMemberIdentity(principal, course, facts, meetingPlaces, meeting.convenerId) : participantIdentity(principal, course, facts);
+    if (!running) throw new ApiError('lesson_not_live');
+    return { running, identity };
+  };
 
   // Before the session cookie is read: a page on another site must not ride on the user's cookie.
   namespace.use((socket: LessonSocket, next) => {
@@ -74,6 +93,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       run: async ({ principal }, { courseId, scheduledLessonId }) => {
         if (!can(principal, 'course.teach', { kind: 'course', course: await places.course(courseId) })) throw new ApiError('forbidden');
         if (scheduledLessonId !== undefined && !(await repo.scheduledLessonIsOn(scheduledLessonId, courseId))) throw new ApiError('bad_request');
+        // A teaching-research meeting on the course holds its one live session: say so, not "joined it".
+        if (registry.live(courseId)?.lesson.research) throw new ApiError('research_session_running');
         const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
         return { lessonSessionId: running.lesson.lessonSessionId };
       },
@@ -81,10 +102,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
-        participantIdentity(principal, course, facts);
-        const running = registry.live(courseId);
-        if (!running) throw new ApiError('lesson_not_live');
+        const { running } = await identityIn(principal, courseId);
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
       },
     },
@@ -106,11 +124,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     run: async (ctx, { courseId, rtpCapabilities, receive }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
-      const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
-      const identity = participantIdentity(principal, course, facts);
-      // Nothing waits from here on: the lesson, and the one she may be in already, are read after the store answered.
-      const running = registry.live(courseId);
-      if (!running) throw new ApiError('lesson_not_live');
+      // Nothing waits after it: the lesson, and the one she may be in already, are read after the store answered.
+      const { running, identity } = await identityIn(principal, courseId);
       const { joined } = ctx;
       if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
       const { participant, resumed } = running.lesson.join(identity);
