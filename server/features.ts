@@ -15,6 +15,7 @@ import boardRoutes from './lessons/features/board/routes.js';
 import recordingRendering from './recordings/render/plugin.js';
 import recordingLibraryRoutes from './recordings/library/routes.js';
 import recordingViewingRoutes from './recordings/viewing/routes.js';
+import researchSessionRoutes from './research/sessions/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -36,4 +37,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   recordingRendering,
   recordingLibraryRoutes,
   recordingViewingRoutes,
+  // Issue #12 (协同教研): teaching-research sessions; their start is registered with the live lessons.
+  researchSessionRoutes,
 ];
