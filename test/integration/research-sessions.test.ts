@@ -136,7 +136,12 @@ describe('teaching-research sessions (real mediasoup worker, real Socket.IO)', (
     await refreshLessonRollups(f.db, lessonSessionId);
     expect(await f.db.select().from(usageSiteDays).where(eq(usageSiteDays.lessonSessionId, lessonSessionId))).toEqual([]);
 
-    // With the meeting over, the class lesson starts again as usual.
+    // With the meeting over, the class lesson starts again as usual; and while it runs, no meeting starts.
     expect((await teacher.ask('lesson:start', { courseId })).ok).toBe(true);
+    const next = (await colleague.post(`/api/lessons/${observedLessonId}/research-sessions`, { title: '再评', scheduledAt: inMinutes(5), durationMinutes: 30 })).json() as ResearchSessionView;
+    const refused = await colleague.post(`/api/research-sessions/${next.id}/start`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'lesson_running' } });
+    expect((await f.db.select().from(researchSessions).where(eq(researchSessions.id, next.id)))[0]!.status).toBe('scheduled');
   });
 });
