@@ -19,6 +19,7 @@ import observingRoutes from './research/observing/routes.js';
 import researchRubricRoutes from './research/rubrics/routes.js';
 import researchReviewRoutes from './research/review/routes.js';
 import observationNotesRoutes from './research/observations/routes.js';
+import researchSessionRoutes from './research/sessions/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -47,4 +48,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   researchReviewRoutes,
   // Issue #12 (notes): 听课笔记 — observations opened by observers and their notes on the lesson timeline.
   observationNotesRoutes,
+  // Issue #12 (协同教研): teaching-research sessions; their start is registered with the live lessons.
+  researchSessionRoutes,
 ];

@@ -48,6 +48,12 @@ export const ERROR_CODES = [
   /** The course is closed to observation (听课) by teachers and research staff (its 开放听课 is off). */
   'observation_closed',
   'lesson_locked',
+  /** The course's live session is a teaching-research meeting (协同教研): no lesson starts meanwhile. */
+  'research_session_running',
+  /** The course has a lesson live: its teaching-research meeting cannot start meanwhile. */
+  'lesson_running',
+  /** A teaching-research meeting already has the most members sending video allowed (the stage limit). */
+  'stage_full',
   'removed_from_lesson',
   'too_many_streams',
   /** The lesson's whiteboard is full: too many pages, or too much on one page or in one stroke. */
@@ -115,6 +121,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   lesson_clash: 409,
   lesson_not_live: 409,
   lesson_locked: 403,
+  research_session_running: 409,
+  lesson_running: 409,
+  stage_full: 409,
   board_full: 409,
   removed_from_lesson: 403,
   too_many_streams: 429,

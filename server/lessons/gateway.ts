@@ -20,6 +20,8 @@ import { CourseScopes } from './course-scope.js';
 import type { LessonRooms } from './lesson-rooms.js';
 import { openReceivingAtJoin } from './join-receiving.js';
 import type { FeatureServices } from './features/feature.js';
+import type { RunningLesson } from './running-lesson.js';
+import { researchMemberIdentity, viewerPlaces } from '../research/sessions/membership.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -44,15 +46,27 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
    * How the principal takes part in the course's lesson. Only one who is none of its participants needs
    * where her grants sit (whether she may observe it as a colleague or researcher): read only then.
    */
-  const identify = async (principal: AuthenticatedPrincipal, courseId: number) => {
-    const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
-    const viewerPlaces = can(principal, 'course.join', { kind: 'course', course: facts })
-      ? []
-      : (await Promise.all(principal.grants.map((grant) => places.ofScope(grant)))).filter((place) => place !== null);
-    return participantIdentity(principal, course, facts, viewerPlaces);
-  };
   const message = (locale: string, code: ErrorCode, params: Record<string, string | number> = {}) => translate(pickLocale(locale), `error.${code}`, params);
   const sockets = new SocketsPerAccount(MAX_LESSON_SOCKETS_PER_ACCOUNT);
+
+  /**
+   * How she takes part in the course's live session: as in its lessons (or as an observer, 听课), or — when it
+   * is a teaching-research meeting (协同教研) — as a member of it (teachers only). Her grants' places are read
+   * only when they can matter (a meeting, or someone who is none of the course's own), so a lesson's join
+   * burst costs no more than before.
+   * @throws {ApiError} `forbidden`, and `lesson_not_live` when nothing of the course is live.
+   */
+  const identityIn = async (principal: AuthenticatedPrincipal, courseId: number): Promise<{ running: RunningLesson; identity: ReturnType<typeof participantIdentity> }> => {
+    const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
+    const placesMatter = Boolean(registry.live(courseId)?.lesson.research) || !can(principal, 'course.join', { kind: 'course', course: facts });
+    const herPlaces = placesMatter ? await viewerPlaces(places, principal) : [];
+    // Nothing waits from here on: the lesson is read after the store answered.
+    const running = registry.live(courseId);
+    const meeting = running?.lesson.research;
+    const identity = meeting ? researchMemberIdentity(principal, course, facts, herPlaces, meeting.convenerId) : participantIdentity(principal, course, facts, herPlaces);
+    if (!running) throw new ApiError('lesson_not_live');
+    return { running, identity };
+  };
 
   // Before the session cookie is read: a page on another site must not ride on the user's cookie.
   namespace.use((socket: LessonSocket, next) => {
@@ -85,6 +99,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       run: async ({ principal }, { courseId, scheduledLessonId }) => {
         if (!can(principal, 'course.teach', { kind: 'course', course: await places.course(courseId) })) throw new ApiError('forbidden');
         if (scheduledLessonId !== undefined && !(await repo.scheduledLessonIsOn(scheduledLessonId, courseId))) throw new ApiError('bad_request');
+        // A teaching-research meeting on the course holds its one live session: say so, not "joined it".
+        if (registry.live(courseId)?.lesson.research) throw new ApiError('research_session_running');
         const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
         return { lessonSessionId: running.lesson.lessonSessionId };
       },
@@ -92,9 +108,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     'lesson:capabilities': {
       access: 'open',
       run: async ({ principal }, { courseId }) => {
-        await identify(principal, courseId);
-        const running = registry.live(courseId);
-        if (!running) throw new ApiError('lesson_not_live');
+        const { running } = await identityIn(principal, courseId);
         return { routerRtpCapabilities: running.media.rtpCapabilities, lessonSessionId: running.lesson.lessonSessionId };
       },
     },
@@ -116,13 +130,13 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     run: async (ctx, { courseId, rtpCapabilities, receive }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
-      const identity = await identify(principal, courseId);
+      const opened = await identityIn(principal, courseId);
       // Her observation (听课) of this lesson is opened as she joins it (once per lesson).
-      const observed = identity.kind === 'observer' ? registry.live(courseId) : undefined;
-      if (observed) await ctx.services.observationOpened(observed.lesson.lessonSessionId, principal.userId);
+      if (opened.identity.kind === 'observer') await ctx.services.observationOpened(opened.running.lesson.lessonSessionId, principal.userId);
       // Nothing waits from here on: the lesson, and the one she may be in already, are read after the store answered.
       const running = registry.live(courseId);
-      if (!running) throw new ApiError('lesson_not_live');
+      if (running !== opened.running) throw new ApiError('lesson_not_live');
+      const { identity } = opened;
       const { joined } = ctx;
       if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
       const { participant, resumed } = running.lesson.join(identity);

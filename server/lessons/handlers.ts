@@ -8,6 +8,7 @@ import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
 import { FEATURE_HANDLERS } from './features/index.js';
 import type { FeatureServices } from './features/feature.js';
+import { assertMayAddVideo } from '../research/sessions/membership.js';
 
 /** What a handler gets: who asks, on which channel, and (once joined) her lesson and participant. */
 export interface HandlerContext {
@@ -68,6 +69,8 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
       const { participant } = joined;
       // Screen sharing is for the lead teacher and for a site on stage.
       if (payload.source === 'screen' && !participant.isLeadTeacher && !participant.onStage) throw new ApiError('forbidden');
+      // Everyone in a teaching-research meeting may send, up to the stage limit of video at once.
+      if (joined.running.lesson.research && payload.kind === 'video') assertMayAddVideo(participant, joined.running.lesson.participants);
       return { producerId: await joined.running.produce(participant, payload) };
     },
   },

@@ -33,6 +33,16 @@ export interface LiveLessonOptions {
   startedAt: Date;
   /** How long a dropped participant stays "reconnecting" before she has left. */
   reconnectGraceMs: number;
+  /** Set when this live session is a teaching-research meeting (协同教研), not a lesson. */
+  research?: ResearchMeeting | null;
+}
+
+/** The teaching-research session a live session holds (research_sessions row). */
+export interface ResearchMeeting {
+  researchSessionId: number;
+  title: string;
+  /** Who convened it: she chairs it (joins as the lead teacher). */
+  convenerId: number;
 }
 
 /**
@@ -72,6 +82,10 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   /** When the lesson ended (set before the sites leave, so that their leaving is stamped with it). */
   get endedAt(): Date | null {
     return this.#endedAt;
+  }
+  /** The teaching-research meeting this live session is, or null for a lesson. */
+  get research(): ResearchMeeting | null {
+    return this.options.research ?? null;
   }
   get locked(): boolean {
     return this.#locked;
@@ -114,6 +128,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     }
     if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('lesson_locked');
     const participant = new LessonParticipant(identity);
+    // In a teaching-research meeting every member is seen and heard by everyone from the start.
+    if (identity.kind === 'research_member') participant.onStage = true;
     this.#participants.set(participant.id, participant);
     this.emit('participant-joined', participant, false);
     for (const feature of featureList(this.features)) feature.participantJoined?.(participant);
@@ -220,6 +236,8 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       courseId: this.options.courseId,
       courseName: this.options.courseName,
       startedAt: this.options.startedAt.toISOString(),
+      researchSessionId: this.research?.researchSessionId ?? null,
+      researchTitle: this.research?.title ?? null,
       locked: this.#locked,
       // Observers (听课) are no site: nobody's list holds them, bar an observer's own entry in hers.
       participants: this.participants.filter((p) => p.kind !== 'observer' || p.id === viewer.id).map((p) => p.view()),

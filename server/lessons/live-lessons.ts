@@ -13,6 +13,7 @@ import { LessonRooms } from './lesson-rooms.js';
 import { lessonRoutes } from './routes.js';
 import { keepBoards } from './features/board/keeper.js';
 import { ObservationsRepository } from '../research/observations/repository.js';
+import { researchMeetingRoutes } from '../research/sessions/routes.js';
 import { CoursewareRepository } from '../courseware/repository.js';
 import { BoardRepository } from './features/board/repository.js';
 import { LessonRecordings } from '../recordings/capture/lesson-recordings.js';
@@ -42,6 +43,7 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     app.log.child({ component: 'lessons' }),
   );
   await app.register(lessonRoutes(registry));
+  await app.register(researchMeetingRoutes(registry));
   const courseware = new CoursewareRepository(database.db);
   const observations = new ObservationsRepository(database.db);
   attachLessonGateway(app, registry, repo, rooms, {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { LiveLesson } from './live-lesson.js';
+import { LiveLesson, type ResearchMeeting } from './live-lesson.js';
+import { ApiError } from '../core/errors.js';
 import { RunningLesson } from './running-lesson.js';
 import type { LessonsRepository } from './repository.js';
 import type { LessonMediaFactory } from './media-port.js';
@@ -30,6 +31,8 @@ export interface LiveLessonSummary {
   courseId: number;
   lessonSessionId: number;
   startedAt: string;
+  /** Set when the live session is a teaching-research meeting (协同教研), not a lesson. */
+  researchSessionId: number | null;
 }
 
 /** What the registry tells observers of every lesson (the evidence recorder). */
@@ -100,21 +103,32 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       courseId: r.lesson.courseId,
       lessonSessionId: r.lesson.lessonSessionId,
       startedAt: r.lesson.options.startedAt.toISOString(),
+      researchSessionId: r.lesson.research?.researchSessionId ?? null,
     }));
   }
 
-  /** Starts the course's lesson, or returns the one already running (a second click is harmless). */
-  async start(courseId: number, startedBy: number, scheduledLessonId: number | null, now = new Date()): Promise<RunningLesson> {
+  /**
+   * Starts the course's lesson, or returns the one already running (a second click is harmless). With
+   * `research`, the live session is that teaching-research meeting (协同教研) on the course instead. One
+   * live session per course: a lesson does not start while a meeting runs, nor a meeting during a lesson.
+   * @throws {ApiError} `research_session_running` / `lesson_running` when the other kind is live.
+   */
+  async start(courseId: number, startedBy: number, scheduledLessonId: number | null, now = new Date(), research: ResearchMeeting | null = null): Promise<RunningLesson> {
+    const same = (live: RunningLesson) => {
+      const meeting = live.lesson.research;
+      if (meeting?.researchSessionId === research?.researchSessionId) return live;
+      throw new ApiError(meeting ? 'research_session_running' : 'lesson_running');
+    };
     const running = this.#running.get(courseId);
-    if (running) return running;
+    if (running) return same(running);
     const pending = this.#starting.get(courseId);
-    if (pending) return pending;
+    if (pending) return same(await pending);
     const starting = (async () => {
       const course = await this.repo.courseForLesson(courseId);
       // Read before the lesson is live: between going live and 'lesson-started' nothing may wait.
       const scheduledEnd = scheduledLessonId === null ? null : await this.repo.scheduledEnd(scheduledLessonId);
-      const lessonSessionId = await this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId);
-      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs });
+      const lessonSessionId = await this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, research?.researchSessionId ?? null);
+      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research });
       try {
         const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
           audience: this.options.audienceFor?.(lessonSessionId),
@@ -127,7 +141,7 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
         });
         this.#running.set(courseId, runningLesson);
         this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
-        this.log.info({ lessonSessionId, courseId, startedBy }, 'lesson started');
+        this.log.info({ lessonSessionId, courseId, startedBy, researchSessionId: research?.researchSessionId }, research ? 'teaching-research meeting started' : 'lesson started');
         this.emit('lesson-started', runningLesson);
         return runningLesson;
       } catch (error) {

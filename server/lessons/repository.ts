@@ -69,10 +69,11 @@ export class LessonsRepository {
    * Records that a lesson started, run by node `nodeId` (whose start-up recovery closes it if it is left open;
    * null only where no node runs it, as in tests of the evidence alone: any node's recovery may close it).
    */
-  async startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string | null = null): Promise<number> {
+  /** Records a live session starting; `researchSessionId` when it is a teaching-research meeting (协同教研). */
+  async startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string | null = null, researchSessionId: number | null = null): Promise<number> {
     const [session] = await this.db
       .insert(lessonSessions)
-      .values({ courseId, startedBy, scheduledLessonId, nodeId, startedAt: now, lastHeartbeatAt: now })
+      .values({ courseId, startedBy, scheduledLessonId, nodeId, startedAt: now, lastHeartbeatAt: now, researchSessionId })
       .returning({ id: lessonSessions.id });
     return session!.id;
   }

@@ -11,6 +11,8 @@ export function lessonRoutes(registry: LessonRegistry) {
       const principal = app.requirePrincipal(request);
       const lessons = [];
       for (const summary of registry.summaries()) {
+        // A teaching-research meeting is no lesson to show on anyone's list of live lessons.
+        if (summary.researchSessionId !== null) continue;
         if (can(principal, 'course.read', { kind: 'course', course: await app.tongke.places.course(summary.courseId) })) lessons.push(summary);
       }
       return { lessons };

@@ -8,8 +8,11 @@ import { RecordingStateView } from './features/recording.js';
  * polls. Sent whole on join (LessonSnapshot) and kept current by the events in protocol.ts.
  */
 
-/** How a participant takes part. A receiving classroom is one participant for the whole room. */
-export const PARTICIPANT_KINDS = ['lead_teacher', 'receiving_classroom', 'student', 'assistant_teacher', 'observer'] as const;
+/**
+ * How a participant takes part. A receiving classroom is one participant for the whole room. A
+ * `research_member` is a teacher in a teaching-research meeting (协同教研): on stage from the start.
+ */
+export const PARTICIPANT_KINDS = ['lead_teacher', 'receiving_classroom', 'student', 'assistant_teacher', 'observer', 'research_member'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 
 export const MEDIA_SOURCES = ['camera', 'mic', 'screen'] as const;
@@ -105,6 +108,10 @@ export const LessonSnapshot = Type.Object({
   courseId: Type.Integer(),
   courseName: Type.String(),
   startedAt: Type.String(),
+  /** Set when this live session is a teaching-research meeting (协同教研) about a lesson, not a lesson. */
+  researchSessionId: Type.Union([Type.Integer(), Type.Null()]),
+  /** The meeting's title (null for a lesson). */
+  researchTitle: Type.Union([Type.String(), Type.Null()]),
   locked: Type.Boolean(),
   chatEnabled: Type.Boolean(),
   participants: Type.Array(ParticipantView),

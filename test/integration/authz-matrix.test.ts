@@ -28,6 +28,7 @@ import { finishedLesson, makeRecording } from '../support/recordings.js';
 import { RECORDING_VIEWING_CASES } from '../support/recording-viewing-cases.js';
 import { RESEARCH_REVIEW_CASES } from '../support/research-review-cases.js';
 import { OBSERVATION_NOTES_CASES } from '../support/observation-notes-cases.js';
+import { RESEARCH_SESSION_CASES } from '../support/research-session-cases.js';
 
 /*
  * THE role × route matrix: for every admin and teaching route, the exact status each principal gets.
@@ -411,6 +412,7 @@ const ROUTES: RouteCase[] = [
   ...RECORDING_VIEWING_CASES,
   ...RESEARCH_REVIEW_CASES,
   ...OBSERVATION_NOTES_CASES,
+  ...RESEARCH_SESSION_CASES,
   // ---- Courseware (文档课件): the lead teacher and admins over the course change it, its sites read it ----
   { route: 'GET /api/courses/:courseId/courseware', call: (f) => ({ method: 'GET', url: `/api/courses/${f.ids.courseId}/courseware` }), allowed: COURSE_READERS },
   {

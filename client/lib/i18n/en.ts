@@ -795,6 +795,7 @@ export const en: ClientMessages = {
       assistant_teacher: 'Assistant teacher',
       student: 'Student',
       observer: 'Observer',
+      research_member: 'Research member',
     },
     reasons: {
       left: 'left',

@@ -794,6 +794,7 @@ export const zhCN = {
       assistant_teacher: '辅导教师',
       student: '学生',
       observer: '旁听',
+      research_member: '教研成员',
     },
     reasons: {
       left: '离开',

@@ -26,6 +26,8 @@ interface LessonMeta {
   courseId: number;
   courseName: string;
   startedAt: string;
+  researchSessionId: number | null;
+  researchTitle: string | null;
 }
 
 /**
@@ -76,6 +78,13 @@ export class LessonState {
   }
   get startedAt(): string | null {
     return this.#meta?.startedAt ?? null;
+  }
+  /** Set when this live session is a teaching-research meeting (协同教研) rather than a lesson. */
+  get researchSessionId(): number | null {
+    return this.#meta?.researchSessionId ?? null;
+  }
+  get researchTitle(): string | null {
+    return this.#meta?.researchTitle ?? null;
   }
   /** The session that this page is (or was) in: the lesson report is found by it. */
   get lessonSessionId(): number | null {
@@ -154,8 +163,8 @@ export class LessonState {
   }
 
   applySnapshot(snapshot: LessonSnapshot, myId: string): void {
-    const { lessonSessionId, courseId, courseName, startedAt } = snapshot;
-    this.#meta = { lessonSessionId, courseId, courseName, startedAt };
+    const { lessonSessionId, courseId, courseName, startedAt, researchSessionId, researchTitle } = snapshot;
+    this.#meta = { lessonSessionId, courseId, courseName, startedAt, researchSessionId, researchTitle };
     this.#myId = myId;
     this.#participants = snapshot.participants;
     this.#producers = snapshot.producers;

@@ -31,6 +31,8 @@ export const SITE_KIND_OF: Record<ParticipantKind, SiteKind> = {
   assistant_teacher: 'receiving_classroom',
   student: 'student',
   observer: 'observer',
+  // A teacher in a teaching-research meeting is no site of a lesson; her attendance is kept by her user id.
+  research_member: 'observer',
 };
 
 /** Media states that follow the participant's own flags (speaking follows the active-speaker events). */

@@ -150,7 +150,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   });
   const scores = activityScores(
     figures.map(({ row, talkMs, activity }) => ({
-      scored: row.kind !== 'lead_teacher' && row.kind !== 'observer',
+      scored: row.kind !== 'lead_teacher' && row.kind !== 'observer' && row.kind !== 'research_member',
       talkMs,
       ...activity,
       pollAnswers: row.pollAnswers,
@@ -182,7 +182,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   };
 }
 
-const KIND_ORDER: readonly ParticipantKind[] = ['lead_teacher', 'receiving_classroom', 'assistant_teacher', 'student', 'observer'];
+const KIND_ORDER: readonly ParticipantKind[] = ['lead_teacher', 'receiving_classroom', 'assistant_teacher', 'student', 'observer', 'research_member'];
 
 /** How a site took part: the host is the lead teacher; at a receiving classroom, its assistant teacher or the room itself. */
 function participantKind(row: AttendanceRow, receivers: readonly ReceiverRow[]): ParticipantKind {

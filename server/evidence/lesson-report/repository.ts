@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
@@ -98,11 +98,12 @@ export class LessonReportRepository {
   }
 
   /**
-   * Sessions started in [from, to), newest first: of one course, and/or of courses hosted by a school or
+   * Lesson sessions started in [from, to), newest first (not teaching-research meetings): of one course, and/or of courses hosted by a school or
    * received in one of its classrooms.
    */
   async sessionIdsBetween(from: Date, to: Date, filter: { courseId?: number; schoolId?: number }): Promise<Array<{ id: number; courseId: number }>> {
-    const conditions = [gte(lessonSessions.startedAt, from), lt(lessonSessions.startedAt, to)];
+    // Teaching-research meetings (协同教研) run as live sessions of a course but are no lessons to report.
+    const conditions = [gte(lessonSessions.startedAt, from), lt(lessonSessions.startedAt, to), isNull(lessonSessions.researchSessionId)];
     if (filter.courseId !== undefined) conditions.push(eq(lessonSessions.courseId, filter.courseId));
     if (filter.schoolId !== undefined) {
       const receivedThere = this.db

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, max, sql } from 'drizzle-orm';
 import { changedRows, type TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
@@ -40,10 +40,13 @@ export class RollupRepository {
     return this.db.transaction(() => work());
   }
 
-  /** Everything computeLessonRollup needs about one lesson session; undefined when there is no such session. */
+  /**
+   * Everything computeLessonRollup needs about one lesson session; undefined when there is no such session,
+   * or when it is a teaching-research meeting (协同教研): that is no lesson, so it has no usage roll-ups.
+   */
   async lessonEvidence(lessonSessionId: number): Promise<LessonEvidence | undefined> {
     const [lesson] = await this.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)).limit(1);
-    if (!lesson) return undefined;
+    if (!lesson || lesson.researchSessionId !== null) return undefined;
     const [course] = await this.db
       .select({
         termId: courses.termId,
@@ -163,12 +166,12 @@ export class RollupRepository {
     await this.#weeks.rebuild(deliveredSeconds);
   }
 
-  /** Lesson sessions that started in [from, to), oldest first. */
+  /** Lesson sessions that started in [from, to), oldest first (teaching-research meetings are no lessons). */
   async lessonIdsStartedBetween(from: Date | undefined, to: Date | undefined): Promise<number[]> {
     const found = await this.db
       .select({ id: lessonSessions.id })
       .from(lessonSessions)
-      .where(and(from ? gte(lessonSessions.startedAt, from) : undefined, to ? lt(lessonSessions.startedAt, to) : undefined))
+      .where(and(from ? gte(lessonSessions.startedAt, from) : undefined, to ? lt(lessonSessions.startedAt, to) : undefined, isNull(lessonSessions.researchSessionId)))
       .orderBy(asc(lessonSessions.startedAt), asc(lessonSessions.id));
     return found.map((r) => r.id);
   }

@@ -76,6 +76,8 @@ export class LessonRecordings {
   async #lessonStarted(running: RunningLesson): Promise<void> {
     if (this.#closed) return;
     const { lesson } = running;
+    // A teaching-research meeting (协同教研) is teachers talking, not a lesson: it is never recorded.
+    if (lesson.research) return;
     const course = await this.#options.repo.courseRecording(lesson.courseId);
     const log = this.#options.log.child({ lessonSessionId: lesson.lessonSessionId });
     const recorder = new LessonRecorder(running, {

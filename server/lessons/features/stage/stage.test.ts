@@ -45,4 +45,15 @@ describe('the stage', () => {
     expect(teacher.onStage).toBe(false);
     expect(participation).toEqual([]);
   });
+
+  it('keeps a member of a teaching-research meeting on stage from her join on: neither she nor the convener sends her back', () => {
+    const { lesson, join, participation } = lessonForFeatures();
+    const convener = join(1, 'lead_teacher');
+    const member = join(7, 'research_member');
+    expect(member.onStage).toBe(true);
+    lesson.features.stage.return(member, member.id);
+    lesson.features.stage.return(convener, member.id);
+    expect(member.onStage).toBe(true);
+    expect(participation).toEqual([]);
+  });
 });

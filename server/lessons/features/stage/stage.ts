@@ -30,8 +30,9 @@ export class LessonStage implements LessonFeature {
   }
 
   #set(participant: LessonParticipant, onStage: boolean): void {
-    // The lead teacher is always seen and heard: she is never on or off the stage.
-    if (participant.isLeadTeacher || participant.onStage === onStage) return;
+    // The lead teacher is always seen and heard: she is never on or off the stage; nor is a member of a
+    // teaching-research meeting (协同教研), where everyone is seen and heard from the start.
+    if (participant.isLeadTeacher || participant.kind === 'research_member' || participant.onStage === onStage) return;
     participant.onStage = onStage;
     if (onStage) this.#hands.answered(participant);
     this.#host.stageChanged(participant);
