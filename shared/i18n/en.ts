@@ -90,6 +90,11 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    observable: 'Open to observation',
+    mode: 'Observed',
+    atMs: 'Lesson time',
+    scheduledAt: 'Time',
+    durationMinutes: 'Duration (minutes)',
     // 评课: a region's rubric (评价表), its research settings, an observation form.
     dimensions: 'Dimensions',
     description: 'What to look for',

@@ -88,6 +88,11 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    observable: '开放听课',
+    mode: '听课方式',
+    atMs: '课堂时间',
+    scheduledAt: '教研时间',
+    durationMinutes: '时长（分钟）',
     // 评课: a region's rubric (评价表), its research settings, an observation form.
     dimensions: '评价维度',
     description: '评价要点',
