@@ -21,9 +21,12 @@ export function formatLessonTime(atMs: number): string {
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
 
-/** The replay page's link to that lesson moment in a ready recording covering it, or null when none does. */
-export function recordingLink(recordings: readonly ObservationRecording[], atMs: number): string | null {
-  const covering = recordings.find((r) => r.ready && r.durationMs !== null && atMs >= r.offsetMs && atMs <= r.offsetMs + r.durationMs);
+/**
+ * The replay page's link to that lesson moment in a finished recording covering it (one that says it is not
+ * ready yet is left out), or null when none does. The note pad and the review page both link notes with it.
+ */
+export function recordingLink(recordings: ReadonlyArray<Pick<ObservationRecording, 'id' | 'offsetMs' | 'durationMs'> & { ready?: boolean }>, atMs: number): string | null {
+  const covering = recordings.find((r) => r.ready !== false && r.durationMs !== null && atMs >= r.offsetMs && atMs <= r.offsetMs + r.durationMs);
   return covering ? `/recordings/${covering.id}?t=${Math.floor((atMs - covering.offsetMs) / 1000)}` : null;
 }
 

@@ -63,6 +63,9 @@ describe('lesson time', () => {
     expect(recordingLink(recordings, 59_000)).toBeNull();
     expect(recordingLink(recordings, 60_000 + 30 * 60_000 + 1)).toBeNull();
     expect(recordingLink([{ ...recordings[0]!, ready: false }], 90_000)).toBeNull();
+    // The review's recordings say nothing of `ready`: a finished one links, one still recording (no length) does not.
+    expect(recordingLink([{ id: 9, offsetMs: 60_000, durationMs: 600_000 }, { id: 10, offsetMs: 700_000, durationMs: null }], 754_000)).toBeNull();
+    expect(recordingLink([{ id: 9, offsetMs: 60_000, durationMs: 600_000 }], 90_500)).toBe('/recordings/9?t=30');
   });
 });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { ObservationForm, ObservationFormBody } from '../../../shared/api/research-review.js';
 import { ApiError } from '../../lib/api.js';
 import { ObservationFormState } from './observation-form.svelte.js';
-import { lessonClock, noteLink } from './research-api.js';
 
 const LEVELS = [
   { label: '优秀', score: 100 },
@@ -77,16 +76,5 @@ describe('the observation form state', () => {
     await state.load();
     state.rate('a', 0);
     expect(state.scores).toEqual({});
-  });
-});
-
-describe('lesson time on the review', () => {
-  it('reads mm:ss and links a note to the recording that covers it', () => {
-    expect(lessonClock(754_000)).toBe('12:34');
-    expect(lessonClock(3_725_000)).toBe('1:02:05');
-    const recordings = [{ id: 9, offsetMs: 60_000, durationMs: 600_000 }, { id: 10, offsetMs: 700_000, durationMs: null }];
-    expect(noteLink(754_000, recordings)).toBe('/recordings/10?t=54');
-    expect(noteLink(90_500, recordings)).toBe('/recordings/9?t=30');
-    expect(noteLink(10_000, recordings)).toBeNull();
   });
 });

@@ -20,20 +20,3 @@ export type ResearchApi = ReturnType<typeof researchApi>;
 
 /** The review page of a lesson. */
 export const reviewPath = (lessonSessionId: number) => `/reviews/${lessonSessionId}`;
-
-/** Lesson time as m:ss (mm:ss past an hour is h:mm:ss). */
-export function lessonClock(atMs: number): string {
-  const total = Math.max(0, Math.floor(atMs / 1000));
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
-}
-
-/**
- * The recording moment of a note: the first recording covering its lesson time, as a replay deep link
- * (`?t=` seconds into that recording); null when no recording covers it.
- */
-export function noteLink(atMs: number, recordings: ReadonlyArray<{ id: number; offsetMs: number; durationMs: number | null }>): string | null {
-  const covering = recordings.find((r) => atMs >= r.offsetMs && (r.durationMs === null || atMs <= r.offsetMs + r.durationMs));
-  return covering ? `/recordings/${covering.id}?t=${Math.floor((atMs - covering.offsetMs) / 1000)}` : null;
-}
