@@ -21,7 +21,7 @@ import type { LessonRooms } from './lesson-rooms.js';
 import { openReceivingAtJoin } from './join-receiving.js';
 import type { FeatureServices } from './features/feature.js';
 import type { RunningLesson } from './running-lesson.js';
-import { researchMemberIdentity, viewerPlaces } from '../research/sessions/membership.js';
+import { researchMemberIdentity } from '../research/sessions/membership.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -59,7 +59,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   const identityIn = async (principal: AuthenticatedPrincipal, courseId: number): Promise<{ running: RunningLesson; identity: ReturnType<typeof participantIdentity> }> => {
     const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
     const placesMatter = Boolean(registry.live(courseId)?.lesson.research) || !can(principal, 'course.join', { kind: 'course', course: facts });
-    const herPlaces = placesMatter ? await viewerPlaces(places, principal) : [];
+    const herPlaces = placesMatter ? await places.placesOf(principal.grants) : [];
     // Nothing waits from here on: the lesson is read after the store answered.
     const running = registry.live(courseId);
     const meeting = running?.lesson.research;

@@ -83,6 +83,18 @@ export class Places {
     return above;
   }
 
+  /** The places of a principal's grants, read one by one (cheaper than the whole index for a few grants). */
+  async placesOf(grants: ReadonlyArray<Parameters<PlaceIndex['ofScope']>[0]>): Promise<OrgPlace[]> {
+    const found = await Promise.all(grants.map((grant) => this.ofScope(grant)));
+    return found.filter((place): place is OrgPlace => place !== null);
+  }
+
+  /** Observing a course's lessons (听课) as a policy target: the course's facts and where her grants sit. */
+  async observation(courseId: number, grants: ReadonlyArray<Parameters<PlaceIndex['ofScope']>[0]>): Promise<Extract<PolicyTarget, { kind: 'observation' }>> {
+    const index = await this.index();
+    return { kind: 'observation', observation: { course: await this.course(courseId), viewerPlaces: index.placesOf(grants) } };
+  }
+
   /** A user account as a policy target: the places of its grants and its highest role. */
   async user(userId: number): Promise<Extract<PolicyTarget, { kind: 'user' }>> {
     const grants = await this.db.select().from(roleGrants).where(eq(roleGrants.userId, userId));
@@ -207,6 +219,11 @@ export class PlaceIndex {
     if (scope.groupId !== null) return this.group(scope.groupId) ?? null;
     if (scope.regionId !== null) return this.region(scope.regionId);
     return null;
+  }
+
+  /** The places of a principal's grants (a system admin's has none): whose colleague she is, whose audience. */
+  placesOf(grants: ReadonlyArray<Parameters<PlaceIndex['ofScope']>[0]>): OrgPlace[] {
+    return grants.flatMap((grant) => this.ofScope(grant) ?? []);
   }
 
   /** A region as a policy target with the groups and schools inside it. */

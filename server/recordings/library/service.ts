@@ -13,8 +13,8 @@ import {
 import type { Access } from '../../core/access.js';
 import { ApiError, forbidden, notFound } from '../../core/errors.js';
 import { toShanghaiIso } from '../../evidence/metrics.js';
-import type { PlaceIndex, Places } from '../../organisation/places.js';
-import type { CourseFacts, OrgPlace, PolicyTarget } from '../../policy/policy.js';
+import type { Places } from '../../organisation/places.js';
+import type { CourseFacts, PolicyTarget } from '../../policy/policy.js';
 import { renditionKey, type RecordingStore } from '../storage.js';
 import { chaptersOf } from './chapters.js';
 import type { LibraryRepository, RecordingRow } from './repository.js';
@@ -155,7 +155,7 @@ export class LibraryService {
     if (rows.length === 0) return new Map();
     const index = await this.places.index();
     const facts = new Map<number, CourseFacts>((await this.places.courses([...new Set(rows.map((r) => r.courseId))], index)).map((c) => [c.id, c]));
-    const viewerPlaces = placesOfGrants(access, index);
+    const viewerPlaces = index.placesOf(access.principal.grants);
     const targets = new Map<number, PolicyTarget>();
     for (const row of rows) {
       const course = facts.get(row.courseId);
@@ -195,7 +195,3 @@ export class LibraryService {
   }
 }
 
-/** Where the caller's grants sit (a system admin's none: she covers everything anyway). */
-function placesOfGrants(access: Access, index: PlaceIndex): OrgPlace[] {
-  return access.principal.grants.flatMap((grant) => index.ofScope(grant) ?? []);
-}

@@ -100,10 +100,7 @@ export class ObservationNotesService {
   }
 
   async #target(courseId: number, access: Access): Promise<PolicyTarget> {
-    const index = await this.places.index();
-    const course = await this.places.course(courseId);
-    const viewerPlaces = access.principal.grants.flatMap((grant) => index.ofScope(grant) ?? []);
-    return { kind: 'observation', observation: { course, viewerPlaces } };
+    return this.places.observation(courseId, access.principal.grants);
   }
 
   async #view(observation: ObservationRow, lesson: ObservedLesson, access: Access, now: Date): Promise<ObservationView> {
@@ -130,7 +127,7 @@ export class ObservationNotesService {
     if (rows.length === 0) return [];
     const index = await this.places.index();
     const course = await this.places.course(lesson.courseId);
-    const viewerPlaces = access.principal.grants.flatMap((grant) => index.ofScope(grant) ?? []);
+    const viewerPlaces = index.placesOf(access.principal.grants);
     return rows
       .filter((row) => access.can('recording.watch', { kind: 'recording', recording: { course, visibility: row.visibility, viewerPlaces } }))
       .map((row) => ({ id: row.id, title: row.title, offsetMs: row.startedAt.getTime() - lesson.startedAt.getTime(), durationMs: row.durationMs, ready: row.status === 'ready' }));

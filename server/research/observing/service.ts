@@ -36,7 +36,7 @@ export class ObservingService {
     if (lessons.length === 0) return [];
     const index = await this.places.index();
     const facts = new Map((await this.places.courses([...new Set(lessons.map((l) => l.courseId))], index)).map((c) => [c.id, c]));
-    const viewerPlaces = access.principal.grants.flatMap((grant) => index.ofScope(grant) ?? []);
+    const viewerPlaces = index.placesOf(access.principal.grants);
     const mine = lessons.filter((lesson) => {
       const course = facts.get(lesson.courseId);
       return course !== undefined && access.can('course.observe', { kind: 'observation', observation: { course, viewerPlaces } });

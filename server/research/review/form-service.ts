@@ -75,11 +75,9 @@ export class ObservationFormService {
     const lesson = await this.repo.lesson(lessonId);
     // A teaching-research meeting is not a lesson anyone rates.
     if (!lesson || lesson.researchSessionId !== null) throw notFound();
-    const index = await this.places.index();
-    const course = await this.places.course(lesson.courseId);
-    const viewerPlaces = access.principal.grants.flatMap((grant) => index.ofScope(grant) ?? []);
-    access.authorize('course.observe', { kind: 'observation', observation: { course, viewerPlaces } });
-    return { lesson, course };
+    const target = await this.places.observation(lesson.courseId, access.principal.grants);
+    access.authorize('course.observe', target);
+    return { lesson, course: target.observation.course };
   }
 }
 

@@ -1,7 +1,6 @@
 import type { AuthenticatedPrincipal } from '../../accounts/principal.js';
 import { ApiError } from '../../core/errors.js';
 import { can, type CourseFacts, type OrgPlace, type Principal } from '../../policy/policy.js';
-import type { Places } from '../../organisation/places.js';
 import type { ParticipantIdentity } from '../../lessons/participant.js';
 import type { CourseForLesson } from '../../lessons/repository.js';
 import type { LessonParticipant } from '../../lessons/participant.js';
@@ -19,12 +18,6 @@ import type { LessonParticipant } from '../../lessons/participant.js';
  * with `stage_full`, naming the limit.
  */
 export const MEETING_VIDEO_LIMIT = 6;
-
-/** The places of the caller's grants (her school's group and region make her a colleague of the host). */
-export async function viewerPlaces(places: Pick<Places, 'ofScope'>, principal: Principal): Promise<OrgPlace[]> {
-  const found = await Promise.all(principal.grants.map((grant) => places.ofScope(grant)));
-  return found.filter((place): place is OrgPlace => place !== null);
-}
 
 /** Whether she may take part in (and schedule) teaching-research meetings about the course's lessons. */
 export function mayMeetAbout(principal: Principal, facts: CourseFacts, places: readonly OrgPlace[]): boolean {

@@ -11,7 +11,7 @@ import {
   type ResearchSessionView,
   type ScheduleResearchSession,
 } from '../../../shared/api/research-sessions.js';
-import { mayMeetAbout, viewerPlaces } from './membership.js';
+import { mayMeetAbout } from './membership.js';
 import type { ResearchSessionRow, ResearchSessionsRepository } from './repository.js';
 
 /** Starts the course's live session as the meeting (the lesson registry's start); resolves to its lesson session. */
@@ -120,7 +120,7 @@ export class ResearchSessionsService {
 
   async #authorize(courseId: number, access: Access): Promise<void> {
     const facts = await this.places.course(courseId);
-    const places: OrgPlace[] = await viewerPlaces(this.places, access.principal);
+    const places: OrgPlace[] = await this.places.placesOf(access.principal.grants);
     if (!mayMeetAbout(access.principal, facts, places)) throw new ApiError('forbidden');
   }
 
