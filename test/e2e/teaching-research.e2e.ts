@@ -28,8 +28,12 @@ async function researchFigures(page: Page, schoolId: number): Promise<{ liObserv
   return { liObserved: figuresOf('李老师')?.lessonsObserved ?? 0, wangReceived: figuresOf('王老师')?.observationsReceived ?? 0 };
 }
 
-async function joinAsClassroom(user: BrowserUser, username: string, courseId: number): Promise<string> {
+async function signInClassroom(user: BrowserUser, username: string): Promise<void> {
   await login(user.page, username);
+  await visible(user.page.getByTestId('home-classroom'));
+}
+
+async function joinAsClassroom(user: BrowserUser, courseId: number): Promise<string> {
   const join = user.page.getByTestId('join-button');
   await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 }).toBe(true);
   await join.click();
@@ -57,11 +61,12 @@ describe('名师课堂: a colleague observes a live lesson, rates it, and the te
   it('lets teacher.li observe, note and rate teacher.wang’s lesson, and counts it for both', { timeout: 300_000 }, async () => {
     const office = await browser.newUser();
     await login(office.page, 'school1');
+    await office.page.waitForURL((url) => url.pathname === '/');
     const before = await researchFigures(office.page, schoolId);
 
     // ---- the lesson: teacher.wang and both receiving classrooms of her music course ----
     const shiqiao = await browser.newUser();
-    await login(shiqiao.page, 'room.shiqiao');
+    await signInClassroom(shiqiao, 'room.shiqiao');
     const courseId = await courseIdOf(shiqiao.page, 'music', 'receiving_classroom');
     const teacher = await browser.newUser();
     await login(teacher.page, 'teacher.wang');
@@ -71,14 +76,16 @@ describe('名师课堂: a colleague observes a live lesson, rates it, and the te
     await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
     await start.click();
     const teacherId = await participantIdOf(teacher.page);
-    const shiqiaoId = await joinAsClassroom(shiqiao, 'room.shiqiao', courseId);
+    const shiqiaoId = await joinAsClassroom(shiqiao, courseId);
     const yangliu = await browser.newUser();
-    const yangliuId = await joinAsClassroom(yangliu, 'room.yangliu', courseId);
+    await signInClassroom(yangliu, 'room.yangliu');
+    const yangliuId = await joinAsClassroom(yangliu, courseId);
 
     // ---- teacher.li finds it on her home page and observes: the teacher and both classrooms, decoded ----
     const li = await browser.newUser();
     const problems = consoleProblems(li.page);
     await login(li.page, 'teacher.li');
+    await visible(li.page.getByTestId('home-teacher'));
     const card = (await visible(li.page.getByTestId('observable-lesson'), 25_000)).filter({ hasText: '王老师' });
     await (await visible(card.getByTestId('observe-enter'))).click();
     await li.page.waitForURL((url) => url.pathname === `/observe/${courseId}`);
