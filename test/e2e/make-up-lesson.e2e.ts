@@ -37,7 +37,8 @@ describe('lessons outside the timetable: 调课, 停课 and 临时上课', () =>
     const from = new Date(now.getTime() - 86_400_000).toISOString();
     const to = new Date(now.getTime() + 14 * 86_400_000).toISOString();
     const mine = (await (await teacher.page.request.get('/api/me/lessons', { params: { from, to } })).json()) as MyLessons;
-    const next = mine.lessons.find((l) => l.courseId === courseId && l.status === 'scheduled' && Date.parse(l.startsAt) > now.getTime());
+    // The lesson in progress if the timetable has one now (moving another one to now would clash with it), else the next.
+    const next = mine.lessons.find((l) => l.courseId === courseId && l.status === 'scheduled' && Date.parse(l.endsAt) > now.getTime());
     expect(next).toBeDefined();
     const csrf = ((await (await teacher.page.request.get('/api/auth/csrf')).json()) as { token: string }).token;
     const moved = await teacher.page.request.post(`/api/scheduled-lessons/${next!.id}/move`, {
