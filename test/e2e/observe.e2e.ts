@@ -78,5 +78,10 @@ describe('observing a live lesson', () => {
     await observer.page.goto('/observations');
     await visible(observer.page.getByTestId('my-observation'));
     console.info('observer console problems', problems);
+
+    // 下课, so that no later test of the suite finds 石桥's music lesson still live (its home would show it running).
+    await teacher.page.getByTestId('lesson-end').click();
+    await teacher.page.getByRole('dialog').getByRole('button', { name: '下课' }).click();
+    await visible(teacher.page.getByTestId('lesson-ended'));
   });
 });
