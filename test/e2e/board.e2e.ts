@@ -44,10 +44,28 @@ function inkAt(page: Page, fx: number, fy: number): Promise<number> {
   );
 }
 
+/**
+ * Where the board's canvas sits once the layout has settled: the page fitted to the area it has now (the
+ * board's `data-settled`), and the same box read twice, 250 ms apart. A site that is handed the pen gets a
+ * toolbar above the page, which re-fits the page once PDF.js has redrawn it; a stroke aimed at the box from
+ * before that lands elsewhere on the page.
+ */
+async function settledBox(page: Page): Promise<{ x: number; y: number; width: number; height: number }> {
+  await expect.poll(() => page.getByTestId('board').getAttribute('data-settled'), { timeout: 10_000 }).toBe('true');
+  const canvas = page.getByTestId('board-ink');
+  let last = JSON.stringify(await canvas.boundingBox());
+  for (let tries = 0; tries < 40; tries++) {
+    await sleep(250);
+    const now = JSON.stringify(await canvas.boundingBox());
+    if (now === last && now !== 'null') return JSON.parse(now) as { x: number; y: number; width: number; height: number };
+    last = now;
+  }
+  throw new Error(`the board's canvas did not settle on screen (last box ${last})`);
+}
+
 /** Drags on the board's canvas from one point to another (fractions of the page), in steps like a hand. */
 async function drawLine(page: Page, from: [number, number], to: [number, number]): Promise<void> {
-  const box = await page.getByTestId('board-ink').boundingBox();
-  if (!box) throw new Error('the board has no canvas on screen');
+  const box = await settledBox(page);
   const at = ([fx, fy]: [number, number]) => [box.x + fx * box.width, box.y + fy * box.height] as const;
   await page.mouse.move(...at(from));
   await page.mouse.down();
