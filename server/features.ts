@@ -5,6 +5,7 @@ import peopleRoutes from './people/routes.js';
 import teachingRoutes from './teaching/routes.js';
 import lessonReportRoutes from './evidence/lesson-report/routes.js';
 import usageReportRoutes from './evidence/usage/routes.js';
+import linkHealthRoutes from './evidence/link-health/routes.js';
 import evaluationReviewRoutes from './evaluation/review/routes.js';
 import evaluationResourceRoutes from './evaluation/resources/routes.js';
 import checklistRoutes from './evaluation/checklist/routes.js';
@@ -50,4 +51,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   observationNotesRoutes,
   // Issue #12 (协同教研): teaching-research sessions; their start is registered with the live lessons.
   researchSessionRoutes,
+  // Issue #15 (health): link health per teaching point over the term.
+  linkHealthRoutes,
 ];

@@ -13,3 +13,4 @@ export * from './materials.js';
 export * from './board.js';
 export * from './recordings.js';
 export * from './research.js';
+export * from './link-health.js';

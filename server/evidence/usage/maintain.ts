@@ -1,6 +1,7 @@
 import type { TongkeDb } from '../../db/store.js';
 import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
+import { refreshLessonLinkHealth } from '../link-health/maintain.js';
 
 /**
  * Recomputes the usage roll-up rows of one lesson session from its evidence and replaces the ones it had,
@@ -10,7 +11,7 @@ import { RollupRepository } from './rollup-repository.js';
  */
 export async function refreshLessonRollups(db: TongkeDb, lessonSessionId: number): Promise<void> {
   const repo = new RollupRepository(db);
-  await repo.transaction(async () => refreshIn(repo, lessonSessionId, await repo.purgedBefore()));
+  await repo.transaction(async () => refreshIn(db, repo, lessonSessionId, await repo.purgedBefore()));
 }
 
 export interface RollupRange {
@@ -30,14 +31,16 @@ export async function rebuildRollups(db: TongkeDb, range: RollupRange = {}): Pro
   const purgedBefore = await repo.purgedBefore();
   const from = purgedBefore && (!range.from || range.from < purgedBefore) ? purgedBefore : range.from;
   const ids = await repo.lessonIdsStartedBetween(from, range.to);
-  for (const id of ids) await repo.transaction(() => refreshIn(repo, id, purgedBefore));
+  for (const id of ids) await repo.transaction(() => refreshIn(db, repo, id, purgedBefore));
   return ids.length;
 }
 
-async function refreshIn(repo: RollupRepository, lessonSessionId: number, purgedBefore: Date | null): Promise<void> {
+async function refreshIn(db: TongkeDb, repo: RollupRepository, lessonSessionId: number, purgedBefore: Date | null): Promise<void> {
   const evidence = await repo.lessonEvidence(lessonSessionId);
   if (evidence && purgedBefore && evidence.lesson.startedAt < purgedBefore.getTime()) return;
   await repo.replaceLessonRollup(lessonSessionId, evidence ? computeLessonRollup(evidence) : null);
+  // Issue #15: the lesson's link health per receiving classroom, from the same evidence.
+  if (evidence) await refreshLessonLinkHealth(db, lessonSessionId);
 }
 
 /**

@@ -4,6 +4,7 @@ import type { TongkeDb } from '../../db/store.js';
 import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ViewingRepository } from '../../recordings/viewing/repository.js';
+import { keepLinkHealthBeforePurge } from '../link-health/maintain.js';
 
 const DAY_MS = 86_400_000;
 
@@ -33,6 +34,7 @@ export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, 
         const evidence = await repo.lessonEvidence(id);
         if (evidence) await repo.replaceLessonRollup(id, computeLessonRollup(evidence));
       }
+      await keepLinkHealthBeforePurge(db, id);
       return repo.deleteEvidence(id);
     });
     await yieldToEventLoop();
