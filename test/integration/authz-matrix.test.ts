@@ -283,6 +283,13 @@ const ROUTES: RouteCase[] = [
     call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=school&id=${f.ids.independentSchoolId}&format=csv&table=researchTarget` }),
     allowed: [...REGION_MANAGERS, 'other_school_admin'],
   },
+  // ---- Link health (issue #15): the unit's administrators only, no own-course reach for teachers ----
+  { route: 'GET /api/reports/link-health (region)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=region&id=${f.ids.regionId}` }), allowed: REGION_MANAGERS },
+  { route: 'GET /api/reports/link-health (group)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=group&id=${f.ids.groupId}` }), allowed: GROUP_MANAGERS },
+  { route: 'GET /api/reports/link-health (lead school)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=school&id=${f.ids.leadSchoolId}` }), allowed: LEAD_SCHOOL_MANAGERS },
+  { route: 'GET /api/reports/link-health (teaching point)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=school&id=${f.ids.teachingPointId}` }), allowed: GROUP_MANAGERS },
+  { route: 'GET /api/reports/link-health (independent school)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=school&id=${f.ids.independentSchoolId}` }), allowed: [...REGION_MANAGERS, 'other_school_admin'] },
+  { route: 'GET /api/reports/link-health (region, XLSX)', call: (f) => ({ method: 'GET', url: `/api/reports/link-health?scope=region&id=${f.ids.regionId}&format=xlsx` }), allowed: REGION_MANAGERS },
   // ---- Lesson reports ----
   // The whole lesson for the lead teacher and admins over the host or a receiver; a site of the course (its
   // classroom, assistant, enrolled student) gets its own figures; a student link reaches no report.
