@@ -6,6 +6,7 @@ import { seedDemoHistory } from './demo-history.js';
 import { seedDemoChecklist } from './demo-checklist.js';
 import { seedDemoCourseware } from './demo-courseware.js';
 import { seedDemoResearch } from './demo-research.js';
+import { seedDemoLinkHealth } from './demo-link-health.js';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo-logins.js';
 
 const USAGE = `Usage: npm run seed -- --demo
@@ -37,6 +38,7 @@ async function main(args: readonly string[]): Promise<number> {
   try {
     const summary = await seedDemoCounty(database.db, { passwordHash });
     const pastLessons = await seedDemoHistory(database.db);
+    const linkDays = await seedDemoLinkHealth(database.db);
     const observations = await seedDemoResearch(database.db);
     const checklist = await seedDemoChecklist(database.db, config);
     const coursewareSeeded = await seedDemoCourseware(database.db, config);
@@ -46,6 +48,7 @@ async function main(args: readonly string[]): Promise<number> {
     console.table(Object.entries(summary.totals).map(([table, rows]) => ({ table, rows, created: summary.created[table] ?? 0 })));
     console.log(createdTotal === 0 ? 'Nothing to do: the demo county was already complete.' : `Created ${createdTotal} rows.`);
     if (pastLessons > 0) console.log(`Recorded ${pastLessons} past lessons of this term for the reports.`);
+    if (linkDays > 0) console.log(`Added ${linkDays} days of receiving-classroom link health (杨柳村教学点's link poor in ~40 % of lesson minutes).`);
     if (observations > 0) console.log(`Added ${observations} observations (名师课堂) of past lessons, a research meeting and the county's observation target.`);
     if (checklist) console.log(`Filled in this term's evaluation checklist and exchange register (attachments in ${config.attachmentsDir}).`);
     if (coursewareSeeded) console.log(`Gave teacher.wang's first course a demo deck (courseware, in ${config.attachmentsDir}).`);

@@ -29,6 +29,7 @@ import { SeedWriter, type GrantScope } from './seed-writer.js';
 import { writeDemoReviewChain } from './demo-review.js';
 import { DemoRepository } from './demo-repository.js';
 import { seedDemoHistory } from './demo-history.js';
+import { seedDemoLinkHealth } from './demo-link-health.js';
 import { seedDemoResearch } from './demo-research.js';
 import { seedDemoResources } from './demo-resources.js';
 
@@ -99,6 +100,7 @@ export async function seedDemoIfEmpty(db: TongkeDb, logger: Logger): Promise<boo
   if ((await new DemoRepository(db).regionCount()) > 0) return false;
   const summary = await seedDemoCounty(db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
   const pastLessons = await seedDemoHistory(db);
+  await seedDemoLinkHealth(db);
   await seedDemoResearch(db);
   logger.info({ created: summary.created, pastLessons, term: summary.term.name }, `seeded the demo county ${DEMO_REGION.name}; demo logins use the password "${DEMO_PASSWORD}"`);
   return true;

@@ -9,6 +9,7 @@ import { openDatabase } from '../../server/db/store.js';
 import { seedDemoCounty } from '../../server/seed/demo.js';
 import { seedDemoChecklist } from '../../server/seed/demo-checklist.js';
 import { seedDemoCourseware } from '../../server/seed/demo-courseware.js';
+import { seedDemoLinkHealth } from '../../server/seed/demo-link-health.js';
 import { loadConfig } from '../../server/config.js';
 import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
 
@@ -43,6 +44,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // The evaluation checklist's demo keeps its attachment beside the database, where the server looks for it.
     await seedDemoChecklist(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
     await seedDemoCourseware(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
+    // Link health over the term (issue #15): the demo has no lesson history here, so the timetable stands for it.
+    await seedDemoLinkHealth(database.db);
   } finally {
     await database.close();
   }
