@@ -39,6 +39,8 @@ export const ROUTES = [
   // 名师课堂: observing a live lesson (receive only, with the note pad) and the observer's own list (我的听课).
   { name: 'observe', path: '/observe/:courseId' },
   { name: 'observations', path: '/observations' },
+  // Issue #15: which teaching points have bad links, over the term.
+  { name: 'reports_link_health', path: '/reports/link-health' },
 ] as const satisfies readonly RouteDefinition<string>[];
 
 export type RouteName = (typeof ROUTES)[number]['name'];
@@ -83,6 +85,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Whoever may observe the course (course.observe): the server decides.
   observe: 'signed_in',
   observations: 'signed_in',
+  // School, group and county administrators: the server decides which units each may see.
+  reports_link_health: 'admin',
 };
 
 /** The replay page of a recording. */

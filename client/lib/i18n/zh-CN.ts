@@ -1272,6 +1272,31 @@ export const zhCN = {
     summaryMean: '评课平均分',
     summaryBelow: '听课未达目标教师',
   },
+  linkHealth: {
+    nav: '网络状况',
+    title: '教学点网络状况',
+    range: '统计期间：{{from}} 至 {{to}}',
+    poorRule: '“较差”指丢包超过 8%、往返时延超过 600 毫秒或画面评分低于 5，与课堂报告一致',
+    term: '学期',
+    customRange: '自定义期间',
+    trendTitle: '{{name}} 每周网络状况',
+    badLine: '需关注 20%',
+    tableTitle: '哪些教学点网络较差（从差到好）',
+    empty: '这段时间还没有接收教室的网络采样。',
+    noUnit: '您的账号没有可查看网络状况的区县、集团或学校。',
+    showTrend: '看趋势',
+    col: {
+      rank: '排名',
+      school: '学校/教学点',
+      classroom: '接收教室',
+      poorPct: '网络较差时间占比',
+      minutes: '上课分钟（有采样）',
+      medianRtt: '往返时延中位数',
+      meanLoss: '平均丢包率',
+      medianLoss: '丢包率中位数',
+      trend: '趋势',
+    },
+  },
 };
 
 export type ClientMessages = typeof zhCN;
