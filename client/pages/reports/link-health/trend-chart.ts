@@ -29,7 +29,7 @@ export function trendOption(row: LinkHealthRow, labels: TrendLabels): EChartsCor
         type: 'bar',
         data: row.trend.map((p) => p.figures.poorPct),
         itemStyle: { color: '#d9534f' },
-        markLine: { symbol: 'none', label: { formatter: labels.badLine }, lineStyle: { type: 'dashed', color: '#999' }, data: [{ yAxis: BAD_PCT }] },
+        markLine: { symbol: 'none', label: { formatter: labels.badLine, position: 'insideEndTop' }, lineStyle: { type: 'dashed', color: '#999' }, data: [{ yAxis: BAD_PCT }] },
       },
       { name: labels.medianRtt, type: 'line', yAxisIndex: 1, data: row.trend.map((p) => p.figures.medianRttMs), itemStyle: { color: '#3b6fb6' } },
     ],
