@@ -6,6 +6,7 @@ import { addDays, mondayOf, shanghaiDate, shanghaiInstant } from '../../shared/t
 import { linkHealthDays, qualitySamples } from '../../server/db/schema/index.js';
 import { refreshLessonRollups } from '../../server/evidence/usage/maintain.js';
 import { purgeExpiredEvidence } from '../../server/evidence/usage/retention.js';
+import { onLessonFinalised } from '../../server/evidence/usage/lesson-finalised.js';
 import { createOrganisationFixture, recordFinishedLesson, type OrganisationFixture, type RecordedSite } from '../support/fixtures.js';
 
 /*
@@ -46,9 +47,10 @@ describe('link health per receiving classroom over the term', () => {
       await record(3, times(60, { site: room, rttMs: 50, packetLossPct: 0 })),
       await record(4, times(12, { site: room, rttMs: 900, packetLossPct: 0 })),
     ];
-    // What the evidence recorder's onLessonFinalised does for L1 and L2; L3's refresh "was lost".
-    await refreshLessonRollups(f.db, lessons[0]!);
-    await refreshLessonRollups(f.db, lessons[1]!);
+    // The evidence recorder's hook once a lesson's evidence is written, for L1 and L2; L3's "was lost".
+    const finalised = onLessonFinalised(f.db, { deliveredMinMinutes: 20, reportWebhookUrl: '', reportWebhookSecret: '' }, f.t.app.log);
+    await finalised(lessons[0]!);
+    await finalised(lessons[1]!);
   });
   afterAll(async () => {
     await f?.close();
