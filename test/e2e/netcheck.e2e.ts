@@ -15,6 +15,8 @@ const ROOM = 'room.shiqiao';
 async function openPreJoin(page: Page): Promise<void> {
   await login(page, ROOM);
   await visible(page.getByTestId('home-classroom'));
+  // The classroom's home offers the same check, to test the link well ahead of a lesson.
+  await visible(page.getByTestId('netcheck'));
   const courseId = await courseIdOf(page, 'music', 'receiving_classroom');
   await page.goto(`/lesson/${courseId}`);
   await visible(page.getByTestId('netcheck'));

@@ -49,39 +49,41 @@ export class BrowserNetcheckMeasurements implements NetcheckMeasurements {
       return { status: 'failed' };
     }
     const started = performance.now();
-    const device = await Device.factory();
-    await device.load({ routerRtpCapabilities: opened.routerRtpCapabilities as never });
-    const transport = device.createSendTransport({
-      id: opened.probeId,
-      iceParameters: opened.iceParameters as never,
-      iceCandidates: opened.iceCandidates as never,
-      dtlsParameters: opened.dtlsParameters as never,
-      sctpParameters: opened.sctpParameters as never,
-      iceServers: opened.iceServers,
-      iceTransportPolicy: opened.iceTransportPolicy,
-    });
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.#http.post(`/api/netcheck/probes/${opened.probeId}/connect`, { dtlsParameters }).then(() => callback(), errback);
-    });
-    // The probe only needs the handshake: the data channel's id is the browser's own, no data producer is made.
-    transport.on('producedata', (_parameters, callback) => callback({ id: crypto.randomUUID() }));
-    const connected = new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), NETCHECK_THRESHOLDS.probeTimeoutMs);
-      transport.on('connectionstatechange', (state) => {
-        if (state === 'connected' || state === 'failed') {
-          clearTimeout(timer);
-          resolve(state === 'connected');
-        }
-      });
-    });
+    let transport: ReturnType<Device['createSendTransport']> | null = null;
     try {
-      await transport.produceData({ ordered: false, maxRetransmits: 0, label: 'netcheck' });
+      const device = await Device.factory();
+      await device.load({ routerRtpCapabilities: opened.routerRtpCapabilities as never });
+      const sending = device.createSendTransport({
+        id: opened.probeId,
+        iceParameters: opened.iceParameters as never,
+        iceCandidates: opened.iceCandidates as never,
+        dtlsParameters: opened.dtlsParameters as never,
+        sctpParameters: opened.sctpParameters as never,
+        iceServers: opened.iceServers,
+        iceTransportPolicy: opened.iceTransportPolicy,
+      });
+      transport = sending;
+      sending.on('connect', ({ dtlsParameters }, callback, errback) => {
+        this.#http.post(`/api/netcheck/probes/${opened.probeId}/connect`, { dtlsParameters }).then(() => callback(), errback);
+      });
+      // The probe only needs the handshake: the data channel's id is the browser's own, no data producer is made.
+      sending.on('producedata', (_parameters, callback) => callback({ id: crypto.randomUUID() }));
+      const connected = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), NETCHECK_THRESHOLDS.probeTimeoutMs);
+        sending.on('connectionstatechange', (state) => {
+          if (state === 'connected' || state === 'failed') {
+            clearTimeout(timer);
+            resolve(state === 'connected');
+          }
+        });
+      });
+      await sending.produceData({ ordered: false, maxRetransmits: 0, label: 'netcheck' });
       return (await connected) ? { status: 'connected', ms: Math.round(performance.now() - started) } : { status: 'failed' };
     } catch (error) {
       console.warn(`network check: the ${kind} probe did not connect`, error);
       return { status: 'failed' };
     } finally {
-      transport.close();
+      transport?.close();
       this.#http.delete(`/api/netcheck/probes/${opened.probeId}`).catch((error: unknown) => console.warn('network check: closing a probe failed (the server closes it soon anyway)', error));
     }
   }
