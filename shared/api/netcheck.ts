@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { DtlsParameters, IceServer } from '../lesson/protocol.js';
+import { IceServer } from '../lesson/protocol.js';
 
 /*
  * The pre-join network check (issue #15): before joining, a classroom or student learns whether media can
@@ -54,11 +54,15 @@ export const ProbeOpened = Type.Object({
 });
 export type ProbeOpened = Static<typeof ProbeOpened>;
 
-export const ProbeParams = Type.Object({ probeId: Type.String({ pattern: '^[0-9a-f-]{36}$' }) });
+/** A probe's id (the server's; an id that is not one of the caller's open probes is `not_found`). */
+export const ProbeParams = Type.Object({ probeId: Type.String({ minLength: 1, maxLength: 64 }) });
 export type ProbeParams = Static<typeof ProbeParams>;
 
-/** `POST /api/netcheck/probes/:probeId/connect` body: the browser's DTLS parameters. */
-export const ConnectProbe = Type.Object({ dtlsParameters: DtlsParameters }, { additionalProperties: false });
+/**
+ * `POST /api/netcheck/probes/:probeId/connect` body: the browser's DTLS parameters, as mediasoup-client gives
+ * them (their shape is checked by the media layer, as for a lesson's transports).
+ */
+export const ConnectProbe = Type.Object({ dtlsParameters: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: false });
 export type ConnectProbe = Static<typeof ConnectProbe>;
 
 /** A probe's connection as the media server sees it. */

@@ -129,7 +129,9 @@ describe('pre-join network check routes', () => {
     const before = routers();
     expect((await open(classroom, 'sctp')).statusCode).toBe(400);
     expect((await classroom.post('/api/netcheck/probes', { kind: 'udp', extra: 1 })).statusCode).toBe(400);
-    expect((await classroom.get('/api/netcheck/probes/not-a-probe')).statusCode).toBe(400);
+    expect((await classroom.get('/api/netcheck/probes/not-a-probe')).statusCode).toBe(404);
+    expect((await classroom.get(`/api/netcheck/probes/${'x'.repeat(65)}`)).statusCode).toBe(400);
+    expect((await classroom.post(`/api/netcheck/probes/${'0'.repeat(36)}/connect`, { dtlsParameters: 'sha-256' })).statusCode).toBe(400);
     const probe = (await open(classroom, 'udp')).json() as ProbeOpened;
     expect((await classroom.post(`/api/netcheck/probes/${probe.probeId}/connect`, { dtlsParameters: { fingerprints: [] } })).statusCode).toBe(400);
     const dtlsParameters = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AB:'.repeat(31) + 'AB' }] };
