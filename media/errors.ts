@@ -1,5 +1,10 @@
 /** Why the pool could not serve a request. */
-export type MediaPoolErrorCode = 'pool-closed' | 'no-worker-alive' | 'lesson-exists';
+export type MediaPoolErrorCode =
+  | 'pool-closed'
+  | 'no-worker-alive'
+  | 'lesson-exists'
+  /** A network probe over TCP was asked of workers that do not accept ICE over TCP. */
+  | 'tcp-disabled';
 
 /** Error thrown by {@link MediaWorkerPool} methods, with a machine-readable `code`. */
 export class MediaPoolError extends Error {

@@ -28,6 +28,7 @@ export {
   type ProducerInfo,
 } from './lesson-media.js';
 export type { MediaLogger } from './logger.js';
+export { NetworkProbe, type NetworkProbeParameters, type NetworkProbeState, type ProbeProtocol, type ProbeSctpParameters } from './network-probe.js';
 export type { TileSize } from './received-stream.js';
 export type { RecordedCodec, RecordingReceiver, RecordingTapCloseReason, RecordingTapInfo } from './recording-tap.js';
 export type { TransportQuality } from './stats.js';

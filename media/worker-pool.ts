@@ -6,6 +6,7 @@ import { MediaPoolError } from './errors.js';
 import { LessonMedia, type LessonMediaOptions } from './lesson-media.js';
 import type { MediaLogger } from './logger.js';
 import { MediaWorker, type MediaWorkerSettings } from './media-worker.js';
+import { NetworkProbe, type ProbeProtocol } from './network-probe.js';
 import { planPorts } from './ports.js';
 import type { Router, RtpCodecCapability, WorkerLogLevel, WorkerResourceUsage } from './types.js';
 
@@ -214,6 +215,16 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
    */
   async createRouter(mediaCodecs: readonly RtpCodecCapability[] = DEFAULT_MEDIA_CODECS): Promise<Router> {
     return (await this.#placeRouter(mediaCodecs, new Set())).router;
+  }
+
+  /**
+   * Opens a pre-join network probe on its own router on the least-loaded live worker, listening on the
+   * same ports as lessons (see {@link NetworkProbe}). The caller closes it.
+   * @throws {MediaPoolError} `pool-closed`, `no-worker-alive`, or `tcp-disabled` for a TCP probe without ICE-TCP.
+   */
+  async openNetworkProbe(protocol: ProbeProtocol): Promise<NetworkProbe> {
+    const { router, worker } = await this.#placeRouter(DEFAULT_MEDIA_CODECS, new Set());
+    return NetworkProbe.open(router, worker.listen, protocol);
   }
 
   /**

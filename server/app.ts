@@ -21,6 +21,7 @@ import type { TongkeApp } from './core/app-types.js';
 import type { MediaHealth } from './ops/health.js';
 import opsRoutes from './ops/routes.js';
 import type { LessonMediaFactory } from './lessons/media-port.js';
+import type { NetworkProbeFactory } from './netcheck/service.js';
 import { registerLiveLessons } from './lessons/live-lessons.js';
 import { FEATURE_ROUTES } from './features.js';
 import { AccountsRepository } from './accounts/repository.js';
@@ -30,7 +31,7 @@ export interface BuildAppOptions {
   /** An open database; by default the config's file is opened (and migrated). */
   database?: DatabaseHandle;
   /** The media workers (health + lesson media); without them the live-lesson gateway is not attached. */
-  media?: (MediaHealth & LessonMediaFactory) | null;
+  media?: (MediaHealth & LessonMediaFactory & NetworkProbeFactory) | null;
   /** A pino logger to use; default: a new one at the config's level. `false` silences it (tests). */
   logger?: FastifyBaseLogger | false;
   /** Where the built client is; served when it exists. */

@@ -21,6 +21,7 @@ import researchRubricRoutes from './research/rubrics/routes.js';
 import researchReviewRoutes from './research/review/routes.js';
 import observationNotesRoutes from './research/observations/routes.js';
 import researchSessionRoutes from './research/sessions/routes.js';
+import netcheckRoutes from './netcheck/routes.js';
 
 /** Every feature's route plugin, registered by buildApp in this order. */
 export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = [
@@ -53,4 +54,6 @@ export const FEATURE_ROUTES: ReadonlyArray<(app: TongkeApp) => Promise<void>> = 
   researchSessionRoutes,
   // Issue #15 (health): link health per teaching point over the term.
   linkHealthRoutes,
+  // Issue #15 (netcheck): the pre-join network check — probe transports, round-trip and throughput samples.
+  netcheckRoutes,
 ];

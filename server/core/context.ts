@@ -5,6 +5,7 @@ import type { AccountsService } from '../accounts/service.js';
 import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import type { Places } from '../organisation/places.js';
 import type { MediaHealth } from '../ops/health.js';
+import type { NetworkProbeFactory } from '../netcheck/service.js';
 import type { Action, PolicyTarget } from '../policy/policy.js';
 
 /** What every feature plugin can reach on `app.tongke`. */
@@ -14,8 +15,8 @@ export interface TongkeContext {
   db: TongkeDb;
   places: Places;
   accounts: AccountsService;
-  /** The media layer's health, when media workers run in this process. */
-  media: MediaHealth | null;
+  /** The media layer's health (and the pre-join network check's probes), when media workers run in this process. */
+  media: (MediaHealth & NetworkProbeFactory) | null;
   translate(locale: Locale, key: string, params?: Record<string, unknown>): string;
 }
 

@@ -90,6 +90,7 @@ export const en: SharedMessages = {
   stage: { primary: 'Primary', junior: 'Junior secondary', nine_year: 'Nine-year school', twelve_year: 'Twelve-year school' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    dtlsParameters: 'network check connection parameters',
     observable: 'Open to observation',
     mode: 'Observed',
     atMs: 'Lesson time',

@@ -88,6 +88,7 @@ export const zhCN = {
   stage: { primary: '小学', junior: '初中', nine_year: '九年一贯制', twelve_year: '十二年一贯制' },
   /** Labels of request fields, for validation messages (keyed by the property name in shared/api). */
   field: {
+    dtlsParameters: '网络检测的连接参数',
     observable: '开放听课',
     mode: '听课方式',
     atMs: '课堂时间',

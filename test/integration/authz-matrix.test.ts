@@ -263,6 +263,13 @@ const ROUTES: RouteCase[] = [
   { route: 'GET /api/reports/lessons', call: () => ({ method: 'GET', url: '/api/reports/lessons' }), allowed: SIGNED_IN },
   { route: 'GET /api/lessons/live', call: () => ({ method: 'GET', url: '/api/lessons/live' }), allowed: SIGNED_IN },
 
+  // ---- The pre-join network check (issue #15): anyone signed in checks her own link ----
+  { route: 'GET /api/netcheck/plan', call: () => ({ method: 'GET', url: '/api/netcheck/plan' }), allowed: SIGNED_IN },
+  { route: 'GET /api/netcheck/ping', call: () => ({ method: 'GET', url: '/api/netcheck/ping' }), allowed: SIGNED_IN },
+  { route: 'GET /api/netcheck/download', call: () => ({ method: 'GET', url: '/api/netcheck/download?bytes=1024' }), allowed: SIGNED_IN },
+  { route: 'POST /api/netcheck/upload', call: () => ({ method: 'POST', url: '/api/netcheck/upload', body: Buffer.alloc(1024, 1), headers: RAW_BYTES }), allowed: SIGNED_IN },
+  { route: 'POST /api/netcheck/probes', call: () => ({ method: 'POST', url: '/api/netcheck/probes', body: { kind: 'udp' } }), allowed: SIGNED_IN, success: 201 },
+
   // ---- Usage reports ----
   // Admins see the units they cover; the lead teacher sees her own course's figures wherever it is hosted or received.
   { route: 'GET /api/reports/usage (region)', call: (f) => ({ method: 'GET', url: `/api/reports/usage?scope=region&id=${f.ids.regionId}` }), allowed: [...REGION_MANAGERS, 'teacher'] },
@@ -514,6 +521,7 @@ const NOT_IN_MATRIX: ReadonlyArray<{ route: RegExp; why: string }> = [
   { route: /^GET \/api\/instance$/, why: 'whether first-run setup is open and the demo banner shows: public on purpose, no data (accounts first-run tests)' },
   { route: /^POST \/api\/setup$/, why: 'first administrator by the one-time setup token: no session exists yet (accounts first-run tests)' },
   { route: /^(GET|POST) \/api\/survey\/:code$/, why: 'the public answer page of a one-time survey code: anonymous on purpose, rate-limited (satisfaction tests)' },
+  { route: /^(GET|POST|DELETE) \/api\/netcheck\/probes\/:probeId/, why: "a network-check probe is its opener's alone: anyone else gets 404 as for no probe (netcheck tests)" },
   { route: /^(GET|POST|PUT) \/api\/auth\//, why: "signing in and out, CSRF token, language, pairing, student links: public or the caller's own session (accounts tests)" },
 ];
 

@@ -1297,6 +1297,53 @@ export const zhCN = {
       trend: '趋势',
     },
   },
+  netcheck: {
+    title: '网络检测',
+    intro: '上课前检查本教室到同课服务器的网络：媒体能否连通、延迟和速度。只需几秒。',
+    start: '检测网络',
+    rerun: '重新检测',
+    running: '正在检测…',
+    progress: '检测进度',
+    step: {
+      server: '连接服务器',
+      udp: '媒体（UDP）',
+      tcp: '媒体（TCP）',
+      turn: '中继（TURN）',
+      download: '下载速度',
+      upload: '上传速度',
+    },
+    result: {
+      connected: '可连通（{{ms}} 毫秒）',
+      failed: '不通',
+      skipped: '未检测',
+      pending: '…',
+    },
+    rtt: '往返延迟',
+    rttValue: '{{ms}} 毫秒',
+    download: '下载',
+    upload: '上传',
+    speedValue: '约 {{mbps}} Mbit/s',
+    verdict: {
+      good: '良好',
+      'audio-only': '可用，建议仅音频',
+      unreachable: '无法连接',
+    },
+    verdictHint: {
+      good: '网络可以顺畅上课。',
+      'audio-only': '网络较慢：上课时若画面卡顿，请改为仅音频。',
+      unreachable: '现在无法上课。请把下面的说明转给学校的网络管理员。',
+    },
+    adminTitle: '请转告网络管理员',
+    advice: {
+      'server-unreachable': '无法访问同课服务器（网页地址本身不通）。请检查本教室的网络连接和代理设置。',
+      'udp-blocked': '到媒体服务器的 UDP 端口 {{ports}} 不通。请在防火墙上放行出站 UDP {{ports}}。',
+      'tcp-blocked': '到媒体服务器的 TCP 端口 {{ports}} 不通。请在防火墙上放行出站 TCP {{ports}}。',
+      'turn-failed': '经 TURN 中继也无法连通。请放行到 TURN 服务器的端口（通常为 UDP/TCP 3478 或 TCP 443）。',
+      'high-rtt': '往返延迟 {{rttMs}} 毫秒，偏高（应在 {{limit}} 毫秒以内）。',
+      'slow-download': '下载约 {{kbps}} kbit/s，偏慢（看清老师画面需约 {{limit}} kbit/s）。',
+      'slow-upload': '上传约 {{kbps}} kbit/s，偏慢（发送本教室画面需约 {{limit}} kbit/s）。',
+    },
+  },
 };
 
 export type ClientMessages = typeof zhCN;
