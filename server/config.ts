@@ -80,6 +80,18 @@ export const CONFIG_SETTINGS = {
     default: '',
     doc: 'bearer token a Prometheus scraper sends to GET /metrics; when unset, /metrics answers only direct callers on this machine (loopback, not through a proxy)',
   },
+  turnSecret: {
+    env: 'TONGKE_TURN_SECRET',
+    kind: 'secret',
+    default: '',
+    doc: "shared secret of a coturn run with use-auth-secret (its static-auth-secret): each join gets its own time-limited TURN credential instead of TONGKE_TURN_USERNAME/_CREDENTIAL (at least 16 characters)",
+  },
+  turnCredentialSeconds: {
+    env: 'TONGKE_TURN_CREDENTIAL_SECONDS',
+    kind: 'count',
+    default: 14400,
+    doc: 'how long a time-limited TURN credential is valid from the join that got it (a lesson with its overrun; a rejoin gets a fresh one)',
+  },
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -123,6 +135,8 @@ const ConfigSchema = Type.Object({
   reportWebhookUrl: Type.String(),
   reportWebhookSecret: Type.String(),
   metricsToken: Type.String(),
+  turnSecret: Type.String(),
+  turnCredentialSeconds: Type.Integer({ minimum: 60, maximum: 86400 }),
 });
 export type TongkeConfig = Static<typeof ConfigSchema>;
 type SettingName = keyof typeof CONFIG_SETTINGS;
@@ -200,6 +214,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!config.sessionSecret) config.sessionSecret = loadOrCreateSecret(config.dbPath);
   else if (config.sessionSecret.length < 32) throw new ConfigError('TONGKE_SESSION_SECRET', 'must be at least 32 characters');
   if (config.metricsToken && config.metricsToken.length < 16) throw new ConfigError('TONGKE_METRICS_TOKEN', 'must be at least 16 characters');
+  if (config.turnSecret) {
+    if (config.turnSecret.length < 16) throw new ConfigError('TONGKE_TURN_SECRET', 'must be at least 16 characters');
+    if (!config.turnUrls) throw new ConfigError('TONGKE_TURN_SECRET', 'is set but TONGKE_TURN_URLS names no TURN server');
+    // Two kinds of credential for one server would leave it unclear which one coturn is set up to accept.
+    if (config.turnUsername || config.turnCredential) throw new ConfigError('TONGKE_TURN_SECRET', 'is set together with TONGKE_TURN_USERNAME/TONGKE_TURN_CREDENTIAL: use one or the other');
+  }
   return config;
 }
 

@@ -22,7 +22,7 @@ import { openReceivingAtJoin } from './join-receiving.js';
 import type { FeatureServices } from './features/feature.js';
 import type { RunningLesson } from './running-lesson.js';
 import { researchMemberIdentity } from '../research/sessions/membership.js';
-import { iceServersFor } from './ice-servers.js';
+import { iceServersFor } from './turn-credentials.js';
 
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
@@ -38,7 +38,6 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
   const namespace = io.of('/lesson');
   rooms.bind(namespace);
   const { accounts, places, translate, config } = app.tongke;
-  const iceServers = iceServersFor(config);
 
   const scopes = new CourseScopes(repo, (courseId) => places.course(courseId));
   /**
@@ -152,7 +151,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
         resumeToken: participant.resumeToken,
         resumed,
         routerRtpCapabilities: running.media.rtpCapabilities,
-        iceServers,
+        // Her own TURN credential, valid from this join: a rejoin after a long lesson gets a fresh one.
+        iceServers: iceServersFor(config, principal.userId),
         snapshot,
         ...(receiving && { receiving }),
       };

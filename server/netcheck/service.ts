@@ -9,7 +9,7 @@ import {
 } from '../../shared/api/netcheck.js';
 import type { TongkeConfig } from '../config.js';
 import { ApiError, notFound } from '../core/errors.js';
-import { iceServersFor, turnUrlsOf } from '../lessons/ice-servers.js';
+import { iceServersFor, turnUrls } from '../lessons/turn-credentials.js';
 
 /** What the network check uses of the media layer: probes, and the workers' ports for the admin text. */
 export type NetworkProbeFactory = Pick<MediaWorkerPool, 'openNetworkProbe'> & {
@@ -51,9 +51,9 @@ export class NetworkCheckService {
   plan(): NetcheckPlan {
     const ports = [...new Set((this.#media?.workers ?? []).flatMap((worker) => (worker.alive && worker.webRtcServerPort !== null ? [worker.webRtcServerPort] : [])))];
     return {
-      turnConfigured: iceServersFor(this.#config).length > 0,
+      turnConfigured: turnUrls(this.#config).length > 0,
       mediaPorts: { udp: ports, tcp: ports },
-      turnUrls: turnUrlsOf(this.#config),
+      turnUrls: turnUrls(this.#config),
       mediaAvailable: this.#media !== null,
     };
   }
@@ -68,7 +68,8 @@ export class NetworkCheckService {
     if (!media) throw new ApiError('conflict');
     const open = [...this.#probes.values()].filter((entry) => entry.userId === userId).length;
     if (open >= MAX_OPEN_PROBES_PER_ACCOUNT) throw new ApiError('rate_limited', { seconds: Math.ceil(this.#lifetimeMs / 1000) });
-    const iceServers = iceServersFor(this.#config);
+    // The same servers, with a credential of her own, as her next join will get.
+    const iceServers = iceServersFor(this.#config, userId);
     if (kind === 'turn' && iceServers.length === 0) throw new ApiError('conflict');
     let probe: NetworkProbe;
     try {

@@ -12,6 +12,7 @@ import { LocalMedia, type LocalSource } from './local-media.svelte.js';
 import { MediaSession, MediaSessionClosed, loadDevice, type LoadedDevice } from './media-session.js';
 import { Notices, type NoticeKind } from './notices.svelte.js';
 import { QualityReporter } from './quality-probe.js';
+import { RelayFallback, type ConnectWatch } from './relay-fallback.js';
 import type { TileSize } from './tile-reporter.js';
 
 /** Waiting for the teacher: ask again this often. */
@@ -50,6 +51,9 @@ export class LessonSession {
   #device: LoadedDevice | null = null;
   #media: MediaSession | null = null;
   #iceServers: RTCIceServer[] = [];
+  /** Whether this browser joins through the TURN relay, and the move there when direct media cannot connect. */
+  readonly #relay = RelayFallback.inPage();
+  #connectWatch: ConnectWatch | null = null;
   /** Producers being consumed right now (by id), so a snapshot and an event do not consume twice. */
   #consuming = new Set<string>();
   /** Bumped by every (re)join and every link loss: work of an older round stops at its next await. */
@@ -271,13 +275,21 @@ export class LessonSession {
     }
     this.state.setPhase('live');
     this.state.setLink('connected');
-    const media = new MediaSession(device.device, this.#connection, this.#iceServers, {
+    const icePolicy = this.#relay.policyFor(this.#iceServers);
+    const watch = this.#relay.watch(icePolicy, this.#iceServers, () => {
+      if (media !== this.#media) return;
+      console.warn(`media did not connect directly; joining again through the TURN relay`);
+      void this.#join();
+    });
+    const media = new MediaSession(device.device, this.#connection, this.#iceServers, icePolicy, {
       onConsumerGone: (consumerId) => this.state.removeMedia(consumerId),
       onTransportState: (direction, state) => {
+        watch.observe(direction, state);
         if (state === 'failed') console.warn(`the ${direction} transport failed; restarting ICE`);
       },
     });
     this.#media = media;
+    this.#connectWatch = watch;
     this.#consuming = new Set();
     await media.openReceiving(joined.receiving?.transport);
     if (round !== this.#round) return;
@@ -406,6 +418,8 @@ export class LessonSession {
 
   #closeMedia(): void {
     this.#quality.stop();
+    this.#connectWatch?.stop();
+    this.#connectWatch = null;
     this.#media?.close();
     this.#media = null;
     this.state.clearMedia();

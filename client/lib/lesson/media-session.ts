@@ -10,6 +10,7 @@ import {
   SCREEN_ENCODINGS,
   type SenderProfile,
 } from './encodings.js';
+import type { IcePolicy } from './relay-fallback.js';
 
 /** A loaded mediasoup-client Device and the router capabilities it was loaded with. */
 export interface LoadedDevice {
@@ -46,13 +47,14 @@ type TransportOptions = LessonRequestData<'transport:create'>;
 type ConsumerOptions = LessonRequestData<'consumer:create'>;
 
 /** The server's transport options are mediasoup's own; the contract types them loosely. */
-function transportOptions(options: TransportOptions, iceServers: RTCIceServer[]): types.TransportOptions {
+function transportOptions(options: TransportOptions, iceServers: RTCIceServer[], iceTransportPolicy: IcePolicy): types.TransportOptions {
   return {
     id: options.id,
     iceParameters: options.iceParameters as types.IceParameters,
     iceCandidates: options.iceCandidates as types.IceCandidate[],
     dtlsParameters: options.dtlsParameters as types.DtlsParameters,
     iceServers,
+    iceTransportPolicy,
   };
 }
 
@@ -69,6 +71,7 @@ export class MediaSession {
   readonly #connection: LessonConnection;
   readonly #listeners: MediaSessionListeners;
   readonly #iceServers: RTCIceServer[];
+  readonly #icePolicy: IcePolicy;
   #send: types.Transport | null = null;
   #sendPending: Promise<types.Transport> | null = null;
   #recv: types.Transport | null = null;
@@ -79,10 +82,12 @@ export class MediaSession {
   readonly #resumes: ConsumerResumes;
   #closed = false;
 
-  constructor(device: Device, connection: LessonConnection, iceServers: RTCIceServer[], listeners: MediaSessionListeners) {
+  /** `icePolicy` 'relay': only through the TURN servers (see relay-fallback.ts). */
+  constructor(device: Device, connection: LessonConnection, iceServers: RTCIceServer[], icePolicy: IcePolicy, listeners: MediaSessionListeners) {
     this.#device = device;
     this.#connection = connection;
     this.#iceServers = iceServers;
+    this.#icePolicy = icePolicy;
     this.#listeners = listeners;
     this.#resumes = new ConsumerResumes(
       (name, payload) => connection.request(name, payload),
@@ -110,7 +115,7 @@ export class MediaSession {
   async openReceiving(given?: TransportOptions): Promise<void> {
     const options = given ?? (await this.#connection.request('transport:create', { direction: 'recv' }));
     this.#assertOpen();
-    const transport = this.#device.createRecvTransport(transportOptions(options, this.#iceServers));
+    const transport = this.#device.createRecvTransport(transportOptions(options, this.#iceServers, this.#icePolicy));
     this.#wire(transport, 'recv');
     this.#recv = transport;
   }
@@ -235,7 +240,7 @@ export class MediaSession {
     this.#sendPending ??= (async () => {
       const options = await this.#connection.request('transport:create', { direction: 'send' });
       this.#assertOpen();
-      const transport = this.#device.createSendTransport(transportOptions(options, this.#iceServers));
+      const transport = this.#device.createSendTransport(transportOptions(options, this.#iceServers, this.#icePolicy));
       this.#wire(transport, 'send');
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData.source as MediaSource;
