@@ -32,7 +32,7 @@ class Pump {
     private readonly to: number,
   ) {}
 
-  async run(): Promise<never> {
+  async forward(): Promise<never> {
     const buffer = Buffer.allocUnsafe(MAX_PACKET);
     for (;;) {
       const { bytesRead } = await readAsync(this.from, buffer, 0, MAX_PACKET, null);
@@ -129,7 +129,7 @@ function main(): void {
   // The test process went away (finished, failed or was killed): the devices go with this process.
   process.on('disconnect', () => exitNow(0));
   for (const pump of [downlink, uplink]) {
-    pump.run().catch((error: unknown) => {
+    pump.forward().catch((error: unknown) => {
       // A device that was removed (its namespace deleted at close) ends the link; anything else is a fault.
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EFAULT' || code === 'EBADFD' || code === 'EBADF') exitNow(0);
