@@ -354,6 +354,14 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     return this.#participant(participantId).stats();
   }
 
+  /**
+   * Ids of the participant's open transports; none for one unknown here. A site back from a dropped
+   * signalling link keeps its media only when these are the transports it still holds.
+   */
+  transportIds(participantId: string): string[] {
+    return this.#participants.get(participantId)?.transportIds ?? [];
+  }
+
   /** Closes the participant's transports, producers and consumers. Unknown participants are ignored. */
   closeParticipant(participantId: string): void {
     const participant = this.#participants.get(participantId);

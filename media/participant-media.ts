@@ -45,6 +45,11 @@ export class ParticipantMedia implements ReceiverPreferences {
     return [...this.#transports.values()].find((transport) => transport.appData.direction === direction);
   }
 
+  /** Ids of the participant's open transports (a reconnecting site resumes them by id). */
+  get transportIds(): string[] {
+    return [...this.#transports.values()].filter((transport) => !transport.closed).map((transport) => transport.id);
+  }
+
   /** @throws {LessonMediaError} `unknown-transport`, or `wrong-direction` when `direction` is given and differs. */
   transport(transportId: string, direction?: TransportDirection): LessonTransport {
     const transport = this.#transports.get(transportId);

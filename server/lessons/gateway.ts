@@ -24,6 +24,16 @@ import type { RunningLesson } from './running-lesson.js';
 import { researchMemberIdentity } from '../research/sessions/membership.js';
 import { iceServersFor } from './turn-credentials.js';
 
+/**
+ * The lesson socket's heartbeat: a ping every 10 s, and 15 s to answer it. A village link stalls for several
+ * seconds at a time (NETWORK-LAB.md: at 40 % loss the old 5 s + 5 s dropped a classroom whose audio might
+ * have survived), so a socket is declared dead only after 15–25 s of silence: a 10 s stall never trips it.
+ * A link that really went down is seen sooner anyway: the browser's `offline` event drops the socket at once.
+ * Declaring it dead late costs little now that a dropped socket no longer takes the site's media with it
+ * (kept-media.ts), and it stays well within the reconnect grace period after which she has left.
+ */
+export const LESSON_HEARTBEAT = { pingInterval: 10_000, pingTimeout: 15_000 } as const;
+
 type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<string, never>, { principal: AuthenticatedPrincipal; locale: string; channel?: SiteChannel }>;
 
 /**
@@ -34,7 +44,7 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
  * leaves the connection healthy.
  */
 export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms, services: FeatureServices): Server {
-  const io = new Server(app.server, { path: '/socket.io', serveClient: false, pingInterval: 5_000, pingTimeout: 5_000, maxHttpBufferSize: 256 * 1024 });
+  const io = new Server(app.server, { path: '/socket.io', serveClient: false, ...LESSON_HEARTBEAT, maxHttpBufferSize: 256 * 1024 });
   const namespace = io.of('/lesson');
   rooms.bind(namespace);
   const { accounts, places, translate, config } = app.tongke;
@@ -125,7 +135,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
 
   const join: LessonHandlerTable['lesson:join'] = {
     access: 'open',
-    run: async (ctx, { courseId, rtpCapabilities, receive }) => {
+    run: async (ctx, { courseId, rtpCapabilities, receive, resumeMedia }) => {
       const { principal, channel, joinedAs, log } = ctx;
       assertRtpCapabilities(rtpCapabilities);
       const opened = await identityIn(principal, courseId);
@@ -136,16 +146,18 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       if (running !== opened.running) throw new ApiError('lesson_not_live');
       const { identity } = opened;
       const { joined } = ctx;
-      if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel);
+      // Off to another lesson: her media in the one she leaves is of no more use.
+      if (joined && joined.running !== running) joined.running.detach(joined.participant.id, channel, { keepMedia: false });
       const { participant, resumed } = running.lesson.join(identity);
-      running.attach(participant, channel, rtpCapabilities);
+      const resumedMedia = running.attach(participant, channel, rtpCapabilities, resumed ? resumeMedia?.transportIds : undefined);
       joinedAs({ running, participant });
-      log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed }, 'joined lesson');
+      log.info({ lessonSessionId: running.lesson.lessonSessionId, participantId: participant.id, resumed, mediaKept: resumedMedia !== null }, 'joined lesson');
       // The lesson as she joins it, before the receiving side is made: in a burst, read after it would list
       // everyone joining meanwhile in every ack (K² bytes). What changes meanwhile reaches her as events
       // sent before this ack, which the client applies after the snapshot (see `receive` in the protocol).
       const snapshot = running.lesson.snapshotFor(participant, running.visibleProducers(participant));
-      const receiving = receive ? await openReceivingAtJoin(running, participant, log) : undefined;
+      // Kept media has its recv transport and consumers already: the snapshot is enough to catch up.
+      const receiving = receive && !resumedMedia ? await openReceivingAtJoin(running, participant, log) : undefined;
       return {
         participantId: participant.id,
         resumeToken: participant.resumeToken,
@@ -155,6 +167,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
         iceServers: iceServersFor(config, principal.userId),
         snapshot,
         ...(receiving && { receiving }),
+        ...(resumedMedia && { resumedMedia }),
       };
     },
   };

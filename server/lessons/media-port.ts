@@ -22,6 +22,7 @@ export type LessonMediaPort = Pick<
   | 'setAudioOnly'
   | 'stats'
   | 'closeParticipant'
+  | 'transportIds'
   | 'close'
   | 'producers'
   | 'recordProducer'

@@ -12,6 +12,7 @@ import { ChannelAudience, type LessonAudience } from './audience.js';
 import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
 import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 import type { OutboundLessonEvent } from './features/feature.js';
+import { mediaLost, sameTransports, type ResumedMedia } from './kept-media.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -95,26 +96,37 @@ export class RunningLesson {
     watcher(this.#media);
   }
 
-  /** Binds a site's channel (replacing an older one of the same participant, which is disconnected). */
-  attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: RtpCapabilities): void {
+  /**
+   * Binds a site's channel (replacing an older one of the same participant, which is disconnected). Her
+   * media is kept when she offers the very transports the server still holds for her (back from a dropped
+   * signalling link: see kept-media.ts), and that is the answer; otherwise it starts afresh (null).
+   */
+  attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: RtpCapabilities, resumeMedia?: readonly string[]): ResumedMedia | null {
     const previous = this.#channels.get(participant.id);
     this.#channels.set(participant.id, channel);
     this.#audience.add(channel);
     this.#rtpCapabilities.set(participant.id, rtpCapabilities);
-    // A resumed participant starts media afresh: its old transports (and what they carried) are gone.
-    this.#closeMediaOf(participant.id);
+    const transportIds = this.#media.transportIds(participant.id);
+    const kept = sameTransports(transportIds, resumeMedia);
+    if (!kept) this.#closeMediaOf(participant.id);
     if (previous && previous !== channel) {
       this.#audience.remove(previous);
       previous.disconnect();
     }
+    if (!kept) return null;
+    const producerIds = [...this.#producers.values()].filter((p) => p.participantId === participant.id).map((p) => p.id);
+    return { transportIds, producerIds, consumerIds: [...(this.#consumers.of(participant.id)?.keys() ?? [])] };
   }
 
-  /** The channel went away (socket closed): media closes now, the participant waits out the grace period. */
-  detach(participantId: string, channel: SiteChannel): void {
+  /**
+   * The channel went away (socket closed): the participant waits out the grace period, and her media keeps
+   * flowing meanwhile unless `keepMedia` is false (she went to another lesson).
+   */
+  detach(participantId: string, channel: SiteChannel, { keepMedia = true }: { keepMedia?: boolean } = {}): void {
     if (this.#channels.get(participantId) !== channel) return;
     this.#channels.delete(participantId);
     this.#audience.remove(channel);
-    this.#closeMediaOf(participantId);
+    if (!keepMedia) this.#closeMediaOf(participantId);
     this.lesson.disconnected(participantId);
   }
 
@@ -357,6 +369,14 @@ export class RunningLesson {
       const quality = advice === 'recovered' ? 'good' : 'poor';
       if (this.#participantOrNull(participantId)) this.lesson.setQuality(participantId, quality);
       this.#channels.get(participantId)?.emit('media:advice', { advice, quality });
+    });
+    media.on('transport-state', ({ participantId, transportId, ice, dtls }) => {
+      const signallingUp = this.#channels.has(participantId);
+      if (!this.#participantOrNull(participantId) || !mediaLost({ ice, dtls }, signallingUp)) return;
+      this.#log.info({ participantId, transportId, ice, dtls, signallingUp }, "a site's transport is gone; closing its media");
+      this.#closeMediaOf(participantId);
+      // A site still connected builds its media afresh (same router: the client keeps its Device).
+      if (signallingUp) this.#toSite(participantId, 'media:rebuild', { routerRtpCapabilities: this.#media.rtpCapabilities });
     });
     media.on('active-speaker', ({ participantId }) => this.broadcast('speaker:active', { participantId }));
     media.on('closed', ({ reason }) => {

@@ -74,6 +74,11 @@ export const LESSON_REQUESTS = {
        * before the ack and are newer than its snapshot: a client applies them after it, in order.
        */
       receive: Type.Optional(Type.Boolean()),
+      /**
+       * Back from a dropped signalling link with media that kept flowing: the transports this client still
+       * holds (open, ICE not failed). The server resumes them when it still has exactly these for her.
+       */
+      resumeMedia: Type.Optional(Strict({ transportIds: Type.Array(Id, { minItems: 1, maxItems: 2 }) })),
     }),
     data: Type.Object({
       participantId: Type.String(),
@@ -85,6 +90,13 @@ export const LESSON_REQUESTS = {
       snapshot: LessonSnapshot,
       /** With `receive`: the recv transport's options and the consumers made for the snapshot's producers. */
       receiving: Type.Optional(Type.Object({ transport: TransportOptions, consumers: Type.Array(ConsumerOptions) })),
+      /**
+       * The answer to `resumeMedia`: her transports, producers and consumers survived the drop and are hers
+       * again (no `receiving` then). Consumers she holds that are not listed closed meanwhile; producers of
+       * the snapshot she has no consumer of are asked for with `consumer:create`. Absent: the media is gone
+       * (grace over, ICE/DTLS failed, worker rebuilt, other transports) and the client builds it afresh.
+       */
+      resumedMedia: Type.Optional(Type.Object({ transportIds: Type.Array(Type.String()), producerIds: Type.Array(Type.String()), consumerIds: Type.Array(Type.String()) })),
     }),
   },
   /** Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". */

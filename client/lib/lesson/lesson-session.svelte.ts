@@ -29,9 +29,11 @@ export interface LessonSessionOptions {
 
 /**
  * One site's presence in a live lesson: joins (starting it, for the lead teacher), keeps the media in step
- * with the server, and comes back by itself. A dropped link shows "reconnecting"; when Socket.IO is
- * connected again the site joins again as the same participant and builds fresh transports, producers and
- * consumers from the new snapshot (the server closed the old ones). A media rebuild does the same.
+ * with the server, and comes back by itself. A dropped link shows "reconnecting" while the media keeps
+ * playing (the server keeps it for the grace period); when Socket.IO is connected again the site joins
+ * again as the same participant offering its transports, and goes on with the same media when the server
+ * kept it, catching up from the snapshot. It builds fresh media only when the server says its media is gone
+ * (or ICE failed here), and after a media rebuild.
  */
 export class LessonSession {
   readonly state: LessonState;
@@ -50,6 +52,8 @@ export class LessonSession {
   readonly #quality = new QualityReporter();
   #device: LoadedDevice | null = null;
   #media: MediaSession | null = null;
+  /** The Device #media was made on: a new router (another Device) cannot resume it. */
+  #mediaDevice: LoadedDevice | null = null;
   #iceServers: RTCIceServer[] = [];
   /** Whether this browser joins through the TURN relay, and the move there when direct media cannot connect. */
   readonly #relay = RelayFallback.inPage();
@@ -88,7 +92,11 @@ export class LessonSession {
     wireLessonEvents(this.#connection, this.state, {
       consume: (producer) => this.#consumeIfReady(producer),
       dropConsumer: (consumerId) => this.#dropConsumer(consumerId),
-      rebuild: () => void this.#join(),
+      rebuild: () => {
+        // New media on the server: nothing of ours can be resumed.
+        this.#closeMedia();
+        void this.#join();
+      },
       moderated: (action) => this.#moderated(action),
       ended: (reason) => this.#finish('ended', reason === 'media_failed' ? this.#i18n.t('live.ended.mediaFailed') : reason === 'timed_out' ? this.#i18n.t('live.ended.timedOut') : null),
       leftStage: () => {
@@ -201,7 +209,8 @@ export class LessonSession {
 
   #onLost(loss: LinkLoss): void {
     this.#round++;
-    this.#closeMedia();
+    // The media goes on without signalling (the server keeps it for the grace period): only the reports stop.
+    this.#quality.stop();
     const phase = this.state.phase;
     if (phase === 'ended' || phase === 'removed' || phase === 'replaced') return;
     if (loss === 'closed_by_server') {
@@ -234,8 +243,11 @@ export class LessonSession {
         // Events sent while the server makes our receiving side are newer than the ack's snapshot.
         const release = this.#connection.holdEvents();
         try {
-          const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true });
+          const transportIds = this.#media && this.#mediaDevice === device ? this.#media.resumableTransportIds() : null;
+          const resumeMedia = transportIds ? { transportIds } : undefined;
+          const joined = await this.#connection.request('lesson:join', { courseId: this.courseId, rtpCapabilities: device.device.recvRtpCapabilities, receive: true, ...(resumeMedia && { resumeMedia }) });
           if (round !== this.#round) return;
+          if (joined.resumedMedia && this.#media) return await this.#resumeMedia(round, this.#media, joined, joined.resumedMedia, release);
           if (JSON.stringify(joined.routerRtpCapabilities) === device.routerKey || attempt >= 3) return await this.#startMedia(round, device, joined, release);
         } finally {
           release();
@@ -264,21 +276,13 @@ export class LessonSession {
   async #startMedia(round: number, device: LoadedDevice, joined: LessonRequestData<'lesson:join'>, releaseEvents: () => void): Promise<void> {
     this.#closeMedia();
     this.#iceServers = joined.iceServers.map((server) => ({ ...server }));
-    this.state.applySnapshot(joined.snapshot, joined.participantId);
-    this.board.apply(joined.snapshot.board);
-    releaseEvents();
-    // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
-    // server holds the mic paused anyway; this keeps the button and the local track honest).
-    if (joined.snapshot.mutedByTeacher && this.#micOn) {
-      this.#micOn = false;
-      await this.local.setMicOn(false);
-    }
-    this.state.setPhase('live');
-    this.state.setLink('connected');
+    await this.#applyJoin(joined, releaseEvents);
     const icePolicy = this.#relay.policyFor(this.#iceServers);
     const watch = this.#relay.watch(icePolicy, this.#iceServers, () => {
       if (media !== this.#media) return;
       console.warn(`media did not connect directly; joining again through the TURN relay`);
+      // Fresh transports under the relay policy: media kept for a resume would keep the direct one.
+      this.#closeMedia();
       void this.#join();
     });
     const media = new MediaSession(device.device, this.#connection, this.#iceServers, icePolicy, {
@@ -290,6 +294,7 @@ export class LessonSession {
     });
     this.#media = media;
     this.#connectWatch = watch;
+    this.#mediaDevice = device;
     this.#consuming = new Set();
     await media.openReceiving(joined.receiving?.transport);
     if (round !== this.#round) return;
@@ -299,6 +304,45 @@ export class LessonSession {
     await Promise.all([...consumed, this.#publish(media)]);
     if (round !== this.#round) return;
     if (this.#audioOnly) await this.#tell(this.#connection.request('media:audio-only', { enabled: true }));
+    this.#startQualityReports(media);
+  }
+
+  /**
+   * The server kept our media through the dropped link: go on with it. What closed meanwhile closes here,
+   * what appeared meanwhile (in the snapshot) is consumed, and what we should send but the server lost is sent.
+   */
+  async #resumeMedia(round: number, media: MediaSession, joined: LessonRequestData<'lesson:join'>, kept: { producerIds: string[]; consumerIds: string[] }, releaseEvents: () => void): Promise<void> {
+    const gone = media.reconcile(kept);
+    for (const consumerId of gone.consumerIds) this.state.removeMedia(consumerId);
+    await this.#applyJoin(joined, releaseEvents);
+    for (const received of this.state.media) if (!this.state.hasProducer(received.producerId)) this.#dropConsumer(received.consumerId);
+    // Only a teacher's "stop camera" or leaving the stage closes a site's producer: do as those events would have.
+    if (gone.sources.includes('camera')) this.#moderated('camera_stopped');
+    if (gone.sources.includes('screen')) this.local.stopScreen();
+    media.restartIceIfDown();
+    this.#consuming = new Set();
+    await Promise.all([...this.state.producers.map((producer) => this.#consume(media, producer)), this.#publish(media)]);
+    if (round !== this.#round) return;
+    this.#startQualityReports(media);
+  }
+
+  /** The join's snapshot becomes the lesson state, then the events held meanwhile apply; live again. */
+  async #applyJoin(joined: LessonRequestData<'lesson:join'>, releaseEvents: () => void): Promise<void> {
+    this.state.applySnapshot(joined.snapshot, joined.participantId);
+    this.board.apply(joined.snapshot.board);
+    releaseEvents();
+    // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
+    // server holds the mic paused anyway; this keeps the button and the local track honest).
+    if (joined.snapshot.mutedByTeacher && this.#micOn) {
+      this.#micOn = false;
+      this.#media?.markPaused('mic');
+      await this.local.setMicOn(false);
+    }
+    this.state.setPhase('live');
+    this.state.setLink('connected');
+  }
+
+  #startQualityReports(media: MediaSession): void {
     this.#quality.start({
       stats: () => media.stats(),
       report: (sample) => (media === this.#media && this.#connection.connected ? this.#connection.request('quality:report', sample) : Promise.resolve()),
@@ -330,15 +374,17 @@ export class LessonSession {
   async #publish(media: MediaSession): Promise<void> {
     const { mic, camera, screen } = this.local;
     const tasks: Promise<unknown>[] = [];
-    if (mic && media.canSend('audio')) {
+    // Kept media (a resumed join) already sends what the server kept.
+    const sending = (source: 'mic' | 'camera' | 'screen') => media.producerId(source) !== null;
+    if (mic && media.canSend('audio') && !sending('mic')) {
       tasks.push(
         media.produce('mic', mic, this.#profile).then(async () => {
           if (!this.#micOn) await media.setPaused('mic', true);
         }),
       );
     }
-    if (camera && this.#cameraOn && media.canSend('video')) tasks.push(media.produce('camera', camera, this.#profile));
-    if (screen && this.maySendScreen) tasks.push(media.produce('screen', screen, this.#profile));
+    if (camera && this.#cameraOn && media.canSend('video') && !sending('camera')) tasks.push(media.produce('camera', camera, this.#profile));
+    if (screen && this.maySendScreen && !sending('screen')) tasks.push(media.produce('screen', screen, this.#profile));
     const results = await Promise.allSettled(tasks);
     for (const result of results) {
       if (result.status === 'rejected' && !(result.reason instanceof MediaSessionClosed)) {
@@ -422,6 +468,7 @@ export class LessonSession {
     this.#connectWatch = null;
     this.#media?.close();
     this.#media = null;
+    this.#mediaDevice = null;
     this.state.clearMedia();
   }
 

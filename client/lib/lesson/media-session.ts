@@ -63,8 +63,10 @@ const ICE_RESTART_GRACE_MS = 1_500;
 
 /**
  * The media of one joined connection: a send and a recv transport on one Device, the site's producers
- * (camera, mic, screen) and its consumers. A resumed join or a media rebuild starts a new MediaSession
- * (the server has closed the old transports); local tracks outlive it, since producers never stop them.
+ * (camera, mic, screen) and its consumers. It outlives a dropped signalling link: the rejoin offers its
+ * transports (`resumableTransportIds`) and, when the server kept them, goes on with it (`reconcile`). A
+ * media rebuild, or a rejoin the server answers without its media, starts a new MediaSession; local
+ * tracks outlive it, since producers never stop them.
  */
 export class MediaSession {
   readonly #device: Device;
@@ -223,6 +225,36 @@ export class MediaSession {
   async stats(): Promise<{ send: RTCStatsReport | null; recv: RTCStatsReport | null }> {
     const [send, recv] = await Promise.all([this.#send?.getStats() ?? null, this.#recv?.getStats() ?? null]);
     return { send, recv };
+  }
+
+  /**
+   * The transports to offer a rejoin after a dropped link, or null when this media cannot go on: closed,
+   * no recv transport yet, or a transport whose ICE/DTLS failed (then the server's copy is no use either).
+   */
+  resumableTransportIds(): string[] | null {
+    if (this.#closed || !this.#recv) return null;
+    const transports = [this.#recv, this.#send].filter((t) => t !== null);
+    if (transports.some((t) => t.closed || t.connectionState === 'failed' || t.connectionState === 'closed')) return null;
+    return transports.map((t) => t.id);
+  }
+
+  /**
+   * Back in step with the server after a resumed join: what it no longer holds (closed while the link was
+   * down) is closed here too. Returns the consumers and the sources that went.
+   */
+  reconcile(kept: { producerIds: readonly string[]; consumerIds: readonly string[] }): { consumerIds: string[]; sources: MediaSource[] } {
+    const consumerIds = [...this.#consumers.keys()].filter((id) => !kept.consumerIds.includes(id));
+    for (const id of consumerIds) this.closeConsumer(id);
+    const sources = [...this.#producers].filter(([, producer]) => !kept.producerIds.includes(producer.id)).map(([source]) => source);
+    for (const source of sources) this.forgetProducer(source);
+    return { consumerIds, sources };
+  }
+
+  /** After a resumed join: a transport that went down while the socket was too gets its ICE restarted now. */
+  restartIceIfDown(): void {
+    for (const transport of [this.#send, this.#recv]) {
+      if (transport && (transport.connectionState === 'disconnected' || transport.connectionState === 'failed')) void this.#restartIce(transport);
+    }
   }
 
   /** Closes both transports (and with them every producer and consumer); safe to call twice. */
