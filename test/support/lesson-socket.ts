@@ -32,10 +32,13 @@ export class LessonSocket {
   }
 
   /**
-   * Loads the live lesson's capabilities and joins it, as the page does (throws on a refusal). `receive`
-   * and `resumeToken` go with the join (the page asks to receive from the join on).
+   * Loads the live lesson's capabilities and joins it, as the page does (throws on a refusal). `receive`,
+   * `resumeToken` and `resumeMedia` go with the join (the page asks to receive from the join on).
    */
-  async joinLesson(courseId: number, options: { receive?: boolean; resumeToken?: string } = {}): Promise<LessonRequestData<'lesson:join'>> {
+  async joinLesson(
+    courseId: number,
+    options: Pick<LessonRequestPayload<'lesson:join'>, 'receive' | 'resumeToken' | 'resumeMedia'> = {},
+  ): Promise<LessonRequestData<'lesson:join'>> {
     const { routerRtpCapabilities } = await this.request('lesson:capabilities', { courseId });
     return this.request('lesson:join', { courseId, rtpCapabilities: routerRtpCapabilities as { codecs: [] }, ...options });
   }
