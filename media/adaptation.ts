@@ -63,6 +63,7 @@ interface ReceiverState {
   goodSince: number | undefined;
   goodForMs: number;
   lastClimbAt: number | undefined;
+  lastReportAt: number | undefined;
   audioOnlySuggested: boolean;
   /** A step down happened since the last 'recovered'. */
   degraded: boolean;
@@ -97,9 +98,10 @@ export class LinkAdaptationPolicy {
   update(receiverId: string, sample: LinkSample, now: number): AdaptationDecision | undefined {
     const state = this.#state(receiverId, now);
     const receivesVideo = sample.scores.length > 0;
+    if (sample.report) state.lastReportAt = now;
     if (!receivesVideo && !sample.report) {
-      // Nothing received and nothing reported: no evidence either way, so the windows restart.
-      this.#restart(state, now);
+      // Nothing received and nothing reported for a while: no evidence either way, so the windows restart.
+      if (state.lastReportAt === undefined || now - state.lastReportAt > this.#options.windowMs) this.#restart(state, now);
       return undefined;
     }
     if (now < state.judgeFrom) return undefined;
@@ -193,6 +195,7 @@ export class LinkAdaptationPolicy {
         goodSince: undefined,
         goodForMs: this.#options.goodForMs,
         lastClimbAt: undefined,
+        lastReportAt: undefined,
         audioOnlySuggested: false,
         degraded: false,
       };
