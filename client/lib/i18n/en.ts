@@ -1273,4 +1273,8 @@ export const en: ClientMessages = {
     summaryMean: 'Mean rating score',
     summaryBelow: 'Teachers below the observation target',
   },
+  adapt: {
+    recovered: 'The network has recovered: you can turn the teacher’s video back on.',
+    videoBack: 'Turn video back on',
+  },
 };

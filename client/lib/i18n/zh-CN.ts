@@ -1272,6 +1272,10 @@ export const zhCN = {
     summaryMean: '评课平均分',
     summaryBelow: '听课未达目标教师',
   },
+  adapt: {
+    recovered: '网络已恢复，可以重新打开老师的视频。',
+    videoBack: '恢复视频',
+  },
 };
 
 export type ClientMessages = typeof zhCN;
