@@ -110,9 +110,20 @@ export class ParticipantMedia implements ReceiverPreferences {
     await Promise.all(video.map((stream) => stream.apply()));
   }
 
-  /** Keeps what the participant's browser reported of its link for the next adaptation sample. */
+  /**
+   * Keeps what the participant's browser reported of its link for the next adaptation sample. Two reports
+   * before one sample (timers drift): the latest figures, with both reports' freezes.
+   */
   reportLink(report: ReceiverLinkReport): void {
-    this.#linkReport = report;
+    const unsampled = this.#linkReport;
+    if (!unsampled) {
+      this.#linkReport = report;
+      return;
+    }
+    const sum = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+    const freezeCount = sum(unsampled.freezeCount, report.freezeCount);
+    const freezeMs = sum(unsampled.freezeMs, report.freezeMs);
+    this.#linkReport = { ...report, ...(freezeCount !== undefined && { freezeCount }), ...(freezeMs !== undefined && { freezeMs }) };
   }
 
   /**
