@@ -14,21 +14,21 @@ export const STEP_TIMEOUT_MS = 20_000;
 /** The e2e server's address, provided by global-setup.ts. */
 export const baseUrl = (): string => inject('baseUrl');
 
+/** The suite's Chromium flags: a fake camera and microphone that never ask for permission, nothing phoning home. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
+
 /** Chromium with a fake camera and microphone that never asks for permission. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }
 
 /** One person at one browser: an isolated context (own cookies) with its page. */
