@@ -80,12 +80,18 @@ describe('LinkAdaptationPolicy', () => {
     expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
   });
 
-  it('lowers a receiver whose video freezes even when loss and score look fine', () => {
+  it('lowers a receiver whose video freezes on a link losing too little to lower it alone, at a score of 10', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
     link.run(10, CLEAN);
-    link.run(5, { scores: [10], report: { lossPct: 0.5, freezeCount: 1, freezeMs: 300 } });
+    link.run(5, { scores: [10], report: { lossPct: 2, freezeCount: 1, freezeMs: 300 } });
     expect(link.advice).toEqual(['lowered']);
     expect(link.decisions[0]!.at - 10_000).toBeLessThanOrEqual(5000);
+  });
+
+  it('does not lower for freezes on a link that loses nothing (a busy sender or machine, not this link)', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(60, { scores: [10], report: { lossPct: 0, freezeCount: 1, freezeMs: 400 } });
+    expect(link.decisions).toEqual([]);
   });
 
   it('lowers a large picture whose frame rate the SFU thins, preferring a smaller one at full rate', () => {

@@ -49,7 +49,7 @@ export interface VerdictOptions {
   readonly badLossPctAtLayer: readonly number[];
   /** Below this mean loss (percent) the link may be good. */
   readonly goodLossPct: number;
-  /** Freezes in a window that make it bad: this many, or this long frozen in all. */
+  /** Freezes in a window that make it bad on a link that loses packets: this many, or this long frozen in all. */
   readonly badFreezeCount: number;
   readonly badFreezeMs: number;
   /** Bit/s a video stream needs at each spatial layer (the house encodings: 150k, 500k, 1.2M). */
@@ -89,11 +89,13 @@ export function judgeLink(samples: readonly LinkSample[], layer: number, options
   const thresholds = options.badLossPctAtLayer;
   const badLossPct = thresholds[Math.min(layer, thresholds.length - 1)] ?? Number.POSITIVE_INFINITY;
 
+  // Freezes on a link that loses nothing come from the sender or a starved machine, which a smaller
+  // picture for this receiver would not cure (the lab saw clean sites freeze while the teacher's PC was busy).
+  const linkLoses = loss !== undefined && loss >= options.goodLossPct;
   const bad =
     (score !== undefined && score < options.badScore) ||
     (loss !== undefined && loss >= badLossPct) ||
-    freezes >= options.badFreezeCount ||
-    frozenMs >= options.badFreezeMs ||
+    (linkLoses && (freezes >= options.badFreezeCount || frozenMs >= options.badFreezeMs)) ||
     cut ||
     (receivesVideo && estimate !== undefined && estimate < needsNow);
   if (bad) return 'bad';
