@@ -94,12 +94,19 @@ describe('LinkAdaptationPolicy', () => {
     expect(link.decisions).toEqual([]);
   });
 
-  it('lowers a large picture whose frame rate the SFU thins, preferring a smaller one at full rate', () => {
+  it('lowers a large picture whose frame rate the SFU thins on a lossy link, preferring a smaller one at full rate', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
     link.run(10, CLEAN);
-    // 720p forwarded at its lowest temporal layer (8 fps) while the smaller layer would run in full.
-    link.run(10, (layer) => ({ ...CLEAN, temporalCut: layer === 2 }));
+    // 720p forwarded at its lowest temporal layer (8 fps) with 2 % loss (below 720p's own loss line), while
+    // the smaller layer would run in full.
+    link.run(10, (layer) => ({ ...CLEAN, report: { ...CLEAN.report, lossPct: 2 }, temporalCut: layer === 2 }));
     expect(link.decisions).toEqual([{ layerCeiling: 1, advice: 'lowered', at: 14_000 }]);
+  });
+
+  it('keeps a clean link whose frame rate mediasoup thins on its own (loopback: score 10, no loss, ample estimate)', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(30, (layer) => ({ ...CLEAN, report: { ...CLEAN.report, availableBitrate: 2_500_000 }, temporalCut: layer >= 1 }));
+    expect(link.decisions).toEqual([]);
   });
 
   it('lowers to the layer the bandwidth estimate carries, and advises audio only below layer 0’s needs', () => {
