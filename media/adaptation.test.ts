@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 
-import { LinkAdaptationPolicy, type AdaptationDecision, type LinkSample } from './adaptation.js';
+import { LinkAdaptationPolicy, type AdaptationDecision, type LinkSample, type ReceiverLinkReport } from './adaptation.js';
+
+/** What the link does during one second, as the lesson's adaptation loop samples it. */
+interface Second {
+  scores?: readonly number[];
+  report?: ReceiverLinkReport;
+  temporalCut?: boolean;
+  tileLayers?: readonly number[];
+}
+
+const CLEAN: Second = { scores: [10], report: { lossPct: 0, rttMs: 40, freezeCount: 0, freezeMs: 0 } };
+/** village-dsl-bad as the browser reports it: 5 % loss, 300 ms round trip; the consumer score stays at 9. */
+const LOSSY_5: Second = { scores: [9], report: { lossPct: 5, rttMs: 600, freezeCount: 0, freezeMs: 0 } };
+const LOSSY_25: Second = { scores: [9], report: { lossPct: 25, rttMs: 600, freezeCount: 1, freezeMs: 200 } };
 
 /** A receiver's link sampled once a second on a fake clock, as the lesson's adaptation loop does. */
 class FakeLink {
@@ -13,14 +26,19 @@ class FakeLink {
     readonly receiverId = 'village-classroom',
   ) {}
 
-  /** Feeds `seconds` one-second samples of these scores; the top layer follows any ceiling. */
-  run(seconds: number, scores: readonly number[]): void {
+  /** Feeds `seconds` one-second samples; the top layer follows any ceiling. */
+  run(seconds: number, second: Second | ((layer: number) => Second)): void {
     for (let i = 0; i < seconds; i++) {
       this.now += 1000;
-      const sample: LinkSample = { scores, topLayer: Math.min(this.topLayer, this.policy.layerCeiling(this.receiverId) ?? 2) };
+      const { scores = [], report, temporalCut, tileLayers } = typeof second === 'function' ? second(this.layer) : second;
+      const sample: LinkSample = { scores, topLayer: this.layer, ...(report && { report }), ...(temporalCut && { temporalCut }), ...(tileLayers && { tileLayers }) };
       const decision = this.policy.update(this.receiverId, sample, this.now);
       if (decision) this.decisions.push({ ...decision, at: this.now });
     }
+  }
+
+  get layer(): number {
+    return Math.min(this.topLayer, this.policy.layerCeiling(this.receiverId) ?? 2);
   }
 
   get advice(): string[] {
@@ -31,94 +49,164 @@ class FakeLink {
 describe('LinkAdaptationPolicy', () => {
   it('leaves a good link alone', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(60, [10, 9]);
+    link.run(60, { ...CLEAN, scores: [10, 9], report: { ...CLEAN.report, availableBitrate: 5_000_000 } });
     expect(link.decisions).toEqual([]);
     expect(link.policy.layerCeiling(link.receiverId)).toBeUndefined();
   });
 
-  it('lowers one layer per 8 s of a bad link, then suggests audio only, never below layer 0', () => {
+  it('lowers a receiver with 5 % loss and a score of 9 within 5 s, and holds a smaller picture there', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    // The first bad sample (t = 1 s) starts the window; 8 s later the receiver steps down.
-    link.run(8, [3, 4]);
-    expect(link.decisions).toEqual([]);
-
-    link.run(1, [3, 4]);
-    expect(link.decisions).toEqual([{ layerCeiling: 1, advice: 'lowered', at: 9000 }]);
-
-    link.run(8, [3, 4]);
-    expect(link.decisions.at(-1)).toEqual({ layerCeiling: 0, advice: 'lowered', at: 17_000 });
-
-    link.run(8, [3, 4]);
-    expect(link.decisions.at(-1)).toEqual({ layerCeiling: 0, advice: 'audio_only_suggested', at: 25_000 });
-
-    // Still bad: nothing more to lower, and the suggestion is not repeated.
-    link.run(30, [2]);
-    expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
-    expect(link.policy.layerCeiling(link.receiverId)).toBe(0);
-  });
-
-  it('steps down from the layer actually in use, not from the top', () => {
-    const link = new FakeLink(new LinkAdaptationPolicy());
-    link.topLayer = 1; // small tiles: the receiver only asks for layer 1
-    link.run(9, [2]);
-    expect(link.decisions).toEqual([{ layerCeiling: 0, advice: 'lowered', at: 9000 }]);
-  });
-
-  it('suggests audio only after one bad window when the stream has a single layer', () => {
-    const link = new FakeLink(new LinkAdaptationPolicy());
-    link.topLayer = 0;
-    link.run(9, [1]);
-    expect(link.decisions).toEqual([{ layerCeiling: 0, advice: 'audio_only_suggested', at: 9000 }]);
-  });
-
-  it('restarts the bad window when the link is fair or good in between', () => {
-    const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(6, [3]);
-    link.run(1, [6]); // fair: hold still, and forget the bad run
-    link.run(8, [3]);
-    expect(link.decisions).toEqual([]);
-    link.run(1, [3]);
+    link.run(20, CLEAN);
+    // The browser's report of each second arrives with that second's end: the impairment starts at 20 s.
+    link.run(5, LOSSY_5);
+    expect(link.decisions).toEqual([{ layerCeiling: 1, advice: 'lowered', at: 24_000 }]);
+    // 360p holds at 5 % loss: no further step, no audio-only advice, no climb while the loss lasts.
+    link.run(120, LOSSY_5);
     expect(link.advice).toEqual(['lowered']);
+    expect(link.policy.layerCeiling(link.receiverId)).toBe(1);
   });
 
-  it('judges the mean of the receiver’s video streams, so one noisy stream does not trigger', () => {
+  it('advises audio only when even layer 0 cannot hold, never going below layer 0', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(30, [2, 10, 10]);
+    link.run(20, CLEAN);
+    link.run(20, LOSSY_25);
+    expect(link.decisions).toEqual([
+      { layerCeiling: 1, advice: 'lowered', at: 23_000 },
+      { layerCeiling: 0, advice: 'lowered', at: 27_000 },
+      { layerCeiling: 0, advice: 'audio_only_suggested', at: 31_000 },
+    ]);
+    // Still bad: nothing more to lower, and the suggestion is not repeated.
+    link.run(60, LOSSY_25);
+    expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
+  });
+
+  it('lowers a receiver whose video freezes on a link losing too little to lower it alone, at a score of 10', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(10, CLEAN);
+    link.run(5, { scores: [10], report: { lossPct: 2, freezeCount: 1, freezeMs: 300 } });
+    expect(link.advice).toEqual(['lowered']);
+    expect(link.decisions[0]!.at - 10_000).toBeLessThanOrEqual(5000);
+  });
+
+  it('does not lower for freezes on a link that loses nothing (a busy sender or machine, not this link)', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(60, { scores: [10], report: { lossPct: 0, freezeCount: 1, freezeMs: 400 } });
     expect(link.decisions).toEqual([]);
   });
 
-  it('raises back one layer per 15 s of a good link and says recovered once per episode', () => {
+  it('lowers a large picture whose frame rate the SFU thins on a lossy link, preferring a smaller one at full rate', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(25, [2]);
+    link.run(10, CLEAN);
+    // 720p forwarded at its lowest temporal layer (8 fps) with 2 % loss (below 720p's own loss line), while
+    // the smaller layer would run in full.
+    link.run(10, (layer) => ({ ...CLEAN, report: { ...CLEAN.report, lossPct: 2 }, temporalCut: layer === 2 }));
+    expect(link.decisions).toEqual([{ layerCeiling: 1, advice: 'lowered', at: 14_000 }]);
+  });
+
+  it('keeps a clean link whose frame rate mediasoup thins on its own (loopback: score 10, no loss, ample estimate)', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(30, (layer) => ({ ...CLEAN, report: { ...CLEAN.report, availableBitrate: 2_500_000 }, temporalCut: layer >= 1 }));
+    expect(link.decisions).toEqual([]);
+  });
+
+  it('lowers to the layer the bandwidth estimate carries, and advises audio only below layer 0’s needs', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    // 600 kbit/s down carries the 500 kbit/s layer, not the 1.2 Mbit/s one.
+    link.run(30, { ...CLEAN, report: { ...CLEAN.report, availableBitrate: 600_000 } });
+    expect(link.advice).toEqual(['lowered']);
+    expect(link.policy.layerCeiling(link.receiverId)).toBe(1);
+
+    link.run(30, { ...CLEAN, report: { ...CLEAN.report, availableBitrate: 100_000 } });
     expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
+  });
 
-    link.run(15, [9]);
-    expect(link.decisions).toHaveLength(3);
-    link.run(1, [9]);
-    expect(link.decisions.at(-1)).toEqual({ layerCeiling: 1, advice: 'recovered', at: 41_000 });
-
-    link.run(15, [10]);
-    expect(link.decisions.at(-1)).toEqual({ layerCeiling: undefined, at: 56_000 });
+  it('counts what every running stream needs: a thumbnail beside the teacher adds its small layer', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    // 1.3 Mbit/s carries the teacher at 720p (1.2M) but not with another classroom's 180p tile (+150k).
+    link.run(30, { scores: [10, 10], tileLayers: [2, 0], report: { lossPct: 0, availableBitrate: 1_300_000 } });
+    expect(link.advice).toEqual(['lowered']);
+    // The thumbnail goes away: the same estimate carries 720p again.
+    link.run(30, { scores: [10], tileLayers: [2], report: { lossPct: 0, availableBitrate: 1_300_000 } });
+    expect(link.advice).toEqual(['lowered', 'recovered']);
     expect(link.policy.layerCeiling(link.receiverId)).toBeUndefined();
+  });
 
-    link.run(60, [10]);
+  it('still lowers on consumer scores alone when the browser reports nothing', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(2, { scores: [3, 4] });
+    expect(link.decisions).toEqual([]);
+    link.run(1, { scores: [3, 4] });
+    expect(link.decisions).toEqual([{ layerCeiling: 1, advice: 'lowered', at: 3000 }]);
+  });
+
+  it('steps down from the layer actually in use, and a single-layer stream goes straight to audio only', () => {
+    const small = new FakeLink(new LinkAdaptationPolicy());
+    small.topLayer = 1; // small tiles: the receiver only asks for layer 1
+    small.run(5, LOSSY_25);
+    expect(small.decisions[0]).toEqual({ layerCeiling: 0, advice: 'lowered', at: 3000 });
+
+    const single = new FakeLink(new LinkAdaptationPolicy());
+    single.topLayer = 0;
+    single.run(5, LOSSY_25);
+    expect(single.decisions).toEqual([{ layerCeiling: 0, advice: 'audio_only_suggested', at: 3000 }]);
+  });
+
+  it('does not act on one lossy second', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    for (let burst = 0; burst < 10; burst++) {
+      link.run(1, { scores: [10], report: { lossPct: 6 } });
+      link.run(6, CLEAN);
+    }
+    expect(link.decisions).toEqual([]);
+  });
+
+  it('climbs back one layer per 10 s of a good link and says recovered once per episode', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(15, LOSSY_25);
+    expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
+    const recoveredFrom = link.now;
+
+    link.run(40, CLEAN);
+    const climbs = link.decisions.slice(3);
+    expect(climbs).toEqual([
+      { layerCeiling: 1, advice: 'recovered', at: expect.any(Number) },
+      { layerCeiling: undefined, at: expect.any(Number) },
+    ]);
+    // Each step waits its good window after the last change settles, so the two steps are ≥ 10 s apart.
+    expect(climbs[0]!.at - recoveredFrom).toBeGreaterThanOrEqual(10_000);
+    expect(climbs[1]!.at - climbs[0]!.at).toBeGreaterThanOrEqual(10_000);
+    link.run(60, CLEAN);
     expect(link.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested', 'recovered']);
   });
 
-  it('lowers again after a recovery, with a new recovered at the end of the next episode', () => {
+  it('does not oscillate: a link that only fails at the top layer is retried ever more rarely', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(9, [2]);
-    link.run(16, [10]);
-    link.run(9, [2]);
-    link.run(16, [10]);
-    expect(link.advice).toEqual(['lowered', 'recovered', 'lowered', 'recovered']);
+    // 720p overflows this link (loss at layer 2 only); 360p is clean.
+    link.run(300, (layer) => (layer === 2 ? LOSSY_5 : CLEAN));
+    const ups = link.decisions.filter((decision) => decision.layerCeiling === undefined).map((decision) => decision.at);
+    expect(ups.length).toBeGreaterThan(0);
+    expect(ups.length).toBeLessThanOrEqual(5);
+    const gaps = ups.slice(1).map((at, i) => at - ups[i]!);
+    for (let i = 1; i < gaps.length; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]!);
+    expect(link.advice).toEqual(['lowered', 'recovered', ...link.advice.slice(2)]);
   });
 
-  it('pauses judgement while the receiver gets no video (audio only, tiles hidden)', () => {
+  it('tells an audio-only site that its link recovered, from the browser’s reports alone', () => {
     const link = new FakeLink(new LinkAdaptationPolicy());
-    link.run(5, [2]);
-    link.run(60, []);
-    link.run(5, [2]);
+    link.run(15, LOSSY_25);
+    expect(link.advice.at(-1)).toBe('audio_only_suggested');
+    // The site took the advice: no video runs, but the browser still reports the audio's loss.
+    link.run(10, { report: { lossPct: 20 } });
+    expect(link.advice.at(-1)).toBe('audio_only_suggested');
+    link.run(15, { report: { lossPct: 0 } });
+    expect(link.advice.at(-1)).toBe('recovered');
+  });
+
+  it('pauses judgement while the receiver gets no video and reports nothing', () => {
+    const link = new FakeLink(new LinkAdaptationPolicy());
+    link.run(1, LOSSY_25);
+    link.run(60, {});
+    link.run(1, LOSSY_25);
     expect(link.decisions).toEqual([]);
   });
 
@@ -127,8 +215,8 @@ describe('LinkAdaptationPolicy', () => {
     const village = new FakeLink(policy, 'village');
     const town = new FakeLink(policy, 'town');
     for (let second = 0; second < 40; second++) {
-      village.run(1, [1]);
-      town.run(1, [10]);
+      village.run(1, LOSSY_25);
+      town.run(1, CLEAN);
     }
     expect(village.advice).toEqual(['lowered', 'lowered', 'audio_only_suggested']);
     expect(town.decisions).toEqual([]);
@@ -139,9 +227,10 @@ describe('LinkAdaptationPolicy', () => {
   });
 
   it('takes its thresholds and windows from options', () => {
-    const link = new FakeLink(new LinkAdaptationPolicy({ badScore: 8, badForMs: 2000 }));
-    link.run(3, [7]);
-    expect(link.advice).toEqual(['lowered']);
+    const link = new FakeLink(new LinkAdaptationPolicy({ badLossPctAtLayer: [50, 50, 50], badForMs: 8000 }));
+    link.run(30, { scores: [9], report: { lossPct: 25 } });
+    expect(link.decisions).toEqual([]);
     expect(() => new LinkAdaptationPolicy({ badScore: 6, goodScore: 5 })).toThrow(RangeError);
+    expect(() => new LinkAdaptationPolicy({ goodLossPct: 10, badLossPctAtLayer: [5] })).toThrow(RangeError);
   });
 });

@@ -10,6 +10,7 @@ export {
   type AdaptationDecision,
   type AdaptationOptions,
   type LinkSample,
+  type ReceiverLinkReport,
 } from './adaptation.js';
 export { LessonMediaError, MediaPoolError, type LessonMediaErrorCode, type MediaPoolErrorCode } from './errors.js';
 export {

@@ -15,6 +15,12 @@ export function spatialLayerCount(consumerRtpParameters: RtpParameters): number 
   return parseScalabilityMode(mode).spatialLayers;
 }
 
+/** Number of temporal layers of each spatial layer of a consumer (the `T<n>` of its scalabilityMode). */
+export function temporalLayerCount(consumerRtpParameters: RtpParameters): number {
+  const mode = consumerRtpParameters.encodings?.[0]?.scalabilityMode;
+  return parseScalabilityMode(mode).temporalLayers;
+}
+
 /**
  * The spatial layer a tile of this height on the receiver's screen needs, clamped to what the stream
  * has. A taller tile than the top layer's resolution still gets the top layer.

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 
 import { ActiveSpeaker } from './active-speaker.js';
-import type { AdaptationOptions } from './adaptation.js';
+import type { AdaptationOptions, ReceiverLinkReport } from './adaptation.js';
 import { AdaptationLoop } from './adaptation-loop.js';
 import { reportConsumer } from './consumer-events.js';
 import { LessonMediaError, refusingInvalid } from './errors.js';
@@ -305,6 +305,15 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   /** Pauses (enabled) or resumes all the participant's video consumers; audio keeps running. */
   async setAudioOnly(participantId: string, enabled: boolean): Promise<void> {
     await this.#participant(participantId).setAudioOnly(enabled);
+  }
+
+  /**
+   * What the participant's browser measured of its link (loss, estimate, freezes …): link adaptation judges
+   * it with the next sample. A report from someone without media yet is of no use and is dropped.
+   */
+  reportLink(participantId: string, report: ReceiverLinkReport): void {
+    if (this.#closed) return;
+    this.#participants.get(participantId)?.reportLink(report);
   }
 
   /** Where one of the participant's consumers stands (pause, layers, score): for diagnostics and tests. */

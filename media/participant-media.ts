@@ -1,4 +1,4 @@
-import type { LinkSample } from './adaptation.js';
+import type { LinkSample, ReceiverLinkReport } from './adaptation.js';
 import { LessonMediaError } from './errors.js';
 import type { ProducerSource, TransportDirection } from './events.js';
 import type { ReceivedStream, ReceiverPreferences } from './received-stream.js';
@@ -24,6 +24,8 @@ export class ParticipantMedia implements ReceiverPreferences {
   readonly id: string;
   audioOnly = false;
   layerCeiling: number | undefined = undefined;
+  /** The browser's latest link report not yet sampled by adaptation. */
+  #linkReport: ReceiverLinkReport | undefined;
   readonly #transports = new Map<string, LessonTransport>();
   readonly #producers = new Map<string, LessonProducer>();
   readonly #streams = new Map<string, ReceivedStream>();
@@ -113,12 +115,37 @@ export class ParticipantMedia implements ReceiverPreferences {
     await Promise.all(video.map((stream) => stream.apply()));
   }
 
-  /** The receiving link as adaptation sees it: scores of the running video streams and their top layer. */
+  /**
+   * Keeps what the participant's browser reported of its link for the next adaptation sample. Two reports
+   * before one sample (timers drift): the latest figures, with both reports' freezes.
+   */
+  reportLink(report: ReceiverLinkReport): void {
+    const unsampled = this.#linkReport;
+    if (!unsampled) {
+      this.#linkReport = report;
+      return;
+    }
+    const sum = (a: number | undefined, b: number | undefined) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
+    const freezeCount = sum(unsampled.freezeCount, report.freezeCount);
+    const freezeMs = sum(unsampled.freezeMs, report.freezeMs);
+    this.#linkReport = { ...report, ...(freezeCount !== undefined && { freezeCount }), ...(freezeMs !== undefined && { freezeMs }) };
+  }
+
+  /**
+   * The receiving link as adaptation sees it: scores, layers and frame-rate thinning of the running video
+   * streams, and the browser's report since the last sample (each report is judged once, so its freezes
+   * are not counted twice).
+   */
   linkSample(): LinkSample {
     const running = this.streams.filter((stream) => stream.consumer.kind === 'video' && stream.running);
+    const report = this.#linkReport;
+    this.#linkReport = undefined;
     return {
       scores: running.map((stream) => stream.consumer.score.score),
       topLayer: Math.max(0, ...running.map((stream) => stream.targetSpatialLayer)),
+      tileLayers: running.map((stream) => stream.tileSpatialLayer),
+      temporalCut: running.some((stream) => stream.temporalCut),
+      ...(report && { report }),
     };
   }
 

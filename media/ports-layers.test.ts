@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { spatialLayerCount, spatialLayerForTileHeight } from './layers.js';
+import { spatialLayerCount, spatialLayerForTileHeight, temporalLayerCount } from './layers.js';
 import { planPorts } from './ports.js';
 
 describe('planPorts', () => {
@@ -35,6 +35,13 @@ describe('spatial layers', () => {
     expect(spatialLayerCount(withMode('L3T3'))).toBe(3);
     expect(spatialLayerCount(withMode('L2T1'))).toBe(2);
     expect(spatialLayerCount(withMode())).toBe(1);
+  });
+
+  it('counts its temporal layers too, so adaptation can tell a thinned frame rate (L3T3: 3; none signalled: 1)', () => {
+    const withMode = (scalabilityMode?: string) => ({ codecs: [], encodings: [{ ssrc: 1, ...(scalabilityMode ? { scalabilityMode } : {}) }] });
+    expect(temporalLayerCount(withMode('L3T3'))).toBe(3);
+    expect(temporalLayerCount(withMode('L2T1'))).toBe(1);
+    expect(temporalLayerCount(withMode())).toBe(1);
   });
 
   it('picks the layer a tile needs: ≤ 240 px → 0, ≤ 480 px → 1, taller → top', () => {

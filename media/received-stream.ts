@@ -1,4 +1,4 @@
-import { spatialLayerForTileHeight, spatialLayerCount } from './layers.js';
+import { spatialLayerForTileHeight, spatialLayerCount, temporalLayerCount } from './layers.js';
 import type { Consumer } from './types.js';
 
 /** How a receiver wants its video overall: set per participant, read by each of its consumers. */
@@ -35,6 +35,8 @@ export class ReceivedStream {
   readonly consumer: Consumer<ConsumerAppData>;
   /** Spatial layers of the stream: 3 for the lead teacher's camera, 2 for a classroom's, 1 without simulcast. */
   readonly spatialLayers: number;
+  /** Temporal layers of each spatial layer (3 for the house's L1T3 encodings, 1 when none are signalled). */
+  readonly temporalLayers: number;
   readonly #receiver: ReceiverPreferences;
   #ready = false;
   #tile: TileSize | undefined;
@@ -44,6 +46,7 @@ export class ReceivedStream {
     this.consumer = consumer;
     this.#receiver = receiver;
     this.spatialLayers = consumer.kind === 'video' ? spatialLayerCount(consumer.rtpParameters) : 1;
+    this.temporalLayers = consumer.kind === 'video' ? temporalLayerCount(consumer.rtpParameters) : 1;
   }
 
   /** Running: resumed by the receiver and by us, and its producer not paused. */
@@ -55,8 +58,22 @@ export class ReceivedStream {
   /** The spatial layer the stream should be at, from the tile and the receiver's ceiling. */
   get targetSpatialLayer(): number {
     const top = this.spatialLayers - 1;
-    const forTile = this.#tile ? spatialLayerForTileHeight(this.#tile.height, this.spatialLayers) : top;
-    return Math.max(0, Math.min(forTile, this.#receiver.layerCeiling ?? top));
+    return Math.max(0, Math.min(this.tileSpatialLayer, this.#receiver.layerCeiling ?? top));
+  }
+
+  /** The spatial layer the receiver's tile wants, whatever link adaptation allows. */
+  get tileSpatialLayer(): number {
+    return this.#tile ? spatialLayerForTileHeight(this.#tile.height, this.spatialLayers) : this.spatialLayers - 1;
+  }
+
+  /**
+   * The SFU forwards a picture above layer 0 below its top temporal layer: the link cannot carry its full
+   * frame rate (720p at 8 fps), where a smaller layer would run in full.
+   */
+  get temporalCut(): boolean {
+    const current = this.consumer.currentLayers;
+    if (!current || current.spatialLayer === 0 || current.temporalLayer === undefined) return false;
+    return current.temporalLayer < this.temporalLayers - 1;
   }
 
   /** The receiver is ready to render: from now on the stream may run. */

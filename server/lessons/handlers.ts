@@ -4,6 +4,7 @@ import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import { ApiError } from '../core/errors.js';
 import { assertDtlsParameters } from '../../media/index.js';
 import { linkQualityLevel } from '../evidence/metrics.js';
+import { receiverLinkReport } from './link-report.js';
 import type { LessonParticipant } from './participant.js';
 import type { RunningLesson, SiteChannel } from './running-lesson.js';
 import { FEATURE_HANDLERS } from './features/index.js';
@@ -139,7 +140,12 @@ export const IN_LESSON_HANDLERS: Omit<LessonHandlerTable, 'lesson:capabilities' 
 
   'quality:report': {
     access: 'joined',
-    run: async ({ joined }, report) => (joined.running.lesson.setQuality(joined.participant.id, linkQualityLevel(report)), none),
+    run: async ({ joined }, report) => {
+      joined.running.lesson.setQuality(joined.participant.id, linkQualityLevel(report));
+      // Link adaptation lowers (or raises) only this site's video from what its own link does.
+      joined.running.media.reportLink(joined.participant.id, receiverLinkReport(report));
+      return none;
+    },
   },
   'classroom:headcount': { access: 'joined', run: async ({ joined }, { count }) => (joined.running.lesson.setHeadcount(joined.participant.id, count), none) },
 };

@@ -20,6 +20,7 @@ export type LessonMediaPort = Pick<
   | 'closeConsumer'
   | 'setTile'
   | 'setAudioOnly'
+  | 'reportLink'
   | 'stats'
   | 'closeParticipant'
   | 'transportIds'

@@ -63,8 +63,8 @@ export const LESSON_REQUEST_LIMITS: Record<LessonRequestName, { points: number; 
   'poll:create': { points: 20, seconds: 60 },
   'poll:answer': { points: 30, seconds: 60 },
   'poll:close': { points: 20, seconds: 60 },
-  // The client reports every 5 s.
-  'quality:report': { points: 30, seconds: 60 },
+  // The client reports every second (link adaptation acts within seconds), and then some.
+  'quality:report': { points: 90, seconds: 60 },
   'classroom:headcount': { points: 20, seconds: 60 },
 };
 

@@ -156,13 +156,23 @@ export const LESSON_REQUESTS = {
 
   ...OBSERVING_REQUESTS,
 
-  /** A site's link quality as the browser measures it, every few seconds. */
+  /** A site's link as the browser measures it, about once a second: what link adaptation decides from. */
   'quality:report': {
     payload: Strict({
       rttMs: Type.Optional(Type.Number({ minimum: 0, maximum: 60000 })),
       packetLossPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
       recvBitrate: Type.Optional(Type.Integer({ minimum: 0 })),
       sendBitrate: Type.Optional(Type.Integer({ minimum: 0 })),
+      /** Loss of the received video since the last report (inbound-rtp of kind video), in percent. */
+      videoLossPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+      /** The receiving transport's bandwidth estimate (candidate-pair availableIncomingBitrate), bit/s. */
+      availableIncomingBitrate: Type.Optional(Type.Integer({ minimum: 0 })),
+      /** Video freezes the browser counted since the last report, and how long they lasted in all (ms). */
+      freezeCount: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+      freezeMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+      /** Decoded frames per second and frame height of the largest video received (what the site sees). */
+      framesPerSecond: Type.Optional(Type.Number({ minimum: 0, maximum: 240 })),
+      frameHeight: Type.Optional(Type.Integer({ minimum: 0, maximum: 4320 })),
     }),
     data: Type.Object({}),
   },

@@ -1345,4 +1345,8 @@ export const en: ClientMessages = {
       'slow-upload': 'Upload about {{kbps}} kbit/s is slow (sending this classroom’s picture needs about {{limit}} kbit/s).',
     },
   },
+  adapt: {
+    recovered: 'The network has recovered: you can turn the teacher’s video back on.',
+    videoBack: 'Turn video back on',
+  },
 };

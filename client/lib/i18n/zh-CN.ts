@@ -1344,6 +1344,10 @@ export const zhCN = {
       'slow-upload': '上传约 {{kbps}} kbit/s，偏慢（发送本教室画面需约 {{limit}} kbit/s）。',
     },
   },
+  adapt: {
+    recovered: '网络已恢复，可以重新打开老师的视频。',
+    videoBack: '恢复视频',
+  },
 };
 
 export type ClientMessages = typeof zhCN;

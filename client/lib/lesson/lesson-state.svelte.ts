@@ -235,7 +235,11 @@ export class LessonState {
     this.#speakerId = participantId;
   }
 
+  /**
+   * The server's latest word on this site's link. 'recovered' is kept (not cleared) so a site that took the
+   * audio-only advice can be told it may turn video on again; otherwise it replaces a 'lowered' note.
+   */
   setAdvice(advice: MediaAdvice | null): void {
-    this.#advice = advice === 'recovered' ? null : advice;
+    this.#advice = advice;
   }
 }
