@@ -9,6 +9,7 @@ import { reportsBenchmark } from './reports.js';
 import { clientWeightBenchmark } from './client-weight.js';
 import { boardBenchmark } from './board.js';
 import { recordingBenchmark } from './recording.js';
+import { linkAdaptationBenchmark } from './link-adaptation.js';
 
 export interface BenchOptions {
   /** A few seconds at the smallest sizes: only keeps the benchmark code working (used by the test suite). */
@@ -56,4 +57,4 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
-export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark, linkAdaptationBenchmark];
