@@ -52,6 +52,7 @@ export const linkAdaptationBenchmark: Benchmark = {
           cleanSiteTeacherKbit: round(teacher(run.bad.shiqiao)?.kbit ?? 0, 1),
           cleanSiteTotalKbit: round(run.bad.shiqiao.totalKbit, 1),
           cleanSiteHeight: teacher(run.bad.shiqiao)?.height ?? 0,
+          teacherSentTopKbit: round(run.teacherTopKbit.bad, 1),
           badSiteHeight: teacher(run.bad.yangliu)?.height ?? 0,
           badSiteFps: round(teacher(run.bad.yangliu)?.framesPerSecond ?? 0, 1),
           badSiteFrozenSeconds: round(teacher(run.bad.yangliu)?.frozenSeconds ?? 0, 1),
@@ -66,6 +67,7 @@ export const linkAdaptationBenchmark: Benchmark = {
           cleanSiteTeacherKbit: round(teacher(run.clean.shiqiao)?.kbit ?? 0, 1),
           cleanSiteTotalKbit: round(run.clean.shiqiao.totalKbit, 1),
           cleanSiteHeight: teacher(run.clean.shiqiao)?.height ?? 0,
+          teacherSentTopKbit: round(run.teacherTopKbit.clean, 1),
           badSiteHeight: teacher(run.clean.yangliu)?.height ?? 0,
           badSiteFps: round(run.cleanFps, 1),
           badSiteFrozenSeconds: round(teacher(run.clean.yangliu)?.frozenSeconds ?? 0, 1),
@@ -93,6 +95,7 @@ export const linkAdaptationBenchmark: Benchmark = {
           notes: [
             `baseline = the same lesson's clean phase: both classrooms at the teacher's top layer (${run.topHeight}p) for 8 s, just before 杨柳's line turned bad; figures = 10 s measured from 3 s after 杨柳 decoded its smaller picture`,
             'kbit/s from each browser’s inbound-rtp bytesReceived (RTP payload, no headers); cleanSiteTeacherKbit is 石桥’s copy of the teacher’s camera, cleanSiteTotalKbit all it receives (杨柳’s own camera comes from a bad uplink, so that total may fall for reasons that are not 石桥’s)',
+            'teacherSentTopKbit: what the teacher’s own browser sent of its top simulcast layer over the same windows (outbound-rtp bytesSent): a clean site can only receive what is sent, so a fall there is the sender’s (its bandwidth or CPU limit, on a busy machine), not the bad site’s',
             'layerChangeMs: polled every 250 ms from the moment the lab link changed to the first getStats() sample with a smaller decoded height; NaN = none within 15 s',
             `audioOnlyLinkDownKbit: every IP packet the lab link carried down to 杨柳 over 10 s of audio-only mode on a clean line (${JSON.stringify(PROFILES.clean.downlink)}): audio, RTCP, signalling`,
             'backToTopMs: from the line clearing to 杨柳 decoding the top layer again, including the "video back" advice it accepts; the climb waits out good-link windows on purpose',

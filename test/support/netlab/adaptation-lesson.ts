@@ -20,7 +20,7 @@ import { courseIdOf, MEDIA_TIMEOUT_MS, participantIdOf, tilesOf, waitForPicture 
 import type { LabBrowsers } from './chromium.js';
 import type { LabHost } from './lab.js';
 import type { LinkSetting } from './protocol.js';
-import { describeReceived, measureReceived, sampleStats, type Received, type ReceivedVideo } from './stats.js';
+import { describeReceived, describeSent, measureReceived, sampleSent, sampleStats, type Received, type ReceivedVideo } from './stats.js';
 
 const TEACHER = 'teacher.wang';
 const SHIQIAO = 'room.shiqiao';
@@ -48,6 +48,8 @@ export interface AdaptationRun {
   topHeight: number;
   cleanFps: number;
   clean: { shiqiao: Received; yangliu: Received };
+  /** kbit/s the teacher's browser sent of its top layer while the clean and the bad phase were measured. */
+  teacherTopKbit: { clean: number; bad: number };
   /** From 杨柳's line turning bad to its first smaller decoded picture of the teacher (null: none in 15 s). */
   layerChangeMs: number | null;
   bad: { shiqiao: Received; yangliu: Received };
@@ -95,13 +97,22 @@ export const teacherVideoOf = (figures: Received, teacherId: string): ReceivedVi
 export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHost, log: (line: string) => void): Promise<AdaptationRun & { teacherId: string }> {
   const began = Date.now();
   const step = (what: string) => log(`[${((Date.now() - began) / 1000).toFixed(1)} s] ${what}`);
+  let teacherPage: Page | undefined;
+  /** kbit/s the teacher's browser sent of its top layer over the last measurement: a clean site can only get what is sent. */
+  let teacherTopKbit = 0;
   const received = async (name: string, page: Page, ms: number) => {
+    const sentBefore = teacherPage ? await sampleSent(teacherPage) : [];
     const figures = await measureReceived(page, ms);
-    log(`${name}: ${describeReceived(figures)}`);
+    const sentAfter = teacherPage ? await sampleSent(teacherPage) : [];
+    const top = sentAfter.at(-1);
+    const topBefore = sentBefore.find((layer) => layer.rid === top?.rid);
+    teacherTopKbit = top && topBefore ? ((top.bytesSent - topBefore.bytesSent) * 8) / (figures.seconds * 1000) : 0;
+    const sent = teacherPage ? ` | the teacher sends ${describeSent(sentAfter)}, top layer ${teacherTopKbit.toFixed(0)} kbit/s` : '';
+    log(`${name}: ${describeReceived(figures)}${sent}`);
     return figures;
   };
-
   const teacher = await browsers.newUser(null);
+  teacherPage = teacher.page;
   await login(teacher.page, TEACHER);
   await visible(teacher.page.getByTestId('home-teacher'));
   const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
@@ -125,6 +136,7 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
     step('a classroom did not reach 720p on a clean link; measuring from the layer it has');
   }
   const [shiqiaoClean, yangliuClean] = await Promise.all([received('石桥 clean', shiqiao.page, 8_000), received('杨柳 clean', yangliuSite.page, 8_000)]);
+  const teacherTopKbitClean = teacherTopKbit;
   const topHeight = teacherVideoOf(yangliuClean, teacherId)?.height ?? 0;
   const cleanFps = teacherVideoOf(yangliuClean, teacherId)?.framesPerSecond ?? 0;
 
@@ -135,6 +147,7 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   step(layerChangeMs === null ? '杨柳 kept the top layer for 15 s' : `杨柳 decoded a smaller picture ${(layerChangeMs / 1000).toFixed(1)} s after its link turned bad`);
   await sleep(3_000); // the switch's own key frame and freeze are behind us
   const [shiqiaoBad, yangliuBad] = await Promise.all([received('石桥 while 杨柳 is bad', shiqiao.page, 10_000), received('杨柳 on village-dsl-bad', yangliuSite.page, 10_000)]);
+  const teacherTopKbitBad = teacherTopKbit;
 
   // ---- worse: even the smallest picture cannot hold ----
   await yangliu.set(WORSE_LINE);
@@ -179,6 +192,7 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
     topHeight,
     cleanFps,
     clean: { shiqiao: shiqiaoClean, yangliu: yangliuClean },
+    teacherTopKbit: { clean: teacherTopKbitClean, bad: teacherTopKbitBad },
     layerChangeMs,
     bad: { shiqiao: shiqiaoBad, yangliu: yangliuBad },
     audioOnlyAdviceMs,

@@ -36,6 +36,12 @@ export async function launchLabBrowser(host: LabHost | null, secureOrigin: strin
  * the lab server as base URL) in the browser of that place, launching it on first use. Each context
  * records its pages' RTCPeerConnections for `stats.ts`. `close()` ends every browser.
  */
+/**
+ * tsx, which runs the benchmarks, compiles with esbuild's keepNames: functions handed to page.evaluate from
+ * there call a `__name` helper that only exists in Node. The page gets a harmless one (vitest does not need it).
+ */
+const KEEP_NAMES_HELPER = 'globalThis.__name ??= (fn) => fn;';
+
 export class LabBrowsers {
   readonly #browsers = new Map<LabHost | null, Promise<{ browser: Browser; dir: string }>>();
 
@@ -50,6 +56,7 @@ export class LabBrowsers {
     const { browser } = await launched;
     const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: this.baseUrl, viewport: { width: 1280, height: 800 } });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    await context.addInitScript(KEEP_NAMES_HELPER);
     await context.addInitScript(PEER_CONNECTION_RECORDER);
     return { context, page: await context.newPage() };
   }

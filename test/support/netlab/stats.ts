@@ -200,3 +200,48 @@ export function describeReceived(received: Received): string {
   const pair = received.pair ? ` via ${received.pair.protocol}/${received.pair.localType}→${received.pair.remoteType}` : '';
   return `${received.totalKbit.toFixed(0)} kbit/s over ${received.seconds.toFixed(1)} s${pair} (audio ${received.audioKbit.toFixed(0)} kbit/s in ${received.audioStreams} streams); ${videos.join('; ')}`;
 }
+
+/** One simulcast layer a page sends now (its camera's outbound-rtp), with why the browser limits it. */
+export interface SentLayer {
+  rid: string;
+  width: number;
+  height: number;
+  framesPerSecond: number;
+  bytesSent: number;
+  qualityLimitationReason: string;
+  active: boolean;
+}
+
+/** What a sender's getStats() say of its video layers now (the teacher's camera: which layers it really sends). */
+export function sampleSent(page: Page): Promise<SentLayer[]> {
+  return page.evaluate(async () => {
+    type Stat = Record<string, unknown> & { id: string; type: string };
+    interface PeerConnection {
+      connectionState: string;
+      getStats(): Promise<{ forEach(each: (stat: Stat) => void): void }>;
+    }
+    const scope = globalThis as unknown as { __tkLabPeerConnections?: PeerConnection[] };
+    const layers: SentLayer[] = [];
+    for (const pc of scope.__tkLabPeerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((stat) => {
+        if (stat.type !== 'outbound-rtp' || stat.kind !== 'video') return;
+        layers.push({
+          rid: typeof stat.rid === 'string' ? stat.rid : '-',
+          width: typeof stat.frameWidth === 'number' ? stat.frameWidth : 0,
+          height: typeof stat.frameHeight === 'number' ? stat.frameHeight : 0,
+          framesPerSecond: typeof stat.framesPerSecond === 'number' ? stat.framesPerSecond : 0,
+          bytesSent: typeof stat.bytesSent === 'number' ? stat.bytesSent : 0,
+          qualityLimitationReason: typeof stat.qualityLimitationReason === 'string' ? stat.qualityLimitationReason : '-',
+          active: stat.active !== false,
+        });
+      });
+    }
+    return layers.sort((a, b) => a.height - b.height);
+  });
+}
+
+/** One line for a log: each layer a sender sends, e.g. `r0 320x180 20 fps (none)`. */
+export function describeSent(layers: SentLayer[]): string {
+  return layers.map((layer) => `${layer.rid} ${layer.width}x${layer.height} ${layer.framesPerSecond.toFixed(0)} fps${layer.active ? '' : ' inactive'} (${layer.qualityLimitationReason})`).join('; ');
+}
