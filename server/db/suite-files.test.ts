@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STORE_FREE_TESTS } from '../../test/support/suite-files.js';
+import { RUN_ALONE_TESTS, STORE_FREE_TESTS } from '../../test/support/suite-files.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -51,10 +51,12 @@ export function pathToDataLayer(file: string): string[] | null {
   return null;
 }
 
-describe('the files the PostgreSQL run leaves out', () => {
+describe('the suite\'s file lists', () => {
   it('exist, and are listed once', () => {
-    expect(STORE_FREE_TESTS.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
-    expect(new Set(STORE_FREE_TESTS).size).toBe(STORE_FREE_TESTS.length);
+    for (const list of [STORE_FREE_TESTS, RUN_ALONE_TESTS]) {
+      expect(list.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
+      expect(new Set(list).size).toBe(list.length);
+    }
   });
 
   it('finds the data layer behind a file that reaches it only through others', () => {

@@ -1,6 +1,6 @@
 /**
- * Which test files of the unit/integration suite run where (read by vitest.config.ts). The list is checked by
- * server/db/suite-files.test.ts: every entry must exist, and none may reach the data layer.
+ * Which test files of the unit/integration suite run where (read by vitest.config.ts). Both lists are checked
+ * by server/db/suite-files.test.ts: every entry must exist, and a store-free file must not reach the data layer.
  */
 
 /** Where the suite looks for tests that may touch the store; the PostgreSQL run looks only here. */
@@ -59,4 +59,26 @@ export const STORE_FREE_TESTS = [
   'server/research/sessions/membership.test.ts',
   'server/teaching/schedule.test.ts',
   'test/integration/netlab.test.ts',
+];
+
+/**
+ * Files whose outcome depends on timing the machine must keep: network lab links with shaped delay and loss,
+ * real media through a worker, recordings and their A/V sync, stalled and killed servers. The suite runs them
+ * one at a time after everything else, so nothing of the suite competes with them for the CPU.
+ */
+export const RUN_ALONE_TESTS = [
+  // The network lab: namespaces, shaped links, a forwarder process — and its profiles' delays.
+  'test/integration/netlab.test.ts',
+  'test/integration/lesson-stall-lab.test.ts',
+  'test/integration/lesson-stall.test.ts',
+  // A server killed with kill -9 must have written what it acknowledged, within a bound.
+  'test/integration/crash-durability.test.ts',
+  // Real media: RTP through a worker, frame and packet counts, FFmpeg recording and rendering.
+  'media/lesson-media-rtp.test.ts',
+  'bench/media.quick.test.ts',
+  'bench/recording.quick.test.ts',
+  'bench/recording/measure.test.ts',
+  'server/recordings/capture/lesson-recorder.test.ts',
+  'server/recordings/capture/track-writer.test.ts',
+  'server/recordings/render/render.test.ts',
 ];
