@@ -9,6 +9,7 @@ import { reportsBenchmark } from './reports.js';
 import { clientWeightBenchmark } from './client-weight.js';
 import { boardBenchmark } from './board.js';
 import { recordingBenchmark } from './recording.js';
+import { linkAdaptationBenchmark } from './link-adaptation.js';
 import type { Benchmark } from './result.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark, linkAdaptationBenchmark];

@@ -125,6 +125,22 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
       await visible(page.getByTestId('home-classroom'), STEP_TIMEOUT_MS * 2);
       // Not told to use the relay: it has no choice kept, and must find out that direct media cannot connect.
       expect(await page.evaluate(`localStorage.getItem('tongke.lesson.relay')`)).toBeNull();
+
+      // The pre-join network check tells the school what it has: no direct media (UDP and TCP to the media
+      // ports blocked, named for the network admin), but the real relay on 443 reaches it, so the lesson can run.
+      await page.goto(`/lesson/${courseId}`);
+      await page.getByTestId('netcheck-run').click();
+      const verdict = await visible(page.getByTestId('netcheck-verdict'), STEP_TIMEOUT_MS * 2);
+      const stepText = (step: string) => page.getByTestId(`netcheck-${step}`).innerText();
+      console.info('the network check behind tcp-443-only', { udp: await stepText('udp'), tcp: await stepText('tcp'), turn: await stepText('turn'), verdict: await verdict.getAttribute('data-verdict') });
+      expect(await stepText('udp')).toContain('不通');
+      expect(await stepText('tcp')).toContain('不通');
+      expect(await stepText('turn')).toMatch(/可连通（\d+ 毫秒）/);
+      expect(await verdict.getAttribute('data-verdict')).not.toBe('unreachable');
+      const advice = await page.getByTestId('netcheck-advice').innerText();
+      expect(advice).toContain('UDP');
+      expect(advice).not.toContain('TURN');
+
       const joinedAt = Date.now();
       await page.goto(`/lesson/${courseId}?auto=1`);
       await participantIdOf(page);

@@ -55,6 +55,8 @@ export interface StatsSample {
   at: number;
   videos: VideoSample[];
   audioBytes: number;
+  /** Received audio streams (inbound-rtp entries of kind audio). */
+  audioStreams: number;
   pairs: SelectedPair[];
 }
 
@@ -77,7 +79,7 @@ export function sampleStats(page: Page): Promise<StatsSample> {
       if (track) owners.set(track.id, { participantId: video.getAttribute('data-participant-id'), source: video.getAttribute('data-source') });
     }
     const num = (value: unknown) => (typeof value === 'number' ? value : 0);
-    const sample: StatsSample = { at: performance.now(), videos: [], audioBytes: 0, pairs: [] };
+    const sample: StatsSample = { at: performance.now(), videos: [], audioBytes: 0, audioStreams: 0, pairs: [] };
     for (const [index, pc] of (scope.__tkLabPeerConnections ?? []).entries()) {
       if (pc.connectionState === 'closed') continue;
       const stats = new Map<string, Stat>();
@@ -86,7 +88,10 @@ export function sampleStats(page: Page): Promise<StatsSample> {
       for (const stat of stats.values()) {
         if (stat.type !== 'inbound-rtp') continue;
         receiving = true;
-        if (stat.kind === 'audio') sample.audioBytes += num(stat.bytesReceived);
+        if (stat.kind === 'audio') {
+          sample.audioBytes += num(stat.bytesReceived);
+          sample.audioStreams += 1;
+        }
         if (stat.kind !== 'video') continue;
         const owner = owners.get(String(stat.trackIdentifier)) ?? { participantId: null, source: null };
         sample.videos.push({
@@ -143,6 +148,9 @@ export interface Received {
   seconds: number;
   /** Audio and video, all senders. */
   totalKbit: number;
+  /** Audio alone, all senders, and how many audio streams arrived. */
+  audioKbit: number;
+  audioStreams: number;
   videos: ReceivedVideo[];
   /** The receive transport's selected pair (null before ICE has connected). */
   pair: SelectedPair | null;
@@ -172,6 +180,8 @@ export function receivedBetween(before: StatsSample, after: StatsSample): Receiv
   return {
     seconds: ms / 1000,
     totalKbit: kbit(videoBytes(after) + after.audioBytes - videoBytes(before) - before.audioBytes),
+    audioKbit: kbit(after.audioBytes - before.audioBytes),
+    audioStreams: after.audioStreams,
     videos,
     pair: after.pairs.find((pair) => pair.receiving) ?? null,
   };
@@ -188,5 +198,5 @@ export async function measureReceived(page: Page, ms: number): Promise<Received>
 export function describeReceived(received: Received): string {
   const videos = received.videos.map((v) => `${v.participantId ?? '?'}/${v.source ?? '?'} ${v.width}x${v.height} ${v.framesPerSecond.toFixed(0)} fps ${v.kbit.toFixed(0)} kbit/s, ${v.freezes} freezes ${v.frozenSeconds.toFixed(1)} s, loss ${(100 * v.lossRate).toFixed(1)} %`);
   const pair = received.pair ? ` via ${received.pair.protocol}/${received.pair.localType}→${received.pair.remoteType}` : '';
-  return `${received.totalKbit.toFixed(0)} kbit/s over ${received.seconds.toFixed(1)} s${pair}; ${videos.join('; ')}`;
+  return `${received.totalKbit.toFixed(0)} kbit/s over ${received.seconds.toFixed(1)} s${pair} (audio ${received.audioKbit.toFixed(0)} kbit/s in ${received.audioStreams} streams); ${videos.join('; ')}`;
 }
