@@ -1,23 +1,54 @@
+import { availableParallelism } from 'node:os';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+import { RUN_ALONE_TESTS, STORE_FREE_TEST_GLOBS, STORE_FREE_TESTS, STORE_TEST_GLOBS } from './test/support/suite-files.js';
 
 /**
  * Unit and integration tests (Node). The browser suite has its own config in test/e2e/. `npm test` runs this
  * suite twice: on SQLite files, then with TONGKE_TEST_STORE=postgresql on a private PostgreSQL server — the
- * second run leaves out the tests that never touch the store (media, shared, client).
+ * second run leaves out the tests that never touch the store (test/support/suite-files.ts says which).
+ *
+ * Files run two at a time (vitest would run one at a time on two cores: its default is one worker less than the
+ * cores, and a test file mostly waits on a child process, a socket or the database). The timing-sensitive ones
+ * (RUN_ALONE_TESTS) run after the rest, one at a time.
  */
 const onPostgres = process.env.TONGKE_TEST_STORE === 'postgresql';
-const STORE_TESTS = ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts'];
+const include = onPostgres ? STORE_TEST_GLOBS : [...STORE_TEST_GLOBS, ...STORE_FREE_TEST_GLOBS];
+const leftOut = onPostgres ? [...STORE_FREE_TEST_GLOBS, ...STORE_FREE_TESTS] : [];
 
-export default defineConfig({
+const common: TestProjectInlineConfiguration = {
   // Compiles runes in client state classes (*.svelte.ts), so their tests can make and drive them.
   plugins: [svelte()],
+  test: { environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, pool: 'forks' },
+};
+
+export default defineConfig({
   test: {
-    include: onPostgres ? STORE_TESTS : [...STORE_TESTS, 'media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts', 'client/pages/**/*.test.ts'],
+    // Once for the run, not per project: one PostgreSQL server and template for both.
     globalSetup: ['test/support/store-setup.ts'],
-    environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      {
+        ...common,
+        test: {
+          ...common.test,
+          name: 'together',
+          include,
+          exclude: [...configDefaults.exclude, ...RUN_ALONE_TESTS, ...leftOut],
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        ...common,
+        test: {
+          ...common.test,
+          name: 'alone',
+          include: RUN_ALONE_TESTS,
+          exclude: [...configDefaults.exclude, ...leftOut],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

@@ -16,7 +16,7 @@ import type { CoursewareView } from '../shared/api/courseware.js';
 import { newStrokeId, type BoardPoint } from '../shared/lesson/features/board.js';
 import { createOrganisationFixture } from '../test/support/fixtures.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
-import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
+import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 import { lessonLikeDeck } from './lesson-deck.js';
 import { measureScreenShareMinute, type ScreenShareMinute } from './screen-share.js';
 

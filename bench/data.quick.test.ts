@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../server/db/store.js';
 import { createTestApp } from '../test/support/app.js';
-import { BENCHMARKS, type Benchmark } from './registry.js';
-import { formatResult } from './runner.js';
+import { BENCHMARKS } from './registry.js';
+import { formatResult, type Benchmark } from './result.js';
 import { generateSyntheticYear } from './synthetic-year.js';
 
 function benchmark(name: string): Benchmark {

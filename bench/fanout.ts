@@ -9,7 +9,7 @@ import type dgram from 'node:dgram';
 import { MediaWorkerPool, type LessonMedia, type MediaLogger, type Router } from '../media/index.js';
 import { plainRtpCapabilities, vp8Parameters } from '../media/testing/lesson.js';
 import { LOOPBACK, VP8_PAYLOAD_TYPE, delay, isRtp, portOf, rtpPacket, udpSocket } from '../media/testing/rtp.js';
-import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
+import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 const CAMERA_SSRC = 0x5a11;
 const FRAMES_PER_SECOND = 30;

@@ -14,7 +14,7 @@ import type { ParticipantIdentity } from '../server/lessons/participant.js';
 import { LessonsRepository } from '../server/lessons/repository.js';
 import type { LessonRegistryEvents } from '../server/lessons/registry.js';
 import { createOrganisationFixture, type OrganisationFixture } from '../test/support/fixtures.js';
-import { ratios, round, type Benchmark, type BenchResult } from './registry.js';
+import { ratios, round, type Benchmark, type BenchResult } from './result.js';
 import { percentile } from './reports.js';
 
 const FULL_RATES = [1_000, 5_000, 10_000];

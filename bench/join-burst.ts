@@ -18,7 +18,7 @@ import { FIXTURE_PASSWORD, createOrganisationFixture, type OrganisationFixture }
 import { freeRtcRange } from '../test/support/app.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
 import type { BurstOrder, FromClients, ToClients } from './join-burst-clients.js';
-import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
+import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
 const VP8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 22222222 }, { ssrc: 22222223 }] };

@@ -19,7 +19,7 @@ import { LabBrowsers } from '../test/support/netlab/chromium.js';
 import { labUnavailable, NetLab } from '../test/support/netlab/lab.js';
 import { PROFILES } from '../test/support/netlab/profiles.js';
 import { startLabServer } from '../test/support/netlab/server.js';
-import { ratios, round, type BenchResult, type Benchmark } from './registry.js';
+import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { formatResult } from './runner.js';
+import { formatResult } from './result.js';
 import { runFanout } from './fanout.js';
 import { runJoinBurst } from './join-burst.js';
 

