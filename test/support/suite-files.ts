@@ -75,6 +75,9 @@ export const RUN_ALONE_TESTS = [
   'test/integration/crash-durability.test.ts',
   // Real media: RTP through a worker, frame and packet counts, FFmpeg recording and rendering.
   'media/lesson-media-rtp.test.ts',
+  // Link adaptation's "within 5 s" on real RTP through a worker and through the gateway.
+  'media/link-adaptation-rtp.test.ts',
+  'test/integration/lesson-link-adaptation.test.ts',
   'bench/media.quick.test.ts',
   'bench/recording.quick.test.ts',
   'bench/recording/measure.test.ts',
