@@ -12,7 +12,8 @@ import { labUnavailable, NetLab, type LabHost } from '../support/netlab/lab.js';
 import { tcpOnly } from '../support/netlab/profiles.js';
 import { ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_PATH, launchBrowser, login, STEP_TIMEOUT_MS, visible } from './browser.js';
-import { courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS, startLessonAsLead } from './lesson-helpers.js';
+import { keepPeerConnections, selectedPairs } from './peer-connections.js';
 
 /**
  * The school whose network lets only TCP 443 out (the lab's `tcp-443-only`): a classroom in a namespace reaches
@@ -24,29 +25,6 @@ import { courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from '.
  * relay-fallback.ts's 6 s; the relay-only rejoin is its safety net, and then starts the school on the relay.)
  */
 
-/** The selected candidate pair of each open connection of the page (its peer connections are kept by an init script). */
-const KEEP_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__peerConnections = [];
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__peerConnections.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Native);
-})();`;
-const SELECTED_PAIRS = `(async () => {
-  const pairs = [];
-  for (const pc of window.__peerConnections) {
-    if (pc.connectionState !== 'connected') continue;
-    const stats = await pc.getStats();
-    for (const report of stats.values()) {
-      if (report.type !== 'transport' || !report.selectedCandidatePairId) continue;
-      const pair = stats.get(report.selectedCandidatePairId);
-      const local = pair && stats.get(pair.localCandidateId);
-      const remote = pair && stats.get(pair.remoteCandidateId);
-      pairs.push({ bytesReceived: pair ? pair.bytesReceived : 0, candidateType: local ? local.candidateType : null, relayProtocol: local ? local.relayProtocol ?? null : null, url: local ? local.url ?? null : null, remote: remote ? remote.address + ':' + remote.port : null });
-    }
-  }
-  return pairs;
-})()`;
 
 const unavailable = await labUnavailable();
 
@@ -110,16 +88,9 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
       teacher.setDefaultTimeout(STEP_TIMEOUT_MS);
       classroom.setDefaultTimeout(STEP_TIMEOUT_MS * 2);
       const teacherPage = await teacher.newPage();
-      await login(teacherPage, 'teacher.wang');
-      await visible(teacherPage.getByTestId('home-teacher'));
-      const courseId = await courseIdOf(teacherPage, 'music', 'lead_teacher');
-      await teacherPage.goto(`/lesson/${courseId}`);
-      const start = await visible(teacherPage.getByTestId('prejoin-join'));
-      await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-      await start.click();
-      const teacherId = await participantIdOf(teacherPage);
+      const { courseId, participantId: teacherId } = await startLessonAsLead({ context: teacher, page: teacherPage }, 'teacher.wang');
 
-      await classroom.addInitScript(KEEP_PEER_CONNECTIONS);
+      await keepPeerConnections(classroom);
       const page = await classroom.newPage();
       await login(page, 'room.shiqiao');
       await visible(page.getByTestId('home-classroom'), STEP_TIMEOUT_MS * 2);
@@ -131,7 +102,8 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
       const picture = await waitForPicture(page, teacherId, 'camera', MEDIA_TIMEOUT_MS * 2);
       console.info(`the classroom behind tcp-443-only decoded the teacher ${((Date.now() - joinedAt) / 1000).toFixed(1)} s after opening the lesson`, picture);
 
-      const pairs = (await page.evaluate(SELECTED_PAIRS)) as Array<{ bytesReceived: number; candidateType: string | null; relayProtocol: string | null; url: string | null }>;
+      // The connections carrying media now (one closed or still checking has no pair to judge).
+      const pairs = (await selectedPairs(page)).filter((pair) => pair.state === 'connected');
       console.info('the classroom’s selected candidate pairs', pairs);
       expect(pairs.filter((pair) => pair.bytesReceived > 10_000).length, JSON.stringify(pairs)).toBeGreaterThan(0);
       for (const pair of pairs) expect(pair).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp', url: `turn:${site.hostAddress}:443?transport=tcp` });
