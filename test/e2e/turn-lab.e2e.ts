@@ -3,10 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/store.js';
-import { seedDemoCounty } from '../../server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../support/demo-store.js';
 import { startCoturn, type CoturnServer } from '../support/coturn-server.js';
 import { labUnavailable, NetLab, type LabHost } from '../support/netlab/lab.js';
 import { tcpOnly } from '../support/netlab/profiles.js';
@@ -43,12 +40,7 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
     site = await lab.addHost('clean');
     coturn = await startCoturn({ address: site.hostAddress, port: 443 });
     const dbPath = join(dir, 'tongke.db');
-    const database = await openDatabase(dbPath);
-    try {
-      await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-    } finally {
-      await database.close();
-    }
+    await seedDemoStore(dbPath);
     // Configured as the README's TURN section says; media on the lab's host-side address, the web on every address.
     server = await ServerProcess.start(dbPath, {
       TONGKE_HOST: '0.0.0.0',

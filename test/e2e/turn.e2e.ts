@@ -3,11 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/store.js';
 import { turnCredential } from '../../server/lessons/turn-credentials.js';
-import { seedDemoCounty } from '../../server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../support/demo-store.js';
 import { startCoturn, type CoturnServer } from '../support/coturn-server.js';
 import { ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_PATH, launchBrowser, login, STEP_TIMEOUT_MS, visible } from './browser.js';
@@ -111,12 +108,7 @@ describe('TURN through coturn', () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tongke-turn-e2e-'));
       const dbPath = join(dir, 'tongke.db');
-      const database = await openDatabase(dbPath);
-      try {
-        await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-      } finally {
-        await database.close();
-      }
+      await seedDemoStore(dbPath);
       // Configured as the README's TURN section says: the relay's URL and its static-auth-secret.
       server = await ServerProcess.start(dbPath, { TONGKE_TURN_URLS: coturn.tcpUrl, TONGKE_TURN_SECRET: coturn.secret, TONGKE_LOGIN_RATE_LIMIT: '500', TONGKE_LOGIN_ACCOUNT_LIMIT: '500' });
     });
