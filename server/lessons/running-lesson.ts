@@ -13,6 +13,7 @@ import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
 import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 import type { OutboundLessonEvent } from './features/feature.js';
 import { mediaLost, sameTransports, type ResumedMedia } from './kept-media.js';
+import { DEFAULT_RECOVERY, rebuildLessonMedia, type MediaRecoveryOptions } from './media-recovery.js';
 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
@@ -21,16 +22,6 @@ export interface SiteChannel {
 }
 
 interface ProducerRecord extends ProducerView {}
-
-/** What a running lesson does when the worker under it dies. */
-export interface MediaRecoveryOptions {
-  /** How long to keep trying to rebuild the lesson's media on a live worker before giving up (ms). */
-  rebuildWithinMs: number;
-  /** The media could not be rebuilt in time: the lesson cannot go on (the registry ends it). */
-  onMediaFailed: () => void;
-}
-
-const DEFAULT_RECOVERY: MediaRecoveryOptions = { rebuildWithinMs: 30_000, onMediaFailed: () => undefined };
 
 export interface RunningLessonOptions {
   /** What to do when the worker under the lesson dies (default: rebuild within 30 s, then nothing). */
@@ -393,27 +384,11 @@ export class RunningLesson {
     this.#log.warn({ lessonSessionId: this.lesson.lessonSessionId }, 'media worker died; rebuilding the lesson media');
     for (const record of [...this.#producers.values()]) this.#forgetProducer(record.id);
     this.#consumers.clear();
-    // With one worker, the replacement takes a moment to start: retry with backoff until the deadline.
-    const deadline = Date.now() + this.#recovery.rebuildWithinMs;
-    for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 5_000)) {
-      if (this.lesson.ended) return;
-      try {
-        const media = await this.#factory.createLessonMedia({ lessonId: String(this.lesson.lessonSessionId) });
-        this.#media = media;
-        this.#wireMedia(media);
-        for (const watcher of this.#mediaWatchers) watcher(media);
-        this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
-        return;
-      } catch (error) {
-        const wait = Math.min(delay, deadline - Date.now());
-        if (wait <= 0) {
-          this.#log.error({ err: error, lessonSessionId: this.lesson.lessonSessionId, attempts: attempt }, 'could not rebuild lesson media; ending the lesson');
-          this.#recovery.onMediaFailed();
-          return;
-        }
-        this.#log.warn({ err: error, attempt }, 'lesson media rebuild failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
+    const media = await rebuildLessonMedia(this.#factory, this.lesson.lessonSessionId, this.#recovery, () => this.lesson.ended, this.#log);
+    if (!media) return;
+    this.#media = media;
+    this.#wireMedia(media);
+    for (const watcher of this.#mediaWatchers) watcher(media);
+    this.broadcast('media:rebuild', { routerRtpCapabilities: media.rtpCapabilities });
   }
 }

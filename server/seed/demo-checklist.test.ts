@@ -39,7 +39,7 @@ beforeAll(async () => {
   expect(await seedDemoChecklist(database.db, config())).toBe(true);
   parts = checklistParts(database.db, new Places(database.db), config());
   const regionId = (await new ChecklistRepository(database.db).regionIdByCode(DEMO_REGION.code))!;
-  const term = (await parts.usage.repo.termCovering(regionId, shanghaiDate(new Date())))!;
+  const term = (await parts.usage.repo.terms.termCovering(regionId, shanghaiDate(new Date())))!;
   scope = { regionId, termId: term.id };
 }, 120_000);
 afterAll(async () => {
@@ -95,7 +95,7 @@ describe('seedDemoChecklist', () => {
     const value = (key: string) => auto.figures.find((f) => f.key === key)!.value;
     expect(lessons).toBeGreaterThan(0);
     expect([value('classrooms'), value('usedClassrooms'), value('usedShare')]).toEqual([classrooms, used, used / classrooms]);
-    const term = (await parts.usage.repo.term(scope.termId))!;
+    const term = (await parts.usage.repo.terms.term(scope.termId))!;
     const to = shanghaiDate(new Date()) < term.endsOn ? shanghaiDate(new Date()) : term.endsOn;
     const weeks = (Date.parse(to) - Date.parse(term.startsOn)) / 86_400_000 / 7 + 1 / 7;
     expect(value('lessonsPerClassroomWeek')).toBeCloseTo(lessons / classrooms / weeks, 12);

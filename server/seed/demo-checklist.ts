@@ -39,7 +39,7 @@ export async function seedDemoChecklist(db: TongkeDb, config: Pick<TongkeConfig,
   const repo = new ChecklistRepository(db);
   const parts = checklistParts(db, new Places(db), config);
   const regionId = await repo.regionIdByCode(DEMO_REGION.code);
-  const term = regionId === undefined ? undefined : await parts.usage.repo.termCovering(regionId, today);
+  const term = regionId === undefined ? undefined : await parts.usage.repo.terms.termCovering(regionId, today);
   if (regionId === undefined || !term) return false;
   const scope = { regionId, termId: term.id };
   if ((await repo.items(scope)).length > 0 || (await repo.files(scope)).length > 0) return false;

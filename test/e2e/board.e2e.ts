@@ -8,7 +8,7 @@ import type { LessonReportList } from '../../shared/api/evidence-lesson.js';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { LessonSocket } from '../support/lesson-socket.js';
 import { baseUrl, login, useBrowser, visible, type BrowserUser } from './browser.js';
-import { consoleProblems, courseIdOf, participantIdOf, snapshot, tilesOf, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, courseIdOf, joinFromHome, participantIdOf, snapshot, startLesson, tilesOf, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches both teaching points (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -80,17 +80,10 @@ describe('the whiteboard and courseware in a live lesson', () => {
   const browser = useBrowser();
   const problems: Record<string, string[]> = {};
 
-  async function joinFromHome(username: string, courseId: number): Promise<Site> {
+  async function joinSite(username: string, courseId: number): Promise<Site> {
     const user = await browser.newUser();
     problems[username] = consoleProblems(user.page);
-    await login(user.page, username);
-    await visible(user.page.getByTestId('home-classroom'));
-    const join = user.page.getByTestId('join-button');
-    await expect
-      .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 })
-      .toBe(true);
-    await join.click();
-    const id = await participantIdOf(user.page);
+    const id = await joinFromHome(user, username, courseId);
     return { ...user, id, name: demoLogin(username).displayName };
   }
 
@@ -108,12 +101,8 @@ describe('the whiteboard and courseware in a live lesson', () => {
     });
     expect(uploaded.status()).toBe(201);
     const deck = (await uploaded.json()) as CoursewareView;
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    await participantIdOf(teacher.page);
-    const [roomA, roomB] = await Promise.all([joinFromHome(ROOM_A, courseId), joinFromHome(ROOM_B, courseId)]);
+    await startLesson(teacher.page, courseId);
+    const [roomA, roomB] = await Promise.all([joinSite(ROOM_A, courseId), joinSite(ROOM_B, courseId)]);
     await visible(tilesOf(teacher.page, roomA.name));
     await visible(tilesOf(teacher.page, roomB.name));
 

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { login, useBrowser, visible } from './browser.js';
-import { courseIdOf, participantIdOf, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { courseIdOf, participantIdOf, startLesson } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music is received by 石桥村教学点's classroom (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -27,11 +27,7 @@ describe('usage evidence of a real lesson', () => {
     const teacher = await browser.newUser();
     await login(teacher.page, TEACHER);
     await visible(teacher.page.getByTestId('home-teacher'));
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    await participantIdOf(teacher.page);
+    await startLesson(teacher.page, courseId);
     const live = (await (await teacher.page.request.get('/api/lessons/live')).json()) as { lessons: Array<{ courseId: number; lessonSessionId: number }> };
     const lessonSessionId = live.lessons.find((l) => l.courseId === courseId)?.lessonSessionId;
     expect(lessonSessionId).toBeDefined();

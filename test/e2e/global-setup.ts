@@ -4,14 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { ServerProcess } from '../support/server-process.js';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/store.js';
-import { seedDemoCounty } from '../../server/seed/demo.js';
 import { seedDemoChecklist } from '../../server/seed/demo-checklist.js';
 import { seedDemoCourseware } from '../../server/seed/demo-courseware.js';
 import { seedDemoLinkHealth } from '../../server/seed/demo-link-health.js';
 import { loadConfig } from '../../server/config.js';
-import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../support/demo-store.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -38,17 +35,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const dir = mkdtempSync(join(tmpdir(), 'tongke-e2e-'));
   const dbPath = join(dir, 'tongke.db');
-  const database = await openDatabase(dbPath);
-  try {
-    await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
+  await seedDemoStore(dbPath, async (db) => {
     // The evaluation checklist's demo keeps its attachment beside the database, where the server looks for it.
-    await seedDemoChecklist(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
-    await seedDemoCourseware(database.db, loadConfig({ TONGKE_DB_PATH: dbPath }));
+    await seedDemoChecklist(db, loadConfig({ TONGKE_DB_PATH: dbPath }));
+    await seedDemoCourseware(db, loadConfig({ TONGKE_DB_PATH: dbPath }));
     // Link health over the term (issue #15): the demo has no lesson history here, so the timetable stands for it.
-    await seedDemoLinkHealth(database.db);
-  } finally {
-    await database.close();
-  }
+    await seedDemoLinkHealth(db);
+  });
 
   mkdirSync(RESULTS_DIR, { recursive: true });
   let server: ServerProcess;

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { MyLessons } from '../../shared/api/teaching.js';
 import type { MediaSource } from '../../shared/lesson/model.js';
+import { login, visible, type BrowserUser } from './browser.js';
 
 /** How long media may take to flow on a busy 2-core machine (three Chromiums encoding and decoding). */
 export const MEDIA_TIMEOUT_MS = 30_000;
@@ -26,6 +28,63 @@ export async function participantIdOf(page: Page): Promise<string> {
   const id = await view.getAttribute('data-participant-id');
   if (!id) throw new Error('the lesson view has no participant id');
   return id;
+}
+
+/** How long a classroom's home may take to offer a live lesson: it asks which lessons are live every 10 s. */
+export const HOME_OFFERS_LESSON_MS = 25_000;
+
+/**
+ * Opens the lesson's pre-join page as its lead teacher, waits until the start button is enabled (devices
+ * found) and presses it: her participant id. `beforeStart` looks at the page first (its text, a snapshot).
+ */
+export async function startLesson(page: Page, courseId: number, beforeStart?: (start: Locator) => Promise<void>): Promise<string> {
+  await page.goto(`/lesson/${courseId}`);
+  const start = await visible(page.getByTestId('prejoin-join'));
+  await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
+  await beforeStart?.(start);
+  await start.click();
+  return participantIdOf(page);
+}
+
+/** A lead teacher signs in and starts her music lesson: its course and her participant id. */
+export async function startLessonAsLead(user: BrowserUser, username: string, beforeStart?: (start: Locator) => Promise<void>): Promise<{ courseId: number; participantId: string }> {
+  await login(user.page, username);
+  await visible(user.page.getByTestId('home-teacher'));
+  const courseId = await courseIdOf(user.page, 'music', 'lead_teacher');
+  return { courseId, participantId: await startLesson(user.page, courseId, beforeStart) };
+}
+
+/** A classroom device signs in and waits for its home. */
+export async function signInClassroom(user: BrowserUser, username: string): Promise<void> {
+  await login(user.page, username);
+  await visible(user.page.getByTestId('home-classroom'));
+}
+
+/** Waits until the classroom home's join button offers this course's live lesson and can be pressed; returns the button. */
+export async function joinOffered(page: Page, courseId: number, timeout = HOME_OFFERS_LESSON_MS): Promise<Locator> {
+  const join = page.getByTestId('join-button');
+  await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout }).toBe(true);
+  return join;
+}
+
+/**
+ * A signed-in classroom joins the live lesson with one click on its home's button (?auto=1: straight in, no
+ * device check): its participant id. `beforeJoin` looks at the offer first.
+ */
+export async function joinLive(user: BrowserUser, courseId: number, beforeJoin?: (join: Locator) => Promise<void>): Promise<string> {
+  const join = await joinOffered(user.page, courseId);
+  await beforeJoin?.(join);
+  await join.click();
+  return participantIdOf(user.page);
+}
+
+/**
+ * A classroom device, in a browser context the caller made (the suite's, or one inside a lab namespace), signs
+ * in and joins the live lesson from its home: its participant id.
+ */
+export async function joinFromHome(user: BrowserUser, username: string, courseId: number, beforeJoin?: (join: Locator) => Promise<void>): Promise<string> {
+  await signInClassroom(user, username);
+  return joinLive(user, courseId, beforeJoin);
 }
 
 export interface DecodedVideo {

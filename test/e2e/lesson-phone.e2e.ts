@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { login, useBrowser, visible } from './browser.js';
-import { consoleProblems, courseIdOf, participantIdOf, snapshot, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, participantIdOf, snapshot, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS, startLessonAsLead } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches the 石桥 teaching point (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -51,14 +51,7 @@ describe('a live lesson on a phone (390×844 upright, 844×390 sideways)', () =>
     // ---- the lead teacher starts the lesson on her desktop ----
     const teacher = await browser.newUser();
     const teacherProblems = consoleProblems(teacher.page);
-    await login(teacher.page, TEACHER);
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
+    const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, TEACHER);
 
     // ---- the classroom joins on a phone held upright ----
     const room = await browser.newUser();

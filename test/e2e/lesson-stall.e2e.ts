@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { login, useBrowser, visible } from './browser.js';
-import { courseIdOf, decodedVideo, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { useBrowser, visible } from './browser.js';
+import { decodedVideo, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS, startLessonAsLead, joinFromHome } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches 石桥 (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -43,14 +43,7 @@ describe('a signalling stall in a live lesson', () => {
 
   it('keeps the classroom decoding the teacher through a 10 s silent socket and 10 s offline, as the same participant with the same media', async () => {
     const teacher = await browser.newUser();
-    await login(teacher.page, TEACHER);
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
+    const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, TEACHER);
 
     // The classroom's lesson socket runs through the test, which can hold its frames back.
     const room = await browser.newUser();
@@ -63,12 +56,7 @@ describe('a signalling stall in a live lesson', () => {
       page.onMessage((message) => (stalled ? held.push(() => server.send(message)) : server.send(message)));
       server.onMessage((message) => (stalled ? held.push(() => page.send(message)) : page.send(message)));
     });
-    await login(room.page, ROOM);
-    await visible(room.page.getByTestId('home-classroom'));
-    const join = room.page.getByTestId('join-button');
-    await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 }).toBe(true);
-    await join.click();
-    const roomId = await participantIdOf(room.page);
+    const roomId = await joinFromHome(room, ROOM, courseId);
     await waitForPicture(room.page, teacherId);
     const video = teacherVideo(room.page, teacherId);
     const consumerId = await video.getAttribute('data-consumer-id');

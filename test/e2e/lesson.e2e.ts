@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { demoLogin } from '../../server/seed/demo-logins.js';
-import { login, useBrowser, visible, type BrowserUser } from './browser.js';
-import { consoleProblems, courseIdOf, decodedVideo, expectFramesAdvance, participantIdOf, snapshot, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { useBrowser, visible, type BrowserUser } from './browser.js';
+import { consoleProblems, decodedVideo, expectFramesAdvance, joinFromHome, participantIdOf, snapshot, startLessonAsLead, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches both teaching points (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.wang';
@@ -21,21 +21,14 @@ describe('a live shared lesson', () => {
   const problems: Record<string, string[]> = {};
 
   /** A classroom device signs in and joins the live lesson with one click on its home's button. */
-  async function joinFromHome(username: string, courseId: number): Promise<Site> {
+  async function joinSite(username: string, courseId: number): Promise<Site> {
     const user = await browser.newUser();
     problems[username] = consoleProblems(user.page);
-    await login(user.page, username);
-    await visible(user.page.getByTestId('home-classroom'));
-    const join = user.page.getByTestId('join-button');
-    // The home asks which lessons are live every 10 s; the live lesson is offered whatever the timetable says.
-    await expect
-      .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 })
-      .toBe(true);
-    expect(await join.innerText()).toContain('立即加入');
-    await snapshot(user.page, `home-${username}`);
-    await join.click();
-    // ?auto=1: straight into the lesson, no device check in between.
-    const id = await participantIdOf(user.page);
+    // The live lesson is offered whatever the timetable says; ?auto=1 takes the classroom straight in.
+    const id = await joinFromHome(user, username, courseId, async (join) => {
+      expect(await join.innerText()).toContain('立即加入');
+      await snapshot(user.page, `home-${username}`);
+    });
     expect(await user.page.getByTestId('lesson-view').getAttribute('data-role')).toBe('receiving_classroom');
     return { ...user, id, name: demoLogin(username).displayName };
   }
@@ -44,20 +37,14 @@ describe('a live shared lesson', () => {
     // ---- the lead teacher starts the lesson ----
     const teacher = await browser.newUser();
     problems[TEACHER] = consoleProblems(teacher.page);
-    await login(teacher.page, TEACHER);
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    expect((await start.innerText()).trim()).toBe('开始上课');
-    await snapshot(teacher.page, 'teacher-prejoin');
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
+    const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, TEACHER, async (start) => {
+      expect((await start.innerText()).trim()).toBe('开始上课');
+      await snapshot(teacher.page, 'teacher-prejoin');
+    });
     expect(await teacher.page.getByTestId('lesson-view').getAttribute('data-role')).toBe('lead_teacher');
 
     // ---- both receiving classrooms join from their home page ----
-    const [roomA, roomB] = await Promise.all([joinFromHome(ROOM_A, courseId), joinFromHome(ROOM_B, courseId)]);
+    const [roomA, roomB] = await Promise.all([joinSite(ROOM_A, courseId), joinSite(ROOM_B, courseId)]);
     await visible(tilesOf(teacher.page, roomA.name));
     await visible(tilesOf(teacher.page, roomB.name));
 

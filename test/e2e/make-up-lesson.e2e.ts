@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import type { MyLessons } from '../../shared/api/teaching.js';
 import { shanghaiDate, shanghaiTime } from '../../shared/time.js';
 import { login, useBrowser, visible } from './browser.js';
-import { courseIdOf, participantIdOf, snapshot, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { courseIdOf, participantIdOf, snapshot, MEDIA_TIMEOUT_MS, joinOffered } from './lesson-helpers.js';
 
 /** 李老师's English reaches the primary group's teaching points, 杨柳村教学点 among them (server/seed/demo-data.ts). */
 const TEACHER = 'teacher.li';
@@ -77,10 +77,7 @@ describe('lessons outside the timetable: 调课, 停课 and 临时上课', () =>
     await participantIdOf(teacher.page);
 
     // ---- the classroom's home offers it at once, as running ----
-    const join = room.page.getByTestId('join-button');
-    await expect
-      .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: HOME_SEES_CHANGE_MS })
-      .toBe(true);
+    const join = await joinOffered(room.page, courseId, HOME_SEES_CHANGE_MS);
     expect(await join.innerText()).toContain('立即加入');
     expect(await room.page.getByTestId('next-title').innerText()).toContain('正在上课');
     expect(await stillSamePage(room.page)).toBe(true);

@@ -4,8 +4,8 @@ import { LabBrowsers } from '../support/netlab/chromium.js';
 import { labUnavailable, NetLab, type LabHost } from '../support/netlab/lab.js';
 import { startLabServer, type LabServer } from '../support/netlab/server.js';
 import { describeReceived, measureReceived, type Received } from '../support/netlab/stats.js';
-import { login, visible, type BrowserUser } from './browser.js';
-import { courseIdOf, MEDIA_TIMEOUT_MS, participantIdOf, tilesOf, waitForPicture } from './lesson-helpers.js';
+import { visible, type BrowserUser } from './browser.js';
+import { joinFromHome, startLessonAsLead, tilesOf, waitForPicture } from './lesson-helpers.js';
 
 /*
  * The network lab proving itself with today's code: 王老师 and 石桥 on the test host with clean links,
@@ -53,16 +53,9 @@ describe.skipIf(unavailable !== null)(unavailable ? `a UDP-blocked school in the
   });
 
   /** A classroom signs in (on the test host, or inside the lab host) and joins the live lesson from its home. */
-  async function joinFromHome(username: string, courseId: number, host: LabHost | null): Promise<Site> {
+  async function joinSite(username: string, courseId: number, host: LabHost | null): Promise<Site> {
     const user = await browsers.newUser(host);
-    await login(user.page, username);
-    await visible(user.page.getByTestId('home-classroom'));
-    const join = user.page.getByTestId('join-button');
-    await expect
-      .poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 })
-      .toBe(true);
-    await join.click();
-    return { ...user, id: await participantIdOf(user.page) };
+    return { ...user, id: await joinFromHome(user, username, courseId) };
   }
 
   /** The receive figures of a site, logged. */
@@ -74,17 +67,10 @@ describe.skipIf(unavailable !== null)(unavailable ? `a UDP-blocked school in the
 
   it('reaches a classroom whose firewall drops UDP over ICE-TCP, and it decodes the teacher', async () => {
     const teacher = await browsers.newUser(null);
-    await login(teacher.page, TEACHER);
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
+    const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, TEACHER);
     step('the teacher started the lesson');
 
-    const [shiqiao, yangliuSite] = await Promise.all([joinFromHome(ROOM_A, courseId, null), joinFromHome(ROOM_B, courseId, yangliu)]);
+    const [shiqiao, yangliuSite] = await Promise.all([joinSite(ROOM_A, courseId, null), joinSite(ROOM_B, courseId, yangliu)]);
     await visible(tilesOf(teacher.page, demoLogin(ROOM_B).displayName));
     step('both classrooms joined');
     await Promise.all([waitForPicture(shiqiao.page, teacherId), waitForPicture(yangliuSite.page, teacherId)]);
@@ -96,7 +82,7 @@ describe.skipIf(unavailable !== null)(unavailable ? `a UDP-blocked school in the
     await yangliuSite.context.close();
     step('杨柳 is behind a firewall that drops UDP, and opens its home again');
     const rejoinedAt = Date.now();
-    const again = await joinFromHome(ROOM_B, courseId, yangliu);
+    const again = await joinSite(ROOM_B, courseId, yangliu);
     await waitForPicture(again.page, teacherId);
     console.info(`杨柳 decoded the teacher over UDP-blocked ${((Date.now() - rejoinedAt) / 1000).toFixed(1)} s after opening its home`);
     const overTcp = await received('杨柳 with UDP blocked', again);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MyObservations } from '../../shared/api/research-observations.js';
 import { login, useBrowser, visible } from './browser.js';
-import { consoleProblems, courseIdOf, participantIdOf, snapshot, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, snapshot, waitForPicture, MEDIA_TIMEOUT_MS, startLessonAsLead, joinFromHome } from './lesson-helpers.js';
 
 /*
  * 听课 from the observer's page: 王老师's music lesson with a receiving classroom, observed by the county's
@@ -15,22 +15,10 @@ describe('observing a live lesson', () => {
 
   it('shows the teacher and the classroom to the observer and stamps her notes with lesson time', async () => {
     const teacher = await browser.newUser();
-    await login(teacher.page, 'teacher.wang');
-    await visible(teacher.page.getByTestId('home-teacher'));
-    const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
+    const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, 'teacher.wang');
 
     const room = await browser.newUser();
-    await login(room.page, 'room.shiqiao');
-    await visible(room.page.getByTestId('home-classroom'));
-    const join = room.page.getByTestId('join-button');
-    await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 }).toBe(true);
-    await join.click();
-    const roomId = await participantIdOf(room.page);
+    const roomId = await joinFromHome(room, 'room.shiqiao', courseId);
 
     const observer = await browser.newUser();
     const problems = consoleProblems(observer.page);

@@ -12,7 +12,7 @@ import { demoLogin } from '../../server/seed/demo-logins.js';
 import { DEMO_REGION } from '../../server/seed/demo-data.js';
 import { login, useBrowser, visible, type BrowserUser } from './browser.js';
 import { openAndPlay } from './replay-helpers.js';
-import { consoleProblems, courseIdOf, participantIdOf, tilesOf, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, courseIdOf, tilesOf, startLesson, joinLive } from './lesson-helpers.js';
 
 /** 王老师's grade-3 music reaches 石桥村教学点 (server/seed/demo-data.ts); student.chen is not in it. */
 const TEACHER = 'teacher.wang';
@@ -76,18 +76,11 @@ describe('recording a live lesson and watching it again', () => {
     const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
     const policy = await teacher.page.request.get(`/api/courses/${courseId}/recording-policy`);
     expect(await policy.json()).toEqual({ policy: 'teacher_choice' });
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    await participantIdOf(teacher.page);
+    await startLesson(teacher.page, courseId);
 
     const room = await browser.newUser();
     await login(room.page, ROOM);
-    const join = room.page.getByTestId('join-button');
-    await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 }).toBe(true);
-    await join.click();
-    await participantIdOf(room.page);
+    await joinLive(room, courseId);
     await visible(tilesOf(teacher.page, demoLogin(ROOM).displayName));
 
     // ---- she presses 录制; every site shows 「录制中」 while the SFU records ----

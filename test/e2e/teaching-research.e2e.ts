@@ -8,8 +8,8 @@ import { schools } from '../../server/db/schema/index.js';
 import { DEFAULT_RUBRIC } from '../../server/research/rubrics/default-rubric.js';
 import { demoLogin } from '../../server/seed/demo-logins.js';
 import { LessonSocket } from '../support/lesson-socket.js';
-import { baseUrl, login, useBrowser, visible, type BrowserUser } from './browser.js';
-import { consoleProblems, courseIdOf, participantIdOf, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { baseUrl, login, useBrowser, visible } from './browser.js';
+import { consoleProblems, courseIdOf, tilesOf, waitForPicture, MEDIA_TIMEOUT_MS, startLesson, signInClassroom, joinLive } from './lesson-helpers.js';
 
 const LEAD_SCHOOL = '青山县实验小学';
 /** Her ratings: 优秀 everywhere but 教学方法 (良好, 80): 100 − 15 × 20 / 100 = 97 on the default rubric. */
@@ -26,18 +26,6 @@ async function researchFigures(page: Page, schoolId: number): Promise<{ liObserv
   const teachers = ((await response.json()) as UsageReport).research?.teachers ?? [];
   const figuresOf = (name: string) => teachers.find((t) => t.name === name)?.figures;
   return { liObserved: figuresOf('李老师')?.lessonsObserved ?? 0, wangReceived: figuresOf('王老师')?.observationsReceived ?? 0 };
-}
-
-async function signInClassroom(user: BrowserUser, username: string): Promise<void> {
-  await login(user.page, username);
-  await visible(user.page.getByTestId('home-classroom'));
-}
-
-async function joinAsClassroom(user: BrowserUser, courseId: number): Promise<string> {
-  const join = user.page.getByTestId('join-button');
-  await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout: 25_000 }).toBe(true);
-  await join.click();
-  return participantIdOf(user.page);
 }
 
 /*
@@ -71,15 +59,11 @@ describe('名师课堂: a colleague observes a live lesson, rates it, and the te
     const teacher = await browser.newUser();
     await login(teacher.page, 'teacher.wang');
     await visible(teacher.page.getByTestId('home-teacher'));
-    await teacher.page.goto(`/lesson/${courseId}`);
-    const start = await visible(teacher.page.getByTestId('prejoin-join'));
-    await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-    await start.click();
-    const teacherId = await participantIdOf(teacher.page);
-    const shiqiaoId = await joinAsClassroom(shiqiao, courseId);
+    const teacherId = await startLesson(teacher.page, courseId);
+    const shiqiaoId = await joinLive(shiqiao, courseId);
     const yangliu = await browser.newUser();
     await signInClassroom(yangliu, 'room.yangliu');
-    const yangliuId = await joinAsClassroom(yangliu, courseId);
+    const yangliuId = await joinLive(yangliu, courseId);
 
     // ---- teacher.li finds it on her home page and observes: the teacher and both classrooms, decoded ----
     const li = await browser.newUser();

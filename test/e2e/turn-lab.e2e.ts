@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/store.js';
-import { seedDemoCounty } from '../../server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../support/demo-store.js';
 import { startCoturn, type CoturnServer } from '../support/coturn-server.js';
 import { labUnavailable, NetLab, type LabHost } from '../support/netlab/lab.js';
 import { tcpOnly } from '../support/netlab/profiles.js';
 import { ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_PATH, launchBrowser, login, STEP_TIMEOUT_MS, visible } from './browser.js';
-import { courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS, startLessonAsLead } from './lesson-helpers.js';
+import { keepPeerConnections, selectedPairs } from './peer-connections.js';
 
 /**
  * The school whose network lets only TCP 443 out (the lab's `tcp-443-only`): a classroom in a namespace reaches
@@ -24,29 +22,6 @@ import { courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from '.
  * relay-fallback.ts's 6 s; the relay-only rejoin is its safety net, and then starts the school on the relay.)
  */
 
-/** The selected candidate pair of each open connection of the page (its peer connections are kept by an init script). */
-const KEEP_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__peerConnections = [];
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__peerConnections.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Native);
-})();`;
-const SELECTED_PAIRS = `(async () => {
-  const pairs = [];
-  for (const pc of window.__peerConnections) {
-    if (pc.connectionState !== 'connected') continue;
-    const stats = await pc.getStats();
-    for (const report of stats.values()) {
-      if (report.type !== 'transport' || !report.selectedCandidatePairId) continue;
-      const pair = stats.get(report.selectedCandidatePairId);
-      const local = pair && stats.get(pair.localCandidateId);
-      const remote = pair && stats.get(pair.remoteCandidateId);
-      pairs.push({ bytesReceived: pair ? pair.bytesReceived : 0, candidateType: local ? local.candidateType : null, relayProtocol: local ? local.relayProtocol ?? null : null, url: local ? local.url ?? null : null, remote: remote ? remote.address + ':' + remote.port : null });
-    }
-  }
-  return pairs;
-})()`;
 
 const unavailable = await labUnavailable();
 
@@ -65,12 +40,7 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
     site = await lab.addHost('clean');
     coturn = await startCoturn({ address: site.hostAddress, port: 443 });
     const dbPath = join(dir, 'tongke.db');
-    const database = await openDatabase(dbPath);
-    try {
-      await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-    } finally {
-      await database.close();
-    }
+    await seedDemoStore(dbPath);
     // Configured as the README's TURN section says; media on the lab's host-side address, the web on every address.
     server = await ServerProcess.start(dbPath, {
       TONGKE_HOST: '0.0.0.0',
@@ -110,16 +80,9 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
       teacher.setDefaultTimeout(STEP_TIMEOUT_MS);
       classroom.setDefaultTimeout(STEP_TIMEOUT_MS * 2);
       const teacherPage = await teacher.newPage();
-      await login(teacherPage, 'teacher.wang');
-      await visible(teacherPage.getByTestId('home-teacher'));
-      const courseId = await courseIdOf(teacherPage, 'music', 'lead_teacher');
-      await teacherPage.goto(`/lesson/${courseId}`);
-      const start = await visible(teacherPage.getByTestId('prejoin-join'));
-      await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-      await start.click();
-      const teacherId = await participantIdOf(teacherPage);
+      const { courseId, participantId: teacherId } = await startLessonAsLead({ context: teacher, page: teacherPage }, 'teacher.wang');
 
-      await classroom.addInitScript(KEEP_PEER_CONNECTIONS);
+      await keepPeerConnections(classroom);
       const page = await classroom.newPage();
       await login(page, 'room.shiqiao');
       await visible(page.getByTestId('home-classroom'), STEP_TIMEOUT_MS * 2);
@@ -147,7 +110,8 @@ describe.skipIf(unavailable !== null)(unavailable ? `TURN on 443 through the lab
       const picture = await waitForPicture(page, teacherId, 'camera', MEDIA_TIMEOUT_MS * 2);
       console.info(`the classroom behind tcp-443-only decoded the teacher ${((Date.now() - joinedAt) / 1000).toFixed(1)} s after opening the lesson`, picture);
 
-      const pairs = (await page.evaluate(SELECTED_PAIRS)) as Array<{ bytesReceived: number; candidateType: string | null; relayProtocol: string | null; url: string | null }>;
+      // The connections carrying media now (one closed or still checking has no pair to judge).
+      const pairs = (await selectedPairs(page)).filter((pair) => pair.state === 'connected');
       console.info('the classroom’s selected candidate pairs', pairs);
       expect(pairs.filter((pair) => pair.bytesReceived > 10_000).length, JSON.stringify(pairs)).toBeGreaterThan(0);
       for (const pair of pairs) expect(pair).toMatchObject({ candidateType: 'relay', relayProtocol: 'tcp', url: `turn:${site.hostAddress}:443?transport=tcp` });

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../server/accounts/passwords.js';
-import { openDatabase } from '../../server/db/store.js';
 import { turnCredential } from '../../server/lessons/turn-credentials.js';
-import { seedDemoCounty } from '../../server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../support/demo-store.js';
 import { startCoturn, type CoturnServer } from '../support/coturn-server.js';
 import { ServerProcess } from '../support/server-process.js';
 import { CHROMIUM_PATH, launchBrowser, login, STEP_TIMEOUT_MS, visible } from './browser.js';
-import { courseIdOf, participantIdOf, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { participantIdOf, waitForPicture, startLessonAsLead } from './lesson-helpers.js';
+import { keepPeerConnections, selectedPairs } from './peer-connections.js';
 
 /**
  * TURN through Debian's coturn, started here: Tongke's time-limited credentials are accepted by the real relay
@@ -42,31 +40,6 @@ const GATHER = `async ({ urls, username, credential }) => {
   pc.close();
   return { relay, errors };
 }`;
-
-/** Keeps every RTCPeerConnection the page makes, so the test can ask which candidate pair carries the media. */
-const KEEP_PEER_CONNECTIONS = `(() => {
-  const Native = window.RTCPeerConnection;
-  window.__peerConnections = [];
-  window.RTCPeerConnection = function (...args) { const pc = new Native(...args); window.__peerConnections.push(pc); return pc; };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Native);
-})();`;
-
-/** The selected candidate pair of each open connection: its local candidate's type and relay protocol. */
-const SELECTED_PAIRS = `(async () => {
-  const pairs = [];
-  for (const pc of window.__peerConnections) {
-    if (pc.connectionState === 'closed') continue;
-    const stats = await pc.getStats();
-    for (const report of stats.values()) {
-      if (report.type !== 'transport' || !report.selectedCandidatePairId) continue;
-      const pair = stats.get(report.selectedCandidatePairId);
-      const local = pair && stats.get(pair.localCandidateId);
-      pairs.push({ state: pc.connectionState, bytesReceived: pair ? pair.bytesReceived : 0, candidateType: local ? local.candidateType : null, relayProtocol: local ? local.relayProtocol ?? null : null });
-    }
-  }
-  return pairs;
-})()`;
 
 async function gather(page: Page, urls: string, username: string, credential: string): Promise<Gathered> {
   return page.evaluate(`(${GATHER})(${JSON.stringify({ urls, username, credential })})`) as Promise<Gathered>;
@@ -135,12 +108,7 @@ describe('TURN through coturn', () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tongke-turn-e2e-'));
       const dbPath = join(dir, 'tongke.db');
-      const database = await openDatabase(dbPath);
-      try {
-        await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-      } finally {
-        await database.close();
-      }
+      await seedDemoStore(dbPath);
       // Configured as the README's TURN section says: the relay's URL and its static-auth-secret.
       server = await ServerProcess.start(dbPath, { TONGKE_TURN_URLS: coturn.tcpUrl, TONGKE_TURN_SECRET: coturn.secret, TONGKE_LOGIN_RATE_LIMIT: '500', TONGKE_LOGIN_ACCOUNT_LIMIT: '500' });
     });
@@ -159,17 +127,11 @@ describe('TURN through coturn', () => {
       const teacher = await newUser();
       const classroom = await newUser();
       try {
-        await login(teacher.page, 'teacher.wang');
-        await visible(teacher.page.getByTestId('home-teacher'));
-        const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-        await teacher.page.goto(`/lesson/${courseId}`);
-        const start = await visible(teacher.page.getByTestId('prejoin-join'));
-        await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
-        await start.click();
-        const teacherId = await participantIdOf(teacher.page);
+        const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, 'teacher.wang');
 
         // The classroom's setting "always through the relay" (relay-fallback.ts keeps it in localStorage).
-        await classroom.context.addInitScript(`localStorage.setItem('tongke.lesson.relay', JSON.stringify({ mode: 'always' })); ${KEEP_PEER_CONNECTIONS}`);
+        await classroom.context.addInitScript(`localStorage.setItem('tongke.lesson.relay', JSON.stringify({ mode: 'always' }));`);
+        await keepPeerConnections(classroom.context);
         await login(classroom.page, 'room.shiqiao');
         await visible(classroom.page.getByTestId('home-classroom'));
         await classroom.page.goto(`/lesson/${courseId}?auto=1`);
@@ -177,7 +139,7 @@ describe('TURN through coturn', () => {
         const picture = await waitForPicture(classroom.page, teacherId);
         expect(picture.width).toBeGreaterThan(0);
 
-        const pairs = (await classroom.page.evaluate(SELECTED_PAIRS)) as Array<{ state: string; bytesReceived: number; candidateType: string | null; relayProtocol: string | null }>;
+        const pairs = await selectedPairs(classroom.page);
         console.info('the classroom’s selected candidate pairs', pairs);
         const receiving = pairs.filter((pair) => pair.bytesReceived > 10_000);
         expect(receiving.length, JSON.stringify(pairs)).toBeGreaterThan(0);

@@ -8,11 +8,13 @@ import { BoardSession } from './features/board/board-session.svelte.js';
 import { CoursewareDocuments } from '../courseware/documents.js';
 import { LessonActions } from './lesson-actions.js';
 import { LessonState } from './lesson-state.svelte.js';
-import { LocalMedia, type LocalSource } from './local-media.svelte.js';
+import { LocalMedia } from './local-media.svelte.js';
+import { startLesson } from './lesson-start.js';
 import { MediaSession, MediaSessionClosed, loadDevice, type LoadedDevice } from './media-session.js';
 import { Notices, type NoticeKind } from './notices.svelte.js';
 import { QualityReporter } from './quality-probe.js';
 import { RelayFallback, type ConnectWatch } from './relay-fallback.js';
+import { lessonTell, SiteSending, type LessonTell } from './site-sending.svelte.js';
 import type { TileSize } from './tile-reporter.js';
 
 /** Waiting for the teacher: ask again this often. */
@@ -39,6 +41,8 @@ export class LessonSession {
   readonly state: LessonState;
   readonly local = new LocalMedia();
   readonly notices = new Notices();
+  /** What this site sends (mic, camera, screen) and the buttons for them. */
+  readonly sending: SiteSending;
   readonly actions: LessonActions;
   /** The whiteboard and the courseware on it (its own state, requests and pen). */
   readonly board: BoardSession;
@@ -66,14 +70,22 @@ export class LessonSession {
   #wantStart = false;
   #retryTimer = 0;
   #audioOnly = $state(false);
-  #micOn = $state(true);
-  #cameraOn = $state(true);
+  readonly #tell: LessonTell;
 
   constructor(options: LessonSessionOptions) {
     this.courseId = options.courseId;
     this.isLead = options.isLead;
     this.#scheduledLessonId = options.scheduledLessonId;
     this.#i18n = options.i18n;
+    this.#tell = lessonTell(this.notices, options.i18n);
+    this.sending = new SiteSending(this.local, {
+      profile: this.isLead ? 'lead' : 'site',
+      media: () => this.#media,
+      maySendScreen: () => this.maySendScreen,
+      notices: this.notices,
+      i18n: options.i18n,
+      tell: this.#tell,
+    });
     this.#connection = new LessonConnection(
       {
         onConnected: () => this.#onConnected(),
@@ -100,24 +112,24 @@ export class LessonSession {
       moderated: (action) => this.#moderated(action),
       ended: (reason) => this.#finish('ended', reason === 'media_failed' ? this.#i18n.t('live.ended.mediaFailed') : reason === 'timed_out' ? this.#i18n.t('live.ended.timedOut') : null),
       leftStage: () => {
-        if (this.local.screen) void this.stopScreen();
+        if (this.local.screen) void this.sending.stopScreen();
       },
       notify,
     });
-    this.local.onTrackEnded = (source) => this.#trackEnded(source);
+    this.local.onTrackEnded = (source) => this.sending.trackEnded(source);
   }
 
   get audioOnly(): boolean {
     return this.#audioOnly;
   }
   get micOn(): boolean {
-    return this.#micOn && this.local.mic !== null;
+    return this.sending.micOn;
   }
   get cameraOn(): boolean {
-    return this.#cameraOn && this.local.camera !== null;
+    return this.sending.cameraOn;
   }
   get sharingScreen(): boolean {
-    return this.local.screen !== null;
+    return this.sending.sharingScreen;
   }
   /** Screen sharing is for the lead teacher and for a site on stage. */
   get maySendScreen(): boolean {
@@ -132,8 +144,7 @@ export class LessonSession {
   /** The big button: remember the devices, start the lesson (lead teacher) and join it. */
   enter(): void {
     this.local.remember();
-    this.#micOn = this.local.choice.micOn;
-    this.#cameraOn = this.local.choice.cameraOn;
+    this.sending.adoptChoice();
     this.#wantStart = this.isLead;
     this.state.setPhase('joining');
     if (!this.#opened) {
@@ -154,34 +165,10 @@ export class LessonSession {
 
   // ---- my media ----
 
-  async setMicOn(on: boolean): Promise<void> {
-    this.#micOn = on;
-    await this.local.setMicOn(on);
-    const media = this.#media;
-    if (!media) return;
-    if (media.producerId('mic')) return this.#tell(media.setPaused('mic', !on));
-    if (on && this.local.mic) await this.#tell(media.produce('mic', this.local.mic, this.#profile));
-  }
-
-  async setCameraOn(on: boolean): Promise<void> {
-    this.#cameraOn = on;
-    await this.local.setCameraOn(on);
-    const media = this.#media;
-    if (!media) return;
-    if (!on) return this.#tell(media.closeProducer('camera'));
-    if (this.local.camera) await this.#tell(media.produce('camera', this.local.camera, this.#profile));
-  }
-
-  async startScreen(): Promise<void> {
-    const track = await this.local.startScreen();
-    if (!track || !this.#media) return;
-    await this.#tell(this.#media.produce('screen', track, this.#profile));
-  }
-
-  async stopScreen(): Promise<void> {
-    this.local.stopScreen();
-    await this.#tell(this.#media?.closeProducer('screen') ?? Promise.resolve());
-  }
+  setMicOn = (on: boolean): Promise<void> => this.sending.setMicOn(on);
+  setCameraOn = (on: boolean): Promise<void> => this.sending.setCameraOn(on);
+  startScreen = (): Promise<void> => this.sending.startScreen();
+  stopScreen = (): Promise<void> => this.sending.stopScreen();
 
   /** Receive audio only (the link cannot carry video), or video again. */
   async setAudioOnly(enabled: boolean): Promise<void> {
@@ -229,7 +216,7 @@ export class LessonSession {
     const wasLive = this.state.phase === 'live';
     try {
       if (this.#wantStart) {
-        await this.#start();
+        await startLesson(this.#connection, this.courseId, this.#scheduledLessonId);
         this.#wantStart = false;
       }
       // The router's capabilities first: only a Device loaded with them can say what this browser decodes.
@@ -256,20 +243,6 @@ export class LessonSession {
     } catch (error) {
       if (error instanceof MediaSessionClosed || round !== this.#round) return;
       this.#joinFailed(error, wasLive);
-    }
-  }
-
-  /** Starts the lesson for the timetabled slot it was opened from, else ad hoc. */
-  async #start(): Promise<void> {
-    const scheduledLessonId = this.#scheduledLessonId;
-    if (scheduledLessonId === undefined) return void (await this.#connection.request('lesson:start', { courseId: this.courseId }));
-    try {
-      await this.#connection.request('lesson:start', { courseId: this.courseId, scheduledLessonId });
-    } catch (error) {
-      // A stale link to another course's slot must not keep the teacher out: start ad hoc instead.
-      if (!(error instanceof ApiError && error.code === 'bad_request')) throw error;
-      console.warn(`scheduled lesson ${scheduledLessonId} was refused; starting ad hoc`);
-      await this.#connection.request('lesson:start', { courseId: this.courseId });
     }
   }
 
@@ -301,7 +274,7 @@ export class LessonSession {
     // The join made a consumer of each producer it listed; one announced since is asked for (consumer:create).
     const made = new Map(joined.receiving?.consumers.map((consumer) => [consumer.producerId, consumer]));
     const consumed = this.state.producers.map((producer) => this.#consume(media, producer, made.get(producer.id)));
-    await Promise.all([...consumed, this.#publish(media)]);
+    await Promise.all([...consumed, this.sending.publish(media)]);
     if (round !== this.#round) return;
     if (this.#audioOnly) await this.#tell(this.#connection.request('media:audio-only', { enabled: true }));
     this.#startQualityReports(media);
@@ -321,7 +294,7 @@ export class LessonSession {
     if (gone.sources.includes('screen')) this.local.stopScreen();
     media.restartIceIfDown();
     this.#consuming = new Set();
-    await Promise.all([...this.state.producers.map((producer) => this.#consume(media, producer)), this.#publish(media)]);
+    await Promise.all([...this.state.producers.map((producer) => this.#consume(media, producer)), this.sending.publish(media)]);
     if (round !== this.#round) return;
     this.#startQualityReports(media);
   }
@@ -331,13 +304,7 @@ export class LessonSession {
     this.state.applySnapshot(joined.snapshot, joined.participantId);
     this.board.apply(joined.snapshot.board);
     releaseEvents();
-    // The teacher muted this site before a reload or a dropped link: come back with the mic off (the
-    // server holds the mic paused anyway; this keeps the button and the local track honest).
-    if (joined.snapshot.mutedByTeacher && this.#micOn) {
-      this.#micOn = false;
-      this.#media?.markPaused('mic');
-      await this.local.setMicOn(false);
-    }
+    if (joined.snapshot.mutedByTeacher) await this.sending.stillMuted();
     this.state.setPhase('live');
     this.state.setLink('connected');
   }
@@ -364,34 +331,6 @@ export class LessonSession {
       return;
     }
     this.#finish('refused', error.message);
-  }
-
-  get #profile() {
-    return this.isLead ? ('lead' as const) : ('site' as const);
-  }
-
-  /** Sends the mic (paused if it is off), the camera if on, and a screen share that was running. */
-  async #publish(media: MediaSession): Promise<void> {
-    const { mic, camera, screen } = this.local;
-    const tasks: Promise<unknown>[] = [];
-    // Kept media (a resumed join) already sends what the server kept.
-    const sending = (source: 'mic' | 'camera' | 'screen') => media.producerId(source) !== null;
-    if (mic && media.canSend('audio') && !sending('mic')) {
-      tasks.push(
-        media.produce('mic', mic, this.#profile).then(async () => {
-          if (!this.#micOn) await media.setPaused('mic', true);
-        }),
-      );
-    }
-    if (camera && this.#cameraOn && media.canSend('video') && !sending('camera')) tasks.push(media.produce('camera', camera, this.#profile));
-    if (screen && this.maySendScreen && !sending('screen')) tasks.push(media.produce('screen', screen, this.#profile));
-    const results = await Promise.allSettled(tasks);
-    for (const result of results) {
-      if (result.status === 'rejected' && !(result.reason instanceof MediaSessionClosed)) {
-        console.error('sending our media failed', result.reason);
-        this.notices.push('error', this.#i18n.t('live.notice.sendFailed'));
-      }
-    }
   }
 
   #consumeIfReady(producer: ProducerView): void {
@@ -427,39 +366,9 @@ export class LessonSession {
   }
 
   #moderated(action: 'muted' | 'camera_stopped' | 'removed'): void {
-    if (action === 'muted') {
-      this.#micOn = false;
-      this.#media?.markPaused('mic');
-      void this.local.setMicOn(false);
-      this.notices.push('warning', this.#i18n.t('live.notice.muted'));
-    } else if (action === 'camera_stopped') {
-      this.#cameraOn = false;
-      this.#media?.forgetProducer('camera');
-      void this.local.setCameraOn(false);
-      this.notices.push('warning', this.#i18n.t('live.notice.cameraStopped'));
-    } else {
-      this.#finish('removed');
-    }
-  }
-
-  #trackEnded(source: LocalSource): void {
-    void this.#tell(this.#media?.closeProducer(source) ?? Promise.resolve(), true);
-    if (source !== 'screen') this.notices.push('warning', this.#i18n.t(source === 'camera' ? 'live.notice.cameraLost' : 'live.notice.micLost'));
-  }
-
-  /** Runs a request for the UI; a failure becomes a notice (quietly logged for background requests). */
-  async #tell(work: Promise<unknown>, quiet = false): Promise<void> {
-    try {
-      await work;
-    } catch (error) {
-      if (error instanceof MediaSessionClosed) return;
-      if (quiet || (error instanceof ApiError && error.code === 'network')) {
-        console.warn('a lesson request failed', error);
-        return;
-      }
-      console.error('a lesson request failed', error);
-      this.notices.push('error', error instanceof ApiError ? error.message : this.#i18n.t('app.unknownError'));
-    }
+    if (action === 'muted') this.sending.muted();
+    else if (action === 'camera_stopped') this.sending.cameraStopped();
+    else this.#finish('removed');
   }
 
   #closeMedia(): void {

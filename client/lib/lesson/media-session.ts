@@ -43,6 +43,9 @@ export interface MediaSessionListeners {
   onTransportState(direction: 'send' | 'recv', state: types.ConnectionState): void;
 }
 
+/** What the media needs of the lesson connection: its requests (transports, producers, consumers, ICE restarts). */
+export type MediaSignalling = Pick<LessonConnection, 'request'>;
+
 type TransportOptions = LessonRequestData<'transport:create'>;
 type ConsumerOptions = LessonRequestData<'consumer:create'>;
 
@@ -70,7 +73,7 @@ const ICE_RESTART_GRACE_MS = 1_500;
  */
 export class MediaSession {
   readonly #device: Device;
-  readonly #connection: LessonConnection;
+  readonly #connection: MediaSignalling;
   readonly #listeners: MediaSessionListeners;
   readonly #iceServers: RTCIceServer[];
   readonly #icePolicy: IcePolicy;
@@ -85,7 +88,7 @@ export class MediaSession {
   #closed = false;
 
   /** `icePolicy` 'relay': only through the TURN servers (see relay-fallback.ts). */
-  constructor(device: Device, connection: LessonConnection, iceServers: RTCIceServer[], icePolicy: IcePolicy, listeners: MediaSessionListeners) {
+  constructor(device: Device, connection: MediaSignalling, iceServers: RTCIceServer[], icePolicy: IcePolicy, listeners: MediaSessionListeners) {
     this.#device = device;
     this.#connection = connection;
     this.#iceServers = iceServers;
@@ -298,7 +301,7 @@ export class MediaSession {
       this.#listeners.onTransportState(direction, state);
       if (state === 'failed') void this.#restartIce(transport);
       if (state === 'disconnected') {
-        window.setTimeout(() => {
+        setTimeout(() => {
           if (transport.connectionState === 'disconnected') void this.#restartIce(transport);
         }, ICE_RESTART_GRACE_MS);
       }

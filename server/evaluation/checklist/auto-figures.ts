@@ -26,7 +26,7 @@ export class ChecklistAutoFigures {
   ) {}
 
   async figure(kind: AutoFigureKind, scope: EvaluationTerm, today = shanghaiDate(new Date())): Promise<AutoFigure> {
-    const range = await resolveRange({ termId: scope.termId }, scope.regionId, this.usage.repo, today);
+    const range = await resolveRange({ termId: scope.termId }, scope.regionId, this.usage.repo.terms, today);
     switch (kind) {
       case 'classroom_usage':
         return this.classroomUsage(scope, range);

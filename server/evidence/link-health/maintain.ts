@@ -13,7 +13,7 @@ export async function refreshLessonLinkHealth(db: TongkeDb, lessonSessionId: num
   const repo = new LinkHealthRepository(db);
   await repo.transaction(async () => {
     const samples = await repo.lessonSamples(lessonSessionId);
-    const places = await repo.classroomPlaces([...new Set(samples.map((s) => s.classroomId))]);
+    const places = await repo.places.classroomPlaces([...new Set(samples.map((s) => s.classroomId))]);
     await repo.replaceLesson(lessonSessionId, computeLinkHealth(samples, places));
   });
 }

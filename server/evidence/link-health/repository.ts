@@ -1,9 +1,9 @@
 import { and, asc, eq, gte, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/store.js';
-import { attendanceIntervals, classrooms, educationGroups, linkHealthDays, qualitySamples, regions, schools, terms } from '../../db/schema/index.js';
+import { attendanceIntervals, classrooms, educationGroups, linkHealthDays, qualitySamples, regions, schools } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
-import type { SitePlace } from '../usage/lesson-rollup.js';
-import type { TermRow } from '../usage/repository.js';
+import { SitePlacesRepository } from '../usage/site-places-repository.js';
+import { ReportTermsRepository } from '../usage/terms-repository.js';
 import type { LinkHealthDay, LinkSample } from './rollup.js';
 
 /** Rows per multi-row insert (13 columns: well under SQLite's bound-parameter limit). */
@@ -20,7 +20,15 @@ export interface LinkHealthDayRow extends LinkHealthDay {
 
 /** Reads a lesson's quality samples and keeps its link health rows; reads those rows for reports. */
 export class LinkHealthRepository {
-  constructor(private readonly db: TongkeDb) {}
+  /** Where the classrooms sit today, filed as the usage roll-ups file them. */
+  readonly places: SitePlacesRepository;
+  /** The region's terms: periods come from them, as the usage reports' do. */
+  readonly terms: ReportTermsRepository;
+
+  constructor(private readonly db: TongkeDb) {
+    this.places = new SitePlacesRepository(db);
+    this.terms = new ReportTermsRepository(db);
+  }
 
   /** Runs `work` in one transaction (ambient: every query of this repository inside it joins). */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
@@ -46,20 +54,6 @@ export class LinkHealthRepository {
       .where(and(eq(qualitySamples.lessonSessionId, lessonSessionId), isNotNull(qualitySamples.classroomId), inArray(qualitySamples.participantId, receiving)))
       .orderBy(asc(qualitySamples.id));
     return rows.map((r) => ({ ...r, classroomId: r.classroomId!, sampledAt: r.sampledAt.getTime() }));
-  }
-
-  /** Where the classrooms sit today (region, group, school). */
-  async classroomPlaces(ids: readonly number[]): Promise<Map<number, SitePlace>> {
-    const places = new Map<number, SitePlace>();
-    for (const part of chunks(ids)) {
-      const rows = await this.db
-        .select({ id: classrooms.id, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
-        .from(classrooms)
-        .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-        .where(inArray(classrooms.id, part));
-      for (const r of rows) places.set(r.id, { schoolId: r.schoolId, regionId: r.regionId, groupId: r.groupId });
-    }
-    return places;
   }
 
   /** Replaces the lesson's rows (call inside a transaction). */
@@ -104,27 +98,5 @@ export class LinkHealthRepository {
     const named = unit.scope === 'region' ? regions : unit.scope === 'group' ? educationGroups : schools;
     const [row] = await this.db.select({ name: named.name }).from(named).where(eq(named.id, unit.id)).limit(1);
     return row?.name ?? '';
-  }
-
-  // ---- The organisation's calendar (periods come from its terms, as the usage reports' do) ----
-
-  async term(id: number): Promise<TermRow | undefined> {
-    const [row] = await this.db.select().from(terms).where(eq(terms.id, id)).limit(1);
-    return row;
-  }
-
-  async termCovering(regionId: number, day: string): Promise<TermRow | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(terms)
-      .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, day), gte(terms.endsOn, day)))
-      .orderBy(asc(terms.startsOn), asc(terms.id))
-      .limit(1);
-    return row;
-  }
-
-  /** The region's terms, oldest first (the page's period picker). */
-  async regionTerms(regionId: number): Promise<TermRow[]> {
-    return this.db.select().from(terms).where(eq(terms.regionId, regionId)).orderBy(asc(terms.startsOn), asc(terms.id));
   }
 }

@@ -21,7 +21,7 @@ export class LinkHealthService {
   async report(query: LinkHealthQuery, access: Access, today = shanghaiDate(new Date())): Promise<LinkHealthReport> {
     const unit = await reportUnit(this.places, query.scope, query.id);
     access.authorize('reports.read', unit.target);
-    const range = await resolveRange(query, unit.place.regionId, this.repo, today);
+    const range = await resolveRange(query, unit.place.regionId, this.repo.terms, today);
     const days = await this.repo.days({ scope: query.scope, id: query.id }, range.from, range.to);
     const byClassroom = new Map<number, LinkHealthDayRow[]>();
     for (const day of days) byClassroom.set(day.classroomId, [...(byClassroom.get(day.classroomId) ?? []), day]);
@@ -36,7 +36,7 @@ export class LinkHealthService {
       return { classroomId: first.classroomId, classroomName: first.classroomName, schoolId: first.schoolId, schoolName: first.schoolName, figures: linkFigures(list), trend };
     });
     rows.sort(worstFirst);
-    const terms = await this.repo.regionTerms(unit.place.regionId);
+    const terms = await this.repo.terms.regionTerms(unit.place.regionId);
     return {
       scope: query.scope,
       unit: { id: query.id, name: await this.repo.unitName({ scope: query.scope, id: query.id }) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRange } from './figures.js';
-import type { TermRow } from './repository.js';
+import type { TermRow } from './terms-repository.js';
 
 const autumn: TermRow = { id: 1, regionId: 7, name: '第一学期', startsOn: '2026-09-01', endsOn: '2027-01-22' };
 const lookup = {

@@ -2,7 +2,7 @@ import type { UsageFigures } from '../../../shared/api/evidence-usage.js';
 import { SHORTAGE_SUBJECTS, SUBJECTS, type Subject } from '../../../shared/subjects.js';
 import { addDays, shanghaiInstant } from '../../../shared/time.js';
 import { invalidField, isCalendarDate, rangeTooLong } from '../../core/constraints.js';
-import type { TermRow } from './repository.js';
+import type { TermRow } from './terms-repository.js';
 import type { RollupSums, ScheduledSums } from './sums.js';
 
 /**

@@ -58,7 +58,7 @@ export class IndicatorService {
     const { repo } = this.usage;
     const region = await repo.region(query.regionId);
     if (!region) throw notFound();
-    const range = await resolveRange(query, region.id, repo, today);
+    const range = await resolveRange(query, region.id, repo.terms, today);
     const targets = await this.targets(region.id);
     const filter = regionRollupFilter(region.id, range, this.usage.deliveredSeconds);
 

@@ -2,11 +2,12 @@ import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { LessonKind, SchoolGroupRole, SchoolStage, Subject } from '../../../shared/subjects.js';
 import { rows, type TongkeDb } from '../../db/store.js';
 import { shanghaiMonth, shanghaiWeek } from '../../db/sql.js';
-import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, terms, users } from '../../db/schema/index.js';
+import { classrooms, courses, educationGroups, lessonSessions, regionTargets, regions, schools, users } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import { addSums, toSums, type RollupSums, type ScheduledSums } from './sums.js';
 import { planTeacherWeeks, planWeeks, WeekRollupRepository, type WeekPlan } from './week-repository.js';
 import { ReplayRepository } from './replay-repository.js';
+import { ReportTermsRepository } from './terms-repository.js';
 
 /** Which roll-up rows a report reads: one organisation column, a day range and optional filters. */
 export interface RollupFilter {
@@ -46,7 +47,6 @@ export interface SchoolRow {
   active: boolean;
 }
 
-export type TermRow = typeof terms.$inferSelect;
 export type TargetsRow = typeof regionTargets.$inferSelect;
 
 /** Roll-up columns shared by usage_site_days and usage_lesson_teachers. */
@@ -89,6 +89,8 @@ export class UsageRepository {
   readonly #weeks: WeekRollupRepository;
   /** 点播 figures beside the live ones (recording_view_days). */
   readonly replays: ReplayRepository;
+  /** The region's terms: the period a report covers. */
+  readonly terms: ReportTermsRepository;
 
   /** `weekRollups: false` reads usage_site_days only (the answer the week roll-ups are checked against). */
   constructor(
@@ -97,6 +99,7 @@ export class UsageRepository {
   ) {
     this.#weeks = new WeekRollupRepository(db);
     this.replays = new ReplayRepository(db);
+    this.terms = new ReportTermsRepository(db);
   }
 
   async #planWeeks(filter: RollupFilter, key: RollupKey): Promise<WeekPlan | null> {
@@ -358,32 +361,6 @@ export class UsageRepository {
       for (const u of await this.db.select({ id: users.id, name: users.displayName }).from(users).where(inArray(users.id, part))) names.set(u.id, u.name);
     }
     return names;
-  }
-
-  // ---- Terms ----
-
-  async term(id: number): Promise<TermRow | undefined> {
-    const [row] = await this.db.select().from(terms).where(eq(terms.id, id)).limit(1);
-    return row;
-  }
-
-  /** The region's term that covers the day, if any. */
-  async termCovering(regionId: number, day: string): Promise<TermRow | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(terms)
-      .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, day), gte(terms.endsOn, day)))
-      .orderBy(asc(terms.startsOn), asc(terms.id))
-      .limit(1);
-    return row;
-  }
-
-  async termsOverlapping(regionId: number, fromDay: string, toDay: string): Promise<TermRow[]> {
-    return this.db
-      .select()
-      .from(terms)
-      .where(and(eq(terms.regionId, regionId), lte(terms.startsOn, toDay), gte(terms.endsOn, fromDay)))
-      .orderBy(asc(terms.startsOn), asc(terms.id));
   }
 
   // ---- Targets ----

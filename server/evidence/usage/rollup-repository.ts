@@ -20,6 +20,7 @@ import {
 } from '../../db/schema/index.js';
 import { chunks } from '../../core/lists.js';
 import type { LessonEvidence, LessonRollup, SitePlace } from './lesson-rollup.js';
+import { SitePlacesRepository } from './site-places-repository.js';
 import { WeekRollupRepository } from './week-repository.js';
 
 /** A session started this close to a timetabled lesson's window stands for it. */
@@ -30,9 +31,11 @@ const INSERT_BATCH = 30;
 /** Reads the evidence of a lesson and writes its roll-up rows. */
 export class RollupRepository {
   readonly #weeks: WeekRollupRepository;
+  readonly #places: SitePlacesRepository;
 
   constructor(private readonly db: TongkeDb) {
     this.#weeks = new WeekRollupRepository(db);
+    this.#places = new SitePlacesRepository(db);
   }
 
   /** Runs `work` in one transaction (ambient: every query of this repository inside it joins). */
@@ -97,7 +100,7 @@ export class RollupRepository {
     const userIds = [...new Set(attendance.flatMap((r) => (r.userId === null ? [] : [r.userId])))];
 
     const scheduledLessonId = await this.#matchScheduledLesson(lesson.courseId, lesson.scheduledLessonId, lesson.startedAt);
-    const [classroomPlaces, schoolPlaces, teacherIds] = [await this.#classroomPlaces(classroomIds), await this.#schoolPlaces(schoolIds), await this.#teachers(userIds)];
+    const [classroomPlaces, schoolPlaces, teacherIds] = [await this.#places.classroomPlaces(classroomIds), await this.#places.schoolPlaces(schoolIds), await this.#teachers(userIds)];
     return {
       lesson: {
         id: lesson.id,
@@ -241,29 +244,6 @@ export class RollupRepository {
       .orderBy(sql`abs(${scheduledLessons.startsAt} - ${at})`, desc(scheduledLessons.id))
       .limit(1);
     return row?.id ?? null;
-  }
-
-  async #classroomPlaces(ids: readonly number[]): Promise<Map<number, SitePlace>> {
-    const places = new Map<number, SitePlace>();
-    for (const part of chunks(ids)) {
-      const rows = await this.db
-        .select({ id: classrooms.id, schoolId: schools.id, regionId: schools.regionId, groupId: schools.groupId })
-        .from(classrooms)
-        .innerJoin(schools, eq(schools.id, classrooms.schoolId))
-        .where(inArray(classrooms.id, part));
-      for (const r of rows) places.set(r.id, { schoolId: r.schoolId, regionId: r.regionId, groupId: r.groupId });
-    }
-    return places;
-  }
-
-  async #schoolPlaces(ids: readonly number[]): Promise<Map<number, SitePlace>> {
-    const places = new Map<number, SitePlace>();
-    for (const part of chunks(ids)) {
-      for (const r of await this.db.select({ id: schools.id, regionId: schools.regionId, groupId: schools.groupId }).from(schools).where(inArray(schools.id, part))) {
-        places.set(r.id, { schoolId: r.id, regionId: r.regionId, groupId: r.groupId });
-      }
-    }
-    return places;
   }
 
   async #teachers(userIds: readonly number[]): Promise<Set<number>> {

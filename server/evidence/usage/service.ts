@@ -66,7 +66,7 @@ export class UsageReportService {
   async report(query: UsageQuery, access: Access, locale: Locale, today = shanghaiDate(new Date())): Promise<UsageReport> {
     const unit = await reportUnit(this.places, query.scope, query.id);
     const reach = await reportReach(access, this.places, unit, () => this.repo.coursesLedBy(access.principal.userId));
-    const range = await resolveRange(query, unit.place.regionId, this.repo, today);
+    const range = await resolveRange(query, unit.place.regionId, this.repo.terms, today);
     const groupBy = query.groupBy ?? 'week';
     const layout = await this.#layout(unit, reach, locale);
     const filter: RollupFilter = {
@@ -135,7 +135,7 @@ export class UsageReportService {
         periods.push({ key: month, label: month, ...clip(`${month}-01`, addDays(`${nextMonth(month)}-01`, -1)) });
       }
     } else {
-      for (const term of await this.repo.termsOverlapping(regionId, range.from, range.to)) periods.push({ key: String(term.id), label: term.name, ...clip(term.startsOn, term.endsOn) });
+      for (const term of await this.repo.terms.termsOverlapping(regionId, range.from, range.to)) periods.push({ key: String(term.id), label: term.name, ...clip(term.startsOn, term.endsOn) });
     }
     return periods;
   }

@@ -10,10 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hashPassword } from '../../../server/accounts/passwords.js';
-import { openDatabase } from '../../../server/db/store.js';
-import { seedDemoCounty } from '../../../server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../../server/seed/demo-logins.js';
+import { seedDemoStore } from '../demo-store.js';
 import { ServerProcess } from '../server-process.js';
 import type { LabHost } from './lab.js';
 
@@ -31,12 +28,7 @@ export async function startLabServer(anchor: LabHost, env: Record<string, string
   const dir = mkdtempSync(join(tmpdir(), 'tk-lab-server-'));
   const dbPath = join(dir, 'tongke.db');
   try {
-    const database = await openDatabase(dbPath);
-    try {
-      await seedDemoCounty(database.db, { passwordHash: await hashPassword(DEMO_PASSWORD) });
-    } finally {
-      await database.close();
-    }
+    await seedDemoStore(dbPath);
     mkdirSync(RESULTS_DIR, { recursive: true });
     // ServerProcess checks health on 127.0.0.1 and learns the port; the public URL needs the port first.
     const process = await ServerProcess.start(
