@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
 import type { MyLessons } from '../../shared/api/teaching.js';
 import type { MediaSource } from '../../shared/lesson/model.js';
 import { login, visible, type BrowserUser } from './browser.js';
@@ -34,13 +33,25 @@ export async function participantIdOf(page: Page): Promise<string> {
 export const HOME_OFFERS_LESSON_MS = 25_000;
 
 /**
+ * Polls `check` every 250 ms until it holds; throws `failure` after `timeoutMs`. Plain code, not vitest's
+ * expect.poll: the bench runs these steps outside vitest (test/support/netlab/adaptation-lesson.ts).
+ */
+async function until(check: () => Promise<boolean>, timeoutMs: number, failure: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() >= deadline) throw new Error(`${failure} (waited ${timeoutMs} ms)`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
  * Opens the lesson's pre-join page as its lead teacher, waits until the start button is enabled (devices
  * found) and presses it: her participant id. `beforeStart` looks at the page first (its text, a snapshot).
  */
 export async function startLesson(page: Page, courseId: number, beforeStart?: (start: Locator) => Promise<void>): Promise<string> {
   await page.goto(`/lesson/${courseId}`);
   const start = await visible(page.getByTestId('prejoin-join'));
-  await expect.poll(() => start.isEnabled(), { timeout: MEDIA_TIMEOUT_MS }).toBe(true);
+  await until(() => start.isEnabled(), MEDIA_TIMEOUT_MS, 'the pre-join page never allowed a start');
   await beforeStart?.(start);
   await start.click();
   return participantIdOf(page);
@@ -63,7 +74,7 @@ export async function signInClassroom(user: BrowserUser, username: string): Prom
 /** Waits until the classroom home's join button offers this course's live lesson and can be pressed; returns the button. */
 export async function joinOffered(page: Page, courseId: number, timeout = HOME_OFFERS_LESSON_MS): Promise<Locator> {
   const join = page.getByTestId('join-button');
-  await expect.poll(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), { timeout }).toBe(true);
+  await until(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), timeout, `the classroom home never offered course ${courseId}`);
   return join;
 }
 

@@ -15,8 +15,8 @@
  */
 import type { Page } from 'playwright-core';
 import { demoLogin } from '../../../server/seed/demo-logins.js';
-import { login, visible, type BrowserUser } from '../../e2e/browser.js';
-import { courseIdOf, MEDIA_TIMEOUT_MS, participantIdOf, tilesOf, waitForPicture } from '../../e2e/lesson-helpers.js';
+import { visible, type BrowserUser } from '../../e2e/browser.js';
+import { joinFromHome, startLessonAsLead, tilesOf, waitForPicture } from '../../e2e/lesson-helpers.js';
 import type { LabBrowsers } from './chromium.js';
 import type { LabHost } from './lab.js';
 import type { LinkSetting } from './protocol.js';
@@ -70,17 +70,6 @@ interface Site extends BrowserUser {
   id: string;
 }
 
-/** A classroom signs in and joins its course from the classroom home's one button. */
-async function joinFromHome(user: BrowserUser, username: string, courseId: number): Promise<Site> {
-  await login(user.page, username);
-  await visible(user.page.getByTestId('home-classroom'));
-  const join = user.page.getByTestId('join-button');
-  const ready = await msUntil(async () => (await join.getAttribute('data-course-id')) === String(courseId) && (await join.isEnabled()), 25_000, 250);
-  if (ready === null) throw new Error(`${username}: the join button never offered course ${courseId}`);
-  await join.click();
-  return { ...user, id: await participantIdOf(user.page) };
-}
-
 /** The height of the teacher's camera as a page decodes it now (0 when none). */
 async function teacherHeight(page: Page, teacherId: string): Promise<number> {
   const sample = await sampleStats(page);
@@ -113,19 +102,9 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   };
   const teacher = await browsers.newUser(null);
   teacherPage = teacher.page;
-  await login(teacher.page, TEACHER);
-  await visible(teacher.page.getByTestId('home-teacher'));
-  const courseId = await courseIdOf(teacher.page, 'music', 'lead_teacher');
-  await teacher.page.goto(`/lesson/${courseId}`);
-  const start = await visible(teacher.page.getByTestId('prejoin-join'));
-  if ((await msUntil(() => start.isEnabled(), MEDIA_TIMEOUT_MS, 250)) === null) throw new Error('the teacher’s pre-join never allowed a start');
-  await start.click();
-  const teacherId = await participantIdOf(teacher.page);
-
-  const [shiqiao, yangliuSite] = await Promise.all([
-    browsers.newUser(null).then((user) => joinFromHome(user, SHIQIAO, courseId)),
-    browsers.newUser(yangliu).then((user) => joinFromHome(user, YANGLIU, courseId)),
-  ]);
+  const { courseId, participantId: teacherId } = await startLessonAsLead(teacher, TEACHER);
+  const site = async (user: BrowserUser, username: string): Promise<Site> => ({ ...user, id: await joinFromHome(user, username, courseId) });
+  const [shiqiao, yangliuSite] = await Promise.all([browsers.newUser(null).then((user) => site(user, SHIQIAO)), browsers.newUser(yangliu).then((user) => site(user, YANGLIU))]);
   await visible(tilesOf(teacher.page, demoLogin(YANGLIU).displayName));
   await Promise.all([waitForPicture(shiqiao.page, teacherId), waitForPicture(yangliuSite.page, teacherId)]);
   step('both classrooms decode the teacher');
