@@ -135,6 +135,7 @@ export interface ReceivedVideo {
   source: string | null;
   width: number;
   height: number;
+  /** Frames decoded per second over the window (the browser's own last-second figure for a video new in it). */
   framesPerSecond: number;
   kbit: number;
   /** Freezes that began, and seconds frozen, within the window. */
@@ -169,7 +170,9 @@ export function receivedBetween(before: StatsSample, after: StatsSample): Receiv
       source: video.source,
       width: video.width,
       height: video.height,
-      framesPerSecond: video.framesPerSecond,
+      // Frames decoded over the window, not the browser's last-second figure: a steady picture is one that
+      // keeps decoding through the window, and one frozen second must not decide it.
+      framesPerSecond: from ? (video.framesDecoded - from.framesDecoded) / (ms / 1000) : video.framesPerSecond,
       kbit: kbit(video.bytesReceived - (from?.bytesReceived ?? 0)),
       freezes: video.freezeCount - (from?.freezeCount ?? 0),
       frozenSeconds: video.totalFreezesDuration - (from?.totalFreezesDuration ?? 0),
