@@ -19,6 +19,7 @@ import { LabBrowsers } from '../test/support/netlab/chromium.js';
 import { labUnavailable, NetLab } from '../test/support/netlab/lab.js';
 import { PROFILES } from '../test/support/netlab/profiles.js';
 import { startLabServer } from '../test/support/netlab/server.js';
+import type { Received, ReceivedVideo } from '../test/support/netlab/stats.js';
 import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -46,7 +47,7 @@ export const linkAdaptationBenchmark: Benchmark = {
       const browsers = new LabBrowsers(server.baseUrl);
       try {
         const run = await runAdaptationLesson(browsers, yangliu, (line) => console.log(`  ${line}`));
-        const teacher = (figures: Parameters<typeof teacherVideoOf>[0]) => teacherVideoOf(figures, run.teacherId);
+        const teacher = (figures: Received) => teacherVideoOf(figures, run.teacherId);
         const figures = {
           layerChangeMs: orNaN(run.layerChangeMs),
           cleanSiteTeacherKbit: round(teacher(run.bad.shiqiao)?.kbit ?? 0, 1),
@@ -112,7 +113,7 @@ export const linkAdaptationBenchmark: Benchmark = {
   },
 };
 
-function siteRow(video: ReturnType<typeof teacherVideoOf>, totalKbit: number): Record<string, number | string> {
+function siteRow(video: ReceivedVideo | undefined, totalKbit: number): Record<string, number | string> {
   return {
     teacherHeight: video?.height ?? 0,
     teacherFps: round(video?.framesPerSecond ?? 0, 1),

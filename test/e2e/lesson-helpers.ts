@@ -33,15 +33,21 @@ export async function participantIdOf(page: Page): Promise<string> {
 export const HOME_OFFERS_LESSON_MS = 25_000;
 
 /**
- * Polls `check` every 250 ms until it holds; throws `failure` after `timeoutMs`. Plain code, not vitest's
- * expect.poll: the bench runs these steps outside vitest (test/support/netlab/adaptation-lesson.ts).
+ * Polls `check` every `intervalMs` until it holds: the ms it took, or null after `timeoutMs`. Plain code, not
+ * vitest's expect.poll: the bench runs these steps outside vitest (test/support/netlab/adaptation-lesson.ts).
  */
-async function until(check: () => Promise<boolean>, timeoutMs: number, failure: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() >= deadline) throw new Error(`${failure} (waited ${timeoutMs} ms)`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+export async function msUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<number | null> {
+  const from = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - from;
+    if (Date.now() - from >= timeoutMs) return null;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/** As msUntil, but throws `failure` when `check` never held. */
+async function until(check: () => Promise<boolean>, timeoutMs: number, failure: string): Promise<void> {
+  if ((await msUntil(check, timeoutMs)) === null) throw new Error(`${failure} (waited ${timeoutMs} ms)`);
 }
 
 /**

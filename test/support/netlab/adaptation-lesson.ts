@@ -16,7 +16,7 @@
 import type { Page } from 'playwright-core';
 import { demoLogin } from '../../../server/seed/demo-logins.js';
 import { visible, type BrowserUser } from '../../e2e/browser.js';
-import { joinFromHome, startLessonAsLead, tilesOf, waitForPicture } from '../../e2e/lesson-helpers.js';
+import { joinFromHome, msUntil, startLessonAsLead, tilesOf, waitForPicture } from '../../e2e/lesson-helpers.js';
 import type { LabBrowsers } from './chromium.js';
 import type { LabHost } from './lab.js';
 import type { LinkSetting } from './protocol.js';
@@ -32,16 +32,6 @@ export const WORSE_LINE: LinkSetting = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds; the ms it took, or null after `timeoutMs`. */
-async function msUntil(check: () => Promise<boolean>, timeoutMs: number, intervalMs: number): Promise<number | null> {
-  const from = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - from;
-    if (Date.now() - from >= timeoutMs) return null;
-    await sleep(intervalMs);
-  }
-}
 
 export interface AdaptationRun {
   /** The teacher's top layer as both classrooms decoded it on clean links, and 杨柳's frame rate then. */
@@ -70,14 +60,17 @@ interface Site extends BrowserUser {
   id: string;
 }
 
+/** The teacher's camera among a sample's or a window's videos. */
+export const teacherVideoOf = <Video extends { participantId: string | null; source: string | null }>(figures: { videos: readonly Video[] }, teacherId: string): Video | undefined =>
+  figures.videos.find((video) => video.participantId === teacherId && video.source === 'camera');
+
 /** The height of the teacher's camera as a page decodes it now (0 when none). */
 async function teacherHeight(page: Page, teacherId: string): Promise<number> {
-  const sample = await sampleStats(page);
-  return sample.videos.find((video) => video.participantId === teacherId && video.source === 'camera')?.height ?? 0;
+  return teacherVideoOf(await sampleStats(page), teacherId)?.height ?? 0;
 }
 
-export const teacherVideoOf = (figures: Received, teacherId: string): ReceivedVideo | undefined =>
-  figures.videos.find((video) => video.participantId === teacherId && video.source === 'camera');
+/** The videos that carry a picture at 1 kbit/s or more (a 0x0 stream is the SFU's probe padding, never a picture). */
+export const picturesArriving = (figures: Received): ReceivedVideo[] => figures.videos.filter((video) => video.height > 0 && video.kbit >= 1);
 
 /**
  * Runs the lesson: the teacher and 石桥 in `browsers` on the test host, 杨柳 in `yangliu`'s namespace (on a
@@ -87,18 +80,21 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   const began = Date.now();
   const step = (what: string) => log(`[${((Date.now() - began) / 1000).toFixed(1)} s] ${what}`);
   let teacherPage: Page | undefined;
-  /** kbit/s the teacher's browser sent of its top layer over the last measurement: a clean site can only get what is sent. */
-  let teacherTopKbit = 0;
-  const received = async (name: string, page: Page, ms: number) => {
+  /**
+   * Measures what each page receives over the same `ms`, and beside it what the teacher's browser sent of its
+   * top layer (kbit/s): a clean site can only receive what is sent.
+   */
+  const measure = async (ms: number, ...sites: Array<[name: string, page: Page]>): Promise<{ figures: Received[]; teacherTopKbit: number }> => {
     const sentBefore = teacherPage ? await sampleSent(teacherPage) : [];
-    const figures = await measureReceived(page, ms);
+    const figures = await Promise.all(sites.map(([, page]) => measureReceived(page, ms)));
     const sentAfter = teacherPage ? await sampleSent(teacherPage) : [];
     const top = sentAfter.at(-1);
     const topBefore = sentBefore.find((layer) => layer.rid === top?.rid);
-    teacherTopKbit = top && topBefore ? ((top.bytesSent - topBefore.bytesSent) * 8) / (figures.seconds * 1000) : 0;
+    const seconds = figures[0]?.seconds ?? ms / 1000;
+    const teacherTopKbit = top && topBefore ? ((top.bytesSent - topBefore.bytesSent) * 8) / (seconds * 1000) : 0;
     const sent = teacherPage ? ` | the teacher sends ${describeSent(sentAfter)}, top layer ${teacherTopKbit.toFixed(0)} kbit/s` : '';
-    log(`${name}: ${describeReceived(figures)}${sent}`);
-    return figures;
+    sites.forEach(([name], i) => log(`${name}: ${describeReceived(figures[i]!)}${sent}`));
+    return { figures, teacherTopKbit };
   };
   const teacher = await browsers.newUser(null);
   teacherPage = teacher.page;
@@ -114,8 +110,8 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   if ((await msUntil(at720(yangliuSite), 45_000, 1000)) === null || (await msUntil(at720(shiqiao), 30_000, 1000)) === null) {
     step('a classroom did not reach 720p on a clean link; measuring from the layer it has');
   }
-  const [shiqiaoClean, yangliuClean] = await Promise.all([received('石桥 clean', shiqiao.page, 8_000), received('杨柳 clean', yangliuSite.page, 8_000)]);
-  const teacherTopKbitClean = teacherTopKbit;
+  const clean = await measure(8_000, ['石桥 clean', shiqiao.page], ['杨柳 clean', yangliuSite.page]);
+  const [shiqiaoClean, yangliuClean] = clean.figures as [Received, Received];
   const topHeight = teacherVideoOf(yangliuClean, teacherId)?.height ?? 0;
   const cleanFps = teacherVideoOf(yangliuClean, teacherId)?.framesPerSecond ?? 0;
 
@@ -125,8 +121,8 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   const layerChangeMs = await msUntil(async () => (await teacherHeight(yangliuSite.page, teacherId)) < topHeight, 15_000, 250);
   step(layerChangeMs === null ? '杨柳 kept the top layer for 15 s' : `杨柳 decoded a smaller picture ${(layerChangeMs / 1000).toFixed(1)} s after its link turned bad`);
   await sleep(3_000); // the switch's own key frame and freeze are behind us
-  const [shiqiaoBad, yangliuBad] = await Promise.all([received('石桥 while 杨柳 is bad', shiqiao.page, 10_000), received('杨柳 on village-dsl-bad', yangliuSite.page, 10_000)]);
-  const teacherTopKbitBad = teacherTopKbit;
+  const bad = await measure(10_000, ['石桥 while 杨柳 is bad', shiqiao.page], ['杨柳 on village-dsl-bad', yangliuSite.page]);
+  const [shiqiaoBad, yangliuBad] = bad.figures as [Received, Received];
 
   // ---- worse: even the smallest picture cannot hold ----
   await yangliu.set(WORSE_LINE);
@@ -143,10 +139,10 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   const clearedAt = Date.now();
   step('杨柳’s line cleared; it is in audio-only mode');
   // The pause went out over the lossy line just before it cleared: measure once no video arrives any more.
-  const videoStopped = await msUntil(async () => (await measureReceived(yangliuSite.page, 1_000)).videos.every((video) => video.kbit < 1), 15_000, 0);
+  const videoStopped = await msUntil(async () => picturesArriving(await measureReceived(yangliuSite.page, 1_000)).length === 0, 15_000, 0);
   step(videoStopped === null ? '杨柳 still receives video 15 s into audio-only mode' : '杨柳 receives no video');
   const linkBefore = await yangliu.counters();
-  const audioOnlyReceived = await received('杨柳 audio only', yangliuSite.page, 10_000);
+  const [audioOnlyReceived] = (await measure(10_000, ['杨柳 audio only', yangliuSite.page])).figures as [Received];
   const linkAfter = await yangliu.counters();
   const windowMs = audioOnlyReceived.seconds * 1000;
   const linkDownKbit = ((linkAfter.downlink.forwardedBytes - linkBefore.downlink.forwardedBytes) * 8) / windowMs;
@@ -161,7 +157,7 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
   const backWait = await msUntil(async () => (await teacherHeight(yangliuSite.page, teacherId)) >= topHeight, 90_000, 1000);
   const backToTopMs = backWait === null ? null : Date.now() - clearedAt;
   step(backToTopMs === null ? `杨柳 did not reach ${topHeight}p again` : `杨柳 was back at ${topHeight}p ${(backToTopMs / 1000).toFixed(1)} s after its line cleared`);
-  await received('石桥 at the end', shiqiao.page, 3_000);
+  await measure(3_000, ['石桥 at the end', shiqiao.page]);
   // One run saw 石桥 at 360p for a moment here: a few seconds' grace before its height is taken.
   await msUntil(async () => (await teacherHeight(shiqiao.page, teacherId)) >= topHeight, 10_000, 500);
   const shiqiaoHeightAtEnd = await teacherHeight(shiqiao.page, teacherId);
@@ -171,7 +167,7 @@ export async function runAdaptationLesson(browsers: LabBrowsers, yangliu: LabHos
     topHeight,
     cleanFps,
     clean: { shiqiao: shiqiaoClean, yangliu: yangliuClean },
-    teacherTopKbit: { clean: teacherTopKbitClean, bad: teacherTopKbitBad },
+    teacherTopKbit: { clean: clean.teacherTopKbit, bad: bad.teacherTopKbit },
     layerChangeMs,
     bad: { shiqiao: shiqiaoBad, yangliu: yangliuBad },
     audioOnlyAdviceMs,
