@@ -1,5 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { LessonAudience } from './audience.js';
+import type { AudiencePart, LessonAudience } from './audience.js';
 import type { SiteChannel } from './running-lesson.js';
 
 /**
@@ -26,12 +26,17 @@ export class LessonRooms {
     return channel;
   }
 
+  /** The lesson's room, and within it one room per part of its audience. */
   audienceFor(lessonSessionId: number): LessonAudience {
     const room = `lesson:${lessonSessionId}`;
+    const partRoom = (part: AudiencePart) => `${room}:${part}`;
     return {
-      add: (channel) => void this.#socketOf(channel).join(room),
-      remove: (channel) => void this.#sockets.get(channel)?.leave(room),
-      emit: (event, payload) => void this.#namespace?.to(room).emit(event, payload),
+      add: (channel, part) => void this.#socketOf(channel).join([room, partRoom(part)]),
+      remove: (channel) => {
+        const socket = this.#sockets.get(channel);
+        for (const r of [room, partRoom('followers'), partRoom('sites')]) void socket?.leave(r);
+      },
+      emit: (event, payload, part) => void this.#namespace?.to(part ? partRoom(part) : room).emit(event, payload),
     };
   }
 

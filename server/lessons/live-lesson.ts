@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { LessonSnapshot, MediaSource, ProducerView, QualityLevel, RemovedSite } from '../../shared/lesson/model.js';
 import { ApiError } from '../core/errors.js';
-import { LessonParticipant, type ParticipantIdentity } from './participant.js';
+import { LessonParticipant, shownTo, type ParticipantIdentity } from './participant.js';
 import type { FeatureHost, OutboundLessonEvent, ParticipationDetail, ParticipationKind } from './features/feature.js';
 import { createLessonFeatures, featureList, featureSnapshot, type LessonFeatures } from './features/index.js';
 
@@ -239,8 +239,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       researchSessionId: this.research?.researchSessionId ?? null,
       researchTitle: this.research?.title ?? null,
       locked: this.#locked,
-      // Observers (听课) are no site: nobody's list holds them, bar an observer's own entry in hers.
-      participants: this.participants.filter((p) => p.kind !== 'observer' || p.id === viewer.id).map((p) => p.view()),
+      participants: this.participants.filter((p) => shownTo(viewer, p)).map((p) => p.view()),
       producers,
       ...featureSnapshot(this.features, viewer),
       removed: viewer.isLeadTeacher ? this.removed : [],

@@ -1,16 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import type { ParticipantChanges } from '../../shared/lesson/protocol.js';
 import { LessonParticipant, type ParticipantIdentity } from './participant.js';
-import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
+import { ParticipantChangeBatch, participantChangesWindowMs, type ParticipantChangeRoutes } from './participant-changes.js';
 
 const site = (userId: number): LessonParticipant =>
   new LessonParticipant({ userId, displayName: `site ${userId}`, kind: 'receiving_classroom', classroomId: userId, schoolId: 1, regionId: 1, schoolName: '石桥村教学点' } satisfies ParticipantIdentity);
+const lead = (): LessonParticipant =>
+  new LessonParticipant({ userId: 900, displayName: '王老师', kind: 'lead_teacher', classroomId: null, schoolId: 1, regionId: 1, schoolName: '城关小学' } satisfies ParticipantIdentity);
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** What each route was sent: the followers' messages, the sites' messages, and each site's own. */
+function recorded(): ParticipantChangeRoutes & { toFollowers: ParticipantChanges[]; toSites: ParticipantChanges[]; toOwn: Array<[string, ParticipantChanges]> } {
+  const toFollowers: ParticipantChanges[] = [];
+  const toSites: ParticipantChanges[] = [];
+  const toOwn: Array<[string, ParticipantChanges]> = [];
+  return {
+    toFollowers,
+    toSites,
+    toOwn,
+    followers: (changes) => void toFollowers.push(changes),
+    sites: (changes) => void toSites.push(changes),
+    own: (participant, changes) => void toOwn.push([participant.id, changes]),
+  };
+}
 
 describe('ParticipantChangeBatch', () => {
   it('sends a burst of joins in one turn as one message, each participant once in her latest state', async () => {
-    const sent: ParticipantChanges[] = [];
-    const batch = new ParticipantChangeBatch((changes) => sent.push(changes));
+    const routes = recorded();
+    const sent = routes.toFollowers;
+    const batch = new ParticipantChangeBatch(routes);
     const sites = Array.from({ length: 50 }, (_, i) => site(i + 1));
     for (const s of sites) batch.joined(s);
     sites[0]!.handRaisedAt = new Date();
@@ -23,8 +41,8 @@ describe('ParticipantChangeBatch', () => {
   });
 
   it('gathers what follows a message for the rest of the window, then sends it as one', async () => {
-    const sent: ParticipantChanges[] = [];
-    const batch = new ParticipantChangeBatch((changes) => sent.push(changes), () => 300);
+    const sent = recorded().toFollowers;
+    const batch = new ParticipantChangeBatch({ ...recorded(), followers: (changes) => void sent.push(changes) }, () => 300);
     const [a, b, c] = [site(1), site(2), site(3)];
     batch.joined(a);
     await nextTurn();
@@ -42,8 +60,9 @@ describe('ParticipantChangeBatch', () => {
   });
 
   it('sends nothing of a participant who left after her change, and nothing at all once closed', async () => {
-    const sent: ParticipantChanges[] = [];
-    const batch = new ParticipantChangeBatch((changes) => sent.push(changes));
+    const routes = recorded();
+    const sent = routes.toFollowers;
+    const batch = new ParticipantChangeBatch(routes);
     const a = site(1);
     batch.updated(a);
     batch.left(a, 'connection_lost');
@@ -57,6 +76,55 @@ describe('ParticipantChangeBatch', () => {
     batch.flush();
     await nextTurn();
     expect(sent).toHaveLength(1);
+  });
+
+  it('tells the other sites nothing of a burst of classrooms joining, and each classroom of itself', async () => {
+    const routes = recorded();
+    const batch = new ParticipantChangeBatch(routes);
+    const sites = Array.from({ length: 20 }, (_, i) => site(i + 1));
+    for (const s of sites) batch.joined(s);
+    sites[3]!.headcount = 31;
+    batch.updated(sites[3]!);
+    await nextTurn();
+    expect(routes.toFollowers).toHaveLength(1);
+    expect(routes.toSites).toEqual([]);
+    expect(routes.toOwn.map(([id]) => id)).toEqual(sites.map((s) => s.id));
+    expect(routes.toOwn[3]![1]).toEqual({ joined: [sites[3]!.view()], updated: [], left: [] });
+    expect(routes.toOwn[3]![1].joined[0]!.headcount).toBe(31);
+    // A classroom no site is shown changes and leaves: the followers hear of it, she of her change only.
+    batch.updated(sites[0]!);
+    batch.flush();
+    batch.left(sites[1]!, 'left');
+    batch.flush();
+    expect(routes.toSites).toEqual([]);
+    expect(routes.toOwn.at(-1)).toEqual([sites[0]!.id, { joined: [], updated: [sites[0]!.view()], left: [] }]);
+    expect(routes.toFollowers.at(-1)).toEqual({ joined: [], updated: [], left: [{ participantId: sites[1]!.id, reason: 'left' }] });
+  });
+
+  it('tells every site of the lead teacher and of whoever has been on stage, until she leaves', () => {
+    const routes = recorded();
+    const batch = new ParticipantChangeBatch(routes);
+    const [teacher, a] = [lead(), site(1)];
+    batch.joined(teacher);
+    batch.joined(a);
+    batch.flush();
+    expect(routes.toSites).toEqual([{ joined: [teacher.view()], updated: [], left: [] }]);
+    // The teacher is a follower: she hears of herself with the rest, not on her own.
+    expect(routes.toOwn.map(([id]) => id)).toEqual([a.id]);
+    a.onStage = true;
+    batch.updated(a);
+    batch.flush();
+    expect(routes.toSites.at(-1)).toEqual({ joined: [], updated: [a.view()], left: [] });
+    // Back in her seat she stays in the lists she was shown in: they hear that, and of her leaving.
+    a.onStage = false;
+    batch.updated(a);
+    batch.flush();
+    expect(routes.toSites.at(-1)!.updated[0]!.onStage).toBe(false);
+    batch.left(a, 'connection_lost');
+    batch.flush();
+    expect(routes.toSites.at(-1)).toEqual({ joined: [], updated: [], left: [{ participantId: a.id, reason: 'connection_lost' }] });
+    expect(routes.toOwn.map(([id]) => id)).toEqual([a.id]);
+    expect(routes.toFollowers).toHaveLength(4);
   });
 
   it('gathers for longer in a big lesson, where each message is a write to every site', () => {

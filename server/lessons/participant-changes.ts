@@ -18,24 +18,38 @@ export function participantChangesWindowMs(sites: number): number {
 }
 
 /**
- * Gathers who joined, changed and left a lesson and sends it as one `participants:changed` to every site:
+ * Where a `participants:changed` goes. The lead teacher and observers hear of every site; every other site
+ * hears of those shown to every site, and of itself (see `shownTo` in participant.ts).
+ */
+export interface ParticipantChangeRoutes {
+  /** The lead teacher and observers: every change. */
+  followers(changes: ParticipantChangesPayload): void;
+  /** Every other site: the changes of those shown to every site (sent only when there are any). */
+  sites(changes: ParticipantChangesPayload): void;
+  /** One site that no site is shown, her own join or change: the sites' message left it out. */
+  own(participant: LessonParticipant, changes: ParticipantChangesPayload): void;
+}
+
+/**
+ * Gathers who joined, changed and left a lesson and sends it as one `participants:changed` per audience:
  * K sites joining together would otherwise send K messages to each of K sites. Each participant is sent
  * once per message with her view at the moment it is sent, so a join followed by changes is one `joined`
- * entry with the latest state, and a join and leave in one window is a `left` only.
+ * entry with the latest state, and a join and leave in one window is a `left` only. In a burst of
+ * classrooms or students joining, the followers get the batch and each joining site only its own entry.
  */
 export class ParticipantChangeBatch {
   readonly #joined = new Map<string, LessonParticipant>();
   readonly #updated = new Map<string, LessonParticipant>();
-  readonly #left = new Map<string, LeaveReason>();
-  readonly #send: (changes: ParticipantChangesPayload) => void;
+  readonly #left = new Map<string, { participant: LessonParticipant; reason: LeaveReason }>();
+  readonly #routes: ParticipantChangeRoutes;
   readonly #windowMs: () => number;
   #pending: { cancel(): void } | null = null;
   #lastSentAt = Number.NEGATIVE_INFINITY;
   #closed = false;
 
   /** `windowMs` is asked at each message (a lesson's window grows with its sites). */
-  constructor(send: (changes: ParticipantChangesPayload) => void, windowMs: () => number = () => PARTICIPANT_CHANGES_WINDOW_MS) {
-    this.#send = send;
+  constructor(routes: ParticipantChangeRoutes, windowMs: () => number = () => PARTICIPANT_CHANGES_WINDOW_MS) {
+    this.#routes = routes;
     this.#windowMs = windowMs;
   }
 
@@ -56,7 +70,7 @@ export class ParticipantChangeBatch {
     if (this.#closed) return;
     this.#joined.delete(participant.id);
     this.#updated.delete(participant.id);
-    this.#left.set(participant.id, reason);
+    this.#left.set(participant.id, { participant, reason });
     this.#schedule();
   }
 
@@ -68,18 +82,28 @@ export class ParticipantChangeBatch {
     this.#pending?.cancel();
     this.#pending = null;
     if (this.#joined.size + this.#updated.size + this.#left.size === 0) return;
-    const changes: ParticipantChangesPayload = {
-      joined: [...this.#joined.values()].map((p) => p.view()),
-      updated: [...this.#updated.values()].map((p) => p.view()),
-      left: [...this.#left].map(([participantId, reason]) => ({ participantId, reason })),
-    };
+    // Each view once, at the moment it is sent, whichever messages carry it.
+    const joined = [...this.#joined.values()].map((p) => ({ participant: p, view: p.view() }));
+    const updated = [...this.#updated.values()].map((p) => ({ participant: p, view: p.view() }));
+    const left = [...this.#left.values()];
     this.#joined.clear();
     this.#updated.clear();
     this.#left.clear();
     this.#lastSentAt = performance.now();
-    this.#send(changes);
+    const leftView = ({ participant, reason }: (typeof left)[number]) => ({ participantId: participant.id, reason });
+    this.#routes.followers({ joined: joined.map((e) => e.view), updated: updated.map((e) => e.view), left: left.map(leftView) });
+    const shown = (entry: { participant: LessonParticipant }) => entry.participant.shownToEverySite;
+    const forSites: ParticipantChangesPayload = {
+      joined: joined.filter(shown).map((e) => e.view),
+      updated: updated.filter(shown).map((e) => e.view),
+      left: left.filter(shown).map(leftView),
+    };
+    if (forSites.joined.length + forSites.updated.length + forSites.left.length > 0) this.#routes.sites(forSites);
+    // A site no site is shown (observers never come here) hears of herself on her own.
+    for (const [list, entries] of [['joined', joined], ['updated', updated]] as const) {
+      for (const entry of entries) if (!shown(entry)) this.#routes.own(entry.participant, { joined: [], updated: [], left: [], [list]: [entry.view] });
+    }
   }
-
   /** The lesson is over: nothing more is sent (its sites are told `lesson:ended` and disconnected). */
   close(): void {
     this.#closed = true;

@@ -18,7 +18,8 @@ export class LessonParticipant {
   readonly resumeToken = randomBytes(24).toString('base64url');
   connection: 'connected' | 'reconnecting' = 'connected';
   readonly media: Record<MediaSource, boolean> = { camera: false, mic: false, screen: false };
-  onStage = false;
+  #onStage = false;
+  #beenOnStage = false;
   handRaisedAt: Date | null = null;
   audioOnly = false;
   quality: QualityLevel = 'unknown';
@@ -34,6 +35,22 @@ export class LessonParticipant {
 
   get isLeadTeacher(): boolean {
     return this.identity.kind === 'lead_teacher';
+  }
+
+  get onStage(): boolean {
+    return this.#onStage;
+  }
+  set onStage(onStage: boolean) {
+    this.#onStage = onStage;
+    if (onStage) this.#beenOnStage = true;
+  }
+
+  /**
+   * Every site is shown her: the lead teacher, and whoever has been on stage in this lesson. Once shown, a
+   * site keeps hearing of her until she leaves, so that no site's list holds someone it stopped hearing of.
+   */
+  get shownToEverySite(): boolean {
+    return this.isLeadTeacher || this.#beenOnStage;
   }
 
   view(): ParticipantView {
@@ -57,12 +74,30 @@ export class LessonParticipant {
   }
 }
 
+/** The lead teacher and observers (听课) follow every site: they see, hear and are shown the whole lesson. */
+export function followsEverySite(viewer: LessonParticipant): boolean {
+  return viewer.isLeadTeacher || viewer.kind === 'observer';
+}
+
 /**
  * Who may see and hear whom. The lead teacher and observers receive every site; every site receives the
  * lead teacher and whoever is on stage; a site's own screen share follows the same rule.
  */
 export function mayConsume(viewer: LessonParticipant, owner: LessonParticipant): boolean {
   if (viewer.id === owner.id) return false;
-  if (viewer.isLeadTeacher || viewer.kind === 'observer') return true;
+  if (followsEverySite(viewer)) return true;
   return owner.isLeadTeacher || owner.onStage;
+}
+
+/**
+ * Whom a site's list of participants holds. The lead teacher and observers are shown every site; any other
+ * site is shown itself and those shown to every site (the lead teacher, whoever has been on stage), not the
+ * other classrooms and students: so a join costs the same in a lesson of 5 sites or of 500, and a burst of
+ * K joins sends each of them a list of constant size instead of everyone (K² in all). Observers are no
+ * site: they are in nobody's list but their own.
+ */
+export function shownTo(viewer: LessonParticipant, participant: LessonParticipant): boolean {
+  if (participant.id === viewer.id) return true;
+  if (participant.kind === 'observer') return false;
+  return followsEverySite(viewer) || participant.shownToEverySite;
 }

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LiveLesson } from './live-lesson.js';
-import { mayConsume, type LessonParticipant } from './participant.js';
+import { followsEverySite, mayConsume, type LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
 import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
@@ -62,7 +62,11 @@ export class RunningLesson {
     this.#recovery = options.recovery ?? DEFAULT_RECOVERY;
     this.#audience = options.audience ?? new ChannelAudience();
     this.#changes = new ParticipantChangeBatch(
-      (changes) => this.#audience.emit('participants:changed', changes),
+      {
+        followers: (changes) => this.#audience.emit('participants:changed', changes, 'followers'),
+        sites: (changes) => this.#audience.emit('participants:changed', changes, 'sites'),
+        own: (participant, changes) => this.#channels.get(participant.id)?.emit('participants:changed', changes),
+      },
       () => participantChangesWindowMs(this.#channels.size),
     );
     this.#wireLesson();
@@ -95,7 +99,7 @@ export class RunningLesson {
   attach(participant: LessonParticipant, channel: SiteChannel, rtpCapabilities: RtpCapabilities, resumeMedia?: readonly string[]): ResumedMedia | null {
     const previous = this.#channels.get(participant.id);
     this.#channels.set(participant.id, channel);
-    this.#audience.add(channel);
+    this.#audience.add(channel, followsEverySite(participant) ? 'followers' : 'sites');
     this.#rtpCapabilities.set(participant.id, rtpCapabilities);
     const transportIds = this.#media.transportIds(participant.id);
     const kept = sameTransports(transportIds, resumeMedia);

@@ -114,6 +114,10 @@ export const LessonSnapshot = Type.Object({
   researchTitle: Type.Union([Type.String(), Type.Null()]),
   locked: Type.Boolean(),
   chatEnabled: Type.Boolean(),
+  /**
+   * The participants shown to me: every site for the lead teacher and observers; for any other site, itself,
+   * the lead teacher and whoever has been on stage (not the other classrooms and students of the lesson).
+   */
   participants: Type.Array(ParticipantView),
   /** Producers this participant may consume (the server decides who sees whom). */
   producers: Type.Array(ProducerView),

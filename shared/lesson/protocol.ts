@@ -205,7 +205,9 @@ export const LESSON_EVENTS = {
    * Who joined, changed (mic, camera, stage, hand, connection, quality, audio-only, headcount) or left since
    * the last one, each participant once with her latest view. Sent at once after a lone change and at most
    * every ~50 ms during a burst, so that K sites joining together cost each site a few messages, not K.
-   * A participant is in at most one of the lists; `left` may name one the receiver never saw.
+   * A participant is in at most one of the lists; `left` may name one the receiver never saw. Each site
+   * hears of those its snapshot shows it (see LessonSnapshot.participants) and of itself; `joined` or
+   * `updated` may bring one it was not shown before (she went on stage).
    */
   'participants:changed': ParticipantChanges,
   /** A producer this participant may now consume. */
