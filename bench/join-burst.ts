@@ -233,6 +233,7 @@ export async function runJoinBurst(options: { quick: boolean; sizes?: number[] }
       'No DTLS: Node has no WebRTC stack, so transports are created but never connected; the join ends at consumers:resume.',
       'The Socket.IO clients run in a child process (since 2026-11-29): the loop delay is the server process\'s own; the baseline runs in the server process.',
       'A join is 3 requests (capabilities, join with the recv transport and paused consumers in its ack, one batched resume); it was 4 + 2 per producer.',
+      'A student is shown the teacher, herself and the stage (since 2026-11-30): her snapshot and the changes she hears stay that size; before, every join listed and was sent to every site (K² bytes).',
       'The baseline uses per-transport ports (listenIps); Tongke uses the worker WebRtcServer.',
       'Clients are connected (Socket.IO handshake) before the burst; sign-in (argon2) is set-up, not measured.',
     ],
