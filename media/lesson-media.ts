@@ -8,6 +8,7 @@ import { LessonMediaError, refusingInvalid } from './errors.js';
 import type { LessonMediaEvents, ProducerSource, TransportDirection } from './events.js';
 import { withContext, type MediaLogger } from './logger.js';
 import type { LessonMediaHost } from './media-worker.js';
+import { LessonRouters, type RouterOnAnotherWorker } from './lesson-routers.js';
 import { ParticipantMedia, type LessonProducer, type ProducerAppData } from './participant-media.js';
 import { ReceivedStream, type ConsumerAppData, type TileSize } from './received-stream.js';
 import { RecordingTaps, type RecordingReceiver, type RecordingTapInfo } from './recording-tap.js';
@@ -43,6 +44,8 @@ export interface LessonMediaOptions {
   readonly adaptation?: Partial<AdaptationOptions>;
   /** How often each receiver's link is evaluated, in ms (default 1000). */
   readonly adaptationIntervalMs?: number;
+  /** Consumers a worker is given before the lesson's next receivers go to another worker (see lesson-routers.ts). */
+  readonly consumersPerWorker?: number;
 }
 
 /** A producer as the lesson snapshot lists it. */
@@ -82,14 +85,16 @@ export interface ConsumerState {
 const SOURCE_KIND: Record<ProducerSource, MediaKind> = { mic: 'audio', camera: 'video', screen: 'video' };
 
 /**
- * The media of one live lesson: a router on one worker, an active-speaker observer over every microphone,
- * and each participant's transports, producers and consumers. It validates that ids belong to the
- * participant who names them, and reports everything that happens through typed events.
+ * The media of one live lesson: a home router on one worker (and, when its receivers outgrow that worker,
+ * routers on others: lesson-routers.ts), an active-speaker observer over every microphone, and each
+ * participant's transports, producers and consumers. It validates that ids belong to the participant who
+ * names them, and reports everything that happens through typed events.
  */
 export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   readonly lessonId: string;
+  /** The home router (producers, the active-speaker observer, recordings). */
   readonly #router: Router;
-  readonly #host: LessonMediaHost;
+  readonly #routers: LessonRouters;
   readonly #logger: MediaLogger;
   readonly #participants = new Map<string, ParticipantMedia>();
   readonly #producers = new Map<string, LessonProducer>();
@@ -100,8 +105,11 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   readonly #connected = new WeakSet<LessonWebRtcTransport>();
   #closed = false;
 
-  /** Used by `MediaWorkerPool.createLessonMedia`, which picks the worker and creates the router. */
-  static async create(router: Router, host: LessonMediaHost, logger: MediaLogger, options: LessonMediaOptions): Promise<LessonMedia> {
+  /**
+   * Used by `MediaWorkerPool.createLessonMedia`, which picks the worker and creates the home router;
+   * `another` gives the lesson a router on another worker when its receivers outgrow the ones it has.
+   */
+  static async create(router: Router, host: LessonMediaHost, logger: MediaLogger, options: LessonMediaOptions, another?: RouterOnAnotherWorker): Promise<LessonMedia> {
     let observer: ActiveSpeakerObserver;
     try {
       observer = await ActiveSpeaker.createObserver(router);
@@ -109,7 +117,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
       router.close();
       throw error;
     }
-    return new LessonMedia(router, observer, host, logger, options);
+    return new LessonMedia(router, observer, host, logger, options, another);
   }
 
   private constructor(
@@ -118,11 +126,12 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     host: LessonMediaHost,
     logger: MediaLogger,
     options: LessonMediaOptions,
+    another: RouterOnAnotherWorker | undefined,
   ) {
     super();
     this.lessonId = options.lessonId;
     this.#router = router;
-    this.#host = host;
+    this.#routers = new LessonRouters({ router, host }, { consumersPerWorker: options.consumersPerWorker, another, lost: () => this.#end('worker-died') });
     this.#logger = withContext(logger, { lessonId: options.lessonId });
     this.#speakers = new ActiveSpeaker(observer, this, this.#logger);
     this.#recordings = new RecordingTaps(router, host, this);
@@ -162,7 +171,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
    */
   async createTransport(participantId: string, direction: TransportDirection): Promise<WebRtcTransportParameters> {
     const participant = this.#participantOrNew(participantId);
-    const transport = await createWebRtcTransport(this.#router, this.#host.listen, { participantId, direction, kind: 'webrtc' });
+    const transport = await this.#routers.transport(direction, this.#expectedConsumers, ({ router, host }) => createWebRtcTransport(router, host.listen, { participantId, direction, kind: 'webrtc' }));
     this.#adopt(participant, transport);
     reportTransportState(transport, this);
     return webRtcTransportParameters(transport);
@@ -174,11 +183,9 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
    */
   async createPlainTransport(participantId: string, request: PlainTransportRequest): Promise<PlainTransportParameters> {
     const participant = this.#participantOrNew(participantId);
-    const transport = await createPlainTransport(this.#router, this.#host.listen, request, {
-      participantId,
-      direction: request.direction,
-      kind: 'plain',
-    });
+    const transport = await this.#routers.transport(request.direction, this.#expectedConsumers, ({ router, host }) =>
+      createPlainTransport(router, host.listen, request, { participantId, direction: request.direction, kind: 'plain' }),
+    );
     this.#adopt(participant, transport);
     return plainTransportParameters(transport);
   }
@@ -266,13 +273,18 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
       throw new LessonMediaError('cannot-consume', `participant ${participantId} cannot decode producer ${producerId}`);
     }
     const { participantId: producerParticipantId, source } = producer.appData;
+    // Every lesson router has the same codecs: what home can send her, hers can.
+    const placed = this.#routers.routerOf(transport.id);
+    await this.#routers.bring(producerId, placed);
+    this.#assertStillHere(receiver, () => undefined);
     const consumer = await refusingInvalid('rtpCapabilities', () =>
       transport.consume<ConsumerAppData>({ producerId, rtpCapabilities, paused: true, appData: { participantId, producerParticipantId } }),
     );
     this.#assertStillHere(receiver, () => consumer.close());
+    this.#routers.consumed(transport.id);
     const stream = new ReceivedStream(consumer, receiver);
     receiver.addStream(stream);
-    reportConsumer(stream, this.#host, this);
+    reportConsumer(stream, placed.host, this);
     this.emit('consumer-created', { participantId, consumerId: consumer.id, producerId, kind: consumer.kind });
     return {
       id: consumer.id,
@@ -391,8 +403,9 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     this.#adaptation.stop();
     this.#speakers.stop();
     this.#recordings.closeAll(reason);
-    // Closing the router closes every transport, producer and consumer (each reporting its own close);
-    // after a worker death the router is closed already.
+    // Closing the routers closes every transport, producer and consumer (each reporting its own close);
+    // after a worker death that router is closed already.
+    this.#routers.close();
     this.#router.close();
     this.#participants.clear();
     this.#producers.clear();
@@ -425,6 +438,11 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     throw new LessonMediaError('unknown-participant', `participant ${participant.id} left meanwhile`);
   }
 
+  /** Consumers a new receiver will hold: one per producer now. */
+  get #expectedConsumers(): number {
+    return Math.max(1, this.#producers.size);
+  }
+
   #adopt(participant: ParticipantMedia, transport: LessonTransport): void {
     this.#assertStillHere(participant, () => transport.close());
     participant.addTransport(transport);
@@ -440,6 +458,7 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
 
   #producerClosed(producer: LessonProducer): void {
     this.#producers.delete(producer.id);
+    this.#routers.forgetProducer(producer.id);
     this.emit('producer-closed', { participantId: producer.appData.participantId, producerId: producer.id });
   }
 }

@@ -14,9 +14,12 @@ export interface TransportListen {
   readonly enableTcp: boolean;
 }
 
-/** What a {@link LessonMedia} needs from the worker it runs on. */
+/** What a {@link LessonMedia} needs from a worker it runs on. */
 export interface LessonMediaHost {
   readonly listen: TransportListen;
+  readonly alive: boolean;
+  /** Consumers open on the worker, every lesson's: its load. */
+  readonly consumerCount: number;
   consumerOpened(): void;
   consumerClosed(): void;
 }

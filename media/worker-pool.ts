@@ -5,7 +5,8 @@ import { DEFAULT_MEDIA_CODECS } from './codecs.js';
 import { MediaPoolError } from './errors.js';
 import { LessonMedia, type LessonMediaOptions } from './lesson-media.js';
 import type { MediaLogger } from './logger.js';
-import { MediaWorker, type MediaWorkerSettings } from './media-worker.js';
+import type { PlacedRouter } from './lesson-routers.js';
+import { MediaWorker, type LessonMediaHost, type MediaWorkerSettings } from './media-worker.js';
 import { NetworkProbe, type ProbeProtocol } from './network-probe.js';
 import { planPorts } from './ports.js';
 import type { Router, RtpCodecCapability, WorkerLogLevel, WorkerResourceUsage } from './types.js';
@@ -40,6 +41,11 @@ export interface MediaWorkerPoolOptions {
    * fails makes a dead worker impossible to replace, as a broken binary or an exhausted machine would.
    */
   startWorker?: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>;
+  /**
+   * Consumers a worker is given before a lesson's next receivers go to a router on another worker (default
+   * DEFAULT_CONSUMERS_PER_WORKER); a lesson can then use every worker of the pool.
+   */
+  consumersPerWorker?: number;
 }
 
 /** A snapshot of one worker slot of the pool. */
@@ -100,6 +106,7 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
   readonly #startingLessons = new Set<string>();
   readonly #retryTimers = new Set<NodeJS.Timeout>();
   readonly #startWorker: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>;
+  readonly #consumersPerWorker: number | undefined;
   #closed = false;
 
   /**
@@ -117,7 +124,7 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
       for (const worker of workers) worker.close();
       throw failure.reason;
     }
-    return new MediaWorkerPool(settings, options.logger, workers, startWorker);
+    return new MediaWorkerPool(settings, options.logger, workers, startWorker, options.consumersPerWorker);
   }
 
   private constructor(
@@ -125,9 +132,11 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
     logger: MediaLogger,
     workers: MediaWorker[],
     startWorker: (settings: MediaWorkerSettings, logger: MediaLogger) => Promise<MediaWorker>,
+    consumersPerWorker: number | undefined,
   ) {
     super();
     this.#settings = settings;
+    this.#consumersPerWorker = consumersPerWorker;
     this.#startWorker = startWorker;
     this.#logger = logger;
     this.#slots = workers.map((current, index) => ({ index, current, pendingRouters: 0 }));
@@ -189,8 +198,9 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
       for (;;) {
         const { router, worker } = await this.#placeRouter(DEFAULT_MEDIA_CODECS, tried);
         let lesson: LessonMedia;
+        const workers = new Set<MediaWorker>([worker]);
         try {
-          lesson = await LessonMedia.create(router, worker, this.#logger, options);
+          lesson = await LessonMedia.create(router, worker, this.#logger, { consumersPerWorker: this.#consumersPerWorker, ...options }, (exclude) => this.#routerOnAnotherWorker(lessonId, exclude, workers));
         } catch (error) {
           if (worker.alive) throw error;
           continue;
@@ -200,7 +210,7 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
           throw new MediaPoolError('pool-closed', 'the media worker pool closed while the lesson media was created');
         }
         if (lesson.closed || !worker.alive) continue;
-        this.#adopt(lesson, worker);
+        this.#adopt(lesson, workers);
         return lesson;
       }
     } finally {
@@ -245,15 +255,43 @@ export class MediaWorkerPool extends EventEmitter<MediaWorkerPoolEvents> {
     this.emit('closed');
   }
 
-  #adopt(lesson: LessonMedia, worker: MediaWorker): void {
+  /** `workers`: the lesson's home worker, and those it grows onto later (the set is kept current). */
+  #adopt(lesson: LessonMedia, workers: Set<MediaWorker>): void {
     this.#lessons.set(lesson.lessonId, lesson);
-    worker.lessonIds.add(lesson.lessonId);
-    lesson.once('closed', ({ reason }) => {
+    for (const worker of workers) worker.lessonIds.add(lesson.lessonId);
+    lesson.once('closed', () => {
       this.#lessons.delete(lesson.lessonId);
       // After a death the dead worker's set is still read by its 'died' handler, which runs after this.
-      if (reason === 'closed') worker.lessonIds.delete(lesson.lessonId);
+      for (const worker of workers) if (worker.alive) worker.lessonIds.delete(lesson.lessonId);
     });
-    this.#logger.info({ lessonId: lesson.lessonId, workerIndex: worker.index, pid: worker.pid }, 'lesson media created');
+    const [home] = workers;
+    this.#logger.info({ lessonId: lesson.lessonId, workerIndex: home?.index, pid: home?.pid }, 'lesson media created');
+  }
+
+  /**
+   * A router for a lesson outgrowing its workers: on the least loaded live worker it does not use yet, or
+   * null when there is none (one worker, or all in use). The worker then counts the lesson among its own.
+   */
+  async #routerOnAnotherWorker(lessonId: string, exclude: ReadonlySet<LessonMediaHost>, workers: Set<MediaWorker>): Promise<PlacedRouter | null> {
+    const tried = new Set(this.#slots.map((slot) => slot.current).filter((worker) => exclude.has(worker)));
+    if (!this.#leastLoadedSlot(tried)) return null;
+    let placed: { router: Router; worker: MediaWorker };
+    try {
+      placed = await this.#placeRouter(DEFAULT_MEDIA_CODECS, tried);
+    } catch (error) {
+      // The lesson stays on the workers it has: fuller, but whole.
+      this.#logger.warn({ lessonId, err: error }, 'lesson media could not grow onto another worker');
+      return null;
+    }
+    const { router, worker } = placed;
+    if (!this.#lessons.has(lessonId)) {
+      router.close();
+      return null;
+    }
+    workers.add(worker);
+    worker.lessonIds.add(lessonId);
+    this.#logger.info({ lessonId, workerIndex: worker.index, pid: worker.pid, workers: workers.size }, 'lesson media grew onto another worker');
+    return { router, host: worker };
   }
 
   /** Creates a router on the least-loaded live worker not in `tried`, moving on when a worker dies meanwhile. */

@@ -28,6 +28,7 @@ async function main(args: readonly string[]): Promise<void> {
     rtcMaxPort: config.rtcMaxPort,
     listenIp: config.rtcListenIp,
     announcedIp: config.rtcAnnouncedIp,
+    consumersPerWorker: config.mediaConsumersPerWorker,
     logger: logger.child({ component: 'media' }),
   });
   const app = await buildApp({ config, database, media, logger });

@@ -52,6 +52,7 @@ export async function createTestApp(overrides: Partial<TongkeConfig> = {}, optio
         rtcMinPort: config.rtcMinPort,
         rtcMaxPort: config.rtcMaxPort,
         listenIp: '127.0.0.1',
+        consumersPerWorker: config.mediaConsumersPerWorker,
         logger: silentMediaLogger,
         ...(options.startMediaWorker ? { startWorker: options.startMediaWorker } : {}),
       })
