@@ -5,8 +5,8 @@
  * packets and gaps in the (per-consumer) sequence numbers.
  *
  * Over IPC, one order at a time, each answered: `open` binds `count` sockets on 127.0.0.1 (answers their
- * ports), `reset` zeroes the counts, `count` answers each sink's packets and gaps, `close` closes the
- * sockets. The process exits when its parent disconnects, however the parent ended.
+ * ports), `reset` zeroes the counts, `count` answers each sink's packets and gaps and this process's CPU
+ * time since the reset (a sink process near a core would be the limit again), `close` closes the sockets. The process exits when its parent disconnects, however the parent ended.
  */
 import type dgram from 'node:dgram';
 
@@ -18,7 +18,7 @@ const MAX_SINKS_PER_PROCESS = 1000;
 export type ToSinks = { type: 'open'; count: number } | { type: 'reset' } | { type: 'count' } | { type: 'close' };
 export type FromSinks =
   | { type: 'opened'; ports: number[] }
-  | { type: 'counts'; received: number[]; gaps: number[] }
+  | { type: 'counts'; received: number[]; gaps: number[]; cpuMs: number }
   | { type: 'done' }
   | { type: 'failed'; message: string };
 
@@ -55,6 +55,7 @@ class RtpSink {
 /** The sinks this process holds, and what each order does to them. */
 class SinkSet {
   #sinks: RtpSink[] = [];
+  #cpuSinceReset = process.cpuUsage();
 
   async open(count: number): Promise<FromSinks> {
     if (!Number.isInteger(count) || count < 1 || count + this.#sinks.length > MAX_SINKS_PER_PROCESS) {
@@ -67,11 +68,13 @@ class SinkSet {
 
   reset(): FromSinks {
     for (const sink of this.#sinks) sink.reset();
+    this.#cpuSinceReset = process.cpuUsage();
     return { type: 'done' };
   }
 
   count(): FromSinks {
-    return { type: 'counts', received: this.#sinks.map((s) => s.received), gaps: this.#sinks.map((s) => s.gaps) };
+    const cpu = process.cpuUsage(this.#cpuSinceReset);
+    return { type: 'counts', received: this.#sinks.map((s) => s.received), gaps: this.#sinks.map((s) => s.gaps), cpuMs: (cpu.user + cpu.system) / 1000 };
   }
 
   close(): FromSinks {

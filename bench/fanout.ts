@@ -38,6 +38,8 @@ interface StepFigures {
   /** Sinks that received nothing in the window: a receiver the media never reached. */
   silentReceivers: number;
   workerCpuMs: number;
+  /** CPU time of the sinks' processes together, in the window and the drain after it. */
+  sinksCpuMs: number;
   cpuMicrosPerPacket: number;
 }
 
@@ -73,12 +75,12 @@ class SinkProcesses {
     await Promise.all(this.#helpers.map((helper) => helper.ask({ type: 'reset' })));
   }
 
-  /** Each open sink's packets and sequence gaps since the last reset. */
-  async counts(): Promise<{ received: number[]; gaps: number[] }> {
+  /** Each open sink's packets and sequence gaps since the last reset, and the processes' CPU time since then. */
+  async counts(): Promise<{ received: number[]; gaps: number[]; cpuMs: number }> {
     const answers = await Promise.all(this.#helpers.map((helper) => helper.ask({ type: 'count' })));
     const counts = answers.flatMap((answer) => (answer.type === 'counts' ? [answer] : []));
     if (counts.length !== answers.length) throw new Error('a fan-out sinks process answered a count with something else');
-    return { received: counts.flatMap((c) => c.received), gaps: counts.flatMap((c) => c.gaps) };
+    return { received: counts.flatMap((c) => c.received), gaps: counts.flatMap((c) => c.gaps), cpuMs: counts.reduce((sum, c) => sum + c.cpuMs, 0) };
   }
 
   async closeSinks(): Promise<void> {
@@ -194,7 +196,7 @@ async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpe
     const elapsedS = (performance.now() - startedAt) / 1000;
     await delay(DRAIN_MS);
     const cpuMs = (await workerCpuMs(pool)) - cpuBefore;
-    const { received, gaps } = await sinks.counts();
+    const { received, gaps, cpuMs: sinksCpuMs } = await sinks.counts();
     const forwarded = received.reduce((sum, r) => sum + r, 0);
     const expected = sentInWindow * received.length;
     return {
@@ -207,6 +209,7 @@ async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpe
       sequenceGaps: gaps.reduce((sum, g) => sum + g, 0),
       silentReceivers: received.filter((r) => r === 0).length,
       workerCpuMs: round(cpuMs, 0),
+      sinksCpuMs: round(sinksCpuMs, 0),
       cpuMicrosPerPacket: forwarded > 0 ? round((cpuMs * 1000) / forwarded, 2) : 0,
     };
   } finally {
