@@ -5,8 +5,10 @@
  * packets and gaps in the (per-consumer) sequence numbers.
  *
  * Over IPC, one order at a time, each answered: `open` binds `count` sockets on 127.0.0.1 (answers their
- * ports), `reset` zeroes the counts, `count` answers each sink's packets and gaps and this process's CPU
- * time since the reset (a sink process near a core would be the limit again), `close` closes the sockets. The process exits when its parent disconnects, however the parent ended.
+ * ports), `window` zeroes the counts and counts from then on only the camera's packets with an index (the
+ * payload's last 4 bytes) in [from, to), `count` answers each sink's packets and gaps and this process's CPU
+ * time since it counted the window's first packet (a sink process near a core would be the limit again),
+ * `close` closes the sockets. The process exits when its parent disconnects, however the parent ended.
  */
 import type dgram from 'node:dgram';
 
@@ -15,12 +17,23 @@ import { isRtp, portOf, udpSocket } from '../media/testing/rtp.js';
 /** More than one process needs for the bench's largest step split over a few. */
 const MAX_SINKS_PER_PROCESS = 1000;
 
-export type ToSinks = { type: 'open'; count: number } | { type: 'reset' } | { type: 'count' } | { type: 'close' };
+export type ToSinks = { type: 'open'; count: number } | { type: 'window'; from: number; to: number } | { type: 'count' } | { type: 'close' };
 export type FromSinks =
   | { type: 'opened'; ports: number[] }
   | { type: 'counts'; received: number[]; gaps: number[]; cpuMs: number }
   | { type: 'done' }
   | { type: 'failed'; message: string };
+
+/** The camera's packets a sink counts: indexes from `from`, before `to`. */
+interface CountedWindow {
+  readonly from: number;
+  readonly to: number;
+  /**
+   * This process's CPU time when a sink counted the window's first packet. Taken then, not when the parent
+   * asks: a saturated process answers the parent only after its backlog of packets.
+   */
+  cpuAtStart: NodeJS.CpuUsage | null;
+}
 
 /** One loopback UDP sink. */
 class RtpSink {
@@ -28,9 +41,16 @@ class RtpSink {
   gaps = 0;
   #last: number | null = null;
 
-  private constructor(readonly socket: dgram.Socket) {
+  private constructor(
+    readonly socket: dgram.Socket,
+    window: () => CountedWindow,
+  ) {
     socket.on('message', (packet) => {
       if (!isRtp(packet)) return;
+      const index = packet.readUInt32BE(packet.length - 4);
+      const counting = window();
+      if (index < counting.from || index >= counting.to) return;
+      counting.cpuAtStart ??= process.cpuUsage();
       this.received++;
       const seq = packet.readUInt16BE(2);
       if (this.#last !== null) {
@@ -42,8 +62,8 @@ class RtpSink {
     });
   }
 
-  static async create(): Promise<RtpSink> {
-    return new RtpSink(await udpSocket());
+  static async create(window: () => CountedWindow): Promise<RtpSink> {
+    return new RtpSink(await udpSocket(), window);
   }
 
   reset(): void {
@@ -55,25 +75,28 @@ class RtpSink {
 /** The sinks this process holds, and what each order does to them. */
 class SinkSet {
   #sinks: RtpSink[] = [];
-  #cpuSinceReset = process.cpuUsage();
+  /** Nothing is counted before the first window. */
+  #window: CountedWindow = { from: 0, to: 0, cpuAtStart: null };
 
   async open(count: number): Promise<FromSinks> {
     if (!Number.isInteger(count) || count < 1 || count + this.#sinks.length > MAX_SINKS_PER_PROCESS) {
       throw new Error(`cannot open ${count} sinks beside ${this.#sinks.length} (at most ${MAX_SINKS_PER_PROCESS} a process)`);
     }
-    const opened = await Promise.all(Array.from({ length: count }, () => RtpSink.create()));
+    const opened = await Promise.all(Array.from({ length: count }, () => RtpSink.create(() => this.#window)));
     this.#sinks.push(...opened);
     return { type: 'opened', ports: opened.map((sink) => portOf(sink.socket)) };
   }
 
-  reset(): FromSinks {
+  window(from: number, to: number): FromSinks {
+    if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from) throw new Error(`not a window: [${from}, ${to})`);
     for (const sink of this.#sinks) sink.reset();
-    this.#cpuSinceReset = process.cpuUsage();
+    this.#window = { from, to, cpuAtStart: null };
     return { type: 'done' };
   }
 
   count(): FromSinks {
-    const cpu = process.cpuUsage(this.#cpuSinceReset);
+    const { cpuAtStart } = this.#window;
+    const cpu = cpuAtStart ? process.cpuUsage(cpuAtStart) : { user: 0, system: 0 };
     return { type: 'counts', received: this.#sinks.map((s) => s.received), gaps: this.#sinks.map((s) => s.gaps), cpuMs: (cpu.user + cpu.system) / 1000 };
   }
 
@@ -94,8 +117,8 @@ function answer(order: ToSinks): FromSinks | Promise<FromSinks> {
   switch (order.type) {
     case 'open':
       return sinks.open(order.count);
-    case 'reset':
-      return sinks.reset();
+    case 'window':
+      return sinks.window(order.from, order.to);
     case 'count':
       return sinks.count();
     case 'close':

@@ -6,7 +6,7 @@
  *
  * The sinks run in a few child processes (fanout-sinks.ts) and the camera in one of its own
  * (fanout-camera.ts), as classrooms and the teacher are other machines: with both in this process its one JS
- * thread, not the worker, was the limit from N ≈ 400. Steps go up until a side has lost more than 1 % twice.
+ * thread, not the worker, was the limit from N ≈ 400. A side climbs until two of its steps have lost 1 % or more.
  */
 import { MediaWorkerPool, type LessonMedia, type MediaLogger, type Router } from '../media/index.js';
 import { plainRtpCapabilities, vp8Parameters } from '../media/testing/lesson.js';
@@ -19,7 +19,7 @@ import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 /** A ~600 kbit/s camera (VP8 at 640×360, 30 fps) in ~1 KB packets. */
 const CAMERA: CameraSpec = { ssrc: 0x5a11, framesPerSecond: 30, packetsPerFrame: 3, payloadBytes: 900 };
 const LOSS_LIMIT_PCT = 1;
-/** A side stops climbing once this many of its steps have lost more than LOSS_LIMIT_PCT. */
+/** A side stops climbing once this many of its steps have lost LOSS_LIMIT_PCT or more. */
 const STEPS_OVER_LIMIT = 2;
 /** Packets in flight when the camera stops arrive within this. */
 const DRAIN_MS = 300;
@@ -38,7 +38,7 @@ interface StepFigures {
   /** Sinks that received nothing in the window: a receiver the media never reached. */
   silentReceivers: number;
   workerCpuMs: number;
-  /** CPU time of the sinks' processes together, in the window and the drain after it. */
+  /** CPU time of the sinks' processes together, from each one's first packet of the window to the count. */
   sinksCpuMs: number;
   cpuMicrosPerPacket: number;
 }
@@ -71,11 +71,12 @@ class SinkProcesses {
     return ports;
   }
 
-  async reset(): Promise<void> {
-    await Promise.all(this.#helpers.map((helper) => helper.ask({ type: 'reset' })));
+  /** Zeroes the counts; from now on the sinks count only the camera's packets with an index in [from, to). */
+  async window(from: number, to: number): Promise<void> {
+    await Promise.all(this.#helpers.map((helper) => helper.ask({ type: 'window', from, to })));
   }
 
-  /** Each open sink's packets and sequence gaps since the last reset, and the processes' CPU time since then. */
+  /** Each open sink's packets and sequence gaps in the window, and the processes' CPU time since its first packet. */
   async counts(): Promise<{ received: number[]; gaps: number[]; cpuMs: number }> {
     const answers = await Promise.all(this.#helpers.map((helper) => helper.ask({ type: 'count' })));
     const counts = answers.flatMap((answer) => (answer.type === 'counts' ? [answer] : []));
@@ -93,27 +94,24 @@ class SinkProcesses {
   }
 }
 
-/** The camera's process: sends while told to, answering how many packets it has sent. */
+/** The camera's process: sends a number of frames, saying when it has sent a number of packets. */
 class CameraProcess {
   readonly #helper = HelperProcess.start<ToCamera, FromCamera>(new URL('./fanout-camera.ts', import.meta.url), 'fan-out camera');
 
-  async #sent(order: ToCamera): Promise<number> {
-    const answer = await this.#helper.ask(order);
-    if (answer.type !== 'sent') throw new Error(`the fan-out camera answered ${answer.type}`);
-    return answer.sent;
+  async start(port: number, frames: number): Promise<void> {
+    await this.#helper.ask({ type: 'start', port, camera: CAMERA, frames });
   }
 
-  async start(port: number): Promise<void> {
-    await this.#sent({ type: 'start', port, camera: CAMERA });
+  /** Resolves once `packets` are sent, with the time on the camera's clock. */
+  async reached(packets: number): Promise<number> {
+    const answer = await this.#helper.ask({ type: 'reached', packets });
+    if (answer.type !== 'reached') throw new Error(`the fan-out camera answered ${answer.type}`);
+    return answer.atMs;
   }
 
-  sent(): Promise<number> {
-    return this.#sent({ type: 'sent' });
-  }
-
-  /** Stops sending; resolves with the packets sent since start. */
-  stop(): Promise<number> {
-    return this.#sent({ type: 'stop' });
+  /** Stops sending (it stops by itself after its frames). */
+  async stop(): Promise<void> {
+    await this.#helper.ask({ type: 'stop' });
   }
 
   close(): Promise<void> {
@@ -179,24 +177,29 @@ interface Helpers {
   sinks: SinkProcesses;
 }
 
-/** Sends the camera for warm-up + measurement, counting only the measurement window. */
+/**
+ * Sends the camera for warm-up + measurement, counting only the measurement window. The window is a range of
+ * the camera's packet indexes, so what the sinks count and what the camera sent in it match exactly, however
+ * late a process answers on a busy machine; its duration is on the camera's clock.
+ */
 async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpers, warmupMs: number, measureMs: number): Promise<StepFigures> {
   const { camera, sinks } = helpers;
-  await camera.start(topology.sendPort);
+  const framesIn = (ms: number) => Math.round((ms / 1000) * CAMERA.framesPerSecond);
+  const from = framesIn(warmupMs) * CAMERA.packetsPerFrame;
+  const to = from + framesIn(measureMs) * CAMERA.packetsPerFrame;
+  await sinks.window(from, to);
+  await camera.start(topology.sendPort, framesIn(warmupMs) + framesIn(measureMs));
   let sending = true;
   try {
-    await delay(warmupMs);
-    // The reset and the camera's count are a few IPC microseconds apart: a packet or so per sink at most.
-    const [sentBefore] = await Promise.all([camera.sent(), sinks.reset()]);
+    const startedAt = await camera.reached(from);
     const cpuBefore = await workerCpuMs(pool);
-    const startedAt = performance.now();
-    await delay(measureMs);
-    const sentInWindow = (await camera.stop()) - sentBefore;
+    const endedAt = await camera.reached(to);
     sending = false;
-    const elapsedS = (performance.now() - startedAt) / 1000;
+    const elapsedS = (endedAt - startedAt) / 1000;
     await delay(DRAIN_MS);
     const cpuMs = (await workerCpuMs(pool)) - cpuBefore;
     const { received, gaps, cpuMs: sinksCpuMs } = await sinks.counts();
+    const sentInWindow = to - from;
     const forwarded = received.reduce((sum, r) => sum + r, 0);
     const expected = sentInWindow * received.length;
     return {
@@ -246,7 +249,7 @@ function summarise(steps: readonly StepFigures[]): Record<string, number> {
 }
 
 export async function runFanout(options: { quick: boolean }): Promise<BenchResult> {
-  const steps = options.quick ? [5, 10] : [50, 100, 200, 400, 600, 800, 1000];
+  const steps = options.quick ? [5, 10] : [50, 100, 200, 400, 600, 800, 1000, 1500, 2000];
   const warmupMs = options.quick ? 500 : 1500;
   const measureMs = options.quick ? 1000 : 5000;
   const sinkProcesses = options.quick ? 2 : 3;
@@ -255,7 +258,7 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
   const helpers: Helpers = { camera: new CameraProcess(), sinks: SinkProcesses.start(sinkProcesses) };
   try {
     // The worker's ports: one per receiver and the camera's, more than the largest step needs.
-    const pool = await MediaWorkerPool.create({ workerCount: 1, rtcMinPort: 47000, rtcMaxPort: 48999, listenIp: LOOPBACK, announcedIp: '', webRtcServerPort: 49100, logger: silent });
+    const pool = await MediaWorkerPool.create({ workerCount: 1, rtcMinPort: 40000, rtcMaxPort: 44999, listenIp: LOOPBACK, announcedIp: '', webRtcServerPort: 49100, logger: silent });
     try {
       for (const [index, receivers] of steps.entries()) {
         // Alternate which runs first, so neither always gets the warmer (or more tired) machine.
@@ -282,8 +285,9 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
     steps: [...measured.tongke.map((s) => ({ side: 'tongke', ...s })), ...measured.raw.map((s) => ({ side: 'raw', ...s }))],
     notes: [
       `The UDP sinks run in ${sinkProcesses} child processes and the camera in one of its own (since 2026-11-30): before, both shared the benchmarking process's one JS thread, which from N ≈ 400 limited the camera and dropped packets before the worker did.`,
-      `Steps climb until a side has lost ≥ ${LOSS_LIMIT_PCT} % in ${STEPS_OVER_LIMIT} steps; a side that stopped early has fewer steps. Loss is counted against what the camera actually sent in the window (nominal ${nominal} packets/s; see sentPerSecond).`,
-      'On a 2-core machine the sinks, the camera and the worker share the cores: at the largest N the limit is the machine, which is where the worker’s limit shows. max N is per side, from the steps tried.',
+      `The window is a range of the camera's packet indexes (each packet ends with its index): the sinks count only those, so loss is exact however late a process answers; sentPerSecond is that range over the camera's own clock (nominal ${nominal}).`,
+      `A side climbs until ${STEPS_OVER_LIMIT} of its steps have lost ≥ ${LOSS_LIMIT_PCT} %, so it may have fewer steps; with no loss at the largest step, max N is a lower bound.`,
+      "On 2 cores the sinks (sinksCpuMs, besides the kernel's loopback delivery) and the worker share the machine: at large N the machine runs out before the worker alone would.",
       'Worker CPU is ru_utime+ru_stime of the one mediasoup worker over the measurement window (includes RTCP and the adaptation loop).',
       'Tongke and raw share one worker and alternate per step; on a shared 2-core machine the run-to-run noise is several percent.',
     ],

@@ -27,7 +27,10 @@ describe('media benchmarks (quick mode)', () => {
     for (const step of result.steps) {
       // The camera (its own process) sent, and every sink (in the sinks' processes) received some of it.
       expect(step.sentPerSecond).toBeGreaterThan(0);
+      // The window is 1 s of the camera's packets by index: exactly 90, and no sink counts one twice.
+      expect(step.sent).toBe(90);
       expect(step.forwarded).toBeGreaterThan(0);
+      expect(step.forwarded).toBeLessThanOrEqual(Number(step.sent) * Number(step.receivers));
       expect(step.silentReceivers).toBe(0);
     }
     expect(Object.keys(result.ratio)).toEqual(expect.arrayContaining(['maxReceiversUnder1PctLoss', 'cpuMicrosPerPacket']));
