@@ -9,9 +9,9 @@ import { runFanout } from './fanout.js';
 import { runJoinBurst } from './join-burst.js';
 
 describe('media benchmarks (quick mode)', () => {
-  it('fanout forwards the camera to every receiver, through Tongke and bare mediasoup', async () => {
+  it('fanout forwards the camera to every receiver, through Tongke and bare mediasoup, with the camera and sinks in their own processes', async () => {
     const result = await runFanout({ quick: true });
-    expect(result).toMatchObject({ name: 'fanout', parameters: { receivers: [5, 10] } });
+    expect(result).toMatchObject({ name: 'fanout', parameters: { receivers: [5, 10], sinkProcesses: 2 } });
     for (const figures of [result.figures, result.baseline]) {
       expect(figures).toEqual({
         maxReceiversUnder1PctLoss: expect.any(Number),
@@ -22,8 +22,17 @@ describe('media benchmarks (quick mode)', () => {
       expect(figures.forwardedPerSecondAtLargestN).toBeGreaterThan(0);
       expect(figures.cpuMicrosPerPacket).toBeGreaterThan(0);
     }
-    expect(result.steps).toHaveLength(4);
-    for (const step of result.steps) expect(step.forwarded).toBeGreaterThan(0);
+    // A side stops early only after two lossy steps: with two steps, both sizes run on both sides.
+    expect(result.steps.map((s) => [s.side, s.receivers])).toEqual([['tongke', 5], ['tongke', 10], ['raw', 5], ['raw', 10]]);
+    for (const step of result.steps) {
+      // The camera (its own process) sent, and every sink (in the sinks' processes) received some of it.
+      expect(step.sentPerSecond).toBeGreaterThan(0);
+      // The window is 1 s of the camera's packets by index: exactly 90, and no sink counts one twice.
+      expect(step.sent).toBe(90);
+      expect(step.forwarded).toBeGreaterThan(0);
+      expect(step.forwarded).toBeLessThanOrEqual(Number(step.sent) * Number(step.receivers));
+      expect(step.silentReceivers).toBe(0);
+    }
     expect(Object.keys(result.ratio)).toEqual(expect.arrayContaining(['maxReceiversUnder1PctLoss', 'cpuMicrosPerPacket']));
     expect(formatResult(result)).toContain('cpuMicrosPerPacket');
   }, 60_000);
