@@ -38,6 +38,8 @@ interface StepFigures {
   /** Sinks that received nothing in the window: a receiver the media never reached. */
   silentReceivers: number;
   workerCpuMs: number;
+  /** The busiest worker's share of workerCpuMs (all of it with one worker). */
+  busiestWorkerCpuMs: number;
   /** CPU time of the sinks' processes together, from each one's first packet of the window to the count. */
   sinksCpuMs: number;
   cpuMicrosPerPacket: number;
@@ -125,8 +127,8 @@ interface Topology {
   close(): void;
 }
 
-async function tongkeTopology(pool: MediaWorkerPool, lessonId: string, sinkPorts: readonly number[]): Promise<Topology> {
-  const lesson: LessonMedia = await pool.createLessonMedia({ lessonId });
+async function tongkeTopology(pool: MediaWorkerPool, lessonId: string, sinkPorts: readonly number[], consumersPerWorker?: number): Promise<Topology> {
+  const lesson: LessonMedia = await pool.createLessonMedia({ lessonId, ...(consumersPerWorker && { consumersPerWorker }) });
   try {
     const send = await lesson.createPlainTransport('camera', { direction: 'send' });
     const producerId = await lesson.produce('camera', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: vp8Parameters([CAMERA.ssrc]) });
@@ -167,9 +169,10 @@ async function rawTopology(pool: MediaWorkerPool, sinkPorts: readonly number[]):
   }
 }
 
-async function workerCpuMs(pool: MediaWorkerPool): Promise<number> {
+/** CPU time of each live worker so far, by slot. */
+async function workerCpuMs(pool: MediaWorkerPool): Promise<Map<number, number>> {
   const usage = await pool.resourceUsage();
-  return usage.reduce((sum, w) => sum + w.usage.ru_utime + w.usage.ru_stime, 0);
+  return new Map(usage.map((w) => [w.index, w.usage.ru_utime + w.usage.ru_stime]));
 }
 
 interface Helpers {
@@ -197,7 +200,9 @@ async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpe
     sending = false;
     const elapsedS = (endedAt - startedAt) / 1000;
     await delay(DRAIN_MS);
-    const cpuMs = (await workerCpuMs(pool)) - cpuBefore;
+    const cpuAfter = await workerCpuMs(pool);
+    const perWorker = [...cpuAfter].map(([index, ms]) => ms - (cpuBefore.get(index) ?? 0));
+    const cpuMs = perWorker.reduce((sum, ms) => sum + ms, 0);
     const { received, gaps, cpuMs: sinksCpuMs } = await sinks.counts();
     const sentInWindow = to - from;
     const forwarded = received.reduce((sum, r) => sum + r, 0);
@@ -212,6 +217,7 @@ async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpe
       sequenceGaps: gaps.reduce((sum, g) => sum + g, 0),
       silentReceivers: received.filter((r) => r === 0).length,
       workerCpuMs: round(cpuMs, 0),
+      busiestWorkerCpuMs: round(Math.max(...perWorker), 0),
       sinksCpuMs: round(sinksCpuMs, 0),
       cpuMicrosPerPacket: forwarded > 0 ? round((cpuMs * 1000) / forwarded, 2) : 0,
     };
@@ -220,12 +226,16 @@ async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpe
   }
 }
 
-/** Builds one side's topology for `receivers`, measures it and takes it down again. */
-async function step(pool: MediaWorkerPool, side: Side, receivers: number, helpers: Helpers, warmupMs: number, measureMs: number): Promise<StepFigures> {
+/**
+ * Builds one side's topology for `receivers`, measures it and takes it down again. `tongke-2-workers` is one
+ * lesson given two workers, half its receivers on each (the second through `pipeToRouter`).
+ */
+async function step(pool: MediaWorkerPool, side: Side | 'tongke-2-workers', receivers: number, helpers: Helpers, warmupMs: number, measureMs: number): Promise<StepFigures> {
   try {
     // Inside the try: a process that opened its share before another failed still closes it.
     const ports = await helpers.sinks.open(receivers);
-    const topology = side === 'tongke' ? await tongkeTopology(pool, `fanout-${receivers}`, ports) : await rawTopology(pool, ports);
+    const topology =
+      side === 'raw' ? await rawTopology(pool, ports) : await tongkeTopology(pool, `fanout-${receivers}`, ports, side === 'tongke' ? undefined : Math.ceil(receivers / 2));
     try {
       return await measure(pool, topology, helpers, warmupMs, measureMs);
     } finally {
@@ -234,6 +244,20 @@ async function step(pool: MediaWorkerPool, side: Side, receivers: number, helper
   } finally {
     await helpers.sinks.closeSinks();
   }
+}
+
+/** The two-worker lesson beside the one-worker lesson: what it carried here, and its projected capacity multiple. */
+function twoWorkerFigures(twoWorkers: readonly StepFigures[], oneWorker: readonly StepFigures[]): Record<string, number> {
+  const clean = (s: StepFigures) => s.lossPct < LOSS_LIMIT_PCT;
+  const both = twoWorkers.filter(clean).flatMap((two) => {
+    const one = oneWorker.find((s) => s.receivers === two.receivers && clean(s));
+    return one ? [{ two, one }] : [];
+  });
+  const largest = both.at(-1);
+  return {
+    twoWorkerMaxReceiversUnder1PctLoss: Math.max(0, ...twoWorkers.filter(clean).map((s) => s.receivers)),
+    twoWorkerCapacityMultiple: largest && largest.two.busiestWorkerCpuMs > 0 ? round(largest.one.workerCpuMs / largest.two.busiestWorkerCpuMs, 2) : 0,
+  };
 }
 
 function summarise(steps: readonly StepFigures[]): Record<string, number> {
@@ -253,8 +277,9 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
   const warmupMs = options.quick ? 500 : 1500;
   const measureMs = options.quick ? 1000 : 5000;
   const sinkProcesses = options.quick ? 2 : 3;
-  const measured: Record<Side, StepFigures[]> = { tongke: [], raw: [] };
-  const overLimit = (side: Side) => measured[side].filter((s) => s.lossPct >= LOSS_LIMIT_PCT).length >= STEPS_OVER_LIMIT;
+  const spanSteps = options.quick ? [10] : [400, 800, 1000, 1500, 2000];
+  const measured: Record<Side | 'tongke-2-workers', StepFigures[]> = { tongke: [], raw: [], 'tongke-2-workers': [] };
+  const overLimit = (side: keyof typeof measured) => measured[side].filter((s) => s.lossPct >= LOSS_LIMIT_PCT).length >= STEPS_OVER_LIMIT;
   const helpers: Helpers = { camera: new CameraProcess(), sinks: SinkProcesses.start(sinkProcesses) };
   try {
     // The worker's ports: one per receiver and the camera's, more than the largest step needs.
@@ -270,10 +295,21 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
     } finally {
       pool.close();
     }
+    // One lesson on two workers, the same ports (the one-worker pool is closed).
+    const twoWorkers = await MediaWorkerPool.create({ workerCount: 2, rtcMinPort: 40000, rtcMaxPort: 44999, listenIp: LOOPBACK, announcedIp: '', webRtcServerPort: 49100, logger: silent });
+    try {
+      for (const receivers of spanSteps) {
+        if (overLimit('tongke-2-workers')) break;
+        measured['tongke-2-workers'].push(await step(twoWorkers, 'tongke-2-workers', receivers, helpers, warmupMs, measureMs));
+      }
+    } finally {
+      twoWorkers.close();
+    }
   } finally {
     await Promise.all([helpers.camera.close(), helpers.sinks.close()]);
   }
-  const figures = summarise(measured.tongke);
+  const span = twoWorkerFigures(measured['tongke-2-workers'], measured.tongke);
+  const figures = { ...summarise(measured.tongke), ...span };
   const baseline = summarise(measured.raw);
   const nominal = CAMERA.framesPerSecond * CAMERA.packetsPerFrame;
   return {
@@ -282,7 +318,7 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
     figures,
     baseline,
     ratio: ratios(figures, baseline),
-    steps: [...measured.tongke.map((s) => ({ side: 'tongke', ...s })), ...measured.raw.map((s) => ({ side: 'raw', ...s }))],
+    steps: (Object.keys(measured) as Array<keyof typeof measured>).flatMap((side) => measured[side].map((s) => ({ side, ...s }))),
     notes: [
       `The UDP sinks run in ${sinkProcesses} child processes and the camera in one of its own (since 2026-11-30): before, both shared the benchmarking process's one JS thread, which from N ≈ 400 limited the camera and dropped packets before the worker did.`,
       `The window is a range of the camera's packet indexes (each packet ends with its index): the sinks count only those, so loss is exact however late a process answers; sentPerSecond is that range over the camera's own clock (nominal ${nominal}).`,
@@ -290,6 +326,7 @@ export async function runFanout(options: { quick: boolean }): Promise<BenchResul
       "On 2 cores the sinks (sinksCpuMs, besides the kernel's loopback delivery) and the worker share the machine: at large N the machine runs out before the worker alone would.",
       'Worker CPU is ru_utime+ru_stime of the one mediasoup worker over the measurement window (includes RTCP and the adaptation loop).',
       'Tongke and raw share one worker and alternate per step; on a shared 2-core machine the run-to-run noise is several percent.',
+      'tongke-2-workers: one lesson on a two-worker pool with consumersPerWorker = N/2, so half its receivers are on a router of the second worker, fed through pipeToRouter. twoWorkerMaxReceiversUnder1PctLoss is what this machine carried that way; twoWorkerCapacityMultiple is how many times the receivers of one worker the lesson could carry before its busiest worker is as busy as the one worker was at the same N (one-worker CPU / busiest two-worker CPU at the largest N both ran clean) — a projection from CPU, as on 2 cores the sinks and the camera share the machine with both workers.',
     ],
   };
 }

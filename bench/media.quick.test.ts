@@ -12,18 +12,23 @@ describe('media benchmarks (quick mode)', () => {
   it('fanout forwards the camera to every receiver, through Tongke and bare mediasoup, with the camera and sinks in their own processes', async () => {
     const result = await runFanout({ quick: true });
     expect(result).toMatchObject({ name: 'fanout', parameters: { receivers: [5, 10], sinkProcesses: 2 } });
+    const oneWorker = {
+      maxReceiversUnder1PctLoss: expect.any(Number),
+      forwardedPerSecondAtLargestN: expect.any(Number),
+      lossPctAtLargestN: expect.any(Number),
+      cpuMicrosPerPacket: expect.any(Number),
+    };
+    expect(result.baseline).toEqual(oneWorker);
+    expect(result.figures).toEqual({ ...oneWorker, twoWorkerMaxReceiversUnder1PctLoss: expect.any(Number), twoWorkerCapacityMultiple: expect.any(Number) });
     for (const figures of [result.figures, result.baseline]) {
-      expect(figures).toEqual({
-        maxReceiversUnder1PctLoss: expect.any(Number),
-        forwardedPerSecondAtLargestN: expect.any(Number),
-        lossPctAtLargestN: expect.any(Number),
-        cpuMicrosPerPacket: expect.any(Number),
-      });
       expect(figures.forwardedPerSecondAtLargestN).toBeGreaterThan(0);
       expect(figures.cpuMicrosPerPacket).toBeGreaterThan(0);
     }
     // A side stops early only after two lossy steps: with two steps, both sizes run on both sides.
-    expect(result.steps.map((s) => [s.side, s.receivers])).toEqual([['tongke', 5], ['tongke', 10], ['raw', 5], ['raw', 10]]);
+    expect(result.steps.map((s) => [s.side, s.receivers])).toEqual([['tongke', 5], ['tongke', 10], ['raw', 5], ['raw', 10], ['tongke-2-workers', 10]]);
+    // The two-worker lesson really ran on both: its busiest worker did only part of the forwarding.
+    const spread = result.steps.find((s) => s.side === 'tongke-2-workers')!;
+    expect(Number(spread.busiestWorkerCpuMs)).toBeLessThan(Number(spread.workerCpuMs));
     for (const step of result.steps) {
       // The camera (its own process) sent, and every sink (in the sinks' processes) received some of it.
       expect(step.sentPerSecond).toBeGreaterThan(0);
