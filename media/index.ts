@@ -28,6 +28,7 @@ export {
   type LessonMediaOptions,
   type ProducerInfo,
 } from './lesson-media.js';
+export { DEFAULT_CONSUMERS_PER_WORKER } from './lesson-routers.js';
 export type { MediaLogger } from './logger.js';
 export { NetworkProbe, type NetworkProbeParameters, type NetworkProbeState, type ProbeProtocol, type ProbeSctpParameters } from './network-probe.js';
 export type { TileSize } from './received-stream.js';

@@ -4,6 +4,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { DEFAULT_CONSUMERS_PER_WORKER } from '../media/index.js';
 import { LOCALES } from '../shared/i18n/index.js';
 
 /**
@@ -56,7 +57,7 @@ export const CONFIG_SETTINGS = {
   mediaConsumersPerWorker: {
     env: 'TONGKE_MEDIA_CONSUMERS_PER_WORKER',
     kind: 'count',
-    default: 400,
+    default: DEFAULT_CONSUMERS_PER_WORKER,
     doc: 'consumers a media worker is given before a big lesson grows onto another worker (one core forwards a camera to ~400–500)',
   },
   rtcMinPort: { env: 'TONGKE_RTC_MIN_PORT', kind: 'port', default: 40000, doc: 'lowest WebRTC port' },

@@ -104,6 +104,7 @@ export class ParticipantChangeBatch {
       for (const entry of entries) if (!shown(entry)) this.#routes.own(entry.participant, { joined: [], updated: [], left: [], [list]: [entry.view] });
     }
   }
+
   /** The lesson is over: nothing more is sent (its sites are told `lesson:ended` and disconnected). */
   close(): void {
     this.#closed = true;
