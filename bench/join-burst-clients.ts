@@ -1,9 +1,10 @@
 /**
  * The K classrooms of the join-burst bench, in a process of their own (forked by bench/join-burst.ts), as
  * real classrooms are other machines: their Socket.IO encoding and parsing no longer shares the server's
- * event loop, so the server's loop delay is its own. Over IPC: the parent sends a {@link BurstOrder}; this
- * process connects every socket, answers `ready`, joins all at once on `go`, answers `done` with each
- * join's latency and phase times, then leaves the lesson and exits.
+ * event loop, so the server's loop delay is its own. Over IPC (bench/helper-process.ts), one order at a
+ * time, each answered: `burst` with a {@link BurstOrder} connects every socket (`ready`), `go` joins all at
+ * once (`done` with each join's latency and phase times), `leave` leaves the lesson (`left`), so that the next
+ * burst starts from an empty lesson. The process exits when its parent disconnects.
  *
  * One join is what the page does up to receiving every producer: lesson:capabilities → lesson:join with
  * `receive` (the recv transport and a paused consumer per producer come in its ack) → consumers:resume.
@@ -16,10 +17,11 @@ export interface BurstOrder {
   /** One session cookie per client. */
   cookies: string[];
 }
-export type ToClients = { type: 'burst'; order: BurstOrder } | { type: 'go' };
+export type ToClients = { type: 'burst'; order: BurstOrder } | { type: 'go' } | { type: 'leave' };
 export type FromClients =
   | { type: 'ready' }
   | { type: 'done'; latencies: number[]; phases: Record<string, number[]> }
+  | { type: 'left' }
   | { type: 'failed'; message: string };
 
 /** Times one phase of a join into `phases`. */
@@ -68,33 +70,54 @@ function send(message: FromClients): Promise<void> {
   return new Promise((resolve, reject) => process.send!(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
 }
 
-async function run(order: BurstOrder): Promise<void> {
-  const sockets = order.cookies.map((cookie) => new LessonSocket(order.baseUrl, cookie));
-  try {
-    // Connecting is not part of the join: a client is connected before the lesson goes live.
-    await Promise.all(sockets.map((s) => s.connected()));
-    await new Promise<void>((resolve, reject) => {
-      process.once('message', (message: ToClients) => message.type === 'go' && resolve());
-      send({ type: 'ready' }).catch(reject);
-    });
-    const phases: Record<string, number[]> = {};
-    const latencies = await Promise.all(
-      sockets.map(async (socket) => {
-        const startedAt = performance.now();
-        await join(socket, order.courseId, phases);
-        return performance.now() - startedAt;
-      }),
-    );
-    await send({ type: 'done', latencies, phases });
-  } finally {
-    await Promise.all(sockets.map((s) => (s.socket.connected ? s.ask('lesson:leave', {}).catch((error: unknown) => console.error('leave failed', error)) : undefined)));
-    for (const s of sockets) s.close();
+/** The burst's clients, once `burst` has connected them. */
+let burst: { order: BurstOrder; sockets: LessonSocket[] } | null = null;
+
+function connected(): { order: BurstOrder; sockets: LessonSocket[] } {
+  if (!burst) throw new Error('no burst: the clients were not given one');
+  return burst;
+}
+
+async function answer(order: ToClients): Promise<FromClients> {
+  switch (order.type) {
+    case 'burst': {
+      const sockets = order.order.cookies.map((cookie) => new LessonSocket(order.order.baseUrl, cookie));
+      burst = { order: order.order, sockets };
+      // Connecting is not part of the join: a client is connected before the lesson goes live.
+      await Promise.all(sockets.map((s) => s.connected()));
+      return { type: 'ready' };
+    }
+    case 'go': {
+      const { order: burstOrder, sockets } = connected();
+      const phases: Record<string, number[]> = {};
+      const latencies = await Promise.all(
+        sockets.map(async (socket) => {
+          const startedAt = performance.now();
+          await join(socket, burstOrder.courseId, phases);
+          return performance.now() - startedAt;
+        }),
+      );
+      return { type: 'done', latencies, phases };
+    }
+    case 'leave': {
+      const { sockets } = connected();
+      await Promise.all(sockets.map((s) => (s.socket.connected ? s.ask('lesson:leave', {}).catch((error: unknown) => console.error('leave failed', error)) : undefined)));
+      return { type: 'left' };
+    }
   }
 }
 
-process.once('message', (message: ToClients) => {
-  if (message.type !== 'burst') return;
-  run(message.order)
-    .catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
-    .finally(() => process.disconnect());
+process.on('message', (order: ToClients) => {
+  answer(order)
+    .catch((error: unknown): FromClients => ({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }))
+    .then(send)
+    .catch((error: unknown) => {
+      console.error('the join-burst clients could not answer their parent', error);
+      process.exit(1);
+    });
+});
+// The sockets close with the process.
+process.on('disconnect', () => {
+  for (const s of burst?.sockets ?? []) s.close();
+  process.exit(0);
 });

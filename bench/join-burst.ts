@@ -7,9 +7,7 @@
  * the bare mediasoup calls those joins need — createWebRtcTransport + consume per producer + resume — made
  * directly on a router of the same pool, K at once.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 
 import { courseStudents } from '../server/db/schema/index.js';
 import type { TongkeApp } from '../server/core/app-types.js';
@@ -18,6 +16,7 @@ import { FIXTURE_PASSWORD, createOrganisationFixture, type OrganisationFixture }
 import { freeRtcRange } from '../test/support/app.js';
 import { LessonSocket } from '../test/support/lesson-socket.js';
 import type { BurstOrder, FromClients, ToClients } from './join-burst-clients.js';
+import { HelperProcess } from './helper-process.js';
 import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
@@ -120,43 +119,22 @@ async function enrolledStudents(f: OrganisationFixture, count: number): Promise<
   return cookies;
 }
 
-/** The next message from the clients' process (its failure as an error). */
-function fromClients(child: ChildProcess): Promise<FromClients> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the bench clients' process exited (${code}) before answering`));
-    child.once('exit', onExit);
-    child.once('message', (message: FromClients) => {
-      child.off('exit', onExit);
-      if (message.type === 'failed') reject(new Error(`the bench clients failed: ${message.message}`));
-      else resolve(message);
-    });
-  });
-}
-
 async function tongkeBurst(order: BurstOrder): Promise<BurstFigures & Record<string, number>> {
-  const child = fork(fileURLToPath(new URL('./join-burst-clients.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const clients = HelperProcess.start<ToClients, FromClients>(new URL('./join-burst-clients.ts', import.meta.url), 'the join-burst clients');
   try {
-    const tell = (message: ToClients) => child.send(message);
-    const ready = fromClients(child);
-    tell({ type: 'burst', order });
-    await ready;
+    await clients.ask({ type: 'burst', order });
     let phases: Record<string, number[]> = {};
     const figures = await burstFigures(order.cookies.length, async () => {
-      const done = fromClients(child);
-      tell({ type: 'go' });
-      const answer = await done;
+      const answer = await clients.ask({ type: 'go' });
       if (answer.type !== 'done') throw new Error(`unexpected answer from the bench clients: ${answer.type}`);
       phases = answer.phases;
       return answer.latencies;
     });
+    // The clients leave the lesson before they go: the next burst starts from an empty lesson.
+    await clients.ask({ type: 'leave' });
     return { ...figures, ...phaseP95s(phases) };
-  } catch (error) {
-    child.kill();
-    throw error;
   } finally {
-    // The clients leave the lesson before exiting: the next burst starts from an empty lesson.
-    await exited;
+    await clients.close();
   }
 }
 
