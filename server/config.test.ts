@@ -47,4 +47,15 @@ describe('loadConfig', () => {
   it('refuses a port range that is upside down', () => {
     expect(() => loadConfig({ TONGKE_DB_PATH: tempDb(), TONGKE_RTC_MIN_PORT: '50000', TONGKE_RTC_MAX_PORT: '40000' })).toThrowError(/TONGKE_RTC_MIN_PORT/);
   });
+
+  it('asks several nodes for what they must share: PostgreSQL, one session secret, a node id each', () => {
+    const cluster = { TONGKE_DB_PATH: tempDb(), TONGKE_REDIS_URL: 'redis://127.0.0.1:6379', TONGKE_DATABASE_URL: 'postgres://db/tongke', TONGKE_SESSION_SECRET: 's'.repeat(32), TONGKE_NODE_ID: 'node-a' };
+    expect(loadConfig(cluster).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(() => loadConfig({ ...cluster, TONGKE_REDIS_URL: 'http://redis' })).toThrowError(/TONGKE_REDIS_URL.*redis:\/\//);
+    expect(() => loadConfig({ ...cluster, TONGKE_DATABASE_URL: '' })).toThrowError(/TONGKE_DATABASE_URL is not/);
+    expect(() => loadConfig({ ...cluster, TONGKE_SESSION_SECRET: '' })).toThrowError(/TONGKE_SESSION_SECRET is not/);
+    expect(() => loadConfig({ ...cluster, TONGKE_NODE_ID: 'node a/1' })).toThrowError(/TONGKE_NODE_ID/);
+    // One process keeps today's defaults: no Redis, a generated secret.
+    expect(loadConfig({ TONGKE_DB_PATH: tempDb() }).redisUrl).toBe('');
+  });
 });

@@ -47,6 +47,12 @@ export const CONFIG_SETTINGS = {
     default: '',
     doc: 'names this process in the lesson sessions it runs; at start it closes only its own sessions left open (default: the host name; give each process its own when several run on one host)',
   },
+  redisUrl: {
+    env: 'TONGKE_REDIS_URL',
+    kind: 'string',
+    default: '',
+    doc: 'several nodes: the Redis they share (redis://host:6379); needs TONGKE_DATABASE_URL, a TONGKE_NODE_ID per node and one TONGKE_SESSION_SECRET (see "Running several nodes")',
+  },
   sessionSecret: {
     env: 'TONGKE_SESSION_SECRET',
     kind: 'secret',
@@ -118,6 +124,7 @@ const ConfigSchema = Type.Object({
   recordingJobs: Type.Integer({ minimum: 1, maximum: 64 }),
   databaseUrl: Type.String(),
   nodeId: Type.String({ maxLength: 200 }),
+  redisUrl: Type.String(),
   sessionSecret: Type.String(),
   mediaWorkers: Type.Integer({ minimum: 1, maximum: 64 }),
   mediaConsumersPerWorker: Type.Integer({ minimum: 1, maximum: 100_000 }),
@@ -214,6 +221,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (config.reportWebhookUrl && config.reportWebhookSecret.length < 16) throw new ConfigError('TONGKE_REPORT_WEBHOOK_SECRET', 'must be at least 16 characters when TONGKE_REPORT_WEBHOOK_URL is set');
   if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
   if (config.databaseUrl && !/^postgres(ql)?:\/\//i.test(config.databaseUrl)) throw new ConfigError('TONGKE_DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  if (config.redisUrl) {
+    if (!/^rediss?:\/\//i.test(config.redisUrl)) throw new ConfigError('TONGKE_REDIS_URL', 'must be a redis:// or rediss:// URL');
+    // Nodes share their lessons through the database: one SQLite file per process cannot be shared.
+    if (!config.databaseUrl) throw new ConfigError('TONGKE_REDIS_URL', 'is set (several nodes) but TONGKE_DATABASE_URL is not: the nodes must share one PostgreSQL');
+    // A secret generated beside one node's database would sign cookies no other node accepts.
+    if (!config.sessionSecret) throw new ConfigError('TONGKE_REDIS_URL', 'is set (several nodes) but TONGKE_SESSION_SECRET is not: every node must sign sessions with the same secret');
+    if (!/^[a-z0-9][a-z0-9_-]{0,62}$/i.test(config.nodeId.trim())) throw new ConfigError('TONGKE_NODE_ID', 'must be set on each of several nodes: letters, digits, - and _ (up to 63), unique per node');
+  }
   // Stable across restarts of the node, so its next start recognises the sessions it left open.
   config.nodeId = config.nodeId.trim() || hostname();
   config.dbPath = config.dbPath === ':memory:' ? config.dbPath : resolve(config.dbPath);
