@@ -52,6 +52,11 @@ export const ERROR_CODES = [
   'research_session_running',
   /** The course has a lesson live: its teaching-research meeting cannot start meanwhile. */
   'lesson_running',
+  /**
+   * Several nodes: the course's live lesson runs on another node (its id in the ack's `node`); the page
+   * connects there (through the proxy, which routes by it) and asks again. Never shown to people.
+   */
+  'lesson_elsewhere',
   /** A teaching-research meeting already has the most members sending video allowed (the stage limit). */
   'stage_full',
   'removed_from_lesson',
@@ -123,6 +128,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   lesson_locked: 403,
   research_session_running: 409,
   lesson_running: 409,
+  lesson_elsewhere: 409,
   stage_full: 409,
   board_full: 409,
   removed_from_lesson: 403,

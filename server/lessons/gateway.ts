@@ -23,6 +23,8 @@ import type { FeatureServices } from './features/feature.js';
 import type { RunningLesson } from './running-lesson.js';
 import { researchMemberIdentity } from '../research/sessions/membership.js';
 import { iceServersFor } from './turn-credentials.js';
+import { LOCAL_PLACEMENT, type LessonPlacement } from './placement-port.js';
+import { NODE_HINT } from '../../shared/lesson/protocol.js';
 
 /**
  * The lesson socket's heartbeat: a ping every 10 s, and 15 s to answer it. A village link stalls for several
@@ -43,7 +45,7 @@ type LessonSocket = Socket<LessonClientToServer, LessonServerToClient, Record<st
  * joined/moderator → rate limit → run → ack `{ ok, data | error }`. A bad request changes nothing and
  * leaves the connection healthy.
  */
-export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms, services: FeatureServices): Server {
+export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, rooms: LessonRooms, services: FeatureServices, placement: LessonPlacement = LOCAL_PLACEMENT): Server {
   const io = new Server(app.server, { path: '/socket.io', serveClient: false, ...LESSON_HEARTBEAT, maxHttpBufferSize: 256 * 1024 });
   const namespace = io.of('/lesson');
   rooms.bind(namespace);
@@ -65,6 +67,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
    * @throws {ApiError} `forbidden`, and `lesson_not_live` when nothing of the course is live.
    */
   const identityIn = async (principal: AuthenticatedPrincipal, courseId: number): Promise<{ running: RunningLesson; identity: ReturnType<typeof participantIdentity> }> => {
+    // Several nodes: a lesson another node runs sends her there; one whose node died is re-placed here.
+    if (!registry.live(courseId)) await placement.bringHere(courseId);
     const { course, facts } = await scopes.for(principal, courseId, registry.live(courseId));
     const placesMatter = Boolean(registry.live(courseId)?.lesson.research) || !can(principal, 'course.join', { kind: 'course', course: facts });
     const herPlaces = placesMatter ? await places.placesOf(principal.grants) : [];
@@ -104,9 +108,13 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     ...IN_LESSON_HANDLERS,
     'lesson:start': {
       access: 'open',
-      run: async ({ principal }, { courseId, scheduledLessonId }) => {
+      run: async ({ principal, sentHere }, { courseId, scheduledLessonId }) => {
         if (!can(principal, 'course.teach', { kind: 'course', course: await places.course(courseId) })) throw new ApiError('forbidden');
         if (scheduledLessonId !== undefined && !(await repo.scheduledLessonIsOn(scheduledLessonId, courseId))) throw new ApiError('bad_request');
+        if (!registry.live(courseId)) {
+          await placement.bringHere(courseId);
+          if (!registry.live(courseId)) await placement.placeStart(courseId, sentHere);
+        }
         // A teaching-research meeting on the course holds its one live session: say so, not "joined it".
         if (registry.live(courseId)?.lesson.research) throw new ApiError('research_session_running');
         const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
@@ -182,6 +190,8 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
       locale: socket.data.locale,
       channel: rooms.channelOf(socket),
       joined: null,
+      // The page's node hint, which the proxy routes by (see server/cluster/nginx-config.ts).
+      sentHere: socket.handshake.query[NODE_HINT] === config.nodeId,
       log: app.log.child({ socketId: socket.id, userId: principal.userId }),
     };
     // Revocation finds the socket's participant by its channel.

@@ -18,6 +18,8 @@ export interface HandlerContext {
   joined: { running: RunningLesson; participant: LessonParticipant } | null;
   /** Binds the caller's socket to the lesson she has just joined (for `lesson:join`). */
   joinedAs(joined: NonNullable<HandlerContext['joined']>): void;
+  /** Several nodes: the page was sent to this node (its socket came with this node's hint). */
+  sentHere: boolean;
   /** What handlers may read of the rest of Tongke (the store). */
   services: FeatureServices;
   log: Logger;

@@ -35,6 +35,11 @@ export interface LiveLessonOptions {
   reconnectGraceMs: number;
   /** Set when this live session is a teaching-research meeting (协同教研), not a lesson. */
   research?: ResearchMeeting | null;
+  /**
+   * The sites that were in the lesson when the node that ran it died (it has been re-placed here): each
+   * account coming back within the reconnect grace is the same participant again.
+   */
+  returning?: ReadonlyArray<{ participantId: string; userId: number }>;
 }
 
 /** The teaching-research session a live session holds (research_sessions row). */
@@ -65,8 +70,12 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   /** The in-lesson features (./features/index.ts), each with its own state and rules. */
   readonly features: LessonFeatures;
 
+  /** userId → the participant id she had before the lesson was re-placed here, until she is back. */
+  readonly #returning: Map<number, string>;
+
   constructor(readonly options: LiveLessonOptions) {
     super();
+    this.#returning = new Map((options.returning ?? []).map((r) => [r.userId, r.participantId]));
     this.features = createLessonFeatures(this.#featureHost());
   }
 
@@ -127,13 +136,21 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       return { participant: existing, resumed: true };
     }
     if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('lesson_locked');
-    const participant = new LessonParticipant(identity);
+    const participant = new LessonParticipant(identity, this.#returning.get(identity.userId));
+    this.#returning.delete(identity.userId);
     // In a teaching-research meeting every member is seen and heard by everyone from the start.
     if (identity.kind === 'research_member') participant.onStage = true;
     this.#participants.set(participant.id, participant);
     this.emit('participant-joined', participant, false);
     for (const feature of featureList(this.features)) feature.participantJoined?.(participant);
     return { participant, resumed: false };
+  }
+
+  /** The sites that were in the lesson before it was re-placed and have not come back: they will not now. */
+  giveUpReturning(): string[] {
+    const gone = [...this.#returning.values()];
+    this.#returning.clear();
+    return gone;
   }
 
   /** The link dropped: keep the participant as "reconnecting" for the grace period, then she has left. */

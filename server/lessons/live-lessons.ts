@@ -19,6 +19,8 @@ import { BoardRepository } from './features/board/repository.js';
 import { LessonRecordings } from '../recordings/capture/lesson-recordings.js';
 import { CaptureRepository } from '../recordings/capture/repository.js';
 import { DirectoryRecordingStore } from '../recordings/storage.js';
+import { LOCAL_PLACEMENT } from './placement-port.js';
+import { placeAcrossNodes } from '../cluster/lesson-nodes.js';
 
 /**
  * Live lessons on this server: the registry, the Socket.IO gateway, `GET /api/lessons/live`, the evidence
@@ -29,11 +31,13 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
   const { database, config } = app.tongke;
   const repo = new LessonsRepository(database.db);
   const rooms = new LessonRooms();
+  const shared = Boolean(config.redisUrl);
   const registry = await LessonRegistry.create(
     repo,
     media,
     {
       nodeId: config.nodeId,
+      shared,
       reconnectGraceMs: config.reconnectGraceSeconds * 1000,
       noLeadTeacherMs: config.lessonNoTeacherSeconds * 1000,
       overrunGraceMs: config.lessonOverrunGraceSeconds * 1000,
@@ -46,13 +50,14 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
   await app.register(researchMeetingRoutes(registry));
   const courseware = new CoursewareRepository(database.db);
   const observations = new ObservationsRepository(database.db);
+  const placement = shared ? await placeAcrossNodes(app, registry, repo, media) : LOCAL_PLACEMENT;
   attachLessonGateway(app, registry, repo, rooms, {
     coursewareDocument: async (coursewareId) => {
       const found = await courseware.find(coursewareId);
       return found ? { courseId: found.courseId, pageCount: found.status === 'ready' ? found.pageCount : null } : null;
     },
     observationOpened: (lessonSessionId, observerId) => observations.open(lessonSessionId, observerId, 'live'),
-  });
+  }, placement);
   const countDropped = evidenceDropCounter(app.metricsRegistry);
   // Once a lesson's evidence is all written, its roll-ups are refreshed.
   const recorder = new EvidenceRecorder(registry, {

@@ -14,7 +14,7 @@ export interface ParticipantIdentity {
 
 /** One site in a live lesson. A receiving classroom is one participant for the whole room. */
 export class LessonParticipant {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly resumeToken = randomBytes(24).toString('base64url');
   connection: 'connected' | 'reconnecting' = 'connected';
   readonly media: Record<MediaSource, boolean> = { camera: false, mic: false, screen: false };
@@ -27,7 +27,19 @@ export class LessonParticipant {
   /** Running while the link is down; when it fires, the participant has left. */
   graceTimer: NodeJS.Timeout | null = null;
 
-  constructor(readonly identity: ParticipantIdentity) {}
+  /**
+   * She was in this lesson on a node that died, and comes back to it re-placed on this one: she is the same
+   * participant (her id, her open attendance interval), not a new one.
+   */
+  readonly continued: boolean;
+
+  constructor(
+    readonly identity: ParticipantIdentity,
+    continuing?: string,
+  ) {
+    this.id = continuing ?? randomUUID();
+    this.continued = continuing !== undefined;
+  }
 
   get kind(): ParticipantKind {
     return this.identity.kind;

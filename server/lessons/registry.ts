@@ -3,7 +3,7 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { LiveLesson, type ResearchMeeting } from './live-lesson.js';
 import { ApiError } from '../core/errors.js';
 import { RunningLesson } from './running-lesson.js';
-import type { LessonsRepository } from './repository.js';
+import type { LessonsRepository, OpenLessonSession } from './repository.js';
 import type { LessonMediaFactory } from './media-port.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LessonActivity, type LessonTimeoutOptions } from './lesson-timeouts.js';
@@ -23,6 +23,8 @@ export interface LessonRegistryOptions extends LessonTimeoutOptions {
   nodeId: string;
   /** How long a lesson whose media worker died waits for media on a live worker before it is ended. */
   mediaRebuildMs: number;
+  /** Several nodes share the store: a course's one live session is decided by it, not by this registry alone. */
+  shared?: boolean;
   /** Where each lesson's lesson-wide events go (the gateway's rooms; default: each site's channel in turn). */
   audienceFor?: LessonAudienceFactory;
 }
@@ -55,6 +57,7 @@ export interface LessonRegistryEvents {
 export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   readonly #running = new Map<number, RunningLesson>();
   readonly #starting = new Map<number, Promise<RunningLesson>>();
+  readonly #adopting = new Map<number, Promise<RunningLesson | null>>();
   readonly #heartbeat: NodeJS.Timeout;
   readonly #timeoutCheck: NodeJS.Timeout;
   /** courseId → what its live lesson did lately. */
@@ -127,20 +130,10 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       const course = await this.repo.courseForLesson(courseId);
       // Read before the lesson is live: between going live and 'lesson-started' nothing may wait.
       const scheduledEnd = scheduledLessonId === null ? null : await this.repo.scheduledEnd(scheduledLessonId);
-      const lessonSessionId = await this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, research?.researchSessionId ?? null);
+      const lessonSessionId = await this.#recordStart(courseId, startedBy, scheduledLessonId, now, research?.researchSessionId ?? null);
       const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research });
       try {
-        const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
-          audience: this.options.audienceFor?.(lessonSessionId),
-          recovery: {
-            rebuildWithinMs: this.options.mediaRebuildMs,
-            onMediaFailed: () => {
-              if (this.#running.get(courseId) === runningLesson) this.#endLogged(courseId, null, 'media_failed');
-            },
-          },
-        });
-        this.#running.set(courseId, runningLesson);
-        this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
+        const runningLesson = await this.#launch(lesson, scheduledEnd);
         this.log.info({ lessonSessionId, courseId, startedBy, researchSessionId: research?.researchSessionId }, research ? 'teaching-research meeting started' : 'lesson started');
         this.emit('lesson-started', runningLesson);
         return runningLesson;
@@ -155,6 +148,81 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     } finally {
       this.#starting.delete(courseId);
     }
+  }
+
+  /**
+   * Several nodes: one live session per course for all of them (the store decides); a lesson another node
+   * runs is `lesson_elsewhere`, and the page goes there. One process: the registry alone decides.
+   */
+  async #recordStart(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, researchSessionId: number | null): Promise<number> {
+    if (!this.options.shared) return this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId);
+    const started = await this.repo.startSessionAlone(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId);
+    if ('lessonSessionId' in started) return started.lessonSessionId;
+    throw started.runningOn ? new ApiError('lesson_elsewhere', { node: started.runningOn }) : new ApiError('lesson_running');
+  }
+
+  /** Gives a recorded live session its media and makes it live here (before anyone can join it). */
+  async #launch(lesson: LiveLesson, scheduledEnd: Date | null): Promise<RunningLesson> {
+    const { courseId, lessonSessionId } = lesson;
+    const runningLesson = await RunningLesson.create(lesson, this.media, this.log.child({ lessonSessionId, courseId }), {
+      audience: this.options.audienceFor?.(lessonSessionId),
+      recovery: {
+        rebuildWithinMs: this.options.mediaRebuildMs,
+        onMediaFailed: () => {
+          if (this.#running.get(courseId) === runningLesson) this.#endLogged(courseId, null, 'media_failed');
+        },
+      },
+    });
+    this.#running.set(courseId, runningLesson);
+    this.#activity.set(courseId, new LessonActivity(runningLesson, scheduledEnd, () => new Date()));
+    return runningLesson;
+  }
+
+  /**
+   * Several nodes: runs here a live lesson whose node died (re-placing it). Only the node whose take-over the
+   * store accepts runs it. The sites that were in it come back as the same participants with their
+   * attendance going on; those not back within the reconnect grace left at their last heartbeat. The media
+   * starts anew: the dead node's media-state intervals end at its last sign. A teaching-research meeting is
+   * not re-placed: it is closed as a restart would close it. Null when another node took it first.
+   */
+  adopt(session: OpenLessonSession, now = new Date()): Promise<RunningLesson | null> {
+    const live = this.#running.get(session.courseId);
+    if (live) return Promise.resolve(live.lesson.lessonSessionId === session.id ? live : null);
+    // The re-placing watcher and a site's join may both find it: one take-over, both wait for it.
+    const adopting = this.#adopting.get(session.courseId) ?? this.#adopt(session, now).finally(() => this.#adopting.delete(session.courseId));
+    this.#adopting.set(session.courseId, adopting);
+    return adopting;
+  }
+
+  async #adopt(session: OpenLessonSession, now: Date): Promise<RunningLesson | null> {
+    const { courseId, id: lessonSessionId } = session;
+    if (!(await this.repo.takeOver(lessonSessionId, session.nodeId, this.options.nodeId, now))) return null;
+    const log = this.log.child({ lessonSessionId, courseId, from: session.nodeId });
+    if (session.researchSessionId !== null) {
+      await this.repo.endSession(lessonSessionId, null, 'server_restart', session.lastHeartbeatAt);
+      log.warn('teaching-research meeting of a dead node closed');
+      return null;
+    }
+    await this.repo.closeMediaStates(lessonSessionId, session.lastHeartbeatAt);
+    const returning = (await this.repo.openAttendance(lessonSessionId)).flatMap((r) => (r.userId === null ? [] : [{ participantId: r.participantId, userId: r.userId }]));
+    const course = await this.repo.courseForLesson(courseId);
+    const scheduledEnd = session.scheduledLessonId === null ? null : await this.repo.scheduledEnd(session.scheduledLessonId);
+    const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: session.startedAt, reconnectGraceMs: this.options.reconnectGraceMs, returning });
+    let runningLesson: RunningLesson;
+    try {
+      runningLesson = await this.#launch(lesson, scheduledEnd);
+    } catch (error) {
+      await this.repo.endSession(lessonSessionId, null, 'server_restart', session.lastHeartbeatAt);
+      throw error;
+    }
+    log.warn({ returning: returning.length }, 'lesson re-placed here: its node died');
+    this.emit('lesson-started', runningLesson);
+    const giveUp = setTimeout(() => {
+      const gone = lesson.giveUpReturning();
+      this.repo.closeAttendanceOf(lessonSessionId, gone).catch((error: unknown) => log.error({ err: error, gone }, 'closing the attendance of sites that did not come back failed'));
+    }, this.options.reconnectGraceMs);
+    giveUp.unref();
+    return runningLesson;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { changedRows, rows, type TongkeDb } from '../db/store.js';
 import { greatest } from '../db/sql.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
@@ -26,6 +26,30 @@ export interface CourseForLesson {
   host: { schoolId: number; schoolName: string; regionId: number };
   receivers: Array<{ classroomId: number; assistantTeacherId: number | null; schoolId: number; schoolName: string; regionId: number }>;
 }
+
+/** A live session as re-placing it sees it. */
+export interface OpenLessonSession {
+  id: number;
+  courseId: number;
+  nodeId: string | null;
+  startedAt: Date;
+  scheduledLessonId: number | null;
+  researchSessionId: number | null;
+  lastHeartbeatAt: Date;
+}
+
+const OPEN_SESSION = {
+  id: lessonSessions.id,
+  courseId: lessonSessions.courseId,
+  nodeId: lessonSessions.nodeId,
+  startedAt: lessonSessions.startedAt,
+  scheduledLessonId: lessonSessions.scheduledLessonId,
+  researchSessionId: lessonSessions.researchSessionId,
+  lastHeartbeatAt: lessonSessions.lastHeartbeatAt,
+};
+
+/** The first key of the advisory lock a course's start takes on PostgreSQL (the second is the course id). */
+const COURSE_START_LOCK = 16_001;
 
 /** Lesson sessions: what actually ran, from start to end, and which node ran it. */
 export class LessonsRepository {
@@ -170,6 +194,67 @@ export class LessonsRepository {
       );
       return { attendance, mediaStates };
     });
+  }
+
+  /** The course's live session (not ended), if any: which node runs it, and what re-placing it needs. */
+  async openSession(courseId: number): Promise<OpenLessonSession | null> {
+    const [row] = await this.db.select(OPEN_SESSION).from(lessonSessions).where(and(eq(lessonSessions.courseId, courseId), isNull(lessonSessions.endedAt))).orderBy(desc(lessonSessions.id)).limit(1);
+    return row ?? null;
+  }
+
+  /** Live sessions run by nodes other than `nodeId` (the caller tells which of those nodes are dead). */
+  async openSessionsNotOf(nodeId: string): Promise<OpenLessonSession[]> {
+    return this.db.select(OPEN_SESSION).from(lessonSessions).where(and(isNull(lessonSessions.endedAt), isNotNull(lessonSessions.nodeId), ne(lessonSessions.nodeId, nodeId)));
+  }
+
+  /**
+   * Several nodes: starts the course's session unless one is live, as one step for all of them (a
+   * transaction-scoped PostgreSQL advisory lock on the course, so two nodes starting it at once cannot both
+   * insert). Returns the new session's id, or the live one's node.
+   */
+  async startSessionAlone(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string, researchSessionId: number | null): Promise<{ lessonSessionId: number } | { runningOn: string | null }> {
+    return this.db.transaction(async () => {
+      await rows(this.db, sql`select pg_advisory_xact_lock(${COURSE_START_LOCK}, ${courseId})`);
+      const open = await this.openSession(courseId);
+      if (open) return { runningOn: open.nodeId };
+      return { lessonSessionId: await this.startSession(courseId, startedBy, scheduledLessonId, now, nodeId, researchSessionId) };
+    });
+  }
+
+  /**
+   * Node `to` takes over a live session that node `from` ran (it died): true for the one node whose update
+   * found the session still `from`'s, so two nodes re-placing it at once cannot both run it.
+   */
+  async takeOver(lessonSessionId: number, from: string | null, to: string, now: Date): Promise<boolean> {
+    const owner = from === null ? isNull(lessonSessions.nodeId) : eq(lessonSessions.nodeId, from);
+    const result = await this.db.update(lessonSessions).set({ nodeId: to, lastHeartbeatAt: now }).where(and(eq(lessonSessions.id, lessonSessionId), isNull(lessonSessions.endedAt), owner));
+    return changedRows(result) === 1;
+  }
+
+  /** The sites whose attendance interval is open in the session: who was in it when its node died. */
+  async openAttendance(lessonSessionId: number): Promise<Array<{ participantId: string; userId: number | null }>> {
+    const a = attendanceIntervals;
+    return this.db.select({ participantId: a.participantId, userId: a.userId }).from(a).where(and(eq(a.lessonSessionId, lessonSessionId), isNull(a.leftAt)));
+  }
+
+  /**
+   * A re-placed lesson's media starts anew (cameras, microphones, the stage come back as each site
+   * republishes): the media-state intervals its dead node left open end at `at`, the node's last sign.
+   */
+  async closeMediaStates(lessonSessionId: number, at: Date): Promise<number> {
+    const m = mediaStateIntervals;
+    return changedRows(await this.db.update(m).set({ endedAt: greatest(m.startedAt, at.getTime()) }).where(and(eq(m.lessonSessionId, lessonSessionId), isNull(m.endedAt))));
+  }
+
+  /** Sites of a re-placed lesson that never came back: they left at their last heartbeat, their link lost. */
+  async closeAttendanceOf(lessonSessionId: number, participantIds: readonly string[]): Promise<number> {
+    if (participantIds.length === 0) return 0;
+    const a = attendanceIntervals;
+    const result = await this.db
+      .update(a)
+      .set({ leftAt: a.lastHeartbeatAt, leaveReason: 'connection_lost' })
+      .where(and(eq(a.lessonSessionId, lessonSessionId), inArray(a.participantId, [...participantIds]), isNull(a.leftAt)));
+    return changedRows(result);
   }
 
   /** When a timetabled lesson is scheduled to end (null if it no longer exists). */

@@ -78,6 +78,8 @@ export interface RequestSession {
   readonly channel: SiteChannel;
   /** Set by a successful join; cleared here once she is no longer in that lesson. */
   joined: HandlerContext['joined'];
+  /** Several nodes: the proxy routed this socket here by its node hint (the page was sent to this node). */
+  readonly sentHere?: boolean;
   readonly log: Logger;
 }
 
@@ -100,7 +102,10 @@ export function lessonRequestPipeline({ handlers, quotas, message, services }: R
   return async function serve(session: RequestSession, name: LessonRequestName, payload: unknown, ack: unknown): Promise<void> {
     if (typeof ack !== 'function') return;
     const reply = ack as (result: Ack<unknown>) => void;
-    const fail = (error: ApiError) => reply({ ok: false, error: { code: error.code, message: message(session.locale, error.code, error.params) } });
+    const fail = (error: ApiError) => {
+      const node = error.code === 'lesson_elsewhere' && typeof error.params.node === 'string' ? { node: error.params.node } : {};
+      reply({ ok: false, error: { code: error.code, message: message(session.locale, error.code, error.params), ...node } });
+    };
 
     const handler = handlers[name];
     if (!VALIDATORS[name].Check(payload)) return fail(new ApiError('bad_request'));
@@ -120,6 +125,7 @@ export function lessonRequestPipeline({ handlers, quotas, message, services }: R
         return session.joined;
       },
       joinedAs: (joined) => void (session.joined = joined),
+      sentHere: session.sentHere ?? false,
       services,
       log: session.log,
     };

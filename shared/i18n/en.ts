@@ -35,6 +35,7 @@ export const en: SharedMessages = {
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
     research_session_running: 'A teaching-research meeting of this course is running; the lesson cannot start now.',
     lesson_running: 'A lesson of this course is live; start the teaching-research meeting after it ends.',
+    lesson_elsewhere: 'This lesson is on another server; connecting to it…',
     stage_full: 'The most people allowed ({{limit}}) are already sending video. Try again when someone turns theirs off.',
     removed_from_lesson: 'The teacher has removed this classroom from the lesson. Ask the teacher to let you back in, then try again.',
     recording_not_allowed: 'This course is set not to be recorded; recording cannot start.',

@@ -33,6 +33,7 @@ export const zhCN = {
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
     research_session_running: '该课程正在进行教研活动，课堂暂时不能开始。',
     lesson_running: '该课程正在上课，教研活动请在下课后开始。',
+    lesson_elsewhere: '这节课在另一台服务器上，正在转接…',
     stage_full: '同时开启视频的人数已达上限（{{limit}} 人），请等他人关闭视频后再试。',
     removed_from_lesson: '老师已将本教室移出本节课，暂时不能加入。请联系老师允许重新加入后再试。',
     recording_not_allowed: '本课程设置为不录制，不能开始录制。',

@@ -185,7 +185,14 @@ export type LessonRequestPayload<K extends LessonRequestName> = Static<(typeof L
 export type LessonRequestData<K extends LessonRequestName> = Static<(typeof LESSON_REQUESTS)[K]['data']>;
 
 /** Every ack. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string } };
+/**
+ * Several nodes: the query parameter of the lesson socket naming the node it must reach (set from a
+ * `lesson_elsewhere` refusal); the reverse proxy routes by it, and a node knows a page was sent to it.
+ */
+export const NODE_HINT = 'node';
+
+/** A refusal carries its code and text; `lesson_elsewhere` also names the node (TONGKE_NODE_ID) that runs the lesson. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; node?: string } };
 
 /** A participant who left the lesson, and why. */
 export const ParticipantLeft = Type.Object({ participantId: Type.String(), reason: Type.Enum(['left', 'removed', 'connection_lost', 'lesson_ended']) });

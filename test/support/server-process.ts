@@ -52,7 +52,8 @@ export class ServerProcess {
     const secretDir = dialectOf(location) === 'postgresql' && env.TONGKE_DB_PATH === undefined ? mkdtempSync(join(tmpdir(), 'tongke-server-')) : null;
     if (secretDir) childEnv.TONGKE_DB_PATH = join(secretDir, 'tongke.db');
     delete childEnv.TONGKE_CONFIG;
-    delete childEnv.TONGKE_SESSION_SECRET;
+    // The test's own settings only (several nodes are given one secret); never one from the shell.
+    if (env.TONGKE_SESSION_SECRET === undefined) delete childEnv.TONGKE_SESSION_SECRET;
     const imports = [...preload.flatMap((file) => ['--import', file]), '--import', 'tsx'];
     const child = spawn(process.execPath, [...imports, 'server/main.ts', ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     if (logFile) {

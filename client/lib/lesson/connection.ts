@@ -10,6 +10,7 @@ import type {
   LessonRequestPayload,
   LessonServerToClient,
 } from '../../../shared/lesson/protocol.js';
+import { NODE_HINT } from '../../../shared/lesson/protocol.js';
 import { ApiError } from '../api.js';
 import { HeldEvents } from './held-events.js';
 
@@ -69,9 +70,11 @@ export class LessonConnection {
       listeners.onLost(reason === 'io server disconnect' ? 'closed_by_server' : 'transient');
     });
     // A refusal by the server (foreign origin, too many open lessons) explains itself in `data.message`.
-    this.#socket.on('connect_error', (error: Error & { data?: { message?: unknown } }) =>
-      listeners.onConnectError(error.message, this.#socket.active, typeof error.data?.message === 'string' ? error.data.message : undefined),
-    );
+    this.#socket.on('connect_error', (error: Error & { data?: { message?: unknown } }) => {
+      // The node it was sent to cannot be reached (it died): any node will do, and sends it on or takes the lesson over.
+      this.#sendTo(null);
+      listeners.onConnectError(error.message, this.#socket.active, typeof error.data?.message === 'string' ? error.data.message : undefined);
+    });
   }
 
   get connected(): boolean {
@@ -119,6 +122,12 @@ export class LessonConnection {
       throw new ApiError(0, 'network', this.#offlineMessage);
     }
     if (ack.ok) return ack.data;
+    if (ack.error.code === 'lesson_elsewhere' && ack.error.node) {
+      // Several nodes: the lesson runs on another one. Reconnect there; the session joins again once connected.
+      this.#sendTo(ack.error.node);
+      this.dropLink();
+      throw new ApiError(0, 'network', this.#offlineMessage);
+    }
     throw new ApiError(statusOf(ack.error.code), ack.error.code, ack.error.message);
   }
 
@@ -128,6 +137,19 @@ export class LessonConnection {
    */
   holdEvents(): () => void {
     return this.#held.hold();
+  }
+
+  /** The node the lesson socket asks the proxy for (null: any), from the next connection on. */
+  get nodeHint(): string | null {
+    const hint = (this.#socket.io.opts.query as Record<string, string> | undefined)?.[NODE_HINT];
+    return hint ?? null;
+  }
+
+  #sendTo(node: string | null): void {
+    const query = { ...(this.#socket.io.opts.query as Record<string, string> | undefined) };
+    if (node === null) delete query[NODE_HINT];
+    else query[NODE_HINT] = node;
+    this.#socket.io.opts.query = query;
   }
 
   /** Listens to a server event; returns the function that stops listening. */

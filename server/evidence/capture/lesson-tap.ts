@@ -153,6 +153,8 @@ export class LessonTap {
     const { identity } = participant;
     const site: SiteState = { participant, disconnectedAt: null, openStates: new Set(), consumerScores: new Map() };
     this.#sites.set(participant.id, site);
+    // Back in a lesson re-placed from a node that died: her interval, opened there, goes on.
+    if (participant.continued) return this.#updated(participant);
     const headcount = participant.headcount ?? (identity.classroomId === null ? undefined : this.#headcounts.get(identity.classroomId)) ?? null;
     this.#write({
       op: 'attendance-open',

@@ -1,0 +1,32 @@
+import { Redis } from 'ioredis';
+import type { TongkeApp } from '../core/app-types.js';
+import type { MediaHealth } from '../ops/health.js';
+import type { LessonRegistry } from '../lessons/registry.js';
+import type { LessonsRepository } from '../lessons/repository.js';
+import { NodeDirectory } from './node-directory.js';
+import { ClusterPlacement } from './placement.js';
+
+/**
+ * Several nodes (TONGKE_REDIS_URL): this node takes its lease in the node directory, telling its load, and
+ * places, sends on and re-places lessons with the others (placement.ts). On a graceful shutdown it gives its
+ * lease up after its lessons have ended.
+ */
+export async function placeAcrossNodes(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, media: MediaHealth): Promise<ClusterPlacement> {
+  const { config } = app.tongke;
+  const log = app.log.child({ component: 'cluster', nodeId: config.nodeId });
+  const redis = new Redis(config.redisUrl, { connectionName: `tongke-${config.nodeId}-lessons`, maxRetriesPerRequest: 2 });
+  redis.on('error', (error: unknown) => log.warn({ err: error }, 'Redis connection error'));
+  const load = () => ({ consumers: media.workers.reduce((sum, worker) => sum + worker.consumerCount, 0), lessons: registry.summaries().length });
+  const directory = new NodeDirectory(redis, config.nodeId, load, log);
+  await directory.start();
+  const placement = new ClusterPlacement(directory, repo, registry, log);
+  placement.watch();
+  log.info('node lease taken: lessons are placed across the nodes');
+  app.addHook('preClose', async () => {
+    placement.close();
+    await registry.close();
+    await directory.close();
+    redis.disconnect();
+  });
+  return placement;
+}
