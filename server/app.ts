@@ -25,6 +25,7 @@ import type { NetworkProbeFactory } from './netcheck/service.js';
 import { registerLiveLessons } from './lessons/live-lessons.js';
 import { FEATURE_ROUTES } from './features.js';
 import { AccountsRepository } from './accounts/repository.js';
+import { closeRedis, openRedis } from './cluster/redis.js';
 
 export interface BuildAppOptions {
   config: TongkeConfig;
@@ -72,6 +73,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
 
   const database = options.database ?? (await openDatabase(storeLocation(config)));
   const translate = createTranslator(config.locale);
+  const redis = config.redisUrl ? openRedis(config.redisUrl, app.log.child({ component: 'redis' }), { connectionName: `tongke:${config.nodeId}:app` }) : null;
   await app.register(
     fp(
       async (instance) => {
@@ -83,12 +85,14 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
           accounts: new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host }),
           media: options.media ?? null,
           translate,
+          redis,
         });
       },
       { name: 'tongke-context' },
     ),
   );
   app.addHook('onClose', async () => {
+    if (redis) await closeRedis(redis);
     if (!options.database) await database.close();
   });
 
