@@ -82,7 +82,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
           database,
           db: database.db,
           places: new Places(database.db),
-          accounts: new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host }),
+          accounts: new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host, redis }),
           media: options.media ?? null,
           translate,
           redis,
@@ -107,6 +107,10 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(rateLimit, {
     global: false,
+    // Several nodes count each address's requests in their shared Redis, so a client gains nothing by being
+    // spread over them. While Redis is away the limits lapse (after the command fails, ≤ 3 s) instead of every
+    // limited route failing: sign-in keeps its per-account limit and lockout (accounts/service.ts).
+    ...(redis ? { redis, nameSpace: 'tongke:rate-limit:', skipOnError: true } : {}),
     errorResponseBuilder: (_request, context) => new ApiError('rate_limited', { seconds: Math.ceil(context.ttl / 1000) }),
   });
   await app.register(authentication);
