@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Locale } from '../../shared/i18n/index.js';
 import { ApiError } from '../core/errors.js';
 import { AccountsRepository, hashToken, type SessionKind } from './repository.js';
@@ -33,6 +34,20 @@ export interface AccountsOptions {
   loginAccountLimit: number;
   /** The HTTP listen address (the demo warning is for servers reachable from other machines). */
   listenHost: string;
+  /** The Redis several nodes share: sign-in attempts are counted there, for all nodes together. */
+  redis?: Redis | null;
+}
+
+/**
+ * Sign-in attempts per user name and minute. Several nodes count in their shared Redis, or guesses spread over
+ * the nodes would get the limit once per node. While Redis is away each node counts on its own (the insurance
+ * limiter, used at once rather than after a timeout): sign-in keeps working, the limit is per node for that
+ * time, and the account lockout in the database holds throughout.
+ */
+function attemptsPerAccount(points: number, redis: Redis | null): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ points, duration: 60 });
+  if (!redis) return memory;
+  return new RateLimiterRedis({ storeClient: redis, keyPrefix: 'tongke:sign-in-attempts', points, duration: 60, rejectIfRedisNotReady: true, insuranceLimiter: memory });
 }
 
 /**
@@ -42,14 +57,14 @@ export interface AccountsOptions {
 export class AccountsService {
   readonly #repo: AccountsRepository;
   readonly #secret: string;
-  readonly #attemptsPerAccount: RateLimiterMemory;
+  readonly #attemptsPerAccount: RateLimiterAbstract;
   readonly revocations = new RevocationNotifier();
   readonly firstRun: FirstAdminSetup;
 
   constructor(repo: AccountsRepository, options: AccountsOptions) {
     this.#repo = repo;
     this.#secret = options.secret;
-    this.#attemptsPerAccount = new RateLimiterMemory({ points: options.loginAccountLimit, duration: 60 });
+    this.#attemptsPerAccount = attemptsPerAccount(options.loginAccountLimit, options.redis ?? null);
     this.firstRun = new FirstAdminSetup(this.#repo, options.listenHost);
   }
 

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Locale } from '../../shared/i18n/index.js';
 import type { TongkeConfig } from '../config.js';
 import type { DatabaseHandle, TongkeDb } from '../db/store.js';
@@ -18,6 +19,8 @@ export interface TongkeContext {
   /** The media layer's health (and the pre-join network check's probes), when media workers run in this process. */
   media: (MediaHealth & NetworkProbeFactory) | null;
   translate(locale: Locale, key: string, params?: Record<string, unknown>): string;
+  /** The Redis the nodes share (TONGKE_REDIS_URL), one connection for the app; null for one process alone. */
+  redis: Redis | null;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,12 @@
 /** Where the suite looks for tests that may touch the store; the PostgreSQL run looks only here. */
 export const STORE_TEST_GLOBS = ['server/**/*.test.ts', 'test/integration/**/*.test.ts', 'bench/**/*.test.ts'];
 
+/**
+ * Tests of several nodes sharing one Redis — cluster mode, which needs PostgreSQL: the PostgreSQL run only,
+ * where `npm run test:pg` has made sure of Redis first (scripts/ensure-redis.mjs); the SQLite run leaves them out.
+ */
+export const CLUSTER_TEST_GLOBS = ['server/**/*.cluster.test.ts', 'test/integration/**/*.cluster.test.ts'];
+
 /** Tests that never touch the store, wherever they live: the SQLite run only. */
 export const STORE_FREE_TEST_GLOBS = ['media/**/*.test.ts', 'shared/**/*.test.ts', 'client/lib/**/*.test.ts', 'client/pages/**/*.test.ts'];
 
