@@ -1,4 +1,3 @@
-import { Redis } from 'ioredis';
 import type { TongkeApp } from '../core/app-types.js';
 import type { MediaHealth } from '../ops/health.js';
 import type { LessonRegistry } from '../lessons/registry.js';
@@ -14,8 +13,8 @@ import { ClusterPlacement } from './placement.js';
 export async function placeAcrossNodes(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, media: MediaHealth): Promise<ClusterPlacement> {
   const { config } = app.tongke;
   const log = app.log.child({ component: 'cluster', nodeId: config.nodeId });
-  const redis = new Redis(config.redisUrl, { connectionName: `tongke-${config.nodeId}-lessons`, maxRetriesPerRequest: 2 });
-  redis.on('error', (error: unknown) => log.warn({ err: error }, 'Redis connection error'));
+  const { redis } = app.tongke;
+  if (!redis) throw new Error('several nodes (TONGKE_REDIS_URL) but the app has no Redis connection');
   const load = () => ({ consumers: media.workers.reduce((sum, worker) => sum + worker.consumerCount, 0), lessons: registry.summaries().length });
   const directory = new NodeDirectory(redis, config.nodeId, load, log);
   await directory.start();
@@ -26,7 +25,6 @@ export async function placeAcrossNodes(app: TongkeApp, registry: LessonRegistry,
     placement.close();
     await registry.close();
     await directory.close();
-    redis.disconnect();
   });
   return placement;
 }

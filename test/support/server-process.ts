@@ -115,27 +115,8 @@ export class ServerProcess {
   }
 
   /** Signs in over HTTP as a browser would (CSRF token, then the login) and returns the Cookie header. */
-  async signIn(username: string, password: string): Promise<string> {
-    const cookies = new Map<string, string>();
-    const keep = (response: Response) => {
-      for (const line of response.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const [name, ...value] = pair!.split('=');
-        cookies.set(name!.trim(), value.join('='));
-      }
-    };
-    const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const csrf = await fetch(`${this.baseUrl}/api/auth/csrf`);
-    keep(csrf);
-    const { token } = (await csrf.json()) as { token: string };
-    const login = await fetch(`${this.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: header(), origin: this.baseUrl },
-      body: JSON.stringify({ username, password }),
-    });
-    if (!login.ok) throw new Error(`sign in as ${username}: ${login.status} ${await login.text()}`);
-    keep(login);
-    return header();
+  signIn(username: string, password: string): Promise<string> {
+    return signInAt(this.baseUrl, username, password);
   }
 
   async #healthy(): Promise<void> {
@@ -160,6 +141,30 @@ export class ServerProcess {
  */
 export function storeEnvironment(location: string): NodeJS.ProcessEnv {
   return dialectOf(location) === 'postgresql' ? { TONGKE_DATABASE_URL: location } : { TONGKE_DB_PATH: location, TONGKE_DATABASE_URL: undefined };
+}
+
+/** Signs in at `baseUrl` (a server, or the proxy before several) as a browser would: CSRF token, then the login; returns the Cookie header. */
+export async function signInAt(baseUrl: string, username: string, password: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, ...value] = pair!.split('=');
+      cookies.set(name!.trim(), value.join('='));
+    }
+  };
+  const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  keep(csrf);
+  const { token } = (await csrf.json()) as { token: string };
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': token, cookie: header(), origin: baseUrl },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`sign in as ${username}: ${login.status} ${await login.text()}`);
+  keep(login);
+  return header();
 }
 
 /** A port the kernel just handed out on loopback (closed again for the server to take). */

@@ -79,6 +79,8 @@ export const RUN_ALONE_TESTS = [
   'test/integration/lesson-stall.test.ts',
   // A server killed with kill -9 must have written what it acknowledged, within a bound.
   'test/integration/crash-durability.test.ts',
+  // Two node processes, one killed with kill -9: its lessons re-placed within 10 s.
+  'test/integration/several-nodes.cluster.test.ts',
   // Real media: RTP through a worker, frame and packet counts, FFmpeg recording and rendering.
   'media/lesson-media-rtp.test.ts',
   // Link adaptation's "within 5 s" on real RTP through a worker and through the gateway.
