@@ -46,7 +46,9 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     },
     app.log.child({ component: 'lessons' }),
   );
-  await app.register(lessonRoutes(registry));
+  const storeLessons = async () =>
+    (await repo.openSessions()).map((s) => ({ courseId: s.courseId, lessonSessionId: s.id, startedAt: s.startedAt.toISOString(), researchSessionId: s.researchSessionId }));
+  await app.register(lessonRoutes(shared ? storeLessons : () => registry.summaries()));
   await app.register(researchMeetingRoutes(registry));
   const courseware = new CoursewareRepository(database.db);
   const observations = new ObservationsRepository(database.db);

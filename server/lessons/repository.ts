@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { changedRows, rows, type TongkeDb } from '../db/store.js';
 import { greatest } from '../db/sql.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
@@ -200,6 +200,11 @@ export class LessonsRepository {
   async openSession(courseId: number): Promise<OpenLessonSession | null> {
     const [row] = await this.db.select(OPEN_SESSION).from(lessonSessions).where(and(eq(lessonSessions.courseId, courseId), isNull(lessonSessions.endedAt))).orderBy(desc(lessonSessions.id)).limit(1);
     return row ?? null;
+  }
+
+  /** Every live session in the store, whichever node runs it (several nodes: the live-lessons list). */
+  async openSessions(): Promise<OpenLessonSession[]> {
+    return this.db.select(OPEN_SESSION).from(lessonSessions).where(isNull(lessonSessions.endedAt)).orderBy(asc(lessonSessions.startedAt));
   }
 
   /** Live sessions run by nodes other than `nodeId` (the caller tells which of those nodes are dead). */

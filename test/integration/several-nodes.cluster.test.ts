@@ -168,6 +168,9 @@ describe('several nodes behind one address', () => {
     const classroomJoin = await classroom.join(courseId);
     expect(classroom.sentTo).toEqual(['node-a']);
     expect(classroomJoin.snapshot.participants.map((p) => p.id).sort()).toEqual([teacherJoin.participantId, classroomJoin.participantId].sort());
+    // Every node lists it among the live lessons, not only the node that runs it.
+    const listed = await fetch(`${nodes.get('node-b')!.baseUrl}/api/lessons/live`, { headers: { cookie: teacher.cookie } });
+    expect(((await listed.json()) as { lessons: Array<{ lessonSessionId: number }> }).lessons.map((l) => l.lessonSessionId)).toEqual([lessonSessionId]);
     // Both sites' attendance is open in the store (the evidence is written within about a second).
     const before = await until('both intervals open', () => attendance(lessonSessionId), (rows) => rows.length === 2);
     expect(before.every((row) => row.leftAt === null)).toBe(true);
