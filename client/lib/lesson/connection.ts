@@ -51,9 +51,10 @@ export class LessonConnection {
   #onBrowserOffline = () => this.dropLink();
   #closed = false;
 
-  constructor(listeners: ConnectionListeners, offlineMessage: string) {
+  /** `url`: the namespace's address (the page's own origin; tests give a server's). */
+  constructor(listeners: ConnectionListeners, offlineMessage: string, url = '/lesson') {
     this.#offlineMessage = offlineMessage;
-    this.#socket = io('/lesson', {
+    this.#socket = io(url, {
       path: '/socket.io',
       withCredentials: true,
       transports: ['websocket'],
