@@ -58,8 +58,8 @@ export function nginxSite({ listen, nodes }: NginxSiteOptions): string {
     '        # A lesson socket stays open for the whole lesson.',
     '        proxy_read_timeout 1h;',
     '        proxy_send_timeout 1h;',
-    '        # The next node when one refuses, for requests that are safe to send twice.',
-    '        proxy_next_upstream error timeout http_502;',
+    "        # The next node when one cannot be reached (nginx never sends a POST twice once it reached a node).",
+    '        proxy_next_upstream error timeout;',
     '    }',
     '}',
   ];
