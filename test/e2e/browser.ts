@@ -40,9 +40,11 @@ export interface BrowserUser {
 /**
  * Registers the suite's browser: launched once per file, a fresh context per user (locale zh-CN, as in the
  * county), every context closed after each test, and a screenshot of every open page saved to
- * test-results/ when a test fails (with the page's console errors beside it).
+ * test-results/ when a test fails (with the page's console errors beside it). `baseUrl`: where the pages are
+ * (default: the suite's server; the several-nodes test gives its proxy's).
  */
-export function useBrowser(): { newUser(): Promise<BrowserUser> } {
+export function useBrowser(options: { baseUrl?: () => string } = {}): { newUser(): Promise<BrowserUser> } {
+  const siteUrl = options.baseUrl ?? baseUrl;
   let browser: Browser | undefined;
   const users: Array<BrowserUser & { messages: string[] }> = [];
 
@@ -76,7 +78,7 @@ export function useBrowser(): { newUser(): Promise<BrowserUser> } {
   return {
     async newUser() {
       if (!browser) throw new Error('useBrowser(): the browser is launched in beforeAll; call newUser() inside a test');
-      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: baseUrl(), viewport: { width: 1280, height: 800 } });
+      const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL: siteUrl(), viewport: { width: 1280, height: 800 } });
       context.setDefaultTimeout(STEP_TIMEOUT_MS);
       const page = await context.newPage();
       const messages: string[] = [];

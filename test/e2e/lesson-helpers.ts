@@ -46,7 +46,7 @@ export async function msUntil(check: () => Promise<boolean>, timeoutMs: number, 
 }
 
 /** As msUntil, but throws `failure` when `check` never held. */
-async function until(check: () => Promise<boolean>, timeoutMs: number, failure: string): Promise<void> {
+export async function until(check: () => Promise<boolean>, timeoutMs: number, failure: string): Promise<void> {
   if ((await msUntil(check, timeoutMs)) === null) throw new Error(`${failure} (waited ${timeoutMs} ms)`);
 }
 
