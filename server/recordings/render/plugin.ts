@@ -23,7 +23,7 @@ declare module 'fastify' {
 export default fp(
   async function recordingRendering(app: TongkeApp) {
     const { db, config } = app.tongke;
-    const rows = new RenderRepository(db);
+    const rows = new RenderRepository(db, { nodeId: config.nodeId });
     const store = new DirectoryRecordingStore(config.recordingsDir);
     const log = app.log.child({ feature: 'recordings' });
     const jobs = new RecordingJobs(rows, { store, ffmpegPath: config.ffmpegPath, concurrency: config.recordingJobs, log });
