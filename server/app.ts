@@ -26,6 +26,7 @@ import { registerLiveLessons } from './lessons/live-lessons.js';
 import { FEATURE_ROUTES } from './features.js';
 import { AccountsRepository } from './accounts/repository.js';
 import { closeRedis, openRedis } from './cluster/redis.js';
+import { ClusterRevocations } from './cluster/revocations.js';
 
 export interface BuildAppOptions {
   config: TongkeConfig;
@@ -74,6 +75,8 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
   const database = options.database ?? (await openDatabase(storeLocation(config)));
   const translate = createTranslator(config.locale);
   const redis = config.redisUrl ? openRedis(config.redisUrl, app.log.child({ component: 'redis' }), { connectionName: `tongke:${config.nodeId}:app` }) : null;
+  const accounts = new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host, redis });
+  const revocations = redis ? new ClusterRevocations(accounts.revocations, redis, app.log.child({ component: 'revocations' }), config.nodeId) : null;
   await app.register(
     fp(
       async (instance) => {
@@ -82,7 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
           database,
           db: database.db,
           places: new Places(database.db),
-          accounts: new AccountsService(new AccountsRepository(database.db), { secret: config.sessionSecret, loginAccountLimit: config.loginAccountLimit, listenHost: config.host, redis }),
+          accounts,
           media: options.media ?? null,
           translate,
           redis,
@@ -92,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TongkeApp> {
     ),
   );
   app.addHook('onClose', async () => {
+    await revocations?.close();
     if (redis) await closeRedis(redis);
     if (!options.database) await database.close();
   });

@@ -2,14 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisServer } from '../../test/support/redis-server.js';
 import { createTestApp } from '../../test/support/app.js';
-import { closeRedis, openRedis, REDIS_COMMAND_TIMEOUT_MS, type RedisLog } from './redis.js';
-
-/** What a connection logged, as `level: message` lines. */
-function recordingLog(): RedisLog & { lines: string[] } {
-  const lines: string[] = [];
-  const record = (level: string) => (_context: unknown, message?: string) => void lines.push(`${level}: ${message}`);
-  return { lines, info: record('info'), error: record('error') };
-}
+import { recordingLog } from '../../test/support/cluster.js';
+import { closeRedis, openRedis, REDIS_COMMAND_TIMEOUT_MS } from './redis.js';
 
 /** The names of the connections Redis has open now. */
 async function connectionNames(url: string): Promise<string[]> {

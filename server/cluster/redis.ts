@@ -3,7 +3,7 @@
  * locks. One process alone never opens one.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 
 /** Where a Redis connection reports that it lost or found its server. */
 export type RedisLog = Pick<FastifyBaseLogger, 'info' | 'error'>;
@@ -36,18 +36,32 @@ export function openRedis(url: string, log: RedisLog, options: OpenRedisOptions)
     connectTimeout: REDIS_COMMAND_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(100 * 2 ** (attempt - 1), REDIS_RETRY_CAP_MS),
   });
+  logOutages(redis, log, options.connectionName);
+  return redis;
+}
+
+/**
+ * Another connection to the same Redis with the same options, under its own name: a subscriber cannot send
+ * ordinary commands, so it needs a connection of its own.
+ */
+export function duplicateRedis(redis: Redis, log: RedisLog, options: OpenRedisOptions & Pick<RedisOptions, 'autoResubscribe'>): Redis {
+  const duplicate = redis.duplicate(options);
+  logOutages(duplicate, log, options.connectionName);
+  return duplicate;
+}
+
+function logOutages(redis: Redis, log: RedisLog, connection: string): void {
   let outage = false;
   redis.on('error', (error: Error) => {
     if (outage) return;
     outage = true;
-    log.error({ err: error, connection: options.connectionName }, 'Redis unreachable: what the nodes share (rate limits, revocations, locks) fails until it is back');
+    log.error({ err: error, connection }, 'Redis unreachable: what the nodes share (rate limits, revocations, locks) fails until it is back');
   });
   redis.on('ready', () => {
     if (!outage) return;
     outage = false;
-    log.info({ connection: options.connectionName }, 'Redis reachable again');
+    log.info({ connection }, 'Redis reachable again');
   });
-  return redis;
 }
 
 /** Closes a connection: politely (QUIT) while Redis answers, at once otherwise. Safe to call twice. */

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ExpiredRecording } from './render/repository.js';
 import type { RecordingStore } from './storage.js';
+import type { OncePerCluster } from '../cluster/once-per-cluster.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -17,6 +18,8 @@ export interface RecordingRetentionOptions {
   now?: () => Date;
   /** How often the sweep runs (default daily; the first runs on start). */
   everyMs?: number;
+  /** With several nodes: a sweep runs on one node at a time. */
+  oncePerCluster?: OncePerCluster;
 }
 
 /**
@@ -52,9 +55,18 @@ export class RecordingRetention {
   /** Removes the files of every recording past retention; returns how many recordings it cleared. */
   async sweep(): Promise<number> {
     if (this.#options.days <= 0) return 0;
-    // One sweep at a time: a slow disk must not have two sweeps delete the same folders.
-    this.#sweeping ??= this.#sweepOnce().finally(() => (this.#sweeping = null));
+    // One sweep at a time, here and on every node: a slow disk must not have two sweeps delete the same folders.
+    this.#sweeping ??= this.#sweepOnEveryNodeOnce().finally(() => (this.#sweeping = null));
     return this.#sweeping;
+  }
+
+  async #sweepOnEveryNodeOnce(): Promise<number> {
+    if (!this.#options.oncePerCluster) return this.#sweepOnce();
+    let cleared = 0;
+    await this.#options.oncePerCluster.run('recording-retention', async () => {
+      cleared = await this.#sweepOnce();
+    });
+    return cleared;
   }
 
   async #sweepOnce(): Promise<number> {

@@ -9,6 +9,13 @@ import type { TongkeApp } from '../../server/core/app-types.js';
 import { openDatabase, storeLocation } from '../../server/db/store.js';
 import type { TestApp } from './app.js';
 
+/** A logger that keeps what it is told, as `level: message` lines (what a node logs about Redis). */
+export function recordingLog(): Pick<TongkeApp['log'], 'info' | 'warn' | 'error'> & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (_context: unknown, message?: string) => void lines.push(`${level}: ${message}`);
+  return { lines, info: record('info'), warn: record('warn'), error: record('error') };
+}
+
 /** The settings that make a test app a node of a cluster on `redisUrl` (createTestApp's overrides). */
 export function clusterSettings(redisUrl: string, nodeId: string): Partial<TongkeConfig> {
   return { redisUrl, nodeId, sessionSecret: 'one-secret-every-node-of-the-test-shares' };

@@ -18,6 +18,8 @@ export interface RenderWorld {
   store: DirectoryRecordingStore;
   /** The store's root (a temporary directory). */
   dir: string;
+  /** Where the database is (what `openDatabase` takes): a second node opens it too. */
+  location: string;
   lessonId: number;
   courseId: number;
   /** A recording row of the lesson (status, instants as given). */
@@ -66,6 +68,7 @@ export async function createRenderWorld(): Promise<RenderWorld> {
     db,
     store,
     dir,
+    location: location.location,
     lessonId: lesson.id,
     courseId: course.id,
     async addRecording(values) {

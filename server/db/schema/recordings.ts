@@ -34,6 +34,13 @@ export const recordings = table(
     cut: text('cut', { enum: RECORDING_CUTS }),
     /** The node whose recorder writes it while `recording` (start-up recovery finishes only its own). */
     nodeId: text('node_id'),
+    /**
+     * While `processing`: the node that claimed the render, and until when its claim holds (renewed with every
+     * progress write). Several nodes read one queue; a claim makes one of them render each recording, and a
+     * claim left by a node that died lapses so that another takes the recording over.
+     */
+    renderNode: text('render_node'),
+    renderLeaseUntil: instant('render_lease_until'),
     startedBy: int('started_by').references(() => users.id),
     startedAt: instant('started_at').notNull(),
     endedAt: instant('ended_at'),

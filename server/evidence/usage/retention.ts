@@ -5,6 +5,7 @@ import { computeLessonRollup } from './lesson-rollup.js';
 import { RollupRepository } from './rollup-repository.js';
 import { ViewingRepository } from '../../recordings/viewing/repository.js';
 import { keepLinkHealthBeforePurge } from '../link-health/maintain.js';
+import { OncePerCluster } from '../../cluster/once-per-cluster.js';
 
 const DAY_MS = 86_400_000;
 
@@ -49,9 +50,12 @@ export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, 
 export function scheduleEvidenceRetention(app: TongkeApp, db: TongkeDb, retentionDays: number): void {
   if (retentionDays <= 0) return;
   const log = app.log.child({ component: 'evidence-retention' });
+  // With several nodes, one at a time purges: two purges of one lesson would race in its transaction.
+  const once = new OncePerCluster(app.tongke.redis);
   const run = () => {
-    purgeExpiredEvidence(db, retentionDays)
-      .then((result) => {
+    once
+      .run('evidence-retention', async () => {
+        const result = await purgeExpiredEvidence(db, retentionDays);
         if (result) log.info({ cutoff: result.cutoff.toISOString(), lessons: result.lessons, deletedRows: result.deletedRows }, 'purged expired lesson evidence');
       })
       .catch((error: unknown) => log.error({ err: error }, 'purging expired lesson evidence failed'));

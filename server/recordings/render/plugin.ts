@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { TongkeApp } from '../../core/app-types.js';
+import { OncePerCluster } from '../../cluster/once-per-cluster.js';
 import { RecordingRetention } from '../retention.js';
 import { DirectoryRecordingStore } from '../storage.js';
 import { RecordingJobs } from './jobs.js';
@@ -23,11 +24,11 @@ declare module 'fastify' {
 export default fp(
   async function recordingRendering(app: TongkeApp) {
     const { db, config } = app.tongke;
-    const rows = new RenderRepository(db);
+    const rows = new RenderRepository(db, { nodeId: config.nodeId });
     const store = new DirectoryRecordingStore(config.recordingsDir);
     const log = app.log.child({ feature: 'recordings' });
     const jobs = new RecordingJobs(rows, { store, ffmpegPath: config.ffmpegPath, concurrency: config.recordingJobs, log });
-    const retention = new RecordingRetention(rows, { days: config.recordingRetentionDays, store, log });
+    const retention = new RecordingRetention(rows, { days: config.recordingRetentionDays, store, log, oncePerCluster: new OncePerCluster(app.tongke.redis) });
     app.decorate('recordingJobs', jobs);
     app.addHook('onReady', async () => {
       jobs.kick();

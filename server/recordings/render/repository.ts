@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, notInArray } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, notInArray, or } from 'drizzle-orm';
 import type { RecordingFailure } from '../../../shared/api/recordings.js';
 import type { TongkeDb } from '../../db/store.js';
 import { recordings, recordingTracks } from '../../db/schema/index.js';
@@ -29,31 +29,70 @@ export interface ExpiredRecording {
   lessonId: number;
 }
 
+/** How long a render claim holds without a progress write (FFmpeg reports progress every second or so). */
+export const RENDER_LEASE_MS = 5 * 60_000;
+
+export interface RenderClaimOptions {
+  /** This node (config.nodeId): what its claims carry. */
+  nodeId: string;
+  leaseMs?: number;
+  now?: () => Date;
+}
+
 /**
  * The rows the render jobs and retention read and write. Rows `processing` are the render queue, oldest
  * first; every write of a job's outcome is conditional on the row still being `processing`, so a recording
- * deleted while it rendered stays deleted.
+ * deleted while it rendered stays deleted. Several nodes share the queue: a node renders only a recording it
+ * claimed (`nextJob`).
  */
 export class RenderRepository {
-  constructor(private readonly db: TongkeDb) {}
+  readonly #nodeId: string;
+  readonly #leaseMs: number;
+  readonly #now: () => Date;
 
-  /** The oldest recording to render that is not one of `running` (already being rendered here). */
+  constructor(
+    private readonly db: TongkeDb,
+    claims: RenderClaimOptions = { nodeId: 'this-node' },
+  ) {
+    this.#nodeId = claims.nodeId;
+    this.#leaseMs = claims.leaseMs ?? RENDER_LEASE_MS;
+    this.#now = claims.now ?? (() => new Date());
+  }
+
+  /**
+   * Claims the oldest recording to render that is not one of `running` (already being rendered here) and no
+   * other node holds a live claim on. The claim is one conditional UPDATE: of two nodes that pick the same row
+   * at once, PostgreSQL lets one update it and re-checks the other's condition against the claimed row, which
+   * no longer matches (SQLite has one writer at a time). A node may take back its own claims: after a restart,
+   * what it was rendering is rendered again at once, as with one process alone.
+   */
   async nextJob(running: readonly number[]): Promise<RenderJob | undefined> {
-    const waiting = eq(recordings.status, 'processing');
-    const [row] = await this.db
-      .select({ id: recordings.id, lessonId: recordings.lessonSessionId, startedAt: recordings.startedAt, endedAt: recordings.endedAt, durationMs: recordings.durationMs })
-      .from(recordings)
-      .where(running.length > 0 ? and(waiting, notInArray(recordings.id, [...running])) : waiting)
-      .orderBy(asc(recordings.startedAt), asc(recordings.id))
-      .limit(1);
-    if (!row) return undefined;
+    const now = this.#now();
+    const claimable = and(
+      eq(recordings.status, 'processing'),
+      running.length > 0 ? notInArray(recordings.id, [...running]) : undefined,
+      or(isNull(recordings.renderLeaseUntil), lt(recordings.renderLeaseUntil, now), eq(recordings.renderNode, this.#nodeId)),
+    );
+    let row: { id: number; lessonId: number; startedAt: Date; endedAt: Date | null; durationMs: number | null } | undefined;
+    // Another node may win the row between the look and the claim: then the next one is looked for.
+    for (;;) {
+      const [candidate] = await this.db.select({ id: recordings.id }).from(recordings).where(claimable).orderBy(asc(recordings.startedAt), asc(recordings.id)).limit(1);
+      if (!candidate) return undefined;
+      [row] = await this.db
+        .update(recordings)
+        .set({ renderNode: this.#nodeId, renderLeaseUntil: new Date(now.getTime() + this.#leaseMs) })
+        .where(and(eq(recordings.id, candidate.id), claimable))
+        .returning({ id: recordings.id, lessonId: recordings.lessonSessionId, startedAt: recordings.startedAt, endedAt: recordings.endedAt, durationMs: recordings.durationMs });
+      if (row) break;
+    }
     const tracks = await this.db.select().from(recordingTracks).where(eq(recordingTracks.recordingId, row.id)).orderBy(asc(recordingTracks.startedAt), asc(recordingTracks.id));
     return { ...row, tracks };
   }
 
-  /** The job's progress (0–100) while it renders. */
+  /** The job's progress (0–100) while it renders; it renews this node's claim. */
   async setProgress(id: number, progress: number): Promise<void> {
-    await this.db.update(recordings).set({ progress }).where(and(eq(recordings.id, id), eq(recordings.status, 'processing')));
+    const renderLeaseUntil = new Date(this.#now().getTime() + this.#leaseMs);
+    await this.db.update(recordings).set({ progress, renderLeaseUntil }).where(and(eq(recordings.id, id), eq(recordings.status, 'processing'), eq(recordings.renderNode, this.#nodeId)));
   }
 
   async rendered(id: number, made: { durationMs: number; high: RenditionMade; low: RenditionMade }): Promise<void> {
