@@ -21,10 +21,8 @@ export async function placeAcrossNodes(app: TongkeApp, registry: LessonRegistry,
   const placement = new ClusterPlacement(directory, repo, registry, log);
   placement.watch();
   log.info('node lease taken: lessons are placed across the nodes');
-  app.addHook('preClose', async () => {
-    placement.close();
-    await registry.close();
-    await directory.close();
-  });
+  // A graceful stop hands this node's lessons over to the others instead of ending them (before the
+  // gateway's preClose, registered later, would end them).
+  app.addHook('preClose', () => placement.handOver());
   return placement;
 }

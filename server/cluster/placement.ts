@@ -3,7 +3,7 @@ import { ApiError } from '../core/errors.js';
 import type { LessonPlacement } from '../lessons/placement-port.js';
 import type { LessonRegistry } from '../lessons/registry.js';
 import type { LessonsRepository, OpenLessonSession } from '../lessons/repository.js';
-import { leastLoaded, type NodeDirectory } from './node-directory.js';
+import { leastLoaded, type LiveNode, type NodeDirectory } from './node-directory.js';
 
 /** How often each node looks for lessons whose node died (ms). */
 export const REPLACE_CHECK_MS = 1_000;
@@ -24,6 +24,8 @@ export class ClusterPlacement implements LessonPlacement {
   readonly #log: Logger;
   #watcher: NodeJS.Timeout | null = null;
   #checking = false;
+  /** A graceful stop has begun: the lessons are handed over, none is taken here. */
+  #leaving = false;
 
   constructor(directory: NodeDirectory, repo: LessonsRepository, registry: LessonRegistry, log: Logger) {
     this.#directory = directory;
@@ -35,6 +37,8 @@ export class ClusterPlacement implements LessonPlacement {
   async bringHere(courseId: number): Promise<void> {
     const open = await this.#repo.openSession(courseId);
     if (!open || this.#registry.live(courseId)?.lesson.lessonSessionId === open.id) return;
+    // Stopping: another node takes it over.
+    if (this.#leaving) return this.#sendOn();
     if (open.nodeId !== null && open.nodeId !== this.#directory.nodeId && (await this.#directory.alive(open.nodeId))) {
       throw new ApiError('lesson_elsewhere', { node: open.nodeId });
     }
@@ -42,9 +46,38 @@ export class ClusterPlacement implements LessonPlacement {
   }
 
   async placeStart(courseId: number, sentHere: boolean): Promise<void> {
+    if (this.#leaving) return this.#sendOn();
     if (sentHere) return;
     const target = leastLoaded(await this.#directory.liveNodes());
     if (target && target.nodeId !== this.#directory.nodeId) throw new ApiError('lesson_elsewhere', { node: target.nodeId });
+  }
+
+  /**
+   * A graceful stop of this node: its lessons go on on the other nodes. It takes none over from now on, lets
+   * each go (their pages reconnect through the proxy), and gives its lease up, so that the others take them
+   * over at their next look rather than after the lease.
+   */
+  async handOver(): Promise<void> {
+    this.#leaving = true;
+    this.close();
+    // The last node standing has nobody to hand to: its lessons end, as one process's do.
+    if ((await this.#otherNodes()).length === 0) return this.#registry.close();
+    await this.#registry.releaseAll();
+    await this.#directory.close();
+  }
+
+  /** While this node stops: the least loaded other live node, as `lesson_elsewhere` (with none, nothing is live here). */
+  async #sendOn(): Promise<void> {
+    const target = leastLoaded(await this.#otherNodes());
+    if (target) throw new ApiError('lesson_elsewhere', { node: target.nodeId });
+  }
+
+  async #otherNodes(): Promise<LiveNode[]> {
+    const live = await this.#directory.liveNodes().catch((error: unknown) => {
+      this.#log.error({ err: error }, 'the node directory could not be read');
+      return [];
+    });
+    return live.filter((n) => n.nodeId !== this.#directory.nodeId);
   }
 
   /** Starts looking for lessons of dead nodes every REPLACE_CHECK_MS. */

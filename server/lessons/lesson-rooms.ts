@@ -21,6 +21,8 @@ export class LessonRooms {
     const channel: SiteChannel = {
       emit: (event, payload) => void socket.emit(event, payload),
       disconnect: () => void socket.disconnect(true),
+      // The transport, not the Socket.IO session: the client sees a lost link and reconnects by itself.
+      drop: () => void socket.conn.close(),
     };
     this.#sockets.set(channel, socket);
     return channel;

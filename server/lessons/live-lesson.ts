@@ -153,10 +153,22 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     return gone;
   }
 
+  /**
+   * Several nodes: the lesson goes on on another node. Here it takes no one in and lets no one go: nobody
+   * leaves it (their attendance goes on there), no grace period runs out.
+   */
+  release(): void {
+    this.#ended = true;
+    for (const participant of this.participants) {
+      if (participant.graceTimer) clearTimeout(participant.graceTimer);
+      participant.graceTimer = null;
+    }
+  }
+
   /** The link dropped: keep the participant as "reconnecting" for the grace period, then she has left. */
   disconnected(participantId: string): void {
     const participant = this.#participants.get(participantId);
-    if (!participant || participant.connection === 'reconnecting') return;
+    if (!participant || participant.connection === 'reconnecting' || this.#ended) return;
     participant.connection = 'reconnecting';
     participant.graceTimer = setTimeout(() => this.leave(participantId, 'connection_lost'), this.options.reconnectGraceMs);
     participant.graceTimer.unref();

@@ -14,6 +14,8 @@ import type { LessonAudienceFactory } from './audience.js';
  * quality sampled every 5 s, a crash loses at most a few seconds of a lesson (see closeAbandonedSessions).
  */
 const HEARTBEAT_MS = 5_000;
+/** With several nodes: a lesson another node took over runs here at most this long besides. */
+const SHARED_HEARTBEAT_MS = 2_000;
 /** Timeouts are checked this often at most (sooner when they are configured shorter, as in tests). */
 const TIMEOUT_CHECK_MS = 15_000;
 
@@ -46,6 +48,8 @@ export interface LessonRegistryEvents {
   'lesson-started': [running: RunningLesson];
   /** A lesson has ended and its end is recorded (after every participant has left). */
   'lesson-ended': [lessonSessionId: number, endedAt: Date];
+  /** Several nodes: the lesson runs here no more, and goes on on another node (nothing of it ended). */
+  'lesson-released': [lessonSessionId: number];
 }
 
 /**
@@ -90,7 +94,8 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
   ) {
     super();
     this.recoveredSessionIds = recoveredSessionIds;
-    this.#heartbeat = setInterval(() => void this.#beat(), HEARTBEAT_MS);
+    // Several nodes: the heartbeat also tells a node that another took one of its lessons over (see #beat).
+    this.#heartbeat = setInterval(() => void this.#beat(), options.shared ? SHARED_HEARTBEAT_MS : HEARTBEAT_MS);
     this.#heartbeat.unref();
     const checkEvery = Math.max(50, Math.min(TIMEOUT_CHECK_MS, options.noLeadTeacherMs / 4, options.overrunGraceMs / 4));
     this.#timeoutCheck = setInterval(() => this.#endTimedOut(), checkEvery);
@@ -261,6 +266,27 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     );
   }
 
+  /**
+   * Several nodes: lets every lesson here go on on other nodes (a graceful stop, or this node lost its lease):
+   * recordings finish their files as at an end, the evidence written so far stays, the sites' connections
+   * drop so that their pages reconnect to the node that takes the lesson over. Nothing is recorded as ended.
+   */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.#running.keys()].map((courseId) => this.#release(courseId)));
+  }
+
+  async #release(courseId: number): Promise<void> {
+    const running = this.#running.get(courseId);
+    if (!running) return;
+    this.#running.delete(courseId);
+    this.#activity.delete(courseId);
+    const { lessonSessionId } = running.lesson;
+    await this.#finishBeforeEnd(lessonSessionId);
+    this.emit('lesson-released', lessonSessionId);
+    running.release();
+    this.log.warn({ lessonSessionId, courseId }, 'lesson released: it goes on on another node');
+  }
+
   /** Graceful shutdown: every live lesson ends now, recorded as a server restart. Resolves when all are recorded (every caller waits for the same). */
   close(): Promise<void> {
     this.#closing ??= (async () => {
@@ -287,7 +313,16 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
 
   async #beat(): Promise<void> {
     try {
-      await this.repo.heartbeat([...this.#running.values()].map((r) => r.lesson.lessonSessionId), new Date());
+      const running = [...this.#running.values()];
+      if (!this.options.shared) return await this.repo.heartbeat(running.map((r) => r.lesson.lessonSessionId), new Date());
+      // Several nodes: a lesson another node has taken over (this one was cut off from the others long enough
+      // to be counted dead) must not run here as well: the store says whose it is, and this node lets it go.
+      const owned = new Set(await this.repo.heartbeatOwned(running.map((r) => r.lesson.lessonSessionId), this.options.nodeId, new Date()));
+      for (const r of running) {
+        if (owned.has(r.lesson.lessonSessionId) || this.#running.get(r.lesson.courseId) !== r) continue;
+        this.log.error({ lessonSessionId: r.lesson.lessonSessionId }, 'another node took this lesson over: letting it go here');
+        await this.#release(r.lesson.courseId);
+      }
     } catch (error) {
       this.log.error({ err: error }, 'lesson heartbeat failed');
     }

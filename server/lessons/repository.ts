@@ -108,6 +108,20 @@ export class LessonsRepository {
     await this.db.update(lessonSessions).set({ lastHeartbeatAt: now }).where(and(inArray(lessonSessions.id, sessionIds), isNull(lessonSessions.endedAt)));
   }
 
+  /**
+   * Several nodes: marks alive the sessions node `nodeId` still runs, and returns their ids. One missing is no
+   * longer its own (another node took it over, or it ended).
+   */
+  async heartbeatOwned(sessionIds: number[], nodeId: string, now: Date): Promise<number[]> {
+    if (sessionIds.length === 0) return [];
+    const kept = await this.db
+      .update(lessonSessions)
+      .set({ lastHeartbeatAt: now })
+      .where(and(inArray(lessonSessions.id, sessionIds), isNull(lessonSessions.endedAt), eq(lessonSessions.nodeId, nodeId)))
+      .returning({ id: lessonSessions.id });
+    return kept.map((row) => row.id);
+  }
+
   async endSession(sessionId: number, endedBy: number | null, reason: LessonEndReason, now: Date): Promise<void> {
     await this.db
       .update(lessonSessions)

@@ -26,7 +26,7 @@ function pipelineWith(chat: (ctx: HandlerContext) => Promise<unknown>, limits = 
   );
   const serve = lessonRequestPipeline({ handlers, quotas: new LessonRequestQuotas(limits), message: (_locale, code) => `msg:${code}`, services: { coursewareDocument: async () => null, observationOpened: async () => undefined } });
   const principal = { userId: 7, grants: [], courseOnly: null, username: 'u', displayName: 'u', locale: null, sessionKind: 'password', sessionTokenHash: 'x' } as unknown as AuthenticatedPrincipal;
-  const session: RequestSession = { principal, locale: 'zh-CN', channel: { emit: () => undefined, disconnect: () => undefined }, joined: null, log };
+  const session: RequestSession = { principal, locale: 'zh-CN', channel: { emit: () => undefined, disconnect: () => undefined, drop: () => undefined }, joined: null, log };
   const ask = (name: LessonRequestName, payload: unknown) =>
     new Promise<Ack<unknown>>((resolve) => void serve(session, name, payload, resolve));
   return { ask, lines, serve, session };

@@ -15,7 +15,7 @@ const identity = (userId: number, kind: ParticipantIdentity['kind']): Participan
   schoolName: null,
 });
 const opus = (ssrc: number) => ({ codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc }] });
-const channel = { emit: () => undefined, disconnect: () => undefined };
+const channel = { emit: () => undefined, disconnect: () => undefined, drop: () => undefined };
 
 describe('RunningLesson consumers (real mediasoup worker)', () => {
   let t: TestApp;

@@ -18,7 +18,10 @@ import { DEFAULT_RECOVERY, rebuildLessonMedia, type MediaRecoveryOptions } from 
 /** The way to one site's browser (a socket, in the gateway). */
 export interface SiteChannel {
   emit<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void;
+  /** Closes the site's connection for good: the page does not reconnect (ended, removed, replaced). */
   disconnect(): void;
+  /** Closes the connection as a network failure would: the page reconnects and joins again (elsewhere). */
+  drop(): void;
 }
 
 interface ProducerRecord extends ProducerView {}
@@ -248,6 +251,22 @@ export class RunningLesson {
     for (const channel of this.#channels.values()) {
       this.#audience.remove(channel);
       channel.disconnect();
+    }
+    this.#channels.clear();
+  }
+
+  /**
+   * Several nodes: stops running the lesson here without ending it — another node takes it over. The sites'
+   * connections drop as in a network failure, so their pages reconnect and join it there; its media closes;
+   * nobody leaves it and nothing of it is recorded as ended.
+   */
+  release(): void {
+    this.#changes.close();
+    this.lesson.release();
+    this.#media.close();
+    for (const channel of this.#channels.values()) {
+      this.#audience.remove(channel);
+      channel.drop();
     }
     this.#channels.clear();
   }

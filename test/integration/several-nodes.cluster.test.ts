@@ -209,4 +209,50 @@ describe('several nodes behind one address', () => {
       .where(and(eq(attendanceIntervals.lessonSessionId, lessonSessionId), eq(attendanceIntervals.participantId, classroomJoin.participantId)));
     expect(open?.leaveReason).not.toBe('server_restart');
   }, 90_000);
+
+  it('hands its lessons over when a node stops gracefully, and lets go of a lesson another node has taken', async () => {
+    const courseId = f.ids.courseId;
+    const shared = { TONGKE_DATABASE_URL: f.t.config.databaseUrl, TONGKE_REDIS_URL: redis.url, TONGKE_SESSION_SECRET: 'several-nodes-one-secret-of-forty-chars!', TONGKE_TRUST_PROXY: 'true', TONGKE_LOG_LEVEL: 'info' };
+    nodes.set('node-c', await ServerProcess.start(f.t.config.dbPath, { ...shared, TONGKE_NODE_ID: 'node-c' }));
+    const proxied = [...nodes].map(([nodeId, node]) => ({ nodeId, address: new URL(node.baseUrl).host }));
+    for (const earlier of sites.splice(0)) earlier.close();
+    await proxy.stop();
+    proxy = await startNginx(proxied);
+
+    const teacher = await site('teacher');
+    const { lessonSessionId } = await teacher.request('lesson:start', { courseId });
+    const [placed] = await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
+    const owner = placed!.nodeId!;
+    const teacherJoin = await teacher.join(courseId);
+    const classroom = await site('assistant');
+    const classroomJoin = await classroom.join(courseId);
+    await until('both intervals open', () => attendance(lessonSessionId), (rows) => rows.length === 2);
+
+    // A graceful stop (a rolling upgrade): its node lets the lesson go instead of ending it, and another takes it.
+    const stopping = nodes.get(owner)!.stop();
+    nodes.delete(owner);
+    const [teacherBack, classroomBack] = await Promise.all([teacher.join(courseId), classroom.join(courseId)]);
+    await stopping;
+    expect([teacherBack.participantId, classroomBack.participantId]).toEqual([teacherJoin.participantId, classroomJoin.participantId]);
+    const [moved] = await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
+    expect(moved).toMatchObject({ endedAt: null, endReason: null });
+    const taker = nodes.get(moved!.nodeId!)!;
+    expect(taker).toBeDefined();
+    const open = await until('the intervals go on', () => attendance(lessonSessionId), (rows) => rows.length === 2);
+    expect(open.every((row) => row.leftAt === null)).toBe(true);
+
+    // Another node takes the lesson over in the store (as when this node was cut off from Redis long enough to be
+    // counted dead): it sees so at its next heartbeat and lets the lesson go, rather than running it twice.
+    await f.db.update(lessonSessions).set({ nodeId: 'node-x' }).where(eq(lessonSessions.id, lessonSessionId));
+    await taker.line((line) => line.includes('another node took this lesson over'), 10_000);
+    // node-x holds no lease: it is a dead node's lesson, which a live node takes back within seconds.
+    await until('the lesson re-placed from node-x', async () => (await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId)))[0]?.nodeId, (node) => node !== 'node-x');
+    const again = await classroom.join(courseId);
+    expect(again.participantId).toBe(classroomJoin.participantId);
+    await teacher.join(courseId);
+    await teacher.request('lesson:end', {});
+    await recordedEnd(f.db, lessonSessionId, 10_000);
+    const closed = await until('both intervals closed', () => attendance(lessonSessionId), (rows) => rows.every((row) => row.leftAt !== null));
+    expect(closed).toHaveLength(2);
+  }, 90_000);
 });

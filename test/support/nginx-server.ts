@@ -51,7 +51,8 @@ export async function startNginx(nodes: readonly ProxiedNode[]): Promise<NginxSe
   process.once('exit', () => child.kill('SIGKILL'));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGQUIT');
+      // Fast shutdown: a graceful one (SIGQUIT) waits for open WebSockets, which a lesson keeps open.
+      child.kill('SIGTERM');
       await exited;
     }
     rmSync(dir, { recursive: true, force: true });

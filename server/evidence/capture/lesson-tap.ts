@@ -70,6 +70,8 @@ export class LessonTap {
   #speaker: string | null = null;
   #sampling = false;
   #finished = false;
+  /** The lesson went on on another node (released): everything after is that node's to record. */
+  #abandoned = false;
 
   constructor(running: RecordableLesson, write: (op: EvidenceOp) => void, log: Logger, now: () => Date) {
     this.lessonSessionId = running.lesson.lessonSessionId;
@@ -96,6 +98,12 @@ export class LessonTap {
     } finally {
       this.#sampling = false;
     }
+  }
+
+  /** The lesson went on on another node: this tap records nothing more, and closes nothing. */
+  abandon(): void {
+    this.#finished = true;
+    this.#abandoned = true;
   }
 
   /** The lesson ended: anything still open closes now (every site has normally left already). */
@@ -307,6 +315,8 @@ export class LessonTap {
 
   #guard<A extends unknown[]>(event: string, listener: (...args: A) => void): (...args: A) => void {
     return (...args: A) => {
+      // Released to another node: what happens to the lesson object here is no evidence.
+      if (this.#abandoned) return;
       try {
         listener(...args);
       } catch (error) {

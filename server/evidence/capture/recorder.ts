@@ -66,6 +66,12 @@ export class EvidenceRecorder {
     });
     registry.on('lesson-started', (running) => this.record(running));
     registry.on('lesson-ended', (lessonSessionId) => this.#lessonEnded(lessonSessionId));
+    // Gone to another node, which records it from there on: what was recorded here is written, nothing closed.
+    registry.on('lesson-released', (lessonSessionId) => {
+      this.#taps.get(lessonSessionId)?.abandon();
+      this.#taps.delete(lessonSessionId);
+      void this.flush();
+    });
     const sampleEvery = options.sampleIntervalMs ?? EVIDENCE_RECORDER_DEFAULTS.sampleIntervalMs;
     const beatEvery = options.heartbeatIntervalMs ?? EVIDENCE_RECORDER_DEFAULTS.heartbeatIntervalMs;
     this.#timers = [setInterval(() => this.#sampleAll(), sampleEvery), setInterval(() => this.heartbeat(), beatEvery)];
