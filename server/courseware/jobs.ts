@@ -21,13 +21,20 @@ export function estimatedProgress(elapsedMs: number, sizeBytes: number): number 
   return Math.min(PROGRESS.converted - 1, PROGRESS.started + Math.floor((PROGRESS.converted - PROGRESS.started) * fraction));
 }
 
-export type ConversionQueue = Pick<CoursewareRepository, 'nextConversion' | 'setProgress' | 'converted' | 'conversionFailed'>;
+export type ConversionQueue = Pick<CoursewareRepository, 'leaseMs' | 'nextConversion' | 'setProgress' | 'renewClaim' | 'converted' | 'conversionFailed'>;
+
+export interface ConversionTiming {
+  /** How often this node renews its claim on the document it converts (default a quarter of the lease). */
+  renewEveryMs?: number;
+}
 
 /**
  * Converts uploaded office documents to PDF, one at a time (a conversion takes a core, and the server has
  * two). The queue is the database: rows `converting`, oldest first. So a restart loses nothing — `start()`
  * picks up what a stopped server left, including the conversion it was in the middle of — and `close()`
- * kills a running conversion without marking it failed, so that the next start does it again.
+ * kills a running conversion without marking it failed, so that the next start does it again. Several nodes
+ * share the queue: a node converts only a document it claimed (`nextConversion`), and renews the claim while
+ * LibreOffice works, so that only a node that died loses it.
  */
 export class ConversionJobs {
   #running: Promise<void> | null = null;
@@ -42,6 +49,7 @@ export class ConversionJobs {
     private readonly convert: Converter,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
+    private readonly timing: ConversionTiming = {},
   ) {}
 
   /** Starts working through the queue (on start-up, and after every upload of an office document). */
@@ -89,6 +97,10 @@ export class ConversionJobs {
     const log = this.log.child({ coursewareId: job.id });
     const abort = new AbortController();
     this.#current = { id: job.id, startedAt: this.now(), sizeBytes: job.sizeBytes, abort };
+    const renewing = setInterval(() => {
+      this.queue.renewClaim(job.id).catch((error: unknown) => log.warn({ err: error }, 'could not renew the claim on the conversion; another node may take it over'));
+    }, this.timing.renewEveryMs ?? this.queue.leaseMs / 4);
+    renewing.unref();
     try {
       await this.queue.setProgress(job.id, PROGRESS.started);
       const source = await this.store.get(job.sourceSha256);
@@ -113,6 +125,7 @@ export class ConversionJobs {
       else log.warn({ err: error, reason: stored }, 'courseware conversion failed');
       await this.queue.conversionFailed(job.id, stored);
     } finally {
+      clearInterval(renewing);
       this.#current = null;
     }
   }

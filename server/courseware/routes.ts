@@ -26,7 +26,7 @@ const DOCUMENT_CACHE = 'private, max-age=31536000, immutable';
  */
 export default async function coursewareRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const repo = new CoursewareRepository(db);
+  const repo = new CoursewareRepository(db, { nodeId: config.nodeId });
   // The same directory as evidence attachments: one content-addressed store for every uploaded file.
   const store = new DirectoryAttachmentStore(config.attachmentsDir);
   const jobs = new ConversionJobs(repo, store, libreOfficeConverter({ command: config.sofficePath, timeoutMs: config.conversionTimeoutSeconds * 1000 }), app.log.child({ feature: 'courseware' }));
