@@ -1,9 +1,16 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRenderWorld, type RenderWorld } from '../../test/support/render-rows.js';
 import { courseware } from '../db/schema/index.js';
 import { openDatabase, type DatabaseHandle } from '../db/store.js';
+import { DirectoryAttachmentStore } from '../core/file-store.js';
+import { ConversionJobs } from './jobs.js';
 import { CoursewareRepository } from './repository.js';
+
+const PDF = readFileSync(join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'courseware', 'three-pages.pdf'));
 
 /*
  * Several nodes read one conversion queue (issue #16): each office document must be converted by one of them
@@ -17,7 +24,7 @@ afterEach(async () => {
 });
 
 /** A store with a course and its teacher, and a second connection to it (another node's). */
-async function twoNodes(): Promise<{ w: RenderWorld; other: DatabaseHandle; queue: (count: number) => Promise<number[]> }> {
+async function twoNodes(): Promise<{ w: RenderWorld; other: DatabaseHandle; queue: (count: number, sourceSha256?: string) => Promise<number[]> }> {
   const w = await createRenderWorld();
   opened.push(w);
   const other = await openDatabase(w.location);
@@ -25,10 +32,10 @@ async function twoNodes(): Promise<{ w: RenderWorld; other: DatabaseHandle; queu
   const repo = new CoursewareRepository(w.db);
   const teacher = await repo.userIdByUsername('teacher');
   if (teacher === undefined) throw new Error('the world has no teacher');
-  const queue = async (count: number) => {
+  const queue = async (count: number, sourceSha256?: string) => {
     const ids: number[] = [];
     for (let i = 0; i < count; i++) {
-      ids.push(await repo.insert({ courseId: w.courseId, title: `第${i + 1}课`, fileName: `lesson-${i + 1}.pptx`, sourceKind: 'pptx', sourceSha256: `sha-${i}`, sizeBytes: 1000, status: 'converting', progress: 0, pdfSha256: null, pageCount: null, uploadedBy: teacher }));
+      ids.push(await repo.insert({ courseId: w.courseId, title: `第${i + 1}课`, fileName: `lesson-${i + 1}.pptx`, sourceKind: 'pptx', sourceSha256: sourceSha256 ?? `sha-${i}`, sizeBytes: 1000, status: 'converting', progress: 0, pdfSha256: null, pageCount: null, uploadedBy: teacher }));
     }
     return ids;
   };
@@ -88,5 +95,29 @@ describe('conversion claims', () => {
     await a.setProgress(id!, 80);
     const [row] = await w.db.select({ node: courseware.conversionNode, progress: courseware.progress }).from(courseware).where(eq(courseware.id, id!));
     expect(row).toEqual({ node: 'node-b', progress: 0 });
+  });
+
+  it("converts a dead node's document once its claim lapses, with no upload on the node that takes it over", async () => {
+    const { w, other, queue } = await twoNodes();
+    const store = new DirectoryAttachmentStore(join(w.dir, 'attachments'));
+    const [id] = await queue(1, (await store.put(Buffer.from('a deck'))).sha256);
+    // Node A claims the document and dies: nothing renews its claim.
+    const claimedAt = Date.now();
+    expect((await new CoursewareRepository(w.db, { nodeId: 'node-a', leaseMs: 400 }).nextConversion())?.id).toBe(id);
+    const convertedAt: number[] = [];
+    const convert = async () => {
+      convertedAt.push(Date.now());
+      return PDF;
+    };
+    const b = new ConversionJobs(new CoursewareRepository(other.db, { nodeId: 'node-b', leaseMs: 400 }), store, convert, pino({ level: 'silent' }), Date.now, { lookEveryMs: 100 });
+    try {
+      // Node B starts while A's claim still holds, and nobody uploads to B afterwards.
+      b.start();
+      await expect.poll(async () => (await w.db.select({ status: courseware.status }).from(courseware).where(eq(courseware.id, id!)))[0]?.status, { timeout: 5_000 }).toBe('ready');
+      expect(convertedAt).toHaveLength(1);
+      expect(convertedAt[0]! - claimedAt).toBeGreaterThanOrEqual(400);
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -26,6 +26,12 @@ export type ConversionQueue = Pick<CoursewareRepository, 'leaseMs' | 'nextConver
 export interface ConversionTiming {
   /** How often this node renews its claim on the document it converts (default a quarter of the lease). */
   renewEveryMs?: number;
+  /**
+   * With several nodes: also look at the queue this often (ms; routes give the claim's lease). A claim left by
+   * a node that died lapses silently — no upload here brings it — so without this look it would wait for this
+   * node's next upload or start. Unset (one process alone): only start and uploads look, as ever.
+   */
+  lookEveryMs?: number;
 }
 
 /**
@@ -41,6 +47,7 @@ export class ConversionJobs {
   /** A kick arrived while the loop was finishing: look at the queue once more. */
   #again = false;
   #closed = false;
+  #looking: NodeJS.Timeout | null = null;
   #current: { id: number; startedAt: number; sizeBytes: number; abort: AbortController } | null = null;
 
   constructor(
@@ -51,6 +58,14 @@ export class ConversionJobs {
     private readonly now: () => number = Date.now,
     private readonly timing: ConversionTiming = {},
   ) {}
+
+  /** Looks at the queue now, and then every `lookEveryMs` when that is set (on start-up). */
+  start(): void {
+    this.kick();
+    if (this.timing.lookEveryMs === undefined || this.#looking || this.#closed) return;
+    this.#looking = setInterval(() => this.kick(), this.timing.lookEveryMs);
+    this.#looking.unref();
+  }
 
   /** Starts working through the queue (on start-up, and after every upload of an office document). */
   kick(): void {
@@ -82,6 +97,8 @@ export class ConversionJobs {
   /** Stops: a running conversion is killed and stays queued for the next start. Safe to call twice. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#looking) clearInterval(this.#looking);
+    this.#looking = null;
     this.#current?.abort.abort(new Error('the server is stopping'));
     await this.#running?.catch(() => undefined);
   }
