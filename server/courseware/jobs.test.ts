@@ -16,6 +16,7 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 
 /** The queue as the repository keeps it (rows `converting`, oldest first), in memory, with what happened to each. */
 class MemoryQueue implements ConversionQueue {
+  readonly leaseMs = 60_000;
   readonly rows = new Map<number, ConversionJob & { status: string; progress: number[]; error?: CoursewareFailure; pageCount?: number }>();
   add(id: number, sourceSha256: string) {
     this.rows.set(id, { id, sourceSha256, sourceKind: 'pptx', sizeBytes: 1000, status: 'converting', progress: [] });
@@ -26,6 +27,10 @@ class MemoryQueue implements ConversionQueue {
   async setProgress(id: number, progress: number) {
     this.rows.get(id)!.progress.push(progress);
   }
+  readonly renewals: number[] = [];
+  async renewClaim(id: number) {
+    this.renewals.push(id);
+  }
   async converted(id: number, _sha: string, pageCount: number) {
     Object.assign(this.rows.get(id)!, { status: 'ready', pageCount });
   }
@@ -34,13 +39,13 @@ class MemoryQueue implements ConversionQueue {
   }
 }
 
-async function setUp(convert: Converter) {
+async function setUp(convert: Converter, renewEveryMs?: number) {
   const dir = mkdtempSync(join(tmpdir(), 'tongke-jobs-'));
   dirs.push(dir);
   const store = new DirectoryAttachmentStore(dir);
   const { sha256 } = await store.put(Buffer.from('a deck'));
   const queue = new MemoryQueue();
-  return { queue, sha256, store, jobs: new ConversionJobs(queue, store, convert, silent) };
+  return { queue, sha256, store, jobs: new ConversionJobs(queue, store, convert, silent, Date.now, { renewEveryMs }) };
 }
 
 describe('ConversionJobs', () => {
@@ -99,6 +104,21 @@ describe('ConversionJobs', () => {
     expect(queue.rows.get(1)).toMatchObject({ status: 'converting', progress: [PROGRESS.started] });
     jobs.kick();
     expect(jobs.progressOf(1)).toBeUndefined();
+  });
+
+  it('renews its claim while LibreOffice works, and stops when the document is done', async () => {
+    let finish = () => undefined as void;
+    const { queue, jobs, sha256 } = await setUp(() => new Promise((resolve) => (finish = () => resolve(PDF))), 10);
+    queue.add(1, sha256);
+    jobs.kick();
+    // Other nodes see the claim live however long the conversion takes: it is renewed while nothing else is written.
+    await expect.poll(() => queue.renewals.length).toBeGreaterThanOrEqual(3);
+    finish();
+    await jobs.idle();
+    const renewed = queue.renewals.length;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(queue.renewals).toEqual(Array(renewed).fill(1));
+    expect(queue.rows.get(1)?.status).toBe('ready');
   });
 });
 

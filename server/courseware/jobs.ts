@@ -21,19 +21,33 @@ export function estimatedProgress(elapsedMs: number, sizeBytes: number): number 
   return Math.min(PROGRESS.converted - 1, PROGRESS.started + Math.floor((PROGRESS.converted - PROGRESS.started) * fraction));
 }
 
-export type ConversionQueue = Pick<CoursewareRepository, 'nextConversion' | 'setProgress' | 'converted' | 'conversionFailed'>;
+export type ConversionQueue = Pick<CoursewareRepository, 'leaseMs' | 'nextConversion' | 'setProgress' | 'renewClaim' | 'converted' | 'conversionFailed'>;
+
+export interface ConversionTiming {
+  /** How often this node renews its claim on the document it converts (default a quarter of the lease). */
+  renewEveryMs?: number;
+  /**
+   * With several nodes: also look at the queue this often (ms; routes give the claim's lease). A claim left by
+   * a node that died lapses silently — no upload here brings it — so without this look it would wait for this
+   * node's next upload or start. Unset (one process alone): only start and uploads look, as ever.
+   */
+  lookEveryMs?: number;
+}
 
 /**
  * Converts uploaded office documents to PDF, one at a time (a conversion takes a core, and the server has
  * two). The queue is the database: rows `converting`, oldest first. So a restart loses nothing — `start()`
  * picks up what a stopped server left, including the conversion it was in the middle of — and `close()`
- * kills a running conversion without marking it failed, so that the next start does it again.
+ * kills a running conversion without marking it failed, so that the next start does it again. Several nodes
+ * share the queue: a node converts only a document it claimed (`nextConversion`), and renews the claim while
+ * LibreOffice works, so that only a node that died loses it.
  */
 export class ConversionJobs {
   #running: Promise<void> | null = null;
   /** A kick arrived while the loop was finishing: look at the queue once more. */
   #again = false;
   #closed = false;
+  #looking: NodeJS.Timeout | null = null;
   #current: { id: number; startedAt: number; sizeBytes: number; abort: AbortController } | null = null;
 
   constructor(
@@ -42,7 +56,16 @@ export class ConversionJobs {
     private readonly convert: Converter,
     private readonly log: FastifyBaseLogger,
     private readonly now: () => number = Date.now,
+    private readonly timing: ConversionTiming = {},
   ) {}
+
+  /** Looks at the queue now, and then every `lookEveryMs` when that is set (on start-up). */
+  start(): void {
+    this.kick();
+    if (this.timing.lookEveryMs === undefined || this.#looking || this.#closed) return;
+    this.#looking = setInterval(() => this.kick(), this.timing.lookEveryMs);
+    this.#looking.unref();
+  }
 
   /** Starts working through the queue (on start-up, and after every upload of an office document). */
   kick(): void {
@@ -74,6 +97,8 @@ export class ConversionJobs {
   /** Stops: a running conversion is killed and stays queued for the next start. Safe to call twice. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#looking) clearInterval(this.#looking);
+    this.#looking = null;
     this.#current?.abort.abort(new Error('the server is stopping'));
     await this.#running?.catch(() => undefined);
   }
@@ -89,6 +114,10 @@ export class ConversionJobs {
     const log = this.log.child({ coursewareId: job.id });
     const abort = new AbortController();
     this.#current = { id: job.id, startedAt: this.now(), sizeBytes: job.sizeBytes, abort };
+    const renewing = setInterval(() => {
+      this.queue.renewClaim(job.id).catch((error: unknown) => log.warn({ err: error }, 'could not renew the claim on the conversion; another node may take it over'));
+    }, this.timing.renewEveryMs ?? this.queue.leaseMs / 4);
+    renewing.unref();
     try {
       await this.queue.setProgress(job.id, PROGRESS.started);
       const source = await this.store.get(job.sourceSha256);
@@ -113,6 +142,7 @@ export class ConversionJobs {
       else log.warn({ err: error, reason: stored }, 'courseware conversion failed');
       await this.queue.conversionFailed(job.id, stored);
     } finally {
+      clearInterval(renewing);
       this.#current = null;
     }
   }

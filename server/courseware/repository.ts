@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { CoursewareFailure } from '../../shared/api/courseware.js';
 import type { TongkeDb } from '../db/store.js';
 import { courses, courseware, users } from '../db/schema/index.js';
@@ -18,12 +18,38 @@ export interface ConversionJob {
 
 const listed = { row: courseware, uploaderName: users.displayName };
 
+/** How long a conversion claim holds unrenewed; the job runner renews it well within (see ConversionJobs). */
+export const CONVERSION_LEASE_MS = 2 * 60_000;
+
+export interface ConversionClaimOptions {
+  /** This node (config.nodeId): what its claims carry. */
+  nodeId: string;
+  leaseMs?: number;
+  now?: () => Date;
+}
+
 /**
  * The courseware rows. Removed documents (`removed_at`) are never listed nor served, but stay: lessons and
  * materials that used one still name it. Rows `converting` are the conversion queue, oldest first.
  */
 export class CoursewareRepository {
-  constructor(private readonly db: TongkeDb) {}
+  readonly #nodeId: string;
+  readonly #leaseMs: number;
+  readonly #now: () => Date;
+
+  constructor(
+    private readonly db: TongkeDb,
+    claims: ConversionClaimOptions = { nodeId: 'this-node' },
+  ) {
+    this.#nodeId = claims.nodeId;
+    this.#leaseMs = claims.leaseMs ?? CONVERSION_LEASE_MS;
+    this.#now = claims.now ?? (() => new Date());
+  }
+
+  /** How long this repository's claims hold unrenewed (the job runner renews and looks for lapsed ones by it). */
+  get leaseMs(): number {
+    return this.#leaseMs;
+  }
 
   async insert(values: NewCourseware): Promise<number> {
     const [row] = await this.db.insert(courseware).values(values).returning({ id: courseware.id });
@@ -81,20 +107,41 @@ export class CoursewareRepository {
     await this.db.update(courseware).set({ removedAt: at }).where(and(eq(courseware.id, id), isNull(courseware.removedAt)));
   }
 
-  /** The oldest conversion still to do (a removed document is not converted). */
+  /**
+   * Claims the oldest conversion still to do (a removed document is not converted) that no other node holds a
+   * live claim on. As the render queue's claim: one conditional UPDATE, so of two nodes that pick the same row
+   * at once only one gets it back from RETURNING (PostgreSQL re-checks the loser's condition against the
+   * claimed row; SQLite has one writer at a time). A node takes back its own claims: after a restart, what it
+   * was converting is converted again at once, as with one process alone.
+   */
   async nextConversion(): Promise<ConversionJob | undefined> {
-    const [row] = await this.db
-      .select({ id: courseware.id, sourceSha256: courseware.sourceSha256, sourceKind: courseware.sourceKind, sizeBytes: courseware.sizeBytes })
-      .from(courseware)
-      .where(and(eq(courseware.status, 'converting'), isNull(courseware.removedAt)))
-      .orderBy(asc(courseware.id))
-      .limit(1);
-    return row;
+    const now = this.#now();
+    const claimable = and(
+      eq(courseware.status, 'converting'),
+      isNull(courseware.removedAt),
+      or(isNull(courseware.conversionLeaseUntil), lt(courseware.conversionLeaseUntil, now), eq(courseware.conversionNode, this.#nodeId)),
+    );
+    // Another node may win the row between the look and the claim: then the next one is looked for.
+    for (;;) {
+      const [candidate] = await this.db.select({ id: courseware.id }).from(courseware).where(claimable).orderBy(asc(courseware.id)).limit(1);
+      if (!candidate) return undefined;
+      const [row] = await this.db
+        .update(courseware)
+        .set({ conversionNode: this.#nodeId, conversionLeaseUntil: new Date(now.getTime() + this.#leaseMs) })
+        .where(and(eq(courseware.id, candidate.id), claimable))
+        .returning({ id: courseware.id, sourceSha256: courseware.sourceSha256, sourceKind: courseware.sourceKind, sizeBytes: courseware.sizeBytes });
+      if (row) return row;
+    }
   }
 
-  /** A stage of a conversion reached (see ConversionJobs for what the numbers mean). */
+  /** Keeps this node's claim on a conversion it is still doing (LibreOffice reports nothing while it works). */
+  async renewClaim(id: number): Promise<void> {
+    await this.db.update(courseware).set({ conversionLeaseUntil: this.#leaseUntil() }).where(this.#mine(id));
+  }
+
+  /** A stage of a conversion reached (see ConversionJobs for what the numbers mean); it renews this node's claim. */
   async setProgress(id: number, progress: number): Promise<void> {
-    await this.db.update(courseware).set({ progress }).where(and(eq(courseware.id, id), eq(courseware.status, 'converting')));
+    await this.db.update(courseware).set({ progress, conversionLeaseUntil: this.#leaseUntil() }).where(this.#mine(id));
   }
 
   async converted(id: number, pdfSha256: string, pageCount: number): Promise<void> {
@@ -103,5 +150,14 @@ export class CoursewareRepository {
 
   async conversionFailed(id: number, error: CoursewareFailure): Promise<void> {
     await this.db.update(courseware).set({ status: 'failed', error }).where(eq(courseware.id, id));
+  }
+
+  #leaseUntil(): Date {
+    return new Date(this.#now().getTime() + this.#leaseMs);
+  }
+
+  /** The row while it is still queued and claimed by this node. */
+  #mine(id: number) {
+    return and(eq(courseware.id, id), eq(courseware.status, 'converting'), eq(courseware.conversionNode, this.#nodeId));
   }
 }

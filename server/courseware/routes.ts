@@ -26,12 +26,15 @@ const DOCUMENT_CACHE = 'private, max-age=31536000, immutable';
  */
 export default async function coursewareRoutes(app: TongkeApp) {
   const { db, places, config } = app.tongke;
-  const repo = new CoursewareRepository(db);
+  const repo = new CoursewareRepository(db, { nodeId: config.nodeId });
   // The same directory as evidence attachments: one content-addressed store for every uploaded file.
   const store = new DirectoryAttachmentStore(config.attachmentsDir);
-  const jobs = new ConversionJobs(repo, store, libreOfficeConverter({ command: config.sofficePath, timeoutMs: config.conversionTimeoutSeconds * 1000 }), app.log.child({ feature: 'courseware' }));
+  const converter = libreOfficeConverter({ command: config.sofficePath, timeoutMs: config.conversionTimeoutSeconds * 1000 });
+  // With several nodes, a claim left by one that died is looked for once a lease: no upload here would bring it.
+  const timing = { lookEveryMs: app.tongke.redis ? repo.leaseMs : undefined };
+  const jobs = new ConversionJobs(repo, store, converter, app.log.child({ feature: 'courseware' }), Date.now, timing);
   const service = new CoursewareService(repo, store, jobs);
-  app.addHook('onReady', async () => jobs.kick());
+  app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => jobs.close());
   requireSignIn(app);
 

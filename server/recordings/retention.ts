@@ -18,7 +18,7 @@ export interface RecordingRetentionOptions {
   now?: () => Date;
   /** How often the sweep runs (default daily; the first runs on start). */
   everyMs?: number;
-  /** With several nodes: a sweep runs on one node at a time. */
+  /** With several nodes: a sweep runs on one node at a time, and once per Shanghai day across them. */
   oncePerCluster?: OncePerCluster;
 }
 
@@ -45,7 +45,7 @@ export class RecordingRetention {
   start(): void {
     if (this.#options.days <= 0 || this.#timer) return;
     const run = () => {
-      this.sweep().catch((error: unknown) => this.#options.log.error({ err: error }, 'recording retention failed; it runs again tomorrow'));
+      this.sweep().catch((error: unknown) => this.#options.log.error({ err: error }, 'recording retention failed; the next daily timer of any node runs it again'));
     };
     this.#timer = setInterval(run, this.#options.everyMs ?? DAY_MS);
     this.#timer.unref();
@@ -55,7 +55,8 @@ export class RecordingRetention {
   /** Removes the files of every recording past retention; returns how many recordings it cleared. */
   async sweep(): Promise<number> {
     if (this.#options.days <= 0) return 0;
-    // One sweep at a time, here and on every node: a slow disk must not have two sweeps delete the same folders.
+    // One sweep at a time, here and on every node (a slow disk must not have two sweeps delete the same folders),
+    // and one a day across the nodes: every node's timer fires daily, the first one each day sweeps.
     this.#sweeping ??= this.#sweepOnEveryNodeOnce().finally(() => (this.#sweeping = null));
     return this.#sweeping;
   }
@@ -63,7 +64,7 @@ export class RecordingRetention {
   async #sweepOnEveryNodeOnce(): Promise<number> {
     if (!this.#options.oncePerCluster) return this.#sweepOnce();
     let cleared = 0;
-    await this.#options.oncePerCluster.run('recording-retention', async () => {
+    await this.#options.oncePerCluster.runDaily('recording-retention', this.#now(), async () => {
       cleared = await this.#sweepOnce();
     });
     return cleared;

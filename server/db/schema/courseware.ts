@@ -24,6 +24,13 @@ export const courseware = table(
     pdfSha256: text('pdf_sha256'),
     pageCount: int('page_count'),
     error: text('error', { enum: COURSEWARE_FAILURES }),
+    /**
+     * While `converting`: the node that claimed the conversion, and until when its claim holds (renewed while
+     * LibreOffice works). Several nodes read one queue; a claim makes one of them convert each document, and a
+     * claim left by a node that died lapses so that another takes the document over.
+     */
+    conversionNode: text('conversion_node'),
+    conversionLeaseUntil: instant('conversion_lease_until'),
     uploadedBy: int('uploaded_by').notNull().references(() => users.id),
     createdAt: instant('created_at').notNull().default(NOW_MS),
     removedAt: instant('removed_at'),

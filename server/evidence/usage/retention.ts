@@ -50,11 +50,12 @@ export async function purgeExpiredEvidence(db: TongkeDb, retentionDays: number, 
 export function scheduleEvidenceRetention(app: TongkeApp, db: TongkeDb, retentionDays: number): void {
   if (retentionDays <= 0) return;
   const log = app.log.child({ component: 'evidence-retention' });
-  // With several nodes, one at a time purges: two purges of one lesson would race in its transaction.
+  // With several nodes, one at a time purges (two purges of one lesson would race in its transaction), and once
+  // per Shanghai day: every node's timer fires daily, the first one each day purges.
   const once = new OncePerCluster(app.tongke.redis);
   const run = () => {
     once
-      .run('evidence-retention', async () => {
+      .runDaily('evidence-retention', new Date(), async () => {
         const result = await purgeExpiredEvidence(db, retentionDays);
         if (result) log.info({ cutoff: result.cutoff.toISOString(), lessons: result.lessons, deletedRows: result.deletedRows }, 'purged expired lesson evidence');
       })

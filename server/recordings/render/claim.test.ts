@@ -1,6 +1,10 @@
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRenderWorld, type RenderWorld } from '../../../test/support/render-rows.js';
 import { openDatabase, type DatabaseHandle } from '../../db/store.js';
+import { recordings } from '../../db/schema/index.js';
+import { RecordingJobs, type Renderer } from './jobs.js';
 import { RenderRepository } from './repository.js';
 
 /*
@@ -62,5 +66,28 @@ describe('render claims', () => {
     now = new Date(now.getTime() + 60_000);
     expect((await b.nextJob([]))?.id).toBe(id);
     expect(await a.nextJob([id])).toBeUndefined();
+  });
+
+  it("renders a dead node's recording once its claim lapses, with no event on the node that takes it over", async () => {
+    const { w, other } = await twoNodes();
+    const id = await w.addRecording({ status: 'processing', startedAt: minutesAgo(5), durationMs: 10_000 });
+    // Node A claims the recording and dies: nothing renews its claim.
+    const claimedAt = Date.now();
+    expect((await new RenderRepository(w.db, { nodeId: 'node-a', leaseMs: 400 }).nextJob([]))?.id).toBe(id);
+    const renderedAt: number[] = [];
+    const render: Renderer = async (job) => {
+      renderedAt.push(Date.now());
+      return { durationMs: 10_000, warnings: '', high: { key: `h/${job.id}.mp4`, bytes: 100, bitrate: 1_000_000 }, low: { key: `l/${job.id}.mp4`, bytes: 40, bitrate: 350_000 } };
+    };
+    const b = new RecordingJobs(new RenderRepository(other.db, { nodeId: 'node-b', leaseMs: 400 }), { store: w.store, ffmpegPath: 'ffmpeg', concurrency: 1, log: pino({ level: 'silent' }), render, lookEveryMs: 100 });
+    try {
+      // Node B starts while A's claim still holds, and no recording stops on B afterwards.
+      b.start();
+      await expect.poll(async () => (await w.db.select({ status: recordings.status }).from(recordings).where(eq(recordings.id, id)))[0]?.status, { timeout: 5_000 }).toBe('ready');
+      expect(renderedAt).toHaveLength(1);
+      expect(renderedAt[0]! - claimedAt).toBeGreaterThanOrEqual(400);
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -18,6 +18,12 @@ export interface RecordingJobsOptions {
   progressEveryMs?: number;
   render?: Renderer;
   now?: () => number;
+  /**
+   * With several nodes: also look at the queue this often (ms; the plugin gives the claim's lease). A claim left
+   * by a node that died lapses silently — no recording stops here because of it — so without this look it
+   * would wait for this node's next event. Unset (one process alone): only start and events look, as ever.
+   */
+  lookEveryMs?: number;
 }
 
 interface Running {
@@ -41,6 +47,7 @@ export class RecordingJobs {
   readonly #now: () => number;
   readonly #running = new Map<number, Running>();
   #filling: Promise<void> | null = null;
+  #looking: NodeJS.Timeout | null = null;
   #again = false;
   #closed = false;
 
@@ -50,6 +57,14 @@ export class RecordingJobs {
     this.#render = options.render ?? renderRecording;
     this.#now = options.now ?? Date.now;
     this.concurrency = Math.max(1, Math.min(options.concurrency, availableParallelism()));
+  }
+
+  /** Looks at the queue now, and then every `lookEveryMs` when that is set (on start). */
+  start(): void {
+    this.kick();
+    if (this.#options.lookEveryMs === undefined || this.#looking || this.#closed) return;
+    this.#looking = setInterval(() => this.kick(), this.#options.lookEveryMs);
+    this.#looking.unref();
   }
 
   /** Looks at the queue (on start, and when a recording stops): starts renders while there are free slots. */
@@ -83,6 +98,8 @@ export class RecordingJobs {
   /** Stops: running renders are killed and stay `processing` for the next start. Safe to call twice. */
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#looking) clearInterval(this.#looking);
+    this.#looking = null;
     for (const running of this.#running.values()) running.abort.abort(new Error('the server is stopping'));
     await this.#filling;
     await Promise.all([...this.#running.values()].map((r) => r.done));

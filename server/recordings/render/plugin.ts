@@ -4,7 +4,7 @@ import { OncePerCluster } from '../../cluster/once-per-cluster.js';
 import { RecordingRetention } from '../retention.js';
 import { DirectoryRecordingStore } from '../storage.js';
 import { RecordingJobs } from './jobs.js';
-import { RenderRepository } from './repository.js';
+import { RENDER_LEASE_MS, RenderRepository } from './repository.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,11 +27,13 @@ export default fp(
     const rows = new RenderRepository(db, { nodeId: config.nodeId });
     const store = new DirectoryRecordingStore(config.recordingsDir);
     const log = app.log.child({ feature: 'recordings' });
-    const jobs = new RecordingJobs(rows, { store, ffmpegPath: config.ffmpegPath, concurrency: config.recordingJobs, log });
+    // With several nodes, a claim left by one that died is looked for once a lease: no event here would bring it.
+    const lookEveryMs = app.tongke.redis ? RENDER_LEASE_MS : undefined;
+    const jobs = new RecordingJobs(rows, { store, ffmpegPath: config.ffmpegPath, concurrency: config.recordingJobs, log, lookEveryMs });
     const retention = new RecordingRetention(rows, { days: config.recordingRetentionDays, store, log, oncePerCluster: new OncePerCluster(app.tongke.redis) });
     app.decorate('recordingJobs', jobs);
     app.addHook('onReady', async () => {
-      jobs.kick();
+      jobs.start();
       retention.start();
     });
     app.addHook('onClose', async () => {
