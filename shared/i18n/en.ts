@@ -33,6 +33,7 @@ export const en: SharedMessages = {
     range_too_long: 'The date range is too long: at most {{maxDays}} days at a time; please shorten it (for example, one term).',
     lesson_not_live: 'This lesson has not started yet. Please wait for the teacher to start it.',
     lesson_locked: 'The teacher has locked the lesson; you cannot join right now.',
+    not_broadcast: "This lesson is not broadcast live: only the course's own classrooms and students can join it.",
     research_session_running: 'A teaching-research meeting of this course is running; the lesson cannot start now.',
     lesson_running: 'A lesson of this course is live; start the teaching-research meeting after it ends.',
     lesson_elsewhere: 'This lesson is on another server; connecting to it…',

@@ -31,6 +31,7 @@ export const zhCN = {
     range_too_long: '日期范围太长：一次最多查询 {{maxDays}} 天，请缩短范围（例如按学期查询）。',
     lesson_not_live: '这节课还没有开始，请等老师开始上课。',
     lesson_locked: '老师已锁定课堂，暂时不能加入。',
+    not_broadcast: '这节课没有开直播，只有本课程的教室和学生可以进入。',
     research_session_running: '该课程正在进行教研活动，课堂暂时不能开始。',
     lesson_running: '该课程正在上课，教研活动请在下课后开始。',
     lesson_elsewhere: '这节课在另一台服务器上，正在转接…',
