@@ -17,8 +17,8 @@ import { HelperProcess } from './helper-process.js';
 import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 
 /** A ~600 kbit/s camera (VP8 at 640×360, 30 fps) in ~1 KB packets. */
-const CAMERA: CameraSpec = { ssrc: 0x5a11, framesPerSecond: 30, packetsPerFrame: 3, payloadBytes: 900 };
-const LOSS_LIMIT_PCT = 1;
+export const CAMERA: CameraSpec = { ssrc: 0x5a11, framesPerSecond: 30, packetsPerFrame: 3, payloadBytes: 900 };
+export const LOSS_LIMIT_PCT = 1;
 /** A side stops climbing once this many of its steps have lost LOSS_LIMIT_PCT or more. */
 const STEPS_OVER_LIMIT = 2;
 /** Packets in flight when the camera stops arrive within this. */
@@ -26,7 +26,7 @@ const DRAIN_MS = 300;
 
 const silent: MediaLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-interface StepFigures {
+export interface StepFigures {
   receivers: number;
   sent: number;
   /** What the camera actually sent in the window: loss is counted against it. */
@@ -48,7 +48,7 @@ interface StepFigures {
 type Side = 'tongke' | 'raw';
 
 /** The receivers' processes: a step's N sinks split over them, counted together. */
-class SinkProcesses {
+export class SinkProcesses {
   readonly #helpers: ReadonlyArray<HelperProcess<ToSinks, FromSinks>>;
 
   private constructor(helpers: ReadonlyArray<HelperProcess<ToSinks, FromSinks>>) {
@@ -97,7 +97,7 @@ class SinkProcesses {
 }
 
 /** The camera's process: sends a number of frames, saying when it has sent a number of packets. */
-class CameraProcess {
+export class CameraProcess {
   readonly #helper = HelperProcess.start<ToCamera, FromCamera>(new URL('./fanout-camera.ts', import.meta.url), 'fan-out camera');
 
   async start(port: number, frames: number): Promise<void> {
@@ -122,7 +122,7 @@ class CameraProcess {
 }
 
 /** Where to send the camera's RTP, and how to take the media down (the sinks are the caller's). */
-interface Topology {
+export interface Topology {
   sendPort: number;
   close(): void;
 }
@@ -151,7 +151,7 @@ async function tongkeTopology(pool: MediaWorkerPool, lessonId: string, sinkPorts
  * The baseline: bare mediasoup calls on a router of the same pool. The router comes from
  * `pool.createRouter()` (a bare router for tools), so no `mediasoup` import is needed even here.
  */
-async function rawTopology(pool: MediaWorkerPool, sinkPorts: readonly number[]): Promise<Topology> {
+export async function rawTopology(pool: MediaWorkerPool, sinkPorts: readonly number[]): Promise<Topology> {
   const router: Router = await pool.createRouter();
   try {
     const send = await router.createPlainTransport({ listenIp: LOOPBACK, rtcpMux: true, comedia: true });
@@ -175,7 +175,7 @@ async function workerCpuMs(pool: MediaWorkerPool): Promise<Map<number, number>> 
   return new Map(usage.map((w) => [w.index, w.usage.ru_utime + w.usage.ru_stime]));
 }
 
-interface Helpers {
+export interface Helpers {
   camera: CameraProcess;
   sinks: SinkProcesses;
 }
@@ -185,7 +185,7 @@ interface Helpers {
  * the camera's packet indexes, so what the sinks count and what the camera sent in it match exactly, however
  * late a process answers on a busy machine; its duration is on the camera's clock.
  */
-async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpers, warmupMs: number, measureMs: number): Promise<StepFigures> {
+export async function measure(pool: MediaWorkerPool, topology: Topology, helpers: Helpers, warmupMs: number, measureMs: number): Promise<StepFigures> {
   const { camera, sinks } = helpers;
   const framesIn = (ms: number) => Math.round((ms / 1000) * CAMERA.framesPerSecond);
   const from = framesIn(warmupMs) * CAMERA.packetsPerFrame;

@@ -22,9 +22,9 @@ import { ratios, round, type BenchResult, type Benchmark } from './result.js';
 const OPUS = { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 11111111 }] };
 const VP8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 22222222 }, { ssrc: 22222223 }] };
 /** Sign-ins run a few at a time: argon2 is slow on purpose and this is set-up, not the measurement. */
-const SIGN_IN_CONCURRENCY = 4;
+export const SIGN_IN_CONCURRENCY = 4;
 
-interface BurstFigures {
+export interface BurstFigures {
   clients: number;
   p50Ms: number;
   p95Ms: number;
@@ -47,7 +47,7 @@ function phaseP95s(phases: Record<string, number[]>): Record<string, number> {
 }
 
 /** The event-loop delay of this process while `during` runs, with the latencies it returns. */
-async function burstFigures(clients: number, during: () => Promise<number[]>): Promise<BurstFigures> {
+export async function burstFigures(clients: number, during: () => Promise<number[]>): Promise<BurstFigures> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpuBefore = process.cpuUsage();
@@ -82,7 +82,7 @@ function allAtOnce(clients: number, join: (index: number) => Promise<void>): Pro
  * Signs in through the real login route. Each client comes from its own loopback address, as K classrooms
  * would, so the per-address sign-in rate limit applies to each as in production.
  */
-async function signIn(app: TongkeApp, username: string, remoteAddress: string): Promise<string> {
+export async function signIn(app: TongkeApp, username: string, remoteAddress: string): Promise<string> {
   const cookies = new Map<string, string>();
   const header = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   const keep = (set: ReadonlyArray<{ name: string; value: string }>) => {
@@ -138,7 +138,7 @@ async function tongkeBurst(order: BurstOrder): Promise<BurstFigures & Record<str
   }
 }
 
-async function rawBurst(router: Router, producerIds: readonly string[], clients: number): Promise<BurstFigures> {
+export async function rawBurst(router: Router, producerIds: readonly string[], clients: number): Promise<BurstFigures> {
   const transports: Array<{ close(): void }> = [];
   try {
     return await burstFigures(clients, () => allAtOnce(clients, async () => {

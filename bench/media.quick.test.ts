@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { formatResult } from './result.js';
 import { runFanout } from './fanout.js';
 import { runJoinBurst } from './join-burst.js';
+import { runBroadcast } from './broadcast.js';
 
 describe('media benchmarks (quick mode)', () => {
   it('fanout forwards the camera to every receiver, through Tongke and bare mediasoup, with the camera and sinks in their own processes', async () => {
@@ -53,4 +54,18 @@ describe('media benchmarks (quick mode)', () => {
     expect(result.ratio.p95Ms).toBeGreaterThan(0);
     expect(result.steps.map((s) => [s.side, s.clients])).toEqual([['tongke', 5], ['raw', 5]]);
   }, 90_000);
+
+  it('broadcast joins every viewer through the gateway and reaches every one of their sinks, beside bare mediasoup', async () => {
+    const result = await runBroadcast({ quick: true });
+    expect(result).toMatchObject({ name: 'broadcast', parameters: { viewers: [10, 20], viewerTopSpatialLayer: 1 } });
+    expect(result.steps.map((s) => [s.side, s.viewers])).toEqual([['tongke', 10], ['tongke', 20], ['raw', 10], ['raw', 20]]);
+    for (const step of result.steps) {
+      expect(step.clients).toBe(step.viewers);
+      expect(step.receivers).toBe(step.viewers);
+      expect(step.p95Ms).toBeGreaterThan(0);
+      expect(step.forwarded).toBeGreaterThan(0);
+      expect(step.silentReceivers).toBe(0);
+    }
+    expect(formatResult(result)).toContain('lossPctPerViewer');
+  }, 120_000);
 });

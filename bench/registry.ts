@@ -10,6 +10,7 @@ import { clientWeightBenchmark } from './client-weight.js';
 import { boardBenchmark } from './board.js';
 import { recordingBenchmark } from './recording.js';
 import { linkAdaptationBenchmark } from './link-adaptation.js';
+import { broadcastBenchmark } from './broadcast.js';
 import type { Benchmark } from './result.js';
 
-export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark, linkAdaptationBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [fanoutBenchmark, joinBurstBenchmark, ingestBenchmark, reportsBenchmark, clientWeightBenchmark, boardBenchmark, recordingBenchmark, linkAdaptationBenchmark, broadcastBenchmark];

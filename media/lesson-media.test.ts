@@ -287,6 +287,26 @@ describe('LessonMedia', () => {
     expect(() => state(small)).toThrow(LessonMediaError);
   });
 
+  it('keeps a capped consumer at or below its top layer whatever its tile asks, from its first frame (a broadcast viewer)', async () => {
+    const teacher = await plainSender(lesson, 'lead-teacher', sockets);
+    await plainReceiver(lesson, 'viewer-1', sockets);
+    await plainReceiver(lesson, 'classroom-2', sockets);
+    const camera = await lesson.produce('lead-teacher', { transportId: teacher.transportId, kind: 'video', source: 'camera', rtpParameters: vp8Parameters([0x300, 0x301, 0x302]) });
+    const capped = await lesson.consume('viewer-1', { producerId: camera, rtpCapabilities: lesson.rtpCapabilities, maxSpatialLayer: 1 });
+    const free = await lesson.consume('classroom-2', { producerId: camera, rtpCapabilities: lesson.rtpCapabilities });
+    // Before anything resumes it, mediasoup already prefers the capped layer.
+    expect(lesson.consumerState('viewer-1', capped.id).preferredSpatialLayer).toBe(1);
+    await lesson.resumeConsumer('viewer-1', capped.id);
+    await lesson.resumeConsumer('classroom-2', free.id);
+    await lesson.setTile('viewer-1', capped.id, { width: 1920, height: 1080, visible: true });
+    await lesson.setTile('classroom-2', free.id, { width: 1920, height: 1080, visible: true });
+    expect(lesson.consumerState('viewer-1', capped.id)).toMatchObject({ paused: false, spatialLayers: 3, preferredSpatialLayer: 1 });
+    expect(lesson.consumerState('classroom-2', free.id).preferredSpatialLayer).toBe(2);
+    // Below the cap, the tile still decides.
+    await lesson.setTile('viewer-1', capped.id, { width: 320, height: 180, visible: true });
+    expect(lesson.consumerState('viewer-1', capped.id).preferredSpatialLayer).toBe(0);
+  });
+
   it('closing a participant ends its media and everyone’s consumers of it; a new transport replaces the old', async () => {
     const teacher = await plainSender(lesson, 'lead-teacher', sockets);
     await plainReceiver(lesson, 'classroom-1', sockets);

@@ -260,10 +260,12 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
   /**
    * Creates a consumer of any producer of the lesson on the participant's recv transport. It starts paused:
    * it runs after {@link resumeConsumer}, while its tile is visible and the participant is not audio only.
+   * `maxSpatialLayer` caps the simulcast layers this consumer ever forwards, whatever its tile asks (a
+   * broadcast viewer gets the lower layers only); its first frames come from that layer at most.
    * @throws {LessonMediaError} `cannot-consume` when the participant's device cannot decode the producer.
    */
-  async consume(participantId: string, request: { producerId: string; rtpCapabilities: RtpCapabilities }): Promise<ConsumerParameters> {
-    const { producerId, rtpCapabilities } = request;
+  async consume(participantId: string, request: { producerId: string; rtpCapabilities: RtpCapabilities; maxSpatialLayer?: number | undefined }): Promise<ConsumerParameters> {
+    const { producerId, rtpCapabilities, maxSpatialLayer } = request;
     const receiver = this.#participant(participantId);
     const producer = this.#producers.get(producerId);
     if (!producer) throw new LessonMediaError('unknown-producer', `lesson ${this.lessonId} has no producer ${producerId}`);
@@ -278,11 +280,17 @@ export class LessonMedia extends EventEmitter<LessonMediaEvents> {
     await this.#routers.bring(producerId, placed);
     this.#assertStillHere(receiver, () => undefined);
     const consumer = await refusingInvalid('rtpCapabilities', () =>
-      transport.consume<ConsumerAppData>({ producerId, rtpCapabilities, paused: true, appData: { participantId, producerParticipantId } }),
+      transport.consume<ConsumerAppData>({
+        producerId,
+        rtpCapabilities,
+        paused: true,
+        appData: { participantId, producerParticipantId },
+        ...(maxSpatialLayer !== undefined && { preferredLayers: { spatialLayer: maxSpatialLayer } }),
+      }),
     );
     this.#assertStillHere(receiver, () => consumer.close());
     this.#routers.consumed(transport.id);
-    const stream = new ReceivedStream(consumer, receiver);
+    const stream = new ReceivedStream(consumer, receiver, maxSpatialLayer);
     receiver.addStream(stream);
     reportConsumer(stream, placed.host, this);
     this.emit('consumer-created', { participantId, consumerId: consumer.id, producerId, kind: consumer.kind });

@@ -38,13 +38,16 @@ export class ReceivedStream {
   /** Temporal layers of each spatial layer (3 for the house's L1T3 encodings, 1 when none are signalled). */
   readonly temporalLayers: number;
   readonly #receiver: ReceiverPreferences;
+  /** The highest spatial layer this stream may ever forward (undefined: its top). */
+  readonly #maxSpatialLayer: number | undefined;
   #ready = false;
   #tile: TileSize | undefined;
   #queue: Promise<void> = Promise.resolve();
 
-  constructor(consumer: Consumer<ConsumerAppData>, receiver: ReceiverPreferences) {
+  constructor(consumer: Consumer<ConsumerAppData>, receiver: ReceiverPreferences, maxSpatialLayer?: number) {
     this.consumer = consumer;
     this.#receiver = receiver;
+    this.#maxSpatialLayer = maxSpatialLayer;
     this.spatialLayers = consumer.kind === 'video' ? spatialLayerCount(consumer.rtpParameters) : 1;
     this.temporalLayers = consumer.kind === 'video' ? temporalLayerCount(consumer.rtpParameters) : 1;
   }
@@ -55,10 +58,10 @@ export class ReceivedStream {
     return !consumer.closed && !consumer.paused && !consumer.producerPaused;
   }
 
-  /** The spatial layer the stream should be at, from the tile and the receiver's ceiling. */
+  /** The spatial layer the stream should be at, from the tile, the receiver's ceiling and the stream's cap. */
   get targetSpatialLayer(): number {
     const top = this.spatialLayers - 1;
-    return Math.max(0, Math.min(this.tileSpatialLayer, this.#receiver.layerCeiling ?? top));
+    return Math.max(0, Math.min(this.tileSpatialLayer, this.#receiver.layerCeiling ?? top, this.#maxSpatialLayer ?? top));
   }
 
   /** The spatial layer the receiver's tile wants, whatever link adaptation allows. */

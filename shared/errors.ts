@@ -48,6 +48,8 @@ export const ERROR_CODES = [
   /** The course is closed to observation (听课) by teachers and research staff (its 开放听课 is off). */
   'observation_closed',
   'lesson_locked',
+  /** Someone who is none of the course's own would watch its lesson as a viewer, but it is not broadcast (直播). */
+  'not_broadcast',
   /** The course's live session is a teaching-research meeting (协同教研): no lesson starts meanwhile. */
   'research_session_running',
   /** The course has a lesson live: its teaching-research meeting cannot start meanwhile. */
@@ -126,6 +128,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   lesson_clash: 409,
   lesson_not_live: 409,
   lesson_locked: 403,
+  not_broadcast: 403,
   research_session_running: 409,
   lesson_running: 409,
   lesson_elsewhere: 409,

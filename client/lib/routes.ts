@@ -39,6 +39,8 @@ export const ROUTES = [
   // 名师课堂: observing a live lesson (receive only, with the note pad) and the observer's own list (我的听课).
   { name: 'observe', path: '/observe/:courseId' },
   { name: 'observations', path: '/observations' },
+  // 名校网络课堂 直播: the light page of a broadcast lesson's viewers (receive only, a hand to be called on stage).
+  { name: 'live', path: '/live/:courseId' },
   // Issue #15: which teaching points have bad links, over the term.
   { name: 'reports_link_health', path: '/reports/link-health' },
 ] as const satisfies readonly RouteDefinition<string>[];
@@ -85,6 +87,8 @@ export const ROUTE_ACCESS: Record<RouteName, 'public' | 'signed_in' | 'admin'> =
   // Whoever may observe the course (course.observe): the server decides.
   observe: 'signed_in',
   observations: 'signed_in',
+  // Anyone signed in whom the course's broadcast reaches (course.watch_broadcast): the server decides.
+  live: 'signed_in',
   // School, group and county administrators: the server decides which units each may see.
   reports_link_health: 'admin',
 };
@@ -97,3 +101,5 @@ export const coursePath = (id: number | 'new') => `/admin/courses/${id}`;
 export const lessonPath = (courseId: number) => `/lesson/${courseId}`;
 /** The observer's view of a course's live lesson (听课). */
 export const observePath = (courseId: number) => `/observe/${courseId}`;
+/** The viewers' page of a course's broadcast lesson (直播). */
+export const livePath = (courseId: number) => `/live/${courseId}`;

@@ -75,7 +75,9 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     // Nothing waits from here on: the lesson is read after the store answered.
     const running = registry.live(courseId);
     const meeting = running?.lesson.research;
-    const identity = meeting ? researchMemberIdentity(principal, course, facts, herPlaces, meeting.convenerId) : participantIdentity(principal, course, facts, herPlaces);
+    const identity = meeting
+      ? researchMemberIdentity(principal, course, facts, herPlaces, meeting.convenerId)
+      : participantIdentity(principal, course, facts, herPlaces, running?.lesson.broadcast ?? false);
     if (!running) throw new ApiError('lesson_not_live');
     return { running, identity };
   };
@@ -108,7 +110,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
     ...IN_LESSON_HANDLERS,
     'lesson:start': {
       access: 'open',
-      run: async ({ principal, sentHere }, { courseId, scheduledLessonId }) => {
+      run: async ({ principal, sentHere }, { courseId, scheduledLessonId, broadcast }) => {
         if (!can(principal, 'course.teach', { kind: 'course', course: await places.course(courseId) })) throw new ApiError('forbidden');
         if (scheduledLessonId !== undefined && !(await repo.scheduledLessonIsOn(scheduledLessonId, courseId))) throw new ApiError('bad_request');
         if (!registry.live(courseId)) {
@@ -117,7 +119,7 @@ export function attachLessonGateway(app: TongkeApp, registry: LessonRegistry, re
         }
         // A teaching-research meeting on the course holds its one live session: say so, not "joined it".
         if (registry.live(courseId)?.lesson.research) throw new ApiError('research_session_running');
-        const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null);
+        const running = await registry.start(courseId, principal.userId, scheduledLessonId ?? null, new Date(), null, { broadcast: broadcast ?? false });
         return { lessonSessionId: running.lesson.lessonSessionId };
       },
     },

@@ -35,6 +35,8 @@ export interface LiveLessonOptions {
   reconnectGraceMs: number;
   /** Set when this live session is a teaching-research meeting (协同教研), not a lesson. */
   research?: ResearchMeeting | null;
+  /** The lead teacher started it as a broadcast (直播): receive-only viewers may join it. */
+  broadcast?: boolean;
   /**
    * The sites that were in the lesson when the node that ran it died (it has been re-placed here): each
    * account coming back within the reconnect grace is the same participant again.
@@ -99,6 +101,10 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
   get locked(): boolean {
     return this.#locked;
   }
+  /** Broadcast (直播): besides its sites, viewers of the host's region may watch it. */
+  get broadcast(): boolean {
+    return this.options.broadcast ?? false;
+  }
   get participants(): LessonParticipant[] {
     return [...this.#participants.values()];
   }
@@ -135,6 +141,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
       this.emit('participant-updated', existing);
       return { participant: existing, resumed: true };
     }
+    if (identity.kind === 'viewer' && !this.broadcast) throw new ApiError('not_broadcast');
     if (this.#locked && identity.kind !== 'lead_teacher') throw new ApiError('lesson_locked');
     const participant = new LessonParticipant(identity, this.#returning.get(identity.userId));
     this.#returning.delete(identity.userId);
@@ -281,6 +288,7 @@ export class LiveLesson extends EventEmitter<LiveLessonEvents> {
     return {
       lesson: this,
       broadcast: (event, payload) => void this.emit('outbound', { to: null, event, payload } as OutboundLessonEvent),
+      toFollowers: (event, payload) => void this.emit('outbound', { to: { part: 'followers' }, event, payload } as OutboundLessonEvent),
       toSite: (participantId, event, payload) => void this.emit('outbound', { to: participantId, event, payload } as OutboundLessonEvent),
       participation: (participant, kind, detail = null) => void this.emit('participation', participant, kind, detail),
       participantChanged: (participant) => void this.emit('participant-updated', participant),

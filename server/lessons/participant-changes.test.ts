@@ -7,6 +7,8 @@ const site = (userId: number): LessonParticipant =>
   new LessonParticipant({ userId, displayName: `site ${userId}`, kind: 'receiving_classroom', classroomId: userId, schoolId: 1, regionId: 1, schoolName: '石桥村教学点' } satisfies ParticipantIdentity);
 const lead = (): LessonParticipant =>
   new LessonParticipant({ userId: 900, displayName: '王老师', kind: 'lead_teacher', classroomId: null, schoolId: 1, regionId: 1, schoolName: '城关小学' } satisfies ParticipantIdentity);
+const viewer = (userId: number): LessonParticipant =>
+  new LessonParticipant({ userId, displayName: `viewer ${userId}`, kind: 'viewer', classroomId: null, schoolId: 2, regionId: 1, schoolName: null } satisfies ParticipantIdentity);
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** What each route was sent: the followers' messages, the sites' messages, and each site's own. */
@@ -131,5 +133,28 @@ describe('ParticipantChangeBatch', () => {
     expect(participantChangesWindowMs(1)).toBe(50);
     expect(participantChangesWindowMs(200)).toBe(100);
     expect(participantChangesWindowMs(1000)).toBe(500);
+  });
+
+  it('sends a burst of broadcast viewers joining to nobody but each viewer herself, and a raised hand to the followers', () => {
+    const routes = recorded();
+    const batch = new ParticipantChangeBatch(routes);
+    const viewers = Array.from({ length: 100 }, (_, i) => viewer(i + 1));
+    for (const v of viewers) batch.joined(v);
+    batch.flush();
+    expect(routes.toFollowers).toEqual([]);
+    expect(routes.toSites).toEqual([]);
+    expect(routes.toOwn).toHaveLength(100);
+    expect(routes.toOwn[0]).toEqual([viewers[0]!.id, { joined: [viewers[0]!.view()], updated: [], left: [] }]);
+    viewers[7]!.handRaisedAt = new Date();
+    batch.updated(viewers[7]!);
+    batch.left(viewers[8]!, 'left');
+    batch.flush();
+    expect(routes.toFollowers).toEqual([{ joined: [], updated: [viewers[7]!.view()], left: [] }]);
+    expect(routes.toSites).toEqual([]);
+    // Once shown to the followers she stays shown until she leaves, her hand down or not.
+    viewers[7]!.handRaisedAt = null;
+    batch.left(viewers[7]!, 'left');
+    batch.flush();
+    expect(routes.toFollowers.at(-1)).toEqual({ joined: [], updated: [], left: [{ participantId: viewers[7]!.id, reason: 'left' }] });
   });
 });

@@ -22,7 +22,7 @@ export function participantChangesWindowMs(sites: number): number {
  * hears of those shown to every site, and of itself (see `shownTo` in participant.ts).
  */
 export interface ParticipantChangeRoutes {
-  /** The lead teacher and observers: every change. */
+  /** The lead teacher and observers: every change but those of broadcast viewers they are not shown (sent only when there are any). */
   followers(changes: ParticipantChangesPayload): void;
   /** Every other site: the changes of those shown to every site (sent only when there are any). */
   sites(changes: ParticipantChangesPayload): void;
@@ -91,7 +91,14 @@ export class ParticipantChangeBatch {
     this.#left.clear();
     this.#lastSentAt = performance.now();
     const leftView = ({ participant, reason }: (typeof left)[number]) => ({ participantId: participant.id, reason });
-    this.#routes.followers({ joined: joined.map((e) => e.view), updated: updated.map((e) => e.view), left: left.map(leftView) });
+    // Broadcast viewers are a number to the followers until a hand or the stage makes one of them someone.
+    const known = (entry: { participant: LessonParticipant }) => entry.participant.shownToFollowers;
+    const forFollowers: ParticipantChangesPayload = {
+      joined: joined.filter(known).map((e) => e.view),
+      updated: updated.filter(known).map((e) => e.view),
+      left: left.filter(known).map(leftView),
+    };
+    if (forFollowers.joined.length + forFollowers.updated.length + forFollowers.left.length > 0) this.#routes.followers(forFollowers);
     const shown = (entry: { participant: LessonParticipant }) => entry.participant.shownToEverySite;
     const forSites: ParticipantChangesPayload = {
       joined: joined.filter(shown).map((e) => e.view),

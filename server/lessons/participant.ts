@@ -20,7 +20,8 @@ export class LessonParticipant {
   readonly media: Record<MediaSource, boolean> = { camera: false, mic: false, screen: false };
   #onStage = false;
   #beenOnStage = false;
-  handRaisedAt: Date | null = null;
+  #handRaisedAt: Date | null = null;
+  #raisedHand = false;
   audioOnly = false;
   quality: QualityLevel = 'unknown';
   headcount: number | null = null;
@@ -49,6 +50,19 @@ export class LessonParticipant {
     return this.identity.kind === 'lead_teacher';
   }
 
+  /** ISO instant her hand went up, or null. */
+  get handRaisedAt(): Date | null {
+    return this.#handRaisedAt;
+  }
+  set handRaisedAt(raisedAt: Date | null) {
+    this.#handRaisedAt = raisedAt;
+    if (raisedAt) this.#raisedHand = true;
+  }
+
+  get isViewer(): boolean {
+    return this.identity.kind === 'viewer';
+  }
+
   get onStage(): boolean {
     return this.#onStage;
   }
@@ -63,6 +77,15 @@ export class LessonParticipant {
    */
   get shownToEverySite(): boolean {
     return this.isLeadTeacher || this.#beenOnStage;
+  }
+
+  /**
+   * The lead teacher and observers are shown her. Every site is, except a viewer of a broadcast (直播): of a
+   * thousand viewers they are shown only those who have raised a hand (so that the teacher can call one on
+   * stage) or been on stage, and keep hearing of them until they leave. The rest are a number.
+   */
+  get shownToFollowers(): boolean {
+    return !this.isViewer || this.#raisedHand || this.#beenOnStage;
   }
 
   view(): ParticipantView {
@@ -111,5 +134,16 @@ export function mayConsume(viewer: LessonParticipant, owner: LessonParticipant):
 export function shownTo(viewer: LessonParticipant, participant: LessonParticipant): boolean {
   if (participant.id === viewer.id) return true;
   if (participant.kind === 'observer') return false;
-  return followsEverySite(viewer) || participant.shownToEverySite;
+  return (followsEverySite(viewer) && participant.shownToFollowers) || participant.shownToEverySite;
+}
+
+/**
+ * The one spatial layer above the lowest a broadcast viewer may receive: a thousand viewers pull the
+ * teacher's small and middle layers, never the top one (the SFU forwards each layer to each of them).
+ */
+export const VIEWER_TOP_SPATIAL_LAYER = 1;
+
+/** The highest spatial layer this participant may receive, or undefined for no cap beyond her tile and link. */
+export function spatialLayerCap(receiver: LessonParticipant): number | undefined {
+  return receiver.isViewer ? VIEWER_TOP_SPATIAL_LAYER : undefined;
 }

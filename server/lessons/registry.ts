@@ -121,7 +121,14 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
    * live session per course: a lesson does not start while a meeting runs, nor a meeting during a lesson.
    * @throws {ApiError} `research_session_running` / `lesson_running` when the other kind is live.
    */
-  async start(courseId: number, startedBy: number, scheduledLessonId: number | null, now = new Date(), research: ResearchMeeting | null = null): Promise<RunningLesson> {
+  async start(
+    courseId: number,
+    startedBy: number,
+    scheduledLessonId: number | null,
+    now = new Date(),
+    research: ResearchMeeting | null = null,
+    { broadcast = false }: { broadcast?: boolean } = {},
+  ): Promise<RunningLesson> {
     const same = (live: RunningLesson) => {
       const meeting = live.lesson.research;
       if (meeting?.researchSessionId === research?.researchSessionId) return live;
@@ -136,10 +143,11 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       // Read before the lesson is live: between going live and 'lesson-started' nothing may wait.
       const scheduledEnd = scheduledLessonId === null ? null : await this.repo.scheduledEnd(scheduledLessonId);
       const lessonSessionId = await this.#recordStart(courseId, startedBy, scheduledLessonId, now, research?.researchSessionId ?? null);
-      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research });
+      // A teaching-research meeting is for its members: never broadcast.
+      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research, broadcast: broadcast && !research });
       try {
         const runningLesson = await this.#launch(lesson, scheduledEnd);
-        this.log.info({ lessonSessionId, courseId, startedBy, researchSessionId: research?.researchSessionId }, research ? 'teaching-research meeting started' : 'lesson started');
+        this.log.info({ lessonSessionId, courseId, startedBy, researchSessionId: research?.researchSessionId, broadcast: lesson.broadcast }, research ? 'teaching-research meeting started' : 'lesson started');
         this.emit('lesson-started', runningLesson);
         return runningLesson;
       } catch (error) {

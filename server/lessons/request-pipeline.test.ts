@@ -7,7 +7,7 @@ import type { AuthenticatedPrincipal } from '../accounts/principal.js';
 import { ApiError } from '../core/errors.js';
 import type { HandlerContext, LessonHandlerTable } from './handlers.js';
 import { LESSON_REQUEST_LIMITS, LessonRequestQuotas } from './quotas.js';
-import { lessonRequestPipeline, MEDIA_REFUSAL_CODES, type RequestSession } from './request-pipeline.js';
+import { lessonRequestPipeline, MEDIA_REFUSAL_CODES, viewerMay, type RequestSession } from './request-pipeline.js';
 
 /** A pipeline whose `chat:send` handler does what the test says; every other request answers `{}`. */
 function pipelineWith(chat: (ctx: HandlerContext) => Promise<unknown>, limits = LESSON_REQUEST_LIMITS) {
@@ -81,5 +81,21 @@ describe('the lesson request pipeline', () => {
     expect(await ask('chat:send', { text: 'b' })).toMatchObject({ ok: true });
     expect(await ask('chat:send', { text: 'c' })).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     expect(runs).toBe(2);
+  });
+
+  it('lets a broadcast viewer receive, raise her hand and step down; send only on stage; nothing else', () => {
+    const receiving = ['transport:connect', 'consumer:create', 'consumers:resume', 'consumer:tile', 'media:audio-only', 'quality:report', 'hand:raise', 'hand:lower', 'stage:return'] as const;
+    for (const name of receiving) expect(viewerMay(name, {}, false), name).toBe(true);
+    expect(viewerMay('transport:create', { direction: 'recv' }, false)).toBe(true);
+    expect(viewerMay('transport:create', { direction: 'send' }, false)).toBe(false);
+    expect(viewerMay('producer:create', {}, false)).toBe(false);
+    expect(viewerMay('transport:create', { direction: 'send' }, true)).toBe(true);
+    expect(viewerMay('producer:create', {}, true)).toBe(true);
+    // Every other request of the contract, on stage or not: a new one is refused until allowed on purpose.
+    const allowed = new Set<LessonRequestName>(['lesson:capabilities', 'lesson:join', 'lesson:leave', 'transport:create', 'transport:restart-ice', 'consumer:resume', 'producer:close', 'producer:pause', 'producer:resume', 'producer:create', ...receiving]);
+    const refused = (Object.keys(LESSON_REQUESTS) as LessonRequestName[]).filter((name) => !allowed.has(name));
+    expect(refused).toContain('chat:send');
+    expect(refused).toContain('stage:invite');
+    for (const name of refused) expect(viewerMay(name, {}, true), name).toBe(false);
   });
 });

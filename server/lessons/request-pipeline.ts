@@ -71,6 +71,41 @@ export function observerMay(name: LessonRequestName, payload: unknown): boolean 
   return name !== 'transport:create' || (payload as { direction: string }).direction === 'recv';
 }
 
+/**
+ * What a broadcast viewer (直播) may ask: what receiving needs, raising and lowering her own hand, and
+ * stepping down from the stage. Once the lead teacher has called her on stage she may also send (a send
+ * transport and her producers) like an invited site; back off stage, she receives only again. Chat, polls,
+ * the board, recording, moderation and headcount are refused before they run. An allow-list, like the
+ * observers': a request added later is refused to viewers until it is put here on purpose.
+ */
+export const VIEWER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([
+  'lesson:capabilities',
+  'lesson:join',
+  'lesson:leave',
+  'transport:create',
+  'transport:connect',
+  'transport:restart-ice',
+  'consumer:create',
+  'consumer:resume',
+  'consumers:resume',
+  'consumer:tile',
+  'media:audio-only',
+  'quality:report',
+  'hand:raise',
+  'hand:lower',
+  'stage:return',
+]);
+
+/** What a viewer may ask on stage besides (see VIEWER_REQUESTS). */
+const VIEWER_ON_STAGE_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>(['producer:create', 'producer:close', 'producer:pause', 'producer:resume']);
+
+/** Whether a broadcast viewer may make this request now: one of hers, and sending only while on stage. */
+export function viewerMay(name: LessonRequestName, payload: unknown, onStage: boolean): boolean {
+  if (onStage && VIEWER_ON_STAGE_REQUESTS.has(name)) return true;
+  if (!VIEWER_REQUESTS.has(name)) return false;
+  return name !== 'transport:create' || onStage || (payload as { direction: string }).direction === 'recv';
+}
+
 /** One socket's side of the pipeline: who asks, in which language, and (once joined) where she is. */
 export interface RequestSession {
   readonly principal: AuthenticatedPrincipal;
@@ -114,6 +149,7 @@ export function lessonRequestPipeline({ handlers, quotas, message, services }: R
     if (handler.access !== 'open' && !session.joined) return fail(new ApiError('lesson_not_live'));
     if (handler.access === 'moderator' && !session.joined!.participant.isLeadTeacher) return fail(new ApiError('forbidden'));
     if (session.joined?.participant.kind === 'observer' && !observerMay(name, payload)) return fail(new ApiError('forbidden'));
+    if (session.joined?.participant.isViewer && !viewerMay(name, payload, session.joined.participant.onStage)) return fail(new ApiError('forbidden'));
     const wait = await quotas.take(name, session.principal.userId);
     if (wait !== null) return fail(new ApiError('rate_limited', { seconds: wait }));
 

@@ -4,11 +4,11 @@ import type { FastifyBaseLogger as Logger } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { LessonEndReason } from '../db/schema/teaching.js';
 import { LiveLesson } from './live-lesson.js';
-import { followsEverySite, mayConsume, type LessonParticipant } from './participant.js';
+import { followsEverySite, mayConsume, spatialLayerCap, type LessonParticipant } from './participant.js';
 import type { LessonMediaFactory, LessonMediaPort } from './media-port.js';
 import { assertRtpParameters, type RtpCapabilities } from '../../media/index.js';
 import { MAX_CONSUMERS_PER_PARTICIPANT } from './quotas.js';
-import { ChannelAudience, type LessonAudience } from './audience.js';
+import { ChannelAudience, type AudiencePart, type LessonAudience } from './audience.js';
 import { ConsumerOffers, type ConsumerOffer } from './consumer-offers.js';
 import { ParticipantChangeBatch, participantChangesWindowMs } from './participant-changes.js';
 import type { OutboundLessonEvent } from './features/feature.js';
@@ -193,7 +193,7 @@ export class RunningLesson {
     return this.#consumers.offer(viewer.id, producerId, async () => {
       const rtpCapabilities = this.#rtpCapabilities.get(viewer.id);
       if (!rtpCapabilities) throw new ApiError('bad_request');
-      const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities });
+      const consumer = await this.#media.consume(viewer.id, { producerId, rtpCapabilities, maxSpatialLayer: spatialLayerCap(viewer) });
       return { ...consumer, participantId: owner.id, source: record.source };
     });
   }
@@ -231,10 +231,10 @@ export class RunningLesson {
     channel?.disconnect();
   }
 
-  /** Sends an event to every site of the lesson (after the participant changes gathered so far). */
-  broadcast<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void {
+  /** Sends an event to every site of the lesson, or to one part of it (after the participant changes gathered so far). */
+  broadcast<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>, part?: AudiencePart): void {
     this.#changes.flush();
-    this.#audience.emit(event, payload);
+    this.#audience.emit(event, payload, part);
   }
 
   channel(participantId: string): SiteChannel | undefined {
@@ -337,16 +337,18 @@ export class RunningLesson {
   /** An event a feature sends: lesson-wide to the room, or to one site. */
   #deliver({ to, event, payload }: OutboundLessonEvent): void {
     // The union of (event, payload) pairs is checked where the feature sends it; here it is passed on as is.
-    const send = to === null ? this.broadcast.bind(this) : this.#toSite.bind(this, to);
-    (send as (event: LessonEventName, payload: unknown) => void)(event, payload);
+    if (typeof to === 'string') return (this.#toSite.bind(this, to) as (event: LessonEventName, payload: unknown) => void)(event, payload);
+    (this.broadcast.bind(this) as (event: LessonEventName, payload: unknown, part?: AudiencePart) => void)(event, payload, to === null ? undefined : to.part);
   }
 
   /** Someone went on or off stage: offer her producers to the sites that may now see them, close the rest. */
   #restage(staged: LessonParticipant): void {
-    // Screen sharing is for the stage: stepping down ends a site's share.
+    // Screen sharing is for the stage: stepping down ends a site's share; a broadcast viewer receives only
+    // once she is off it again, so all she sent ends.
     if (!staged.onStage && !staged.isLeadTeacher) {
-      const screen = this.#producerOf(staged.id, 'screen');
-      if (screen) this.closeProducer(staged, screen.id);
+      for (const record of [...this.#producers.values()]) {
+        if (record.participantId === staged.id && (record.source === 'screen' || staged.isViewer)) this.closeProducer(staged, record.id);
+      }
     }
     const theirs = [...this.#producers.values()].filter((p) => p.participantId === staged.id);
     this.#changes.flush();

@@ -324,6 +324,25 @@ describe('policy: observing lessons (听课, 名师课堂)', () => {
   });
 });
 
+describe('policy: watching a broadcast lesson (直播, 名校网络课堂)', () => {
+  const homeStudent = principal(95, grant('student', { schoolId: 102 }));
+  const farStudent = principal(96, grant('student', { schoolId: 200 }));
+  const regionDevice = principal(97, grant('classroom_device', { classroomId: 1020 }));
+  const placesOf: Record<number, OrgPlace[]> = { 50: [leadSchool], 70: [teachingPoint], 80: [receivingRoom], 91: [otherSchool], 95: [otherSchool], 96: [otherRegionSchool], 97: [place(1, null, 102, 1020)] };
+  const regionTeacher = principal(91, grant('teacher', { schoolId: 102 }));
+  const watches = (who: Principal) => can(who, 'course.watch_broadcast', { kind: 'broadcast', broadcast: { course, viewerPlaces: placesOf[who.userId] ?? [] } });
+
+  it("lets anyone with a grant in the host's region watch, students and classroom devices that are none of the course's too", () => {
+    expect([homeStudent, regionDevice, regionTeacher].map(watches)).toEqual([true, true, true]);
+    expect(watches(farStudent)).toBe(false);
+  });
+
+  it("never makes the course's own teacher, sites or students viewers of it, nor a student-link session", () => {
+    expect([teacher, student, device].map(watches)).toEqual([false, false, false]);
+    expect(can({ ...homeStudent, courseOnly: course.id }, 'course.watch_broadcast', { kind: 'broadcast', broadcast: { course, viewerPlaces: [otherSchool] } })).toBe(false);
+  });
+});
+
 describe('policy: reading a region rubric (评价表)', () => {
   const region = { kind: 'region', place: place(1, null, null), contents: { groupIds: [10], schoolIds: [100, 101, 102] } } as const;
   it("lets the region's staff read it: admins, research staff, its schools' teachers; not students, devices or another region", () => {

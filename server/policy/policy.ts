@@ -68,7 +68,17 @@ export type PolicyTarget =
   | { kind: 'user'; userId: number; places: readonly OrgPlace[]; topRole: Role | null }
   | { kind: 'course'; course: CourseFacts }
   | { kind: 'recording'; recording: RecordingFacts }
-  | { kind: 'observation'; observation: ObservationFacts };
+  | { kind: 'observation'; observation: ObservationFacts }
+  | { kind: 'broadcast'; broadcast: BroadcastFacts };
+
+/**
+ * The facts about watching a course's broadcast (直播) lessons: the course, and where the would-be viewer's
+ * own grants sit (a student's school, a device's classroom), placed by the caller as for observation.
+ */
+export interface BroadcastFacts {
+  course: CourseFacts;
+  viewerPlaces: readonly OrgPlace[];
+}
 
 /**
  * The facts about observing (听课) a course's lessons: the course, and where the would-be observer's own
@@ -142,6 +152,13 @@ export const ACTIONS = [
    * its region. Never the course's own sites and people: they take part as themselves.
    */
   'course.observe',
+  /**
+   * Watch the course's lessons it broadcasts (直播, 名校网络课堂) as a receive-only viewer: anyone signed in
+   * with a grant in the host's region — students at home, classroom devices, teachers of other schools —
+   * whether or not the course is theirs. Never the course's own sites and people (they take part as
+   * themselves), nor a student-link session (confined to its own course as a student).
+   */
+  'course.watch_broadcast',
   /** A region's teaching-research settings: its observation rubric (评价表), observation target, who sees comments. */
   'research.manage',
   /** Read a region's observation rubric: its admins and research staff, and the teachers and admins of its schools and groups. */
@@ -276,7 +293,15 @@ export function can(principal: Principal, action: Action, target: PolicyTarget):
       return recordingDecision(principal, action, target.recording);
     case 'observation':
       return action === 'course.observe' && observerOf(principal, target.observation);
+    case 'broadcast':
+      return action === 'course.watch_broadcast' && broadcastViewerOf(principal, target.broadcast);
   }
+}
+
+/** Who may watch a course's broadcast (see `course.watch_broadcast`). */
+function broadcastViewerOf(principal: Principal, { course, viewerPlaces }: BroadcastFacts): boolean {
+  if (courseParticipant(principal, course)) return false;
+  return viewerPlaces.some((place) => place.regionId === course.host.regionId);
 }
 
 /** Who works inside a region's teaching and research: its admins, research staff, and its schools' teachers and admins. */

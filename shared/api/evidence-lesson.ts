@@ -98,6 +98,11 @@ export const LessonReportHeader = Type.Object({
   minutesByDay: Type.Array(Type.Object({ date: DateOnly, weekStart: DateOnly, minutes: Type.Number() })),
   /** Polls and quizzes anyone answered. */
   pollsInLesson: Type.Integer(),
+  /**
+   * Live viewers of a broadcast (直播, 名校网络课堂): how many accounts watched and their minutes online in all.
+   * They are not among `participants` (a thousand rows would bury the sites), except those called on stage.
+   */
+  liveViewers: Type.Object({ count: Type.Integer(), minutes: Type.Number() }),
 });
 export type LessonReportHeader = Static<typeof LessonReportHeader>;
 

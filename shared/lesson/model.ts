@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { BoardView } from './features/board.js';
 import { ObservingView } from './features/observing.js';
 import { RecordingStateView } from './features/recording.js';
+import { BroadcastView } from './features/broadcast.js';
 
 /*
  * The live lesson as every site sees it: participants, their media, the hand queue, the stage, chat and
@@ -10,9 +11,11 @@ import { RecordingStateView } from './features/recording.js';
 
 /**
  * How a participant takes part. A receiving classroom is one participant for the whole room. A
- * `research_member` is a teacher in a teaching-research meeting (协同教研): on stage from the start.
+ * `research_member` is a teacher in a teaching-research meeting (协同教研): on stage from the start. A
+ * `viewer` watches a broadcast (直播) lesson of an open school (名校网络课堂) from home or from a classroom
+ * that is none of the course's sites: receive-only, in no site's list, until the teacher invites her on stage.
  */
-export const PARTICIPANT_KINDS = ['lead_teacher', 'receiving_classroom', 'student', 'assistant_teacher', 'observer', 'research_member'] as const;
+export const PARTICIPANT_KINDS = ['lead_teacher', 'receiving_classroom', 'student', 'assistant_teacher', 'observer', 'research_member', 'viewer'] as const;
 export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
 
 export const MEDIA_SOURCES = ['camera', 'mic', 'screen'] as const;
@@ -136,5 +139,7 @@ export const LessonSnapshot = Type.Object({
   recording: RecordingStateView,
   /** How many observe (听课) and whether they may chat: observers are never in `participants`. */
   observing: ObservingView,
+  /** Whether the lesson is broadcast (直播) and, for the lead teacher and observers, how many watch it. */
+  broadcast: BroadcastView,
 });
 export type LessonSnapshot = Static<typeof LessonSnapshot>;

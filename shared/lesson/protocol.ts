@@ -9,6 +9,7 @@ import { STAGE_REQUESTS } from './features/stage.js';
 import { BOARD_EVENTS, BOARD_REQUESTS } from './features/board.js';
 import { RECORDING_EVENTS, RECORDING_REQUESTS } from './features/recording.js';
 import { OBSERVING_EVENTS, OBSERVING_REQUESTS } from './features/observing.js';
+import { BROADCAST_EVENTS } from './features/broadcast.js';
 import { LessonSnapshot, MEDIA_SOURCES, ParticipantView, ProducerView, QUALITY_LEVELS, RemovedSite } from './model.js';
 
 /*
@@ -99,9 +100,13 @@ export const LESSON_REQUESTS = {
       resumedMedia: Type.Optional(Type.Object({ transportIds: Type.Array(Type.String()), producerIds: Type.Array(Type.String()), consumerIds: Type.Array(Type.String()) })),
     }),
   },
-  /** Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". */
+  /**
+   * Lead teacher: start the course's lesson now (scheduled or ad hoc). Others see "live now". With
+   * `broadcast` it is broadcast live (直播): besides its sites, anyone signed in within the host's region may
+   * watch it as a receive-only viewer. A lesson already live keeps the way it was started.
+   */
   'lesson:start': {
-    payload: Strict({ courseId: RowId, scheduledLessonId: Type.Optional(RowId) }),
+    payload: Strict({ courseId: RowId, scheduledLessonId: Type.Optional(RowId), broadcast: Type.Optional(Type.Boolean()) }),
     data: Type.Object({ lessonSessionId: Type.Integer() }),
   },
   /** Lead teacher: end the lesson for everyone. */
@@ -236,6 +241,7 @@ export const LESSON_EVENTS = {
   ...POLL_EVENTS,
   ...BOARD_EVENTS,
   ...OBSERVING_EVENTS,
+  ...BROADCAST_EVENTS,
   'lesson:locked': Type.Object({ locked: Type.Boolean() }),
   /** To the lead teacher: the sites removed from the lesson, after a removal or a readmission. */
   'lesson:removed': Type.Object({ removed: Type.Array(RemovedSite) }),

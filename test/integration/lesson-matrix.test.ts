@@ -306,8 +306,9 @@ describe('lesson socket matrix: every request × every kind of participant (real
     // A scheduled lesson of another course does not go with this one.
     const [scheduledA] = await f.db.select().from(scheduledLessons).where(eq(scheduledLessons.courseId, f.ids.courseId)).limit(1);
     expect(await teacherB.ask('lesson:start', { courseId: courseB.id, scheduledLessonId: scheduledA!.id })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    expect(await classroom.ask('lesson:capabilities', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await classroom.ask('lesson:join', { courseId: courseB.id, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // A classroom of the host's region could watch it were it broadcast (直播): it is told that it is not.
+    expect(await classroom.ask('lesson:capabilities', { courseId: courseB.id })).toMatchObject({ ok: false, error: { code: 'not_broadcast' } });
+    expect(await classroom.ask('lesson:join', { courseId: courseB.id, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'not_broadcast' } });
 
     // Nothing happened in the other lesson: no change reached its sites, and its producer, consumer and poll still work.
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -769,6 +769,9 @@ export const en: ClientMessages = {
       delivered: 'Delivered',
       deliveredHelp: 'A lesson of at least {{minutes}} minutes counts as delivered',
       polls: 'Polls',
+      liveViewers: 'Live viewers',
+      liveViewersValue: '{{count}} · {{minutes}} min',
+      liveViewersHelp: 'Accounts that watched the broadcast, and their minutes online in all; viewers called on stage are also listed under participation',
     },
     participants: {
       title: 'Participants',
@@ -796,6 +799,7 @@ export const en: ClientMessages = {
       student: 'Student',
       observer: 'Observer',
       research_member: 'Research member',
+      viewer: 'Live viewer',
     },
     reasons: {
       left: 'left',

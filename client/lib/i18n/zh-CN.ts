@@ -768,6 +768,9 @@ export const zhCN = {
       delivered: '是否完成',
       deliveredHelp: '上课满 {{minutes}} 分钟计为完成',
       polls: '答题次数',
+      liveViewers: '直播观众',
+      liveViewersValue: '{{count}} 人 · {{minutes}} 分钟',
+      liveViewersHelp: '观看直播的账号数，以及他们在线分钟的合计；受邀上台的观众另列在参与情况中',
     },
     participants: {
       title: '参与情况',
@@ -795,6 +798,7 @@ export const zhCN = {
       student: '学生',
       observer: '旁听',
       research_member: '教研成员',
+      viewer: '直播观众',
     },
     reasons: {
       left: '离开',

@@ -66,6 +66,7 @@ export function wireLessonEvents(connection: LessonConnection, state: LessonStat
   listenTo(connection, state.polls.events);
   listenTo(connection, state.recording.events);
   listenTo(connection, state.observing.events);
+  listenTo(connection, state.broadcast.events);
   connection.on('lesson:locked', ({ locked }) => state.setLocked(locked));
   connection.on('lesson:removed', ({ removed }) => state.setRemoved(removed));
 

@@ -70,6 +70,8 @@ export class LessonSession {
   #wantStart = false;
   #retryTimer = 0;
   #audioOnly = $state(false);
+  /** Lead teacher: start the lesson as a broadcast (直播) to viewers of the region (chosen before joining). */
+  broadcast = $state(false);
   readonly #tell: LessonTell;
 
   constructor(options: LessonSessionOptions) {
@@ -216,7 +218,7 @@ export class LessonSession {
     const wasLive = this.state.phase === 'live';
     try {
       if (this.#wantStart) {
-        await startLesson(this.#connection, this.courseId, this.#scheduledLessonId);
+        await startLesson(this.#connection, this.courseId, this.#scheduledLessonId, this.broadcast);
         this.#wantStart = false;
       }
       // The router's capabilities first: only a Device loaded with them can say what this browser decodes.

@@ -24,6 +24,12 @@ describe('the lead teacher starting the lesson', () => {
     expect(starts).toEqual([{ courseId: 7, scheduledLessonId: 31 }]);
   });
 
+  it('starts it as a broadcast (直播) when she chose that, also when the slot is refused', async () => {
+    const { signalling, starts } = server(new ApiError(400, 'bad_request', 'stale slot'));
+    await startLesson(signalling, 7, 31, true);
+    expect(starts).toEqual([{ courseId: 7, scheduledLessonId: 31, broadcast: true }, { courseId: 7, broadcast: true }]);
+  });
+
   it('starts it ad hoc when opened from no slot', async () => {
     const { signalling, starts } = server();
     await startLesson(signalling, 7, undefined);

@@ -7,6 +7,7 @@ import { HandsManager } from './features/hands.svelte.js';
 import { RecordingManager } from './features/recording.svelte.js';
 import { PollsManager } from './features/polls.svelte.js';
 import { ObservingManager } from './features/observing.svelte.js';
+import { BroadcastManager } from './features/broadcast.svelte.js';
 
 /** Where the page is: device check, waiting for the teacher, in the lesson, or out of it for a reason. */
 export type LessonPhase = 'prejoin' | 'waiting' | 'joining' | 'live' | 'ended' | 'removed' | 'replaced' | 'refused';
@@ -54,6 +55,8 @@ export class LessonState {
   readonly polls: PollsManager;
   readonly recording: RecordingManager;
   readonly observing: ObservingManager;
+  /** Whether the lesson is broadcast (直播), and how many watch it (lead teacher and observers). */
+  readonly broadcast = new BroadcastManager();
 
   constructor(host: FeatureClientHost) {
     this.hands = new HandsManager(host);
@@ -175,6 +178,7 @@ export class LessonState {
     this.polls.fromSnapshot(snapshot);
     this.recording.fromSnapshot(snapshot);
     this.observing.fromSnapshot(snapshot);
+    this.broadcast.fromSnapshot(snapshot);
   }
 
   setRemoved(removed: RemovedSite[]): void {

@@ -10,7 +10,7 @@ import { lessonSessions } from './teaching.js';
  * through today's organisation. Instants are UTC epoch milliseconds.
  */
 
-export const SITE_KINDS = ['host', 'receiving_classroom', 'student', 'observer'] as const;
+export const SITE_KINDS = ['host', 'receiving_classroom', 'student', 'observer', 'viewer'] as const;
 export const LEAVE_REASONS = ['left', 'removed', 'lesson_ended', 'connection_lost', 'server_restart'] as const;
 
 /** Who was in the lesson, from when to when. A reconnect within the grace period continues the interval. */

@@ -33,6 +33,8 @@ export const SITE_KIND_OF: Record<ParticipantKind, SiteKind> = {
   observer: 'observer',
   // A teacher in a teaching-research meeting is no site of a lesson; her attendance is kept by her user id.
   research_member: 'observer',
+  // A broadcast (直播) viewer is counted as a live viewer of the lesson, never as one of its sites.
+  viewer: 'viewer',
 };
 
 /** Media states that follow the participant's own flags (speaking follows the active-speaker events). */

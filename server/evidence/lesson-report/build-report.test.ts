@@ -180,4 +180,23 @@ describe('buildLessonReport', () => {
     // The student's open interval runs to now while the lesson is live (not to her last heartbeat).
     expect(report.participants.find((p) => p.displayName === '小明')?.onlineMinutes).toBe(13);
   });
+
+  it('counts broadcast viewers and their minutes in the header, and lists only the one called on stage', () => {
+    const viewerRow = (n: number, from: string, to: string) =>
+      attendance({ participantId: `v${n}`, userId: 900 + n, siteKind: 'viewer', schoolId: 102, joinedAt: at(from), leftAt: at(to), leaveReason: 'left' });
+    const withViewers: ReportInputs = {
+      ...inputs,
+      evidence: {
+        ...inputs.evidence,
+        attendance: [...inputs.evidence.attendance, viewerRow(1, '09:00', '09:30'), viewerRow(2, '09:10', '09:20'), viewerRow(3, '09:05', '09:40')],
+        participation: [...inputs.evidence.participation, { participantId: 'v3', userId: 903, kind: 'stage_invited', occurredAt: at('09:15'), pollId: null, correct: null }],
+      },
+    };
+    const report = buildLessonReport(withViewers, options);
+    expect(report.header.liveViewers).toEqual({ count: 3, minutes: 75 });
+    expect(report.participants.filter((p) => p.kind === 'viewer').map((p) => [p.userId, p.onlineMinutes, p.activityScore])).toEqual([[903, 35, null]]);
+    // The sites' scores are as without viewers.
+    expect(report.participants.find((p) => p.kind === 'student')!.activityScore).toBe(40);
+    expect(buildLessonReport(inputs, options).header.liveViewers).toEqual({ count: 0, minutes: 0 });
+  });
 });

@@ -150,7 +150,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   });
   const scores = activityScores(
     figures.map(({ row, talkMs, activity }) => ({
-      scored: row.kind !== 'lead_teacher' && row.kind !== 'observer' && row.kind !== 'research_member',
+      scored: row.kind !== 'lead_teacher' && row.kind !== 'observer' && row.kind !== 'research_member' && row.kind !== 'viewer',
       talkMs,
       ...activity,
       pollAnswers: row.pollAnswers,
@@ -158,8 +158,12 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
     pollsInLesson,
   );
   const own = options.scope === 'own';
+  // Broadcast viewers are a count and their minutes; one called on stage took part and is a row of her own.
+  const viewers = figures.filter(({ row }) => row.kind === 'viewer');
+  const liveViewers = { count: viewers.length, minutes: toMinutes(viewers.reduce((ms, { row }) => ms + row.onlineMinutes * 60_000, 0)) };
   const participants = figures
     .map(({ row }, i): ParticipantFigures => ({ ...row, activityScore: scores[i] ?? null }))
+    .filter((p) => p.kind !== 'viewer' || p.stageInvitations > 0)
     .filter((p) => !own || p.userId === options.viewerUserId)
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.displayName.localeCompare(b.displayName, 'zh-CN'));
 
@@ -170,6 +174,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
     deliveredMinMinutes: options.deliveredMinMinutes,
     minutesByDay: unionByShanghaiDay([window]).map((d) => ({ date: d.date, weekStart: d.weekStart, minutes: toMinutes(d.ms) })),
     pollsInLesson,
+    liveViewers: own ? { count: 0, minutes: 0 } : liveViewers,
   };
   const timeline = buildTimeline(inputs, nameOf).filter((e) => !own || e.userId === options.viewerUserId);
   return {
@@ -182,7 +187,7 @@ export function buildLessonReport(inputs: ReportInputs, options: ReportOptions):
   };
 }
 
-const KIND_ORDER: readonly ParticipantKind[] = ['lead_teacher', 'receiving_classroom', 'assistant_teacher', 'student', 'observer', 'research_member'];
+const KIND_ORDER: readonly ParticipantKind[] = ['lead_teacher', 'receiving_classroom', 'assistant_teacher', 'student', 'observer', 'research_member', 'viewer'];
 
 /** How a site took part: the host is the lead teacher; at a receiving classroom, its assistant teacher or the room itself. */
 function participantKind(row: AttendanceRow, receivers: readonly ReceiverRow[]): ParticipantKind {

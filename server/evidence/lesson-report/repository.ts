@@ -1,4 +1,4 @@
-import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, countDistinct, desc, eq, gte, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { TongkeDb } from '../../db/store.js';
 import {
   attendanceIntervals,
@@ -146,8 +146,8 @@ export class LessonReportRepository {
           receivingClassrooms: countDistinct(sql`case when ${attendanceIntervals.siteKind} = 'receiving_classroom' then ${attendanceIntervals.classroomId} end`),
         })
         .from(attendanceIntervals)
-        // Observers (听课, admins watching) are no site: present, but not among the sites present.
-        .where(and(inArray(attendanceIntervals.lessonSessionId, part), ne(attendanceIntervals.siteKind, 'observer')))
+        // Observers (听课, admins watching) and broadcast viewers (直播) are no site: present, but not among the sites present.
+        .where(and(inArray(attendanceIntervals.lessonSessionId, part), notInArray(attendanceIntervals.siteKind, ['observer', 'viewer'])))
         .groupBy(attendanceIntervals.lessonSessionId);
       for (const row of rows) presence.set(row.id, { sites: row.sites, receivingClassrooms: row.receivingClassrooms });
     }

@@ -20,9 +20,12 @@ export interface ParticipationDetail {
   correct: boolean | null;
 }
 
-/** An event a feature sends: to every site of the lesson (`to: null`) or to one participant. */
+/**
+ * An event a feature sends: to every site of the lesson (`to: null`), to the lead teacher and observers only
+ * (`to: 'followers'`, the lesson's followers room), or to one participant (her id).
+ */
 export type OutboundLessonEvent = {
-  [K in LessonEventName]: { to: string | null; event: K; payload: LessonEventPayload<K> };
+  [K in LessonEventName]: { to: string | null | { part: 'followers' }; event: K; payload: LessonEventPayload<K> };
 }[LessonEventName];
 
 /** What a feature may use of the lesson it runs in. */
@@ -31,6 +34,8 @@ export interface FeatureHost {
   readonly lesson: LiveLesson;
   /** An event for every site of the lesson (one encode, the lesson's room). */
   broadcast<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void;
+  /** An event for the lead teacher and observers only (one encode, the lesson's followers room). */
+  toFollowers<K extends LessonEventName>(event: K, payload: LessonEventPayload<K>): void;
   /** An event for one site (a view of its own: its answers, its pen). */
   toSite<K extends LessonEventName>(participantId: string, event: K, payload: LessonEventPayload<K>): void;
   /** This participant took part (a hand, a chat message, an answer, a pen turn): evidence for the report. */

@@ -16,6 +16,7 @@ import { LessonRecording } from './recording/recording.js';
 import { RECORDING_HANDLERS } from './recording/handlers.js';
 import { LessonObserving } from './observing/observing.js';
 import { OBSERVING_HANDLERS } from './observing/handlers.js';
+import { LessonBroadcast } from './broadcast/broadcast.js';
 
 /*
  * The registry of in-lesson features: adding one is a folder beside these, its requests and events in
@@ -36,18 +37,20 @@ export function createLessonFeatures(host: FeatureHost) {
     board: new LessonBoard(host),
     recording: new LessonRecording(host),
     observing,
+    broadcast: new LessonBroadcast(host),
   };
 }
 export type LessonFeatures = ReturnType<typeof createLessonFeatures>;
 
 /** The features' parts of the snapshot a participant gets when she joins. */
-export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board' | 'recording' | 'observing'> {
+export function featureSnapshot(features: LessonFeatures, viewer: LessonParticipant): Pick<LessonSnapshot, 'chat' | 'chatEnabled' | 'polls' | 'board' | 'recording' | 'observing' | 'broadcast'> {
   return {
     ...features.chat.snapshotFor(viewer),
     ...features.polls.snapshotFor(viewer),
     ...features.board.snapshotFor(viewer),
     ...features.recording.snapshotFor(),
     ...features.observing.snapshot(),
+    ...features.broadcast.snapshotFor(viewer),
   };
 }
 

@@ -17,8 +17,8 @@ export const identity = (userId: number, kind: ParticipantIdentity['kind'], disp
   schoolName: '石桥村教学点',
 });
 
-export function lessonForFeatures() {
-  const lesson = new LiveLesson({ lessonSessionId: 1, courseId: 2, courseName: '音乐', startedAt: new Date('2026-11-30T01:00:00Z'), reconnectGraceMs: 30_000 });
+export function lessonForFeatures({ broadcast = false }: { broadcast?: boolean } = {}) {
+  const lesson = new LiveLesson({ lessonSessionId: 1, courseId: 2, courseName: '音乐', startedAt: new Date('2026-11-30T01:00:00Z'), reconnectGraceMs: 30_000, broadcast });
   const sent: OutboundLessonEvent[] = [];
   const participation: Array<{ participantId: string; kind: string }> = [];
   lesson.on('outbound', (message) => sent.push(message));
