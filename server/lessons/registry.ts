@@ -142,9 +142,10 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       const course = await this.repo.courseForLesson(courseId);
       // Read before the lesson is live: between going live and 'lesson-started' nothing may wait.
       const scheduledEnd = scheduledLessonId === null ? null : await this.repo.scheduledEnd(scheduledLessonId);
-      const lessonSessionId = await this.#recordStart(courseId, startedBy, scheduledLessonId, now, research?.researchSessionId ?? null);
       // A teaching-research meeting is for its members: never broadcast.
-      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research, broadcast: broadcast && !research });
+      const asBroadcast = broadcast && !research;
+      const lessonSessionId = await this.#recordStart(courseId, startedBy, scheduledLessonId, now, research?.researchSessionId ?? null, asBroadcast);
+      const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: now, reconnectGraceMs: this.options.reconnectGraceMs, research, broadcast: asBroadcast });
       try {
         const runningLesson = await this.#launch(lesson, scheduledEnd);
         this.log.info({ lessonSessionId, courseId, startedBy, researchSessionId: research?.researchSessionId, broadcast: lesson.broadcast }, research ? 'teaching-research meeting started' : 'lesson started');
@@ -167,9 +168,9 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
    * Several nodes: one live session per course for all of them (the store decides); a lesson another node
    * runs is `lesson_elsewhere`, and the page goes there. One process: the registry alone decides.
    */
-  async #recordStart(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, researchSessionId: number | null): Promise<number> {
-    if (!this.options.shared) return this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId);
-    const started = await this.repo.startSessionAlone(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId);
+  async #recordStart(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, researchSessionId: number | null, broadcast: boolean): Promise<number> {
+    if (!this.options.shared) return this.repo.startSession(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId, broadcast);
+    const started = await this.repo.startSessionAlone(courseId, startedBy, scheduledLessonId, now, this.options.nodeId, researchSessionId, broadcast);
     if ('lessonSessionId' in started) return started.lessonSessionId;
     throw started.runningOn ? new ApiError('lesson_elsewhere', { node: started.runningOn }) : new ApiError('lesson_running');
   }
@@ -220,7 +221,7 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
     const returning = (await this.repo.openAttendance(lessonSessionId)).flatMap((r) => (r.userId === null ? [] : [{ participantId: r.participantId, userId: r.userId }]));
     const course = await this.repo.courseForLesson(courseId);
     const scheduledEnd = session.scheduledLessonId === null ? null : await this.repo.scheduledEnd(session.scheduledLessonId);
-    const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: session.startedAt, reconnectGraceMs: this.options.reconnectGraceMs, returning });
+    const lesson = new LiveLesson({ lessonSessionId, courseId, courseName: course.name, startedAt: session.startedAt, reconnectGraceMs: this.options.reconnectGraceMs, returning, broadcast: session.broadcast });
     let runningLesson: RunningLesson;
     try {
       runningLesson = await this.#launch(lesson, scheduledEnd);

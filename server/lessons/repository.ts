@@ -36,6 +36,7 @@ export interface OpenLessonSession {
   scheduledLessonId: number | null;
   researchSessionId: number | null;
   lastHeartbeatAt: Date;
+  broadcast: boolean;
 }
 
 const OPEN_SESSION = {
@@ -46,6 +47,7 @@ const OPEN_SESSION = {
   scheduledLessonId: lessonSessions.scheduledLessonId,
   researchSessionId: lessonSessions.researchSessionId,
   lastHeartbeatAt: lessonSessions.lastHeartbeatAt,
+  broadcast: lessonSessions.broadcast,
 };
 
 /** The first key of the advisory lock a course's start takes on PostgreSQL (the second is the course id). */
@@ -94,10 +96,10 @@ export class LessonsRepository {
    * null only where no node runs it, as in tests of the evidence alone: any node's recovery may close it).
    */
   /** Records a live session starting; `researchSessionId` when it is a teaching-research meeting (协同教研). */
-  async startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string | null = null, researchSessionId: number | null = null): Promise<number> {
+  async startSession(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string | null = null, researchSessionId: number | null = null, broadcast = false): Promise<number> {
     const [session] = await this.db
       .insert(lessonSessions)
-      .values({ courseId, startedBy, scheduledLessonId, nodeId, startedAt: now, lastHeartbeatAt: now, researchSessionId })
+      .values({ courseId, startedBy, scheduledLessonId, nodeId, startedAt: now, lastHeartbeatAt: now, researchSessionId, broadcast })
       .returning({ id: lessonSessions.id });
     return session!.id;
   }
@@ -231,12 +233,12 @@ export class LessonsRepository {
    * transaction-scoped PostgreSQL advisory lock on the course, so two nodes starting it at once cannot both
    * insert). Returns the new session's id, or the live one's node.
    */
-  async startSessionAlone(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string, researchSessionId: number | null): Promise<{ lessonSessionId: number } | { runningOn: string | null }> {
+  async startSessionAlone(courseId: number, startedBy: number, scheduledLessonId: number | null, now: Date, nodeId: string, researchSessionId: number | null, broadcast = false): Promise<{ lessonSessionId: number } | { runningOn: string | null }> {
     return this.db.transaction(async () => {
       await rows(this.db, sql`select pg_advisory_xact_lock(${COURSE_START_LOCK}, ${courseId})`);
       const open = await this.openSession(courseId);
       if (open) return { runningOn: open.nodeId };
-      return { lessonSessionId: await this.startSession(courseId, startedBy, scheduledLessonId, now, nodeId, researchSessionId) };
+      return { lessonSessionId: await this.startSession(courseId, startedBy, scheduledLessonId, now, nodeId, researchSessionId, broadcast) };
     });
   }
 

@@ -117,6 +117,8 @@ describe('several nodes behind one address', () => {
 
   beforeAll(async () => {
     f = await createOrganisationFixture();
+    // A pupil of the region, none of the course's: a viewer of its broadcast (直播).
+    await f.addUser('pupil-home', 'student', { schoolId: f.ids.independentSchoolId });
     redis = await startRedis();
     const shared = {
       TONGKE_DATABASE_URL: f.t.config.databaseUrl,
@@ -158,7 +160,7 @@ describe('several nodes behind one address', () => {
     const courseId = f.ids.courseId;
     // Both nodes idle: the lesson goes to the least loaded with the lowest id, whichever node the teacher reached.
     const teacher = await site('teacher');
-    const { lessonSessionId } = await teacher.request('lesson:start', { courseId });
+    const { lessonSessionId } = await teacher.request('lesson:start', { courseId, broadcast: true });
     const [placed] = await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
     expect(placed?.nodeId).toBe('node-a');
     const teacherJoin = await teacher.join(courseId);
@@ -168,11 +170,13 @@ describe('several nodes behind one address', () => {
     const classroomJoin = await classroom.join(courseId);
     expect(classroom.sentTo).toEqual(['node-a']);
     expect(classroomJoin.snapshot.participants.map((p) => p.id).sort()).toEqual([teacherJoin.participantId, classroomJoin.participantId].sort());
+    const viewer = await site('pupil-home');
+    const viewerJoin = await viewer.join(courseId);
     // Every node lists it among the live lessons, not only the node that runs it.
     const listed = await fetch(`${nodes.get('node-b')!.baseUrl}/api/lessons/live`, { headers: { cookie: teacher.cookie } });
     expect(((await listed.json()) as { lessons: Array<{ lessonSessionId: number }> }).lessons.map((l) => l.lessonSessionId)).toEqual([lessonSessionId]);
     // Both sites' attendance is open in the store (the evidence is written within about a second).
-    const before = await until('both intervals open', () => attendance(lessonSessionId), (rows) => rows.length === 2);
+    const before = await until('the three intervals open', () => attendance(lessonSessionId), (rows) => rows.length === 3);
     expect(before.every((row) => row.leftAt === null)).toBe(true);
 
     const killedAt = Date.now();
@@ -180,15 +184,17 @@ describe('several nodes behind one address', () => {
     nodes.delete('node-a');
 
     // The page notices the drop and joins again, through the proxy, for as long as it takes.
-    const [teacherBack, classroomBack] = await Promise.all([teacher.join(courseId, killedAt + 20_000), classroom.join(courseId, killedAt + 20_000)]);
+    const [teacherBack, classroomBack, viewerBack] = await Promise.all([teacher, classroom, viewer].map((s) => s.join(courseId, killedAt + 20_000)));
     const tookMs = Date.now() - killedAt;
     expect(tookMs).toBeLessThan(10_000);
-    expect(teacherBack.participantId).toBe(teacherJoin.participantId);
-    expect(classroomBack.participantId).toBe(classroomJoin.participantId);
+    expect(teacherBack!.participantId).toBe(teacherJoin.participantId);
+    expect(classroomBack!.participantId).toBe(classroomJoin.participantId);
+    // Still a broadcast on node B: the viewer is let in again, as herself.
+    expect(viewerBack!.participantId).toBe(viewerJoin.participantId);
     const [moved] = await f.db.select().from(lessonSessions).where(eq(lessonSessions.id, lessonSessionId));
     expect(moved).toMatchObject({ nodeId: 'node-b', endedAt: null });
     // No ghosts: each site is in the lesson once, as itself.
-    const roster = classroomBack.snapshot.participants.map((p) => p.id);
+    const roster = classroomBack!.snapshot.participants.map((p) => p.id);
     expect(new Set(roster).size).toBe(roster.length);
     expect(roster).toContain(classroomJoin.participantId);
     await nodes.get('node-b')!.line((line) => line.includes('lesson re-placed here'));
@@ -197,7 +203,7 @@ describe('several nodes behind one address', () => {
     await teacher.request('lesson:end', {});
     const ended = await recordedEnd(f.db, lessonSessionId, 10_000);
     const after = await until('both intervals closed', () => attendance(lessonSessionId), (rows) => rows.every((row) => row.leftAt !== null));
-    expect(after.map((row) => row.participantId).sort()).toEqual([teacherJoin.participantId, classroomJoin.participantId].sort());
+    expect(after.map((row) => row.participantId).sort()).toEqual([teacherJoin.participantId, classroomJoin.participantId, viewerJoin.participantId].sort());
     for (const row of after) {
       expect(row.joinedAt.getTime()).toBeLessThan(killedAt);
       expect(row.leftAt!.getTime()).toBeGreaterThan(killedAt + tookMs - 1_000);

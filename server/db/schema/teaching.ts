@@ -132,6 +132,8 @@ export const lessonSessions = table(
      * lesson's course, not a lesson: lesson figures, reports and the live-lessons list leave it out.
      */
     researchSessionId: int('research_session_id'),
+    /** Started as a broadcast (直播): receive-only viewers may join. Kept so that a node taking it over knows. */
+    broadcast: bool('broadcast').notNull().default(false),
   },
   (t) => [index('lesson_sessions_course_time_idx').on(t.courseId, t.startedAt), index('lesson_sessions_time_idx').on(t.startedAt)],
 );

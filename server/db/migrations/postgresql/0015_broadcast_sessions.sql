@@ -1,0 +1,1 @@
+ALTER TABLE "lesson_sessions" ADD COLUMN "broadcast" boolean DEFAULT false NOT NULL;

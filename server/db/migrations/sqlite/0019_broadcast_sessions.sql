@@ -1,0 +1,1 @@
+ALTER TABLE `lesson_sessions` ADD `broadcast` integer DEFAULT false NOT NULL;
