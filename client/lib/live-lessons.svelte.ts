@@ -1,4 +1,5 @@
 import type { ScheduledLessonView } from '../../shared/api/teaching.js';
+import type { LiveLessons } from '../../shared/api/lessons.js';
 import { shanghaiDate } from '../../shared/time.js';
 import { ApiError } from './api.js';
 import type { TongkeApi } from './endpoints.js';
@@ -13,6 +14,7 @@ export const LIVE_POLL_MS = 10_000;
  */
 export class LiveLessonsManager {
   #courseIds = $state.raw<ReadonlySet<number>>(new Set());
+  #broadcasts = $state.raw<LiveLessons['broadcasts']>([]);
   #loaded = false;
   readonly #api: TongkeApi;
 
@@ -28,10 +30,17 @@ export class LiveLessonsManager {
     return this.#courseIds;
   }
 
+  /** Broadcasts (直播) of other courses she may watch now, on their light page. */
+  get broadcasts(): LiveLessons['broadcasts'] {
+    return this.#broadcasts;
+  }
+
   /** Asks which courses are live; resolves true when that set changed since an earlier answer. */
   async load(): Promise<boolean> {
     try {
-      const { lessons } = await this.#api.liveLessons();
+      const { lessons, broadcasts } = await this.#api.liveLessons();
+      const sessions = (list: LiveLessons['broadcasts']) => list.map((b) => b.lessonSessionId).join();
+      if (sessions(broadcasts) !== sessions(this.#broadcasts)) this.#broadcasts = broadcasts;
       const courseIds = new Set(lessons.map((lesson) => lesson.courseId));
       const differs = courseIds.size !== this.#courseIds.size || [...courseIds].some((id) => !this.#courseIds.has(id));
       // The same answer keeps the same set, so pages deriving from it do not re-run every poll.

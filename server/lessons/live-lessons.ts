@@ -47,7 +47,14 @@ export async function registerLiveLessons(app: TongkeApp, media: MediaHealth & L
     app.log.child({ component: 'lessons' }),
   );
   const storeLessons = async () =>
-    (await repo.openSessions()).map((s) => ({ courseId: s.courseId, lessonSessionId: s.id, startedAt: s.startedAt.toISOString(), researchSessionId: s.researchSessionId }));
+    (await repo.openSessions()).map((s) => ({
+      courseId: s.courseId,
+      lessonSessionId: s.id,
+      startedAt: s.startedAt.toISOString(),
+      researchSessionId: s.researchSessionId,
+      broadcast: s.broadcast,
+      courseName: s.courseName,
+    }));
   await app.register(lessonRoutes(shared ? storeLessons : () => registry.summaries()));
   await app.register(researchMeetingRoutes(registry));
   const courseware = new CoursewareRepository(database.db);

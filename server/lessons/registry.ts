@@ -37,6 +37,9 @@ export interface LiveLessonSummary {
   startedAt: string;
   /** Set when the live session is a teaching-research meeting (协同教研), not a lesson. */
   researchSessionId: number | null;
+  /** Started as a broadcast (直播): the region's students and classrooms may watch it. */
+  broadcast: boolean;
+  courseName: string;
 }
 
 /** What the registry tells observers of every lesson (the evidence recorder). */
@@ -112,6 +115,8 @@ export class LessonRegistry extends EventEmitter<LessonRegistryEvents> {
       lessonSessionId: r.lesson.lessonSessionId,
       startedAt: r.lesson.options.startedAt.toISOString(),
       researchSessionId: r.lesson.research?.researchSessionId ?? null,
+      broadcast: r.lesson.broadcast,
+      courseName: r.lesson.options.courseName,
     }));
   }
 

@@ -218,9 +218,14 @@ export class LessonsRepository {
     return row ?? null;
   }
 
-  /** Every live session in the store, whichever node runs it (several nodes: the live-lessons list). */
-  async openSessions(): Promise<OpenLessonSession[]> {
-    return this.db.select(OPEN_SESSION).from(lessonSessions).where(isNull(lessonSessions.endedAt)).orderBy(asc(lessonSessions.startedAt));
+  /** Every live session in the store with its course's name, whichever node runs it (several nodes: the live-lessons list). */
+  async openSessions(): Promise<Array<OpenLessonSession & { courseName: string }>> {
+    return this.db
+      .select({ ...OPEN_SESSION, courseName: courses.name })
+      .from(lessonSessions)
+      .innerJoin(courses, eq(courses.id, lessonSessions.courseId))
+      .where(isNull(lessonSessions.endedAt))
+      .orderBy(asc(lessonSessions.startedAt));
   }
 
   /** Live sessions run by nodes other than `nodeId` (the caller tells which of those nodes are dead). */

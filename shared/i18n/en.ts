@@ -510,6 +510,10 @@ export const en: SharedMessages = {
     live: 'Live broadcast',
     viewers: '{{count}} watching live',
     link: 'Live page: {{path}}',
+    nowTitle: 'Broadcasting now',
+    nowHint: "The county's broadcast lessons: open one to watch; raise your hand and the teacher may call you on stage.",
+    watch: 'Watch',
+    startedAt: 'started {{time}}',
   },
   liveView: {
     title: 'Live',

@@ -513,6 +513,10 @@ export const zhCN = {
     live: '直播中',
     viewers: '{{count}} 人观看直播',
     link: '直播页：{{path}}',
+    nowTitle: '正在直播',
+    nowHint: '本县名校的直播课，打开即可观看，举手后老师可以请您上台。',
+    watch: '观看直播',
+    startedAt: '{{time}} 开始',
   },
   liveView: {
     title: '直播',

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bodyText, login, useBrowser, visible } from './browser.js';
-import { consoleProblems, snapshot, startLessonAsLead, waitForPicture, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
+import { consoleProblems, snapshot, startLessonAsLead, waitForPicture, HOME_OFFERS_LESSON_MS, MEDIA_TIMEOUT_MS } from './lesson-helpers.js';
 
 /*
  * 名校网络课堂 直播 through the UI: 王老师 starts her music lesson as a broadcast; a pupil of the county's
- * 桃园村教学点 — no part of that course — opens the light live page, sees the teacher's camera playing, raises
+ * 桃园村教学点 — no part of that course — finds it on her home and opens the light live page, sees the teacher's camera playing, raises
  * her hand; the teacher sees one viewer and the hand, calls her on stage, and the pupil turns her microphone on.
  */
 describe('a broadcast lesson (直播)', () => {
@@ -23,7 +23,12 @@ describe('a broadcast lesson (直播)', () => {
     const problems = consoleProblems(viewer.page);
     await login(viewer.page, 'stu.taoyuan.02');
     await viewer.page.waitForURL((url) => url.pathname === '/');
-    await viewer.page.goto(`/live/${courseId}`);
+    // Her home offers the broadcast (it asks what is live every 10 s): one click opens the live page.
+    const watch = viewer.page.locator(`[data-testid="watch-broadcast"][data-course-id="${courseId}"]`);
+    await visible(watch, HOME_OFFERS_LESSON_MS);
+    await snapshot(viewer.page, 'broadcast-home');
+    await watch.click();
+    await viewer.page.waitForURL((url) => url.pathname === `/live/${courseId}`);
     await visible(viewer.page.getByTestId('live-watching'), MEDIA_TIMEOUT_MS);
     // The teacher's camera is decoded and its frames advance on the viewer's page.
     const first = await waitForPicture(viewer.page, teacherId);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LessonMedia } from '../../media/index.js';
 import type { LessonReport } from '../../shared/api/evidence-lesson.js';
+import type { LiveLessons } from '../../shared/api/lessons.js';
 import type { ParticipantChanges } from '../../shared/lesson/protocol.js';
 import { TestClient } from '../support/app.js';
 import { createOrganisationFixture, FIXTURE_PASSWORD, type OrganisationFixture } from '../support/fixtures.js';
@@ -35,6 +36,14 @@ describe('a broadcast lesson (直播) and its viewers', () => {
     expect((await client.login(username, FIXTURE_PASSWORD)).statusCode).toBe(200);
     return connect(client.cookieHeader());
   };
+  /** What her home page is told is live: her own courses' lessons, and broadcasts she may watch. */
+  const liveFor = async (username: string) => {
+    const client = new TestClient(f.t.app);
+    expect((await client.login(username, FIXTURE_PASSWORD)).statusCode).toBe(200);
+    const response = await client.request('GET', '/api/lessons/live');
+    expect(response.statusCode).toBe(200);
+    return response.json() as LiveLessons;
+  };
   let homeStudentId: number;
 
   beforeAll(async () => {
@@ -62,6 +71,8 @@ describe('a broadcast lesson (直播) and its viewers', () => {
     });
     const far = await signIn('pupil-far');
     expect(await far.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // No home offers her a lesson that is not broadcast.
+    expect(await liveFor('pupil-home')).toEqual({ lessons: [], broadcasts: [] });
     await teacher.request('lesson:end', {});
     await teacher.nextEvent('lesson:ended');
   }, 30_000);
@@ -71,6 +82,11 @@ describe('a broadcast lesson (直播) and its viewers', () => {
     const { lessonSessionId } = await teacher.request('lesson:start', { courseId: f.ids.courseId, broadcast: true });
     const lead = await teacher.joinLesson(f.ids.courseId);
     expect(lead.snapshot.broadcast).toEqual({ enabled: true, viewers: 0 });
+    // The region's pupil finds it on her home, to watch; the course's own see it as their lesson; another region's, nothing.
+    expect((await liveFor('pupil-home')).broadcasts).toEqual([expect.objectContaining({ courseId: f.ids.courseId, lessonSessionId, courseName: '三年级音乐' })]);
+    expect(await liveFor('pupil-home')).toMatchObject({ lessons: [] });
+    expect(await liveFor('student')).toMatchObject({ lessons: [expect.objectContaining({ lessonSessionId })], broadcasts: [] });
+    expect(await liveFor('pupil-far')).toEqual({ lessons: [], broadcasts: [] });
     const send = await teacher.request('transport:create', { direction: 'send' });
     const { producerId: camera } = await teacher.request('producer:create', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: VP8_SIMULCAST });
     await teacher.request('producer:create', { transportId: send.id, kind: 'audio', source: 'mic', rtpParameters: OPUS(55550010) });

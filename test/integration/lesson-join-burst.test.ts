@@ -104,7 +104,8 @@ describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
     const student = new LessonSocket(f.t.baseUrl!, client.cookieHeader());
     sockets.push(student);
     await student.connected();
-    expect(await student.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Not enrolled, she is a pupil of the region like any other: she could watch it only as a broadcast (直播).
+    expect(await student.ask('lesson:capabilities', { courseId: f.ids.courseId })).toMatchObject({ ok: false, error: { code: 'not_broadcast' } });
 
     await f.db.insert(courseStudents).values({ courseId: f.ids.courseId, studentId: userId });
     const joined = await student.joinLesson(f.ids.courseId);
@@ -112,7 +113,7 @@ describe('a burst of joins (real Socket.IO, real mediasoup worker)', () => {
     await student.request('lesson:leave', {});
 
     await f.db.delete(courseStudents).where(and(eq(courseStudents.courseId, f.ids.courseId), eq(courseStudents.studentId, userId)));
-    expect(await student.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await student.ask('lesson:join', { courseId: f.ids.courseId, rtpCapabilities: { codecs: [] } })).toMatchObject({ ok: false, error: { code: 'not_broadcast' } });
     await teacher.request('lesson:end', {});
   });
 });
