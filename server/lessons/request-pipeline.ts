@@ -43,13 +43,8 @@ export function classifyFailure(error: unknown): { error: ApiError; fault: 'call
   return { error: new ApiError('internal'), fault: 'server' };
 }
 
-/**
- * What an observer (听课) may ask once joined: what receiving the lesson needs, and chat (which the chat
- * refuses her unless the lead teacher lets observers chat). Everything else — producing, a send transport,
- * hands, the stage, poll answers, the board, recording, moderation, headcount — is refused before it runs.
- * An allow-list, so that a request added later is refused to observers until it is put here on purpose.
- */
-export const OBSERVER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([
+/** What receiving a lesson needs: every receive-only participant (observer, broadcast viewer) may ask it. */
+const RECEIVING_REQUESTS: readonly LessonRequestName[] = [
   'lesson:capabilities',
   'lesson:join',
   'lesson:leave',
@@ -62,8 +57,15 @@ export const OBSERVER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonR
   'consumer:tile',
   'media:audio-only',
   'quality:report',
-  'chat:send',
-]);
+];
+
+/**
+ * What an observer (听课) may ask once joined: what receiving the lesson needs, and chat (which the chat
+ * refuses her unless the lead teacher lets observers chat). Everything else — producing, a send transport,
+ * hands, the stage, poll answers, the board, recording, moderation, headcount — is refused before it runs.
+ * An allow-list, so that a request added later is refused to observers until it is put here on purpose.
+ */
+export const OBSERVER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([...RECEIVING_REQUESTS, 'chat:send']);
 
 /** Whether an observer may make this request: one of hers, and a transport only for receiving. */
 export function observerMay(name: LessonRequestName, payload: unknown): boolean {
@@ -78,23 +80,7 @@ export function observerMay(name: LessonRequestName, payload: unknown): boolean 
  * the board, recording, moderation and headcount are refused before they run. An allow-list, like the
  * observers': a request added later is refused to viewers until it is put here on purpose.
  */
-export const VIEWER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([
-  'lesson:capabilities',
-  'lesson:join',
-  'lesson:leave',
-  'transport:create',
-  'transport:connect',
-  'transport:restart-ice',
-  'consumer:create',
-  'consumer:resume',
-  'consumers:resume',
-  'consumer:tile',
-  'media:audio-only',
-  'quality:report',
-  'hand:raise',
-  'hand:lower',
-  'stage:return',
-]);
+export const VIEWER_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>([...RECEIVING_REQUESTS, 'hand:raise', 'hand:lower', 'stage:return']);
 
 /** What a viewer may ask on stage besides (see VIEWER_REQUESTS). */
 const VIEWER_ON_STAGE_REQUESTS: ReadonlySet<LessonRequestName> = new Set<LessonRequestName>(['producer:create', 'producer:close', 'producer:pause', 'producer:resume']);
