@@ -92,7 +92,7 @@ describe('teaching-research sessions (real mediasoup worker, real Socket.IO)', (
     // The course's class lesson cannot start meanwhile, and the meeting is on no one's live-lesson list.
     const teacher = await connect('teacher');
     expect(await teacher.ask('lesson:start', { courseId })).toMatchObject({ ok: false, error: { code: 'research_session_running', message: expect.stringContaining('教研活动') } });
-    expect((await (await f.as('region_admin')).get('/api/lessons/live')).json()).toEqual({ lessons: [] });
+    expect((await (await f.as('region_admin')).get('/api/lessons/live')).json()).toEqual({ lessons: [], broadcasts: [] });
 
     const convener = new LessonSocket(f.t.baseUrl!, colleague.cookieHeader());
     sockets.push(convener);
