@@ -7,13 +7,12 @@ import { ClusterPlacement } from './placement.js';
 
 /**
  * Several nodes (TONGKE_REDIS_URL): this node takes its lease in the node directory, telling its load, and
- * places, sends on and re-places lessons with the others (placement.ts). On a graceful shutdown it gives its
- * lease up after its lessons have ended.
+ * places, sends on and re-places lessons with the others (placement.ts). On a graceful shutdown it hands
+ * its lessons over to the other nodes and gives its lease up (the last node standing ends them instead).
  */
 export async function placeAcrossNodes(app: TongkeApp, registry: LessonRegistry, repo: LessonsRepository, media: MediaHealth): Promise<ClusterPlacement> {
-  const { config } = app.tongke;
+  const { config, redis } = app.tongke;
   const log = app.log.child({ component: 'cluster', nodeId: config.nodeId });
-  const { redis } = app.tongke;
   if (!redis) throw new Error('several nodes (TONGKE_REDIS_URL) but the app has no Redis connection');
   const load = () => ({ consumers: media.workers.reduce((sum, worker) => sum + worker.consumerCount, 0), lessons: registry.summaries().length });
   const directory = new NodeDirectory(redis, config.nodeId, load, log);
